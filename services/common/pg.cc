@@ -1,0 +1,116 @@
+#include "pg.h"
+
+#include "absl/strings/str_cat.h"
+#include "log.h"
+#include "status.h"
+
+namespace minyi {
+
+PgPool::PgPool(Options options) : options_(std::move(options)) {}
+
+PgPool::~PgPool() = default;
+
+std::unique_ptr<pqxx::connection> PgPool::Connect() {
+  auto conn = std::make_unique<pqxx::connection>(options_.dsn);
+  {
+    pqxx::nontransaction setup(*conn);
+    setup.exec(absl::StrCat("SET search_path TO ", conn->quote_name(options_.schema)));
+    setup.exec(absl::StrCat("SET statement_timeout = ",
+                            absl::ToInt64Milliseconds(options_.statement_timeout)));
+    setup.exec("SET TIME ZONE 'UTC'");
+  }
+  for (const PreparedStatement& s : options_.statements) {
+    conn->prepare(s.name, s.sql);
+  }
+  return conn;
+}
+
+std::unique_ptr<pqxx::connection> PgPool::Take() {
+  std::unique_lock<std::mutex> lock(mu_);
+  available_.wait(lock, [&] { return !idle_.empty() || open_ < options_.size; });
+  if (!idle_.empty()) {
+    auto conn = std::move(idle_.back());
+    idle_.pop_back();
+    return conn;
+  }
+  ++open_;
+  lock.unlock();
+  try {
+    return Connect();
+  } catch (...) {
+    lock.lock();
+    --open_;
+    available_.notify_one();
+    throw;
+  }
+}
+
+void PgPool::Give(std::unique_ptr<pqxx::connection> conn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (conn != nullptr && conn->is_open()) {
+    idle_.push_back(std::move(conn));
+  } else {
+    --open_;
+  }
+  available_.notify_one();
+}
+
+absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
+  constexpr int kAttempts = 3;
+  absl::Status last;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    std::unique_ptr<pqxx::connection> conn;
+    try {
+      conn = Take();
+      pqxx::work tx(*conn);
+      absl::Status st = fn(tx);
+      if (st.ok()) {
+        tx.commit();
+      } else {
+        tx.abort();
+      }
+      Give(std::move(conn));
+      return st;
+    } catch (const pqxx::broken_connection& e) {
+      // The connection is dropped; a fresh one is tried, since nothing was committed on this one.
+      Give(nullptr);
+      last = absl::UnavailableError("database unavailable");
+      log::Warn("postgres connection lost", {{"attempt", attempt}});
+    } catch (const pqxx::in_doubt_error& e) {
+      Give(nullptr);
+      log::Error("postgres commit in doubt");
+      return absl::UnavailableError("database commit outcome unknown; retry with the same Idempotency-Key");
+    } catch (const pqxx::serialization_failure& e) {
+      Give(std::move(conn));
+      last = absl::AbortedError("concurrent update; retry");
+    } catch (const pqxx::deadlock_detected& e) {
+      Give(std::move(conn));
+      last = absl::AbortedError("concurrent update; retry");
+    } catch (const pqxx::unique_violation& e) {
+      Give(std::move(conn));
+      return AlreadyExists("ALREADY_EXISTS", "a resource with these unique fields already exists");
+    } catch (const pqxx::sql_error& e) {
+      Give(std::move(conn));
+      if (e.sqlstate() == "57014") {  // query_canceled: the statement timeout fired
+        return absl::DeadlineExceededError("database statement timed out");
+      }
+      // The SQL text may carry nothing personal (parameters are separate), but keep only the state.
+      log::Error("postgres error", {{"sqlstate", e.sqlstate()}});
+      return absl::InternalError("database error");
+    } catch (const std::exception& e) {
+      Give(conn != nullptr && conn->is_open() ? std::move(conn) : nullptr);
+      log::Error("transaction failed", {{"error", e.what()}});
+      return absl::InternalError("internal error");
+    }
+  }
+  return last;
+}
+
+absl::Status PgPool::Ping() {
+  return Transact([](pqxx::work& tx) {
+    tx.exec("SELECT 1");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace minyi

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "pqxx/pqxx"
+
+namespace minyi {
+
+// A named SQL statement with $1.. parameters. Every query a service runs is one of these, prepared on
+// each pooled connection, so user input never reaches SQL text.
+struct PreparedStatement {
+  std::string name;
+  std::string sql;
+};
+
+// A fixed-size pool of PostgreSQL connections. Each connection has the service's schema as its
+// search_path, a statement timeout, and every registered statement prepared.
+class PgPool final {
+ public:
+  struct Options {
+    std::string dsn;
+    std::string schema;
+    int size = 8;
+    absl::Duration statement_timeout = absl::Seconds(5);
+    std::vector<PreparedStatement> statements;
+  };
+
+  explicit PgPool(Options options);
+  ~PgPool();
+  PgPool(const PgPool&) = delete;
+  PgPool& operator=(const PgPool&) = delete;
+
+  // Runs `fn` in one transaction and commits when it returns OK; an error status or an exception rolls
+  // back. Database failures become UNAVAILABLE (connection lost, retried once on a fresh connection
+  // before any work is visible) or INTERNAL; serialization failures are retried.
+  absl::Status Transact(const std::function<absl::Status(pqxx::work&)>& fn);
+
+  // Like Transact, with a value.
+  template <typename T>
+  absl::StatusOr<T> TransactValue(const std::function<absl::StatusOr<T>(pqxx::work&)>& fn) {
+    absl::StatusOr<T> out = absl::InternalError("transaction did not run");
+    absl::Status st = Transact([&](pqxx::work& tx) -> absl::Status {
+      out = fn(tx);
+      return out.status();
+    });
+    if (!st.ok()) {
+      return st;
+    }
+    return out;
+  }
+
+  // SELECT 1 on a pooled connection.
+  absl::Status Ping();
+
+  const Options& options() const { return options_; }
+
+ private:
+  std::unique_ptr<pqxx::connection> Connect();
+  std::unique_ptr<pqxx::connection> Take();
+  void Give(std::unique_ptr<pqxx::connection> conn);
+
+  Options options_;
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_
+  int open_ = 0;                                         // guarded by mu_
+};
+
+}  // namespace minyi

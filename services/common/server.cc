@@ -1,0 +1,222 @@
+#include "server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/support/server_interceptor.h"
+#include "log.h"
+#include "outbox.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/histogram.h"
+
+namespace minyi {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+// Per-RPC metrics and one access-log line, for every method of every service in the process.
+struct RpcMetrics {
+  explicit RpcMetrics(prometheus::Registry& registry)
+      : handled(prometheus::BuildCounter()
+                    .Name("grpc_server_handled_total")
+                    .Help("RPCs completed, by method and status code")
+                    .Register(registry)),
+        latency(prometheus::BuildHistogram()
+                    .Name("grpc_server_handling_seconds")
+                    .Help("RPC handling time, by method")
+                    .Register(registry)) {}
+
+  prometheus::Family<prometheus::Counter>& handled;
+  prometheus::Family<prometheus::Histogram>& latency;
+};
+
+class ObservingInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  ObservingInterceptor(grpc::experimental::ServerRpcInfo* info, RpcMetrics& metrics)
+      : method_(info->method()), metrics_(metrics), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* md = methods->GetRecvInitialMetadata();
+      if (auto it = md->find("x-request-id"); it != md->end()) {
+        request_id_.assign(it->second.data(), it->second.size());
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      const std::string code = absl::StrCat(static_cast<int>(status.error_code()));
+      metrics_.handled.Add({{"grpc_method", method_}, {"grpc_code", code}}).Increment();
+      static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                                       0.025,  0.05,  0.1,    0.25,  1,    5};
+      metrics_.latency.Add({{"grpc_method", method_}}, kBuckets).Observe(seconds);
+      log::Info("rpc", {{"method", method_},
+                        {"code", status.error_code()},
+                        {"ms", seconds * 1000},
+                        {"request_id", request_id_}});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  RpcMetrics& metrics_;
+  std::chrono::steady_clock::time_point start_;
+  std::string request_id_;
+};
+
+class ObservingInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit ObservingInterceptorFactory(prometheus::Registry& registry) : metrics_(registry) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new ObservingInterceptor(info, metrics_);
+  }
+
+ private:
+  RpcMetrics metrics_;
+};
+
+sigset_t ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+absl::Status MigrateWithRetry(const ServiceConfig& config, const std::vector<Migration>& migrations) {
+  // PostgreSQL may still be starting next to us (a pod, a local run): wait for it a little.
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (true) {
+    absl::Status st = ApplyMigrations(config.postgres_dsn, config.service, migrations);
+    if (st.ok() || st.code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+      return st;
+    }
+    log::Warn("database not reachable yet; retrying");
+    absl::SleepFor(absl::Seconds(1));
+  }
+}
+
+}  // namespace
+
+ServiceHost::ServiceHost(ServiceConfig config)
+    : config_(std::move(config)), registry_(std::make_shared<prometheus::Registry>()) {}
+
+ServiceHost::~ServiceHost() = default;
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
+  // Block the shutdown signals before any thread starts, so every thread inherits the mask and only
+  // Run()'s sigwait sees them.
+  sigset_t signals = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  SetServiceName(spec.name);
+  log::InitFromEnv();
+  absl::StatusOr<ServiceConfig> config = LoadServiceConfig(spec.name, spec.default_grpc_port);
+  if (!config.ok()) {
+    return config.status();
+  }
+  static const std::vector<Migration> kNone;
+  if (absl::Status st = MigrateWithRetry(*config, spec.migrations ? *spec.migrations : kNone); !st.ok()) {
+    return st;
+  }
+  std::unique_ptr<ServiceHost> host(new ServiceHost(*std::move(config)));
+  host->pool_ = std::make_unique<PgPool>(PgPool::Options{.dsn = host->config_.postgres_dsn,
+                                                         .schema = host->config_.service,
+                                                         .size = host->config_.pg_pool_size,
+                                                         .statement_timeout = host->config_.statement_timeout,
+                                                         .statements = std::move(spec.statements)});
+  host->signer_ = std::make_unique<TokenSigner>(host->config_.jwt_secret, host->config_.jwt_audience);
+  host->authorizer_ = std::make_unique<Authorizer>(*host->signer_);
+  return host;
+}
+
+void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
+
+void ServiceHost::AddConsumer(EventConsumer::Options options, EventConsumer::Handler handler) {
+  consumers_.push_back(
+      std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));
+}
+
+int ServiceHost::Run() {
+  prometheus::Exposer exposer(config_.metrics_listen);
+  exposer.RegisterCollectable(registry_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &bound_port);
+  for (grpc::Service* s : services_) {
+    builder.RegisterService(s);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<ObservingInterceptorFactory>(*registry_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || bound_port == 0) {
+    log::Error("cannot listen", {{"addr", config_.grpc_listen}});
+    return 1;
+  }
+
+  OutboxRelay relay(*pool_, config_.redis_addr);
+  relay.Start();
+  for (auto& c : consumers_) {
+    c->Start();
+  }
+
+  // Health follows the database: without it this service can answer nothing.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  std::mutex mu;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread health_thread([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!stopping) {
+      lock.unlock();
+      const bool serving = pool_->Ping().ok();
+      lock.lock();
+      if (!stopping) {
+        health->SetServingStatus(serving);
+      }
+      wake.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; });
+    }
+  });
+
+  log::Info("serving", {{"grpc", config_.grpc_listen}, {"metrics", config_.metrics_listen}});
+  sigset_t signals = ShutdownSignals();
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::Info("shutting down", {{"signal", sig}});
+
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  wake.notify_all();
+  health_thread.join();
+  health->SetServingStatus(false);
+  // Stops accepting at once; in-flight calls get until the deadline, then are cancelled.
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(absl::ToInt64Milliseconds(config_.shutdown_grace)));
+  server->Wait();
+  for (auto it = consumers_.rbegin(); it != consumers_.rend(); ++it) {
+    (*it)->Stop();
+  }
+  relay.Stop();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace minyi

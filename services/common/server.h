@@ -1,0 +1,62 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "auth.h"
+#include "config.h"
+#include "consumer.h"
+#include "migrate.h"
+#include "pg.h"
+#include "prometheus/registry.h"
+
+namespace grpc {
+class Service;
+}
+
+namespace minyi {
+
+// Everything a service process runs besides its own RPC logic: configuration, migrations, the connection
+// pool, the outbox relay, event consumers, metrics, the gRPC server with health and reflection, and
+// graceful shutdown. main.cc builds one, adds the service and calls Run().
+class ServiceHost final {
+ public:
+  struct Spec {
+    std::string name;                               // "deputies": schema, log service, error domain
+    int default_grpc_port = 0;
+    const std::vector<Migration>* migrations = nullptr;
+    std::vector<PreparedStatement> statements;
+  };
+
+  // Reads the environment, applies migrations and opens the pool. Fails naming what is wrong.
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Create(Spec spec);
+  ~ServiceHost();
+
+  PgPool& pool() { return *pool_; }
+  const Authorizer& authorizer() const { return *authorizer_; }
+  const TokenSigner& signer() const { return *signer_; }
+  const ServiceConfig& config() const { return config_; }
+  prometheus::Registry& metrics() { return *registry_; }
+
+  void AddService(grpc::Service* service);
+  void AddConsumer(EventConsumer::Options options, EventConsumer::Handler handler);
+
+  // Serves until SIGTERM or SIGINT, then: health NOT_SERVING, stop accepting, finish in-flight calls
+  // (bounded by the shutdown grace), stop consumers and the relay, close the pool. Returns the exit code.
+  int Run();
+
+ private:
+  explicit ServiceHost(ServiceConfig config);
+
+  ServiceConfig config_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<TokenSigner> signer_;
+  std::unique_ptr<Authorizer> authorizer_;
+  std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<EventConsumer>> consumers_;
+};
+
+}  // namespace minyi

@@ -1,0 +1,20 @@
+// minyi-deputies: wiring only. The service logic lives in service.cc, its SQL in store.cc.
+#include <iostream>
+
+#include "common/server.h"
+#include "deputies/service.h"
+#include "deputies/store.h"
+
+int main() {
+  auto host = minyi::ServiceHost::Create({.name = "deputies",
+                                          .default_grpc_port = 7101,
+                                          .migrations = &minyi::deputies::Migrations(),
+                                          .statements = minyi::deputies::Statements()});
+  if (!host.ok()) {
+    std::cerr << "minyi-deputies: " << host.status() << "\n";
+    return 1;
+  }
+  minyi::deputies::DeputiesService service((*host)->pool(), (*host)->authorizer());
+  (*host)->AddService(&service);
+  return (*host)->Run();
+}

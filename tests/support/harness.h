@@ -1,0 +1,112 @@
+#pragma once
+
+// The test harness: real PostgreSQL and Redis servers on free loopback ports in temporary folders,
+// child processes, and a small HTTP client. Never mocks of them.
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace minyi::testing {
+
+// A TCP port on 127.0.0.1 that was free when asked.
+int FreePort();
+// Waits until something accepts TCP connections on 127.0.0.1:port.
+bool WaitForPort(int port, absl::Duration timeout);
+// Path of a built artifact, relative to the CMake build directory (e.g. "services/deputies/minyi-deputies").
+std::string BuildPath(std::string_view relative);
+// Path of a source file, relative to the project root.
+std::string SourcePath(std::string_view relative);
+// A fresh temporary directory, removed at process exit.
+std::string TempDir(std::string_view prefix);
+
+// Servers and child processes are children of the thread that started them and are SIGKILLed when that
+// thread ends (PR_SET_PDEATHSIG): start them from the test's main thread, not from a short-lived one.
+// Shared() servers and TempDir()s are stopped and removed at exit and on SIGTERM/SIGINT.
+
+// A throwaway PostgreSQL 15 cluster (initdb in a temp dir, listening on 127.0.0.1 and a private unix
+// socket directory). When run as root, the cluster runs as the `postgres` system user.
+class PostgresServer final {
+ public:
+  // One server per test process, started on first use and stopped at exit.
+  static PostgresServer& Shared();
+
+  PostgresServer();
+  ~PostgresServer();
+
+  // Creates a new, empty database and returns its libpq URI (postgresql://...).
+  std::string CreateDatabase();
+  int port() const { return port_; }
+
+  void Stop();   // fast shutdown
+  void Start();  // start again on the same port and data
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  std::mutex mu_;
+  pid_t pid_ = -1;   // the postmaster; guarded by mu_
+  int next_db_ = 0;  // guarded by mu_
+};
+
+// A throwaway redis-server on a free port, with AOF persistence in a temp dir so a restart keeps data.
+class RedisServer final {
+ public:
+  static RedisServer& Shared();
+
+  RedisServer();
+  ~RedisServer();
+
+  std::string addr() const;  // "127.0.0.1:<port>"
+  int port() const { return port_; }
+  void Stop();
+  void Start();
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  std::mutex mu_;
+  pid_t pid_ = -1;  // guarded by mu_
+};
+
+// A child process whose stdout and stderr go to `log_file`. The destructor sends SIGTERM, then SIGKILL
+// after 5 seconds.
+class ChildProcess final {
+ public:
+  ChildProcess(std::string path, std::vector<std::string> args, std::map<std::string, std::string> env,
+               std::string log_file);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int sig);
+  bool Running();
+  // Waits for exit; returns the exit status (128+signal when killed) or -1 on timeout.
+  int Wait(absl::Duration timeout);
+  std::string Log() const;  // the log file's content so far
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+  std::string log_file_;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+// One HTTP/1.1 request to 127.0.0.1:port (Boost.Beast, a new connection per call).
+HttpResponse HttpRequest(int port, std::string_view method, std::string_view target,
+                         std::string_view body = "", const std::map<std::string, std::string>& headers = {});
+
+}  // namespace minyi::testing
