@@ -1,0 +1,69 @@
+#include "common/status.h"
+
+#include "common/config.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+
+namespace minyi {
+namespace {
+
+TEST(Status, InvalidFieldCarriesBadRequestAndErrorInfo) {
+  SetServiceName("deputies");
+  grpc::Status st = ToGrpc(InvalidField("deputy.phone", "must be 11 digits"));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), "deputy.phone: must be 11 digits");
+  google::rpc::Status rpc;
+  ASSERT_TRUE(rpc.ParseFromString(st.error_details()));
+  EXPECT_EQ(rpc.code(), 3);
+  bool saw_field = false;
+  bool saw_info = false;
+  for (const auto& any : rpc.details()) {
+    google::rpc::BadRequest bad;
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&bad)) {
+      ASSERT_EQ(bad.field_violations_size(), 1);
+      EXPECT_EQ(bad.field_violations(0).field(), "deputy.phone");
+      saw_field = true;
+    } else if (any.UnpackTo(&info)) {
+      EXPECT_EQ(info.reason(), "INVALID_FIELD");
+      EXPECT_EQ(info.domain(), "minyi.deputies");
+      saw_info = true;
+    }
+  }
+  EXPECT_TRUE(saw_field);
+  EXPECT_TRUE(saw_info);
+}
+
+TEST(Status, OkStaysOk) { EXPECT_TRUE(ToGrpc(absl::OkStatus()).ok()); }
+
+TEST(Config, RefusesToStartNamingEveryMissingVariable) {
+  unsetenv("MINYI_PG_DSN");
+  unsetenv("MINYI_REDIS_ADDR");
+  setenv("MINYI_JWT_SECRET", "short", 1);
+  auto config = LoadServiceConfig("deputies", 7101);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("MINYI_PG_DSN"), absl::string_view::npos);
+  EXPECT_NE(config.status().message().find("MINYI_REDIS_ADDR"), absl::string_view::npos);
+
+  setenv("MINYI_PG_DSN", "postgresql://x", 1);
+  setenv("MINYI_REDIS_ADDR", "127.0.0.1:1", 1);
+  auto weak = LoadServiceConfig("deputies", 7101);
+  ASSERT_FALSE(weak.ok());
+  EXPECT_NE(weak.status().message().find("MINYI_JWT_SECRET"), absl::string_view::npos);
+
+  setenv("MINYI_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+  setenv("MINYI_PG_POOL_SIZE", "lots", 1);
+  auto bad_int = LoadServiceConfig("deputies", 7101);
+  ASSERT_FALSE(bad_int.ok());
+  EXPECT_NE(bad_int.status().message().find("MINYI_PG_POOL_SIZE"), absl::string_view::npos);
+
+  unsetenv("MINYI_PG_POOL_SIZE");
+  auto good = LoadServiceConfig("deputies", 7101);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_EQ(good->grpc_listen, "127.0.0.1:7101");
+  EXPECT_EQ(good->metrics_listen, "127.0.0.1:9101");
+}
+
+}  // namespace
+}  // namespace minyi
