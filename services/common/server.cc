@@ -176,8 +176,10 @@ int ServiceHost::Run() {
     c->Start();
   }
 
-  // Health follows the database: without it this service can answer nothing.
+  // Readiness (the "" service) follows the database: without it this service can answer nothing.
+  // Liveness stays SERVING while the process runs, so a database outage does not restart every pod.
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus(std::string(kLivenessHealthService), true);
   std::mutex mu;
   std::condition_variable wake;
   bool stopping = false;
@@ -188,7 +190,7 @@ int ServiceHost::Run() {
       const bool serving = pool_->Ping().ok();
       lock.lock();
       if (!stopping) {
-        health->SetServingStatus(serving);
+        health->SetServingStatus("", serving);
       }
       wake.wait_for(lock, std::chrono::seconds(2), [&] { return stopping; });
     }

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -17,6 +18,10 @@ class Service;
 }
 
 namespace minyi {
+
+// The grpc.health.v1 service name that answers SERVING for as long as the process runs (Kubernetes
+// liveness); the empty name reports readiness, which follows the database.
+inline constexpr std::string_view kLivenessHealthService = "liveness";
 
 // Everything a service process runs besides its own RPC logic: configuration, migrations, the connection
 // pool, the outbox relay, event consumers, metrics, the gRPC server with health and reflection, and
