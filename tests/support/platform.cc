@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 
 namespace minyi::testing {
 namespace {
@@ -76,8 +77,8 @@ Platform::Platform()
 
 Platform::~Platform() = default;
 
-HttpResponse Platform::Call(std::string_view method, std::string_view target, const nlohmann::json& body,
-                            std::string_view token, std::map<std::string, std::string> headers) {
+HttpResponse Platform::Call(absl::string_view method, absl::string_view target, const nlohmann::json& body,
+                            absl::string_view token, std::map<std::string, std::string> headers) {
   if (!token.empty()) {
     headers["Authorization"] = absl::StrCat("Bearer ", token);
   }
@@ -86,10 +87,11 @@ HttpResponse Platform::Call(std::string_view method, std::string_view target, co
     payload = body.dump();
     headers.emplace("Content-Type", "application/json");
   }
-  return HttpRequest(http_port_, method, target, payload, headers);
+  return HttpRequest(http_port_, std::string_view(method.data(), method.size()),
+                     std::string_view(target.data(), target.size()), payload, headers);
 }
 
-std::string Platform::Token(std::string_view username, std::string_view password) {
+std::string Platform::Token(absl::string_view username, absl::string_view password) {
   HttpResponse r = Call("POST", "/v1/auth/token", {{"username", username}, {"password", password}});
   EXPECT_EQ(r.status, 200) << r.body;
   nlohmann::json j = Json(r);

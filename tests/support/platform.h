@@ -6,7 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "nlohmann/json.hpp"
 #include "support/harness.h"
@@ -15,8 +15,8 @@ namespace minyi::testing {
 
 class Platform final {
  public:
-  static constexpr std::string_view kJwtSecret = "e2e-test-secret-0123456789abcdef-0123456789";
-  static constexpr std::string_view kAdminPassword = "admin-e2e-password";
+  static constexpr absl::string_view kJwtSecret = "e2e-test-secret-0123456789abcdef-0123456789";
+  static constexpr absl::string_view kAdminPassword = "admin-e2e-password";
 
   Platform();
   ~Platform();
@@ -27,10 +27,10 @@ class Platform final {
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
 
   // HTTP through the gateway. `token` adds "Authorization: Bearer <token>".
-  HttpResponse Call(std::string_view method, std::string_view target, const nlohmann::json& body = nullptr,
-                    std::string_view token = "", std::map<std::string, std::string> headers = {});
+  HttpResponse Call(absl::string_view method, absl::string_view target, const nlohmann::json& body = nullptr,
+                    absl::string_view token = "", std::map<std::string, std::string> headers = {});
   // An access token for the account, via POST /v1/auth/token; fails the test when sign-in fails.
-  std::string Token(std::string_view username, std::string_view password);
+  std::string Token(absl::string_view username, absl::string_view password);
   std::string AdminToken() { return Token("admin", kAdminPassword); }
   // Creates an account as admin (fields in proto JSON) and returns a token for it.
   std::string CreateAccountAndToken(const nlohmann::json& account);

@@ -27,7 +27,7 @@ Platform& P() {
 }
 
 int g_seq = 0;
-std::string Unique(std::string_view prefix) { return absl::StrCat(prefix, ++g_seq, "-", getpid()); }
+std::string Unique(absl::string_view prefix) { return absl::StrCat(prefix, ++g_seq, "-", getpid()); }
 
 json NewStation(const std::string& token, const std::string& name) {
   HttpResponse r = P().Call("POST", "/v1/stations",
@@ -40,22 +40,22 @@ json NewStation(const std::string& token, const std::string& name) {
   return Json(r);
 }
 
-json DeputyBody(const std::string& station, std::string_view name, std::string_view phone) {
+json DeputyBody(const std::string& station, absl::string_view name, absl::string_view phone) {
   return {{"displayName", name},       {"gender", "GENDER_FEMALE"},     {"level", "LEVEL_COUNTY"},
           {"term", 2},                 {"delegation", "城关镇代表团"},  {"electoralDistrict", "第三选区"},
           {"sector", "教育"},          {"phone", phone},                {"idNumber", "11010519491231002X"},
           {"status", "DEPUTY_STATUS_SERVING"}, {"stations", {station}}, {"termStartDate", "2021-12-28"}};
 }
 
-json NewDeputy(const std::string& token, const std::string& station, std::string_view name,
-               std::string_view phone = "13812345678") {
+json NewDeputy(const std::string& token, const std::string& station, absl::string_view name,
+               absl::string_view phone = "13812345678") {
   HttpResponse r = P().Call("POST", "/v1/deputies", DeputyBody(station, name, phone), token);
   EXPECT_EQ(r.status, 200) << r.body;
   return Json(r);
 }
 
 // The error body is google.rpc.Status: code, message, details.
-void ExpectError(const HttpResponse& r, int http, int grpc_code, std::string_view message_part) {
+void ExpectError(const HttpResponse& r, int http, int grpc_code, absl::string_view message_part) {
   EXPECT_EQ(r.status, http) << r.body;
   json j = Json(r);
   ASSERT_TRUE(j.is_object()) << r.body;
@@ -217,17 +217,17 @@ TEST(BadInput, ClearErrorsAndNothingWritten) {
   ExpectError(P().Call("POST", "/v1/deputies", DeputyBody(station, std::string(33 * 3, 'x'), "13812345678"), admin),
               400, 3, "display_name");
   ExpectError(P().Call("POST", "/v1/deputies", DeputyBody(station, "电话错误", "12345"), admin), 400, 3, "phone");
-  EXPECT_EQ(P().Call("POST", "/v1/deputies", DeputyBody("stations/999999999", "无此站", "13812345678"), admin).status,
-            404);
+  ExpectError(P().Call("POST", "/v1/deputies", DeputyBody("stations/999999999", "无此站", "13812345678"), admin), 400,
+              3, "stations");
   EXPECT_EQ(raw("POST", "/v1/deputies", std::string(2 * 1024 * 1024, ' ')).status, 413);
   HttpResponse big_header = HttpRequest(P().http_port(), "GET", "/v1/deputies", "",
                                         {{"Authorization", absl::StrCat("Bearer ", admin)},
-                                         {"X-Padding", std::string(64 * 1024, 'a')}});
+                                         {"X-Padding", std::string(20 * 1024, 'a')}});
   EXPECT_EQ(big_header.status, 431);
   ExpectError(P().Call("GET", "/v1/no-such-thing", nullptr, admin), 404, 5, "");
   EXPECT_EQ(P().Call("DELETE", "/v1/deputies", nullptr, admin).status, 405);
   ExpectError(P().Call("GET", "/v1/deputies?pageSize=-1", nullptr, admin), 400, 3, "page_size");
-  ExpectError(P().Call("GET", "/v1/deputies?pageSize=abc", nullptr, admin), 400, 3, "pageSize");
+  ExpectError(P().Call("GET", "/v1/deputies?pageSize=abc", nullptr, admin), 400, 3, "page_size");
   EXPECT_EQ(CountDeputies(admin), before);
 
   // SQL-ish text is data: stored and returned verbatim, harming nothing.

@@ -1,0 +1,86 @@
+#include "gateway_config.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/config.h"
+
+namespace minyi::gateway {
+namespace {
+
+constexpr std::size_t kMinSecretBytes = 32;
+
+bool IsBackendName(absl::string_view name) {
+  if (name.empty()) {
+    return false;
+  }
+  for (char c : name) {
+    if (!absl::ascii_islower(static_cast<unsigned char>(c)) && !absl::ascii_isdigit(static_cast<unsigned char>(c)) &&
+        c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<BackendSpec>> ParseBackends(absl::string_view list) {
+  std::vector<BackendSpec> out;
+  for (absl::string_view entry : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+    entry = absl::StripAsciiWhitespace(entry);
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    if (!IsBackendName(kv.first) || kv.second.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("MINYI_BACKENDS entry \"", entry, "\" is not name=host:port (name in [a-z0-9_])"));
+    }
+    for (const BackendSpec& seen : out) {
+      if (seen.name == kv.first) {
+        return absl::InvalidArgumentError(absl::StrCat("MINYI_BACKENDS names backend ", kv.first, " twice"));
+      }
+    }
+    out.push_back({std::string(kv.first), std::string(kv.second)});
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError("MINYI_BACKENDS names no backend");
+  }
+  return out;
+}
+
+absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
+  EnvReader env;
+  GatewayConfig config;
+  config.http_addr = env.Optional("MINYI_HTTP_ADDR", config.http_addr);
+  const std::string backends = env.Required("MINYI_BACKENDS");
+  config.jwt_secret = env.Required("MINYI_JWT_SECRET");
+  config.jwt_audience = env.Optional("MINYI_JWT_AUDIENCE", config.jwt_audience);
+  config.threads = env.Int("MINYI_GATEWAY_THREADS", config.threads, 1, 256);
+  config.max_body_bytes = env.Int("MINYI_MAX_BODY_BYTES", static_cast<int>(config.max_body_bytes), 1, 1 << 30);
+  config.request_timeout =
+      absl::Milliseconds(env.Int("MINYI_REQUEST_TIMEOUT_MS", 10000, 1, 10 * 60 * 1000));
+  std::vector<std::string> problems;
+  if (absl::Status s = env.Finish(); !s.ok()) {
+    problems.emplace_back(s.message());
+  }
+  if (!config.jwt_secret.empty() && config.jwt_secret.size() < kMinSecretBytes) {
+    problems.push_back(absl::StrCat("MINYI_JWT_SECRET must be at least ", kMinSecretBytes, " bytes"));
+  }
+  if (config.http_addr.rfind(':') == std::string::npos) {
+    problems.push_back("MINYI_HTTP_ADDR must be host:port");
+  }
+  if (!backends.empty()) {
+    absl::StatusOr<std::vector<BackendSpec>> parsed = ParseBackends(backends);
+    if (parsed.ok()) {
+      config.backends = *std::move(parsed);
+    } else {
+      problems.emplace_back(parsed.status().message());
+    }
+  }
+  if (!problems.empty()) {
+    return absl::FailedPreconditionError(absl::StrJoin(problems, "; "));
+  }
+  return config;
+}
+
+}  // namespace minyi::gateway

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace minyi::gateway {
+
+struct BackendSpec {
+  std::string name;    // "deputies": serves minyi/deputies/v1/deputies.proto
+  std::string target;  // "127.0.0.1:7101", a gRPC target
+};
+
+// Everything the gateway reads from the environment at start.
+struct GatewayConfig {
+  std::string http_addr = "127.0.0.1:8080";        // MINYI_HTTP_ADDR, host:port
+  std::vector<BackendSpec> backends;               // MINYI_BACKENDS, name=host:port,...
+  std::string jwt_secret;                          // MINYI_JWT_SECRET, at least 32 bytes
+  std::string jwt_audience = "minyi";              // MINYI_JWT_AUDIENCE
+  int threads = 2;                                 // MINYI_GATEWAY_THREADS
+  std::size_t max_body_bytes = 1 << 20;            // MINYI_MAX_BODY_BYTES
+  std::size_t max_header_bytes = 16 << 10;         // fixed: 431 beyond it
+  absl::Duration request_timeout = absl::Seconds(10);  // MINYI_REQUEST_TIMEOUT_MS, the gRPC deadline
+  absl::Duration shutdown_grace = absl::Seconds(10);   // in-flight requests get this long on SIGTERM
+};
+
+// "identity=127.0.0.1:7100,deputies=127.0.0.1:7101" -> specs. INVALID_ARGUMENT naming the bad entry.
+absl::StatusOr<std::vector<BackendSpec>> ParseBackends(absl::string_view list);
+
+// FAILED_PRECONDITION naming every missing or malformed variable.
+absl::StatusOr<GatewayConfig> LoadGatewayConfig();
+
+}  // namespace minyi::gateway

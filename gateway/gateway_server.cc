@@ -1,0 +1,630 @@
+#include "gateway_server.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <random>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/asio/dispatch.hpp"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "common/auth.h"
+#include "common/log.h"
+#include "errors.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "http_metrics.h"
+#include "openapi.h"
+#include "transcoder.h"
+
+namespace minyi::gateway {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr absl::Duration kReadyCacheTtl = absl::Seconds(1);
+constexpr auto kHealthDeadline = std::chrono::seconds(1);
+constexpr auto kCancelWait = std::chrono::seconds(2);
+constexpr std::size_t kMaxRequestIdChars = 64;
+constexpr std::size_t kMaxIdempotencyKeyChars = 256;
+constexpr char kHealthMethod[] = "/grpc.health.v1.Health/Check";
+constexpr char kJson[] = "application/json";
+constexpr char kOperationalRoutes[][16] = {"/healthz", "/readyz", "/metrics", "/openapi.json"};
+constexpr char kUnmatchedRoute[] = "unmatched";
+
+struct Backend {
+  std::string name;
+  std::string target;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<grpc::GenericStub> stub;
+};
+
+// One outgoing unary call. The arena holds the request and response messages of a transcoded call.
+struct BackendCall {
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  google::protobuf::Arena arena;
+};
+
+absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
+beast::string_view BeastView(absl::string_view s) { return beast::string_view(s.data(), s.size()); }
+
+bool SaneRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdChars) {
+    return false;
+  }
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return absl::StrCat(absl::Hex(rng(), absl::kZeroPad16), absl::Hex(rng(), absl::kZeroPad16));
+}
+
+// The method as a bounded metrics label: clients can send any token as the method.
+absl::string_view MethodLabel(http::verb verb) {
+  switch (verb) {
+    case http::verb::get:
+    case http::verb::post:
+    case http::verb::put:
+    case http::verb::patch:
+    case http::verb::delete_:
+    case http::verb::head:
+    case http::verb::options:
+      return View(http::to_string(verb));
+    default:
+      return "OTHER";
+  }
+}
+
+google::rpc::Status MakeStatus(absl::StatusCode code, std::string message) {
+  google::rpc::Status status;
+  status.set_code(static_cast<int>(code));
+  status.set_message(std::move(message));
+  return status;
+}
+
+std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) {
+    return out;
+  }
+  for (const grpc::Slice& s : slices) {
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+// What every connection shares. Immutable after Start but for the atomics, the call registry and the
+// readiness cache, which carry their own synchronization.
+class ServerState final {
+ public:
+  ServerState(GatewayConfig config, Router router)
+      : config(std::move(config)),
+        router(std::move(router)),
+        openapi(BuildOpenApi(this->router.routes()).dump(2)),
+        signer(this->config.jwt_secret, this->config.jwt_audience),
+        metrics(RouteLabels(this->router)),
+        acceptor(asio::make_strand(ioc)),
+        work(asio::make_work_guard(ioc)) {
+    for (const Route& route : this->router.routes()) {
+      auto* factory = google::protobuf::MessageFactory::generated_factory();
+      input_prototypes.push_back(factory->GetPrototype(route.method->input_type()));
+      output_prototypes.push_back(factory->GetPrototype(route.method->output_type()));
+    }
+  }
+
+  static std::vector<std::string> RouteLabels(const Router& router) {
+    std::vector<std::string> labels(std::begin(kOperationalRoutes), std::end(kOperationalRoutes));
+    labels.emplace_back(kUnmatchedRoute);
+    for (const Route& route : router.routes()) {
+      labels.push_back(route.path.text());
+    }
+    return labels;
+  }
+
+  size_t RouteIndex(const Route* route) const { return static_cast<size_t>(route - router.routes().data()); }
+
+  // Starts `call` on `backend` and runs `done` on `executor` when it completes. Calls are registered so
+  // Shutdown can cancel the stragglers and wait for them before the io_context goes away.
+  template <typename Executor>
+  void StartCall(const Backend& backend, const std::string& method, std::shared_ptr<BackendCall> call,
+                 Executor executor, std::function<void(const grpc::Status&)> done) {
+    {
+      absl::MutexLock lock(&calls_mu);
+      calls.insert(&call->context);
+    }
+    BackendCall* raw = call.get();
+    backend.stub->UnaryCall(
+        &raw->context, method, grpc::StubOptions(), &raw->request, &raw->response,
+        [this, call = std::move(call), executor, done = std::move(done)](grpc::Status status) mutable {
+          asio::post(executor, [this, call = std::move(call), done = std::move(done), status = std::move(status)] {
+            {
+              absl::MutexLock lock(&calls_mu);
+              calls.erase(&call->context);
+            }
+            done(status);
+          });
+        });
+  }
+
+  void CancelCalls() {
+    absl::MutexLock lock(&calls_mu);
+    for (grpc::ClientContext* context : calls) {
+      context->TryCancel();
+    }
+  }
+
+  bool CallsDone() {
+    absl::MutexLock lock(&calls_mu);
+    return calls.empty();
+  }
+
+  // Calls `done` on `executor` with "" when every backend answers SERVING, else with the failing ones.
+  // Answers from a cache younger than kReadyCacheTtl.
+  template <typename Executor>
+  void CheckReady(Executor executor, std::function<void(std::string)> done) {
+    {
+      absl::MutexLock lock(&ready_mu);
+      if (absl::Now() - ready_checked < kReadyCacheTtl) {
+        done(ready_failing);
+        return;
+      }
+    }
+    if (backends.empty()) {
+      done("");
+      return;
+    }
+    struct Round {
+      size_t remaining;
+      std::vector<std::string> failing;
+      std::function<void(std::string)> done;
+    };
+    // Every completion runs on `executor`, a strand: the round needs no lock of its own.
+    auto round = std::make_shared<Round>(Round{backends.size(), {}, std::move(done)});
+    for (const auto& [name, backend] : backends) {
+      auto call = std::make_shared<BackendCall>();
+      grpc::Slice empty;
+      call->request = grpc::ByteBuffer(&empty, 1);
+      call->context.set_deadline(std::chrono::system_clock::now() + kHealthDeadline);
+      const std::string backend_name = name;
+      BackendCall* raw = call.get();
+      StartCall(*backend, kHealthMethod, call, executor, [this, round, raw, backend_name](const grpc::Status& s) {
+        // HealthCheckResponse{status: SERVING} is field 1, varint 1.
+        if (!s.ok()) {
+          round->failing.push_back(absl::StrCat(backend_name, " (", s.error_message(), ")"));
+        } else if (ByteBufferToString(raw->response) != std::string("\x08\x01", 2)) {
+          round->failing.push_back(absl::StrCat(backend_name, " (not SERVING)"));
+        }
+        if (--round->remaining == 0) {
+          std::sort(round->failing.begin(), round->failing.end());
+          std::string failing = absl::StrJoin(round->failing, ", ");
+          {
+            absl::MutexLock lock(&ready_mu);
+            ready_checked = absl::Now();
+            ready_failing = failing;
+          }
+          round->done(std::move(failing));
+        }
+      });
+    }
+  }
+
+  const GatewayConfig config;
+  const Router router;
+  const std::string openapi;
+  const TokenSigner signer;
+  HttpMetrics metrics;
+  absl::flat_hash_map<std::string, std::unique_ptr<Backend>> backends;
+  std::vector<const Backend*> route_backends;  // parallel to router.routes()
+  std::vector<const google::protobuf::Message*> input_prototypes;
+  std::vector<const google::protobuf::Message*> output_prototypes;
+
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
+
+ private:
+  absl::Mutex calls_mu;
+  absl::flat_hash_set<grpc::ClientContext*> calls ABSL_GUARDED_BY(calls_mu);
+  absl::Mutex ready_mu;
+  absl::Time ready_checked ABSL_GUARDED_BY(ready_mu) = absl::InfinitePast();
+  std::string ready_failing ABSL_GUARDED_BY(ready_mu);
+};
+
+namespace {
+
+// One HTTP/1.1 connection: reads a request, answers it, reads the next while keep-alive holds. All its
+// handlers run on its strand, including the completions of its backend calls.
+class Session final : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ServerState& state) : stream_(std::move(socket)), state_(state) {
+    beast::error_code ec;
+    tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      client_ip_ = peer.address().to_string();
+    }
+  }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(state_.config.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(state_.config.max_header_bytes));
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      const bool body = ec == http::error::body_limit;
+      BeginRequest(body ? parser_->release() : http::request<http::string_body>{});
+      close_after_ = true;
+      FinishError(body ? 413 : 431,
+                  MakeStatus(absl::StatusCode::kInvalidArgument,
+                             body ? absl::StrCat("request body larger than ", state_.config.max_body_bytes, " bytes")
+                                  : absl::StrCat("request headers larger than ", state_.config.max_header_bytes,
+                                                 " bytes")));
+      return;
+    }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == beast::error::timeout) {
+      Close();
+      return;
+    }
+    if (ec) {
+      if (ec.category() == make_error_code(http::error::end_of_stream).category()) {
+        BeginRequest({});
+        close_after_ = true;
+        FinishError(400, MakeStatus(absl::StatusCode::kInvalidArgument, absl::StrCat("malformed HTTP request: ",
+                                                                                     ec.message())));
+      } else {
+        Close();
+      }
+      return;
+    }
+    BeginRequest(parser_->release());
+    Handle();
+  }
+
+  void BeginRequest(http::request<http::string_body> request) {
+    request_ = std::move(request);
+    stream_.expires_never();
+    state_.in_flight.fetch_add(1);
+    start_ = std::chrono::steady_clock::now();
+    close_after_ = false;
+    allow_.clear();
+    route_label_ = kUnmatchedRoute;
+    absl::string_view sent = View(request_["X-Request-Id"]);
+    request_id_ = SaneRequestId(sent) ? std::string(sent) : NewRequestId();
+  }
+
+  void Handle() {
+    absl::string_view target = View(request_.target());
+    size_t q = target.find('?');
+    absl::string_view path = target.substr(0, q);
+    absl::string_view query = q == absl::string_view::npos ? absl::string_view() : target.substr(q + 1);
+    const bool get = request_.method() == http::verb::get;
+
+    if (get && path == "/healthz") {
+      route_label_ = "/healthz";
+      Finish(200, R"({"status":"SERVING"})", kJson);
+      return;
+    }
+    if (get && path == "/readyz") {
+      route_label_ = "/readyz";
+      state_.CheckReady(stream_.get_executor(), [self = shared_from_this()](std::string failing) {
+        if (failing.empty()) {
+          self->Finish(200, R"({"status":"SERVING"})", kJson);
+        } else {
+          self->FinishError(503, MakeStatus(absl::StatusCode::kUnavailable,
+                                            absl::StrCat("backends not ready: ", failing)));
+        }
+      });
+      return;
+    }
+    if (get && path == "/metrics") {
+      route_label_ = "/metrics";
+      Finish(200, state_.metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
+      return;
+    }
+    if (get && path == "/openapi.json") {
+      route_label_ = "/openapi.json";
+      Finish(200, state_.openapi, kJson);
+      return;
+    }
+
+    RouteMatch match = state_.router.Find(View(request_.method_string()), path);
+    if (match.route == nullptr) {
+      if (match.allowed_methods.empty()) {
+        FinishError(404, MakeStatus(absl::StatusCode::kNotFound, absl::StrCat("no route for ", path)));
+      } else {
+        allow_ = absl::StrJoin(match.allowed_methods, ", ");
+        FinishError(405, MakeStatus(absl::StatusCode::kUnimplemented,
+                                    absl::StrCat("method ", View(request_.method_string()), " not allowed on ", path,
+                                                 "; allowed: ", allow_)));
+      }
+      return;
+    }
+    const Route& route = *match.route;
+    route_label_ = route.path.text();
+
+    // A token that is present must be good: the backend is not bothered with forged or expired ones.
+    absl::string_view authorization = View(request_[http::field::authorization]);
+    if (!authorization.empty()) {
+      constexpr absl::string_view kBearer = "Bearer ";
+      if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
+        FinishError(401, MakeStatus(absl::StatusCode::kUnauthenticated, "Authorization must be a Bearer token"));
+        return;
+      }
+      absl::StatusOr<Caller> caller =
+          state_.signer.Verify(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), absl::Now());
+      if (!caller.ok()) {
+        FinishError(401, ToRpcStatus(caller.status()));
+        return;
+      }
+    }
+    absl::string_view idempotency_key = View(request_["Idempotency-Key"]);
+    if (idempotency_key.size() > kMaxIdempotencyKeyChars) {
+      FinishError(400, ToRpcStatus(InvalidFieldError("Idempotency-Key", "longer than 256 characters")));
+      return;
+    }
+
+    const size_t index = state_.RouteIndex(&route);
+    auto call = std::make_shared<BackendCall>();
+    google::protobuf::Message* request = state_.input_prototypes[index]->New(&call->arena);
+    if (absl::Status s = BuildRequest(route, match.bindings, query, request_.body(), request); !s.ok()) {
+      FinishError(HttpStatusFromCode(static_cast<int>(s.code())), ToRpcStatus(s));
+      return;
+    }
+    bool own_buffer = false;
+    if (grpc::Status s = grpc::SerializationTraits<google::protobuf::Message>::Serialize(*request, &call->request,
+                                                                                        &own_buffer);
+        !s.ok()) {
+      FinishError(500, MakeStatus(absl::StatusCode::kInternal, "cannot serialize the request"));
+      return;
+    }
+    if (!authorization.empty()) {
+      call->context.AddMetadata("authorization", std::string(authorization));
+    }
+    call->context.AddMetadata("x-request-id", request_id_);
+    if (!idempotency_key.empty()) {
+      call->context.AddMetadata("idempotency-key", std::string(idempotency_key));
+    }
+    if (!client_ip_.empty()) {
+      call->context.AddMetadata("x-forwarded-for", client_ip_);
+    }
+    call->context.set_deadline(std::chrono::system_clock::now() +
+                               absl::ToChronoMilliseconds(state_.config.request_timeout));
+
+    BackendCall* raw = call.get();
+    state_.StartCall(*state_.route_backends[index], route.grpc_method, std::move(call), stream_.get_executor(),
+                     [self = shared_from_this(), raw, &route, index](const grpc::Status& status) {
+                       self->OnBackendReply(route, index, *raw, status);
+                     });
+  }
+
+  void OnBackendReply(const Route& route, size_t index, BackendCall& call, const grpc::Status& status) {
+    if (!status.ok()) {
+      FinishError(HttpStatusFromCode(status.error_code()), ToRpcStatus(status));
+      return;
+    }
+    google::protobuf::Message* response = state_.output_prototypes[index]->New(&call.arena);
+    if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&call.response, response).ok()) {
+      FinishError(500, MakeStatus(absl::StatusCode::kInternal, "the backend sent a malformed response"));
+      return;
+    }
+    absl::StatusOr<std::string> json = RenderResponse(route, *response);
+    if (!json.ok()) {
+      FinishError(500, ToRpcStatus(json.status()));
+      return;
+    }
+    Finish(200, *std::move(json), kJson);
+  }
+
+  void FinishError(int http_status, const google::rpc::Status& status) {
+    Finish(http_status, ErrorBody(status), kJson);
+  }
+
+  void Finish(int http_status, std::string body, absl::string_view content_type) {
+    response_ = {};
+    response_.version(request_.version() == 10 ? 10 : 11);
+    response_.result(static_cast<unsigned>(http_status));
+    response_.set(http::field::content_type, BeastView(content_type));
+    response_.set("X-Request-Id", request_id_);
+    if (!allow_.empty()) {
+      response_.set(http::field::allow, allow_);
+    }
+    response_.keep_alive(request_.keep_alive() && !close_after_ && !state_.draining.load());
+    response_.body() = std::move(body);
+    response_.prepare_payload();
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const absl::string_view method = MethodLabel(request_.method());
+    state_.metrics.Observe(method, route_label_, http_status, seconds);
+    log::Info("http request", {{"method", std::string(method)},
+                               {"route", route_label_},
+                               {"status", http_status},
+                               {"duration_ms", seconds * 1000.0},
+                               {"request_id", request_id_}});
+
+    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t) {
+    state_.in_flight.fetch_sub(1);
+    if (ec || !response_.keep_alive()) {
+      Close();
+      return;
+    }
+    Read();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  ServerState& state_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  std::string client_ip_;
+  // The request being answered.
+  std::chrono::steady_clock::time_point start_;
+  std::string request_id_;
+  std::string route_label_;
+  std::string allow_;
+  bool close_after_ = false;
+};
+
+void Accept(ServerState& state) {
+  state.acceptor.async_accept(asio::make_strand(state.ioc), [&state](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !state.acceptor.is_open()) {
+      return;
+    }
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(socket), state)->Start();
+    }
+    Accept(state);
+  });
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(GatewayConfig config, Router router)
+    : state_(std::make_shared<ServerState>(std::move(config), std::move(router))) {}
+
+GatewayServer::~GatewayServer() { Shutdown(); }
+
+absl::Status GatewayServer::Start() {
+  ServerState& s = *state_;
+  for (const BackendSpec& spec : s.config.backends) {
+    auto backend = std::make_unique<Backend>();
+    backend->name = spec.name;
+    backend->target = spec.target;
+    backend->channel = grpc::CreateChannel(spec.target, grpc::InsecureChannelCredentials());
+    backend->stub = std::make_unique<grpc::GenericStub>(backend->channel);
+    s.backends.emplace(spec.name, std::move(backend));
+  }
+  for (const Route& route : s.router.routes()) {
+    auto it = s.backends.find(route.backend);
+    if (it == s.backends.end()) {
+      return absl::FailedPreconditionError(absl::StrCat("route ", route.path.text(), " names unknown backend ",
+                                                        route.backend));
+    }
+    s.route_backends.push_back(it->second.get());
+  }
+
+  const std::string& addr = s.config.http_addr;
+  const size_t colon = addr.rfind(':');
+  std::string host = addr.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  beast::error_code ec;
+  tcp::resolver resolver(s.ioc);
+  auto endpoints = resolver.resolve(host, addr.substr(colon + 1), tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("MINYI_HTTP_ADDR ", addr, ": ", ec.message()));
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) {
+    s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec) {
+    s.acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", addr, ": ", ec.message()));
+  }
+  Accept(s);
+  for (int i = 0; i < s.config.threads; ++i) {
+    threads_.emplace_back([&s] { s.ioc.run(); });
+  }
+  log::Info("gateway listening", {{"addr", addr},
+                                  {"port", port()},
+                                  {"routes", s.router.routes().size()},
+                                  {"threads", s.config.threads}});
+  return absl::OkStatus();
+}
+
+int GatewayServer::port() const {
+  beast::error_code ec;
+  tcp::endpoint local = state_->acceptor.local_endpoint(ec);
+  return ec ? 0 : local.port();
+}
+
+void GatewayServer::Shutdown() {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  ServerState& s = *state_;
+  s.draining.store(true);
+  asio::post(s.acceptor.get_executor(), [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+  });
+  const auto grace_end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(s.config.shutdown_grace);
+  while (s.in_flight.load() > 0 && std::chrono::steady_clock::now() < grace_end && !threads_.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Stragglers past the grace: cancel, and wait for their completions so none is posted to a dead loop.
+  s.CancelCalls();
+  const auto cancel_end = std::chrono::steady_clock::now() + kCancelWait;
+  while (!s.CallsDone() && std::chrono::steady_clock::now() < cancel_end && !threads_.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  s.work.reset();
+  s.ioc.stop();
+  for (std::thread& t : threads_) {
+    t.join();
+  }
+  threads_.clear();
+  log::Info("gateway stopped", {{"in_flight_abandoned", s.in_flight.load()}});
+}
+
+}  // namespace minyi::gateway

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gateway_config.h"
+#include "router.h"
+
+namespace minyi::gateway {
+
+class ServerState;
+
+// The HTTP/1.1 server (Boost.Beast, keep-alive) that transcodes REST/JSON calls to the backends' gRPC
+// methods without blocking: one channel and generic stub per backend, callback-based unary calls whose
+// completions are posted back to the connection's strand. Also serves /healthz, /readyz, /metrics and
+// /openapi.json.
+class GatewayServer final {
+ public:
+  GatewayServer(GatewayConfig config, Router router);
+  ~GatewayServer();
+  GatewayServer(const GatewayServer&) = delete;
+  GatewayServer& operator=(const GatewayServer&) = delete;
+
+  // Binds MINYI_HTTP_ADDR (port 0 picks a free one) and starts the io threads.
+  absl::Status Start();
+
+  // Stops accepting, lets in-flight requests finish for up to shutdown_grace (then cancels their
+  // backend calls), and stops the io threads. Idle keep-alive connections are closed.
+  void Shutdown();
+
+  // The bound TCP port, after Start.
+  int port() const;
+
+ private:
+  std::shared_ptr<ServerState> state_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+}  // namespace minyi::gateway

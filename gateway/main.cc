@@ -1,0 +1,83 @@
+// minyi-gateway: REST/JSON in front of the gRPC backends. Wiring only; see gateway_server.h.
+//
+//   minyi-gateway                  serve (configuration from MINYI_* environment variables)
+//   minyi-gateway --print-openapi  print the OpenAPI document of every linked service and exit
+
+#include <csignal>
+#include <iostream>
+
+#include "absl/strings/string_view.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "gateway_config.h"
+#include "gateway_server.h"
+#include "google/protobuf/descriptor.h"
+#include "openapi.h"
+#include "router.h"
+
+namespace {
+
+absl::StatusOr<minyi::gateway::Router> BuildRouter(const std::vector<std::string>& backends) {
+  std::vector<minyi::gateway::ServiceBinding> services;
+  for (const std::string& backend : backends) {
+    auto found = minyi::gateway::ServicesOfBackend(*google::protobuf::DescriptorPool::generated_pool(), backend);
+    if (!found.ok()) {
+      return found.status();
+    }
+    services.insert(services.end(), found->begin(), found->end());
+  }
+  return minyi::gateway::Router::Build(services);
+}
+
+int PrintOpenApi() {
+  absl::StatusOr<minyi::gateway::Router> router = BuildRouter(minyi::gateway::LinkedBackends());
+  if (!router.ok()) {
+    std::cerr << router.status() << "\n";
+    return 1;
+  }
+  std::cout << minyi::gateway::BuildOpenApi(router->routes()).dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && absl::string_view(argv[1]) == "--print-openapi") {
+    return PrintOpenApi();
+  }
+  minyi::SetServiceName("gateway");
+  minyi::log::InitFromEnv();
+
+  // Blocked before any thread starts, so every thread inherits the mask and sigwait below gets them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<minyi::gateway::GatewayConfig> config = minyi::gateway::LoadGatewayConfig();
+  if (!config.ok()) {
+    minyi::log::Error("bad configuration", {{"error", config.status().message()}});
+    return 2;
+  }
+  std::vector<std::string> backend_names;
+  for (const minyi::gateway::BackendSpec& b : config->backends) {
+    backend_names.push_back(b.name);
+  }
+  absl::StatusOr<minyi::gateway::Router> router = BuildRouter(backend_names);
+  if (!router.ok()) {
+    minyi::log::Error("cannot build routes", {{"error", router.status().message()}});
+    return 2;
+  }
+
+  minyi::gateway::GatewayServer server(*std::move(config), *std::move(router));
+  if (absl::Status s = server.Start(); !s.ok()) {
+    minyi::log::Error("cannot start", {{"error", s.message()}});
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  minyi::log::Info("shutting down", {{"signal", sig}});
+  server.Shutdown();
+  return 0;
+}
