@@ -1,12 +1,15 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "minyi/common/v1/common.pb.h"
 #include "outbox.h"
@@ -16,19 +19,21 @@ namespace minyi {
 
 class PgPool;
 class RedisClient;
+struct RedisReply;
 
 // Consumes the event stream with a Redis consumer group. For each entry it runs the handler in a
 // PostgreSQL transaction that also records the event id in processed_events; only after that commits is
 // the entry acknowledged (XACK). An event already recorded is acknowledged without running the handler,
 // so redelivery never applies an event twice. Entries left pending by a consumer that died are claimed
-// with XAUTOCLAIM once idle longer than `claim_idle`.
+// with XAUTOCLAIM once idle longer than `claim_idle`; so is an entry whose handler failed, which makes
+// `claim_idle` the retry delay. Entries that cannot be parsed are logged and acknowledged.
 class EventConsumer final {
  public:
   using Handler = std::function<absl::Status(const minyi::common::v1::Event& event, pqxx::work& tx)>;
 
   struct Options {
     std::string group;      // e.g. "deputies"; also the key in processed_events
-    std::string consumer;   // unique per process, e.g. hostname-pid
+    std::string consumer;   // unique per process; hostname-pid when empty
     std::string stream = std::string(kEventStream);
     absl::Duration block = absl::Seconds(1);
     absl::Duration claim_idle = absl::Seconds(30);
@@ -38,19 +43,28 @@ class EventConsumer final {
   EventConsumer(PgPool& pool, std::string redis_addr, Options options, Handler handler);
   ~EventConsumer();
 
+  // Polls in a background thread until Stop; failures are logged and retried with backoff.
   void Start();
-  void Stop();
-  // One round: claim stale entries, read new ones, handle and acknowledge. Returns entries handled.
+  void Stop();  // returns within about `block`
+  // One round: claim stale entries, read new ones (waiting up to `block` when nothing was claimed),
+  // handle and acknowledge. Returns how many entries were acknowledged.
   absl::StatusOr<int> PollOnce();
 
  private:
   void Loop();
+  absl::Status EnsureGroup();
+  // Handles and acknowledges one stream entry ([id, [field, value, ...]]). True when acknowledged, false
+  // when the handler failed (the entry stays pending); an error when Redis failed.
+  absl::StatusOr<bool> Process(const RedisReply& entry);
 
   PgPool& pool_;
   std::unique_ptr<RedisClient> redis_;
   Options options_;
   Handler handler_;
+  std::atomic<bool> group_ready_{false};
   std::atomic<bool> stop_{false};
+  std::mutex wake_mu_;
+  std::condition_variable wake_;  // Stop interrupts the backoff wait
   std::thread thread_;
 };
 

@@ -1,0 +1,450 @@
+// The outbox relay and the event consumer against real PostgreSQL and Redis: at-least-once delivery
+// with exactly-once effects, through rollbacks, relay restarts, racing relays, killed consumers and a
+// Redis restart.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/config.h"
+#include "common/consumer.h"
+#include "common/migrate.h"
+#include "common/outbox.h"
+#include "common/pg.h"
+#include "common/redis.h"
+#include "gtest/gtest.h"
+#include "minyi/common/v1/common.pb.h"
+#include "support/harness.h"
+
+namespace minyi {
+namespace {
+
+using minyi::common::v1::Caller;
+using minyi::common::v1::Event;
+using testing::PostgresServer;
+using testing::RedisServer;
+
+constexpr char kSchema[] = "evtest";
+
+struct StreamEntry {
+  std::string entry_id;
+  std::map<std::string, std::string> fields;
+};
+
+bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!condition()) {
+    if (absl::Now() > deadline) {
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
+
+Caller MakeCaller(int n) {
+  Caller caller;
+  caller.set_account_id(absl::StrCat("account-", n));
+  caller.set_role(minyi::common::v1::ROLE_DEPUTY);
+  caller.set_deputy(absl::StrCat("deputies/", n));
+  return caller;
+}
+
+class EventsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SetServiceName(kSchema);
+    dsn_ = PostgresServer::Shared().CreateDatabase();
+    ASSERT_TRUE(ApplyMigrations(dsn_, kSchema, {}).ok());
+    pool_ = std::make_unique<PgPool>(PgPool::Options{.dsn = dsn_, .schema = kSchema, .size = 4, .statements = {}});
+    redis_addr_ = RedisServer::Shared().addr();
+    redis_ = std::make_unique<RedisClient>(redis_addr_);
+    stream_ = absl::StrCat("evtest.", ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    // What a handler did: one row per application of an event.
+    ASSERT_TRUE(pool_->Transact([](pqxx::work& tx) {
+                       tx.exec("CREATE TABLE effects (event_id uuid NOT NULL, consumer text NOT NULL)");
+                       return absl::OkStatus();
+                     }).ok());
+  }
+
+  std::string Emit(int n) {
+    std::string id;
+    EXPECT_TRUE(pool_->Transact([&](pqxx::work& tx) {
+                       id = EmitEvent(tx, MakeCaller(n), absl::StrCat("deputies/", n), "account-admin");
+                       return absl::OkStatus();
+                     }).ok());
+    return id;
+  }
+
+  int64_t Count(const std::string& sql) {
+    absl::StatusOr<int64_t> n = pool_->TransactValue<int64_t>(
+        [&](pqxx::work& tx) -> absl::StatusOr<int64_t> { return tx.exec(sql)[0][0].as<int64_t>(); });
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  }
+
+  int64_t Effects(const std::string& event_id) {
+    absl::StatusOr<int64_t> n = pool_->TransactValue<int64_t>([&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
+      return tx.exec_params1("SELECT count(*) FROM effects WHERE event_id = $1::uuid", event_id)[0].as<int64_t>();
+    });
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  }
+
+  int64_t Unpublished() { return Count("SELECT count(*) FROM outbox WHERE published_at IS NULL"); }
+
+  RedisReply Redis(const std::vector<std::string>& args) {
+    absl::StatusOr<RedisReply> reply = redis_->Command(args);
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    EXPECT_NE(reply.value_or(RedisReply{}).type, RedisReply::Type::kError) << reply->str;
+    return reply.value_or(RedisReply{});
+  }
+
+  std::vector<StreamEntry> Entries() {
+    std::vector<StreamEntry> out;
+    for (const RedisReply& e : Redis({"XRANGE", stream_, "-", "+"}).elements) {
+      StreamEntry entry{e.elements[0].str, {}};
+      const auto& fields = e.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        entry.fields[fields[i].str] = fields[i + 1].str;
+      }
+      out.push_back(std::move(entry));
+    }
+    return out;
+  }
+
+  std::vector<std::string> StreamEventIds() {
+    std::vector<std::string> ids;
+    for (const StreamEntry& e : Entries()) {
+      ids.push_back(e.fields.at("id"));
+    }
+    return ids;
+  }
+
+  int64_t Pending(const std::string& group) { return Redis({"XPENDING", stream_, group}).elements[0].integer; }
+
+  EventConsumer::Options ConsumerOptions(std::string consumer) {
+    return {.group = "evgroup",
+            .consumer = std::move(consumer),
+            .stream = stream_,
+            .block = absl::Milliseconds(100),
+            .claim_idle = absl::Milliseconds(200)};
+  }
+
+  // A handler that records its effect in the same transaction as processed_events.
+  EventConsumer::Handler RecordingHandler(std::string consumer, std::atomic<int>* calls) {
+    return [consumer, calls](const Event& event, pqxx::work& tx) {
+      ++*calls;
+      tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, $2)", event.id(), consumer);
+      return absl::OkStatus();
+    };
+  }
+
+  // Polls until `consumer` has acknowledged `want` entries in total.
+  void PollUntilAcked(EventConsumer& consumer, int want) {
+    int acked = 0;
+    EXPECT_TRUE(Eventually([&] {
+      absl::StatusOr<int> n = consumer.PollOnce();
+      acked += n.value_or(0);
+      return acked >= want;
+    })) << "acknowledged " << acked << " of " << want;
+  }
+
+  // Runs a consumer in a forked child that is SIGKILLed inside its handler (before the transaction
+  // commits) or after the commit but before XACK. Returns the event id it was handling.
+  std::string RunConsumerKilled(bool after_commit);
+
+  std::string dsn_;
+  std::unique_ptr<PgPool> pool_;
+  std::string redis_addr_;
+  std::unique_ptr<RedisClient> redis_;
+  std::string stream_;
+};
+
+TEST_F(EventsTest, CommittedEventIsPublishedOnceWithItsPayloadAndRolledBackOneNever) {
+  const std::string id = Emit(7);
+  EXPECT_EQ(pool_->Transact([&](pqxx::work& tx) {
+              EmitEvent(tx, MakeCaller(8), "deputies/8", "account-admin");
+              return absl::AbortedError("the state change failed");
+            }).code(),
+            absl::StatusCode::kAborted);
+
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+  EXPECT_EQ(relay.PublishPending().value_or(-1), 0);
+
+  const std::vector<StreamEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].fields.at("id"), id);
+  EXPECT_EQ(entries[0].fields.at("type"), "minyi.common.v1.Caller");
+  Event event;
+  ASSERT_TRUE(event.ParseFromString(entries[0].fields.at("event")));
+  EXPECT_EQ(event.id(), id);
+  EXPECT_EQ(event.type(), "minyi.common.v1.Caller");
+  EXPECT_EQ(event.source(), kSchema);
+  EXPECT_EQ(event.subject(), "deputies/7");
+  EXPECT_EQ(event.actor(), "account-admin");
+  EXPECT_GT(event.time().seconds(), 0);
+  Caller caller;
+  ASSERT_TRUE(event.data().UnpackTo(&caller));
+  EXPECT_EQ(caller.SerializeAsString(), MakeCaller(7).SerializeAsString());
+
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 1);
+  EXPECT_EQ(Unpublished(), 0);
+}
+
+TEST_F(EventsTest, RestartedRelayPublishesTheRestInOrder) {
+  constexpr int kEvents = 9;
+  std::vector<std::string> emitted;
+  for (int i = 0; i < kEvents; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  {
+    OutboxRelay first(*pool_, redis_addr_, stream_);
+    ASSERT_EQ(first.PublishPending(2).value_or(-1), 2);
+  }
+  EXPECT_EQ(Unpublished(), kEvents - 2);
+
+  OutboxRelay second(*pool_, redis_addr_, stream_, absl::Milliseconds(10));
+  second.Start();
+  ASSERT_TRUE(Eventually([&] { return Unpublished() == 0; }));
+  second.Stop();
+  EXPECT_EQ(StreamEventIds(), emitted);
+}
+
+TEST_F(EventsTest, RacingRelaysPublishEachRowOnceInOrder) {
+  constexpr int kEvents = 300;
+  std::vector<std::unique_ptr<OutboxRelay>> relays;
+  for (int i = 0; i < 3; ++i) {
+    relays.push_back(std::make_unique<OutboxRelay>(*pool_, redis_addr_, stream_, absl::Milliseconds(1)));
+    relays.back()->Start();
+  }
+  std::vector<std::string> emitted;
+  for (int i = 0; i < kEvents; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  ASSERT_TRUE(Eventually([&] { return Unpublished() == 0; }));
+  relays.clear();
+
+  const std::vector<std::string> published = StreamEventIds();
+  EXPECT_EQ(published.size(), static_cast<size_t>(kEvents));
+  EXPECT_EQ(std::set<std::string>(published.begin(), published.end()).size(), static_cast<size_t>(kEvents));
+  EXPECT_EQ(published, emitted);
+}
+
+std::string EventsTest::RunConsumerKilled(bool after_commit) {
+  const std::string id = Emit(1);
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  EXPECT_EQ(relay.PublishPending().value_or(-1), 1);
+
+  const pid_t child = fork();
+  if (child == 0) {
+    // The child never returns into gtest: it dies by SIGKILL, or exits 3 if it unexpectedly survives.
+    PgPool pool(PgPool::Options{.dsn = dsn_, .schema = kSchema, .size = 1, .statements = {}});
+    RedisClient redis(redis_addr_);
+    std::thread killer;
+    EventConsumer consumer(pool, redis_addr_, ConsumerOptions("doomed"), [&](const Event& event, pqxx::work& tx) {
+      tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'doomed')", event.id());
+      if (!after_commit) {
+        raise(SIGKILL);
+      }
+      // Hold every Redis write (XACK among them) while a watcher waits for the commit, then dies.
+      if (!redis.Command({"CLIENT", "PAUSE", "20000", "WRITE"}).ok()) {
+        _exit(4);
+      }
+      killer = std::thread([this, id = event.id()] {
+        pqxx::connection conn(dsn_);
+        while (true) {
+          pqxx::work tx(conn);
+          if (tx.exec_params1("SELECT count(*) FROM evtest.effects WHERE event_id = $1::uuid", id)[0].as<int>() > 0) {
+            raise(SIGKILL);
+          }
+          tx.abort();
+          usleep(5000);
+        }
+      });
+      return absl::OkStatus();
+    });
+    consumer.PollOnce().status().IgnoreError();
+    absl::SleepFor(absl::Seconds(10));
+    _exit(3);
+  }
+  int status = 0;
+  EXPECT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+  if (after_commit) {
+    Redis({"CLIENT", "UNPAUSE"});
+  }
+  return id;
+}
+
+TEST_F(EventsTest, EntryOfConsumerKilledAfterCommitIsReclaimedWithoutRerunningTheHandler) {
+  const std::string id = RunConsumerKilled(/*after_commit=*/true);
+  EXPECT_EQ(Effects(id), 1);
+  EXPECT_EQ(Pending("evgroup"), 1);
+
+  std::atomic<int> calls{0};
+  EventConsumer survivor(*pool_, redis_addr_, ConsumerOptions("survivor"), RecordingHandler("survivor", &calls));
+  absl::SleepFor(absl::Milliseconds(250));  // past claim_idle
+  PollUntilAcked(survivor, 1);
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(Effects(id), 1);
+  EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, EntryOfConsumerKilledBeforeCommitIsReclaimedAndHandledOnce) {
+  const std::string id = RunConsumerKilled(/*after_commit=*/false);
+  EXPECT_EQ(Effects(id), 0);
+  EXPECT_EQ(Pending("evgroup"), 1);
+
+  std::atomic<int> calls{0};
+  EventConsumer survivor(*pool_, redis_addr_, ConsumerOptions("survivor"), RecordingHandler("survivor", &calls));
+  absl::SleepFor(absl::Milliseconds(250));
+  PollUntilAcked(survivor, 1);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(Effects(id), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM effects WHERE consumer = 'survivor'"), 1);
+  EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, RedeliveredEventDoesNotRunTheHandlerAgain) {
+  // Published before the consumer group exists: the group starts at the stream's beginning.
+  const std::string id = Emit(3);
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  PollUntilAcked(consumer, 1);
+  EXPECT_EQ(calls, 1);
+
+  // The same event again, as a relay that crashed between XADD and marking the row would publish it.
+  const StreamEntry original = Entries().at(0);
+  Redis({"XADD", stream_, "*", "id", original.fields.at("id"), "type", original.fields.at("type"), "event",
+         original.fields.at("event")});
+  PollUntilAcked(consumer, 1);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(Effects(id), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM processed_events WHERE consumer = 'evgroup'"), 1);
+  EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, FailedHandlerIsRetriedAfterClaimIdle) {
+  const std::string id = Emit(4);
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), [&](const Event& event, pqxx::work& tx) {
+    tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", event.id());
+    return ++calls == 1 ? absl::UnavailableError("downstream unavailable") : absl::OkStatus();
+  });
+  EXPECT_EQ(consumer.PollOnce().value_or(-1), 0);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(Effects(id), 0);  // the failed attempt rolled back with processed_events
+  EXPECT_EQ(Pending("evgroup"), 1);
+
+  absl::SleepFor(absl::Milliseconds(250));
+  PollUntilAcked(consumer, 1);
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(Effects(id), 1);
+  EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, MalformedEntryIsAcknowledgedWithoutRunningTheHandler) {
+  Redis({"XADD", stream_, "*", "id", "x", "type", "y", "event", "\xff\xff not a protobuf"});
+  Redis({"XADD", stream_, "*", "id", "x", "type", "y"});
+  const std::string id = Emit(5);
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  PollUntilAcked(consumer, 3);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(Effects(id), 1);
+  EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, RedisRestartWhileRelayAndConsumerRunLosesNothing) {
+  OutboxRelay relay(*pool_, redis_addr_, stream_, absl::Milliseconds(10));
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  relay.Start();
+  consumer.Start();
+
+  std::vector<std::string> emitted;
+  for (int i = 0; i < 20; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  ASSERT_TRUE(Eventually([&] { return Unpublished() == 0; }));
+  RedisServer::Shared().Stop();
+  for (int i = 20; i < 40; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  absl::SleepFor(absl::Milliseconds(300));  // the relay and the consumer fail and back off
+  EXPECT_EQ(Unpublished(), 20);
+  RedisServer::Shared().Start();
+  for (int i = 40; i < 60; ++i) {
+    emitted.push_back(Emit(i));
+  }
+
+  ASSERT_TRUE(Eventually([&] { return Unpublished() == 0; }));
+  ASSERT_TRUE(Eventually([&] { return Count("SELECT count(*) FROM effects") >= 60 && Pending("evgroup") == 0; }));
+  relay.Stop();
+  consumer.Stop();
+
+  const std::vector<std::string> published = StreamEventIds();
+  const std::set<std::string> distinct(published.begin(), published.end());
+  for (const std::string& id : emitted) {
+    EXPECT_EQ(distinct.count(id), 1u) << id;
+    EXPECT_EQ(Effects(id), 1) << id;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM effects"), 60);
+}
+
+TEST_F(EventsTest, PostgresRestartWhileRelayAndConsumerRunLosesNothing) {
+  OutboxRelay relay(*pool_, redis_addr_, stream_, absl::Milliseconds(10));
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  relay.Start();
+  consumer.Start();
+
+  std::vector<std::string> emitted;
+  for (int i = 0; i < 20; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  PostgresServer::Shared().Stop();
+  absl::SleepFor(absl::Milliseconds(300));  // the relay and the consumer fail and back off
+  PostgresServer::Shared().Start();
+  for (int i = 20; i < 40; ++i) {
+    emitted.push_back(Emit(i));
+  }
+
+  ASSERT_TRUE(Eventually([&] { return Unpublished() == 0; }));
+  ASSERT_TRUE(Eventually([&] { return Count("SELECT count(*) FROM effects") >= 40 && Pending("evgroup") == 0; }));
+  relay.Stop();
+  consumer.Stop();
+
+  const std::vector<std::string> published = StreamEventIds();
+  const std::set<std::string> distinct(published.begin(), published.end());
+  for (const std::string& id : emitted) {
+    EXPECT_EQ(distinct.count(id), 1u) << id;
+    EXPECT_EQ(Effects(id), 1) << id;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM effects"), 40);
+}
+
+}  // namespace
+}  // namespace minyi
