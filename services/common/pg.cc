@@ -60,8 +60,18 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
   absl::Status last;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     std::unique_ptr<pqxx::connection> conn;
+    bool taken = false;
+    // Returns the connection to the pool, or drops it (keep = false). A connection that was never
+    // taken (Take threw) was already accounted for.
+    auto release = [&](bool keep) {
+      if (taken) {
+        Give(keep && conn != nullptr && conn->is_open() ? std::move(conn) : nullptr);
+        taken = false;
+      }
+    };
     try {
       conn = Take();
+      taken = true;
       pqxx::work tx(*conn);
       absl::Status st = fn(tx);
       if (st.ok()) {
@@ -69,36 +79,34 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
       } else {
         tx.abort();
       }
-      Give(std::move(conn));
+      release(true);
       return st;
     } catch (const pqxx::broken_connection& e) {
-      // The connection is dropped; a fresh one is tried, since nothing was committed on this one.
-      Give(nullptr);
+      // Nothing was committed on this connection: try a fresh one.
+      release(false);
       last = absl::UnavailableError("database unavailable");
       log::Warn("postgres connection lost", {{"attempt", attempt}});
     } catch (const pqxx::in_doubt_error& e) {
-      Give(nullptr);
+      release(false);
       log::Error("postgres commit in doubt");
       return absl::UnavailableError("database commit outcome unknown; retry with the same Idempotency-Key");
-    } catch (const pqxx::serialization_failure& e) {
-      Give(std::move(conn));
-      last = absl::AbortedError("concurrent update; retry");
-    } catch (const pqxx::deadlock_detected& e) {
-      Give(std::move(conn));
+    } catch (const pqxx::transaction_rollback& e) {
+      // Serialization failure or deadlock: the whole transaction is safe to run again.
+      release(true);
       last = absl::AbortedError("concurrent update; retry");
     } catch (const pqxx::unique_violation& e) {
-      Give(std::move(conn));
+      release(true);
       return AlreadyExists("ALREADY_EXISTS", "a resource with these unique fields already exists");
     } catch (const pqxx::sql_error& e) {
-      Give(std::move(conn));
+      release(true);
       if (e.sqlstate() == "57014") {  // query_canceled: the statement timeout fired
         return absl::DeadlineExceededError("database statement timed out");
       }
-      // The SQL text may carry nothing personal (parameters are separate), but keep only the state.
+      // Parameters travel apart from the SQL text, but log only the state: nothing personal.
       log::Error("postgres error", {{"sqlstate", e.sqlstate()}});
       return absl::InternalError("database error");
     } catch (const std::exception& e) {
-      Give(conn != nullptr && conn->is_open() ? std::move(conn) : nullptr);
+      release(true);
       log::Error("transaction failed", {{"error", e.what()}});
       return absl::InternalError("internal error");
     }
