@@ -1,0 +1,223 @@
+#include "identity/service.h"
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/idempotency.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "common/text.h"
+#include "grpcpp/server_context.h"
+#include "identity/account.h"
+#include "identity/password.h"
+#include "identity/store.h"
+
+namespace minyi::identity {
+namespace {
+
+using ::minyi::identity::v1::Account;
+using ::minyi::identity::v1::CreateAccountRequest;
+using ::minyi::identity::v1::GetAccountRequest;
+using ::minyi::identity::v1::IssueTokenRequest;
+using ::minyi::identity::v1::Token;
+
+constexpr char kBootstrapPasswordEnv[] = "MINYI_BOOTSTRAP_ADMIN_PASSWORD";
+constexpr char kBootstrapUsername[] = "admin";
+// Longer user names cannot exist, so they are not looked up, but are still answered after equal work.
+constexpr std::size_t kMaxUsernameBytes = 64;
+
+// Verified against when the user name is unknown, so a wrong name costs as much as a wrong password and
+// response times do not reveal which accounts exist.
+const std::string& DummyHash() {
+  static const std::string* const kHash = [] {
+    absl::StatusOr<std::string> h = HashPassword("minyi-dummy-password-for-constant-work");
+    return new std::string(h.ok() ? *h : std::string());
+  }();
+  return *kHash;
+}
+
+absl::Status WrongCredentials() {
+  return Unauthenticated("INVALID_CREDENTIALS", "wrong username or password");
+}
+
+}  // namespace
+
+IdentityService::IdentityService(PgPool& pool, const TokenSigner& signer, const Authorizer& authorizer)
+    : pool_(pool), signer_(signer), authorizer_(authorizer) {
+  DummyHash();  // pays the one-time hashing cost at start rather than in the first sign-in
+}
+
+absl::Status IdentityService::BootstrapAdminFromEnv() {
+  const char* password = std::getenv(kBootstrapPasswordEnv);
+  if (password == nullptr || *password == '\0') {
+    return absl::OkStatus();
+  }
+  CreateAccountRequest request;
+  request.mutable_account()->set_username(kBootstrapUsername);
+  request.mutable_account()->set_display_name("系统管理员");
+  request.mutable_account()->set_role(minyi::common::v1::ROLE_ADMIN);
+  request.set_password(password);
+  if (absl::Status st = ValidateNewAccount(request); !st.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(kBootstrapPasswordEnv, " is not an acceptable password: ", st.message()));
+  }
+  absl::StatusOr<std::string> hash = HashPassword(request.password());
+  if (!hash.ok()) {
+    return hash.status();
+  }
+  return pool_.Transact([&](pqxx::work& tx) {
+    // ON CONFLICT makes replicas starting together create the account once.
+    std::optional<Account> created = InsertAccount(tx, request.account(), *hash);
+    if (created.has_value()) {
+      AppendAudit(tx, {.actor = "", .action = "BootstrapAdmin", .resource = created->name()});
+      log::Info("bootstrap admin account created", {{"account", created->name()}});
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IdentityService::IssueToken(grpc::ServerContext* ctx, const IssueTokenRequest* request,
+                                         Token* response) {
+  return ToGrpc(DoIssueToken(*ctx, *request, response));
+}
+
+grpc::Status IdentityService::CreateAccount(grpc::ServerContext* ctx, const CreateAccountRequest* request,
+                                            Account* response) {
+  return ToGrpc(DoCreateAccount(*ctx, *request, response));
+}
+
+grpc::Status IdentityService::GetAccount(grpc::ServerContext* ctx, const GetAccountRequest* request,
+                                         Account* response) {
+  return ToGrpc(DoGetAccount(*ctx, *request, response));
+}
+
+absl::Status IdentityService::DoIssueToken(const grpc::ServerContext& ctx, const IssueTokenRequest& request,
+                                           Token* response) {
+  std::optional<StoredAccount> found;
+  if (request.username().size() <= kMaxUsernameBytes && IsValidUtf8(request.username())) {
+    absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+      found = FindAccountByUsername(tx, request.username());
+      return absl::OkStatus();
+    });
+    if (!st.ok()) {
+      return st;
+    }
+  }
+  const bool password_ok = request.password().size() <= kMaxPasswordBytes &&
+                           VerifyPassword(found ? found->password_hash : DummyHash(), request.password());
+  if (!found.has_value() || !password_ok) {
+    // The audit row names the account only when it exists, so the trail is no list of guessed names.
+    std::string resource = found ? found->account.name() : std::string();
+    absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+      AppendAudit(tx, {.action = "SignInFailed", .resource = resource, .request_id = RequestId(ctx)});
+      return absl::OkStatus();
+    });
+    if (!st.ok()) {
+      return st;
+    }
+    return WrongCredentials();
+  }
+  const Account& account = found->account;
+  Caller caller;
+  caller.set_account_id(absl::StrCat(found->id));
+  caller.set_role(account.role());
+  caller.set_deputy(account.deputy());
+  caller.set_department(account.department());
+  absl::StatusOr<std::string> token = signer_.Issue(caller, absl::Now());
+  if (!token.ok()) {
+    return token.status();
+  }
+  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+    AppendAudit(tx, {.actor = caller.account_id(),
+                     .action = "SignIn",
+                     .resource = account.name(),
+                     .request_id = RequestId(ctx)});
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  response->set_access_token(*std::move(token));
+  response->set_token_type("Bearer");
+  response->set_expires_in(absl::ToInt64Seconds(signer_.ttl()));
+  *response->mutable_account() = account;
+  return absl::OkStatus();
+}
+
+absl::Status IdentityService::DoCreateAccount(const grpc::ServerContext& ctx,
+                                              const CreateAccountRequest& request, Account* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  if (absl::Status st = ValidateNewAccount(request); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<std::string> hash = HashPassword(request.password());
+  if (!hash.ok()) {
+    return hash.status();
+  }
+  // The idempotency fingerprint leaves the password out: a fast SHA-256 over it would be stored next to
+  // the Argon2id hash and undo its cost.
+  CreateAccountRequest fingerprint = request;
+  fingerprint.clear_password();
+  return RunIdempotent(
+      pool_, ctx, *caller, "identity.CreateAccount", fingerprint, response,
+      [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Account> created = InsertAccount(tx, request.account(), *hash);
+        if (!created.has_value()) {
+          return AlreadyExists("USERNAME_TAKEN", "an account with this username already exists");
+        }
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "CreateAccount",
+                         .resource = created->name(),
+                         .request_id = RequestId(ctx),
+                         .detail = {{"username", created->username()},
+                                    {"role", minyi::common::v1::Role_Name(created->role())}}});
+        *response = *std::move(created);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status IdentityService::DoGetAccount(const grpc::ServerContext& ctx, const GetAccountRequest& request,
+                                           Account* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  int64_t id = 0;
+  if (request.name() == "accounts/me") {
+    if (!absl::SimpleAtoi(caller->account_id(), &id)) {
+      return Unauthenticated("TOKEN_INVALID", "the access token names no account");
+    }
+  } else {
+    absl::StatusOr<int64_t> parsed = ParseAccountName(request.name());
+    if (!parsed.ok()) {
+      return parsed.status();
+    }
+    id = *parsed;
+  }
+  // Checked before the lookup, so a non-admin cannot probe which account ids exist.
+  if (caller->role() != minyi::common::v1::ROLE_ADMIN && caller->account_id() != absl::StrCat(id)) {
+    return PermissionDenied("only admins may read other accounts");
+  }
+  std::optional<Account> account;
+  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+    account = LoadAccount(tx, id);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  if (!account.has_value()) {
+    return NotFoundError(AccountName(id));
+  }
+  *response = *std::move(account);
+  return absl::OkStatus();
+}
+
+}  // namespace minyi::identity

@@ -1,0 +1,86 @@
+#include "identity/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "identity/account.h"
+
+namespace minyi::identity {
+namespace {
+
+using ::minyi::identity::v1::Account;
+
+constexpr char kFindByUsername[] = "identity_find_by_username";
+constexpr char kLoadAccount[] = "identity_load_account";
+constexpr char kInsertAccount[] = "identity_insert_account";
+constexpr char kInsertAudit[] = "identity_insert_audit";
+
+// Every account read selects these columns; AccountFromRow reads them by name.
+constexpr absl::string_view kAccountColumns =
+    "id, username, display_name, role, deputy, department, "
+    "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us, password_hash";
+
+Account AccountFromRow(const pqxx::row& row) {
+  Account a;
+  a.set_name(AccountName(row["id"].as<int64_t>()));
+  a.set_username(row["username"].as<std::string>());
+  a.set_display_name(row["display_name"].as<std::string>());
+  minyi::common::v1::Role role = minyi::common::v1::ROLE_UNSPECIFIED;
+  minyi::common::v1::Role_Parse(row["role"].as<std::string>(), &role);
+  a.set_role(role);
+  a.set_deputy(row["deputy"].as<std::string>());
+  a.set_department(row["department"].as<std::string>());
+  *a.mutable_create_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  return a;
+}
+
+}  // namespace
+
+std::vector<PreparedStatement> Statements() {
+  return {
+      {kFindByUsername, absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE username = $1")},
+      {kLoadAccount, absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE id = $1")},
+      {kInsertAccount,
+       absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash) "
+                    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING ",
+                    kAccountColumns)},
+      {kInsertAudit,
+       "INSERT INTO audit_log (actor, action, resource, request_id, detail) VALUES ($1, $2, $3, $4, "
+       "$5::jsonb)"},
+  };
+}
+
+std::optional<StoredAccount> FindAccountByUsername(pqxx::work& tx, const std::string& username) {
+  pqxx::result r = tx.exec_prepared(kFindByUsername, username);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return StoredAccount{r[0]["id"].as<int64_t>(), AccountFromRow(r[0]),
+                       r[0]["password_hash"].as<std::string>()};
+}
+
+std::optional<Account> LoadAccount(pqxx::work& tx, int64_t id) {
+  pqxx::result r = tx.exec_prepared(kLoadAccount, id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return AccountFromRow(r[0]);
+}
+
+std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account,
+                                     const std::string& password_hash) {
+  pqxx::result r = tx.exec_prepared(kInsertAccount, account.username(), account.display_name(),
+                                    minyi::common::v1::Role_Name(account.role()), account.deputy(),
+                                    account.department(), password_hash);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return AccountFromRow(r[0]);
+}
+
+void AppendAudit(pqxx::work& tx, const AuditEntry& entry) {
+  tx.exec_prepared(kInsertAudit, entry.actor, entry.action, entry.resource, entry.request_id,
+                   entry.detail.dump());
+}
+
+}  // namespace minyi::identity

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/migrate.h"
+#include "common/pg.h"
+#include "minyi/identity/v1/identity.pb.h"
+#include "nlohmann/json.hpp"
+#include "pqxx/pqxx"
+
+// The identity schema's SQL. Every function runs inside the caller's transaction and lets libpqxx
+// exceptions through, so PgPool::Transact maps database failures in one place.
+namespace minyi::identity {
+
+const std::vector<Migration>& Migrations();
+std::vector<PreparedStatement> Statements();
+
+struct StoredAccount {
+  int64_t id = 0;
+  minyi::identity::v1::Account account;
+  std::string password_hash;
+};
+
+std::optional<StoredAccount> FindAccountByUsername(pqxx::work& tx, const std::string& username);
+std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::work& tx, int64_t id);
+// nullopt when the username is taken.
+std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx,
+                                                          const minyi::identity::v1::Account& account,
+                                                          const std::string& password_hash);
+
+struct AuditEntry {
+  std::string actor = "";  // account id, or "" for an anonymous caller
+  std::string action = "";
+  std::string resource = "";
+  std::string request_id = "";
+  nlohmann::json detail = nlohmann::json::object();  // never personal data or secrets
+};
+void AppendAudit(pqxx::work& tx, const AuditEntry& entry);
+
+}  // namespace minyi::identity
