@@ -30,6 +30,7 @@ constexpr char kReclaimExpired[] =
     "WHERE scope = $1 AND key = $2 AND created_at < now() - interval '24 hours' RETURNING 1";
 constexpr char kLookup[] =
     "SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2";
+constexpr char kPurgeExpired[] = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
 constexpr char kStoreResponse[] = "UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2";
 
 // The key from the call's metadata; nullopt when there is none.
@@ -42,7 +43,7 @@ std::optional<std::string> KeyOf(const grpc::ServerContext& ctx) {
   return std::string(it->second.data(), it->second.size());
 }
 
-absl::Status ValidateKey(std::string_view key) {
+absl::Status ValidateKey(absl::string_view key) {
   if (key.empty() || key.size() > kMaxKeyLength) {
     return InvalidField("Idempotency-Key", absl::StrCat("must be 1-", kMaxKeyLength, " characters"));
   }
@@ -71,7 +72,7 @@ std::string RequestHash(const google::protobuf::Message& request) {
 }  // namespace
 
 absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContext& ctx, const Caller& caller,
-                           std::string_view method, const google::protobuf::Message& request,
+                           absl::string_view method, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work) {
   std::optional<std::string> key = KeyOf(ctx);
@@ -81,7 +82,7 @@ absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContext& ctx, const C
   if (absl::Status st = ValidateKey(*key); !st.ok()) {
     return st;
   }
-  const std::string scope = absl::StrCat(caller.account_id(), " ", std::string(method));
+  const std::string scope = absl::StrCat(caller.account_id(), " ", method);
   const pqxx::binarystring hash(RequestHash(request));
   return pool.Transact([&](pqxx::work& tx) -> absl::Status {
     // A concurrent duplicate blocks in this INSERT on the primary key until the first commits or aborts.
@@ -108,6 +109,11 @@ absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContext& ctx, const C
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<int> PurgeExpiredIdempotencyKeys(PgPool& pool) {
+  return pool.TransactValue<int>(
+      [](pqxx::work& tx) -> absl::StatusOr<int> { return static_cast<int>(tx.exec(kPurgeExpired).affected_rows()); });
 }
 
 }  // namespace minyi

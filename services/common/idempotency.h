@@ -1,9 +1,10 @@
 #pragma once
 
 #include <functional>
-#include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "auth.h"
 #include "google/protobuf/message.h"
 #include "pqxx/pqxx"
@@ -25,8 +26,11 @@ class PgPool;
 //  - the same key with a different request is ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED -> HTTP 409);
 //  - a failed first attempt stores nothing, so a retry does the work.
 absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContext& ctx, const Caller& caller,
-                           std::string_view method, const google::protobuf::Message& request,
+                           absl::string_view method, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work);
+
+// Deletes keys older than 24 hours (their stored responses may hold personal data). Returns how many.
+absl::StatusOr<int> PurgeExpiredIdempotencyKeys(PgPool& pool);
 
 }  // namespace minyi

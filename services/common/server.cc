@@ -14,6 +14,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "idempotency.h"
 #include "log.h"
 #include "outbox.h"
 #include "prometheus/counter.h"
@@ -183,11 +184,19 @@ int ServiceHost::Run() {
   std::mutex mu;
   std::condition_variable wake;
   bool stopping = false;
-  std::thread health_thread([&] {
+  // Housekeeping: health every 2 s, expired idempotency keys every 10 minutes.
+  std::thread housekeeping([&] {
+    auto next_purge = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mu);
     while (!stopping) {
       lock.unlock();
       const bool serving = pool_->Ping().ok();
+      if (serving && std::chrono::steady_clock::now() >= next_purge) {
+        if (absl::StatusOr<int> purged = PurgeExpiredIdempotencyKeys(*pool_); purged.ok() && *purged > 0) {
+          log::Info("expired idempotency keys purged", {{"count", *purged}});
+        }
+        next_purge = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+      }
       lock.lock();
       if (!stopping) {
         health->SetServingStatus("", serving);
@@ -207,7 +216,7 @@ int ServiceHost::Run() {
     stopping = true;
   }
   wake.notify_all();
-  health_thread.join();
+  housekeeping.join();
   health->SetServingStatus(false);
   // Stops accepting at once; in-flight calls get until the deadline, then are cancelled.
   server->Shutdown(std::chrono::system_clock::now() +

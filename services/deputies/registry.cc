@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
 
@@ -62,7 +63,7 @@ absl::Status CheckStations(const Deputy& d) {
   std::vector<int64_t> seen;
   for (int i = 0; i < d.stations_size(); ++i) {
     const std::string field = absl::StrCat("deputy.stations[", i, "]");
-    absl::StatusOr<int64_t> id = ParseName(d.stations(i), kStations, field);
+    absl::StatusOr<int64_t> id = ParseResourceId(d.stations(i), kStations, field);
     if (!id.ok()) {
       return id.status();
     }
@@ -93,20 +94,6 @@ absl::Status CheckDates(const Deputy& d) {
 
 }  // namespace
 
-absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,
-                                  absl::string_view field) {
-  absl::string_view rest = name;
-  int64_t id = 0;
-  // Digits only, no leading zero: SimpleAtoi alone would also take " +12", and "stations/012" would name
-  // stations/12 under a second spelling.
-  if (!absl::ConsumePrefix(&rest, collection) || rest.empty() || rest.size() > 18 || rest[0] == '0' ||
-      !AllDigits(rest) || !absl::SimpleAtoi(rest, &id)) {
-    return InvalidField(field, absl::StrCat("must be a resource name like \"", collection, "123\""));
-  }
-  return id;
-}
-
-std::string FormatName(absl::string_view collection, int64_t id) { return absl::StrCat(collection, id); }
 
 bool IsValidMobile(absl::string_view phone) {
   return phone.size() == 11 && phone[0] == '1' && AllDigits(phone);
@@ -210,7 +197,7 @@ absl::Status ValidateStation(const Station& s) {
 std::vector<int64_t> StationIds(const Deputy& deputy) {
   std::vector<int64_t> ids;
   for (const std::string& name : deputy.stations()) {
-    absl::StatusOr<int64_t> id = ParseName(name, kStations, "deputy.stations");
+    absl::StatusOr<int64_t> id = ParseResourceId(name, kStations, "deputy.stations");
     if (id.ok()) {
       ids.push_back(*id);
     }

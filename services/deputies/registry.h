@@ -17,10 +17,6 @@ inline constexpr absl::string_view kStations = "stations/";
 inline constexpr int kMaxStationsPerDeputy = 20;
 inline constexpr int kMaxRegionDepth = 6;
 
-// "stations/12" with collection "stations/" -> 12; the error names `field`.
-absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,
-                                  absl::string_view field);
-std::string FormatName(absl::string_view collection, int64_t id);
 
 // A mainland mobile number: 11 digits starting with 1.
 bool IsValidMobile(absl::string_view phone);

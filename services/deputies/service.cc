@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
+#include "common/names.h"
 #include "common/outbox.h"
 #include "common/status.h"
 #include "common/text.h"
@@ -121,7 +123,7 @@ absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
                          for (int64_t station : StationIds(deputy)) {
                            OpenMembership(tx, id, station);
                          }
-                         const std::string name = FormatName(kDeputies, id);
+                         const std::string name = ResourceName(kDeputies, id);
                          minyi::deputies::v1::DeputyCreated event;
                          event.set_deputy(name);
                          event.set_display_name(deputy.display_name());
@@ -143,7 +145,7 @@ absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContext& ctx, const 
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.name(), kDeputies, "name");
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kDeputies, "name");
   if (!id.ok()) {
     return id.status();
   }
@@ -156,7 +158,7 @@ absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContext& ctx, const 
     return st;
   }
   if (!deputy.has_value()) {
-    return NotFoundError(FormatName(kDeputies, *id));
+    return NotFoundError(ResourceName(kDeputies, *id));
   }
   if (!MaySeePersonalData(*caller, deputy->name())) {
     MaskPersonalData(&*deputy);
@@ -184,7 +186,7 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   // One row past the page tells whether another page follows.
   DeputyQuery query{.after_id = *after, .limit = *page_size + 1};
   if (!request.station().empty()) {
-    absl::StatusOr<int64_t> station = ParseName(request.station(), kStations, "station");
+    absl::StatusOr<int64_t> station = ParseResourceId(request.station(), kStations, "station");
     if (!station.ok()) {
       return station.status();
     }
@@ -211,7 +213,7 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   if (deputies.size() > static_cast<std::size_t>(*page_size)) {
     deputies.pop_back();
     response->set_next_page_token(
-        EncodePageToken(*ParseName(deputies.back().name(), kDeputies, "name"), fingerprint));
+        EncodePageToken(*ParseResourceId(deputies.back().name(), kDeputies, "name"), fingerprint));
   }
   for (Deputy& deputy : deputies) {
     MaskPersonalData(&deputy);
@@ -226,11 +228,11 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.deputy().name(), kDeputies, "deputy.name");
+  absl::StatusOr<int64_t> id = ParseResourceId(request.deputy().name(), kDeputies, "deputy.name");
   if (!id.ok()) {
     return id.status();
   }
-  const std::string name = FormatName(kDeputies, *id);
+  const std::string name = ResourceName(kDeputies, *id);
   return RunIdempotent(
       pool_, ctx, *caller, "deputies.UpdateDeputy", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<Deputy> current = LoadDeputy(tx, *id, /*for_update=*/true);
@@ -289,7 +291,7 @@ absl::Status DeputiesService::DoCreateStation(const grpc::ServerContext& ctx,
   return RunIdempotent(pool_, ctx, *caller, "deputies.CreateStation", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          const int64_t id = InsertStation(tx, station, caller->account_id());
-                         const std::string name = FormatName(kStations, id);
+                         const std::string name = ResourceName(kStations, id);
                          minyi::deputies::v1::StationCreated event;
                          event.set_station(name);
                          event.set_display_name(station.display_name());
@@ -309,7 +311,7 @@ absl::Status DeputiesService::DoGetStation(const grpc::ServerContext& ctx, const
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.name(), kStations, "name");
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kStations, "name");
   if (!id.ok()) {
     return id.status();
   }
@@ -322,7 +324,7 @@ absl::Status DeputiesService::DoGetStation(const grpc::ServerContext& ctx, const
     return st;
   }
   if (!station.has_value()) {
-    return NotFoundError(FormatName(kStations, *id));
+    return NotFoundError(ResourceName(kStations, *id));
   }
   *response = *std::move(station);
   return absl::OkStatus();
@@ -366,7 +368,7 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   if (stations.size() > static_cast<std::size_t>(*page_size)) {
     stations.pop_back();
     response->set_next_page_token(
-        EncodePageToken(*ParseName(stations.back().name(), kStations, "name"), fingerprint));
+        EncodePageToken(*ParseResourceId(stations.back().name(), kStations, "name"), fingerprint));
   }
   for (Station& station : stations) {
     *response->add_stations() = std::move(station);
@@ -380,12 +382,11 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.station().name(), kStations, "station.name");
+  absl::StatusOr<int64_t> id = ParseResourceId(request.station().name(), kStations, "station.name");
   if (!id.ok()) {
     return id.status();
   }
-  const std::string name = FormatName(kStations, *id);
-  // No event: the contract has no StationUpdated yet, and no consumer needs one.
+  const std::string name = ResourceName(kStations, *id);
   return RunIdempotent(
       pool_, ctx, *caller, "deputies.UpdateStation", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<Station> current = LoadStation(tx, *id, /*for_update=*/true);
@@ -402,6 +403,12 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContext& ctx,
           return st;
         }
         UpdateStationRow(tx, *id, updated, caller->account_id());
+        minyi::deputies::v1::StationUpdated event;
+        event.set_station(name);
+        for (const std::string& path : *paths) {
+          event.add_changed_fields(path);
+        }
+        EmitEvent(tx, event, name, caller->account_id());
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "UpdateStation",
                          .resource = name,

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/names.h"
 #include "deputies/registry.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -27,7 +28,6 @@ constexpr char kUpdateStation[] = "deputies_update_station";
 constexpr char kLoadStation[] = "deputies_load_station";
 constexpr char kLoadStationForUpdate[] = "deputies_load_station_for_update";
 constexpr char kListStations[] = "deputies_list_stations";
-constexpr char kInsertAudit[] = "deputies_insert_audit";
 
 // Every deputy read selects these columns; DeputyFromRow reads them by name. The current stations come
 // along as a comma-separated id list, in the order the memberships were opened.
@@ -62,7 +62,7 @@ Enum ParseEnum(const pqxx::field& f, bool (*parse)(const std::string&, Enum*)) {
 
 Deputy DeputyFromRow(const pqxx::row& row) {
   Deputy d;
-  d.set_name(FormatName(kDeputies, row["id"].as<int64_t>()));
+  d.set_name(ResourceName(kDeputies, row["id"].as<int64_t>()));
   d.set_display_name(row["display_name"].as<std::string>());
   d.set_gender(ParseEnum(row["gender"], &minyi::deputies::v1::Gender_Parse));
   d.set_level(ParseEnum(row["level"], &minyi::deputies::v1::Level_Parse));
@@ -85,7 +85,7 @@ Deputy DeputyFromRow(const pqxx::row& row) {
 
 Station StationFromRow(const pqxx::row& row) {
   Station s;
-  s.set_name(FormatName(kStations, row["id"].as<int64_t>()));
+  s.set_name(ResourceName(kStations, row["id"].as<int64_t>()));
   s.set_display_name(row["display_name"].as<std::string>());
   s.set_kind(ParseEnum(row["kind"], &minyi::deputies::v1::StationKind_Parse));
   for (const auto& element : nlohmann::json::parse(row["region_path"].as<std::string>())) {
@@ -153,9 +153,6 @@ std::vector<PreparedStatement> Statements() {
        absl::StrCat("SELECT ", kStationColumns,
                     " FROM stations s WHERE s.id > $1 AND ($2::text = '' OR s.kind = $2::text)"
                     " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")},
-      {kInsertAudit,
-       "INSERT INTO audit_log (actor, action, resource, request_id, detail) VALUES ($1, $2, $3, $4, "
-       "$5::jsonb)"},
   };
 }
 
@@ -238,11 +235,6 @@ std::vector<Station> SelectStations(pqxx::work& tx, const StationQuery& q) {
     out.push_back(StationFromRow(row));
   }
   return out;
-}
-
-void AppendAudit(pqxx::work& tx, const AuditEntry& entry) {
-  tx.exec_prepared(kInsertAudit, entry.actor, entry.action, entry.resource, entry.request_id,
-                   entry.detail.dump());
 }
 
 }  // namespace minyi::deputies

@@ -54,13 +54,4 @@ struct StationQuery {
 };
 std::vector<minyi::deputies::v1::Station> SelectStations(pqxx::work& tx, const StationQuery& query);
 
-struct AuditEntry {
-  std::string actor = "";
-  std::string action = "";
-  std::string resource = "";
-  std::string request_id = "";
-  nlohmann::json detail = nlohmann::json::object();  // never personal data
-};
-void AppendAudit(pqxx::work& tx, const AuditEntry& entry);
-
 }  // namespace minyi::deputies

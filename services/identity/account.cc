@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
 
@@ -18,17 +19,6 @@ bool IsUsernameChar(char c) {
          c == '.' || c == '-';
 }
 
-bool IsPositiveDecimal(absl::string_view s) {
-  if (s.empty() || s.size() > 18 || s[0] == '0') {
-    return false;
-  }
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 absl::Status ValidateUsername(absl::string_view username) {
   if (username.size() < 3 || username.size() > 64) {
@@ -61,8 +51,7 @@ absl::Status ValidateLinks(const minyi::identity::v1::Account& account) {
   const bool deputy = account.role() == minyi::common::v1::ROLE_DEPUTY;
   const bool department = account.role() == minyi::common::v1::ROLE_DEPARTMENT;
   if (deputy) {
-    absl::string_view link = account.deputy();
-    if (!absl::ConsumePrefix(&link, kDeputiesPrefix) || !IsPositiveDecimal(link)) {
+    if (!ParseResourceId(account.deputy(), kDeputiesPrefix, "account.deputy").ok()) {
       return InvalidField("account.deputy", "a deputy account needs its deputy as \"deputies/{id}\"");
     }
   } else if (!account.deputy().empty()) {
@@ -98,15 +87,9 @@ absl::Status ValidateNewAccount(const minyi::identity::v1::CreateAccountRequest&
 }
 
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view name) {
-  int64_t id = 0;
-  absl::string_view rest = name;
-  if (!absl::ConsumePrefix(&rest, kAccountsPrefix) || !IsPositiveDecimal(rest) ||
-      !absl::SimpleAtoi(rest, &id)) {
-    return InvalidField("name", "must be \"accounts/{id}\" or \"accounts/me\"");
-  }
-  return id;
+  return ParseResourceId(name, kAccountsPrefix, "name");
 }
 
-std::string AccountName(int64_t id) { return absl::StrCat(kAccountsPrefix, id); }
+std::string AccountName(int64_t id) { return ResourceName(kAccountsPrefix, id); }
 
 }  // namespace minyi::identity

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/status.h"

@@ -12,7 +12,6 @@ using ::minyi::identity::v1::Account;
 constexpr char kFindByUsername[] = "identity_find_by_username";
 constexpr char kLoadAccount[] = "identity_load_account";
 constexpr char kInsertAccount[] = "identity_insert_account";
-constexpr char kInsertAudit[] = "identity_insert_audit";
 
 // Every account read selects these columns; AccountFromRow reads them by name.
 constexpr absl::string_view kAccountColumns =
@@ -44,9 +43,6 @@ std::vector<PreparedStatement> Statements() {
        absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash) "
                     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING ",
                     kAccountColumns)},
-      {kInsertAudit,
-       "INSERT INTO audit_log (actor, action, resource, request_id, detail) VALUES ($1, $2, $3, $4, "
-       "$5::jsonb)"},
   };
 }
 
@@ -76,11 +72,6 @@ std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account,
     return std::nullopt;
   }
   return AccountFromRow(r[0]);
-}
-
-void AppendAudit(pqxx::work& tx, const AuditEntry& entry) {
-  tx.exec_prepared(kInsertAudit, entry.actor, entry.action, entry.resource, entry.request_id,
-                   entry.detail.dump());
 }
 
 }  // namespace minyi::identity

@@ -31,13 +31,4 @@ std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx,
                                                           const minyi::identity::v1::Account& account,
                                                           const std::string& password_hash);
 
-struct AuditEntry {
-  std::string actor = "";  // account id, or "" for an anonymous caller
-  std::string action = "";
-  std::string resource = "";
-  std::string request_id = "";
-  nlohmann::json detail = nlohmann::json::object();  // never personal data or secrets
-};
-void AppendAudit(pqxx::work& tx, const AuditEntry& entry);
-
 }  // namespace minyi::identity

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/names.h"
 #include "gtest/gtest.h"
 
 namespace minyi::deputies {
@@ -170,11 +171,11 @@ TEST(RegistryTest, Station) {
 }
 
 TEST(RegistryTest, Names) {
-  EXPECT_EQ(*ParseName("stations/12", kStations, "f"), 12);
-  EXPECT_EQ(FormatName(kDeputies, 3), "deputies/3");
+  EXPECT_EQ(*ParseResourceId("stations/12", kStations, "f"), 12);
+  EXPECT_EQ(ResourceName(kDeputies, 3), "deputies/3");
   for (const char* bad :
        {"stations/", "stations/012", "stations/+1", "stations/1 ", "deputies/1", "stations/-1"}) {
-    ExpectField(ParseName(bad, kStations, "f").status(), "f");
+    ExpectField(ParseResourceId(bad, kStations, "f").status(), "f");
   }
 }
 
