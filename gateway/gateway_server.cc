@@ -1,5 +1,6 @@
 #include "gateway_server.h"
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -43,6 +44,8 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// How long a closing connection keeps reading (and discarding) what the client still sends.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr absl::Duration kReadyCacheTtl = absl::Seconds(1);
 constexpr auto kHealthDeadline = std::chrono::seconds(1);
 constexpr auto kCancelWait = std::chrono::seconds(2);
@@ -495,14 +498,28 @@ class Session final : public std::enable_shared_from_this<Session> {
     Read();
   }
 
+  // Half-closes, then reads and discards what the client still sends until it closes too or the linger
+  // time runs out. Closing with unread data would send a reset, which can destroy a response (a 413, say)
+  // before the client has read it.
   void Close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    Linger();
+  }
+
+  void Linger() {
+    stream_.async_read_some(asio::buffer(linger_buffer_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) {
+        self->Linger();
+      }
+    });
   }
 
   beast::tcp_stream stream_;
   ServerState& state_;
   beast::flat_buffer buffer_;
+  std::array<char, 4096> linger_buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;

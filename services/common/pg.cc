@@ -55,7 +55,8 @@ void PgPool::Give(std::unique_ptr<pqxx::connection> conn) {
   available_.notify_one();
 }
 
-absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
+template <typename Tx, typename Fn>
+absl::Status PgPool::Run(const Fn& fn) {
   constexpr int kAttempts = 3;
   absl::Status last;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
@@ -72,7 +73,7 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
     try {
       conn = Take();
       taken = true;
-      pqxx::work tx(*conn);
+      Tx tx(*conn);
       absl::Status st = fn(tx);
       if (st.ok()) {
         tx.commit();
@@ -114,8 +115,16 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
   return last;
 }
 
+absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
+  return Run<pqxx::work>(fn);
+}
+
+absl::Status PgPool::Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
+  return Run<pqxx::nontransaction>(fn);
+}
+
 absl::Status PgPool::Ping() {
-  return Transact([](pqxx::work& tx) {
+  return Read([](pqxx::transaction_base& tx) {
     tx.exec("SELECT 1");
     return absl::OkStatus();
   });

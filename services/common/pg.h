@@ -58,12 +58,18 @@ class PgPool final {
     return out;
   }
 
+  // Runs read-only `fn` without BEGIN/COMMIT (autocommit): one round trip per statement. For reads that
+  // are one statement, or that need no single snapshot across their statements.
+  absl::Status Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
+
   // SELECT 1 on a pooled connection.
   absl::Status Ping();
 
   const Options& options() const { return options_; }
 
  private:
+  template <typename Tx, typename Fn>
+  absl::Status Run(const Fn& fn);
   std::unique_ptr<pqxx::connection> Connect();
   std::unique_ptr<pqxx::connection> Take();
   void Give(std::unique_ptr<pqxx::connection> conn);

@@ -150,7 +150,7 @@ absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContext& ctx, const 
     return id.status();
   }
   std::optional<Deputy> deputy;
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
     deputy = LoadDeputy(tx, *id);
     return absl::OkStatus();
   });
@@ -203,7 +203,7 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   }
   query.text = request.query();
   std::vector<Deputy> deputies;
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
     deputies = SelectDeputies(tx, query);
     return absl::OkStatus();
   });
@@ -316,7 +316,7 @@ absl::Status DeputiesService::DoGetStation(const grpc::ServerContext& ctx, const
     return id.status();
   }
   std::optional<Station> station;
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
     station = LoadStation(tx, *id);
     return absl::OkStatus();
   });
@@ -358,7 +358,7 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   }
   query.region = request.region();
   std::vector<Station> stations;
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
     stations = SelectStations(tx, query);
     return absl::OkStatus();
   });

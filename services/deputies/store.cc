@@ -173,7 +173,7 @@ void UpdateDeputyRow(pqxx::work& tx, int64_t id, const Deputy& d, const std::str
                    actor);
 }
 
-std::optional<Deputy> LoadDeputy(pqxx::work& tx, int64_t id, bool for_update) {
+std::optional<Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadDeputyForUpdate : kLoadDeputy, id);
   if (r.empty()) {
     return std::nullopt;
@@ -181,7 +181,7 @@ std::optional<Deputy> LoadDeputy(pqxx::work& tx, int64_t id, bool for_update) {
   return DeputyFromRow(r[0]);
 }
 
-std::vector<Deputy> SelectDeputies(pqxx::work& tx, const DeputyQuery& q) {
+std::vector<Deputy> SelectDeputies(pqxx::transaction_base& tx, const DeputyQuery& q) {
   std::vector<Deputy> out;
   for (const pqxx::row& row :
        tx.exec_prepared(kListDeputies, q.after_id, q.station_id, q.status, q.text, q.limit)) {
@@ -190,7 +190,7 @@ std::vector<Deputy> SelectDeputies(pqxx::work& tx, const DeputyQuery& q) {
   return out;
 }
 
-std::vector<int64_t> CurrentStationIds(pqxx::work& tx, int64_t deputy_id) {
+std::vector<int64_t> CurrentStationIds(pqxx::transaction_base& tx, int64_t deputy_id) {
   std::vector<int64_t> ids;
   for (const pqxx::row& row : tx.exec_prepared(kCurrentStations, deputy_id)) {
     ids.push_back(row[0].as<int64_t>());
@@ -206,7 +206,7 @@ void CloseMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id) {
   tx.exec_prepared(kCloseMembership, deputy_id, station_id);
 }
 
-bool StationExists(pqxx::work& tx, int64_t id) { return !tx.exec_prepared(kStationExists, id).empty(); }
+bool StationExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kStationExists, id).empty(); }
 
 int64_t InsertStation(pqxx::work& tx, const Station& s, const std::string& actor) {
   pqxx::result r =
@@ -221,7 +221,7 @@ void UpdateStationRow(pqxx::work& tx, int64_t id, const Station& s, const std::s
                    minyi::deputies::v1::StationKind_Name(s.kind()), s.address(), actor);
 }
 
-std::optional<Station> LoadStation(pqxx::work& tx, int64_t id, bool for_update) {
+std::optional<Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadStationForUpdate : kLoadStation, id);
   if (r.empty()) {
     return std::nullopt;
@@ -229,7 +229,7 @@ std::optional<Station> LoadStation(pqxx::work& tx, int64_t id, bool for_update) 
   return StationFromRow(r[0]);
 }
 
-std::vector<Station> SelectStations(pqxx::work& tx, const StationQuery& q) {
+std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQuery& q) {
   std::vector<Station> out;
   for (const pqxx::row& row : tx.exec_prepared(kListStations, q.after_id, q.kind, q.region, q.limit)) {
     out.push_back(StationFromRow(row));

@@ -23,7 +23,7 @@ int64_t InsertDeputy(pqxx::work& tx, const minyi::deputies::v1::Deputy& deputy, 
 void UpdateDeputyRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::Deputy& deputy,
                      const std::string& actor);
 // `for_update` locks the row until the transaction ends.
-std::optional<minyi::deputies::v1::Deputy> LoadDeputy(pqxx::work& tx, int64_t id, bool for_update = false);
+std::optional<minyi::deputies::v1::Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
 
 struct DeputyQuery {
   int64_t after_id = 0;
@@ -32,19 +32,19 @@ struct DeputyQuery {
   std::string status = "";  // enum name, "" for any
   std::string text = "";    // substring of display_name, delegation or sector; "" for any
 };
-std::vector<minyi::deputies::v1::Deputy> SelectDeputies(pqxx::work& tx, const DeputyQuery& query);
+std::vector<minyi::deputies::v1::Deputy> SelectDeputies(pqxx::transaction_base& tx, const DeputyQuery& query);
 
 // Memberships.
-std::vector<int64_t> CurrentStationIds(pqxx::work& tx, int64_t deputy_id);
+std::vector<int64_t> CurrentStationIds(pqxx::transaction_base& tx, int64_t deputy_id);
 void OpenMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id);
 void CloseMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id);
 
 // Stations.
-bool StationExists(pqxx::work& tx, int64_t id);
+bool StationExists(pqxx::transaction_base& tx, int64_t id);
 int64_t InsertStation(pqxx::work& tx, const minyi::deputies::v1::Station& station, const std::string& actor);
 void UpdateStationRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::Station& station,
                       const std::string& actor);
-std::optional<minyi::deputies::v1::Station> LoadStation(pqxx::work& tx, int64_t id, bool for_update = false);
+std::optional<minyi::deputies::v1::Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
 
 struct StationQuery {
   int64_t after_id = 0;
@@ -52,6 +52,6 @@ struct StationQuery {
   std::string kind = "";    // enum name, "" for any
   std::string region = "";  // an element of region_path, "" for any
 };
-std::vector<minyi::deputies::v1::Station> SelectStations(pqxx::work& tx, const StationQuery& query);
+std::vector<minyi::deputies::v1::Station> SelectStations(pqxx::transaction_base& tx, const StationQuery& query);
 
 }  // namespace minyi::deputies

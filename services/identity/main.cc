@@ -1,4 +1,6 @@
 // minyi-identity: wiring only. The service logic lives in service.cc, its SQL in store.cc.
+#include <malloc.h>
+
 #include <iostream>
 
 #include "common/server.h"
@@ -6,6 +8,9 @@
 #include "identity/store.h"
 
 int main() {
+  // Each Argon2id hash takes 19 MiB. A fixed mmap threshold makes such blocks go back to the kernel when
+  // freed; glibc's default raises the threshold after the first one and keeps later ones in the heap.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   auto host = minyi::ServiceHost::Create({.name = "identity",
                                           .default_grpc_port = 7100,
                                           .migrations = &minyi::identity::Migrations(),

@@ -100,7 +100,7 @@ absl::Status IdentityService::DoIssueToken(const grpc::ServerContext& ctx, const
                                            Token* response) {
   std::optional<StoredAccount> found;
   if (request.username().size() <= kMaxUsernameBytes && IsValidUtf8(request.username())) {
-    absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+    absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
       found = FindAccountByUsername(tx, request.username());
       return absl::OkStatus();
     });
@@ -207,7 +207,7 @@ absl::Status IdentityService::DoGetAccount(const grpc::ServerContext& ctx, const
     return PermissionDenied("only admins may read other accounts");
   }
   std::optional<Account> account;
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
     account = LoadAccount(tx, id);
     return absl::OkStatus();
   });

@@ -46,7 +46,7 @@ std::vector<PreparedStatement> Statements() {
   };
 }
 
-std::optional<StoredAccount> FindAccountByUsername(pqxx::work& tx, const std::string& username) {
+std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username) {
   pqxx::result r = tx.exec_prepared(kFindByUsername, username);
   if (r.empty()) {
     return std::nullopt;
@@ -55,7 +55,7 @@ std::optional<StoredAccount> FindAccountByUsername(pqxx::work& tx, const std::st
                        r[0]["password_hash"].as<std::string>()};
 }
 
-std::optional<Account> LoadAccount(pqxx::work& tx, int64_t id) {
+std::optional<Account> LoadAccount(pqxx::transaction_base& tx, int64_t id) {
   pqxx::result r = tx.exec_prepared(kLoadAccount, id);
   if (r.empty()) {
     return std::nullopt;

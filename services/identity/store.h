@@ -24,8 +24,8 @@ struct StoredAccount {
   std::string password_hash;
 };
 
-std::optional<StoredAccount> FindAccountByUsername(pqxx::work& tx, const std::string& username);
-std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::work& tx, int64_t id);
+std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username);
+std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::transaction_base& tx, int64_t id);
 // nullopt when the username is taken.
 std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx,
                                                           const minyi::identity::v1::Account& account,

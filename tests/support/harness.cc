@@ -569,7 +569,10 @@ HttpResponse HttpRequest(int port, std::string_view method, std::string_view tar
     req.prepare_payload();
   }
   stream.expires_after(std::chrono::seconds(30));
-  http::write(stream, req);
+  // A server may answer (413, say) and stop reading before the body is all sent: the write then fails,
+  // and the answer is still there to read.
+  beast::error_code write_error;
+  http::write(stream, req, write_error);
 
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
