@@ -3,12 +3,12 @@
 //   minyi-gateway                  serve (configuration from MINYI_* environment variables)
 //   minyi-gateway --print-openapi  print the OpenAPI document of every linked service and exit
 
-#include <csignal>
 #include <iostream>
 
 #include "absl/strings/string_view.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/process.h"
 #include "gateway_config.h"
 #include "gateway_server.h"
 #include "google/protobuf/descriptor.h"
@@ -45,15 +45,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && absl::string_view(argv[1]) == "--print-openapi") {
     return PrintOpenApi();
   }
-  minyi::SetServiceName("gateway");
-  minyi::log::InitFromEnv();
-
-  // Blocked before any thread starts, so every thread inherits the mask and sigwait below gets them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  minyi::InitProcess("gateway");
 
   absl::StatusOr<minyi::gateway::GatewayConfig> config = minyi::gateway::LoadGatewayConfig();
   if (!config.ok()) {
@@ -75,8 +67,7 @@ int main(int argc, char** argv) {
     minyi::log::Error("cannot start", {{"error", s.message()}});
     return 1;
   }
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = minyi::WaitForShutdownSignal();
   minyi::log::Info("shutting down", {{"signal", sig}});
   server.Shutdown();
   return 0;

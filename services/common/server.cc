@@ -1,8 +1,5 @@
 #include "server.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +14,7 @@
 #include "idempotency.h"
 #include "log.h"
 #include "outbox.h"
+#include "process.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/histogram.h"
@@ -89,14 +87,6 @@ class ObservingInterceptorFactory final : public grpc::experimental::ServerInter
   RpcMetrics metrics_;
 };
 
-sigset_t ShutdownSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  return set;
-}
-
 absl::Status MigrateWithRetry(const ServiceConfig& config, const std::vector<Migration>& migrations) {
   // PostgreSQL may still be starting next to us (a pod, a local run): wait for it a little.
   const absl::Time give_up = absl::Now() + absl::Seconds(30);
@@ -118,12 +108,7 @@ ServiceHost::ServiceHost(ServiceConfig config)
 ServiceHost::~ServiceHost() = default;
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
-  // Block the shutdown signals before any thread starts, so every thread inherits the mask and only
-  // Run()'s sigwait sees them.
-  sigset_t signals = ShutdownSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  SetServiceName(spec.name);
-  log::InitFromEnv();
+  InitProcess(spec.name);
   absl::StatusOr<ServiceConfig> config = LoadServiceConfig(spec.name, spec.default_grpc_port);
   if (!config.ok()) {
     return config.status();
@@ -159,6 +144,11 @@ int ServiceHost::Run() {
   grpc::ServerBuilder builder;
   int bound_port = 0;
   builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &bound_port);
+  // One completion queue with one poller: handlers still run on a pool of threads, but fewer threads
+  // compete to poll. On the 2-core nodes this was measured on, it cut direct gRPC p99 at 64 concurrent
+  // calls from ~24 ms to ~15 ms (bench/README.md).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 1);
   for (grpc::Service* s : services_) {
     builder.RegisterService(s);
   }
@@ -206,9 +196,7 @@ int ServiceHost::Run() {
   });
 
   log::Info("serving", {{"grpc", config_.grpc_listen}, {"metrics", config_.metrics_listen}});
-  sigset_t signals = ShutdownSignals();
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = WaitForShutdownSignal();
   log::Info("shutting down", {{"signal", sig}});
 
   {
