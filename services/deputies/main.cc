@@ -1,7 +1,9 @@
 // minyi-deputies: wiring only. The service logic lives in service.cc, its SQL in store.cc.
 #include <iostream>
+#include <utility>
 
 #include "common/server.h"
+#include "deputies/duty_events.h"
 #include "deputies/service.h"
 #include "deputies/store.h"
 
@@ -16,5 +18,9 @@ int main() {
   }
   minyi::deputies::DeputiesService service((*host)->pool(), (*host)->authorizer());
   (*host)->AddService(&service);
+  // Other services' duty-relevant events become duty records (see DutyEvidence in deputies.proto).
+  minyi::EventConsumer::Options consumer;
+  consumer.group = "deputies";
+  (*host)->AddConsumer(std::move(consumer), &minyi::deputies::RecordDutiesFromEvent);
   return (*host)->Run();
 }

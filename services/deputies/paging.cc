@@ -44,6 +44,11 @@ std::string FilterFingerprint(const minyi::deputies::v1::ListStationsRequest& re
   return Fingerprint({"stations", absl::StrCat(request.kind()), request.region()});
 }
 
+std::string FilterFingerprint(const minyi::deputies::v1::ListDutyRecordsRequest& request) {
+  return Fingerprint({"duties", request.parent(), absl::StrCat(request.category()), request.start_date(),
+                      request.end_date()});
+}
+
 std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint) {
   minyi::common::v1::PageCursor cursor;
   cursor.set_after_id(after_id);

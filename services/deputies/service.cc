@@ -1,5 +1,6 @@
 #include "deputies/service.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,10 +13,14 @@
 #include "common/outbox.h"
 #include "common/status.h"
 #include "common/text.h"
+#include "absl/time/clock.h"
+#include "deputies/duties.h"
 #include "deputies/field_mask.h"
 #include "deputies/paging.h"
 #include "deputies/privacy.h"
+#include "deputies/points.h"
 #include "deputies/registry.h"
+#include "deputies/stars.h"
 #include "deputies/store.h"
 #include "grpcpp/server_context.h"
 
@@ -34,6 +39,22 @@ using ::minyi::deputies::v1::ListStationsResponse;
 using ::minyi::deputies::v1::Station;
 using ::minyi::deputies::v1::UpdateDeputyRequest;
 using ::minyi::deputies::v1::UpdateStationRequest;
+using ::minyi::deputies::v1::CorrectDutyRecordRequest;
+using ::minyi::deputies::v1::CreateDutyRecordRequest;
+using ::minyi::deputies::v1::DeputyPoints;
+using ::minyi::deputies::v1::DutyRecord;
+using ::minyi::deputies::v1::GetDeputyPointsRequest;
+using ::minyi::deputies::v1::GetDutyRecordRequest;
+using ::minyi::deputies::v1::GetPointRulesRequest;
+using ::minyi::deputies::v1::GetStationRankingRequest;
+using ::minyi::deputies::v1::ListDutyRecordsRequest;
+using ::minyi::deputies::v1::ListDutyRecordsResponse;
+using ::minyi::deputies::v1::PointRules;
+using ::minyi::deputies::v1::PublishStationRankingRequest;
+using ::minyi::deputies::v1::RateStationsRequest;
+using ::minyi::deputies::v1::RateStationsResponse;
+using ::minyi::deputies::v1::StationRanking;
+using ::minyi::deputies::v1::UpdatePointRulesRequest;
 
 constexpr std::size_t kMaxFilterChars = 64;
 
@@ -54,6 +75,61 @@ absl::Status CheckStationsExist(pqxx::work& tx, const Deputy& deputy) {
       return InvalidField(absl::StrCat("deputy.stations[", i, "]"),
                           absl::StrCat(deputy.stations(static_cast<int>(i)), " does not exist"));
     }
+  }
+  return absl::OkStatus();
+}
+
+// A duty file (records and points) is read by the deputy themself, office staff and leaders; citizens and
+// departments never see it.
+absl::Status RequireDutyFileReader(const Caller& caller, absl::string_view deputy) {
+  if (HasRole(caller, {minyi::common::v1::ROLE_LEADER})) {
+    return absl::OkStatus();
+  }
+  return RequireSelfOrOffice(caller, deputy);
+}
+
+// Rankings are announced to the deputies (每季度通报), so any deputy may read one, as may office staff and
+// leaders.
+absl::StatusOr<Caller> RequireRankingReader(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
+                                  minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
+}
+
+absl::Status CheckDutyStationExists(pqxx::work& tx, const DutyRecord& duty) {
+  if (duty.station().empty() || StationExists(tx, *ParseResourceId(duty.station(), kStations, "duty.station"))) {
+    return absl::OkStatus();
+  }
+  return InvalidField("duty.station", absl::StrCat(duty.station(), " does not exist"));
+}
+
+// The station's current members ranked by their points in `period` under the current rules.
+absl::Status RankStation(pqxx::transaction_base& tx, int64_t station_id, const Period& period,
+                         StationRanking* out) {
+  const std::string station = ResourceName(kStations, station_id);
+  if (!StationExists(tx, station_id)) {
+    return NotFoundError(station);
+  }
+  const std::vector<Member> members = CurrentMembers(tx, station_id);
+  std::vector<int64_t> ids;
+  std::map<int64_t, std::string> names;
+  for (const Member& m : members) {
+    ids.push_back(m.deputy_id);
+    names[m.deputy_id] = m.display_name;
+  }
+  const PointRuleTable rules = ToRuleTable(LoadPointRules(tx));
+  std::map<int64_t, std::vector<DutyFact>> facts = SelectDutyFacts(tx, ids, period.first_day, period.last_day);
+  std::vector<RankedEntry> entries;
+  for (int64_t id : ids) {
+    entries.push_back({.id = id, .points = TallyPoints(facts[id], rules, period).total});
+  }
+  out->set_name(absl::StrCat(station, "/ranking"));
+  out->set_period(period.label);
+  for (const RankedEntry& e : RankByPoints(std::move(entries))) {
+    minyi::deputies::v1::RankingEntry* entry = out->add_entries();
+    entry->set_deputy(ResourceName(kDeputies, e.id));
+    entry->set_display_name(names[e.id]);
+    entry->set_points(e.points);
+    entry->set_rank(e.rank);
   }
   return absl::OkStatus();
 }
@@ -101,6 +177,57 @@ grpc::Status DeputiesService::ListStations(grpc::ServerContext* ctx, const ListS
 grpc::Status DeputiesService::UpdateStation(grpc::ServerContext* ctx, const UpdateStationRequest* request,
                                             Station* response) {
   return ToGrpc(DoUpdateStation(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::CreateDutyRecord(grpc::ServerContext* ctx, const CreateDutyRecordRequest* request,
+                                               DutyRecord* response) {
+  return ToGrpc(DoCreateDutyRecord(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetDutyRecord(grpc::ServerContext* ctx, const GetDutyRecordRequest* request,
+                                            DutyRecord* response) {
+  return ToGrpc(DoGetDutyRecord(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::ListDutyRecords(grpc::ServerContext* ctx, const ListDutyRecordsRequest* request,
+                                              ListDutyRecordsResponse* response) {
+  return ToGrpc(DoListDutyRecords(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::CorrectDutyRecord(grpc::ServerContext* ctx, const CorrectDutyRecordRequest* request,
+                                                DutyRecord* response) {
+  return ToGrpc(DoCorrectDutyRecord(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetPointRules(grpc::ServerContext* ctx, const GetPointRulesRequest* request,
+                                            PointRules* response) {
+  return ToGrpc(DoGetPointRules(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::UpdatePointRules(grpc::ServerContext* ctx, const UpdatePointRulesRequest* request,
+                                               PointRules* response) {
+  return ToGrpc(DoUpdatePointRules(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetDeputyPoints(grpc::ServerContext* ctx, const GetDeputyPointsRequest* request,
+                                              DeputyPoints* response) {
+  return ToGrpc(DoGetDeputyPoints(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetStationRanking(grpc::ServerContext* ctx, const GetStationRankingRequest* request,
+                                                StationRanking* response) {
+  return ToGrpc(DoGetStationRanking(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::PublishStationRanking(grpc::ServerContext* ctx,
+                                                    const PublishStationRankingRequest* request,
+                                                    StationRanking* response) {
+  return ToGrpc(DoPublishStationRanking(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::RateStations(grpc::ServerContext* ctx, const RateStationsRequest* request,
+                                           RateStationsResponse* response) {
+  return ToGrpc(DoRateStations(*ctx, *request, response));
 }
 
 absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
@@ -417,6 +544,386 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContext& ctx,
         *response = *LoadStation(tx, *id);
         return absl::OkStatus();
       });
+}
+
+absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContext& ctx,
+                                                 const CreateDutyRecordRequest& request, DutyRecord* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> deputy_id = ParseResourceId(request.parent(), kDeputies, "parent");
+  if (!deputy_id.ok()) {
+    return deputy_id.status();
+  }
+  const std::string parent = ResourceName(kDeputies, *deputy_id);
+  if (absl::Status st = RequireSelfOrOffice(*caller, parent); !st.ok()) {
+    return st;
+  }
+  DutyRecord content = request.duty();
+  KeepDutyContent(&content);
+  if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(absl::Now()), "duty"); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(pool_, ctx, *caller, "deputies.CreateDutyRecord", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         if (!DeputyExists(tx, *deputy_id)) {
+                           return NotFoundError(parent);
+                         }
+                         if (absl::Status st = CheckDutyStationExists(tx, content); !st.ok()) {
+                           return st;
+                         }
+                         const int64_t id = *InsertDutyRecord(tx,
+                                                              {.deputy_id = *deputy_id,
+                                                               .source = minyi::deputies::v1::DUTY_SOURCE_MANUAL,
+                                                               .recorded_by = caller->account_id()},
+                                                              content);
+                         const std::string name = DutyName(*deputy_id, id);
+                         minyi::deputies::v1::DutyRecorded event;
+                         event.set_duty(name);
+                         event.set_category(content.category());
+                         event.set_source(minyi::deputies::v1::DUTY_SOURCE_MANUAL);
+                         EmitEvent(tx, event, name, caller->account_id());
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "CreateDutyRecord",
+                                          .resource = name,
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"category", DutyCategory_Name(content.category())}}});
+                         *response = *LoadDutyRecord(tx, id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContext& ctx, const GetDutyRecordRequest& request,
+                                              DutyRecord* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<DutyKey> key = ParseDutyName(request.name(), "name");
+  if (!key.ok()) {
+    return key.status();
+  }
+  if (absl::Status st = RequireDutyFileReader(*caller, ResourceName(kDeputies, key->deputy_id)); !st.ok()) {
+    return st;
+  }
+  if (request.revision() < 0) {
+    return InvalidField("revision", "must not be negative (0 is the current revision)");
+  }
+  std::optional<DutyRecord> duty;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+    duty = LoadDutyRecord(tx, key->id, request.revision());
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  const std::string name = DutyName(key->deputy_id, key->id);
+  // A record named under another deputy does not exist under this name.
+  if (!duty.has_value() || duty->name() != name) {
+    return NotFoundError(request.revision() == 0 ? name : absl::StrCat(name, " revision ", request.revision()));
+  }
+  *response = *std::move(duty);
+  return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
+                                                const ListDutyRecordsRequest& request,
+                                                ListDutyRecordsResponse* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> deputy_id = ParseResourceId(request.parent(), kDeputies, "parent");
+  if (!deputy_id.ok()) {
+    return deputy_id.status();
+  }
+  const std::string parent = ResourceName(kDeputies, *deputy_id);
+  if (absl::Status st = RequireDutyFileReader(*caller, parent); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  const std::string fingerprint = FilterFingerprint(request);
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) {
+    return after.status();
+  }
+  DutyQuery query{.deputy_id = *deputy_id, .after_id = *after, .limit = *page_size + 1};
+  if (request.category() != minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED) {
+    if (!minyi::deputies::v1::DutyCategory_IsValid(request.category())) {
+      return InvalidField("category", "is not a known duty category");
+    }
+    query.category = DutyCategory_Name(request.category());
+  }
+  if (!request.start_date().empty() && !IsValidDate(request.start_date())) {
+    return InvalidField("start_date", "must be a date as YYYY-MM-DD");
+  }
+  if (!request.end_date().empty() && !IsValidDate(request.end_date())) {
+    return InvalidField("end_date", "must be a date as YYYY-MM-DD");
+  }
+  if (!request.start_date().empty() && !request.end_date().empty() && request.end_date() < request.start_date()) {
+    return InvalidField("end_date", "must not be before start_date");
+  }
+  query.start_date = request.start_date();
+  query.end_date = request.end_date();
+  std::vector<DutyRecord> duties;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!DeputyExists(tx, *deputy_id)) {
+      return NotFoundError(parent);
+    }
+    duties = SelectDutyRecords(tx, query);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  if (duties.size() > static_cast<std::size_t>(*page_size)) {
+    duties.pop_back();
+    response->set_next_page_token(EncodePageToken(ParseDutyName(duties.back().name(), "name")->id, fingerprint));
+  }
+  for (DutyRecord& duty : duties) {
+    *response->add_duties() = std::move(duty);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContext& ctx,
+                                                  const CorrectDutyRecordRequest& request, DutyRecord* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<DutyKey> key = ParseDutyName(request.name(), "name");
+  if (!key.ok()) {
+    return key.status();
+  }
+  DutyRecord content = request.duty();
+  KeepDutyContent(&content);
+  if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(absl::Now()), "duty"); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckText("reason", request.reason(), 1, kMaxReasonChars); !st.ok()) {
+    return st;
+  }
+  const std::string name = DutyName(key->deputy_id, key->id);
+  return RunIdempotent(
+      pool_, ctx, *caller, "deputies.CorrectDutyRecord", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<DutyRecord> current = LoadDutyRecord(tx, key->id, 0, /*for_update=*/true);
+        if (!current.has_value() || current->name() != name) {
+          return NotFoundError(name);
+        }
+        if (absl::Status st = CheckDutyStationExists(tx, content); !st.ok()) {
+          return st;
+        }
+        const int32_t revision = ReviseDutyRecord(tx, key->id, content, caller->account_id(), request.reason());
+        minyi::deputies::v1::DutyRecordCorrected event;
+        event.set_duty(name);
+        event.set_revision(revision);
+        EmitEvent(tx, event, name, caller->account_id());
+        // The reason is free text and stays in the revision, not in the audit detail.
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "CorrectDutyRecord",
+                         .resource = name,
+                         .request_id = RequestId(ctx),
+                         .detail = {{"revision", revision}}});
+        *response = *LoadDutyRecord(tx, key->id);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status DeputiesService::DoGetPointRules(const grpc::ServerContext& ctx, const GetPointRulesRequest&,
+                                              PointRules* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) {
+    *response = LoadPointRules(tx);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContext& ctx,
+                                                 const UpdatePointRulesRequest& request, PointRules* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path != "rules") {
+      return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated; only \"rules\""));
+    }
+  }
+  if (absl::Status st = ValidatePointRules(request.point_rules()); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(pool_, ctx, *caller, "deputies.UpdatePointRules", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         ReplacePointRules(tx, request.point_rules(), caller->account_id());
+                         minyi::deputies::v1::PointRulesUpdated event;
+                         event.set_rule_count(request.point_rules().rules_size());
+                         EmitEvent(tx, event, std::string(kPointRulesName), caller->account_id());
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "UpdatePointRules",
+                                          .resource = std::string(kPointRulesName),
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"rule_count", event.rule_count()}}});
+                         *response = LoadPointRules(tx);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContext& ctx,
+                                                const GetDeputyPointsRequest& request, DeputyPoints* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> deputy_id = ParseChildOfResource(request.name(), kDeputies, "/points", "name");
+  if (!deputy_id.ok()) {
+    return deputy_id.status();
+  }
+  const std::string deputy = ResourceName(kDeputies, *deputy_id);
+  if (absl::Status st = RequireDutyFileReader(*caller, deputy); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<Period> period = ParsePeriod(request.period());
+  if (!period.ok()) {
+    return period.status();
+  }
+  PointsTally tally;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!DeputyExists(tx, *deputy_id)) {
+      return NotFoundError(deputy);
+    }
+    const PointRuleTable rules = ToRuleTable(LoadPointRules(tx));
+    tally = TallyPoints(SelectDutyFacts(tx, {*deputy_id}, period->first_day, period->last_day)[*deputy_id], rules,
+                        *period);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  response->set_name(absl::StrCat(deputy, "/points"));
+  response->set_period(period->label);
+  response->set_total(tally.total);
+  for (const auto& [category, counted] : tally.by_category) {
+    minyi::deputies::v1::CategoryPoints* out = response->add_by_category();
+    out->set_category(category);
+    out->set_records(counted.records);
+    out->set_points(counted.points);
+  }
+  for (const auto& [month, points] : tally.by_month) {
+    minyi::deputies::v1::MonthPoints* out = response->add_by_month();
+    out->set_month(month);
+    out->set_points(points);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContext& ctx,
+                                                  const GetStationRankingRequest& request,
+                                                  StationRanking* response) {
+  absl::StatusOr<Caller> caller = RequireRankingReader(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> station_id = ParseChildOfResource(request.name(), kStations, "/ranking", "name");
+  if (!station_id.ok()) {
+    return station_id.status();
+  }
+  absl::StatusOr<Period> period = ParsePeriod(request.period());
+  if (!period.ok()) {
+    return period.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) { return RankStation(tx, *station_id, *period, response); });
+}
+
+absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContext& ctx,
+                                                      const PublishStationRankingRequest& request,
+                                                      StationRanking* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> station_id = ParseChildOfResource(request.name(), kStations, "/ranking", "name");
+  if (!station_id.ok()) {
+    return station_id.status();
+  }
+  absl::StatusOr<Period> period = ParsePeriod(request.period());
+  if (!period.ok()) {
+    return period.status();
+  }
+  return RunIdempotent(pool_, ctx, *caller, "deputies.PublishStationRanking", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         if (absl::Status st = RankStation(tx, *station_id, *period, response); !st.ok()) {
+                           return st;
+                         }
+                         const std::string station = ResourceName(kStations, *station_id);
+                         minyi::deputies::v1::StationRankingPublished event;
+                         event.set_station(station);
+                         event.set_period(response->period());
+                         *event.mutable_entries() = response->entries();
+                         EmitEvent(tx, event, response->name(), caller->account_id());
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "PublishStationRanking",
+                                          .resource = response->name(),
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"period", response->period()}}});
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status DeputiesService::DoRateStations(const grpc::ServerContext& ctx, const RateStationsRequest& request,
+                                             RateStationsResponse* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  if (absl::Status st = CheckText("region", request.region(), 1, kMaxFilterChars); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<Period> period = ParsePeriod(request.period());
+  if (!period.ok()) {
+    return period.status();
+  }
+  const minyi::deputies::v1::StarQuotas quotas = EffectiveQuotas(request);
+  if (absl::Status st = ValidateQuotas(quotas); !st.ok()) {
+    return st;
+  }
+  std::vector<StationActivity> activity;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+    activity = SelectStationActivity(tx, request.region(), period->first_day, period->last_day);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  std::map<int64_t, const StationActivity*> by_id;
+  std::vector<StationScore> scores;
+  for (const StationActivity& a : activity) {
+    by_id[a.station_id] = &a;
+    // The nine-haves checklist is not stored yet, so no station has items met.
+    scores.push_back({.station_id = a.station_id, .score = ActivityScore(a.duty_records, 0)});
+  }
+  response->set_region(request.region());
+  response->set_period(period->label);
+  *response->mutable_quotas() = quotas;
+  for (const StarResult& result : AssignStars(std::move(scores), quotas)) {
+    const StationActivity& a = *by_id.at(result.station_id);
+    minyi::deputies::v1::StationRating* rating = response->add_ratings();
+    rating->set_station(ResourceName(kStations, a.station_id));
+    rating->set_display_name(a.display_name);
+    rating->set_members(a.members);
+    rating->set_duty_records(a.duty_records);
+    rating->set_activity_score(result.score);
+    rating->set_rank(result.rank);
+    rating->set_stars(result.stars);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace minyi::deputies

@@ -7,9 +7,10 @@
 
 namespace minyi::deputies {
 
-// The deputies registry and liaison stations. Each RPC delegates to an absl::Status method; errors are
-// converted to gRPC only at the boundary. Mutations are office-only (admin, staff), idempotent with an
-// Idempotency-Key, and write their event and audit row in the same transaction as the change.
+// The deputies registry, liaison stations, duty records, duty points, station rankings and star
+// ratings. Each RPC delegates to an absl::Status method; errors are converted to gRPC only at the
+// boundary. Mutations are idempotent with an Idempotency-Key and write their event and audit row in the
+// same transaction as the change.
 class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
  public:
   DeputiesService(PgPool& pool, const Authorizer& authorizer);
@@ -32,6 +33,36 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
   grpc::Status UpdateStation(grpc::ServerContext* ctx,
                              const minyi::deputies::v1::UpdateStationRequest* request,
                              minyi::deputies::v1::Station* response) override;
+  grpc::Status CreateDutyRecord(grpc::ServerContext* ctx,
+                                const minyi::deputies::v1::CreateDutyRecordRequest* request,
+                                minyi::deputies::v1::DutyRecord* response) override;
+  grpc::Status GetDutyRecord(grpc::ServerContext* ctx,
+                             const minyi::deputies::v1::GetDutyRecordRequest* request,
+                             minyi::deputies::v1::DutyRecord* response) override;
+  grpc::Status ListDutyRecords(grpc::ServerContext* ctx,
+                               const minyi::deputies::v1::ListDutyRecordsRequest* request,
+                               minyi::deputies::v1::ListDutyRecordsResponse* response) override;
+  grpc::Status CorrectDutyRecord(grpc::ServerContext* ctx,
+                                 const minyi::deputies::v1::CorrectDutyRecordRequest* request,
+                                 minyi::deputies::v1::DutyRecord* response) override;
+  grpc::Status GetPointRules(grpc::ServerContext* ctx,
+                             const minyi::deputies::v1::GetPointRulesRequest* request,
+                             minyi::deputies::v1::PointRules* response) override;
+  grpc::Status UpdatePointRules(grpc::ServerContext* ctx,
+                                const minyi::deputies::v1::UpdatePointRulesRequest* request,
+                                minyi::deputies::v1::PointRules* response) override;
+  grpc::Status GetDeputyPoints(grpc::ServerContext* ctx,
+                               const minyi::deputies::v1::GetDeputyPointsRequest* request,
+                               minyi::deputies::v1::DeputyPoints* response) override;
+  grpc::Status GetStationRanking(grpc::ServerContext* ctx,
+                                 const minyi::deputies::v1::GetStationRankingRequest* request,
+                                 minyi::deputies::v1::StationRanking* response) override;
+  grpc::Status PublishStationRanking(grpc::ServerContext* ctx,
+                                     const minyi::deputies::v1::PublishStationRankingRequest* request,
+                                     minyi::deputies::v1::StationRanking* response) override;
+  grpc::Status RateStations(grpc::ServerContext* ctx,
+                            const minyi::deputies::v1::RateStationsRequest* request,
+                            minyi::deputies::v1::RateStationsResponse* response) override;
 
  private:
   absl::Status DoCreateDeputy(const grpc::ServerContext& ctx,
@@ -58,6 +89,36 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
   absl::Status DoUpdateStation(const grpc::ServerContext& ctx,
                                const minyi::deputies::v1::UpdateStationRequest& request,
                                minyi::deputies::v1::Station* response);
+
+  absl::Status DoCreateDutyRecord(const grpc::ServerContext& ctx,
+                                  const minyi::deputies::v1::CreateDutyRecordRequest& request,
+                                  minyi::deputies::v1::DutyRecord* response);
+  absl::Status DoGetDutyRecord(const grpc::ServerContext& ctx,
+                               const minyi::deputies::v1::GetDutyRecordRequest& request,
+                               minyi::deputies::v1::DutyRecord* response);
+  absl::Status DoListDutyRecords(const grpc::ServerContext& ctx,
+                                 const minyi::deputies::v1::ListDutyRecordsRequest& request,
+                                 minyi::deputies::v1::ListDutyRecordsResponse* response);
+  absl::Status DoCorrectDutyRecord(const grpc::ServerContext& ctx,
+                                   const minyi::deputies::v1::CorrectDutyRecordRequest& request,
+                                   minyi::deputies::v1::DutyRecord* response);
+  absl::Status DoGetPointRules(const grpc::ServerContext& ctx,
+                               const minyi::deputies::v1::GetPointRulesRequest& request,
+                               minyi::deputies::v1::PointRules* response);
+  absl::Status DoUpdatePointRules(const grpc::ServerContext& ctx,
+                                  const minyi::deputies::v1::UpdatePointRulesRequest& request,
+                                  minyi::deputies::v1::PointRules* response);
+  absl::Status DoGetDeputyPoints(const grpc::ServerContext& ctx,
+                                 const minyi::deputies::v1::GetDeputyPointsRequest& request,
+                                 minyi::deputies::v1::DeputyPoints* response);
+  absl::Status DoGetStationRanking(const grpc::ServerContext& ctx,
+                                   const minyi::deputies::v1::GetStationRankingRequest& request,
+                                   minyi::deputies::v1::StationRanking* response);
+  absl::Status DoPublishStationRanking(const grpc::ServerContext& ctx,
+                                       const minyi::deputies::v1::PublishStationRankingRequest& request,
+                                       minyi::deputies::v1::StationRanking* response);
+  absl::Status DoRateStations(const grpc::ServerContext& ctx, const minyi::deputies::v1::RateStationsRequest& request,
+                      minyi::deputies::v1::RateStationsResponse* response);
 
   PgPool& pool_;
   const Authorizer& authorizer_;

@@ -1,9 +1,13 @@
 #include "deputies/store.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/names.h"
+#include "deputies/duties.h"
 #include "deputies/registry.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -12,6 +16,7 @@ namespace {
 
 using ::google::protobuf::util::TimeUtil;
 using ::minyi::deputies::v1::Deputy;
+using ::minyi::deputies::v1::DutyRecord;
 using ::minyi::deputies::v1::Station;
 
 constexpr char kInsertDeputy[] = "deputies_insert_deputy";
@@ -28,6 +33,21 @@ constexpr char kUpdateStation[] = "deputies_update_station";
 constexpr char kLoadStation[] = "deputies_load_station";
 constexpr char kLoadStationForUpdate[] = "deputies_load_station_for_update";
 constexpr char kListStations[] = "deputies_list_stations";
+constexpr char kDeputyExists[] = "deputies_deputy_exists";
+constexpr char kInsertDuty[] = "deputies_insert_duty";
+constexpr char kSnapshotDutyRevision[] = "deputies_snapshot_duty_revision";
+constexpr char kReviseDuty[] = "deputies_revise_duty";
+constexpr char kLoadDuty[] = "deputies_load_duty";
+constexpr char kLoadDutyForUpdate[] = "deputies_load_duty_for_update";
+constexpr char kListDuties[] = "deputies_list_duties";
+constexpr char kDutyFacts[] = "deputies_duty_facts";
+constexpr char kCurrentMembers[] = "deputies_current_members";
+constexpr char kLoadPointRules[] = "deputies_load_point_rules";
+constexpr char kLoadPointRulesMeta[] = "deputies_load_point_rules_meta";
+constexpr char kTouchPointRules[] = "deputies_touch_point_rules";
+constexpr char kDeletePointRules[] = "deputies_delete_point_rules";
+constexpr char kInsertPointRule[] = "deputies_insert_point_rule";
+constexpr char kStationActivity[] = "deputies_station_activity";
 
 // Every deputy read selects these columns; DeputyFromRow reads them by name. The current stations come
 // along as a comma-separated id list, in the order the memberships were opened.
@@ -49,6 +69,20 @@ constexpr absl::string_view kStationColumns =
     "(extract(epoch FROM s.update_time) * 1000000)::bigint AS update_us";
 constexpr absl::string_view kRegionPathFromJson =
     "ARRAY(SELECT e FROM jsonb_array_elements_text($3::jsonb) WITH ORDINALITY AS t(e, i) ORDER BY i)";
+
+// A duty record read joins the record with one of its revisions (v); DutyFromRow reads these by name.
+constexpr absl::string_view kDutyColumns =
+    "r.id, r.deputy_id, to_char(v.occurred_on, 'YYYY-MM-DD') AS occurred_on, v.category, v.description, "
+    "coalesce(v.station_id, 0) AS station_id, v.evidence::text AS evidence, r.source, "
+    "coalesce(r.source_event_id::text, '') AS source_event_id, v.recorded_by, v.revision, v.reason, "
+    "(extract(epoch FROM r.create_time) * 1000000)::bigint AS create_us, "
+    "(extract(epoch FROM v.create_time) * 1000000)::bigint AS revision_us "
+    "FROM duty_records r JOIN duty_record_revisions v ON v.record_id = r.id";
+// Copies the record's current content into its history, with who made this revision and why.
+constexpr absl::string_view kSnapshotRevisionSql =
+    "INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, station_id, "
+    "evidence, recorded_by, reason) SELECT id, revision, occurred_on, category, description, station_id, "
+    "evidence, $2, $3 FROM duty_records WHERE id = $1";
 
 // Membership dates are calendar days in Asia/Shanghai, whatever the session time zone.
 constexpr absl::string_view kToday = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
@@ -95,6 +129,37 @@ Station StationFromRow(const pqxx::row& row) {
   *s.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   *s.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
   return s;
+}
+
+DutyRecord DutyFromRow(const pqxx::row& row) {
+  DutyRecord d;
+  d.set_name(DutyName(row["deputy_id"].as<int64_t>(), row["id"].as<int64_t>()));
+  d.set_date(row["occurred_on"].as<std::string>());
+  d.set_category(ParseEnum(row["category"], &minyi::deputies::v1::DutyCategory_Parse));
+  d.set_description(row["description"].as<std::string>());
+  if (const int64_t station = row["station_id"].as<int64_t>(); station != 0) {
+    d.set_station(ResourceName(kStations, station));
+  }
+  for (const auto& element : nlohmann::json::parse(row["evidence"].as<std::string>())) {
+    d.add_evidence(element.get<std::string>());
+  }
+  d.set_source(ParseEnum(row["source"], &minyi::deputies::v1::DutySource_Parse));
+  d.set_source_event(row["source_event_id"].as<std::string>());
+  d.set_recorded_by(row["recorded_by"].as<std::string>());
+  d.set_revision(row["revision"].as<int32_t>());
+  d.set_correction_reason(row["reason"].as<std::string>());
+  *d.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  *d.mutable_revision_create_time() = TimeUtil::MicrosecondsToTimestamp(row["revision_us"].as<int64_t>());
+  return d;
+}
+
+// A station id of 0 stands for "none" (NULLIF in SQL): libpqxx 6 has no optional parameters.
+int64_t StationIdOrZero(const DutyRecord& d) {
+  return d.station().empty() ? 0 : *ParseResourceId(d.station(), kStations, "station");
+}
+
+std::string EvidenceJson(const DutyRecord& d) {
+  return nlohmann::json(std::vector<std::string>(d.evidence().begin(), d.evidence().end())).dump();
 }
 
 std::string RegionPathJson(const Station& s) {
@@ -153,6 +218,51 @@ std::vector<PreparedStatement> Statements() {
        absl::StrCat("SELECT ", kStationColumns,
                     " FROM stations s WHERE s.id > $1 AND ($2::text = '' OR s.kind = $2::text)"
                     " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")},
+      {kDeputyExists, "SELECT 1 FROM deputies WHERE id = $1"},
+      {kInsertDuty,
+       "INSERT INTO duty_records (deputy_id, occurred_on, category, description, station_id, evidence, source, "
+       "source_event_id) VALUES ($1, $2::date, $3, $4, NULLIF($5::bigint, 0), $6::jsonb, $7, "
+       "NULLIF($8, '')::uuid) ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
+       "DO NOTHING RETURNING id"},
+      {kSnapshotDutyRevision, std::string(kSnapshotRevisionSql)},
+      {kReviseDuty,
+       "UPDATE duty_records SET occurred_on = $2::date, category = $3, description = $4, "
+       "station_id = NULLIF($5::bigint, 0), evidence = $6::jsonb, revision = revision + 1 WHERE id = $1 "
+       "RETURNING revision"},
+      {kLoadDuty, absl::StrCat("SELECT ", kDutyColumns,
+                               " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
+                               " WHERE r.id = $1")},
+      {kLoadDutyForUpdate, absl::StrCat("SELECT ", kDutyColumns,
+                                        " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
+                                        " WHERE r.id = $1 FOR UPDATE OF r")},
+      // An empty bound is open: NULLIF makes it NULL and coalesce an infinite date.
+      {kListDuties,
+       absl::StrCat("SELECT ", kDutyColumns,
+                    " AND v.revision = r.revision WHERE r.deputy_id = $1 AND r.id > $2"
+                    " AND ($3::text = '' OR r.category = $3::text)"
+                    " AND r.occurred_on >= coalesce(NULLIF($4::text, '')::date, '-infinity'::date)"
+                    " AND r.occurred_on <= coalesce(NULLIF($5::text, '')::date, 'infinity'::date)"
+                    " ORDER BY r.id LIMIT $6")},
+      {kDutyFacts,
+       "SELECT deputy_id, to_char(occurred_on, 'YYYY-MM-DD'), category FROM duty_records "
+       "WHERE deputy_id = ANY($1::bigint[]) AND occurred_on BETWEEN $2::date AND $3::date"},
+      {kCurrentMembers,
+       "SELECT d.id, d.display_name FROM memberships m JOIN deputies d ON d.id = m.deputy_id "
+       "WHERE m.station_id = $1 AND m.end_date IS NULL ORDER BY d.id"},
+      {kLoadPointRules, "SELECT category, points, coalesce(monthly_cap, 0) FROM point_rules"},
+      {kLoadPointRulesMeta,
+       "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM point_rules_meta"},
+      // Taken first in a replacement: the row lock serialises concurrent replacements.
+      {kTouchPointRules, "UPDATE point_rules_meta SET update_time = now(), updated_by = $1"},
+      {kDeletePointRules, "DELETE FROM point_rules"},
+      {kInsertPointRule,
+       "INSERT INTO point_rules (category, points, monthly_cap) VALUES ($1, $2, NULLIF($3::int, 0))"},
+      {kStationActivity,
+       "SELECT s.id, s.display_name, "
+       "(SELECT count(*) FROM memberships m WHERE m.station_id = s.id AND m.end_date IS NULL) AS members, "
+       "(SELECT count(*) FROM memberships m JOIN duty_records r ON r.deputy_id = m.deputy_id "
+       "WHERE m.station_id = s.id AND m.end_date IS NULL AND r.occurred_on BETWEEN $2::date AND $3::date) "
+       "AS duty_records FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"},
   };
 }
 
@@ -233,6 +343,114 @@ std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQue
   std::vector<Station> out;
   for (const pqxx::row& row : tx.exec_prepared(kListStations, q.after_id, q.kind, q.region, q.limit)) {
     out.push_back(StationFromRow(row));
+  }
+  return out;
+}
+
+bool DeputyExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kDeputyExists, id).empty(); }
+
+std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, const DutyRecord& content) {
+  pqxx::result r = tx.exec_prepared(
+      kInsertDuty, duty.deputy_id, content.date(), minyi::deputies::v1::DutyCategory_Name(content.category()),
+      content.description(), StationIdOrZero(content), EvidenceJson(content),
+      minyi::deputies::v1::DutySource_Name(duty.source), duty.source_event_id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  const int64_t id = r[0][0].as<int64_t>();
+  tx.exec_prepared(kSnapshotDutyRevision, id, duty.recorded_by, "");
+  return id;
+}
+
+int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const DutyRecord& content, const std::string& recorded_by,
+                         const std::string& reason) {
+  pqxx::result r = tx.exec_prepared(kReviseDuty, id, content.date(),
+                                    minyi::deputies::v1::DutyCategory_Name(content.category()),
+                                    content.description(), StationIdOrZero(content), EvidenceJson(content));
+  tx.exec_prepared(kSnapshotDutyRevision, id, recorded_by, reason);
+  return r[0][0].as<int32_t>();
+}
+
+std::optional<DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id, int32_t revision,
+                                         bool for_update) {
+  pqxx::result r = tx.exec_prepared(for_update ? kLoadDutyForUpdate : kLoadDuty, id, revision);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return DutyFromRow(r[0]);
+}
+
+std::vector<DutyRecord> SelectDutyRecords(pqxx::transaction_base& tx, const DutyQuery& q) {
+  std::vector<DutyRecord> out;
+  for (const pqxx::row& row : tx.exec_prepared(kListDuties, q.deputy_id, q.after_id, q.category, q.start_date,
+                                               q.end_date, q.limit)) {
+    out.push_back(DutyFromRow(row));
+  }
+  return out;
+}
+
+std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base& tx,
+                                                         const std::vector<int64_t>& deputy_ids,
+                                                         const std::string& first_day,
+                                                         const std::string& last_day) {
+  std::map<int64_t, std::vector<DutyFact>> out;
+  if (deputy_ids.empty()) {
+    return out;
+  }
+  const std::string ids = absl::StrCat("{", absl::StrJoin(deputy_ids, ","), "}");
+  for (const pqxx::row& row : tx.exec_prepared(kDutyFacts, ids, first_day, last_day)) {
+    out[row[0].as<int64_t>()].push_back(
+        {.date = row[1].as<std::string>(),
+         .category = ParseEnum(row[2], &minyi::deputies::v1::DutyCategory_Parse)});
+  }
+  return out;
+}
+
+std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_id) {
+  std::vector<Member> out;
+  for (const pqxx::row& row : tx.exec_prepared(kCurrentMembers, station_id)) {
+    out.push_back({.deputy_id = row[0].as<int64_t>(), .display_name = row[1].as<std::string>()});
+  }
+  return out;
+}
+
+minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
+  std::vector<minyi::deputies::v1::PointRule> rules;
+  for (const pqxx::row& row : tx.exec_prepared(kLoadPointRules)) {
+    minyi::deputies::v1::PointRule& rule = rules.emplace_back();
+    rule.set_category(ParseEnum(row[0], &minyi::deputies::v1::DutyCategory_Parse));
+    rule.set_points(row[1].as<int32_t>());
+    rule.set_monthly_cap(row[2].as<int32_t>());
+  }
+  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a.category() < b.category(); });
+  minyi::deputies::v1::PointRules out;
+  out.set_name(std::string(kPointRulesName));
+  for (auto& rule : rules) {
+    *out.add_rules() = std::move(rule);
+  }
+  pqxx::result meta = tx.exec_prepared(kLoadPointRulesMeta);
+  *out.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(meta[0][0].as<int64_t>());
+  out.set_updated_by(meta[0][1].as<std::string>());
+  return out;
+}
+
+void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor) {
+  tx.exec_prepared(kTouchPointRules, actor);
+  tx.exec_prepared(kDeletePointRules);
+  for (const minyi::deputies::v1::PointRule& rule : rules.rules()) {
+    tx.exec_prepared(kInsertPointRule, minyi::deputies::v1::DutyCategory_Name(rule.category()), rule.points(),
+                     rule.monthly_cap());
+  }
+}
+
+std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, const std::string& region,
+                                                   const std::string& first_day, const std::string& last_day) {
+  std::vector<StationActivity> out;
+  for (const pqxx::row& row : tx.exec_prepared(kStationActivity, region, first_day, last_day)) {
+    out.push_back({.station_id = row["id"].as<int64_t>(),
+                   .display_name = row["display_name"].as<std::string>(),
+                   .members = row["members"].as<int32_t>(),
+                   .duty_records = row["duty_records"].as<int64_t>()});
   }
   return out;
 }

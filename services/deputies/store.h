@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/migrate.h"
 #include "common/pg.h"
+#include "deputies/points.h"
 #include "minyi/deputies/v1/deputies.pb.h"
 #include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
@@ -53,5 +55,62 @@ struct StationQuery {
   std::string region = "";  // an element of region_path, "" for any
 };
 std::vector<minyi::deputies::v1::Station> SelectStations(pqxx::transaction_base& tx, const StationQuery& query);
+
+// Duty records. Content (date, category, description, station, evidence) is versioned: every revision
+// is kept, and the record row carries the current one.
+bool DeputyExists(pqxx::transaction_base& tx, int64_t id);
+struct NewDuty {
+  int64_t deputy_id = 0;
+  minyi::deputies::v1::DutySource source = minyi::deputies::v1::DUTY_SOURCE_MANUAL;
+  std::string source_event_id = "";  // the event's UUID when source is EVENT
+  std::string recorded_by = "";
+};
+// Inserts revision 1. Returns the new id, or nullopt when the deputy already has a record from this
+// source_event_id.
+std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty,
+                                        const minyi::deputies::v1::DutyRecord& content);
+// Makes `content` the record's next revision. Returns that revision number.
+int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const minyi::deputies::v1::DutyRecord& content,
+                         const std::string& recorded_by, const std::string& reason);
+// `revision` 0 is the current one. `for_update` locks the record until the transaction ends.
+std::optional<minyi::deputies::v1::DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id,
+                                                              int32_t revision = 0, bool for_update = false);
+
+struct DutyQuery {
+  int64_t deputy_id = 0;
+  int64_t after_id = 0;
+  int limit = 50;
+  std::string category = "";    // enum name, "" for any
+  std::string start_date = "";  // inclusive, "" for open
+  std::string end_date = "";    // inclusive, "" for open
+};
+std::vector<minyi::deputies::v1::DutyRecord> SelectDutyRecords(pqxx::transaction_base& tx, const DutyQuery& query);
+
+// The facts the points tally needs, per deputy, for records dated first_day..last_day.
+std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base& tx,
+                                                         const std::vector<int64_t>& deputy_ids,
+                                                         const std::string& first_day,
+                                                         const std::string& last_day);
+
+struct Member {
+  int64_t deputy_id = 0;
+  std::string display_name;
+};
+std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_id);
+
+// Point rules.
+minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx);
+void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor);
+
+// Every station whose region path contains `region`, with its current member count and the number of
+// records its current members have dated first_day..last_day, in id order.
+struct StationActivity {
+  int64_t station_id = 0;
+  std::string display_name;
+  int32_t members = 0;
+  int64_t duty_records = 0;
+};
+std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, const std::string& region,
+                                                   const std::string& first_day, const std::string& last_day);
 
 }  // namespace minyi::deputies

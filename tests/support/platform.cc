@@ -1,7 +1,9 @@
 #include "support/platform.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +30,11 @@ const std::vector<Backend>& Backends() {
 
 nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string Unique(absl::string_view prefix) {
+  static std::atomic<int> counter{0};
+  return absl::StrCat(prefix, ++counter, "-", getpid());
 }
 
 Platform::Platform()

@@ -43,5 +43,7 @@ class Platform final {
 };
 
 nlohmann::json Json(const HttpResponse& r);
+// A name no other call in this process (or a concurrent test process) gets: prefix, counter, pid.
+std::string Unique(absl::string_view prefix);
 
 }  // namespace minyi::testing

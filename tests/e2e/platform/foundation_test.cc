@@ -26,8 +26,6 @@ Platform& P() {
   return *platform;
 }
 
-int g_seq = 0;
-std::string Unique(absl::string_view prefix) { return absl::StrCat(prefix, ++g_seq, "-", getpid()); }
 
 json NewStation(const std::string& token, const std::string& name) {
   HttpResponse r = P().Call("POST", "/v1/stations",

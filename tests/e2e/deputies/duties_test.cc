@@ -1,0 +1,186 @@
+// End to end: duty records, points, rankings and star ratings through the gateway as a client would
+// speak HTTP/JSON, with real accounts and tokens from the identity service.
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "support/platform.h"
+
+namespace minyi::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+Platform& P() {
+  static Platform* platform = new Platform();
+  return *platform;
+}
+
+
+std::string Admin() {
+  static const std::string* token = new std::string(P().AdminToken());
+  return *token;
+}
+
+std::string Account(absl::string_view role, const std::string& deputy = "") {
+  json account = {{"username", Unique("u")}, {"displayName", "测试用户"}, {"role", role}};
+  if (!deputy.empty()) {
+    account["deputy"] = deputy;
+  }
+  return P().CreateAccountAndToken(account);
+}
+
+std::string NewStation(const std::string& region) {
+  HttpResponse r = P().Call("POST", "/v1/stations",
+                            {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {region}}},
+                            Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r).value("name", "");
+}
+
+std::string NewDeputy(const std::string& station, absl::string_view name) {
+  HttpResponse r = P().Call("POST", "/v1/deputies",
+                            {{"displayName", name},
+                             {"gender", "GENDER_MALE"},
+                             {"level", "LEVEL_COUNTY"},
+                             {"term", 2},
+                             {"status", "DEPUTY_STATUS_SERVING"},
+                             {"stations", {station}}},
+                            Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r).value("name", "");
+}
+
+json Duty(absl::string_view date, absl::string_view category) {
+  return {{"date", date}, {"category", category}, {"description", "进站接待选民，听取意见建议"}};
+}
+
+TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
+  const std::string station = NewStation("示范县");
+  const std::string me = NewDeputy(station, "李梅");
+  const std::string other = NewDeputy(station, "张伟");
+  const std::string my_token = Account("ROLE_DEPUTY", me);
+
+  json duty = Duty("2026-03-02", "DUTY_CATEGORY_STATION_DUTY");
+  duty["station"] = station;
+  duty["evidence"] = {"files/12"};
+  HttpResponse r = P().Call("POST", absl::StrCat("/v1/", me, "/duties"), duty, my_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json created = Json(r);
+  EXPECT_THAT(created.value("name", ""), HasSubstr(me + "/duties/"));
+  EXPECT_EQ(created.value("category", ""), "DUTY_CATEGORY_STATION_DUTY");
+  EXPECT_EQ(created.value("source", ""), "DUTY_SOURCE_MANUAL");
+
+  r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), duty, my_token);
+  EXPECT_EQ(r.status, 403) << r.body;
+
+  const std::string citizen = Account("ROLE_CITIZEN");
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/duties"), nullptr, citizen).status, 403);
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/points?period=2026-Q1"), nullptr, citizen).status, 403);
+
+  r = P().Call("GET", absl::StrCat("/v1/", me, "/duties?category=DUTY_CATEGORY_STATION_DUTY&startDate=2026-03-01"),
+               nullptr, my_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Json(r)["duties"].size(), 1u);
+
+  // Staff record on another's behalf; the record names them.
+  r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), Duty("2026-03-05", "DUTY_CATEGORY_TRAINING"), Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(Json(r).value("recordedBy", "").empty());
+
+  r = P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty("2026-02-30", "DUTY_CATEGORY_TRAINING"), my_token);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(Json(r).value("message", ""), HasSubstr("duty.date"));
+}
+
+TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
+  const std::string station = NewStation("示范县");
+  const std::string me = NewDeputy(station, "赵敏");
+  const std::string my_token = Account("ROLE_DEPUTY", me);
+  HttpResponse r =
+      P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty("2026-01-09", "DUTY_CATEGORY_TRAINING"), my_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string name = Json(r).value("name", "");
+  const json correction = {{"duty", Duty("2026-01-10", "DUTY_CATEGORY_SPECIAL_INQUIRY")}, {"reason", "日期有误"}};
+  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, my_token).status, 403);
+  r = P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("revision", 0), 2);
+  r = P().Call("GET", absl::StrCat("/v1/", name, "?revision=1"), nullptr, my_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("category", ""), "DUTY_CATEGORY_TRAINING");
+  EXPECT_EQ(Json(r).value("date", ""), "2026-01-09");
+}
+
+TEST(Duties, RulesPointsRankingAndStars) {
+  const std::string region = Unique("星级区");
+  const std::string station = NewStation(region);
+  NewStation(region);
+  const std::string first = NewDeputy(station, "一号代表");
+  const std::string second = NewDeputy(station, "二号代表");
+
+  HttpResponse r = P().Call("PATCH", "/v1/pointRules",
+                            {{"rules",
+                              {{{"category", "DUTY_CATEGORY_TRAINING"}, {"points", 2}, {"monthlyCap", 4}},
+                               {{"category", "DUTY_CATEGORY_STATION_DUTY"}, {"points", 3}}}}},
+                            Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["rules"].size(), 2u);
+  const std::string deputy_token = Account("ROLE_DEPUTY", first);
+  EXPECT_EQ(P().Call("PATCH", "/v1/pointRules", {{"rules", json::array()}}, deputy_token).status, 403);
+  EXPECT_EQ(P().Call("GET", "/v1/pointRules", nullptr, deputy_token).status, 200);
+
+  for (const char* date : {"2026-01-02", "2026-01-03", "2026-01-04"}) {
+    ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", first, "/duties"), Duty(date, "DUTY_CATEGORY_TRAINING"), Admin())
+                  .status,
+              200);
+  }
+  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", second, "/duties"), Duty("2026-02-02", "DUTY_CATEGORY_STATION_DUTY"),
+                     Admin())
+                .status,
+            200);
+
+  r = P().Call("GET", absl::StrCat("/v1/", first, "/points?period=2026-Q1"), nullptr, deputy_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("total", ""), "4");  // int64 is a string in proto JSON; 6 capped at 4
+  r = P().Call("GET", absl::StrCat("/v1/", first, "/points?period=2026-13"), nullptr, deputy_token);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(Json(r).value("message", ""), HasSubstr("period"));
+
+  r = P().Call("GET", absl::StrCat("/v1/", station, "/ranking?period=2026-Q1"), nullptr, deputy_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json entries = Json(r)["entries"];
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].value("deputy", ""), first);
+  EXPECT_EQ(entries[0].value("rank", 0), 1);
+  EXPECT_EQ(entries[1].value("deputy", ""), second);
+  EXPECT_EQ(entries[1].value("rank", 0), 2);
+  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, deputy_token)
+                .status,
+            403);
+  r = P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+
+  r = P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  json ratings = Json(r)["ratings"];
+  ASSERT_EQ(ratings.size(), 2u);
+  EXPECT_EQ(ratings[0].value("station", ""), station);
+  EXPECT_EQ(ratings[0].value("dutyRecords", ""), "4");
+  EXPECT_EQ(ratings[0].value("stars", 0), 4);  // two stations: floor(0.4) = 0 five-star, floor(1.0) = 1 four-star
+  EXPECT_EQ(ratings[1].value("stars", 0), 3);
+  r = P().Call("POST", "/v1/stations:rate",
+               {{"region", region}, {"period", "2026-Q1"}, {"quotas", {{"fiveStarPercent", 50}, {"fourStarPercent", 50}}}},
+               Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["ratings"][0].value("stars", 0), 5);
+  EXPECT_EQ(Json(r)["ratings"][1].value("stars", 0), 4);
+  EXPECT_EQ(P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, deputy_token).status,
+            403);
+}
+
+}  // namespace
+}  // namespace minyi::testing

@@ -1,0 +1,534 @@
+// The deputies binary as it ships, on a real PostgreSQL and Redis, over gRPC: duty records, their
+// corrections, records made from other services' events, points, station rankings and star ratings.
+
+#include <unistd.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/redis.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "minyi/common/v1/common.pb.h"
+#include "minyi/deputies/v1/deputies.grpc.pb.h"
+#include "pqxx/pqxx"
+#include "support/harness.h"
+
+namespace minyi::testing {
+namespace {
+
+namespace v1 = ::minyi::deputies::v1;
+using ::minyi::common::v1::Role;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kJwtSecret[] = "integration-duties-secret-0123456789abcdef";
+
+std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token, const std::string& idempotency_key = "") {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", "Bearer " + token);
+  if (!idempotency_key.empty()) {
+    ctx->AddMetadata("idempotency-key", idempotency_key);
+  }
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
+}
+
+bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!condition()) {
+    if (absl::Now() > deadline) {
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return true;
+}
+
+class DutiesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dsn_ = new std::string(PostgresServer::Shared().CreateDatabase());
+    const int port = FreePort();
+    process_ = new ChildProcess(BuildPath("services/deputies/minyi-deputies"), {},
+                                {{"MINYI_PG_DSN", *dsn_},
+                                 {"MINYI_REDIS_ADDR", RedisServer::Shared().addr()},
+                                 {"MINYI_JWT_SECRET", kJwtSecret},
+                                 {"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", port)},
+                                 {"MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", FreePort())}},
+                                absl::StrCat(TempDir("deputies"), "/deputies.log"));
+    ASSERT_TRUE(WaitForPort(port, absl::Seconds(60))) << process_->Log();
+    stub_ = v1::Deputies::NewStub(
+                grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()))
+                .release();
+    signer_ = new TokenSigner(kJwtSecret, "minyi");
+  }
+
+  static void TearDownTestSuite() {
+    delete stub_;
+    delete process_;
+    delete signer_;
+    delete dsn_;
+  }
+
+  static std::string Token(Role role, const std::string& deputy = "") {
+    static std::atomic<int> next{0};
+    Caller caller;
+    caller.set_account_id(absl::StrCat("acct-", ++next));
+    caller.set_role(role);
+    caller.set_deputy(deputy);
+    return *signer_->Issue(caller, absl::Now());
+  }
+  static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
+  static std::string AccountOf(const std::string& token) {
+    return signer_->Verify(token, absl::Now())->account_id();
+  }
+
+  static v1::Station NewStation(const std::string& region = "红花岗区") {
+    v1::CreateStationRequest req;
+    req.mutable_station()->set_display_name("联络站");
+    req.mutable_station()->set_kind(v1::STATION_KIND_VILLAGE);
+    req.mutable_station()->add_region_path(region);
+    v1::Station out;
+    grpc::Status st = stub_->CreateStation(Ctx(Staff()).get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  static v1::Deputy NewDeputy(const std::string& station, const std::string& display_name = "王芳") {
+    v1::CreateDeputyRequest req;
+    req.mutable_deputy()->set_display_name(display_name);
+    req.mutable_deputy()->set_gender(v1::GENDER_FEMALE);
+    req.mutable_deputy()->set_level(v1::LEVEL_COUNTY);
+    req.mutable_deputy()->set_term(2);
+    req.mutable_deputy()->add_stations(station);
+    v1::Deputy out;
+    grpc::Status st = stub_->CreateDeputy(Ctx(Staff()).get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  static v1::DutyRecord Content(const std::string& date, v1::DutyCategory category,
+                                const std::string& description = "接待选民，收集意见") {
+    v1::DutyRecord d;
+    d.set_date(date);
+    d.set_category(category);
+    d.set_description(description);
+    return d;
+  }
+
+  static grpc::Status Record(const std::string& token, const std::string& deputy, const v1::DutyRecord& content,
+                             v1::DutyRecord* out = nullptr) {
+    v1::CreateDutyRecordRequest req;
+    req.set_parent(deputy);
+    *req.mutable_duty() = content;
+    v1::DutyRecord ignored;
+    return stub_->CreateDutyRecord(Ctx(token).get(), req, out == nullptr ? &ignored : out);
+  }
+
+  static void SetRules(const std::vector<std::tuple<v1::DutyCategory, int, int>>& rules) {
+    v1::UpdatePointRulesRequest req;
+    for (const auto& [category, points, cap] : rules) {
+      v1::PointRule* r = req.mutable_point_rules()->add_rules();
+      r->set_category(category);
+      r->set_points(points);
+      r->set_monthly_cap(cap);
+    }
+    v1::PointRules out;
+    grpc::Status st = stub_->UpdatePointRules(Ctx(Staff()).get(), req, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  static int64_t Count(const std::string& sql, const std::string& param) {
+    pqxx::connection conn(*dsn_);
+    pqxx::nontransaction tx(conn);
+    return tx.exec_params(sql, param)[0][0].as<int64_t>();
+  }
+
+  static std::string* dsn_;
+  static ChildProcess* process_;
+  static v1::Deputies::Stub* stub_;
+  static TokenSigner* signer_;
+};
+
+std::string* DutiesTest::dsn_ = nullptr;
+ChildProcess* DutiesTest::process_ = nullptr;
+v1::Deputies::Stub* DutiesTest::stub_ = nullptr;
+TokenSigner* DutiesTest::signer_ = nullptr;
+
+TEST_F(DutiesTest, DeputiesRecordIntoTheirOwnFileOnly) {
+  const v1::Station station = NewStation();
+  const v1::Deputy a = NewDeputy(station.name());
+  const v1::Deputy b = NewDeputy(station.name());
+  const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
+
+  v1::DutyRecord content = Content("2026-03-02", v1::DUTY_CATEGORY_RECEIVING_VOTERS);
+  content.set_station(station.name());
+  content.add_evidence("files/1");
+  content.set_recorded_by("forged");  // output only: ignored
+  v1::DutyRecord mine;
+  ASSERT_TRUE(Record(a_token, a.name(), content, &mine).ok());
+  EXPECT_THAT(mine.name(), HasSubstr(a.name() + "/duties/"));
+  EXPECT_EQ(mine.recorded_by(), AccountOf(a_token));
+  EXPECT_EQ(mine.source(), v1::DUTY_SOURCE_MANUAL);
+  EXPECT_EQ(mine.revision(), 1);
+  EXPECT_EQ(mine.station(), station.name());
+  EXPECT_THAT(mine.evidence(), ElementsAre("files/1"));
+
+  EXPECT_EQ(Record(a_token, b.name(), content).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Record(Token(minyi::common::v1::ROLE_CITIZEN), a.name(), content).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Office staff record on a deputy's behalf, and are named as the recorder.
+  const std::string staff = Staff();
+  v1::DutyRecord on_behalf;
+  ASSERT_TRUE(Record(staff, b.name(), content, &on_behalf).ok());
+  EXPECT_EQ(on_behalf.recorded_by(), AccountOf(staff));
+
+  grpc::Status st = Record(staff, "deputies/999999", content);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  v1::DutyRecord future = content;
+  future.set_date("2999-01-01");
+  st = Record(a_token, a.name(), future);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("duty.date"));
+  v1::DutyRecord nowhere = content;
+  nowhere.set_station("stations/999999");
+  st = Record(a_token, a.name(), nowhere);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("duty.station"));
+}
+
+TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
+  const v1::Station station = NewStation();
+  const v1::Deputy a = NewDeputy(station.name());
+  const v1::Deputy b = NewDeputy(station.name());
+  const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
+  for (const char* date : {"2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10"}) {
+    ASSERT_TRUE(Record(a_token, a.name(), Content(date, v1::DUTY_CATEGORY_TRAINING)).ok());
+  }
+  ASSERT_TRUE(Record(a_token, a.name(), Content("2026-02-20", v1::DUTY_CATEGORY_STATION_DUTY)).ok());
+
+  auto list = [&](const std::string& token, v1::ListDutyRecordsRequest req, v1::ListDutyRecordsResponse* out) {
+    req.set_parent(a.name());
+    return stub_->ListDutyRecords(Ctx(token).get(), req, out);
+  };
+  // Every page of two, in recorded order.
+  std::vector<std::string> dates;
+  v1::ListDutyRecordsRequest req;
+  req.set_page_size(2);
+  int pages = 0;
+  do {
+    v1::ListDutyRecordsResponse page;
+    ASSERT_TRUE(list(a_token, req, &page).ok());
+    for (const v1::DutyRecord& d : page.duties()) {
+      dates.push_back(d.date());
+    }
+    req.set_page_token(page.next_page_token());
+    ++pages;
+  } while (!req.page_token().empty());
+  EXPECT_THAT(dates, ElementsAre("2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-02-20"));
+  EXPECT_EQ(pages, 3);
+
+  v1::ListDutyRecordsRequest filtered;
+  filtered.set_category(v1::DUTY_CATEGORY_TRAINING);
+  filtered.set_start_date("2026-02-01");
+  filtered.set_end_date("2026-03-31");
+  v1::ListDutyRecordsResponse out;
+  ASSERT_TRUE(list(Token(minyi::common::v1::ROLE_LEADER), filtered, &out).ok());
+  ASSERT_EQ(out.duties_size(), 2);
+  EXPECT_EQ(out.duties(0).date(), "2026-02-10");
+  EXPECT_EQ(out.duties(1).date(), "2026-03-10");
+  out.Clear();
+  ASSERT_TRUE(list(Staff(), {}, &out).ok());
+  EXPECT_EQ(out.duties_size(), 5);
+
+  EXPECT_EQ(list(Token(minyi::common::v1::ROLE_CITIZEN), {}, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list(Token(minyi::common::v1::ROLE_DEPARTMENT), {}, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list(Token(minyi::common::v1::ROLE_DEPUTY, b.name()), {}, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListDutyRecordsRequest backwards;
+  backwards.set_start_date("2026-03-01");
+  backwards.set_end_date("2026-02-01");
+  grpc::Status st = list(a_token, backwards, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("end_date"));
+}
+
+TEST_F(DutiesTest, CorrectionsAreNewRevisionsAndKeepTheOriginal) {
+  const v1::Station station = NewStation();
+  const v1::Deputy a = NewDeputy(station.name());
+  const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
+  v1::DutyRecord original;
+  ASSERT_TRUE(Record(a_token, a.name(), Content("2026-03-02", v1::DUTY_CATEGORY_TRAINING, "参加培训"), &original).ok());
+
+  v1::CorrectDutyRecordRequest req;
+  req.set_name(original.name());
+  *req.mutable_duty() = Content("2026-03-03", v1::DUTY_CATEGORY_INSPECTION_RESEARCH, "参加视察调研");
+  req.set_reason("类别登记错误");
+  v1::DutyRecord out;
+  EXPECT_EQ(stub_->CorrectDutyRecord(Ctx(a_token).get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  const std::string staff = Staff();
+  grpc::Status st = stub_->CorrectDutyRecord(Ctx(staff).get(), req, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.name(), original.name());
+  EXPECT_EQ(out.revision(), 2);
+  EXPECT_EQ(out.category(), v1::DUTY_CATEGORY_INSPECTION_RESEARCH);
+  EXPECT_EQ(out.date(), "2026-03-03");
+  EXPECT_EQ(out.correction_reason(), "类别登记错误");
+  EXPECT_EQ(out.recorded_by(), AccountOf(staff));
+
+  v1::GetDutyRecordRequest get;
+  get.set_name(original.name());
+  get.set_revision(1);
+  v1::DutyRecord first;
+  ASSERT_TRUE(stub_->GetDutyRecord(Ctx(a_token).get(), get, &first).ok());
+  EXPECT_EQ(first.revision(), 1);
+  EXPECT_EQ(first.category(), v1::DUTY_CATEGORY_TRAINING);
+  EXPECT_EQ(first.description(), "参加培训");
+  EXPECT_EQ(first.recorded_by(), AccountOf(a_token));
+  get.set_revision(0);
+  v1::DutyRecord current;
+  ASSERT_TRUE(stub_->GetDutyRecord(Ctx(a_token).get(), get, &current).ok());
+  EXPECT_EQ(current.revision(), 2);
+  get.set_revision(3);
+  EXPECT_EQ(stub_->GetDutyRecord(Ctx(a_token).get(), get, &current).error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_revision(0);
+  get.set_name(absl::StrCat("deputies/999999/duties/", original.name().substr(original.name().rfind('/') + 1)));
+  EXPECT_EQ(stub_->GetDutyRecord(Ctx(staff).get(), get, &current).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.audit_log WHERE action = 'CorrectDutyRecord' AND resource = $1",
+                  original.name()),
+            1);
+  req.set_reason("");
+  st = stub_->CorrectDutyRecord(Ctx(staff).get(), req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("reason"));
+}
+
+TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
+  const v1::Station station = NewStation();
+  const v1::Deputy a = NewDeputy(station.name());
+  const v1::Deputy b = NewDeputy(station.name());
+
+  // What the voting service will emit: its own message, whose fields 1-3 are DutyEvidence's.
+  v1::DutyEvidence evidence;
+  evidence.add_deputies(a.name());
+  evidence.add_deputies(b.name());
+  evidence.add_deputies("deputies/999999");  // unknown: skipped, not retried forever
+  evidence.set_reference("votes/7");
+  evidence.set_occurred_on("2026-01-15");
+  minyi::common::v1::Event event;
+  event.set_id("6f1c2a3b-0000-4000-8000-00000000a001");
+  event.set_type("minyi.voting.v1.BallotCast");
+  event.set_source("voting");
+  event.set_subject("votes/7");
+  event.set_actor("acct-voting");
+  event.mutable_time()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+  event.mutable_data()->set_type_url("type.googleapis.com/minyi.voting.v1.BallotCast");
+  event.mutable_data()->set_value(evidence.SerializeAsString());
+
+  RedisClient redis(RedisServer::Shared().addr());
+  auto publish = [&] {
+    absl::StatusOr<RedisReply> r = redis.Command(
+        {"XADD", "minyi.events", "*", "id", event.id(), "type", event.type(), "event", event.SerializeAsString()});
+    ASSERT_TRUE(r.ok() && r->type == RedisReply::Type::kString) << (r.ok() ? r->str : r.status().ToString());
+  };
+  const std::string kProcessed = "SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid";
+  const std::string kRecords = "SELECT count(*) FROM deputies.duty_records WHERE source_event_id = $1::uuid";
+  publish();
+  publish();
+  ASSERT_TRUE(Eventually([&] { return Count(kProcessed, event.id()) == 1 && Count(kRecords, event.id()) == 2; }))
+      << process_->Log();
+  // Even with the consumer's memory of the event gone, the (deputy, event) index keeps one record each.
+  Count("WITH d AS (DELETE FROM deputies.processed_events WHERE event_id = $1::uuid RETURNING 1) "
+        "SELECT count(*) FROM d",
+        event.id());
+  publish();
+  ASSERT_TRUE(Eventually([&] { return Count(kProcessed, event.id()) == 1; })) << process_->Log();
+  EXPECT_EQ(Count(kRecords, event.id()), 2);
+
+  v1::ListDutyRecordsRequest req;
+  req.set_parent(a.name());
+  v1::ListDutyRecordsResponse out;
+  ASSERT_TRUE(stub_->ListDutyRecords(Ctx(Staff()).get(), req, &out).ok());
+  ASSERT_EQ(out.duties_size(), 1);
+  EXPECT_EQ(out.duties(0).category(), v1::DUTY_CATEGORY_BALLOT);
+  EXPECT_EQ(out.duties(0).source(), v1::DUTY_SOURCE_EVENT);
+  EXPECT_EQ(out.duties(0).source_event(), event.id());
+  EXPECT_EQ(out.duties(0).date(), "2026-01-15");
+  EXPECT_THAT(out.duties(0).evidence(), ElementsAre("votes/7"));
+  EXPECT_EQ(out.duties(0).recorded_by(), "acct-voting");
+}
+
+TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
+  v1::PointRules rules;
+  ASSERT_TRUE(stub_->GetPointRules(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), {}, &rules).ok());
+  EXPECT_EQ(rules.name(), "pointRules");
+  EXPECT_EQ(rules.rules_size(), 19);  // the seeded defaults, one per category
+
+  v1::UpdatePointRulesRequest bad;
+  bad.mutable_point_rules()->add_rules()->set_category(v1::DUTY_CATEGORY_TRAINING);
+  bad.mutable_point_rules()->mutable_rules(0)->set_points(-2);
+  grpc::Status st = stub_->UpdatePointRules(Ctx(Staff()).get(), bad, &rules);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("point_rules.rules[0].points"));
+  bad.mutable_point_rules()->mutable_rules(0)->set_points(2);
+  EXPECT_EQ(stub_->UpdatePointRules(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), bad, &rules)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  SetRules({{v1::DUTY_CATEGORY_TRAINING, 2, 4}, {v1::DUTY_CATEGORY_RECEIVING_VOTERS, 3, 0}});
+
+  const v1::Station station = NewStation();
+  const v1::Deputy a = NewDeputy(station.name());
+  const std::string staff = Staff();
+  for (const char* date : {"2026-01-05", "2026-01-06", "2026-01-07", "2026-04-01"}) {
+    ASSERT_TRUE(Record(staff, a.name(), Content(date, v1::DUTY_CATEGORY_TRAINING)).ok());
+  }
+  ASSERT_TRUE(Record(staff, a.name(), Content("2026-02-28", v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
+  ASSERT_TRUE(Record(staff, a.name(), Content("2026-02-28", v1::DUTY_CATEGORY_OTHER)).ok());  // no rule now
+
+  v1::GetDeputyPointsRequest req;
+  req.set_name(a.name() + "/points");
+  req.set_period("2026-Q1");
+  v1::DeputyPoints points;
+  st = stub_->GetDeputyPoints(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, a.name())).get(), req, &points);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(points.period(), "2026-Q1");
+  EXPECT_EQ(points.total(), 4 + 3);
+  ASSERT_EQ(points.by_month_size(), 3);
+  EXPECT_EQ(points.by_month(0).points(), 4);
+  EXPECT_EQ(points.by_month(1).points(), 3);
+  EXPECT_EQ(points.by_month(2).points(), 0);
+  ASSERT_EQ(points.by_category_size(), 3);
+  EXPECT_EQ(points.by_category(0).category(), v1::DUTY_CATEGORY_TRAINING);
+  EXPECT_EQ(points.by_category(0).records(), 3);
+  EXPECT_EQ(points.by_category(0).points(), 4);
+  req.set_period("2026");
+  ASSERT_TRUE(stub_->GetDeputyPoints(Ctx(staff).get(), req, &points).ok());
+  EXPECT_EQ(points.total(), 4 + 3 + 2);
+  req.set_period("2026-Q5");
+  st = stub_->GetDeputyPoints(Ctx(staff).get(), req, &points);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("period"));
+  req.set_period("2026-Q1");
+  EXPECT_EQ(stub_->GetDeputyPoints(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &points).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
+  SetRules({{v1::DUTY_CATEGORY_TRAINING, 2, 0}, {v1::DUTY_CATEGORY_RECEIVING_VOTERS, 3, 0}});
+  const v1::Station station = NewStation();
+  std::vector<v1::Deputy> d;
+  for (int i = 0; i < 4; ++i) {
+    d.push_back(NewDeputy(station.name(), absl::StrCat("代表", i)));
+  }
+  const std::string staff = Staff();
+  // d0: 6, d1: 6, d2: 2, d3: 0 in Q1; d3's record is in Q2.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(Record(staff, d[0].name(), Content("2026-02-01", v1::DUTY_CATEGORY_TRAINING)).ok());
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(Record(staff, d[1].name(), Content("2026-03-31", v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
+  }
+  ASSERT_TRUE(Record(staff, d[2].name(), Content("2026-01-01", v1::DUTY_CATEGORY_TRAINING)).ok());
+  ASSERT_TRUE(Record(staff, d[3].name(), Content("2026-04-01", v1::DUTY_CATEGORY_TRAINING)).ok());
+
+  v1::GetStationRankingRequest req;
+  req.set_name(station.name() + "/ranking");
+  req.set_period("2026-Q1");
+  v1::StationRanking ranking;
+  grpc::Status st =
+      stub_->GetStationRanking(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, d[3].name())).get(), req, &ranking);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(ranking.entries_size(), 4);
+  std::vector<std::tuple<std::string, int64_t, int32_t>> got;
+  for (const v1::RankingEntry& e : ranking.entries()) {
+    got.emplace_back(e.deputy(), e.points(), e.rank());
+  }
+  EXPECT_THAT(got, ElementsAre(std::make_tuple(d[0].name(), 6, 1), std::make_tuple(d[1].name(), 6, 1),
+                               std::make_tuple(d[2].name(), 2, 3), std::make_tuple(d[3].name(), 0, 4)));
+  EXPECT_EQ(ranking.entries(0).display_name(), "代表0");
+  EXPECT_EQ(stub_->GetStationRanking(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &ranking).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  req.set_name("stations/999999/ranking");
+  EXPECT_EQ(stub_->GetStationRanking(Ctx(staff).get(), req, &ranking).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::PublishStationRankingRequest publish;
+  publish.set_name(station.name() + "/ranking");
+  publish.set_period("2026-Q1");
+  v1::StationRanking published;
+  EXPECT_EQ(stub_->PublishStationRanking(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), publish,
+                                         &published)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  st = stub_->PublishStationRanking(Ctx(staff, "publish-q1").get(), publish, &published);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(published.entries_size(), 4);
+  // A retry with the same key publishes nothing new.
+  ASSERT_TRUE(stub_->PublishStationRanking(Ctx(staff, "publish-q1").get(), publish, &published).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = "
+                  "'minyi.deputies.v1.StationRankingPublished' AND subject = $1",
+                  publish.name()),
+            1);
+}
+
+TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
+  const std::string region = absl::StrCat("评星区", getpid());
+  const std::string staff = Staff();
+  // Five stations; station i's one member has i records in Q1 (station 0 has no members).
+  std::vector<v1::Station> stations;
+  for (int i = 0; i < 5; ++i) {
+    stations.push_back(NewStation(region));
+    if (i == 0) {
+      continue;
+    }
+    const v1::Deputy member = NewDeputy(stations.back().name());
+    for (int r = 0; r < i; ++r) {
+      ASSERT_TRUE(Record(staff, member.name(), Content("2026-02-02", v1::DUTY_CATEGORY_STATION_DUTY)).ok());
+    }
+  }
+  NewStation("别的区");
+
+  v1::RateStationsRequest req;
+  req.set_region(region);
+  req.set_period("2026-Q1");
+  v1::RateStationsResponse out;
+  grpc::Status st = stub_->RateStations(Ctx(staff).get(), req, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.quotas().five_star_percent(), 20);
+  ASSERT_EQ(out.ratings_size(), 5);
+  std::vector<std::tuple<std::string, int64_t, int32_t>> got;
+  for (const v1::StationRating& r : out.ratings()) {
+    got.emplace_back(r.station(), r.activity_score(), r.stars());
+  }
+  // 5 stations: floor(1.0) = 1 five-star, floor(2.5) = 2 five- or four-star.
+  EXPECT_THAT(got, ElementsAre(std::make_tuple(stations[4].name(), 4, 5), std::make_tuple(stations[3].name(), 3, 4),
+                               std::make_tuple(stations[2].name(), 2, 3), std::make_tuple(stations[1].name(), 1, 3),
+                               std::make_tuple(stations[0].name(), 0, 3)));
+  EXPECT_EQ(out.ratings(0).members(), 1);
+  EXPECT_EQ(out.ratings(4).members(), 0);
+
+  req.mutable_quotas()->set_five_star_percent(60);
+  req.mutable_quotas()->set_four_star_percent(60);
+  st = stub_->RateStations(Ctx(staff).get(), req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("quotas.four_star_percent"));
+  req.clear_quotas();
+  EXPECT_EQ(stub_->RateStations(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), req, &out)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace minyi::testing
