@@ -54,7 +54,8 @@ Platform::Platform()
     const int port = FreePort();
     auto env = common_env;
     env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", port);
-    env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
+    metrics_ports_[b.name] = FreePort();
+    env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", metrics_ports_[b.name]);
     processes_[b.name] = std::make_unique<ChildProcess>(BuildPath(b.binary), std::vector<std::string>{}, env,
                                                         absl::StrCat(logs, "/", b.name, ".log"));
     backends.push_back(absl::StrCat(b.name, "=127.0.0.1:", port));

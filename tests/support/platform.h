@@ -25,6 +25,8 @@ class Platform final {
   const std::string& redis_addr() const { return redis_addr_; }
   const std::string& dsn() const { return dsn_; }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
+  // The Prometheus port of a backend ("identity", "deputies").
+  int metrics_port(const std::string& name) const { return metrics_ports_.at(name); }
 
   // HTTP through the gateway. `token` adds "Authorization: Bearer <token>".
   HttpResponse Call(absl::string_view method, absl::string_view target, const nlohmann::json& body = nullptr,
@@ -40,6 +42,7 @@ class Platform final {
   std::string redis_addr_;
   int http_port_ = 0;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
+  std::map<std::string, int> metrics_ports_;
 };
 
 nlohmann::json Json(const HttpResponse& r);
