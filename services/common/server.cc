@@ -149,6 +149,10 @@ int ServiceHost::Run() {
   // calls from ~24 ms to ~15 ms (bench/README.md).
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 1);
+  // Clients (the gateway) hold one HTTP/2 connection per backend address; ageing connections out makes
+  // them reconnect, so behind a Kubernetes Service new replicas get their share of the load.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
   for (grpc::Service* s : services_) {
     builder.RegisterService(s);
   }
