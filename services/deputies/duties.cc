@@ -81,12 +81,16 @@ absl::Status ValidateDutyContent(const DutyRecord& duty, absl::string_view today
       return st;
     }
   }
-  if (duty.evidence_size() > kMaxEvidence) {
-    return InvalidField(field("evidence"), absl::StrCat("must hold at most ", kMaxEvidence, " references"));
+  return ValidateEvidence(duty.evidence(), field("evidence"));
+}
+
+absl::Status ValidateEvidence(const google::protobuf::RepeatedPtrField<std::string>& evidence,
+                              absl::string_view field) {
+  if (evidence.size() > kMaxEvidence) {
+    return InvalidField(field, absl::StrCat("must hold at most ", kMaxEvidence, " references"));
   }
-  for (int i = 0; i < duty.evidence_size(); ++i) {
-    if (absl::Status st =
-            CheckText(absl::StrCat(field("evidence"), "[", i, "]"), duty.evidence(i), 1, kMaxEvidenceChars);
+  for (int i = 0; i < evidence.size(); ++i) {
+    if (absl::Status st = CheckText(absl::StrCat(field, "[", i, "]"), evidence[i], 1, kMaxEvidenceChars);
         !st.ok()) {
       return st;
     }

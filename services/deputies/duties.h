@@ -45,6 +45,10 @@ void KeepDutyContent(minyi::deputies::v1::DutyRecord* duty);
 absl::Status ValidateDutyContent(const minyi::deputies::v1::DutyRecord& duty, absl::string_view today,
                                  absl::string_view prefix);
 
+// At most kMaxEvidence references of 1-kMaxEvidenceChars characters; errors name `field` or `field[i]`.
+absl::Status ValidateEvidence(const google::protobuf::RepeatedPtrField<std::string>& evidence,
+                              absl::string_view field);
+
 // The rules as a table, after ValidatePointRules; errors name "point_rules.rules[i].<field>".
 absl::Status ValidatePointRules(const minyi::deputies::v1::PointRules& rules);
 PointRuleTable ToRuleTable(const minyi::deputies::v1::PointRules& rules);

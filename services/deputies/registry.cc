@@ -194,6 +194,12 @@ absl::Status ValidateStation(const Station& s) {
   return CheckText("station.address", s.address(), 0, kMaxAddressChars);
 }
 
+bool HasLeft(minyi::deputies::v1::DeputyStatus before, minyi::deputies::v1::DeputyStatus after) {
+  return before == minyi::deputies::v1::DEPUTY_STATUS_SERVING &&
+         (after == minyi::deputies::v1::DEPUTY_STATUS_RESIGNED ||
+          after == minyi::deputies::v1::DEPUTY_STATUS_TERMINATED);
+}
+
 std::vector<int64_t> StationIds(const Deputy& deputy) {
   std::vector<int64_t> ids;
   for (const std::string& name : deputy.stations()) {

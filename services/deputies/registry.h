@@ -40,6 +40,10 @@ void PrepareNewStation(minyi::deputies::v1::Station* station);
 absl::Status ValidateDeputy(const minyi::deputies::v1::Deputy& deputy);
 absl::Status ValidateStation(const minyi::deputies::v1::Station& station);
 
+// True when a status change takes a deputy out of office (serving -> resigned or terminated); a change
+// between the two leaving statuses is not a second departure.
+bool HasLeft(minyi::deputies::v1::DeputyStatus before, minyi::deputies::v1::DeputyStatus after);
+
 // The station ids of deputy.stations(), in order. Call after ValidateDeputy.
 std::vector<int64_t> StationIds(const minyi::deputies::v1::Deputy& deputy);
 

@@ -1,5 +1,6 @@
 #include "deputies/service.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,12 +15,15 @@
 #include "common/status.h"
 #include "common/text.h"
 #include "absl/time/clock.h"
+#include "deputies/checklist.h"
 #include "deputies/duties.h"
 #include "deputies/field_mask.h"
 #include "deputies/paging.h"
 #include "deputies/privacy.h"
 #include "deputies/points.h"
 #include "deputies/registry.h"
+#include "deputies/rota.h"
+#include "deputies/shortlist.h"
 #include "deputies/stars.h"
 #include "deputies/store.h"
 #include "grpcpp/server_context.h"
@@ -55,11 +59,35 @@ using ::minyi::deputies::v1::RateStationsRequest;
 using ::minyi::deputies::v1::RateStationsResponse;
 using ::minyi::deputies::v1::StationRanking;
 using ::minyi::deputies::v1::UpdatePointRulesRequest;
+using ::minyi::deputies::v1::ChecklistDefinition;
+using ::minyi::deputies::v1::GetChecklistDefinitionRequest;
+using ::minyi::deputies::v1::GetStationChecklistRequest;
+using ::minyi::deputies::v1::StationChecklist;
+using ::minyi::deputies::v1::UpdateChecklistDefinitionRequest;
+using ::minyi::deputies::v1::UpdateStationChecklistRequest;
+using ::minyi::deputies::v1::CreateRotaEntryRequest;
+using ::minyi::deputies::v1::ListRotaEntriesRequest;
+using ::minyi::deputies::v1::ListRotaEntriesResponse;
+using ::minyi::deputies::v1::RotaEntry;
+using ::minyi::deputies::v1::EvaluationResult;
+using ::minyi::deputies::v1::GetShortlistRequest;
+using ::minyi::deputies::v1::SetEvaluationResultRequest;
+using ::minyi::deputies::v1::Shortlist;
 
 constexpr std::size_t kMaxFilterChars = 64;
 
 absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+}
+
+// Singleton tables are replaced whole: their update mask may only name the one list field (or nothing).
+absl::Status CheckOnlyPath(const google::protobuf::FieldMask& mask, absl::string_view allowed) {
+  for (const std::string& path : mask.paths()) {
+    if (path != allowed) {
+      return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated; only \"", allowed, "\""));
+    }
+  }
+  return absl::OkStatus();
 }
 
 nlohmann::json JsonList(const google::protobuf::RepeatedPtrField<std::string>& values) {
@@ -230,6 +258,49 @@ grpc::Status DeputiesService::RateStations(grpc::ServerContext* ctx, const RateS
   return ToGrpc(DoRateStations(*ctx, *request, response));
 }
 
+grpc::Status DeputiesService::GetChecklistDefinition(grpc::ServerContext* ctx,
+                                                     const GetChecklistDefinitionRequest* request,
+                                                     ChecklistDefinition* response) {
+  return ToGrpc(DoGetChecklistDefinition(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::UpdateChecklistDefinition(grpc::ServerContext* ctx,
+                                                        const UpdateChecklistDefinitionRequest* request,
+                                                        ChecklistDefinition* response) {
+  return ToGrpc(DoUpdateChecklistDefinition(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetStationChecklist(grpc::ServerContext* ctx, const GetStationChecklistRequest* request,
+                                                  StationChecklist* response) {
+  return ToGrpc(DoGetStationChecklist(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::UpdateStationChecklist(grpc::ServerContext* ctx,
+                                                     const UpdateStationChecklistRequest* request,
+                                                     StationChecklist* response) {
+  return ToGrpc(DoUpdateStationChecklist(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::CreateRotaEntry(grpc::ServerContext* ctx, const CreateRotaEntryRequest* request,
+                                              RotaEntry* response) {
+  return ToGrpc(DoCreateRotaEntry(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::ListRotaEntries(grpc::ServerContext* ctx, const ListRotaEntriesRequest* request,
+                                              ListRotaEntriesResponse* response) {
+  return ToGrpc(DoListRotaEntries(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::SetEvaluationResult(grpc::ServerContext* ctx, const SetEvaluationResultRequest* request,
+                                                  EvaluationResult* response) {
+  return ToGrpc(DoSetEvaluationResult(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetShortlist(grpc::ServerContext* ctx, const GetShortlistRequest* request,
+                                           Shortlist* response) {
+  return ToGrpc(DoGetShortlist(*ctx, *request, response));
+}
+
 absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
                                              const CreateDeputyRequest& request, Deputy* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -379,6 +450,11 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContext& ctx,
         if (absl::Status st = CheckStationsExist(tx, updated); !st.ok()) {
           return st;
         }
+        // A deputy who leaves leaves their stations too; the closed memberships remain as history.
+        const bool left = HasLeft(current->status(), updated.status());
+        if (left) {
+          updated.clear_stations();
+        }
         const MembershipChanges changes = DiffMemberships(CurrentStationIds(tx, *id), StationIds(updated));
         for (int64_t station : changes.close) {
           CloseMembership(tx, *id, station);
@@ -394,6 +470,14 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContext& ctx,
         }
         event.set_status(updated.status());
         EmitEvent(tx, event, name, caller->account_id());
+        if (left) {
+          minyi::deputies::v1::DeputyLeft event_left;
+          event_left.set_deputy(name);
+          event_left.set_status(updated.status());
+          *event_left.mutable_stations() = current->stations();
+          event_left.set_term_end_date(updated.term_end_date());
+          EmitEvent(tx, event_left, name, caller->account_id());
+        }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "UpdateDeputy",
                          .resource = name,
@@ -752,10 +836,8 @@ absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path != "rules") {
-      return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated; only \"rules\""));
-    }
+  if (absl::Status st = CheckOnlyPath(request.update_mask(), "rules"); !st.ok()) {
+    return st;
   }
   if (absl::Status st = ValidatePointRules(request.point_rules()); !st.ok()) {
     return st;
@@ -906,8 +988,7 @@ absl::Status DeputiesService::DoRateStations(const grpc::ServerContext& ctx, con
   std::vector<StationScore> scores;
   for (const StationActivity& a : activity) {
     by_id[a.station_id] = &a;
-    // The nine-haves checklist is not stored yet, so no station has items met.
-    scores.push_back({.station_id = a.station_id, .score = ActivityScore(a.duty_records, 0)});
+    scores.push_back({.station_id = a.station_id, .score = ActivityScore(a.duty_records, a.checklist_items_met)});
   }
   response->set_region(request.region());
   response->set_period(period->label);
@@ -919,9 +1000,309 @@ absl::Status DeputiesService::DoRateStations(const grpc::ServerContext& ctx, con
     rating->set_display_name(a.display_name);
     rating->set_members(a.members);
     rating->set_duty_records(a.duty_records);
+    rating->set_checklist_items_met(a.checklist_items_met);
     rating->set_activity_score(result.score);
     rating->set_rank(result.rank);
     rating->set_stars(result.stars);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoGetChecklistDefinition(const grpc::ServerContext& ctx,
+                                                       const GetChecklistDefinitionRequest&,
+                                                       ChecklistDefinition* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) {
+    *response = LoadChecklistDefinition(tx);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerContext& ctx,
+                                                          const UpdateChecklistDefinitionRequest& request,
+                                                          ChecklistDefinition* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  if (absl::Status st = CheckOnlyPath(request.update_mask(), "items"); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = ValidateChecklistDefinition(request.checklist_definition()); !st.ok()) {
+    return st;
+  }
+  const std::string name(kChecklistDefinitionName);
+  return RunIdempotent(pool_, ctx, *caller, "deputies.UpdateChecklistDefinition", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         ReplaceChecklistDefinition(tx, request.checklist_definition(), caller->account_id());
+                         minyi::deputies::v1::ChecklistDefinitionUpdated event;
+                         *event.mutable_items() = request.checklist_definition().items();
+                         EmitEvent(tx, event, name, caller->account_id());
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "UpdateChecklistDefinition",
+                                          .resource = name,
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"items", JsonList(event.items())}}});
+                         *response = LoadChecklistDefinition(tx);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContext& ctx,
+                                                    const GetStationChecklistRequest& request,
+                                                    StationChecklist* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> station_id = ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name");
+  if (!station_id.ok()) {
+    return station_id.status();
+  }
+  const std::string station = ResourceName(kStations, *station_id);
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!StationExists(tx, *station_id)) {
+      return NotFoundError(station);
+    }
+    const ChecklistDefinition definition = LoadChecklistDefinition(tx);
+    *response = ComposeChecklist(absl::StrCat(station, kChecklistSuffix),
+                                 {definition.items().begin(), definition.items().end()},
+                                 LoadChecklistAssessments(tx, *station_id));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContext& ctx,
+                                                       const UpdateStationChecklistRequest& request,
+                                                       StationChecklist* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> station_id =
+      ParseChildOfResource(request.checklist().name(), kStations, kChecklistSuffix, "checklist.name");
+  if (!station_id.ok()) {
+    return station_id.status();
+  }
+  if (absl::Status st = CheckOnlyPath(request.update_mask(), "items"); !st.ok()) {
+    return st;
+  }
+  const std::string station = ResourceName(kStations, *station_id);
+  const std::string name = absl::StrCat(station, kChecklistSuffix);
+  return RunIdempotent(
+      pool_, ctx, *caller, "deputies.UpdateStationChecklist", request, response, [&](pqxx::work& tx) -> absl::Status {
+        if (!LoadStation(tx, *station_id, /*for_update=*/true).has_value()) {
+          return NotFoundError(station);
+        }
+        // Checked against the definition inside the transaction, so a concurrent replacement cannot slip
+        // an undefined item in.
+        const ChecklistDefinition definition = LoadChecklistDefinition(tx);
+        const std::vector<std::string> defined(definition.items().begin(), definition.items().end());
+        if (absl::Status st = ValidateChecklistAssessment(request.checklist(), defined); !st.ok()) {
+          return st;
+        }
+        minyi::deputies::v1::StationChecklistUpdated event;
+        event.set_station(station);
+        for (const minyi::deputies::v1::ChecklistItem& item : request.checklist().items()) {
+          UpsertChecklistAssessment(tx, *station_id, item, caller->account_id());
+          event.add_items(item.item());
+        }
+        *response = ComposeChecklist(name, defined, LoadChecklistAssessments(tx, *station_id));
+        event.set_items_met(response->items_met());
+        EmitEvent(tx, event, name, caller->account_id());
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "UpdateStationChecklist",
+                         .resource = name,
+                         .request_id = RequestId(ctx),
+                         .detail = {{"items", JsonList(event.items())}, {"items_met", event.items_met()}}});
+        return absl::OkStatus();
+      });
+}
+
+absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContext& ctx, const CreateRotaEntryRequest& request,
+                                                RotaEntry* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> station_id = ParseResourceId(request.parent(), kStations, "parent");
+  if (!station_id.ok()) {
+    return station_id.status();
+  }
+  RotaEntry content = request.rota_entry();
+  KeepRotaContent(&content);
+  if (absl::Status st = ValidateRotaEntry(content); !st.ok()) {
+    return st;
+  }
+  const int64_t deputy_id = *ParseResourceId(content.deputy(), kDeputies, "rota_entry.deputy");
+  const std::string station = ResourceName(kStations, *station_id);
+  return RunIdempotent(
+      pool_, ctx, *caller, "deputies.CreateRotaEntry", request, response, [&](pqxx::work& tx) -> absl::Status {
+        if (!StationExists(tx, *station_id)) {
+          return NotFoundError(station);
+        }
+        // Locking the deputy serialises this check with a concurrent change of their stations.
+        std::optional<Deputy> deputy = LoadDeputy(tx, deputy_id, /*for_update=*/true);
+        if (!deputy.has_value()) {
+          return InvalidField("rota_entry.deputy", absl::StrCat(content.deputy(), " does not exist"));
+        }
+        if (deputy->status() != minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+          return InvalidField("rota_entry.deputy", absl::StrCat(content.deputy(), " is not serving"));
+        }
+        const auto& stations = deputy->stations();
+        if (std::find(stations.begin(), stations.end(), station) == stations.end()) {
+          return InvalidField("rota_entry.deputy",
+                              absl::StrCat(content.deputy(), " is not a current member of ", station));
+        }
+        const std::optional<int64_t> id = InsertRotaEntry(tx, *station_id, deputy_id, content, caller->account_id());
+        if (!id.has_value()) {
+          return AlreadyExists("ROTA_ENTRY_EXISTS", absl::StrCat(content.deputy(), " is on the rota of ", station,
+                                                                 " on ", content.date(), " already"));
+        }
+        const std::string name = RotaEntryName(*station_id, *id);
+        minyi::deputies::v1::RotaEntryCreated event;
+        event.set_rota_entry(name);
+        event.set_deputy(content.deputy());
+        event.set_date(content.date());
+        EmitEvent(tx, event, name, caller->account_id());
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "CreateRotaEntry",
+                         .resource = name,
+                         .request_id = RequestId(ctx),
+                         .detail = {{"deputy", content.deputy()}, {"date", content.date()}}});
+        *response = *LoadRotaEntry(tx, *id);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContext& ctx, const ListRotaEntriesRequest& request,
+                                                ListRotaEntriesResponse* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> station_id = ParseResourceId(request.parent(), kStations, "parent");
+  if (!station_id.ok()) {
+    return station_id.status();
+  }
+  if (absl::Status st = ValidateRotaRange(request.start_date(), request.end_date()); !st.ok()) {
+    return st;
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!StationExists(tx, *station_id)) {
+      return NotFoundError(ResourceName(kStations, *station_id));
+    }
+    for (RotaEntry& entry : SelectRotaEntries(tx, *station_id, request.start_date(), request.end_date())) {
+      *response->add_rota_entries() = std::move(entry);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContext& ctx,
+                                                    const SetEvaluationResultRequest& request,
+                                                    EvaluationResult* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<EvaluationKey> key =
+      ParseEvaluationResultName(request.evaluation_result().name(), "evaluation_result.name");
+  if (!key.ok()) {
+    return key.status();
+  }
+  const int32_t score = request.evaluation_result().score();
+  if (score < 0 || score > kMaxEvaluationScore) {
+    return InvalidField("evaluation_result.score", absl::StrCat("must be between 0 and ", kMaxEvaluationScore));
+  }
+  const std::string name = EvaluationResultName(key->deputy_id, key->year);
+  return RunIdempotent(pool_, ctx, *caller, "deputies.SetEvaluationResult", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         if (!DeputyExists(tx, key->deputy_id)) {
+                           return NotFoundError(ResourceName(kDeputies, key->deputy_id));
+                         }
+                         UpsertEvaluationResult(tx, key->deputy_id, key->year, score, caller->account_id());
+                         minyi::deputies::v1::EvaluationResultRecorded event;
+                         event.set_evaluation_result(name);
+                         EmitEvent(tx, event, name, caller->account_id());
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "SetEvaluationResult",
+                                          .resource = name,
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"score", score}}});
+                         *response = *LoadEvaluationResult(tx, key->deputy_id, key->year);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContext& ctx, const GetShortlistRequest& request,
+                                             Shortlist* response) {
+  absl::StatusOr<Caller> caller =
+      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
+                                minyi::common::v1::ROLE_LEADER});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<Period> year = ParsePeriod(absl::StrCat(request.year()), "year");
+  if (!year.ok()) {
+    return InvalidField("year", "must be a year such as 2026");
+  }
+  if (request.size() < 0 || request.size() > kMaxShortlistSize) {
+    return InvalidField("size", absl::StrCat("must be between 1 and ", kMaxShortlistSize, " (0: ",
+                                             kDefaultShortlistSize, ")"));
+  }
+  const int size = request.size() == 0 ? kDefaultShortlistSize : request.size();
+  std::vector<Member> serving;
+  std::vector<ShortlistCandidate> candidates;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    serving = SelectServingDeputies(tx);
+    std::vector<int64_t> ids;
+    for (const Member& m : serving) {
+      ids.push_back(m.deputy_id);
+    }
+    const PointRuleTable rules = ToRuleTable(LoadPointRules(tx));
+    std::map<int64_t, std::vector<DutyFact>> facts = SelectDutyFacts(tx, ids, year->first_day, year->last_day);
+    const std::map<int64_t, int32_t> scores = SelectEvaluationScores(tx, request.year());
+    for (int64_t id : ids) {
+      const PointsTally tally = TallyPoints(facts[id], rules, *year);
+      int64_t records = 0;
+      for (const auto& [category, counted] : tally.by_category) {
+        records += counted.records;
+      }
+      const auto score = scores.find(id);
+      candidates.push_back({.deputy_id = id,
+                            .points = tally.total,
+                            .duty_records = records,
+                            .evaluation_score = score == scores.end() ? std::nullopt
+                                                                      : std::optional<int32_t>(score->second)});
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  std::map<int64_t, std::string> names;
+  for (const Member& m : serving) {
+    names[m.deputy_id] = m.display_name;
+  }
+  const ShortlistResult result = MakeShortlist(std::move(candidates), size);
+  response->set_year(request.year());
+  response->set_evaluation_weight(kEvaluationWeight);
+  response->set_tied_beyond_cut(result.tied_beyond_cut);
+  for (const ShortlistPlace& place : result.places) {
+    minyi::deputies::v1::ShortlistEntry* entry = response->add_entries();
+    entry->set_deputy(ResourceName(kDeputies, place.candidate.deputy_id));
+    entry->set_display_name(names[place.candidate.deputy_id]);
+    entry->set_points(place.candidate.points);
+    entry->set_duty_records(place.candidate.duty_records);
+    entry->set_evaluated(place.candidate.evaluation_score.has_value());
+    entry->set_evaluation_score(place.candidate.evaluation_score.value_or(0));
+    entry->set_final_score(place.final_score);
+    entry->set_rank(place.rank);
+    entry->set_tie_break(place.tie_break);
   }
   return absl::OkStatus();
 }

@@ -7,10 +7,10 @@
 
 namespace minyi::deputies {
 
-// The deputies registry, liaison stations, duty records, duty points, station rankings and star
-// ratings. Each RPC delegates to an absl::Status method; errors are converted to gRPC only at the
-// boundary. Mutations are idempotent with an Idempotency-Key and write their event and audit row in the
-// same transaction as the change.
+// The deputies registry, liaison stations (with their nine-haves checklist and duty rota), duty records,
+// duty points, station rankings, star ratings and the excellent-deputy shortlist. Each RPC delegates to an
+// absl::Status method; errors are converted to gRPC only at the boundary. Mutations are idempotent with an
+// Idempotency-Key and write their event and audit row in the same transaction as the change.
 class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
  public:
   DeputiesService(PgPool& pool, const Authorizer& authorizer);
@@ -63,6 +63,30 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
   grpc::Status RateStations(grpc::ServerContext* ctx,
                             const minyi::deputies::v1::RateStationsRequest* request,
                             minyi::deputies::v1::RateStationsResponse* response) override;
+  grpc::Status GetChecklistDefinition(grpc::ServerContext* ctx,
+                                      const minyi::deputies::v1::GetChecklistDefinitionRequest* request,
+                                      minyi::deputies::v1::ChecklistDefinition* response) override;
+  grpc::Status UpdateChecklistDefinition(grpc::ServerContext* ctx,
+                                         const minyi::deputies::v1::UpdateChecklistDefinitionRequest* request,
+                                         minyi::deputies::v1::ChecklistDefinition* response) override;
+  grpc::Status GetStationChecklist(grpc::ServerContext* ctx,
+                                   const minyi::deputies::v1::GetStationChecklistRequest* request,
+                                   minyi::deputies::v1::StationChecklist* response) override;
+  grpc::Status UpdateStationChecklist(grpc::ServerContext* ctx,
+                                      const minyi::deputies::v1::UpdateStationChecklistRequest* request,
+                                      minyi::deputies::v1::StationChecklist* response) override;
+  grpc::Status CreateRotaEntry(grpc::ServerContext* ctx,
+                               const minyi::deputies::v1::CreateRotaEntryRequest* request,
+                               minyi::deputies::v1::RotaEntry* response) override;
+  grpc::Status ListRotaEntries(grpc::ServerContext* ctx,
+                               const minyi::deputies::v1::ListRotaEntriesRequest* request,
+                               minyi::deputies::v1::ListRotaEntriesResponse* response) override;
+  grpc::Status SetEvaluationResult(grpc::ServerContext* ctx,
+                                   const minyi::deputies::v1::SetEvaluationResultRequest* request,
+                                   minyi::deputies::v1::EvaluationResult* response) override;
+  grpc::Status GetShortlist(grpc::ServerContext* ctx,
+                            const minyi::deputies::v1::GetShortlistRequest* request,
+                            minyi::deputies::v1::Shortlist* response) override;
 
  private:
   absl::Status DoCreateDeputy(const grpc::ServerContext& ctx,
@@ -119,6 +143,30 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
                                        minyi::deputies::v1::StationRanking* response);
   absl::Status DoRateStations(const grpc::ServerContext& ctx, const minyi::deputies::v1::RateStationsRequest& request,
                       minyi::deputies::v1::RateStationsResponse* response);
+  absl::Status DoGetChecklistDefinition(const grpc::ServerContext& ctx,
+                                        const minyi::deputies::v1::GetChecklistDefinitionRequest& request,
+                                        minyi::deputies::v1::ChecklistDefinition* response);
+  absl::Status DoUpdateChecklistDefinition(const grpc::ServerContext& ctx,
+                                           const minyi::deputies::v1::UpdateChecklistDefinitionRequest& request,
+                                           minyi::deputies::v1::ChecklistDefinition* response);
+  absl::Status DoGetStationChecklist(const grpc::ServerContext& ctx,
+                                     const minyi::deputies::v1::GetStationChecklistRequest& request,
+                                     minyi::deputies::v1::StationChecklist* response);
+  absl::Status DoUpdateStationChecklist(const grpc::ServerContext& ctx,
+                                        const minyi::deputies::v1::UpdateStationChecklistRequest& request,
+                                        minyi::deputies::v1::StationChecklist* response);
+  absl::Status DoCreateRotaEntry(const grpc::ServerContext& ctx,
+                                 const minyi::deputies::v1::CreateRotaEntryRequest& request,
+                                 minyi::deputies::v1::RotaEntry* response);
+  absl::Status DoListRotaEntries(const grpc::ServerContext& ctx,
+                                 const minyi::deputies::v1::ListRotaEntriesRequest& request,
+                                 minyi::deputies::v1::ListRotaEntriesResponse* response);
+  absl::Status DoSetEvaluationResult(const grpc::ServerContext& ctx,
+                                     const minyi::deputies::v1::SetEvaluationResultRequest& request,
+                                     minyi::deputies::v1::EvaluationResult* response);
+  absl::Status DoGetShortlist(const grpc::ServerContext& ctx,
+                              const minyi::deputies::v1::GetShortlistRequest& request,
+                              minyi::deputies::v1::Shortlist* response);
 
   PgPool& pool_;
   const Authorizer& authorizer_;

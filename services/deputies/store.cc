@@ -7,8 +7,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/names.h"
+#include "deputies/checklist.h"
 #include "deputies/duties.h"
 #include "deputies/registry.h"
+#include "deputies/rota.h"
+#include "deputies/shortlist.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace minyi::deputies {
@@ -48,6 +51,20 @@ constexpr char kTouchPointRules[] = "deputies_touch_point_rules";
 constexpr char kDeletePointRules[] = "deputies_delete_point_rules";
 constexpr char kInsertPointRule[] = "deputies_insert_point_rule";
 constexpr char kStationActivity[] = "deputies_station_activity";
+constexpr char kInsertRotaEntry[] = "deputies_insert_rota_entry";
+constexpr char kLoadRotaEntry[] = "deputies_load_rota_entry";
+constexpr char kListRotaEntries[] = "deputies_list_rota_entries";
+constexpr char kUpsertEvaluationResult[] = "deputies_upsert_evaluation_result";
+constexpr char kLoadEvaluationResult[] = "deputies_load_evaluation_result";
+constexpr char kEvaluationScores[] = "deputies_evaluation_scores";
+constexpr char kServingDeputies[] = "deputies_serving_deputies";
+constexpr char kLoadChecklistItems[] = "deputies_load_checklist_items";
+constexpr char kLoadChecklistMeta[] = "deputies_load_checklist_meta";
+constexpr char kTouchChecklist[] = "deputies_touch_checklist";
+constexpr char kDeleteChecklistItems[] = "deputies_delete_checklist_items";
+constexpr char kInsertChecklistItem[] = "deputies_insert_checklist_item";
+constexpr char kLoadChecklistAssessments[] = "deputies_load_checklist_assessments";
+constexpr char kUpsertChecklistAssessment[] = "deputies_upsert_checklist_assessment";
 
 // Every deputy read selects these columns; DeputyFromRow reads them by name. The current stations come
 // along as a comma-separated id list, in the order the memberships were opened.
@@ -83,6 +100,12 @@ constexpr absl::string_view kSnapshotRevisionSql =
     "INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, station_id, "
     "evidence, recorded_by, reason) SELECT id, revision, occurred_on, category, description, station_id, "
     "evidence, $2, $3 FROM duty_records WHERE id = $1";
+
+// A rota read joins the entry with its deputy's name; RotaFromRow reads these by name.
+constexpr absl::string_view kRotaColumns =
+    "e.id, e.station_id, e.deputy_id, to_char(e.duty_date, 'YYYY-MM-DD') AS duty_date, e.note, "
+    "d.display_name, e.created_by, (extract(epoch FROM e.create_time) * 1000000)::bigint AS create_us "
+    "FROM rota_entries e JOIN deputies d ON d.id = e.deputy_id";
 
 // Membership dates are calendar days in Asia/Shanghai, whatever the session time zone.
 constexpr absl::string_view kToday = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
@@ -153,13 +176,25 @@ DutyRecord DutyFromRow(const pqxx::row& row) {
   return d;
 }
 
+minyi::deputies::v1::RotaEntry RotaFromRow(const pqxx::row& row) {
+  minyi::deputies::v1::RotaEntry e;
+  e.set_name(RotaEntryName(row["station_id"].as<int64_t>(), row["id"].as<int64_t>()));
+  e.set_deputy(ResourceName(kDeputies, row["deputy_id"].as<int64_t>()));
+  e.set_date(row["duty_date"].as<std::string>());
+  e.set_note(row["note"].as<std::string>());
+  e.set_display_name(row["display_name"].as<std::string>());
+  e.set_created_by(row["created_by"].as<std::string>());
+  *e.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  return e;
+}
+
 // A station id of 0 stands for "none" (NULLIF in SQL): libpqxx 6 has no optional parameters.
 int64_t StationIdOrZero(const DutyRecord& d) {
   return d.station().empty() ? 0 : *ParseResourceId(d.station(), kStations, "station");
 }
 
-std::string EvidenceJson(const DutyRecord& d) {
-  return nlohmann::json(std::vector<std::string>(d.evidence().begin(), d.evidence().end())).dump();
+std::string EvidenceJson(const google::protobuf::RepeatedPtrField<std::string>& evidence) {
+  return nlohmann::json(std::vector<std::string>(evidence.begin(), evidence.end())).dump();
 }
 
 std::string RegionPathJson(const Station& s) {
@@ -262,7 +297,41 @@ std::vector<PreparedStatement> Statements() {
        "(SELECT count(*) FROM memberships m WHERE m.station_id = s.id AND m.end_date IS NULL) AS members, "
        "(SELECT count(*) FROM memberships m JOIN duty_records r ON r.deputy_id = m.deputy_id "
        "WHERE m.station_id = s.id AND m.end_date IS NULL AND r.occurred_on BETWEEN $2::date AND $3::date) "
-       "AS duty_records FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"},
+       "AS duty_records, "
+       "(SELECT count(*) FROM station_checklist c JOIN checklist_items i ON i.item = c.item "
+       "WHERE c.station_id = s.id AND c.met) AS checklist_items_met "
+       "FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"},
+      {kInsertRotaEntry,
+       "INSERT INTO rota_entries (station_id, deputy_id, duty_date, note, created_by) "
+       "VALUES ($1, $2, $3::date, $4, $5) ON CONFLICT (station_id, duty_date, deputy_id) DO NOTHING RETURNING id"},
+      {kLoadRotaEntry, absl::StrCat("SELECT ", kRotaColumns, " WHERE e.id = $1")},
+      {kListRotaEntries, absl::StrCat("SELECT ", kRotaColumns,
+                                      " WHERE e.station_id = $1 AND e.duty_date BETWEEN $2::date AND $3::date"
+                                      " ORDER BY e.duty_date, e.deputy_id")},
+      {kUpsertEvaluationResult,
+       "INSERT INTO evaluation_results (deputy_id, year, score, recorded_by) VALUES ($1, $2, $3, $4) "
+       "ON CONFLICT (deputy_id, year) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, "
+       "record_time = now()"},
+      {kLoadEvaluationResult,
+       "SELECT score, recorded_by, (extract(epoch FROM record_time) * 1000000)::bigint FROM evaluation_results "
+       "WHERE deputy_id = $1 AND year = $2"},
+      {kEvaluationScores, "SELECT deputy_id, score FROM evaluation_results WHERE year = $1"},
+      {kServingDeputies,
+       "SELECT id, display_name FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' ORDER BY id"},
+      {kLoadChecklistItems, "SELECT item FROM checklist_items ORDER BY position"},
+      {kLoadChecklistMeta,
+       "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"},
+      // Taken first in a replacement: the row lock serialises concurrent replacements.
+      {kTouchChecklist, "UPDATE checklist_meta SET update_time = now(), updated_by = $1"},
+      {kDeleteChecklistItems, "DELETE FROM checklist_items"},
+      {kInsertChecklistItem, "INSERT INTO checklist_items (item, position) VALUES ($1, $2)"},
+      {kLoadChecklistAssessments,
+       "SELECT item, met, evidence::text, assessed_by, (extract(epoch FROM assess_time) * 1000000)::bigint "
+       "FROM station_checklist WHERE station_id = $1"},
+      {kUpsertChecklistAssessment,
+       "INSERT INTO station_checklist (station_id, item, met, evidence, assessed_by) "
+       "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (station_id, item) DO UPDATE SET met = excluded.met, "
+       "evidence = excluded.evidence, assessed_by = excluded.assessed_by, assess_time = now()"},
   };
 }
 
@@ -352,7 +421,7 @@ bool DeputyExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prep
 std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, const DutyRecord& content) {
   pqxx::result r = tx.exec_prepared(
       kInsertDuty, duty.deputy_id, content.date(), minyi::deputies::v1::DutyCategory_Name(content.category()),
-      content.description(), StationIdOrZero(content), EvidenceJson(content),
+      content.description(), StationIdOrZero(content), EvidenceJson(content.evidence()),
       minyi::deputies::v1::DutySource_Name(duty.source), duty.source_event_id);
   if (r.empty()) {
     return std::nullopt;
@@ -366,7 +435,7 @@ int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const DutyRecord& content, 
                          const std::string& reason) {
   pqxx::result r = tx.exec_prepared(kReviseDuty, id, content.date(),
                                     minyi::deputies::v1::DutyCategory_Name(content.category()),
-                                    content.description(), StationIdOrZero(content), EvidenceJson(content));
+                                    content.description(), StationIdOrZero(content), EvidenceJson(content.evidence()));
   tx.exec_prepared(kSnapshotDutyRevision, id, recorded_by, reason);
   return r[0][0].as<int32_t>();
 }
@@ -450,7 +519,112 @@ std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, c
     out.push_back({.station_id = row["id"].as<int64_t>(),
                    .display_name = row["display_name"].as<std::string>(),
                    .members = row["members"].as<int32_t>(),
-                   .duty_records = row["duty_records"].as<int64_t>()});
+                   .duty_records = row["duty_records"].as<int64_t>(),
+                   .checklist_items_met = row["checklist_items_met"].as<int32_t>()});
+  }
+  return out;
+}
+
+minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transaction_base& tx) {
+  minyi::deputies::v1::ChecklistDefinition out;
+  out.set_name(std::string(kChecklistDefinitionName));
+  for (const pqxx::row& row : tx.exec_prepared(kLoadChecklistItems)) {
+    out.add_items(row[0].as<std::string>());
+  }
+  pqxx::result meta = tx.exec_prepared(kLoadChecklistMeta);
+  *out.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(meta[0][0].as<int64_t>());
+  out.set_updated_by(meta[0][1].as<std::string>());
+  return out;
+}
+
+void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition,
+                                const std::string& actor) {
+  tx.exec_prepared(kTouchChecklist, actor);
+  tx.exec_prepared(kDeleteChecklistItems);
+  for (int i = 0; i < definition.items_size(); ++i) {
+    tx.exec_prepared(kInsertChecklistItem, definition.items(i), i + 1);
+  }
+}
+
+std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessments(pqxx::transaction_base& tx,
+                                                                                  int64_t station_id) {
+  std::map<std::string, minyi::deputies::v1::ChecklistItem> out;
+  for (const pqxx::row& row : tx.exec_prepared(kLoadChecklistAssessments, station_id)) {
+    minyi::deputies::v1::ChecklistItem& item = out[row[0].as<std::string>()];
+    item.set_item(row[0].as<std::string>());
+    item.set_met(row[1].as<bool>());
+    for (const auto& element : nlohmann::json::parse(row[2].as<std::string>())) {
+      item.add_evidence(element.get<std::string>());
+    }
+    item.set_assessed_by(row[3].as<std::string>());
+    *item.mutable_assess_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
+  }
+  return out;
+}
+
+void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::deputies::v1::ChecklistItem& item,
+                               const std::string& actor) {
+  tx.exec_prepared(kUpsertChecklistAssessment, station_id, item.item(), item.met(), EvidenceJson(item.evidence()),
+                   actor);
+}
+
+std::optional<int64_t> InsertRotaEntry(pqxx::work& tx, int64_t station_id, int64_t deputy_id,
+                                       const minyi::deputies::v1::RotaEntry& entry, const std::string& actor) {
+  pqxx::result r = tx.exec_prepared(kInsertRotaEntry, station_id, deputy_id, entry.date(), entry.note(), actor);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return r[0][0].as<int64_t>();
+}
+
+std::optional<minyi::deputies::v1::RotaEntry> LoadRotaEntry(pqxx::transaction_base& tx, int64_t id) {
+  pqxx::result r = tx.exec_prepared(kLoadRotaEntry, id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return RotaFromRow(r[0]);
+}
+
+std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_base& tx, int64_t station_id,
+                                                              const std::string& start_date,
+                                                              const std::string& end_date) {
+  std::vector<minyi::deputies::v1::RotaEntry> out;
+  for (const pqxx::row& row : tx.exec_prepared(kListRotaEntries, station_id, start_date, end_date)) {
+    out.push_back(RotaFromRow(row));
+  }
+  return out;
+}
+
+void UpsertEvaluationResult(pqxx::work& tx, int64_t deputy_id, int32_t year, int32_t score, const std::string& actor) {
+  tx.exec_prepared(kUpsertEvaluationResult, deputy_id, year, score, actor);
+}
+
+std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx,
+                                                                          int64_t deputy_id, int32_t year) {
+  pqxx::result r = tx.exec_prepared(kLoadEvaluationResult, deputy_id, year);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  minyi::deputies::v1::EvaluationResult out;
+  out.set_name(EvaluationResultName(deputy_id, year));
+  out.set_score(r[0][0].as<int32_t>());
+  out.set_recorded_by(r[0][1].as<std::string>());
+  *out.mutable_record_time() = TimeUtil::MicrosecondsToTimestamp(r[0][2].as<int64_t>());
+  return out;
+}
+
+std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, int32_t year) {
+  std::map<int64_t, int32_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kEvaluationScores, year)) {
+    out[row[0].as<int64_t>()] = row[1].as<int32_t>();
+  }
+  return out;
+}
+
+std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx) {
+  std::vector<Member> out;
+  for (const pqxx::row& row : tx.exec_prepared(kServingDeputies)) {
+    out.push_back({.deputy_id = row[0].as<int64_t>(), .display_name = row[1].as<std::string>()});
   }
   return out;
 }

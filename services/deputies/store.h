@@ -102,13 +102,43 @@ std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_i
 minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx);
 void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor);
 
-// Every station whose region path contains `region`, with its current member count and the number of
-// records its current members have dated first_day..last_day, in id order.
+// The nine-haves checklist (九有).
+minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transaction_base& tx);
+void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition,
+                                const std::string& actor);
+// The station's stored assessments by item, including items no longer defined.
+std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessments(pqxx::transaction_base& tx,
+                                                                                  int64_t station_id);
+void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::deputies::v1::ChecklistItem& item,
+                               const std::string& actor);
+
+// The duty rota. Returns the new id, or nullopt when the deputy is on the station's rota that day already.
+std::optional<int64_t> InsertRotaEntry(pqxx::work& tx, int64_t station_id, int64_t deputy_id,
+                                       const minyi::deputies::v1::RotaEntry& entry, const std::string& actor);
+std::optional<minyi::deputies::v1::RotaEntry> LoadRotaEntry(pqxx::transaction_base& tx, int64_t id);
+// Entries dated start_date..end_date (inclusive), by date, then deputy id.
+std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_base& tx, int64_t station_id,
+                                                              const std::string& start_date,
+                                                              const std::string& end_date);
+
+// Evaluation results and the shortlist's candidates.
+void UpsertEvaluationResult(pqxx::work& tx, int64_t deputy_id, int32_t year, int32_t score, const std::string& actor);
+std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx,
+                                                                          int64_t deputy_id, int32_t year);
+// Scores by deputy id for the year.
+std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, int32_t year);
+// Every serving deputy, in id order.
+std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx);
+
+// Every station whose region path contains `region`, with its current member count, the number of
+// records its current members have dated first_day..last_day and the defined checklist items it meets, in
+// id order.
 struct StationActivity {
   int64_t station_id = 0;
   std::string display_name;
   int32_t members = 0;
   int64_t duty_records = 0;
+  int32_t checklist_items_met = 0;
 };
 std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, const std::string& region,
                                                    const std::string& first_day, const std::string& last_day);

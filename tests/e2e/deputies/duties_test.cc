@@ -1,5 +1,6 @@
-// End to end: duty records, points, rankings and star ratings through the gateway as a client would
-// speak HTTP/JSON, with real accounts and tokens from the identity service.
+// End to end: duty records, points, rankings, the nine-haves checklist, star ratings, the duty rota and the
+// excellent-deputy shortlist through the gateway as a client would speak HTTP/JSON, with real accounts and
+// tokens from the identity service.
 
 #include <unistd.h>
 
@@ -180,6 +181,59 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(Json(r)["ratings"][1].value("stars", 0), 4);
   EXPECT_EQ(P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, deputy_token).status,
             403);
+}
+
+TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
+  const std::string station = NewStation(Unique("九有区"));
+  const std::string deputy_token = Account("ROLE_DEPUTY", NewDeputy(station, "钱进"));
+  const json assessment = {{"items", {{{"item", "有场所"}, {"met", true}, {"evidence", {"files/3"}}}}}};
+  const std::string path = absl::StrCat("/v1/", station, "/checklist");
+  EXPECT_EQ(P().Call("PATCH", path, assessment, deputy_token).status, 403);
+  EXPECT_EQ(P().Call("PATCH", "/v1/checklistDefinition", {{"items", {"有场所"}}}, deputy_token).status, 403);
+  HttpResponse r = P().Call("PATCH", path, assessment, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("itemsMet", 0), 1);
+
+  r = P().Call("GET", path, nullptr, Account("ROLE_CITIZEN"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Json(r)["items"].size(), 9u);
+  EXPECT_EQ(Json(r)["items"][0].value("item", ""), "有场所");
+  EXPECT_TRUE(Json(r)["items"][0].value("met", false));
+  r = P().Call("PATCH", path, {{"items", {{{"item", "有食堂"}, {"met", true}}}}}, Admin());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(Json(r).value("message", ""), HasSubstr("checklist.items[0].item"));
+}
+
+
+TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
+  const std::string station = NewStation(Unique("轮值区"));
+  const std::string deputy = NewDeputy(station, "孙值班");
+  const std::string path = absl::StrCat("/v1/", station, "/rotaEntries");
+  const json entry = {{"deputy", deputy}, {"date", "2026-05-04"}, {"note", "14:00-17:00"}};
+  EXPECT_EQ(P().Call("POST", path, entry, Account("ROLE_DEPUTY", deputy)).status, 403);
+  HttpResponse r = P().Call("POST", path, entry, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("displayName", ""), "孙值班");
+  EXPECT_EQ(P().Call("POST", path, entry, Admin()).status, 409);
+  r = P().Call("GET", absl::StrCat(path, "?startDate=2026-05-01&endDate=2026-05-31"), nullptr, Account("ROLE_CITIZEN"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Json(r)["rotaEntries"].size(), 1u);
+  EXPECT_EQ(Json(r)["rotaEntries"][0].value("deputy", ""), deputy);
+}
+
+
+TEST(Duties, ShortlistIsForStaffAndLeaders) {
+  const std::string deputy = NewDeputy(NewStation(Unique("评优区")), "周优秀");
+  HttpResponse r = P().Call("PATCH", absl::StrCat("/v1/", deputy, "/evaluationResults/2026"), {{"score", 90}}, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("score", 0), 90);
+  EXPECT_EQ(P().Call("GET", "/v1/deputies:shortlist?year=2026&size=5", nullptr, Account("ROLE_DEPUTY", deputy)).status,
+            403);
+  EXPECT_EQ(P().Call("GET", "/v1/deputies:shortlist?year=2026&size=5", nullptr, Account("ROLE_CITIZEN")).status, 403);
+  r = P().Call("GET", "/v1/deputies:shortlist?year=2026&size=5", nullptr, Account("ROLE_LEADER"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("evaluationWeight", 0), 2);
+  EXPECT_FALSE(Json(r)["entries"].empty());
 }
 
 }  // namespace

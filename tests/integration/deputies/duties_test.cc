@@ -1,5 +1,6 @@
 // The deputies binary as it ships, on a real PostgreSQL and Redis, over gRPC: duty records, their
-// corrections, records made from other services' events, points, station rankings and star ratings.
+// corrections, records made from other services' events, points, station rankings, the nine-haves
+// checklist, star ratings, the duty rota, leaving office and the excellent-deputy shortlist.
 
 #include <unistd.h>
 
@@ -499,6 +500,14 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
     }
   }
   NewStation("别的区");
+  // Station 0 has no records but meets one nine-haves item, which weighs ten records.
+  v1::UpdateStationChecklistRequest assess;
+  assess.mutable_checklist()->set_name(stations[0].name() + "/checklist");
+  v1::ChecklistItem* item = assess.mutable_checklist()->add_items();
+  item->set_item("有场所");
+  item->set_met(true);
+  v1::StationChecklist checklist;
+  ASSERT_TRUE(stub_->UpdateStationChecklist(Ctx(staff).get(), assess, &checklist).ok());
 
   v1::RateStationsRequest req;
   req.set_region(region);
@@ -513,11 +522,14 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
     got.emplace_back(r.station(), r.activity_score(), r.stars());
   }
   // 5 stations: floor(1.0) = 1 five-star, floor(2.5) = 2 five- or four-star.
-  EXPECT_THAT(got, ElementsAre(std::make_tuple(stations[4].name(), 4, 5), std::make_tuple(stations[3].name(), 3, 4),
-                               std::make_tuple(stations[2].name(), 2, 3), std::make_tuple(stations[1].name(), 1, 3),
-                               std::make_tuple(stations[0].name(), 0, 3)));
-  EXPECT_EQ(out.ratings(0).members(), 1);
-  EXPECT_EQ(out.ratings(4).members(), 0);
+  EXPECT_THAT(got, ElementsAre(std::make_tuple(stations[0].name(), 10, 5), std::make_tuple(stations[4].name(), 4, 4),
+                               std::make_tuple(stations[3].name(), 3, 3), std::make_tuple(stations[2].name(), 2, 3),
+                               std::make_tuple(stations[1].name(), 1, 3)));
+  EXPECT_EQ(out.ratings(0).members(), 0);
+  EXPECT_EQ(out.ratings(0).duty_records(), 0);
+  EXPECT_EQ(out.ratings(0).checklist_items_met(), 1);
+  EXPECT_EQ(out.ratings(1).members(), 1);
+  EXPECT_EQ(out.ratings(1).checklist_items_met(), 0);
 
   req.mutable_quotas()->set_five_star_percent(60);
   req.mutable_quotas()->set_four_star_percent(60);
@@ -528,6 +540,242 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
   EXPECT_EQ(stub_->RateStations(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), req, &out)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
+  const std::string staff = Staff();
+  const std::string deputy = Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1");
+  v1::ChecklistDefinition definition;
+  ASSERT_TRUE(stub_->GetChecklistDefinition(Ctx(deputy).get(), {}, &definition).ok());
+  EXPECT_EQ(definition.name(), "checklistDefinition");
+  EXPECT_THAT(definition.items(), ElementsAre("有场所", "有牌子", "有制度", "有人员", "有经费", "有活动", "有台账",
+                                              "有计划", "有成效"));
+  const v1::ChecklistDefinition seeded = definition;
+
+  const v1::Station station = NewStation();
+  v1::GetStationChecklistRequest get;
+  get.set_name(station.name() + "/checklist");
+  v1::StationChecklist checklist;
+  ASSERT_TRUE(stub_->GetStationChecklist(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), get, &checklist).ok());
+  ASSERT_EQ(checklist.items_size(), 9);
+  EXPECT_EQ(checklist.items_met(), 0);
+
+  v1::UpdateStationChecklistRequest assess;
+  assess.mutable_checklist()->set_name(station.name() + "/checklist");
+  v1::ChecklistItem* place = assess.mutable_checklist()->add_items();
+  place->set_item("有场所");
+  place->set_met(true);
+  place->add_evidence("files/photo-1");
+  place->set_assessed_by("forged");  // output only: ignored
+  v1::ChecklistItem* funds = assess.mutable_checklist()->add_items();
+  funds->set_item("有经费");
+  funds->set_met(true);
+  EXPECT_EQ(stub_->UpdateStationChecklist(Ctx(deputy).get(), assess, &checklist).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status st = stub_->UpdateStationChecklist(Ctx(staff).get(), assess, &checklist);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(checklist.items_met(), 2);
+  EXPECT_EQ(checklist.items(0).item(), "有场所");
+  EXPECT_TRUE(checklist.items(0).met());
+  EXPECT_THAT(checklist.items(0).evidence(), ElementsAre("files/photo-1"));
+  EXPECT_EQ(checklist.items(0).assessed_by(), AccountOf(staff));
+  EXPECT_TRUE(checklist.items(0).has_assess_time());
+  EXPECT_TRUE(checklist.items(1).assessed_by().empty());
+
+  // A later assessment replaces the item's earlier one; unlisted items keep theirs.
+  v1::UpdateStationChecklistRequest unmet;
+  unmet.mutable_checklist()->set_name(station.name() + "/checklist");
+  unmet.mutable_checklist()->add_items()->set_item("有经费");
+  ASSERT_TRUE(stub_->UpdateStationChecklist(Ctx(staff).get(), unmet, &checklist).ok());
+  EXPECT_EQ(checklist.items_met(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = "
+                  "'minyi.deputies.v1.StationChecklistUpdated' AND subject = $1",
+                  station.name() + "/checklist"),
+            2);
+
+  v1::UpdateStationChecklistRequest bad = unmet;
+  bad.mutable_checklist()->mutable_items(0)->set_item("有食堂");
+  st = stub_->UpdateStationChecklist(Ctx(staff).get(), bad, &checklist);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("checklist.items[0].item"));
+  bad = unmet;
+  bad.mutable_checklist()->set_name("stations/999999/checklist");
+  EXPECT_EQ(stub_->UpdateStationChecklist(Ctx(staff).get(), bad, &checklist).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // Staff replace the definition: an item dropped is no longer shown or counted, and comes back with it.
+  v1::UpdateChecklistDefinitionRequest replace;
+  replace.mutable_checklist_definition()->add_items("有牌子");
+  replace.mutable_checklist_definition()->add_items("有特色");
+  EXPECT_EQ(stub_->UpdateChecklistDefinition(Ctx(deputy).get(), replace, &definition).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->UpdateChecklistDefinition(Ctx(staff).get(), replace, &definition).ok());
+  EXPECT_THAT(definition.items(), ElementsAre("有牌子", "有特色"));
+  EXPECT_EQ(definition.updated_by(), AccountOf(staff));
+  ASSERT_TRUE(stub_->GetStationChecklist(Ctx(staff).get(), get, &checklist).ok());
+  ASSERT_EQ(checklist.items_size(), 2);
+  EXPECT_EQ(checklist.items_met(), 0);
+  replace.mutable_checklist_definition()->add_items("有牌子");
+  st = stub_->UpdateChecklistDefinition(Ctx(staff).get(), replace, &definition);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("checklist_definition.items[2]"));
+
+  v1::UpdateChecklistDefinitionRequest restore;
+  *restore.mutable_checklist_definition() = seeded;
+  ASSERT_TRUE(stub_->UpdateChecklistDefinition(Ctx(staff).get(), restore, &definition).ok());
+  ASSERT_TRUE(stub_->GetStationChecklist(Ctx(staff).get(), get, &checklist).ok());
+  EXPECT_EQ(checklist.items_met(), 1);
+}
+
+
+TEST_F(DutiesTest, LeavingOfficeEmitsDeputyLeftOnce) {
+  const v1::Station station = NewStation();
+  const v1::Deputy d = NewDeputy(station.name(), "吴离任");
+  v1::UpdateDeputyRequest update;
+  update.mutable_deputy()->set_name(d.name());
+  update.mutable_deputy()->set_status(v1::DEPUTY_STATUS_RESIGNED);
+  update.mutable_deputy()->set_term_end_date("2026-03-01");
+  v1::Deputy out;
+  grpc::Status st = stub_->UpdateDeputy(Ctx(Staff()).get(), update, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const std::string kLeft =
+      "SELECT count(*) FROM deputies.outbox WHERE event_type = 'minyi.deputies.v1.DeputyLeft' AND subject = $1";
+  EXPECT_EQ(Count(kLeft, d.name()), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = 'minyi.deputies.v1.DeputyUpdated' "
+                  "AND subject = $1",
+                  d.name()),
+            1);
+  // Resigned to terminated is no second departure.
+  update.mutable_deputy()->set_status(v1::DEPUTY_STATUS_TERMINATED);
+  ASSERT_TRUE(stub_->UpdateDeputy(Ctx(Staff()).get(), update, &out).ok());
+  EXPECT_EQ(Count(kLeft, d.name()), 1);
+}
+
+
+TEST_F(DutiesTest, RotaPutsCurrentMembersOnDutyOncePerStationDay) {
+  const v1::Station station = NewStation();
+  const v1::Station elsewhere = NewStation();
+  const v1::Deputy a = NewDeputy(station.name(), "轮值甲");
+  const v1::Deputy b = NewDeputy(station.name(), "轮值乙");
+  const v1::Deputy outsider = NewDeputy(elsewhere.name(), "外站代表");
+  const std::string staff = Staff();
+  auto put = [&](const std::string& token, const std::string& deputy, const std::string& date,
+                 v1::RotaEntry* out = nullptr) {
+    v1::CreateRotaEntryRequest req;
+    req.set_parent(station.name());
+    req.mutable_rota_entry()->set_deputy(deputy);
+    req.mutable_rota_entry()->set_date(date);
+    req.mutable_rota_entry()->set_note("9:00-12:00");
+    v1::RotaEntry ignored;
+    return stub_->CreateRotaEntry(Ctx(token).get(), req, out == nullptr ? &ignored : out);
+  };
+  v1::RotaEntry entry;
+  grpc::Status st = put(staff, a.name(), "2026-03-03", &entry);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_THAT(entry.name(), HasSubstr(station.name() + "/rotaEntries/"));
+  EXPECT_EQ(entry.display_name(), "轮值甲");
+  EXPECT_EQ(entry.created_by(), AccountOf(staff));
+  ASSERT_TRUE(put(staff, b.name(), "2026-03-03").ok());
+  ASSERT_TRUE(put(staff, a.name(), "2026-03-10").ok());
+  ASSERT_TRUE(put(staff, a.name(), "2026-04-01").ok());
+
+  st = put(staff, a.name(), "2026-03-03");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS) << st.error_message();
+  st = put(staff, outsider.name(), "2026-03-03");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("rota_entry.deputy"));
+  st = put(staff, "deputies/999999", "2026-03-03");
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("rota_entry.deputy"));
+  EXPECT_EQ(put(Token(minyi::common::v1::ROLE_DEPUTY, a.name()), a.name(), "2026-03-04").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::ListRotaEntriesRequest list;
+  list.set_parent(station.name());
+  list.set_start_date("2026-03-01");
+  list.set_end_date("2026-03-31");
+  v1::ListRotaEntriesResponse out;
+  st = stub_->ListRotaEntries(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), list, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const v1::RotaEntry& e : out.rota_entries()) {
+    got.emplace_back(e.date(), e.deputy());
+  }
+  EXPECT_THAT(got, ElementsAre(std::make_pair("2026-03-03", a.name()), std::make_pair("2026-03-03", b.name()),
+                               std::make_pair("2026-03-10", a.name())));
+  list.clear_start_date();
+  st = stub_->ListRotaEntries(Ctx(staff).get(), list, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("start_date"));
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = 'minyi.deputies.v1.RotaEntryCreated' "
+                  "AND subject LIKE $1 || '/rotaEntries/%'",
+                  station.name()),
+            4);
+}
+
+
+TEST_F(DutiesTest, ShortlistRanksServingDeputiesByPointsAndEvaluation) {
+  SetRules({{v1::DUTY_CATEGORY_TRAINING, 10, 0}, {v1::DUTY_CATEGORY_RECEIVING_VOTERS, 5, 0}});
+  const v1::Station station = NewStation();
+  const std::string staff = Staff();
+  // A year no other test records in, so only these deputies have points.
+  const std::string year = "2019";
+  std::vector<v1::Deputy> d;
+  for (int i = 0; i < 3; ++i) {
+    d.push_back(NewDeputy(station.name(), absl::StrCat("优秀", i)));
+  }
+  // d0: 20 points from 2 records; d1: 20 points from 4 records; d2: 10 points, evaluated 10 -> 10 + 2 * 10.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(Record(staff, d[0].name(), Content(year + "-03-01", v1::DUTY_CATEGORY_TRAINING)).ok());
+  }
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(Record(staff, d[1].name(), Content(year + "-06-01", v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
+  }
+  ASSERT_TRUE(Record(staff, d[2].name(), Content(year + "-12-31", v1::DUTY_CATEGORY_TRAINING)).ok());
+  v1::SetEvaluationResultRequest evaluation;
+  evaluation.mutable_evaluation_result()->set_name(d[2].name() + "/evaluationResults/" + year);
+  evaluation.mutable_evaluation_result()->set_score(10);
+  v1::EvaluationResult recorded;
+  EXPECT_EQ(stub_->SetEvaluationResult(Ctx(Token(minyi::common::v1::ROLE_LEADER)).get(), evaluation, &recorded)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status st = stub_->SetEvaluationResult(Ctx(staff).get(), evaluation, &recorded);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(recorded.score(), 10);
+  EXPECT_EQ(recorded.recorded_by(), AccountOf(staff));
+  evaluation.mutable_evaluation_result()->set_score(101);
+  st = stub_->SetEvaluationResult(Ctx(staff).get(), evaluation, &recorded);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("evaluation_result.score"));
+
+  v1::GetShortlistRequest req;
+  req.set_year(2019);
+  req.set_size(2);
+  v1::Shortlist out;
+  st = stub_->GetShortlist(Ctx(Token(minyi::common::v1::ROLE_LEADER)).get(), req, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(out.evaluation_weight(), 2);
+  ASSERT_EQ(out.entries_size(), 2);
+  EXPECT_EQ(out.entries(0).deputy(), d[2].name());
+  EXPECT_EQ(out.entries(0).final_score(), 30);
+  EXPECT_TRUE(out.entries(0).evaluated());
+  EXPECT_EQ(out.entries(1).deputy(), d[1].name());
+  EXPECT_EQ(out.entries(1).final_score(), 20);
+  EXPECT_EQ(out.entries(1).duty_records(), 4);
+  EXPECT_EQ(out.entries(1).tie_break(), v1::TIE_BREAK_NONE);
+  EXPECT_EQ(out.tied_beyond_cut(), 1);  // d0 also has 20, from fewer records
+  req.set_size(3);
+  ASSERT_TRUE(stub_->GetShortlist(Ctx(staff).get(), req, &out).ok());
+  EXPECT_EQ(out.entries(2).deputy(), d[0].name());
+  EXPECT_EQ(out.entries(2).tie_break(), v1::TIE_BREAK_MORE_RECORDS);
+
+  EXPECT_EQ(stub_->GetShortlist(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), req, &out)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  req.set_year(0);
+  st = stub_->GetShortlist(Ctx(staff).get(), req, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("year"));
 }
 
 }  // namespace

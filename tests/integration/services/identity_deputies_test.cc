@@ -387,7 +387,7 @@ TEST_F(ServicesTest, FiltersByStationStatusAndCjkQuery) {
   const Station station = MakeStation("筛选测试站");
   const Deputy serving = MustCreate(NewDeputy("孙悟空", {station.name()}));
   Deputy to_resign = NewDeputy("猪八戒", {station.name()});
-  to_resign.set_sector("农业农村");
+  to_resign.set_sector("农业农村筛选");
   const Deputy resigned = MustCreate(to_resign);
 
   UpdateDeputyRequest update;
@@ -398,18 +398,22 @@ TEST_F(ServicesTest, FiltersByStationStatusAndCjkQuery) {
   ASSERT_TRUE(deputies_->UpdateDeputy(Ctx(*admin_token_).get(), update, &updated).ok());
   EXPECT_EQ(updated.status(), minyi::deputies::v1::DEPUTY_STATUS_RESIGNED);
 
+  // Leaving closes the deputy's memberships (kept as history): the station lists only who still serves.
+  EXPECT_EQ(updated.stations_size(), 0);
+
   ListDeputiesRequest req;
-  req.set_station(station.name());
   req.set_status(minyi::deputies::v1::DEPUTY_STATUS_RESIGNED);
+  req.set_query("农村筛");  // CJK substring of the sector
   std::vector<Deputy> found = ListAll(req, *admin_token_);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].name(), resigned.name());
 
   req.clear_status();
-  req.set_query("农村");  // CJK substring of the sector
+  req.clear_query();
+  req.set_station(station.name());
   found = ListAll(req, *admin_token_);
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].name(), resigned.name());
+  EXPECT_EQ(found[0].name(), serving.name());
   req.set_query("悟");
   found = ListAll(req, *admin_token_);
   ASSERT_EQ(found.size(), 1u);

@@ -187,5 +187,17 @@ TEST(RegistryTest, DiffMembershipsKeepsCommonStations) {
   EXPECT_TRUE(c.close.empty() && c.open.empty());
 }
 
+
+TEST(RegistryTest, LeavingIsServingToResignedOrTerminated) {
+  using ::minyi::deputies::v1::DEPUTY_STATUS_RESIGNED;
+  using ::minyi::deputies::v1::DEPUTY_STATUS_SERVING;
+  using ::minyi::deputies::v1::DEPUTY_STATUS_TERMINATED;
+  EXPECT_TRUE(HasLeft(DEPUTY_STATUS_SERVING, DEPUTY_STATUS_RESIGNED));
+  EXPECT_TRUE(HasLeft(DEPUTY_STATUS_SERVING, DEPUTY_STATUS_TERMINATED));
+  EXPECT_FALSE(HasLeft(DEPUTY_STATUS_SERVING, DEPUTY_STATUS_SERVING));
+  EXPECT_FALSE(HasLeft(DEPUTY_STATUS_RESIGNED, DEPUTY_STATUS_TERMINATED));
+  EXPECT_FALSE(HasLeft(DEPUTY_STATUS_RESIGNED, DEPUTY_STATUS_SERVING));
+}
+
 }  // namespace
 }  // namespace minyi::deputies
