@@ -49,6 +49,10 @@ std::string FilterFingerprint(const minyi::deputies::v1::ListDutyRecordsRequest&
                       request.end_date()});
 }
 
+std::string FilterFingerprint(const minyi::deputies::v1::ListSupervisionGroupsRequest& request) {
+  return Fingerprint({"supervisionGroups", absl::StrCat(request.target_kind()), request.member()});
+}
+
 std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint) {
   minyi::common::v1::PageCursor cursor;
   cursor.set_after_id(after_id);

@@ -22,6 +22,7 @@ absl::StatusOr<int> EffectivePageSize(int32_t requested);
 std::string FilterFingerprint(const minyi::deputies::v1::ListDeputiesRequest& request);
 std::string FilterFingerprint(const minyi::deputies::v1::ListStationsRequest& request);
 std::string FilterFingerprint(const minyi::deputies::v1::ListDutyRecordsRequest& request);
+std::string FilterFingerprint(const minyi::deputies::v1::ListSupervisionGroupsRequest& request);
 
 std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint);
 // The id to list after: 0 for an empty token (the first page). A malformed token, or one issued for

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "deputies/shortlist.h"
 #include "deputies/stars.h"
 #include "deputies/store.h"
+#include "deputies/supervision.h"
 #include "grpcpp/server_context.h"
 
 namespace minyi::deputies {
@@ -73,11 +75,25 @@ using ::minyi::deputies::v1::EvaluationResult;
 using ::minyi::deputies::v1::GetShortlistRequest;
 using ::minyi::deputies::v1::SetEvaluationResultRequest;
 using ::minyi::deputies::v1::Shortlist;
+using ::minyi::deputies::v1::CreateSupervisionGroupRequest;
+using ::minyi::deputies::v1::GetSupervisionGroupRequest;
+using ::minyi::deputies::v1::ListSupervisionGroupsRequest;
+using ::minyi::deputies::v1::ListSupervisionGroupsResponse;
+using ::minyi::deputies::v1::ProposeSupervisionGroupRequest;
+using ::minyi::deputies::v1::ProposeSupervisionGroupResponse;
+using ::minyi::deputies::v1::SupervisionGroup;
+using ::minyi::deputies::v1::UpdateSupervisionGroupRequest;
 
 constexpr std::size_t kMaxFilterChars = 64;
 
 absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+}
+
+// The shortlist and supervision-group proposals prepare decisions that office staff and leaders take.
+absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
+                                  minyi::common::v1::ROLE_LEADER});
 }
 
 // Singleton tables are replaced whole: their update mask may only name the one list field (or nothing).
@@ -116,9 +132,10 @@ absl::Status RequireDutyFileReader(const Caller& caller, absl::string_view deput
   return RequireSelfOrOffice(caller, deputy);
 }
 
-// Rankings are announced to the deputies (每季度通报), so any deputy may read one, as may office staff and
-// leaders.
-absl::StatusOr<Caller> RequireRankingReader(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+// Rankings are announced to the deputies (每季度通报) and supervision groups are the deputies' own work, so
+// any deputy may read them, as may office staff and leaders; citizens and departments may not.
+absl::StatusOr<Caller> RequireOfficeLeaderOrDeputy(const Authorizer& authorizer,
+                                                   const grpc::ServerContext& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                                   minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
 }
@@ -128,6 +145,27 @@ absl::Status CheckDutyStationExists(pqxx::work& tx, const DutyRecord& duty) {
     return absl::OkStatus();
   }
   return InvalidField("duty.station", absl::StrCat(duty.station(), " does not exist"));
+}
+
+// Members are checked inside the transaction that stores them, with their rows share-locked, so a deputy
+// cannot leave office between the check and the commit; the error names the offending element.
+absl::Status CheckMembersServing(pqxx::work& tx, const SupervisionGroup& group) {
+  const std::vector<int64_t> ids = MemberIds(group);
+  const std::set<int64_t> serving = LockServingDeputies(tx, ids);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (serving.count(ids[i]) == 0) {
+      return InvalidField(absl::StrCat("supervision_group.members[", i, "]"),
+                          absl::StrCat(group.members(static_cast<int>(i)), " is not a serving deputy"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A target as an audit row records it.
+nlohmann::json AuditTarget(const minyi::deputies::v1::SupervisionTarget& target) {
+  return {{"kind", minyi::deputies::v1::SupervisionTargetKind_Name(target.kind())},
+          {"name", target.name()},
+          {"keywords", JsonList(target.keywords())}};
 }
 
 // The station's current members ranked by their points in `period` under the current rules.
@@ -299,6 +337,35 @@ grpc::Status DeputiesService::SetEvaluationResult(grpc::ServerContext* ctx, cons
 grpc::Status DeputiesService::GetShortlist(grpc::ServerContext* ctx, const GetShortlistRequest* request,
                                            Shortlist* response) {
   return ToGrpc(DoGetShortlist(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::ProposeSupervisionGroup(grpc::ServerContext* ctx,
+                                                      const ProposeSupervisionGroupRequest* request,
+                                                      ProposeSupervisionGroupResponse* response) {
+  return ToGrpc(DoProposeSupervisionGroup(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::CreateSupervisionGroup(grpc::ServerContext* ctx,
+                                                     const CreateSupervisionGroupRequest* request,
+                                                     SupervisionGroup* response) {
+  return ToGrpc(DoCreateSupervisionGroup(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::GetSupervisionGroup(grpc::ServerContext* ctx, const GetSupervisionGroupRequest* request,
+                                                  SupervisionGroup* response) {
+  return ToGrpc(DoGetSupervisionGroup(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::ListSupervisionGroups(grpc::ServerContext* ctx,
+                                                    const ListSupervisionGroupsRequest* request,
+                                                    ListSupervisionGroupsResponse* response) {
+  return ToGrpc(DoListSupervisionGroups(*ctx, *request, response));
+}
+
+grpc::Status DeputiesService::UpdateSupervisionGroup(grpc::ServerContext* ctx,
+                                                     const UpdateSupervisionGroupRequest* request,
+                                                     SupervisionGroup* response) {
+  return ToGrpc(DoUpdateSupervisionGroup(*ctx, *request, response));
 }
 
 absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
@@ -909,7 +976,7 @@ absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContext& ctx,
 absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContext& ctx,
                                                   const GetStationRankingRequest& request,
                                                   StationRanking* response) {
-  absl::StatusOr<Caller> caller = RequireRankingReader(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1240,9 +1307,7 @@ absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContext& c
 
 absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContext& ctx, const GetShortlistRequest& request,
                                              Shortlist* response) {
-  absl::StatusOr<Caller> caller =
-      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
-                                minyi::common::v1::ROLE_LEADER});
+  absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, ctx);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1305,6 +1370,193 @@ absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContext& ctx, con
     entry->set_tie_break(place.tie_break);
   }
   return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoProposeSupervisionGroup(const grpc::ServerContext& ctx,
+                                                        const ProposeSupervisionGroupRequest& request,
+                                                        ProposeSupervisionGroupResponse* response) {
+  absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  std::vector<DeputyProfile> serving;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+    serving = SelectServingProfiles(tx);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  absl::StatusOr<std::vector<minyi::deputies::v1::SupervisionCandidate>> candidates =
+      ProposeCandidates(request.target(), serving, request.size());
+  if (!candidates.ok()) {
+    return candidates.status();
+  }
+  *response->mutable_target() = request.target();
+  for (minyi::deputies::v1::SupervisionCandidate& candidate : *candidates) {
+    *response->add_candidates() = std::move(candidate);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext& ctx,
+                                                       const CreateSupervisionGroupRequest& request,
+                                                       SupervisionGroup* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  SupervisionGroup group = request.supervision_group();
+  PrepareNewSupervisionGroup(&group);
+  if (absl::Status st = ValidateSupervisionTarget(group.target(), "supervision_group.target"); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = ValidateSupervisionGroup(group); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(pool_, ctx, *caller, "deputies.CreateSupervisionGroup", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         if (absl::Status st = CheckMembersServing(tx, group); !st.ok()) {
+                           return st;
+                         }
+                         const int64_t id = InsertSupervisionGroup(tx, group, caller->account_id());
+                         const std::string name = ResourceName(kSupervisionGroups, id);
+                         minyi::deputies::v1::SupervisionGroupCreated event;
+                         event.set_supervision_group(name);
+                         *event.mutable_target() = group.target();
+                         *event.mutable_members() = group.members();
+                         EmitEvent(tx, event, name, caller->account_id());
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "CreateSupervisionGroup",
+                                          .resource = name,
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"target", AuditTarget(group.target())},
+                                                     {"members", JsonList(group.members())}}});
+                         *response = *LoadSupervisionGroup(tx, id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContext& ctx,
+                                                    const GetSupervisionGroupRequest& request,
+                                                    SupervisionGroup* response) {
+  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kSupervisionGroups, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::optional<SupervisionGroup> group = LoadSupervisionGroup(tx, *id);
+    if (!group.has_value()) {
+      return NotFoundError(ResourceName(kSupervisionGroups, *id));
+    }
+    *response = *std::move(group);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext& ctx,
+                                                      const ListSupervisionGroupsRequest& request,
+                                                      ListSupervisionGroupsResponse* response) {
+  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  const std::string fingerprint = FilterFingerprint(request);
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) {
+    return after.status();
+  }
+  // One row past the page tells whether another page follows.
+  SupervisionGroupQuery query{.after_id = *after, .limit = *page_size + 1};
+  if (request.target_kind() != minyi::deputies::v1::SUPERVISION_TARGET_KIND_UNSPECIFIED) {
+    if (!minyi::deputies::v1::SupervisionTargetKind_IsValid(request.target_kind())) {
+      return InvalidField("target_kind", "is not a known target kind");
+    }
+    query.target_kind = minyi::deputies::v1::SupervisionTargetKind_Name(request.target_kind());
+  }
+  if (!request.member().empty()) {
+    absl::StatusOr<int64_t> member = ParseResourceId(request.member(), kDeputies, "member");
+    if (!member.ok()) {
+      return member.status();
+    }
+    query.member_id = *member;
+  }
+  std::vector<SupervisionGroup> groups;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+    groups = SelectSupervisionGroups(tx, query);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  if (groups.size() > static_cast<std::size_t>(*page_size)) {
+    groups.pop_back();
+    response->set_next_page_token(
+        EncodePageToken(*ParseResourceId(groups.back().name(), kSupervisionGroups, "name"), fingerprint));
+  }
+  for (SupervisionGroup& group : groups) {
+    *response->add_supervision_groups() = std::move(group);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeputiesService::DoUpdateSupervisionGroup(const grpc::ServerContext& ctx,
+                                                       const UpdateSupervisionGroupRequest& request,
+                                                       SupervisionGroup* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id =
+      ParseResourceId(request.supervision_group().name(), kSupervisionGroups, "supervision_group.name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  const std::string name = ResourceName(kSupervisionGroups, *id);
+  return RunIdempotent(
+      pool_, ctx, *caller, "deputies.UpdateSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<SupervisionGroup> current = LoadSupervisionGroup(tx, *id, /*for_update=*/true);
+        if (!current.has_value()) {
+          return NotFoundError(name);
+        }
+        SupervisionGroup updated = *current;
+        absl::StatusOr<std::vector<std::string>> paths = ApplyFieldMask(
+            request.supervision_group(), request.update_mask(), kSupervisionGroupUpdatableFields, &updated);
+        if (!paths.ok()) {
+          return paths.status();
+        }
+        if (absl::Status st = ValidateSupervisionGroup(updated); !st.ok()) {
+          return st;
+        }
+        if (absl::Status st = CheckMembersServing(tx, updated); !st.ok()) {
+          return st;
+        }
+        UpdateSupervisionGroupRow(tx, *id, updated, caller->account_id());
+        minyi::deputies::v1::SupervisionGroupUpdated event;
+        event.set_supervision_group(name);
+        for (const std::string& path : *paths) {
+          event.add_changed_fields(path);
+        }
+        *event.mutable_target() = updated.target();
+        *event.mutable_members() = updated.members();
+        EmitEvent(tx, event, name, caller->account_id());
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "UpdateSupervisionGroup",
+                         .resource = name,
+                         .request_id = RequestId(ctx),
+                         .detail = {{"changed_fields", nlohmann::json(*paths)},
+                                    {"members", JsonList(updated.members())}}});
+        *response = *LoadSupervisionGroup(tx, *id);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace minyi::deputies

@@ -8,9 +8,10 @@
 namespace minyi::deputies {
 
 // The deputies registry, liaison stations (with their nine-haves checklist and duty rota), duty records,
-// duty points, station rankings, star ratings and the excellent-deputy shortlist. Each RPC delegates to an
-// absl::Status method; errors are converted to gRPC only at the boundary. Mutations are idempotent with an
-// Idempotency-Key and write their event and audit row in the same transaction as the change.
+// duty points, station rankings, star ratings, the excellent-deputy shortlist and supervision groups. Each
+// RPC delegates to an absl::Status method; errors are converted to gRPC only at the boundary. Mutations are
+// idempotent with an Idempotency-Key and write their event and audit row in the same transaction as the
+// change.
 class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
  public:
   DeputiesService(PgPool& pool, const Authorizer& authorizer);
@@ -87,6 +88,21 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
   grpc::Status GetShortlist(grpc::ServerContext* ctx,
                             const minyi::deputies::v1::GetShortlistRequest* request,
                             minyi::deputies::v1::Shortlist* response) override;
+  grpc::Status ProposeSupervisionGroup(grpc::ServerContext* ctx,
+                                       const minyi::deputies::v1::ProposeSupervisionGroupRequest* request,
+                                       minyi::deputies::v1::ProposeSupervisionGroupResponse* response) override;
+  grpc::Status CreateSupervisionGroup(grpc::ServerContext* ctx,
+                                      const minyi::deputies::v1::CreateSupervisionGroupRequest* request,
+                                      minyi::deputies::v1::SupervisionGroup* response) override;
+  grpc::Status GetSupervisionGroup(grpc::ServerContext* ctx,
+                                   const minyi::deputies::v1::GetSupervisionGroupRequest* request,
+                                   minyi::deputies::v1::SupervisionGroup* response) override;
+  grpc::Status ListSupervisionGroups(grpc::ServerContext* ctx,
+                                     const minyi::deputies::v1::ListSupervisionGroupsRequest* request,
+                                     minyi::deputies::v1::ListSupervisionGroupsResponse* response) override;
+  grpc::Status UpdateSupervisionGroup(grpc::ServerContext* ctx,
+                                      const minyi::deputies::v1::UpdateSupervisionGroupRequest* request,
+                                      minyi::deputies::v1::SupervisionGroup* response) override;
 
  private:
   absl::Status DoCreateDeputy(const grpc::ServerContext& ctx,
@@ -167,6 +183,21 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
   absl::Status DoGetShortlist(const grpc::ServerContext& ctx,
                               const minyi::deputies::v1::GetShortlistRequest& request,
                               minyi::deputies::v1::Shortlist* response);
+  absl::Status DoProposeSupervisionGroup(const grpc::ServerContext& ctx,
+                                         const minyi::deputies::v1::ProposeSupervisionGroupRequest& request,
+                                         minyi::deputies::v1::ProposeSupervisionGroupResponse* response);
+  absl::Status DoCreateSupervisionGroup(const grpc::ServerContext& ctx,
+                                        const minyi::deputies::v1::CreateSupervisionGroupRequest& request,
+                                        minyi::deputies::v1::SupervisionGroup* response);
+  absl::Status DoGetSupervisionGroup(const grpc::ServerContext& ctx,
+                                     const minyi::deputies::v1::GetSupervisionGroupRequest& request,
+                                     minyi::deputies::v1::SupervisionGroup* response);
+  absl::Status DoListSupervisionGroups(const grpc::ServerContext& ctx,
+                                       const minyi::deputies::v1::ListSupervisionGroupsRequest& request,
+                                       minyi::deputies::v1::ListSupervisionGroupsResponse* response);
+  absl::Status DoUpdateSupervisionGroup(const grpc::ServerContext& ctx,
+                                        const minyi::deputies::v1::UpdateSupervisionGroupRequest& request,
+                                        minyi::deputies::v1::SupervisionGroup* response);
 
   PgPool& pool_;
   const Authorizer& authorizer_;

@@ -65,6 +65,15 @@ constexpr char kDeleteChecklistItems[] = "deputies_delete_checklist_items";
 constexpr char kInsertChecklistItem[] = "deputies_insert_checklist_item";
 constexpr char kLoadChecklistAssessments[] = "deputies_load_checklist_assessments";
 constexpr char kUpsertChecklistAssessment[] = "deputies_upsert_checklist_assessment";
+constexpr char kServingProfiles[] = "deputies_serving_profiles";
+constexpr char kLockServingDeputies[] = "deputies_lock_serving_deputies";
+constexpr char kInsertSupervisionGroup[] = "deputies_insert_supervision_group";
+constexpr char kUpdateSupervisionGroup[] = "deputies_update_supervision_group";
+constexpr char kDeleteSupervisionMembers[] = "deputies_delete_supervision_members";
+constexpr char kInsertSupervisionMembers[] = "deputies_insert_supervision_members";
+constexpr char kLoadSupervisionGroup[] = "deputies_load_supervision_group";
+constexpr char kLoadSupervisionGroupForUpdate[] = "deputies_load_supervision_group_for_update";
+constexpr char kListSupervisionGroups[] = "deputies_list_supervision_groups";
 
 // Every deputy read selects these columns; DeputyFromRow reads them by name. The current stations come
 // along as a comma-separated id list, in the order the memberships were opened.
@@ -106,6 +115,16 @@ constexpr absl::string_view kRotaColumns =
     "e.id, e.station_id, e.deputy_id, to_char(e.duty_date, 'YYYY-MM-DD') AS duty_date, e.note, "
     "d.display_name, e.created_by, (extract(epoch FROM e.create_time) * 1000000)::bigint AS create_us "
     "FROM rota_entries e JOIN deputies d ON d.id = e.deputy_id";
+
+// A supervision group read; SupervisionGroupFromRow reads these by name. Members come along as a
+// comma-separated id list in their listed order.
+constexpr absl::string_view kSupervisionGroupColumns =
+    "g.id, g.display_name, g.target_kind, g.target_name, g.target_keywords::text AS target_keywords, "
+    "g.created_by, (extract(epoch FROM g.create_time) * 1000000)::bigint AS create_us, g.updated_by, "
+    "(extract(epoch FROM g.update_time) * 1000000)::bigint AS update_us, "
+    "array_to_string(ARRAY(SELECT m.deputy_id FROM supervision_group_members m "
+    "WHERE m.group_id = g.id ORDER BY m.position), ',') AS member_ids "
+    "FROM supervision_groups g";
 
 // Membership dates are calendar days in Asia/Shanghai, whatever the session time zone.
 constexpr absl::string_view kToday = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
@@ -188,13 +207,41 @@ minyi::deputies::v1::RotaEntry RotaFromRow(const pqxx::row& row) {
   return e;
 }
 
+minyi::deputies::v1::SupervisionGroup SupervisionGroupFromRow(const pqxx::row& row) {
+  minyi::deputies::v1::SupervisionGroup g;
+  g.set_name(ResourceName(kSupervisionGroups, row["id"].as<int64_t>()));
+  g.set_display_name(row["display_name"].as<std::string>());
+  minyi::deputies::v1::SupervisionTarget* target = g.mutable_target();
+  target->set_kind(ParseEnum(row["target_kind"], &minyi::deputies::v1::SupervisionTargetKind_Parse));
+  target->set_name(row["target_name"].as<std::string>());
+  for (const auto& element : nlohmann::json::parse(row["target_keywords"].as<std::string>())) {
+    target->add_keywords(element.get<std::string>());
+  }
+  for (absl::string_view id : absl::StrSplit(row["member_ids"].as<std::string>(), ',', absl::SkipEmpty())) {
+    g.add_members(absl::StrCat(kDeputies, id));
+  }
+  g.set_created_by(row["created_by"].as<std::string>());
+  *g.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  g.set_updated_by(row["updated_by"].as<std::string>());
+  *g.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
+  return g;
+}
+
+// A bigint[] parameter as PostgreSQL's array literal: libpqxx 6 has no array parameter conversion.
+std::string IdArray(const std::vector<int64_t>& ids) { return absl::StrCat("{", absl::StrJoin(ids, ","), "}"); }
+
+void InsertSupervisionMembers(pqxx::work& tx, int64_t group_id, const minyi::deputies::v1::SupervisionGroup& group) {
+  tx.exec_prepared(kInsertSupervisionMembers, group_id, IdArray(MemberIds(group)));
+}
+
 // A station id of 0 stands for "none" (NULLIF in SQL): libpqxx 6 has no optional parameters.
 int64_t StationIdOrZero(const DutyRecord& d) {
   return d.station().empty() ? 0 : *ParseResourceId(d.station(), kStations, "station");
 }
 
-std::string EvidenceJson(const google::protobuf::RepeatedPtrField<std::string>& evidence) {
-  return nlohmann::json(std::vector<std::string>(evidence.begin(), evidence.end())).dump();
+// Lists of strings (evidence, keywords) are stored as JSON arrays.
+std::string JsonStrings(const google::protobuf::RepeatedPtrField<std::string>& values) {
+  return nlohmann::json(std::vector<std::string>(values.begin(), values.end())).dump();
 }
 
 std::string RegionPathJson(const Station& s) {
@@ -332,6 +379,31 @@ std::vector<PreparedStatement> Statements() {
        "INSERT INTO station_checklist (station_id, item, met, evidence, assessed_by) "
        "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (station_id, item) DO UPDATE SET met = excluded.met, "
        "evidence = excluded.evidence, assessed_by = excluded.assessed_by, assess_time = now()"},
+      {kServingProfiles,
+       "SELECT id, display_name, sector, delegation FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' "
+       "ORDER BY id"},
+      // In id order, so concurrent lockers of overlapping sets queue rather than deadlock.
+      {kLockServingDeputies,
+       "SELECT id FROM deputies WHERE id = ANY($1::bigint[]) AND status = 'DEPUTY_STATUS_SERVING' "
+       "ORDER BY id FOR SHARE"},
+      {kInsertSupervisionGroup,
+       "INSERT INTO supervision_groups (display_name, target_kind, target_name, target_keywords, created_by, "
+       "updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING id"},
+      {kUpdateSupervisionGroup,
+       "UPDATE supervision_groups SET display_name = $2, update_time = now(), updated_by = $3 WHERE id = $1"},
+      {kDeleteSupervisionMembers, "DELETE FROM supervision_group_members WHERE group_id = $1"},
+      {kInsertSupervisionMembers,
+       "INSERT INTO supervision_group_members (group_id, deputy_id, position) "
+       "SELECT $1::bigint, m, i FROM unnest($2::bigint[]) WITH ORDINALITY AS t(m, i)"},
+      {kLoadSupervisionGroup, absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1")},
+      {kLoadSupervisionGroupForUpdate,
+       absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1 FOR UPDATE OF g")},
+      {kListSupervisionGroups,
+       absl::StrCat("SELECT ", kSupervisionGroupColumns,
+                    " WHERE g.id > $1 AND ($2::text = '' OR g.target_kind = $2::text)"
+                    " AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM supervision_group_members m"
+                    " WHERE m.group_id = g.id AND m.deputy_id = $3::bigint))"
+                    " ORDER BY g.id LIMIT $4")},
   };
 }
 
@@ -421,7 +493,7 @@ bool DeputyExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prep
 std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, const DutyRecord& content) {
   pqxx::result r = tx.exec_prepared(
       kInsertDuty, duty.deputy_id, content.date(), minyi::deputies::v1::DutyCategory_Name(content.category()),
-      content.description(), StationIdOrZero(content), EvidenceJson(content.evidence()),
+      content.description(), StationIdOrZero(content), JsonStrings(content.evidence()),
       minyi::deputies::v1::DutySource_Name(duty.source), duty.source_event_id);
   if (r.empty()) {
     return std::nullopt;
@@ -435,7 +507,7 @@ int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const DutyRecord& content, 
                          const std::string& reason) {
   pqxx::result r = tx.exec_prepared(kReviseDuty, id, content.date(),
                                     minyi::deputies::v1::DutyCategory_Name(content.category()),
-                                    content.description(), StationIdOrZero(content), EvidenceJson(content.evidence()));
+                                    content.description(), StationIdOrZero(content), JsonStrings(content.evidence()));
   tx.exec_prepared(kSnapshotDutyRevision, id, recorded_by, reason);
   return r[0][0].as<int32_t>();
 }
@@ -466,8 +538,7 @@ std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base&
   if (deputy_ids.empty()) {
     return out;
   }
-  const std::string ids = absl::StrCat("{", absl::StrJoin(deputy_ids, ","), "}");
-  for (const pqxx::row& row : tx.exec_prepared(kDutyFacts, ids, first_day, last_day)) {
+  for (const pqxx::row& row : tx.exec_prepared(kDutyFacts, IdArray(deputy_ids), first_day, last_day)) {
     out[row[0].as<int64_t>()].push_back(
         {.date = row[1].as<std::string>(),
          .category = ParseEnum(row[2], &minyi::deputies::v1::DutyCategory_Parse)});
@@ -564,7 +635,7 @@ std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessmen
 
 void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::deputies::v1::ChecklistItem& item,
                                const std::string& actor) {
-  tx.exec_prepared(kUpsertChecklistAssessment, station_id, item.item(), item.met(), EvidenceJson(item.evidence()),
+  tx.exec_prepared(kUpsertChecklistAssessment, station_id, item.item(), item.met(), JsonStrings(item.evidence()),
                    actor);
 }
 
@@ -625,6 +696,62 @@ std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx) {
   std::vector<Member> out;
   for (const pqxx::row& row : tx.exec_prepared(kServingDeputies)) {
     out.push_back({.deputy_id = row[0].as<int64_t>(), .display_name = row[1].as<std::string>()});
+  }
+  return out;
+}
+
+std::vector<DeputyProfile> SelectServingProfiles(pqxx::transaction_base& tx) {
+  std::vector<DeputyProfile> out;
+  for (const pqxx::row& row : tx.exec_prepared(kServingProfiles)) {
+    out.push_back({.deputy_id = row[0].as<int64_t>(),
+                   .display_name = row[1].as<std::string>(),
+                   .sector = row[2].as<std::string>(),
+                   .delegation = row[3].as<std::string>()});
+  }
+  return out;
+}
+
+std::set<int64_t> LockServingDeputies(pqxx::work& tx, const std::vector<int64_t>& ids) {
+  std::set<int64_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kLockServingDeputies, IdArray(ids))) {
+    out.insert(row[0].as<int64_t>());
+  }
+  return out;
+}
+
+int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::SupervisionGroup& group,
+                               const std::string& actor) {
+  const minyi::deputies::v1::SupervisionTarget& target = group.target();
+  pqxx::result r = tx.exec_prepared(kInsertSupervisionGroup, group.display_name(),
+                                    minyi::deputies::v1::SupervisionTargetKind_Name(target.kind()), target.name(),
+                                    JsonStrings(target.keywords()), actor);
+  const int64_t id = r[0][0].as<int64_t>();
+  InsertSupervisionMembers(tx, id, group);
+  return id;
+}
+
+void UpdateSupervisionGroupRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::SupervisionGroup& group,
+                               const std::string& actor) {
+  tx.exec_prepared(kUpdateSupervisionGroup, id, group.display_name(), actor);
+  tx.exec_prepared(kDeleteSupervisionMembers, id);
+  InsertSupervisionMembers(tx, id, group);
+}
+
+std::optional<minyi::deputies::v1::SupervisionGroup> LoadSupervisionGroup(pqxx::transaction_base& tx, int64_t id,
+                                                                          bool for_update) {
+  pqxx::result r = tx.exec_prepared(for_update ? kLoadSupervisionGroupForUpdate : kLoadSupervisionGroup, id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return SupervisionGroupFromRow(r[0]);
+}
+
+std::vector<minyi::deputies::v1::SupervisionGroup> SelectSupervisionGroups(pqxx::transaction_base& tx,
+                                                                           const SupervisionGroupQuery& q) {
+  std::vector<minyi::deputies::v1::SupervisionGroup> out;
+  for (const pqxx::row& row :
+       tx.exec_prepared(kListSupervisionGroups, q.after_id, q.target_kind, q.member_id, q.limit)) {
+    out.push_back(SupervisionGroupFromRow(row));
   }
   return out;
 }

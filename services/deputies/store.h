@@ -3,12 +3,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/migrate.h"
 #include "common/pg.h"
 #include "deputies/points.h"
+#include "deputies/supervision.h"
 #include "minyi/deputies/v1/deputies.pb.h"
 #include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
@@ -142,5 +144,27 @@ struct StationActivity {
 };
 std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, const std::string& region,
                                                    const std::string& first_day, const std::string& last_day);
+
+// Supervision groups.
+// Every serving deputy as the matcher sees them, in id order.
+std::vector<DeputyProfile> SelectServingProfiles(pqxx::transaction_base& tx);
+// The serving deputies among `ids`, share-locked until the transaction ends, so a concurrent change of
+// their status waits for the group that names them.
+std::set<int64_t> LockServingDeputies(pqxx::work& tx, const std::vector<int64_t>& ids);
+int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::SupervisionGroup& group,
+                               const std::string& actor);
+// Replaces display name and members; the target never changes.
+void UpdateSupervisionGroupRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::SupervisionGroup& group,
+                               const std::string& actor);
+std::optional<minyi::deputies::v1::SupervisionGroup> LoadSupervisionGroup(pqxx::transaction_base& tx, int64_t id,
+                                                                          bool for_update = false);
+struct SupervisionGroupQuery {
+  int64_t after_id = 0;
+  int limit = 50;
+  std::string target_kind = "";  // enum name, "" for any
+  int64_t member_id = 0;         // 0: any member
+};
+std::vector<minyi::deputies::v1::SupervisionGroup> SelectSupervisionGroups(pqxx::transaction_base& tx,
+                                                                           const SupervisionGroupQuery& query);
 
 }  // namespace minyi::deputies

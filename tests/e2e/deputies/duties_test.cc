@@ -1,6 +1,6 @@
-// End to end: duty records, points, rankings, the nine-haves checklist, star ratings, the duty rota and the
-// excellent-deputy shortlist through the gateway as a client would speak HTTP/JSON, with real accounts and
-// tokens from the identity service.
+// End to end: duty records, points, rankings, the nine-haves checklist, star ratings, the duty rota, the
+// excellent-deputy shortlist and supervision groups through the gateway as a client would speak HTTP/JSON,
+// with real accounts and tokens from the identity service.
 
 #include <unistd.h>
 
@@ -234,6 +234,64 @@ TEST(Duties, ShortlistIsForStaffAndLeaders) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("evaluationWeight", 0), 2);
   EXPECT_FALSE(Json(r)["entries"].empty());
+}
+
+TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
+  const std::string station = NewStation(Unique("监督区"));
+  // A sector no other test uses, so the proposal holds only these deputies.
+  const std::string sector = Unique("轨交");
+  const std::string first = NewDeputy(station, "郑轨道");
+  const std::string second = NewDeputy(station, "冯轨道");
+  for (const std::string& deputy : {first, second}) {
+    ASSERT_EQ(
+        P().Call("PATCH", absl::StrCat("/v1/", deputy, "?updateMask=sector"), {{"sector", sector}}, Admin()).status,
+        200);
+  }
+  const json target = {
+      {"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "地铁三号线"}, {"keywords", {sector}}};
+
+  HttpResponse r = P().Call("POST", "/v1/supervisionGroups:propose", {{"target", target}}, Account("ROLE_LEADER"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json candidates = Json(r)["candidates"];
+  ASSERT_EQ(candidates.size(), 2u);
+  EXPECT_EQ(candidates[0].value("deputy", ""), first);  // a tie: the lower id first
+  EXPECT_EQ(candidates[0]["matches"][0].value("field", ""), "SUPERVISION_MATCH_FIELD_SECTOR");
+  r = P().Call("POST", "/v1/supervisionGroups:propose", {{"target", {{"kind", "SUPERVISION_TARGET_KIND_DEPARTMENT"},
+                                                                     {"name", "交通运输局"}}}},
+               Admin());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(Json(r).value("message", ""), HasSubstr("target.keywords"));
+
+  const std::string citizen = Account("ROLE_CITIZEN");
+  EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups:propose", {{"target", target}}, citizen).status, 403);
+  EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, citizen).status,
+            403);
+  r = P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first, "deputies/999999"}}},
+               Admin());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(Json(r).value("message", ""), HasSubstr("supervision_group.members[1]"));
+  r = P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string group = Json(r).value("name", "");
+  EXPECT_EQ(Json(r).value("displayName", ""), "地铁三号线");
+
+  r = P().Call("PATCH", absl::StrCat("/v1/", group, "?updateMask=members"), {{"members", {first, second}}}, Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["members"].size(), 2u);
+
+  const std::string deputy_token = Account("ROLE_DEPUTY", second);
+  r = P().Call("GET", absl::StrCat("/v1/supervisionGroups?member=", second), nullptr, deputy_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Json(r)["supervisionGroups"].size(), 1u);
+  EXPECT_EQ(Json(r)["supervisionGroups"][0].value("name", ""), group);
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", group), nullptr, deputy_token).status, 200);
+  EXPECT_EQ(P().Call("PATCH", absl::StrCat("/v1/", group, "?updateMask=members"), {{"members", {second}}}, deputy_token)
+                .status,
+            403);
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", group), nullptr, citizen).status, 403);
+  EXPECT_EQ(P().Call("GET", "/v1/supervisionGroups?targetKind=SUPERVISION_TARGET_KIND_DEPARTMENT", nullptr, citizen)
+                .status,
+            403);
 }
 
 }  // namespace
