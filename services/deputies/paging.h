@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -28,5 +29,16 @@ std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint);
 // The id to list after: 0 for an empty token (the first page). A malformed token, or one issued for
 // another filter, is INVALID_ARGUMENT on "page_token".
 absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_view fingerprint);
+
+// A list query fetches one row past the page to learn whether another page follows. Drops that row and
+// returns the next page's token ("" on the last page); `id_of` gives a row's id.
+template <typename Row, typename IdOf>
+std::string TrimToPage(std::vector<Row>& rows, int page_size, absl::string_view fingerprint, IdOf id_of) {
+  if (rows.size() <= static_cast<std::size_t>(page_size)) {
+    return "";
+  }
+  rows.pop_back();
+  return EncodePageToken(id_of(rows.back()), fingerprint);
+}
 
 }  // namespace minyi::deputies

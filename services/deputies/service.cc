@@ -475,11 +475,7 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  if (deputies.size() > static_cast<std::size_t>(*page_size)) {
-    deputies.pop_back();
-    response->set_next_page_token(
-        EncodePageToken(*ParseResourceId(deputies.back().name(), kDeputies, "name"), fingerprint));
-  }
+  response->set_next_page_token(TrimToPage(deputies, *page_size, fingerprint, [](const Deputy& r) { return *ParseResourceId(r.name(), kDeputies, "name"); }));
   for (Deputy& deputy : deputies) {
     MaskPersonalData(&deputy);
     *response->add_deputies() = std::move(deputy);
@@ -643,11 +639,7 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  if (stations.size() > static_cast<std::size_t>(*page_size)) {
-    stations.pop_back();
-    response->set_next_page_token(
-        EncodePageToken(*ParseResourceId(stations.back().name(), kStations, "name"), fingerprint));
-  }
+  response->set_next_page_token(TrimToPage(stations, *page_size, fingerprint, [](const Station& r) { return *ParseResourceId(r.name(), kStations, "name"); }));
   for (Station& station : stations) {
     *response->add_stations() = std::move(station);
   }
@@ -831,10 +823,8 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  if (duties.size() > static_cast<std::size_t>(*page_size)) {
-    duties.pop_back();
-    response->set_next_page_token(EncodePageToken(ParseDutyName(duties.back().name(), "name")->id, fingerprint));
-  }
+  response->set_next_page_token(
+      TrimToPage(duties, *page_size, fingerprint, [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
   for (DutyRecord& duty : duties) {
     *response->add_duties() = std::move(duty);
   }
@@ -1497,11 +1487,7 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext&
   if (!st.ok()) {
     return st;
   }
-  if (groups.size() > static_cast<std::size_t>(*page_size)) {
-    groups.pop_back();
-    response->set_next_page_token(
-        EncodePageToken(*ParseResourceId(groups.back().name(), kSupervisionGroups, "name"), fingerprint));
-  }
+  response->set_next_page_token(TrimToPage(groups, *page_size, fingerprint, [](const SupervisionGroup& r) { return *ParseResourceId(r.name(), kSupervisionGroups, "name"); }));
   for (SupervisionGroup& group : groups) {
     *response->add_supervision_groups() = std::move(group);
   }

@@ -11,25 +11,33 @@
 #include "absl/time/clock.h"
 
 namespace minyi::testing {
-namespace {
-
-struct Backend {
-  std::string name;
-  std::string binary;
-};
-
-const std::vector<Backend>& Backends() {
-  static const std::vector<Backend> kBackends = {
-      {"identity", "services/identity/minyi-identity"},
-      {"deputies", "services/deputies/minyi-deputies"},
-  };
-  return kBackends;
-}
-
-}  // namespace
 
 nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn,
+                                           absl::string_view jwt_secret, int* grpc_port,
+                                           const std::map<std::string, std::string>& extra_env,
+                                           int* metrics_port) {
+  *grpc_port = FreePort();
+  const int metrics = FreePort();
+  if (metrics_port != nullptr) {
+    *metrics_port = metrics;
+  }
+  std::map<std::string, std::string> env = extra_env;
+  env["MINYI_PG_DSN"] = dsn;
+  env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
+  env["MINYI_JWT_SECRET"] = std::string(jwt_secret);
+  env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", *grpc_port);
+  env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", metrics);
+  auto process = std::make_unique<ChildProcess>(BuildPath(absl::StrCat("services/", name, "/minyi-", name)),
+                                                std::vector<std::string>{}, env,
+                                                absl::StrCat(TempDir(absl::StrCat("minyi-", name)), "/", name, ".log"));
+  if (!WaitForPort(*grpc_port, absl::Seconds(60))) {
+    ADD_FAILURE() << name << " did not start:\n" << process->Log();
+  }
+  return process;
 }
 
 std::string Unique(absl::string_view prefix) {
@@ -39,40 +47,25 @@ std::string Unique(absl::string_view prefix) {
 
 Platform::Platform()
     : dsn_(PostgresServer::Shared().CreateDatabase()), redis_addr_(RedisServer::Shared().addr()) {
-  const std::string logs = TempDir("minyi-e2e-logs");
-  const std::map<std::string, std::string> common_env = {
-      {"MINYI_PG_DSN", dsn_},
-      {"MINYI_REDIS_ADDR", redis_addr_},
-      {"MINYI_JWT_SECRET", std::string(kJwtSecret)},
+  const std::map<std::string, std::string> extra_env = {
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kAdminPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
       {"MINYI_LOG_LEVEL", "warn"},
   };
   std::vector<std::string> backends;
-  std::vector<int> ports;
-  for (const Backend& b : Backends()) {
-    const int port = FreePort();
-    auto env = common_env;
-    env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", port);
-    metrics_ports_[b.name] = FreePort();
-    env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", metrics_ports_[b.name]);
-    processes_[b.name] = std::make_unique<ChildProcess>(BuildPath(b.binary), std::vector<std::string>{}, env,
-                                                        absl::StrCat(logs, "/", b.name, ".log"));
-    backends.push_back(absl::StrCat(b.name, "=127.0.0.1:", port));
-    ports.push_back(port);
-  }
-  for (size_t i = 0; i < ports.size(); ++i) {
-    if (!WaitForPort(ports[i], absl::Seconds(60))) {
-      ADD_FAILURE() << Backends()[i].name << " did not start:\n" << processes_[Backends()[i].name]->Log();
-    }
+  for (const char* name : {"identity", "deputies"}) {
+    int port = 0;
+    processes_[name] = StartService(name, dsn_, kJwtSecret, &port, extra_env, &metrics_ports_[name]);
+    backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
   }
   http_port_ = FreePort();
-  auto env = common_env;
+  std::map<std::string, std::string> env = extra_env;
+  env["MINYI_JWT_SECRET"] = std::string(kJwtSecret);
   env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
   env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
   processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"),
                                                          std::vector<std::string>{}, env,
-                                                         absl::StrCat(logs, "/gateway.log"));
+                                                         absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (absl::Now() < deadline) {
     if (WaitForPort(http_port_, absl::Milliseconds(200)) && HttpRequest(http_port_, "GET", "/readyz").status == 200) {

@@ -13,6 +13,14 @@
 
 namespace minyi::testing {
 
+// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis and
+// `jwt_secret`, with `extra_env` on top, and waits until its gRPC port accepts (a test failure if it does
+// not). The ports are written to *grpc_port and, if given, *metrics_port.
+std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn,
+                                           absl::string_view jwt_secret, int* grpc_port,
+                                           const std::map<std::string, std::string>& extra_env = {},
+                                           int* metrics_port = nullptr);
+
 class Platform final {
  public:
   static constexpr absl::string_view kJwtSecret = "e2e-test-secret-0123456789abcdef-0123456789";

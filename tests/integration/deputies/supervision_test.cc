@@ -17,6 +17,7 @@
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "support/harness.h"
+#include "support/platform.h"
 
 namespace minyi::testing {
 namespace {
@@ -44,15 +45,8 @@ class SupervisionGroupsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dsn_ = new std::string(PostgresServer::Shared().CreateDatabase());
-    const int port = FreePort();
-    process_ = new ChildProcess(BuildPath("services/deputies/minyi-deputies"), {},
-                                {{"MINYI_PG_DSN", *dsn_},
-                                 {"MINYI_REDIS_ADDR", RedisServer::Shared().addr()},
-                                 {"MINYI_JWT_SECRET", kJwtSecret},
-                                 {"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", port)},
-                                 {"MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", FreePort())}},
-                                absl::StrCat(TempDir("supervision"), "/deputies.log"));
-    ASSERT_TRUE(WaitForPort(port, absl::Seconds(60))) << process_->Log();
+    int port = 0;
+    process_ = StartService("deputies", *dsn_, kJwtSecret, &port).release();
     stub_ = v1::Deputies::NewStub(
                 grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()))
                 .release();

@@ -16,6 +16,7 @@
 #include "minyi/identity/v1/identity.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "support/harness.h"
+#include "support/platform.h"
 
 namespace minyi::testing {
 namespace {
@@ -71,24 +72,11 @@ class ServicesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dsn_ = new std::string(PostgresServer::Shared().CreateDatabase());
-    const int identity_port = FreePort();
-    const int deputies_port = FreePort();
-    auto start = [&](const std::string& name, int port) {
-      std::map<std::string, std::string> env = {
-          {"MINYI_PG_DSN", *dsn_},
-          {"MINYI_REDIS_ADDR", RedisServer::Shared().addr()},
-          {"MINYI_JWT_SECRET", kJwtSecret},
-          {"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", port)},
-          {"MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", FreePort())},
-          {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
-      };
-      return new ChildProcess(BuildPath(absl::StrCat("services/", name, "/minyi-", name)), {}, env,
-                              absl::StrCat(TempDir(name), "/", name, ".log"));
-    };
-    identity_process_ = start("identity", identity_port);
-    deputies_process_ = start("deputies", deputies_port);
-    ASSERT_TRUE(WaitForPort(identity_port, absl::Seconds(60))) << identity_process_->Log();
-    ASSERT_TRUE(WaitForPort(deputies_port, absl::Seconds(60))) << deputies_process_->Log();
+    const std::map<std::string, std::string> env = {{"MINYI_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword}};
+    int identity_port = 0;
+    int deputies_port = 0;
+    identity_process_ = StartService("identity", *dsn_, kJwtSecret, &identity_port, env).release();
+    deputies_process_ = StartService("deputies", *dsn_, kJwtSecret, &deputies_port, env).release();
     identity_ = Identity::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", identity_port),
                                                       grpc::InsecureChannelCredentials()))
                     .release();
