@@ -40,6 +40,15 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
   return process;
 }
 
+std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy) {
+  static std::atomic<int> next{0};
+  Caller caller;
+  caller.set_account_id(absl::StrCat("acct-", ++next));
+  caller.set_role(role);
+  caller.set_deputy(deputy);
+  return *signer.Issue(caller, absl::Now());
+}
+
 std::string Unique(absl::string_view prefix) {
   static std::atomic<int> counter{0};
   return absl::StrCat(prefix, ++counter, "-", getpid());

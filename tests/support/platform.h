@@ -8,6 +8,7 @@
 #include <string>
 #include "absl/strings/string_view.h"
 
+#include "common/auth.h"
 #include "nlohmann/json.hpp"
 #include "support/harness.h"
 
@@ -20,6 +21,10 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
                                            absl::string_view jwt_secret, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env = {},
                                            int* metrics_port = nullptr);
+
+// A valid access token for a fresh account id with `role` (and `deputy`, for deputy accounts), signed by
+// `signer`: lets a test act as any role without creating accounts.
+std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy = "");
 
 class Platform final {
  public:

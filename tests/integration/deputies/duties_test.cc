@@ -73,14 +73,7 @@ class DutiesTest : public ::testing::Test {
     delete dsn_;
   }
 
-  static std::string Token(Role role, const std::string& deputy = "") {
-    static std::atomic<int> next{0};
-    Caller caller;
-    caller.set_account_id(absl::StrCat("acct-", ++next));
-    caller.set_role(role);
-    caller.set_deputy(deputy);
-    return *signer_->Issue(caller, absl::Now());
-  }
+  static std::string Token(Role role, const std::string& deputy = "") { return MintToken(*signer_, role, deputy); }
   static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
   static std::string AccountOf(const std::string& token) {
     return signer_->Verify(token, absl::Now())->account_id();

@@ -68,14 +68,7 @@ class SupervisionGroupsTest : public ::testing::Test {
     delete station_;
   }
 
-  static std::string Token(Role role, const std::string& deputy = "") {
-    static std::atomic<int> next{0};
-    Caller caller;
-    caller.set_account_id(absl::StrCat("acct-", ++next));
-    caller.set_role(role);
-    caller.set_deputy(deputy);
-    return *signer_->Issue(caller, absl::Now());
-  }
+  static std::string Token(Role role, const std::string& deputy = "") { return MintToken(*signer_, role, deputy); }
   static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
 
   // A serving deputy with personal data, so tests can see it never leaks.
