@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -38,6 +39,18 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
     ADD_FAILURE() << name << " did not start:\n" << process->Log();
   }
   return process;
+}
+
+std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token, const std::string& idempotency_key) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) {
+    ctx->AddMetadata("authorization", "Bearer " + token);
+  }
+  if (!idempotency_key.empty()) {
+    ctx->AddMetadata("idempotency-key", idempotency_key);
+  }
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
 }
 
 std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy) {

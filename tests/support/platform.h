@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 
 #include "common/auth.h"
+#include "grpcpp/client_context.h"
 #include "nlohmann/json.hpp"
 #include "support/harness.h"
 
@@ -21,6 +22,10 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
                                            absl::string_view jwt_secret, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env = {},
                                            int* metrics_port = nullptr);
+
+// A client context for a direct gRPC call: the bearer token (when given), the Idempotency-Key (when
+// given) and a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token, const std::string& idempotency_key = "");
 
 // A valid access token for a fresh account id with `role` (and `deputy`, for deputy accounts), signed by
 // `signer`: lets a test act as any role without creating accounts.

@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "integration/deputies/fixture.h"
 #include "minyi/common/v1/common.pb.h"
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "pqxx/pqxx"
@@ -27,21 +27,8 @@ namespace minyi::testing {
 namespace {
 
 namespace v1 = ::minyi::deputies::v1;
-using ::minyi::common::v1::Role;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr char kJwtSecret[] = "integration-duties-secret-0123456789abcdef";
-
-std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token, const std::string& idempotency_key = "") {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + token);
-  if (!idempotency_key.empty()) {
-    ctx->AddMetadata("idempotency-key", idempotency_key);
-  }
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
 
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30)) {
   const absl::Time deadline = absl::Now() + timeout;
@@ -54,27 +41,8 @@ bool Eventually(const std::function<bool()>& condition, absl::Duration timeout =
   return true;
 }
 
-class DutiesTest : public ::testing::Test {
+class DutiesTest : public DeputiesServiceTest {
  protected:
-  static void SetUpTestSuite() {
-    dsn_ = new std::string(PostgresServer::Shared().CreateDatabase());
-    int port = 0;
-    process_ = StartService("deputies", *dsn_, kJwtSecret, &port).release();
-    stub_ = v1::Deputies::NewStub(
-                grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()))
-                .release();
-    signer_ = new TokenSigner(kJwtSecret, "minyi");
-  }
-
-  static void TearDownTestSuite() {
-    delete stub_;
-    delete process_;
-    delete signer_;
-    delete dsn_;
-  }
-
-  static std::string Token(Role role, const std::string& deputy = "") { return MintToken(*signer_, role, deputy); }
-  static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
   static std::string AccountOf(const std::string& token) {
     return signer_->Verify(token, absl::Now())->account_id();
   }
@@ -85,7 +53,7 @@ class DutiesTest : public ::testing::Test {
     req.mutable_station()->set_kind(v1::STATION_KIND_VILLAGE);
     req.mutable_station()->add_region_path(region);
     v1::Station out;
-    grpc::Status st = stub_->CreateStation(Ctx(Staff()).get(), req, &out);
+    grpc::Status st = stub_->CreateStation(CallContext(Staff()).get(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
   }
@@ -98,7 +66,7 @@ class DutiesTest : public ::testing::Test {
     req.mutable_deputy()->set_term(2);
     req.mutable_deputy()->add_stations(station);
     v1::Deputy out;
-    grpc::Status st = stub_->CreateDeputy(Ctx(Staff()).get(), req, &out);
+    grpc::Status st = stub_->CreateDeputy(CallContext(Staff()).get(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
   }
@@ -118,7 +86,7 @@ class DutiesTest : public ::testing::Test {
     req.set_parent(deputy);
     *req.mutable_duty() = content;
     v1::DutyRecord ignored;
-    return stub_->CreateDutyRecord(Ctx(token).get(), req, out == nullptr ? &ignored : out);
+    return stub_->CreateDutyRecord(CallContext(token).get(), req, out == nullptr ? &ignored : out);
   }
 
   static void SetRules(const std::vector<std::tuple<v1::DutyCategory, int, int>>& rules) {
@@ -130,7 +98,7 @@ class DutiesTest : public ::testing::Test {
       r->set_monthly_cap(cap);
     }
     v1::PointRules out;
-    grpc::Status st = stub_->UpdatePointRules(Ctx(Staff()).get(), req, &out);
+    grpc::Status st = stub_->UpdatePointRules(CallContext(Staff()).get(), req, &out);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
 
@@ -140,16 +108,7 @@ class DutiesTest : public ::testing::Test {
     return tx.exec_params(sql, param)[0][0].as<int64_t>();
   }
 
-  static std::string* dsn_;
-  static ChildProcess* process_;
-  static v1::Deputies::Stub* stub_;
-  static TokenSigner* signer_;
 };
-
-std::string* DutiesTest::dsn_ = nullptr;
-ChildProcess* DutiesTest::process_ = nullptr;
-v1::Deputies::Stub* DutiesTest::stub_ = nullptr;
-TokenSigner* DutiesTest::signer_ = nullptr;
 
 TEST_F(DutiesTest, DeputiesRecordIntoTheirOwnFileOnly) {
   const v1::Station station = NewStation();
@@ -206,7 +165,7 @@ TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
 
   auto list = [&](const std::string& token, v1::ListDutyRecordsRequest req, v1::ListDutyRecordsResponse* out) {
     req.set_parent(a.name());
-    return stub_->ListDutyRecords(Ctx(token).get(), req, out);
+    return stub_->ListDutyRecords(CallContext(token).get(), req, out);
   };
   // Every page of two, in recorded order.
   std::vector<std::string> dates;
@@ -264,10 +223,10 @@ TEST_F(DutiesTest, CorrectionsAreNewRevisionsAndKeepTheOriginal) {
   *req.mutable_duty() = Content("2026-03-03", v1::DUTY_CATEGORY_INSPECTION_RESEARCH, "参加视察调研");
   req.set_reason("类别登记错误");
   v1::DutyRecord out;
-  EXPECT_EQ(stub_->CorrectDutyRecord(Ctx(a_token).get(), req, &out).error_code(),
+  EXPECT_EQ(stub_->CorrectDutyRecord(CallContext(a_token).get(), req, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   const std::string staff = Staff();
-  grpc::Status st = stub_->CorrectDutyRecord(Ctx(staff).get(), req, &out);
+  grpc::Status st = stub_->CorrectDutyRecord(CallContext(staff).get(), req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(out.name(), original.name());
   EXPECT_EQ(out.revision(), 2);
@@ -280,26 +239,26 @@ TEST_F(DutiesTest, CorrectionsAreNewRevisionsAndKeepTheOriginal) {
   get.set_name(original.name());
   get.set_revision(1);
   v1::DutyRecord first;
-  ASSERT_TRUE(stub_->GetDutyRecord(Ctx(a_token).get(), get, &first).ok());
+  ASSERT_TRUE(stub_->GetDutyRecord(CallContext(a_token).get(), get, &first).ok());
   EXPECT_EQ(first.revision(), 1);
   EXPECT_EQ(first.category(), v1::DUTY_CATEGORY_TRAINING);
   EXPECT_EQ(first.description(), "参加培训");
   EXPECT_EQ(first.recorded_by(), AccountOf(a_token));
   get.set_revision(0);
   v1::DutyRecord current;
-  ASSERT_TRUE(stub_->GetDutyRecord(Ctx(a_token).get(), get, &current).ok());
+  ASSERT_TRUE(stub_->GetDutyRecord(CallContext(a_token).get(), get, &current).ok());
   EXPECT_EQ(current.revision(), 2);
   get.set_revision(3);
-  EXPECT_EQ(stub_->GetDutyRecord(Ctx(a_token).get(), get, &current).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetDutyRecord(CallContext(a_token).get(), get, &current).error_code(), grpc::StatusCode::NOT_FOUND);
   get.set_revision(0);
   get.set_name(absl::StrCat("deputies/999999/duties/", original.name().substr(original.name().rfind('/') + 1)));
-  EXPECT_EQ(stub_->GetDutyRecord(Ctx(staff).get(), get, &current).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetDutyRecord(CallContext(staff).get(), get, &current).error_code(), grpc::StatusCode::NOT_FOUND);
 
   EXPECT_EQ(Count("SELECT count(*) FROM deputies.audit_log WHERE action = 'CorrectDutyRecord' AND resource = $1",
                   original.name()),
             1);
   req.set_reason("");
-  st = stub_->CorrectDutyRecord(Ctx(staff).get(), req, &out);
+  st = stub_->CorrectDutyRecord(CallContext(staff).get(), req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("reason"));
 }
@@ -349,7 +308,7 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   v1::ListDutyRecordsRequest req;
   req.set_parent(a.name());
   v1::ListDutyRecordsResponse out;
-  ASSERT_TRUE(stub_->ListDutyRecords(Ctx(Staff()).get(), req, &out).ok());
+  ASSERT_TRUE(stub_->ListDutyRecords(CallContext(Staff()).get(), req, &out).ok());
   ASSERT_EQ(out.duties_size(), 1);
   EXPECT_EQ(out.duties(0).category(), v1::DUTY_CATEGORY_BALLOT);
   EXPECT_EQ(out.duties(0).source(), v1::DUTY_SOURCE_EVENT);
@@ -361,18 +320,18 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
 
 TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   v1::PointRules rules;
-  ASSERT_TRUE(stub_->GetPointRules(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), {}, &rules).ok());
+  ASSERT_TRUE(stub_->GetPointRules(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), {}, &rules).ok());
   EXPECT_EQ(rules.name(), "pointRules");
   EXPECT_EQ(rules.rules_size(), 19);  // the seeded defaults, one per category
 
   v1::UpdatePointRulesRequest bad;
   bad.mutable_point_rules()->add_rules()->set_category(v1::DUTY_CATEGORY_TRAINING);
   bad.mutable_point_rules()->mutable_rules(0)->set_points(-2);
-  grpc::Status st = stub_->UpdatePointRules(Ctx(Staff()).get(), bad, &rules);
+  grpc::Status st = stub_->UpdatePointRules(CallContext(Staff()).get(), bad, &rules);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("point_rules.rules[0].points"));
   bad.mutable_point_rules()->mutable_rules(0)->set_points(2);
-  EXPECT_EQ(stub_->UpdatePointRules(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), bad, &rules)
+  EXPECT_EQ(stub_->UpdatePointRules(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), bad, &rules)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   SetRules({{v1::DUTY_CATEGORY_TRAINING, 2, 4}, {v1::DUTY_CATEGORY_RECEIVING_VOTERS, 3, 0}});
@@ -390,7 +349,7 @@ TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   req.set_name(a.name() + "/points");
   req.set_period("2026-Q1");
   v1::DeputyPoints points;
-  st = stub_->GetDeputyPoints(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, a.name())).get(), req, &points);
+  st = stub_->GetDeputyPoints(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, a.name())).get(), req, &points);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(points.period(), "2026-Q1");
   EXPECT_EQ(points.total(), 4 + 3);
@@ -403,14 +362,14 @@ TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   EXPECT_EQ(points.by_category(0).records(), 3);
   EXPECT_EQ(points.by_category(0).points(), 4);
   req.set_period("2026");
-  ASSERT_TRUE(stub_->GetDeputyPoints(Ctx(staff).get(), req, &points).ok());
+  ASSERT_TRUE(stub_->GetDeputyPoints(CallContext(staff).get(), req, &points).ok());
   EXPECT_EQ(points.total(), 4 + 3 + 2);
   req.set_period("2026-Q5");
-  st = stub_->GetDeputyPoints(Ctx(staff).get(), req, &points);
+  st = stub_->GetDeputyPoints(CallContext(staff).get(), req, &points);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("period"));
   req.set_period("2026-Q1");
-  EXPECT_EQ(stub_->GetDeputyPoints(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &points).error_code(),
+  EXPECT_EQ(stub_->GetDeputyPoints(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &points).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
@@ -437,7 +396,7 @@ TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
   req.set_period("2026-Q1");
   v1::StationRanking ranking;
   grpc::Status st =
-      stub_->GetStationRanking(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, d[3].name())).get(), req, &ranking);
+      stub_->GetStationRanking(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[3].name())).get(), req, &ranking);
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(ranking.entries_size(), 4);
   std::vector<std::tuple<std::string, int64_t, int32_t>> got;
@@ -447,24 +406,24 @@ TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
   EXPECT_THAT(got, ElementsAre(std::make_tuple(d[0].name(), 6, 1), std::make_tuple(d[1].name(), 6, 1),
                                std::make_tuple(d[2].name(), 2, 3), std::make_tuple(d[3].name(), 0, 4)));
   EXPECT_EQ(ranking.entries(0).display_name(), "代表0");
-  EXPECT_EQ(stub_->GetStationRanking(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &ranking).error_code(),
+  EXPECT_EQ(stub_->GetStationRanking(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &ranking).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   req.set_name("stations/999999/ranking");
-  EXPECT_EQ(stub_->GetStationRanking(Ctx(staff).get(), req, &ranking).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetStationRanking(CallContext(staff).get(), req, &ranking).error_code(), grpc::StatusCode::NOT_FOUND);
 
   v1::PublishStationRankingRequest publish;
   publish.set_name(station.name() + "/ranking");
   publish.set_period("2026-Q1");
   v1::StationRanking published;
-  EXPECT_EQ(stub_->PublishStationRanking(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), publish,
+  EXPECT_EQ(stub_->PublishStationRanking(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), publish,
                                          &published)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  st = stub_->PublishStationRanking(Ctx(staff, "publish-q1").get(), publish, &published);
+  st = stub_->PublishStationRanking(CallContext(staff, "publish-q1").get(), publish, &published);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(published.entries_size(), 4);
   // A retry with the same key publishes nothing new.
-  ASSERT_TRUE(stub_->PublishStationRanking(Ctx(staff, "publish-q1").get(), publish, &published).ok());
+  ASSERT_TRUE(stub_->PublishStationRanking(CallContext(staff, "publish-q1").get(), publish, &published).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = "
                   "'minyi.deputies.v1.StationRankingPublished' AND subject = $1",
                   publish.name()),
@@ -494,13 +453,13 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
   item->set_item("有场所");
   item->set_met(true);
   v1::StationChecklist checklist;
-  ASSERT_TRUE(stub_->UpdateStationChecklist(Ctx(staff).get(), assess, &checklist).ok());
+  ASSERT_TRUE(stub_->UpdateStationChecklist(CallContext(staff).get(), assess, &checklist).ok());
 
   v1::RateStationsRequest req;
   req.set_region(region);
   req.set_period("2026-Q1");
   v1::RateStationsResponse out;
-  grpc::Status st = stub_->RateStations(Ctx(staff).get(), req, &out);
+  grpc::Status st = stub_->RateStations(CallContext(staff).get(), req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(out.quotas().five_star_percent(), 20);
   ASSERT_EQ(out.ratings_size(), 5);
@@ -520,11 +479,11 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
 
   req.mutable_quotas()->set_five_star_percent(60);
   req.mutable_quotas()->set_four_star_percent(60);
-  st = stub_->RateStations(Ctx(staff).get(), req, &out);
+  st = stub_->RateStations(CallContext(staff).get(), req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("quotas.four_star_percent"));
   req.clear_quotas();
-  EXPECT_EQ(stub_->RateStations(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), req, &out)
+  EXPECT_EQ(stub_->RateStations(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), req, &out)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
@@ -533,7 +492,7 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   const std::string staff = Staff();
   const std::string deputy = Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1");
   v1::ChecklistDefinition definition;
-  ASSERT_TRUE(stub_->GetChecklistDefinition(Ctx(deputy).get(), {}, &definition).ok());
+  ASSERT_TRUE(stub_->GetChecklistDefinition(CallContext(deputy).get(), {}, &definition).ok());
   EXPECT_EQ(definition.name(), "checklistDefinition");
   EXPECT_THAT(definition.items(), ElementsAre("有场所", "有牌子", "有制度", "有人员", "有经费", "有活动", "有台账",
                                               "有计划", "有成效"));
@@ -543,7 +502,7 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   v1::GetStationChecklistRequest get;
   get.set_name(station.name() + "/checklist");
   v1::StationChecklist checklist;
-  ASSERT_TRUE(stub_->GetStationChecklist(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), get, &checklist).ok());
+  ASSERT_TRUE(stub_->GetStationChecklist(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), get, &checklist).ok());
   ASSERT_EQ(checklist.items_size(), 9);
   EXPECT_EQ(checklist.items_met(), 0);
 
@@ -557,9 +516,9 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   v1::ChecklistItem* funds = assess.mutable_checklist()->add_items();
   funds->set_item("有经费");
   funds->set_met(true);
-  EXPECT_EQ(stub_->UpdateStationChecklist(Ctx(deputy).get(), assess, &checklist).error_code(),
+  EXPECT_EQ(stub_->UpdateStationChecklist(CallContext(deputy).get(), assess, &checklist).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  grpc::Status st = stub_->UpdateStationChecklist(Ctx(staff).get(), assess, &checklist);
+  grpc::Status st = stub_->UpdateStationChecklist(CallContext(staff).get(), assess, &checklist);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(checklist.items_met(), 2);
   EXPECT_EQ(checklist.items(0).item(), "有场所");
@@ -573,7 +532,7 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   v1::UpdateStationChecklistRequest unmet;
   unmet.mutable_checklist()->set_name(station.name() + "/checklist");
   unmet.mutable_checklist()->add_items()->set_item("有经费");
-  ASSERT_TRUE(stub_->UpdateStationChecklist(Ctx(staff).get(), unmet, &checklist).ok());
+  ASSERT_TRUE(stub_->UpdateStationChecklist(CallContext(staff).get(), unmet, &checklist).ok());
   EXPECT_EQ(checklist.items_met(), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = "
                   "'minyi.deputies.v1.StationChecklistUpdated' AND subject = $1",
@@ -582,35 +541,35 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
 
   v1::UpdateStationChecklistRequest bad = unmet;
   bad.mutable_checklist()->mutable_items(0)->set_item("有食堂");
-  st = stub_->UpdateStationChecklist(Ctx(staff).get(), bad, &checklist);
+  st = stub_->UpdateStationChecklist(CallContext(staff).get(), bad, &checklist);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("checklist.items[0].item"));
   bad = unmet;
   bad.mutable_checklist()->set_name("stations/999999/checklist");
-  EXPECT_EQ(stub_->UpdateStationChecklist(Ctx(staff).get(), bad, &checklist).error_code(),
+  EXPECT_EQ(stub_->UpdateStationChecklist(CallContext(staff).get(), bad, &checklist).error_code(),
             grpc::StatusCode::NOT_FOUND);
 
   // Staff replace the definition: an item dropped is no longer shown or counted, and comes back with it.
   v1::UpdateChecklistDefinitionRequest replace;
   replace.mutable_checklist_definition()->add_items("有牌子");
   replace.mutable_checklist_definition()->add_items("有特色");
-  EXPECT_EQ(stub_->UpdateChecklistDefinition(Ctx(deputy).get(), replace, &definition).error_code(),
+  EXPECT_EQ(stub_->UpdateChecklistDefinition(CallContext(deputy).get(), replace, &definition).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_TRUE(stub_->UpdateChecklistDefinition(Ctx(staff).get(), replace, &definition).ok());
+  ASSERT_TRUE(stub_->UpdateChecklistDefinition(CallContext(staff).get(), replace, &definition).ok());
   EXPECT_THAT(definition.items(), ElementsAre("有牌子", "有特色"));
   EXPECT_EQ(definition.updated_by(), AccountOf(staff));
-  ASSERT_TRUE(stub_->GetStationChecklist(Ctx(staff).get(), get, &checklist).ok());
+  ASSERT_TRUE(stub_->GetStationChecklist(CallContext(staff).get(), get, &checklist).ok());
   ASSERT_EQ(checklist.items_size(), 2);
   EXPECT_EQ(checklist.items_met(), 0);
   replace.mutable_checklist_definition()->add_items("有牌子");
-  st = stub_->UpdateChecklistDefinition(Ctx(staff).get(), replace, &definition);
+  st = stub_->UpdateChecklistDefinition(CallContext(staff).get(), replace, &definition);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("checklist_definition.items[2]"));
 
   v1::UpdateChecklistDefinitionRequest restore;
   *restore.mutable_checklist_definition() = seeded;
-  ASSERT_TRUE(stub_->UpdateChecklistDefinition(Ctx(staff).get(), restore, &definition).ok());
-  ASSERT_TRUE(stub_->GetStationChecklist(Ctx(staff).get(), get, &checklist).ok());
+  ASSERT_TRUE(stub_->UpdateChecklistDefinition(CallContext(staff).get(), restore, &definition).ok());
+  ASSERT_TRUE(stub_->GetStationChecklist(CallContext(staff).get(), get, &checklist).ok());
   EXPECT_EQ(checklist.items_met(), 1);
 }
 
@@ -623,7 +582,7 @@ TEST_F(DutiesTest, LeavingOfficeEmitsDeputyLeftOnce) {
   update.mutable_deputy()->set_status(v1::DEPUTY_STATUS_RESIGNED);
   update.mutable_deputy()->set_term_end_date("2026-03-01");
   v1::Deputy out;
-  grpc::Status st = stub_->UpdateDeputy(Ctx(Staff()).get(), update, &out);
+  grpc::Status st = stub_->UpdateDeputy(CallContext(Staff()).get(), update, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   const std::string kLeft =
       "SELECT count(*) FROM deputies.outbox WHERE event_type = 'minyi.deputies.v1.DeputyLeft' AND subject = $1";
@@ -634,7 +593,7 @@ TEST_F(DutiesTest, LeavingOfficeEmitsDeputyLeftOnce) {
             1);
   // Resigned to terminated is no second departure.
   update.mutable_deputy()->set_status(v1::DEPUTY_STATUS_TERMINATED);
-  ASSERT_TRUE(stub_->UpdateDeputy(Ctx(Staff()).get(), update, &out).ok());
+  ASSERT_TRUE(stub_->UpdateDeputy(CallContext(Staff()).get(), update, &out).ok());
   EXPECT_EQ(Count(kLeft, d.name()), 1);
 }
 
@@ -654,7 +613,7 @@ TEST_F(DutiesTest, RotaPutsCurrentMembersOnDutyOncePerStationDay) {
     req.mutable_rota_entry()->set_date(date);
     req.mutable_rota_entry()->set_note("9:00-12:00");
     v1::RotaEntry ignored;
-    return stub_->CreateRotaEntry(Ctx(token).get(), req, out == nullptr ? &ignored : out);
+    return stub_->CreateRotaEntry(CallContext(token).get(), req, out == nullptr ? &ignored : out);
   };
   v1::RotaEntry entry;
   grpc::Status st = put(staff, a.name(), "2026-03-03", &entry);
@@ -682,7 +641,7 @@ TEST_F(DutiesTest, RotaPutsCurrentMembersOnDutyOncePerStationDay) {
   list.set_start_date("2026-03-01");
   list.set_end_date("2026-03-31");
   v1::ListRotaEntriesResponse out;
-  st = stub_->ListRotaEntries(Ctx(Token(minyi::common::v1::ROLE_CITIZEN)).get(), list, &out);
+  st = stub_->ListRotaEntries(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), list, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   std::vector<std::pair<std::string, std::string>> got;
   for (const v1::RotaEntry& e : out.rota_entries()) {
@@ -691,7 +650,7 @@ TEST_F(DutiesTest, RotaPutsCurrentMembersOnDutyOncePerStationDay) {
   EXPECT_THAT(got, ElementsAre(std::make_pair("2026-03-03", a.name()), std::make_pair("2026-03-03", b.name()),
                                std::make_pair("2026-03-10", a.name())));
   list.clear_start_date();
-  st = stub_->ListRotaEntries(Ctx(staff).get(), list, &out);
+  st = stub_->ListRotaEntries(CallContext(staff).get(), list, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("start_date"));
   EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE event_type = 'minyi.deputies.v1.RotaEntryCreated' "
@@ -723,15 +682,15 @@ TEST_F(DutiesTest, ShortlistRanksServingDeputiesByPointsAndEvaluation) {
   evaluation.mutable_evaluation_result()->set_name(d[2].name() + "/evaluationResults/" + year);
   evaluation.mutable_evaluation_result()->set_score(10);
   v1::EvaluationResult recorded;
-  EXPECT_EQ(stub_->SetEvaluationResult(Ctx(Token(minyi::common::v1::ROLE_LEADER)).get(), evaluation, &recorded)
+  EXPECT_EQ(stub_->SetEvaluationResult(CallContext(Token(minyi::common::v1::ROLE_LEADER)).get(), evaluation, &recorded)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  grpc::Status st = stub_->SetEvaluationResult(Ctx(staff).get(), evaluation, &recorded);
+  grpc::Status st = stub_->SetEvaluationResult(CallContext(staff).get(), evaluation, &recorded);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(recorded.score(), 10);
   EXPECT_EQ(recorded.recorded_by(), AccountOf(staff));
   evaluation.mutable_evaluation_result()->set_score(101);
-  st = stub_->SetEvaluationResult(Ctx(staff).get(), evaluation, &recorded);
+  st = stub_->SetEvaluationResult(CallContext(staff).get(), evaluation, &recorded);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("evaluation_result.score"));
 
@@ -739,7 +698,7 @@ TEST_F(DutiesTest, ShortlistRanksServingDeputiesByPointsAndEvaluation) {
   req.set_year(2019);
   req.set_size(2);
   v1::Shortlist out;
-  st = stub_->GetShortlist(Ctx(Token(minyi::common::v1::ROLE_LEADER)).get(), req, &out);
+  st = stub_->GetShortlist(CallContext(Token(minyi::common::v1::ROLE_LEADER)).get(), req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(out.evaluation_weight(), 2);
   ASSERT_EQ(out.entries_size(), 2);
@@ -752,15 +711,15 @@ TEST_F(DutiesTest, ShortlistRanksServingDeputiesByPointsAndEvaluation) {
   EXPECT_EQ(out.entries(1).tie_break(), v1::TIE_BREAK_NONE);
   EXPECT_EQ(out.tied_beyond_cut(), 1);  // d0 also has 20, from fewer records
   req.set_size(3);
-  ASSERT_TRUE(stub_->GetShortlist(Ctx(staff).get(), req, &out).ok());
+  ASSERT_TRUE(stub_->GetShortlist(CallContext(staff).get(), req, &out).ok());
   EXPECT_EQ(out.entries(2).deputy(), d[0].name());
   EXPECT_EQ(out.entries(2).tie_break(), v1::TIE_BREAK_MORE_RECORDS);
 
-  EXPECT_EQ(stub_->GetShortlist(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), req, &out)
+  EXPECT_EQ(stub_->GetShortlist(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), req, &out)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   req.set_year(0);
-  st = stub_->GetShortlist(Ctx(staff).get(), req, &out);
+  st = stub_->GetShortlist(CallContext(staff).get(), req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("year"));
 }

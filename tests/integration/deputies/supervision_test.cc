@@ -2,7 +2,6 @@
 // (代表联系监督组) — proposals by sector relevance, groups created and changed by staff with their events
 // and audit rows, and who may read them.
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "integration/deputies/fixture.h"
 #include "minyi/common/v1/common.pb.h"
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "pqxx/pqxx"
@@ -28,48 +28,25 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr char kJwtSecret[] = "integration-supervision-secret-0123456789abcdef";
 constexpr char kPhone[] = "13912345678";
 
-std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token, const std::string& idempotency_key = "") {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + token);
-  if (!idempotency_key.empty()) {
-    ctx->AddMetadata("idempotency-key", idempotency_key);
-  }
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
-
-class SupervisionGroupsTest : public ::testing::Test {
+class SupervisionGroupsTest : public DeputiesServiceTest {
  protected:
   static void SetUpTestSuite() {
-    dsn_ = new std::string(PostgresServer::Shared().CreateDatabase());
-    int port = 0;
-    process_ = StartService("deputies", *dsn_, kJwtSecret, &port).release();
-    stub_ = v1::Deputies::NewStub(
-                grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()))
-                .release();
-    signer_ = new TokenSigner(kJwtSecret, "minyi");
+    DeputiesServiceTest::SetUpTestSuite();
     v1::CreateStationRequest req;
     req.mutable_station()->set_display_name("监督组测试站");
     req.mutable_station()->set_kind(v1::STATION_KIND_VILLAGE);
     v1::Station station;
-    grpc::Status st = stub_->CreateStation(Ctx(Staff()).get(), req, &station);
+    grpc::Status st = stub_->CreateStation(CallContext(Staff()).get(), req, &station);
     ASSERT_TRUE(st.ok()) << st.error_message();
-    station_ = new std::string(station.name());
+    station_ = std::make_unique<std::string>(station.name());
   }
 
   static void TearDownTestSuite() {
-    delete stub_;
-    delete process_;
-    delete signer_;
-    delete dsn_;
-    delete station_;
+    station_.reset();
+    DeputiesServiceTest::TearDownTestSuite();
   }
-
-  static std::string Token(Role role, const std::string& deputy = "") { return MintToken(*signer_, role, deputy); }
-  static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
 
   // A serving deputy with personal data, so tests can see it never leaks.
   static std::string NewDeputy(const std::string& display_name, const std::string& sector,
@@ -84,7 +61,7 @@ class SupervisionGroupsTest : public ::testing::Test {
     req.mutable_deputy()->set_phone(kPhone);
     req.mutable_deputy()->add_stations(*station_);
     v1::Deputy out;
-    grpc::Status st = stub_->CreateDeputy(Ctx(Staff()).get(), req, &out);
+    grpc::Status st = stub_->CreateDeputy(CallContext(Staff()).get(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out.name();
   }
@@ -96,7 +73,7 @@ class SupervisionGroupsTest : public ::testing::Test {
     update.mutable_deputy()->set_status(v1::DEPUTY_STATUS_RESIGNED);
     update.mutable_deputy()->set_term_end_date("2026-03-01");
     v1::Deputy out;
-    grpc::Status st = stub_->UpdateDeputy(Ctx(Staff()).get(), update, &out);
+    grpc::Status st = stub_->UpdateDeputy(CallContext(Staff()).get(), update, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return name;
   }
@@ -117,7 +94,7 @@ class SupervisionGroupsTest : public ::testing::Test {
     v1::ProposeSupervisionGroupRequest req;
     *req.mutable_target() = target;
     req.set_size(size);
-    return stub_->ProposeSupervisionGroup(Ctx(token).get(), req, out);
+    return stub_->ProposeSupervisionGroup(CallContext(token).get(), req, out);
   }
 
   static grpc::Status Create(const std::string& token, const v1::SupervisionTarget& target,
@@ -128,7 +105,7 @@ class SupervisionGroupsTest : public ::testing::Test {
     for (const std::string& m : members) {
       req.mutable_supervision_group()->add_members(m);
     }
-    return stub_->CreateSupervisionGroup(Ctx(token, idempotency_key).get(), req, out);
+    return stub_->CreateSupervisionGroup(CallContext(token, idempotency_key).get(), req, out);
   }
 
   static int64_t Count(const std::string& sql, const std::string& param) {
@@ -150,18 +127,8 @@ class SupervisionGroupsTest : public ::testing::Test {
     return out;
   }
 
-  static std::string* dsn_;
-  static ChildProcess* process_;
-  static v1::Deputies::Stub* stub_;
-  static TokenSigner* signer_;
-  static std::string* station_;
+  static inline std::unique_ptr<std::string> station_;
 };
-
-std::string* SupervisionGroupsTest::dsn_ = nullptr;
-ChildProcess* SupervisionGroupsTest::process_ = nullptr;
-v1::Deputies::Stub* SupervisionGroupsTest::stub_ = nullptr;
-TokenSigner* SupervisionGroupsTest::signer_ = nullptr;
-std::string* SupervisionGroupsTest::station_ = nullptr;
 
 TEST_F(SupervisionGroupsTest, ProposalsRankServingDeputiesBySectorRelevanceAndStoreNothing) {
   const std::string road = NewDeputy("甲", "城市道路建设", "城区代表团");
@@ -264,9 +231,9 @@ TEST_F(SupervisionGroupsTest, StaffCreateAndChangeGroupsOfServingDeputiesWithEve
   update.mutable_update_mask()->add_paths("members");
   update.mutable_update_mask()->add_paths("display_name");
   v1::SupervisionGroup updated;
-  st = stub_->UpdateSupervisionGroup(Ctx(Token(minyi::common::v1::ROLE_DEPUTY, a)).get(), update, &updated);
+  st = stub_->UpdateSupervisionGroup(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, a)).get(), update, &updated);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  st = stub_->UpdateSupervisionGroup(Ctx(staff).get(), update, &updated);
+  st = stub_->UpdateSupervisionGroup(CallContext(staff).get(), update, &updated);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(updated.display_name(), "水利监督组");
   EXPECT_THAT(updated.members(), ElementsAre(a, c));
@@ -285,17 +252,17 @@ TEST_F(SupervisionGroupsTest, StaffCreateAndChangeGroupsOfServingDeputiesWithEve
   // The target is fixed; members stay serving deputies; the mask names what may change.
   update.mutable_update_mask()->Clear();
   update.mutable_update_mask()->add_paths("target");
-  st = stub_->UpdateSupervisionGroup(Ctx(staff).get(), update, &updated);
+  st = stub_->UpdateSupervisionGroup(CallContext(staff).get(), update, &updated);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("update_mask"));
   update.mutable_update_mask()->Clear();
   update.mutable_update_mask()->add_paths("members");
   update.mutable_supervision_group()->add_members(gone);
-  st = stub_->UpdateSupervisionGroup(Ctx(staff).get(), update, &updated);
+  st = stub_->UpdateSupervisionGroup(CallContext(staff).get(), update, &updated);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("supervision_group.members[2]"));
   update.mutable_supervision_group()->set_name("supervisionGroups/999999");
-  EXPECT_EQ(stub_->UpdateSupervisionGroup(Ctx(staff).get(), update, &updated).error_code(),
+  EXPECT_EQ(stub_->UpdateSupervisionGroup(CallContext(staff).get(), update, &updated).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -318,7 +285,7 @@ TEST_F(SupervisionGroupsTest, StaffLeadersAndDeputiesReadWithFiltersAndPaging) {
   v1::ListSupervisionGroupsRequest mine;
   mine.set_member(a);
   v1::ListSupervisionGroupsResponse out;
-  grpc::Status st = stub_->ListSupervisionGroups(Ctx(a_token).get(), mine, &out);
+  grpc::Status st = stub_->ListSupervisionGroups(CallContext(a_token).get(), mine, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(out.supervision_groups_size(), 2);
   EXPECT_EQ(out.supervision_groups(0).name(), project.name());
@@ -327,19 +294,19 @@ TEST_F(SupervisionGroupsTest, StaffLeadersAndDeputiesReadWithFiltersAndPaging) {
   v1::SupervisionGroup got;
   v1::GetSupervisionGroupRequest get;
   get.set_name(department.name());
-  ASSERT_TRUE(stub_->GetSupervisionGroup(Ctx(a_token).get(), get, &got).ok());
+  ASSERT_TRUE(stub_->GetSupervisionGroup(CallContext(a_token).get(), get, &got).ok());
   EXPECT_THAT(got.members(), ElementsAre(b));
-  ASSERT_TRUE(stub_->GetSupervisionGroup(Ctx(Token(minyi::common::v1::ROLE_LEADER)).get(), get, &got).ok());
+  ASSERT_TRUE(stub_->GetSupervisionGroup(CallContext(Token(minyi::common::v1::ROLE_LEADER)).get(), get, &got).ok());
   for (Role role : {minyi::common::v1::ROLE_CITIZEN, minyi::common::v1::ROLE_DEPARTMENT}) {
-    EXPECT_EQ(stub_->GetSupervisionGroup(Ctx(Token(role)).get(), get, &got).error_code(),
+    EXPECT_EQ(stub_->GetSupervisionGroup(CallContext(Token(role)).get(), get, &got).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_EQ(stub_->ListSupervisionGroups(Ctx(Token(role)).get(), {}, &out).error_code(),
+    EXPECT_EQ(stub_->ListSupervisionGroups(CallContext(Token(role)).get(), {}, &out).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }
   get.set_name("supervisionGroups/999999");
-  EXPECT_EQ(stub_->GetSupervisionGroup(Ctx(staff).get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetSupervisionGroup(CallContext(staff).get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
   get.set_name("deputies/1");
-  EXPECT_EQ(stub_->GetSupervisionGroup(Ctx(staff).get(), get, &got).error_code(),
+  EXPECT_EQ(stub_->GetSupervisionGroup(CallContext(staff).get(), get, &got).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 
   // Departments' groups among b's, one per page.
@@ -350,7 +317,7 @@ TEST_F(SupervisionGroupsTest, StaffLeadersAndDeputiesReadWithFiltersAndPaging) {
   std::vector<std::string> names;
   do {
     v1::ListSupervisionGroupsResponse page;
-    st = stub_->ListSupervisionGroups(Ctx(staff).get(), req, &page);
+    st = stub_->ListSupervisionGroups(CallContext(staff).get(), req, &page);
     ASSERT_TRUE(st.ok()) << st.error_message();
     for (const v1::SupervisionGroup& g : page.supervision_groups()) {
       names.push_back(g.name());
@@ -362,17 +329,17 @@ TEST_F(SupervisionGroupsTest, StaffLeadersAndDeputiesReadWithFiltersAndPaging) {
   // A token issued for one filter does not page another.
   req.set_page_size(1);
   v1::ListSupervisionGroupsResponse first;
-  ASSERT_TRUE(stub_->ListSupervisionGroups(Ctx(staff).get(), req, &first).ok());
+  ASSERT_TRUE(stub_->ListSupervisionGroups(CallContext(staff).get(), req, &first).ok());
   req.set_page_token(first.next_page_token());
   req.set_target_kind(v1::SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT);
-  st = stub_->ListSupervisionGroups(Ctx(staff).get(), req, &out);
+  st = stub_->ListSupervisionGroups(CallContext(staff).get(), req, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("page_token"));
 
   v1::ListSupervisionGroupsRequest nobody;
   nobody.set_member("deputies/999999");
   out.Clear();
-  ASSERT_TRUE(stub_->ListSupervisionGroups(Ctx(staff).get(), nobody, &out).ok());
+  ASSERT_TRUE(stub_->ListSupervisionGroups(CallContext(staff).get(), nobody, &out).ok());
   EXPECT_THAT(out.supervision_groups(), IsEmpty());
 }
 

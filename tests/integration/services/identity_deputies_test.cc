@@ -56,18 +56,6 @@ std::string IdNumber(int seq) {
 
 std::string Phone(int seq) { return absl::StrFormat("139%08d", seq); }
 
-std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token, const std::string& idempotency_key = "") {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  if (!token.empty()) {
-    ctx->AddMetadata("authorization", "Bearer " + token);
-  }
-  if (!idempotency_key.empty()) {
-    ctx->AddMetadata("idempotency-key", idempotency_key);
-  }
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return ctx;
-}
-
 class ServicesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -101,7 +89,7 @@ class ServicesTest : public ::testing::Test {
     req.set_username(username);
     req.set_password(password);
     Token token;
-    grpc::Status st = identity_->IssueToken(Ctx("").get(), req, &token);
+    grpc::Status st = identity_->IssueToken(CallContext("").get(), req, &token);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return token.access_token();
   }
@@ -118,7 +106,7 @@ class ServicesTest : public ::testing::Test {
     }
     req.set_password("password-0123");
     Account account;
-    grpc::Status st = identity_->CreateAccount(Ctx(*admin_token_).get(), req, &account);
+    grpc::Status st = identity_->CreateAccount(CallContext(*admin_token_).get(), req, &account);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return SignIn(req.account().username(), req.password());
   }
@@ -132,7 +120,7 @@ class ServicesTest : public ::testing::Test {
       req.mutable_station()->add_region_path(r);
     }
     Station station;
-    grpc::Status st = deputies_->CreateStation(Ctx(*admin_token_).get(), req, &station);
+    grpc::Status st = deputies_->CreateStation(CallContext(*admin_token_).get(), req, &station);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return station;
   }
@@ -159,7 +147,7 @@ class ServicesTest : public ::testing::Test {
                              const std::string& key = "") {
     CreateDeputyRequest req;
     *req.mutable_deputy() = deputy;
-    return deputies_->CreateDeputy(Ctx(token.empty() ? *admin_token_ : token, key).get(), req, out);
+    return deputies_->CreateDeputy(CallContext(token.empty() ? *admin_token_ : token, key).get(), req, out);
   }
 
   static Deputy MustCreate(const Deputy& deputy) {
@@ -173,7 +161,7 @@ class ServicesTest : public ::testing::Test {
     GetDeputyRequest req;
     req.set_name(name);
     Deputy out;
-    grpc::Status st = deputies_->GetDeputy(Ctx(token).get(), req, &out);
+    grpc::Status st = deputies_->GetDeputy(CallContext(token).get(), req, &out);
     EXPECT_TRUE(st.ok()) << st.error_message();
     return out;
   }
@@ -185,7 +173,7 @@ class ServicesTest : public ::testing::Test {
     int n = 0;
     do {
       ListDeputiesResponse resp;
-      grpc::Status st = deputies_->ListDeputies(Ctx(token).get(), req, &resp);
+      grpc::Status st = deputies_->ListDeputies(CallContext(token).get(), req, &resp);
       EXPECT_TRUE(st.ok()) << st.error_message();
       if (!st.ok()) {
         break;
@@ -233,9 +221,9 @@ TEST_F(ServicesTest, WrongUserAndWrongPasswordLookTheSame) {
   req.set_username("admin");
   req.set_password("not-the-password");
   Token token;
-  grpc::Status wrong_password = identity_->IssueToken(Ctx("").get(), req, &token);
+  grpc::Status wrong_password = identity_->IssueToken(CallContext("").get(), req, &token);
   req.set_username("nobody-here");
-  grpc::Status wrong_user = identity_->IssueToken(Ctx("").get(), req, &token);
+  grpc::Status wrong_user = identity_->IssueToken(CallContext("").get(), req, &token);
   EXPECT_EQ(wrong_password.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(wrong_user.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(wrong_password.error_message(), wrong_user.error_message());
@@ -249,37 +237,37 @@ TEST_F(ServicesTest, AccountsAreAdminsToCreateAndOwnersToRead) {
   req.mutable_account()->set_role(minyi::common::v1::ROLE_STAFF);
   req.set_password("staff-password-1");
   Account staff;
-  ASSERT_TRUE(identity_->CreateAccount(Ctx(*admin_token_).get(), req, &staff).ok());
+  ASSERT_TRUE(identity_->CreateAccount(CallContext(*admin_token_).get(), req, &staff).ok());
   EXPECT_EQ(staff.display_name(), "李工作人员");
 
   Account again;
-  EXPECT_EQ(identity_->CreateAccount(Ctx(*admin_token_).get(), req, &again).error_code(),
+  EXPECT_EQ(identity_->CreateAccount(CallContext(*admin_token_).get(), req, &again).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
 
   const std::string staff_token = SignIn("staff.li", "staff-password-1");
   req.mutable_account()->set_username("staff.wang");
-  EXPECT_EQ(identity_->CreateAccount(Ctx(staff_token).get(), req, &again).error_code(),
+  EXPECT_EQ(identity_->CreateAccount(CallContext(staff_token).get(), req, &again).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
   GetAccountRequest get;
   get.set_name("accounts/me");
   Account me;
-  ASSERT_TRUE(identity_->GetAccount(Ctx(staff_token).get(), get, &me).ok());
+  ASSERT_TRUE(identity_->GetAccount(CallContext(staff_token).get(), get, &me).ok());
   EXPECT_EQ(me.name(), staff.name());
   get.set_name(staff.name());
-  EXPECT_TRUE(identity_->GetAccount(Ctx(staff_token).get(), get, &me).ok());
+  EXPECT_TRUE(identity_->GetAccount(CallContext(staff_token).get(), get, &me).ok());
   get.set_name("accounts/1");  // the bootstrap admin
-  EXPECT_EQ(identity_->GetAccount(Ctx(staff_token).get(), get, &me).error_code(),
+  EXPECT_EQ(identity_->GetAccount(CallContext(staff_token).get(), get, &me).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   get.set_name(staff.name());
-  EXPECT_TRUE(identity_->GetAccount(Ctx(*admin_token_).get(), get, &me).ok());
+  EXPECT_TRUE(identity_->GetAccount(CallContext(*admin_token_).get(), get, &me).ok());
 }
 
 TEST_F(ServicesTest, NoTokenIsUnauthenticated) {
   ListDeputiesResponse resp;
-  EXPECT_EQ(deputies_->ListDeputies(Ctx("").get(), ListDeputiesRequest(), &resp).error_code(),
+  EXPECT_EQ(deputies_->ListDeputies(CallContext("").get(), ListDeputiesRequest(), &resp).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(deputies_->ListDeputies(Ctx("not.a.jwt").get(), ListDeputiesRequest(), &resp).error_code(),
+  EXPECT_EQ(deputies_->ListDeputies(CallContext("not.a.jwt").get(), ListDeputiesRequest(), &resp).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   Deputy out;
   EXPECT_EQ(Create(NewDeputy("张三", {}), &out, "forged").error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -296,7 +284,7 @@ TEST_F(ServicesTest, CitizenCannotCreateButCanReadMasked) {
   station_req.mutable_station()->set_display_name("市民站");
   station_req.mutable_station()->set_kind(minyi::deputies::v1::STATION_KIND_VILLAGE);
   Station station_out;
-  EXPECT_EQ(deputies_->CreateStation(Ctx(citizen).get(), station_req, &station_out).error_code(),
+  EXPECT_EQ(deputies_->CreateStation(CallContext(citizen).get(), station_req, &station_out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   const Deputy seen = Get(created.name(), citizen);
   EXPECT_EQ(seen.display_name(), "赵六");
@@ -349,25 +337,25 @@ TEST_F(ServicesTest, PaginationWalksEveryPageOnce) {
   EXPECT_EQ(seen, created);
 
   ListDeputiesResponse first;
-  ASSERT_TRUE(deputies_->ListDeputies(Ctx(*admin_token_).get(), req, &first).ok());
+  ASSERT_TRUE(deputies_->ListDeputies(CallContext(*admin_token_).get(), req, &first).ok());
   ASSERT_FALSE(first.next_page_token().empty());
   ListDeputiesRequest other_filter = req;
   other_filter.set_page_token(first.next_page_token());
   other_filter.set_query("王");
   ListDeputiesResponse resp;
-  EXPECT_EQ(deputies_->ListDeputies(Ctx(*admin_token_).get(), other_filter, &resp).error_code(),
+  EXPECT_EQ(deputies_->ListDeputies(CallContext(*admin_token_).get(), other_filter, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   ListDeputiesRequest tampered = req;
   tampered.set_page_token(first.next_page_token() + "x!");
-  EXPECT_EQ(deputies_->ListDeputies(Ctx(*admin_token_).get(), tampered, &resp).error_code(),
+  EXPECT_EQ(deputies_->ListDeputies(CallContext(*admin_token_).get(), tampered, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   ListDeputiesRequest negative;
   negative.set_page_size(-1);
-  EXPECT_EQ(deputies_->ListDeputies(Ctx(*admin_token_).get(), negative, &resp).error_code(),
+  EXPECT_EQ(deputies_->ListDeputies(CallContext(*admin_token_).get(), negative, &resp).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   ListDeputiesRequest huge = req;
   huge.set_page_size(100000);
-  ASSERT_TRUE(deputies_->ListDeputies(Ctx(*admin_token_).get(), huge, &resp).ok());
+  ASSERT_TRUE(deputies_->ListDeputies(CallContext(*admin_token_).get(), huge, &resp).ok());
   EXPECT_EQ(resp.deputies_size(), 7);
 }
 
@@ -383,7 +371,7 @@ TEST_F(ServicesTest, FiltersByStationStatusAndCjkQuery) {
   update.mutable_deputy()->set_status(minyi::deputies::v1::DEPUTY_STATUS_RESIGNED);
   update.mutable_update_mask()->add_paths("status");
   Deputy updated;
-  ASSERT_TRUE(deputies_->UpdateDeputy(Ctx(*admin_token_).get(), update, &updated).ok());
+  ASSERT_TRUE(deputies_->UpdateDeputy(CallContext(*admin_token_).get(), update, &updated).ok());
   EXPECT_EQ(updated.status(), minyi::deputies::v1::DEPUTY_STATUS_RESIGNED);
 
   // Leaving closes the deputy's memberships (kept as history): the station lists only who still serves.
@@ -413,10 +401,10 @@ TEST_F(ServicesTest, FiltersByStationStatusAndCjkQuery) {
   stations.set_region("红花岗区");
   stations.set_kind(minyi::deputies::v1::STATION_KIND_VILLAGE);
   ListStationsResponse station_list;
-  ASSERT_TRUE(deputies_->ListStations(Ctx(*admin_token_).get(), stations, &station_list).ok());
+  ASSERT_TRUE(deputies_->ListStations(CallContext(*admin_token_).get(), stations, &station_list).ok());
   EXPECT_GE(station_list.stations_size(), 1);
   stations.set_region("不存在的区");
-  ASSERT_TRUE(deputies_->ListStations(Ctx(*admin_token_).get(), stations, &station_list).ok());
+  ASSERT_TRUE(deputies_->ListStations(CallContext(*admin_token_).get(), stations, &station_list).ok());
   EXPECT_EQ(station_list.stations_size(), 0);
 }
 
@@ -430,7 +418,7 @@ TEST_F(ServicesTest, ChangingStationsKeepsMembershipHistory) {
   update.mutable_deputy()->add_stations(second.name());
   update.mutable_update_mask()->add_paths("stations");
   Deputy updated;
-  grpc::Status st = deputies_->UpdateDeputy(Ctx(*admin_token_).get(), update, &updated);
+  grpc::Status st = deputies_->UpdateDeputy(CallContext(*admin_token_).get(), update, &updated);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_THAT(updated.stations(), ::testing::ElementsAre(second.name()));
   EXPECT_EQ(updated.display_name(), "周八");
@@ -452,25 +440,25 @@ TEST_F(ServicesTest, ChangingStationsKeepsMembershipHistory) {
 
   UpdateDeputyRequest bad = update;
   bad.mutable_update_mask()->set_paths(0, "nickname");
-  grpc::Status unknown = deputies_->UpdateDeputy(Ctx(*admin_token_).get(), bad, &updated);
+  grpc::Status unknown = deputies_->UpdateDeputy(CallContext(*admin_token_).get(), bad, &updated);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(unknown.error_message(), HasSubstr("nickname"));
 
   bad = update;
   bad.mutable_deputy()->set_stations(0, "stations/987654");
-  grpc::Status missing = deputies_->UpdateDeputy(Ctx(*admin_token_).get(), bad, &updated);
+  grpc::Status missing = deputies_->UpdateDeputy(CallContext(*admin_token_).get(), bad, &updated);
   EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(missing.error_message(), HasSubstr("deputy.stations[0]"));
 
   bad = update;
   bad.mutable_deputy()->clear_stations();
-  grpc::Status none = deputies_->UpdateDeputy(Ctx(*admin_token_).get(), bad, &updated);
+  grpc::Status none = deputies_->UpdateDeputy(CallContext(*admin_token_).get(), bad, &updated);
   EXPECT_EQ(none.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(none.error_message(), HasSubstr("deputy.stations"));
 
   bad = update;
   bad.mutable_deputy()->set_name("deputies/987654");
-  EXPECT_EQ(deputies_->UpdateDeputy(Ctx(*admin_token_).get(), bad, &updated).error_code(),
+  EXPECT_EQ(deputies_->UpdateDeputy(CallContext(*admin_token_).get(), bad, &updated).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -490,7 +478,7 @@ TEST_F(ServicesTest, ValidationErrorsNameTheField) {
 
   GetDeputyRequest get;
   get.set_name("deputies/987654");
-  EXPECT_EQ(deputies_->GetDeputy(Ctx(*admin_token_).get(), get, &out).error_code(),
+  EXPECT_EQ(deputies_->GetDeputy(CallContext(*admin_token_).get(), get, &out).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
