@@ -135,6 +135,10 @@ void ServiceHost::AddConsumer(EventConsumer::Options options, EventConsumer::Han
       std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));
 }
 
+void ServiceHost::AddPeriodicTask(std::string name, absl::Duration interval, std::function<absl::Status()> task) {
+  periodic_tasks_.push_back({std::move(name), interval, std::move(task)});
+}
+
 int ServiceHost::Run() {
   prometheus::Exposer exposer(config_.metrics_listen);
   exposer.RegisterCollectable(registry_);
@@ -199,6 +203,21 @@ int ServiceHost::Run() {
     }
   });
 
+  std::vector<std::thread> periodic;
+  for (const PeriodicTask& task : periodic_tasks_) {
+    periodic.emplace_back([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      while (!stopping) {
+        lock.unlock();
+        if (absl::Status s = task.run(); !s.ok()) {
+          log::Warn("periodic task failed", {{"task", task.name}, {"error", s.ToString()}});
+        }
+        lock.lock();
+        wake.wait_for(lock, absl::ToChronoMilliseconds(task.interval), [&] { return stopping; });
+      }
+    });
+  }
+
   log::Info("serving", {{"grpc", config_.grpc_listen}, {"metrics", config_.metrics_listen}});
   const int sig = WaitForShutdownSignal();
   log::Info("shutting down", {{"signal", sig}});
@@ -209,6 +228,9 @@ int ServiceHost::Run() {
   }
   wake.notify_all();
   housekeeping.join();
+  for (std::thread& t : periodic) {
+    t.join();
+  }
   health->SetServingStatus(false);
   // Stops accepting at once; in-flight calls get until the deadline, then are cancelled.
   server->Shutdown(std::chrono::system_clock::now() +

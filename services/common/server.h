@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "auth.h"
 #include "config.h"
 #include "consumer.h"
@@ -47,6 +49,10 @@ class ServiceHost final {
 
   void AddService(grpc::Service* service);
   void AddConsumer(EventConsumer::Options options, EventConsumer::Handler handler);
+  // Runs `task` every `interval` on its own thread while the service serves (deadline sweepers, retry
+  // loops). A failed run is logged with `name` and tried again at the next interval; shutdown waits for a
+  // run in progress. Tasks must be safe to run in several replicas at once (take a lock or a row claim).
+  void AddPeriodicTask(std::string name, absl::Duration interval, std::function<absl::Status()> task);
 
   // Serves until SIGTERM or SIGINT, then: health NOT_SERVING, stop accepting, finish in-flight calls
   // (bounded by the shutdown grace), stop consumers and the relay, close the pool. Returns the exit code.
@@ -62,6 +68,12 @@ class ServiceHost final {
   std::unique_ptr<Authorizer> authorizer_;
   std::vector<grpc::Service*> services_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
+  struct PeriodicTask {
+    std::string name;
+    absl::Duration interval;
+    std::function<absl::Status()> run;
+  };
+  std::vector<PeriodicTask> periodic_tasks_;
 };
 
 }  // namespace minyi
