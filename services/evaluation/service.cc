@@ -347,16 +347,34 @@ absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContext& ctx,
                        });
 }
 
+absl::Status EvaluationService::RunOnSubject(const grpc::ServerContext& ctx, const Caller& caller,
+                                             absl::string_view method, const google::protobuf::Message& request,
+                                             google::protobuf::Message* response, absl::string_view parent,
+                                             absl::string_view subject, absl::string_view subject_field,
+                                             const SubjectWork& work) {
+  absl::StatusOr<int64_t> id = ParseCampaignId(parent, "parent");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return RunIdempotent(pool_, ctx, caller, method, request, response, [&](pqxx::work& tx) -> absl::Status {
+    absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
+    if (!campaign.ok()) {
+      return campaign.status();
+    }
+    absl::StatusOr<int> n = SubjectIndex(*campaign, subject, subject_field);
+    if (!n.ok()) {
+      return n.status();
+    }
+    return work(tx, *campaign, *id, *n);
+  });
+}
+
 absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext& ctx,
                                                       const v1::RecordInvestigationRequest& request,
                                                       v1::Investigation* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
     return caller.status();
-  }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
   }
   const v1::Investigation& inv = request.investigation();
   if (inv.methods().empty()) {
@@ -370,30 +388,23 @@ absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext&
   if (absl::Status st = CheckText("investigation.findings", inv.findings(), 1, kMaxFindingsChars); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "evaluation.RecordInvestigation", request, response,
-                       [&](pqxx::work& tx) -> absl::Status {
-                         absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-                         if (!campaign.ok()) {
-                           return campaign.status();
-                         }
-                         absl::StatusOr<int> n = SubjectIndex(*campaign, inv.subject(), "investigation.subject");
-                         if (!n.ok()) {
-                           return n.status();
-                         }
-                         const int64_t row = InsertInvestigation(tx, *id, *n, inv, caller->account_id());
-                         const std::string name = absl::StrCat(campaign->name(), "/investigations/", row);
-                         AppendAudit(tx, {.actor = caller->account_id(),
-                                          .action = "RecordInvestigation",
-                                          .resource = name,
-                                          .request_id = RequestId(ctx),
-                                          .detail = {{"subject", inv.subject()}}});
-                         for (v1::Investigation& v : SelectInvestigations(tx, *id, *n)) {
-                           if (v.name() == name) {
-                             *response = std::move(v);
-                           }
-                         }
-                         return absl::OkStatus();
-                       });
+  return RunOnSubject(ctx, *caller, "evaluation.RecordInvestigation", request, response, request.parent(),
+                      inv.subject(), "investigation.subject",
+                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+                        const int64_t row = InsertInvestigation(tx, id, n, inv, caller->account_id());
+                        const std::string name = absl::StrCat(campaign.name(), "/investigations/", row);
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "RecordInvestigation",
+                                         .resource = name,
+                                         .request_id = RequestId(ctx),
+                                         .detail = {{"subject", inv.subject()}}});
+                        for (v1::Investigation& v : SelectInvestigations(tx, id, n)) {
+                          if (v.name() == name) {
+                            *response = std::move(v);
+                          }
+                        }
+                        return absl::OkStatus();
+                      });
 }
 
 absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ctx,
@@ -402,10 +413,6 @@ absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ct
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
     return caller.status();
-  }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
   }
   const v1::ProblemList& list = request.problem_list();
   if (list.problems().empty() || list.problems_size() > kMaxProblems) {
@@ -417,30 +424,23 @@ absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ct
       return st;
     }
   }
-  return RunIdempotent(pool_, ctx, *caller, "evaluation.IssueProblemList", request, response,
-                       [&](pqxx::work& tx) -> absl::Status {
-                         absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-                         if (!campaign.ok()) {
-                           return campaign.status();
-                         }
-                         absl::StatusOr<int> n = SubjectIndex(*campaign, list.subject(), "problem_list.subject");
-                         if (!n.ok()) {
-                           return n.status();
-                         }
-                         const int64_t row = InsertProblemList(tx, *id, *n, list, caller->account_id());
-                         const std::string name = absl::StrCat(campaign->name(), "/problemLists/", row);
-                         AppendAudit(tx, {.actor = caller->account_id(),
-                                          .action = "IssueProblemList",
-                                          .resource = name,
-                                          .request_id = RequestId(ctx),
-                                          .detail = {{"subject", list.subject()}, {"problems", list.problems_size()}}});
-                         for (v1::ProblemList& p : SelectProblemLists(tx, *id, *n)) {
-                           if (p.name() == name) {
-                             *response = std::move(p);
-                           }
-                         }
-                         return absl::OkStatus();
-                       });
+  return RunOnSubject(ctx, *caller, "evaluation.IssueProblemList", request, response, request.parent(),
+                      list.subject(), "problem_list.subject",
+                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+                        const int64_t row = InsertProblemList(tx, id, n, list, caller->account_id());
+                        const std::string name = absl::StrCat(campaign.name(), "/problemLists/", row);
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "IssueProblemList",
+                                         .resource = name,
+                                         .request_id = RequestId(ctx),
+                                         .detail = {{"subject", list.subject()}, {"problems", list.problems_size()}}});
+                        for (v1::ProblemList& p : SelectProblemLists(tx, id, n)) {
+                          if (p.name() == name) {
+                            *response = std::move(p);
+                          }
+                        }
+                        return absl::OkStatus();
+                      });
 }
 
 absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ctx,
@@ -450,10 +450,6 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
   const v1::StageScore& score = request.stage_score();
   absl::StatusOr<Centi> centi = ParseCenti(score.score(), 0, 10000, "stage_score.score");
   if (!centi.ok()) {
@@ -462,26 +458,19 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ct
   if (absl::Status st = CheckText("stage_score.basis", score.basis(), 0, kMaxFindingsChars); !st.ok()) {
     return st;
   }
-  return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.RecordStageScore", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-        if (!campaign.ok()) {
-          return campaign.status();
+  return RunOnSubject(
+      ctx, *caller, "evaluation.RecordStageScore", request, response, request.parent(), score.subject(),
+      "stage_score.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+        if (campaign.state() == v1::CAMPAIGN_STATE_CLOSED) {
+          return WrongState(campaign, "修改阶段得分");
         }
-        if (campaign->state() == v1::CAMPAIGN_STATE_CLOSED) {
-          return WrongState(*campaign, "修改阶段得分");
-        }
-        absl::StatusOr<int> n = SubjectIndex(*campaign, score.subject(), "stage_score.subject");
-        if (!n.ok()) {
-          return n.status();
-        }
-        const bool configured = std::any_of(campaign->stages().begin(), campaign->stages().end(), [&](const auto& s) {
+        const bool configured = std::any_of(campaign.stages().begin(), campaign.stages().end(), [&](const auto& s) {
           return s.stage() == score.stage() && s.weight() > 0;
         });
         if (score.stage() == v1::STAGE_ON_SITE || !configured) {
           return InvalidField("stage_score.stage", "须为本次评议设置的、现场评议以外的阶段（现场得分由评分表计算）");
         }
-        UpsertStageScore(tx, *id, *n, score, *centi, caller->account_id());
+        UpsertStageScore(tx, id, n, score, *centi, caller->account_id());
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "RecordStageScore",
                          .resource = score.subject(),
@@ -800,43 +789,32 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContext& ctx, c
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
   if (absl::Status st = CheckText("opinion.text", request.opinion().text(), 1, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.IssueOpinion", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-        if (!campaign.ok()) {
-          return campaign.status();
-        }
-        absl::StatusOr<int> n = SubjectIndex(*campaign, request.opinion().subject(), "opinion.subject");
-        if (!n.ok()) {
-          return n.status();
-        }
-        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, *campaign, *id, *n);
+  return RunOnSubject(
+      ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(), request.opinion().subject(),
+      "opinion.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
         if (!record.ok()) {
           return record.status();
         }
         if (absl::Status st = FollowUp::IssueOpinion(&*record, ShanghaiDay(absl::Now())); !st.ok()) {
           return st;
         }
-        SaveFollowUp(tx, *id, *n, *record);
-        SetOpinion(tx, *id, *n, request.opinion().text());
+        SaveFollowUp(tx, id, n, *record);
+        SetOpinion(tx, id, n, request.opinion().text());
         v1::EvaluationOpinionIssued event;
-        FillConcerned(*campaign, *n, &event);
+        FillConcerned(campaign, n, &event);
         if (record->plan_due.has_value()) {
           event.set_deadline(FormatDay(*record->plan_due));
         }
-        EmitEvent(tx, event, SubjectName(*id, *n), caller->account_id());
+        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "IssueOpinion",
-                         .resource = SubjectName(*id, *n),
+                         .resource = SubjectName(id, n),
                          .request_id = RequestId(ctx)});
-        *response = SubjectResultOf(tx, *id, *n);
+        *response = SubjectResultOf(tx, id, n);
         return absl::OkStatus();
       });
 }
@@ -848,10 +826,6 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& c
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
   const v1::Rectification& filing = request.rectification();
   if (filing.step() != v1::RECTIFICATION_STEP_PLAN && filing.step() != v1::RECTIFICATION_STEP_REPORT) {
     return InvalidField("rectification.step", "须为 RECTIFICATION_STEP_PLAN 或 RECTIFICATION_STEP_REPORT");
@@ -859,41 +833,34 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& c
   if (absl::Status st = CheckText("rectification.content", filing.content(), 1, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.FileRectification", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-        if (!campaign.ok()) {
-          return campaign.status();
-        }
-        absl::StatusOr<int> n = SubjectIndex(*campaign, filing.subject(), "rectification.subject");
-        if (!n.ok()) {
-          return n.status();
-        }
+  return RunOnSubject(
+      ctx, *caller, "evaluation.FileRectification", request, response, request.parent(), filing.subject(),
+      "rectification.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
         // The subject files its own rectification, from its own account.
-        if (!ActsForSubject(*campaign, *n, *caller)) {
+        if (!ActsForSubject(campaign, n, *caller)) {
           return PermissionDenied("只有评议对象本单位（本人）可以提交整改材料");
         }
-        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, *campaign, *id, *n);
+        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
         if (!record.ok()) {
           return record.status();
         }
         if (absl::Status st = FollowUp::FileRectification(&*record, filing.step()); !st.ok()) {
           return st;
         }
-        SaveFollowUp(tx, *id, *n, *record);
-        InsertFiling(tx, *id, *n, record->round, StepLabel(filing.step()), filing.content(), std::nullopt,
+        SaveFollowUp(tx, id, n, *record);
+        InsertFiling(tx, id, n, record->round, StepLabel(filing.step()), filing.content(), std::nullopt,
                      caller->account_id());
         v1::RectificationReceived event;
-        FillConcerned(*campaign, *n, &event);
+        FillConcerned(campaign, n, &event);
         event.set_step(StepLabel(filing.step()));
         event.set_round(record->round);
-        EmitEvent(tx, event, SubjectName(*id, *n), caller->account_id());
+        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "FileRectification",
-                         .resource = SubjectName(*id, *n),
+                         .resource = SubjectName(id, n),
                          .request_id = RequestId(ctx),
                          .detail = {{"step", StepLabel(filing.step())}, {"round", record->round}}});
-        *response = SubjectResultOf(tx, *id, *n);
+        *response = SubjectResultOf(tx, id, n);
         return absl::OkStatus();
       });
 }
@@ -904,10 +871,6 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, 
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
   const v1::LookBack& look_back = request.look_back();
   absl::StatusOr<Centi> score = ParseCenti(look_back.score(), 0, 10000, "look_back.score");
   if (!score.ok()) {
@@ -916,43 +879,36 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, 
   if (absl::Status st = CheckText("look_back.basis", look_back.basis(), 0, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.ScoreLookBack", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-        if (!campaign.ok()) {
-          return campaign.status();
-        }
-        absl::StatusOr<int> n = SubjectIndex(*campaign, look_back.subject(), "look_back.subject");
-        if (!n.ok()) {
-          return n.status();
-        }
-        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, *campaign, *id, *n);
+  return RunOnSubject(
+      ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(), look_back.subject(),
+      "look_back.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
         if (!record.ok()) {
           return record.status();
         }
         const int round = record->round;
         absl::StatusOr<LookBackOutcome> outcome =
-            FollowUp::ScoreLookBack(&*record, *score, PassMark(*campaign), ShanghaiDay(absl::Now()));
+            FollowUp::ScoreLookBack(&*record, *score, PassMark(campaign), ShanghaiDay(absl::Now()));
         if (!outcome.ok()) {
           return outcome.status();
         }
-        SaveFollowUp(tx, *id, *n, *record);
-        InsertFiling(tx, *id, *n, round, "look_back", look_back.basis(), *score, caller->account_id());
+        SaveFollowUp(tx, id, n, *record);
+        InsertFiling(tx, id, n, round, "look_back", look_back.basis(), *score, caller->account_id());
         if (outcome->referral) {
           v1::ReferralFlagged event;
-          FillConcerned(*campaign, *n, &event);
+          FillConcerned(campaign, n, &event);
           event.set_grade(GradeLabel(record->grade));
-          EmitEvent(tx, event, SubjectName(*id, *n), caller->account_id());
+          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "ScoreLookBack",
-                         .resource = SubjectName(*id, *n),
+                         .resource = SubjectName(id, n),
                          .request_id = RequestId(ctx),
                          .detail = {{"score", FormatCenti(*score)},
                                     {"round", round},
                                     {"second_round", outcome->second_round},
                                     {"referral", outcome->referral}}});
-        *response = SubjectResultOf(tx, *id, *n);
+        *response = SubjectResultOf(tx, id, n);
         return absl::OkStatus();
       });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
@@ -10,6 +11,7 @@
 #include "common/auth.h"
 #include "common/pg.h"
 #include "minyi/evaluation/v1/evaluation.grpc.pb.h"
+#include "pqxx/pqxx"
 
 namespace minyi::evaluation {
 
@@ -56,6 +58,14 @@ class EvaluationService final : public v1::Evaluation::Service {
   absl::Status DoIssueOpinion(const grpc::ServerContext& ctx, const v1::IssueOpinionRequest& request, v1::SubjectResult* response);
   absl::Status DoFileRectification(const grpc::ServerContext& ctx, const v1::FileRectificationRequest& request, v1::SubjectResult* response);
   absl::Status DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request, v1::SubjectResult* response);
+
+  // A mutation about one subject of campaign `parent`: in one idempotent transaction, locks the campaign
+  // (NOT_FOUND when missing), resolves `subject` (the error names `subject_field`) and runs `work`.
+  using SubjectWork = std::function<absl::Status(pqxx::work&, const v1::Campaign&, int64_t id, int n)>;
+  absl::Status RunOnSubject(const grpc::ServerContext& ctx, const Caller& caller, absl::string_view method,
+                            const google::protobuf::Message& request, google::protobuf::Message* response,
+                            absl::string_view parent, absl::string_view subject, absl::string_view subject_field,
+                            const SubjectWork& work);
 
   // A campaign's set-up never changes after creation, so the sheet burst reads it from memory; the state,
   // which does change, is read (share-locked) in each sheet's transaction.
