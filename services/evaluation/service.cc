@@ -222,6 +222,24 @@ absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definitio
   return definitions_.try_emplace(id, std::move(definition)).first->second;
 }
 
+absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const grpc::ServerContext& ctx,
+                                                                           absl::string_view name,
+                                                                           absl::string_view field) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseCampaignId(name, field);
+  if (!id.ok()) {
+    return id.status();
+  }
+  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, *id);
+  if (!campaign.ok()) {
+    return campaign.status();
+  }
+  return CampaignRead{.caller = *std::move(caller), .id = *id, .campaign = *std::move(campaign)};
+}
+
 absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ctx,
                                                    const v1::CreateEvaluationRequest& request,
                                                    v1::Campaign* response) {
@@ -250,22 +268,14 @@ absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ct
 
 absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContext& ctx, const v1::GetEvaluationRequest& request,
                                                 v1::Campaign* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.name(), "name");
+  if (!read.ok()) {
+    return read.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.name(), "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, *id);
-  if (!campaign.ok()) {
-    return campaign.status();
-  }
-  if (absl::Status st = RequireParticipant(*campaign, *caller); !st.ok()) {
+  if (absl::Status st = RequireParticipant(read->campaign, read->caller); !st.ok()) {
     return st;
   }
-  *response = *std::move(campaign);
+  *response = std::move(read->campaign);
   return absl::OkStatus();
 }
 
@@ -485,21 +495,13 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ct
 absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContext& ctx,
                                                      const v1::ListInvestigationsRequest& request,
                                                      v1::ListInvestigationsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
-  }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
-  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, *id);
-  if (!campaign.ok()) {
-    return campaign.status();
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.parent(), "parent");
+  if (!read.ok()) {
+    return read.status();
   }
   int n = 0;
   if (!request.subject().empty()) {
-    absl::StatusOr<int> index = SubjectIndex(*campaign, request.subject(), "subject");
+    absl::StatusOr<int> index = SubjectIndex(read->campaign, request.subject(), "subject");
     if (!index.ok()) {
       return index.status();
     }
@@ -507,23 +509,23 @@ absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContext& 
   }
   // A subject reads what was found about itself, never about the others.
   std::set<int> own;
-  if (!SeesEverything(*caller)) {
-    const std::vector<int> subjects = SubjectsOf(*campaign, *caller);
+  if (!SeesEverything(read->caller)) {
+    const std::vector<int> subjects = SubjectsOf(read->campaign, read->caller);
     own.insert(subjects.begin(), subjects.end());
     if (own.empty() || (n != 0 && own.count(n) == 0)) {
       return PermissionDenied("只能查看本单位（本人）的调查情况");
     }
   }
   auto visible = [&](const std::string& subject) {
-    return own.empty() || own.count(*SubjectIndex(*campaign, subject, "subject")) > 0;
+    return own.empty() || own.count(*SubjectIndex(read->campaign, subject, "subject")) > 0;
   };
   return pool_.Read([&](pqxx::transaction_base& tx) {
-    for (v1::Investigation& v : SelectInvestigations(tx, *id, n)) {
+    for (v1::Investigation& v : SelectInvestigations(tx, read->id, n)) {
       if (visible(v.subject())) {
         *response->add_investigations() = std::move(v);
       }
     }
-    for (v1::ProblemList& p : SelectProblemLists(tx, *id, n)) {
+    for (v1::ProblemList& p : SelectProblemLists(tx, read->id, n)) {
       if (visible(p.subject())) {
         *response->add_problem_lists() = std::move(p);
       }
@@ -609,31 +611,23 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
 absl::Status EvaluationService::DoListScoreSheets(const grpc::ServerContext& ctx,
                                                   const v1::ListScoreSheetsRequest& request,
                                                   v1::ListScoreSheetsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
-  }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
-  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, *id);
-  if (!campaign.ok()) {
-    return campaign.status();
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.parent(), "parent");
+  if (!read.ok()) {
+    return read.status();
   }
   // Until the close nobody but the rater sees a sheet: scoring stays independent.
   std::string only_rater;
-  if (SeesEverything(*caller)) {
-    if (campaign->state() != v1::CAMPAIGN_STATE_CLOSED) {
-      return WrongState(*campaign, "在计分公布前查看评分表（评分前仅评议人本人可见）");
+  if (SeesEverything(read->caller)) {
+    if (read->campaign.state() != v1::CAMPAIGN_STATE_CLOSED) {
+      return WrongState(read->campaign, "在计分公布前查看评分表（评分前仅评议人本人可见）");
     }
-  } else if (IsRater(*campaign, *caller)) {
-    only_rater = RaterOf(*caller);
+  } else if (IsRater(read->campaign, read->caller)) {
+    only_rater = RaterOf(read->caller);
   } else {
     return PermissionDenied("只有评议人本人可以查看自己的评分表");
   }
   return pool_.Read([&](pqxx::transaction_base& tx) {
-    for (v1::ScoreSheet& s : SelectSheets(tx, *id, only_rater)) {
+    for (v1::ScoreSheet& s : SelectSheets(tx, read->id, only_rater)) {
       *response->add_score_sheets() = std::move(s);
     }
     return absl::OkStatus();
@@ -713,35 +707,27 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContext& ctx
 absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContext& ctx,
                                                       const v1::GetEvaluationResultRequest& request,
                                                       v1::EvaluationResult* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.name(), "name");
+  if (!read.ok()) {
+    return read.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.name(), "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, *id);
-  if (!campaign.ok()) {
-    return campaign.status();
-  }
-  if (absl::Status st = RequireParticipant(*campaign, *caller); !st.ok()) {
+  if (absl::Status st = RequireParticipant(read->campaign, read->caller); !st.ok()) {
     return st;
   }
-  if (campaign->state() != v1::CAMPAIGN_STATE_CLOSED) {
-    return WrongState(*campaign, "查看结果（结果在闭会计分后公布）");
+  if (read->campaign.state() != v1::CAMPAIGN_STATE_CLOSED) {
+    return WrongState(read->campaign, "查看结果（结果在闭会计分后公布）");
   }
   // Results are announced on the spot to the raters present; a subject reads only its own.
-  const bool everything = SeesEverything(*caller) || IsRater(*campaign, *caller);
+  const bool everything = SeesEverything(read->caller) || IsRater(read->campaign, read->caller);
   std::set<std::string> own;
-  for (int n : SubjectsOf(*campaign, *caller)) {
-    own.insert(SubjectName(*id, n));
+  for (int n : SubjectsOf(read->campaign, read->caller)) {
+    own.insert(SubjectName(read->id, n));
   }
-  response->set_name(absl::StrCat(campaign->name(), "/result"));
-  response->set_title(campaign->title());
-  *response->mutable_announce_time() = campaign->close_time();
+  response->set_name(absl::StrCat(read->campaign.name(), "/result"));
+  response->set_title(read->campaign.title());
+  *response->mutable_announce_time() = read->campaign.close_time();
   return pool_.Read([&](pqxx::transaction_base& tx) {
-    for (v1::SubjectResult& s : SelectResults(tx, *id)) {
+    for (v1::SubjectResult& s : SelectResults(tx, read->id)) {
       if (everything || own.count(s.subject()) > 0) {
         *response->add_subjects() = std::move(s);
       }

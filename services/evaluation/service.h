@@ -59,6 +59,16 @@ class EvaluationService final : public v1::Evaluation::Service {
   absl::Status DoFileRectification(const grpc::ServerContext& ctx, const v1::FileRectificationRequest& request, v1::SubjectResult* response);
   absl::Status DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request, v1::SubjectResult* response);
 
+  // A read of campaign `name` (the error names `field`) by the authenticated caller; authorization is
+  // the RPC's.
+  struct CampaignRead {
+    Caller caller;
+    int64_t id = 0;
+    v1::Campaign campaign;
+  };
+  absl::StatusOr<CampaignRead> ReadAsCaller(const grpc::ServerContext& ctx, absl::string_view name,
+                                            absl::string_view field);
+
   // A mutation about one subject of campaign `parent`: in one idempotent transaction, locks the campaign
   // (NOT_FOUND when missing), resolves `subject` (the error names `subject_field`) and runs `work`.
   using SubjectWork = std::function<absl::Status(pqxx::work&, const v1::Campaign&, int64_t id, int n)>;
