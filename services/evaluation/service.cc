@@ -400,19 +400,11 @@ absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext&
   }
   return RunOnSubject(ctx, *caller, "evaluation.RecordInvestigation", request, response, request.parent(),
                       inv.subject(), "investigation.subject",
-                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-                        const int64_t row = InsertInvestigation(tx, id, n, inv, caller->account_id());
-                        const std::string name = absl::StrCat(campaign.name(), "/investigations/", row);
-                        AppendAudit(tx, {.actor = caller->account_id(),
-                                         .action = "RecordInvestigation",
-                                         .resource = name,
-                                         .request_id = RequestId(ctx),
+                      [&](pqxx::work& tx, const v1::Campaign& /*campaign*/, int64_t id, int n) -> absl::Status {
+                        *response = InsertInvestigation(tx, id, n, inv, caller->account_id());
+                        AppendAudit(tx, {.actor = caller->account_id(), .action = "RecordInvestigation",
+                                         .resource = response->name(), .request_id = RequestId(ctx),
                                          .detail = {{"subject", inv.subject()}}});
-                        for (v1::Investigation& v : SelectInvestigations(tx, id, n)) {
-                          if (v.name() == name) {
-                            *response = std::move(v);
-                          }
-                        }
                         return absl::OkStatus();
                       });
 }
@@ -436,19 +428,11 @@ absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ct
   }
   return RunOnSubject(ctx, *caller, "evaluation.IssueProblemList", request, response, request.parent(),
                       list.subject(), "problem_list.subject",
-                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-                        const int64_t row = InsertProblemList(tx, id, n, list, caller->account_id());
-                        const std::string name = absl::StrCat(campaign.name(), "/problemLists/", row);
-                        AppendAudit(tx, {.actor = caller->account_id(),
-                                         .action = "IssueProblemList",
-                                         .resource = name,
-                                         .request_id = RequestId(ctx),
+                      [&](pqxx::work& tx, const v1::Campaign& /*campaign*/, int64_t id, int n) -> absl::Status {
+                        *response = InsertProblemList(tx, id, n, list, caller->account_id());
+                        AppendAudit(tx, {.actor = caller->account_id(), .action = "IssueProblemList",
+                                         .resource = response->name(), .request_id = RequestId(ctx),
                                          .detail = {{"subject", list.subject()}, {"problems", list.problems_size()}}});
-                        for (v1::ProblemList& p : SelectProblemLists(tx, id, n)) {
-                          if (p.name() == name) {
-                            *response = std::move(p);
-                          }
-                        }
                         return absl::OkStatus();
                       });
 }

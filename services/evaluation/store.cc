@@ -78,6 +78,16 @@ void FromJson(const std::string& json, google::protobuf::Message* m) {
   }
 }
 
+// Enum columns hold names this service wrote; one that does not parse is a broken invariant.
+template <typename Enum>
+Enum StoredEnum(const std::string& name, bool (*parse)(const std::string&, Enum*)) {
+  Enum value{};
+  if (!parse(name, &value)) {
+    throw std::runtime_error(absl::StrCat("stored enum value \"", name, "\" does not parse"));
+  }
+  return value;
+}
+
 absl::CivilDay ParseDay(const std::string& s) {
   absl::CivilDay d;
   if (!absl::ParseCivilTime(s, &d)) {
@@ -103,9 +113,7 @@ Campaign CampaignFromRow(const pqxx::row& row) {
   for (int i = 0; i < c.subjects_size(); ++i) {
     c.mutable_subjects(i)->set_name(SubjectName(id, i + 1));
   }
-  CampaignState state;
-  minyi::evaluation::v1::CampaignState_Parse(row["state"].as<std::string>(), &state);
-  c.set_state(state);
+  c.set_state(StoredEnum(row["state"].as<std::string>(), &minyi::evaluation::v1::CampaignState_Parse));
   *c.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   if (const int64_t us = row["open_us"].as<int64_t>(); us != 0) {
     *c.mutable_open_time() = TimeUtil::MicrosecondsToTimestamp(us);
@@ -120,8 +128,8 @@ Campaign CampaignFromRow(const pqxx::row& row) {
 
 FollowUpRecord FollowUpFromRow(const pqxx::row& row) {
   FollowUpRecord r;
-  minyi::evaluation::v1::FollowUpState_Parse(row["state"].as<std::string>(), &r.state);
-  minyi::evaluation::v1::Grade_Parse(row["grade"].as<std::string>(), &r.grade);
+  r.state = StoredEnum(row["state"].as<std::string>(), &minyi::evaluation::v1::FollowUpState_Parse);
+  r.grade = StoredEnum(row["grade"].as<std::string>(), &minyi::evaluation::v1::Grade_Parse);
   r.round = row["round"].as<int>();
   r.unsatisfied = row["unsatisfied"].as<int>();
   r.opinion_due = ParseDay(row["opinion_due"].as<std::string>());
@@ -164,10 +172,10 @@ std::vector<PreparedStatement> Statements() {
       {kStageScores, "SELECT subject_no, stage, score_centi FROM stage_scores WHERE campaign_id = $1"},
       {kInsertInvestigation,
        "INSERT INTO investigations (campaign_id, subject_no, methods, findings, recorded_by) "
-       "VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id"},
+       "VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"},
       {kInsertProblemList,
        "INSERT INTO problem_lists (campaign_id, subject_no, problems, issued_by) VALUES ($1, $2, $3::jsonb, $4) "
-       "RETURNING id"},
+       "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"},
       {kListInvestigations,
        "SELECT id, subject_no, methods::text, findings, recorded_by, "
        "(extract(epoch FROM create_time) * 1000000)::bigint FROM investigations "
@@ -244,9 +252,7 @@ std::optional<CampaignState> LockCampaignState(pqxx::work& tx, int64_t id) {
   if (r.empty()) {
     return std::nullopt;
   }
-  CampaignState state;
-  minyi::evaluation::v1::CampaignState_Parse(r[0][0].as<std::string>(), &state);
-  return state;
+  return StoredEnum(r[0][0].as<std::string>(), &minyi::evaluation::v1::CampaignState_Parse);
 }
 
 void MarkOpened(pqxx::work& tx, int64_t id) { tx.exec_prepared(kMarkOpened, id); }
@@ -301,28 +307,36 @@ void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
 std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::map<int, std::map<Stage, Centi>> out;
   for (const pqxx::row& row : tx.exec_prepared(kStageScores, campaign_id)) {
-    Stage stage;
-    minyi::evaluation::v1::Stage_Parse(row[1].as<std::string>(), &stage);
-    out[row[0].as<int>()][stage] = row[2].as<int64_t>();
+    out[row[0].as<int>()][StoredEnum(row[1].as<std::string>(), &minyi::evaluation::v1::Stage_Parse)] =
+        row[2].as<int64_t>();
   }
   return out;
 }
 
-int64_t InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no, const Investigation& investigation,
-                            const std::string& actor) {
+Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
+                                  const Investigation& investigation, const std::string& actor) {
   nlohmann::json methods = nlohmann::json::array();
   for (int m : investigation.methods()) {
     methods.push_back(minyi::evaluation::v1::InvestigationMethod_Name(m));
   }
-  return tx
-      .exec_prepared1(kInsertInvestigation, campaign_id, subject_no, methods.dump(), investigation.findings(), actor)[0]
-      .as<int64_t>();
+  const pqxx::row row = tx.exec_prepared1(kInsertInvestigation, campaign_id, subject_no, methods.dump(),
+                                          investigation.findings(), actor);
+  Investigation out = investigation;
+  out.set_name(absl::StrCat(kEvaluations, campaign_id, "/investigations/", row[0].as<int64_t>()));
+  out.set_recorded_by(actor);
+  *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
+  return out;
 }
 
-int64_t InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_no, const ProblemList& list,
-                          const std::string& actor) {
+ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_no, const ProblemList& list,
+                              const std::string& actor) {
   const nlohmann::json problems(std::vector<std::string>(list.problems().begin(), list.problems().end()));
-  return tx.exec_prepared1(kInsertProblemList, campaign_id, subject_no, problems.dump(), actor)[0].as<int64_t>();
+  const pqxx::row row = tx.exec_prepared1(kInsertProblemList, campaign_id, subject_no, problems.dump(), actor);
+  ProblemList out = list;
+  out.set_name(absl::StrCat(kEvaluations, campaign_id, "/problemLists/", row[0].as<int64_t>()));
+  out.set_issued_by(actor);
+  *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
+  return out;
 }
 
 std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
@@ -332,9 +346,7 @@ std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int6
     v.set_name(absl::StrCat(kEvaluations, campaign_id, "/investigations/", row[0].as<int64_t>()));
     v.set_subject(SubjectName(campaign_id, row[1].as<int>()));
     for (const auto& m : nlohmann::json::parse(row[2].as<std::string>())) {
-      minyi::evaluation::v1::InvestigationMethod method;
-      minyi::evaluation::v1::InvestigationMethod_Parse(m.get<std::string>(), &method);
-      v.add_methods(method);
+      v.add_methods(StoredEnum(m.get<std::string>(), &minyi::evaluation::v1::InvestigationMethod_Parse));
     }
     v.set_findings(row[3].as<std::string>());
     v.set_recorded_by(row[4].as<std::string>());
@@ -401,11 +413,9 @@ std::vector<SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t cam
     FromJson(row["breakdown"].as<std::string>(), &s);
     s.set_subject(SubjectName(campaign_id, row["subject_no"].as<int>()));
     if (const std::string state = row["fstate"].as<std::string>(); !state.empty()) {
-      minyi::evaluation::v1::FollowUpState fs;
-      minyi::evaluation::v1::FollowUpState_Parse(state, &fs);
+      const auto fs = StoredEnum(state, &minyi::evaluation::v1::FollowUpState_Parse);
       s.set_follow_up(fs);
-      Grade grade;
-      minyi::evaluation::v1::Grade_Parse(row["fgrade"].as<std::string>(), &grade);
+      const Grade grade = StoredEnum(row["fgrade"].as<std::string>(), &minyi::evaluation::v1::Grade_Parse);
       s.set_grade(grade);
       s.set_grade_label(GradeLabel(grade));
       s.set_round(row["fround"].as<int>());

@@ -58,10 +58,13 @@ void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
 // subject_no -> stage -> score.
 std::map<int, std::map<minyi::evaluation::v1::Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx,
                                                                              int64_t campaign_id);
-int64_t InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
-                            const minyi::evaluation::v1::Investigation& investigation, const std::string& actor);
-int64_t InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_no,
-                          const minyi::evaluation::v1::ProblemList& list, const std::string& actor);
+// Both return the stored record, named.
+minyi::evaluation::v1::Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
+                                                         const minyi::evaluation::v1::Investigation& investigation,
+                                                         const std::string& actor);
+minyi::evaluation::v1::ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_no,
+                                                     const minyi::evaluation::v1::ProblemList& list,
+                                                     const std::string& actor);
 // subject_no 0: every subject.
 std::vector<minyi::evaluation::v1::Investigation> SelectInvestigations(pqxx::transaction_base& tx,
                                                                        int64_t campaign_id, int subject_no);
