@@ -561,13 +561,12 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
           return FailedPrecondition("CAMPAIGN_STATE",
                                     absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(*state), "，不能提交评分表"));
         }
-        std::optional<int64_t> sheet_id = InsertSheet(
+        std::optional<v1::ScoreSheet> sheet = InsertSheet(
             tx, {.campaign_id = *id, .subject_no = *n, .rater = rater, .group_code = rater_group.code(), .total = *total},
             content);
-        if (!sheet_id.has_value()) {
+        if (!sheet.has_value()) {
           return AlreadyExists("SHEET_ALREADY_SUBMITTED", "您已对该评议对象提交过评分表，每人每个对象只能提交一次");
         }
-        const std::string name = absl::StrCat(request.parent(), "/scoreSheets/", *sheet_id);
         v1::ScoreSheetSubmitted event;
         if (caller->role() == minyi::common::v1::ROLE_DEPUTY && !caller->deputy().empty()) {
           event.add_deputies(caller->deputy());
@@ -576,18 +575,13 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
         event.set_occurred_on(FormatDay(ShanghaiDay(absl::Now())));
         event.set_rater_account(absl::StrCat("accounts/", caller->account_id()));
         event.set_subject(content.subject());
-        EmitEvent(tx, event, name, caller->account_id());
+        EmitEvent(tx, event, sheet->name(), caller->account_id());
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "SubmitScoreSheet",
-                         .resource = name,
+                         .resource = sheet->name(),
                          .request_id = RequestId(ctx),
                          .detail = {{"subject", content.subject()}, {"group", rater_group.code()}}});
-        *response = content;
-        response->set_name(name);
-        response->set_rater(rater);
-        response->set_rater_group(rater_group.code());
-        response->set_total(FormatCenti(*total));
-        *response->mutable_create_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+        *response = *std::move(sheet);
         return absl::OkStatus();
       });
 }

@@ -265,13 +265,19 @@ int CountSheets(pqxx::transaction_base& tx, int64_t campaign_id) {
   return tx.exec_prepared1(kCountSheets, campaign_id)[0].as<int>();
 }
 
-std::optional<int64_t> InsertSheet(pqxx::work& tx, const NewSheet& sheet, const ScoreSheet& content) {
+std::optional<ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet, const ScoreSheet& content) {
   pqxx::result r = tx.exec_prepared(kInsertSheet, sheet.campaign_id, sheet.subject_no, sheet.rater,
                                     sheet.group_code, sheet.total, ToJson(content));
   if (r.empty()) {
     return std::nullopt;
   }
-  return r[0][0].as<int64_t>();
+  ScoreSheet out = content;
+  out.set_name(absl::StrCat(kEvaluations, sheet.campaign_id, "/scoreSheets/", r[0][0].as<int64_t>()));
+  out.set_rater(sheet.rater);
+  out.set_rater_group(sheet.group_code);
+  out.set_total(FormatCenti(sheet.total));
+  *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r[0][1].as<int64_t>());
+  return out;
 }
 
 std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaign_id, const std::string& rater) {

@@ -32,7 +32,8 @@ void MarkOpened(pqxx::work& tx, int64_t id);
 void MarkClosed(pqxx::work& tx, int64_t id, absl::CivilDay session_day);
 int CountSheets(pqxx::transaction_base& tx, int64_t campaign_id);
 
-// Score sheets. Nullopt when the rater already has a sheet for the subject.
+// Score sheets. InsertSheet returns the stored sheet, or nullopt when the rater already has a sheet for
+// the subject.
 struct NewSheet {
   int64_t campaign_id = 0;
   int subject_no = 0;
@@ -40,8 +41,8 @@ struct NewSheet {
   std::string group_code;
   Centi total = 0;
 };
-std::optional<int64_t> InsertSheet(pqxx::work& tx, const NewSheet& sheet,
-                                   const minyi::evaluation::v1::ScoreSheet& content);
+std::optional<minyi::evaluation::v1::ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet,
+                                                             const minyi::evaluation::v1::ScoreSheet& content);
 // Every sheet of the campaign, or only `rater`'s when not empty.
 std::vector<minyi::evaluation::v1::ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaign_id,
                                                             const std::string& rater);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -273,6 +274,41 @@ TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
   EXPECT_EQ(outbox_count("minyi.evaluation.v1.RectificationOverdue"), 1);
   EXPECT_EQ(outbox_count("minyi.evaluation.v1.EvaluationResultsAnnounced"), 2);
   EXPECT_EQ(outbox_count("minyi.evaluation.v1.ScoreSheetSubmitted"), 6);
+}
+
+TEST_F(EvaluationTest, ListsPageByPageAndOnlyWhatTheCallerTakesPartIn) {
+  std::set<std::string> created;
+  for (int i = 0; i < 3; ++i) {
+    created.insert(Create({absl::StrCat("paged-", i)}).name());
+  }
+  std::set<std::string> seen;
+  v1::ListEvaluationsRequest req;
+  req.set_page_size(2);
+  int pages = 0;
+  do {
+    v1::ListEvaluationsResponse page;
+    grpc::Status st = stub_->ListEvaluations(CallContext(Staff()).get(), req, &page);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_LE(page.evaluations_size(), 2);
+    for (const v1::Campaign& c : page.evaluations()) {
+      EXPECT_TRUE(seen.insert(c.name()).second) << c.name() << " listed twice";
+    }
+    req.set_page_token(page.next_page_token());
+    ++pages;
+  } while (!req.page_token().empty() && pages < 100);
+  for (const std::string& name : created) {
+    EXPECT_EQ(seen.count(name), 1u) << name;
+  }
+  // A department sees only the campaigns it is a subject of.
+  v1::ListEvaluationsRequest all;
+  all.set_page_size(200);
+  v1::ListEvaluationsResponse mine;
+  ASSERT_TRUE(stub_->ListEvaluations(CallContext(Department("paged-1")).get(), all, &mine).ok());
+  ASSERT_EQ(mine.evaluations_size(), 1);
+  EXPECT_EQ(mine.evaluations(0).subjects(0).department(), "paged-1");
+  req.set_page_size(-1);
+  EXPECT_EQ(stub_->ListEvaluations(CallContext(Staff()).get(), req, &mine).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace
