@@ -117,6 +117,15 @@ absl::StatusOr<FollowUpRecord> LockFollowUp(pqxx::work& tx, const v1::Campaign& 
   return *record;
 }
 
+// A score staff give (0..100, two decimals) with the text it rests on; errors name `prefix`.score and
+// `prefix`.basis.
+absl::StatusOr<Centi> ScoreWithBasis(double score, const std::string& basis, absl::string_view prefix) {
+  if (absl::Status st = CheckText(absl::StrCat(prefix, ".basis"), basis, 0, kMaxFilingChars); !st.ok()) {
+    return st;
+  }
+  return ParseCenti(score, 0, 10000, absl::StrCat(prefix, ".score"));
+}
+
 std::string StepLabel(v1::RectificationStep step) {
   return step == v1::RECTIFICATION_STEP_PLAN ? "plan" : "report";
 }
@@ -445,12 +454,9 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ct
     return caller.status();
   }
   const v1::StageScore& score = request.stage_score();
-  absl::StatusOr<Centi> centi = ParseCenti(score.score(), 0, 10000, "stage_score.score");
+  absl::StatusOr<Centi> centi = ScoreWithBasis(score.score(), score.basis(), "stage_score");
   if (!centi.ok()) {
     return centi.status();
-  }
-  if (absl::Status st = CheckText("stage_score.basis", score.basis(), 0, kMaxFindingsChars); !st.ok()) {
-    return st;
   }
   return RunOnSubject(
       ctx, *caller, "evaluation.RecordStageScore", request, response, request.parent(), score.subject(),
@@ -836,12 +842,9 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, 
     return caller.status();
   }
   const v1::LookBack& look_back = request.look_back();
-  absl::StatusOr<Centi> score = ParseCenti(look_back.score(), 0, 10000, "look_back.score");
+  absl::StatusOr<Centi> score = ScoreWithBasis(look_back.score(), look_back.basis(), "look_back");
   if (!score.ok()) {
     return score.status();
-  }
-  if (absl::Status st = CheckText("look_back.basis", look_back.basis(), 0, kMaxFilingChars); !st.ok()) {
-    return st;
   }
   return RunOnSubject(
       ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(), look_back.subject(),
