@@ -95,7 +95,8 @@ json Indicators(int n) {
 json Campaign(const Options& o) {
   json subjects = json::array();
   for (int s = 0; s < o.subjects; ++s) {
-    subjects.push_back({{"kind", "SUBJECT_KIND_DEPARTMENT"}, {"displayName", absl::StrCat("部门", s)},
+    subjects.push_back({{"kind", "SUBJECT_KIND_DEPARTMENT"},
+                        {"displayName", absl::StrCat("部门", s)},
                         {"department", absl::StrCat("dept-", s)}});
   }
   json groups = json::array();
@@ -105,14 +106,28 @@ json Campaign(const Options& o) {
   for (int i = 0; i < o.raters; ++i) {
     raters[i < members ? 0 : i < members + deputies ? 1 : 2].push_back(Rater(i));
   }
-  groups.push_back({{"code", "members"}, {"displayName", "常委会组成人员"}, {"weight", 40}, {"trimExtremes", true},
-                    {"raters", raters[0]}, {"indicators", Indicators(5)}});
-  groups.push_back({{"code", "deputies"}, {"displayName", "基层代表"}, {"weight", 30}, {"trimExtremes", true},
-                    {"raters", raters[1]}, {"indicators", Indicators(5)}});
-  groups.push_back({{"code", "citizens"}, {"displayName", "群众代表"}, {"weight", 30}, {"raters", raters[2]},
+  groups.push_back({{"code", "members"},
+                    {"displayName", "常委会组成人员"},
+                    {"weight", 40},
+                    {"trimExtremes", true},
+                    {"raters", raters[0]},
+                    {"indicators", Indicators(5)}});
+  groups.push_back({{"code", "deputies"},
+                    {"displayName", "基层代表"},
+                    {"weight", 30},
+                    {"trimExtremes", true},
+                    {"raters", raters[1]},
+                    {"indicators", Indicators(5)}});
+  groups.push_back({{"code", "citizens"},
+                    {"displayName", "群众代表"},
+                    {"weight", 30},
+                    {"raters", raters[2]},
                     {"gradePoints", {{"satisfied", 100}, {"basicallySatisfied", 75}, {"unsatisfied", 40}}}});
-  return {{"title", "现场评议压力测试"}, {"kind", "CAMPAIGN_KIND_DEPARTMENT_WORK"}, {"subjects", subjects},
-          {"stages", {{{"stage", "STAGE_ON_SITE"}, {"weight", 100}}}}, {"raterGroups", groups}};
+  return {{"title", "现场评议压力测试"},
+          {"kind", "CAMPAIGN_KIND_DEPARTMENT_WORK"},
+          {"subjects", subjects},
+          {"stages", {{{"stage", "STAGE_ON_SITE"}, {"weight", 100}}}},
+          {"raterGroups", groups}};
 }
 
 json Sheet(const std::string& subject, int rater, int subject_index, bool grade_sheet) {
@@ -142,14 +157,24 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
-    if (flag == "--port") o.port = std::stoi(value);
-    else if (flag == "--jwt-secret") o.jwt_secret = value;
-    else if (flag == "--raters") o.raters = std::stoi(value);
-    else if (flag == "--subjects") o.subjects = std::stoi(value);
-    else if (flag == "--connections") o.connections = std::stoi(value);
+    if (flag == "--port") {
+      o.port = std::stoi(value);
+    } else if (flag == "--jwt-secret") {
+      o.jwt_secret = value;
+    } else if (flag == "--raters") {
+      o.raters = std::stoi(value);
+    } else if (flag == "--subjects") {
+      o.subjects = std::stoi(value);
+    } else if (flag == "--connections") {
+      o.connections = std::stoi(value);
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      return 2;
+    }
   }
   if (o.jwt_secret.empty()) {
-    std::fprintf(stderr, "usage: evaluation_burst --port P --jwt-secret S [--raters R] [--subjects S] [--connections C]\n");
+    std::fprintf(stderr,
+                 "usage: evaluation_burst --port P --jwt-secret S [--raters R] [--subjects S] [--connections C]\n");
     return 2;
   }
   const minyi::TokenSigner signer(o.jwt_secret, "minyi");
@@ -216,20 +241,22 @@ int main(int argc, char** argv) {
   const int close_status = admin.Call(http::verb::post, absl::StrCat("/v1/", name, ":close"), staff, "{}", &body);
   const double close_ms = std::chrono::duration<double, std::milli>(Clock::now() - close_start).count();
   const json result = close_status == 200 ? json::parse(body) : json::object();
-  std::printf("%s\n", json({{"sheets", jobs.size()},
-                            {"sheets_received", received},
-                            {"errors", errors.load()},
-                            {"connections", o.connections},
-                            {"burst_s", burst_s},
-                            {"sheets_per_s", jobs.size() / burst_s},
-                            {"p50_ms", Percentile(all, 0.50)},
-                            {"p99_ms", Percentile(all, 0.99)},
-                            {"max_ms", Percentile(all, 1.0)},
-                            {"close_status", close_status},
-                            {"close_ms", close_ms},
-                            {"subjects_announced", result.contains("subjects") ? result["subjects"].size() : 0},
-                            {"first_subject_final", result.contains("subjects") ? result["subjects"][0].value("finalScore", "") : ""}})
-                          .dump()
-                          .c_str());
+  std::printf(
+      "%s\n",
+      json({{"sheets", jobs.size()},
+            {"sheets_received", received},
+            {"errors", errors.load()},
+            {"connections", o.connections},
+            {"burst_s", burst_s},
+            {"sheets_per_s", jobs.size() / burst_s},
+            {"p50_ms", Percentile(all, 0.50)},
+            {"p99_ms", Percentile(all, 0.99)},
+            {"max_ms", Percentile(all, 1.0)},
+            {"close_status", close_status},
+            {"close_ms", close_ms},
+            {"subjects_announced", result.contains("subjects") ? result["subjects"].size() : 0},
+            {"first_subject_final", result.contains("subjects") ? result["subjects"][0].value("finalScore", "") : ""}})
+          .dump()
+          .c_str());
   return errors.load() == 0 && received == static_cast<int>(jobs.size()) && close_status == 200 ? 0 : 1;
 }

@@ -3,9 +3,9 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/match.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
@@ -85,8 +85,7 @@ absl::Status CheckGroup(RaterGroup* g, absl::string_view field, std::set<std::st
                                                      {p.basically_satisfied(), "basically_satisfied"},
                                                      {p.unsatisfied(), "unsatisfied"}};
     for (const auto& [points, name] : grades) {
-      if (absl::Status st = ParseCenti(points, 0, 10000, f(absl::StrCat("grade_points.", name))).status();
-          !st.ok()) {
+      if (absl::Status st = ParseCenti(points, 0, 10000, f(absl::StrCat("grade_points.", name))).status(); !st.ok()) {
         return st;
       }
     }
@@ -237,8 +236,8 @@ absl::Status NormalizeCampaign(Campaign* c) {
   if (!sat.ok()) {
     return sat.status();
   }
-  absl::StatusOr<Centi> basic = ParseCenti(bands->basically_satisfied_from(), 1, *sat - 1,
-                                           "evaluation.grade_bands.basically_satisfied_from");
+  absl::StatusOr<Centi> basic =
+      ParseCenti(bands->basically_satisfied_from(), 1, *sat - 1, "evaluation.grade_bands.basically_satisfied_from");
   return basic.status();
 }
 
@@ -268,9 +267,7 @@ int SheetsExpected(const Campaign& campaign) {
   return raters * campaign.subjects_size();
 }
 
-std::string SubjectName(int64_t campaign_id, int n) {
-  return absl::StrCat(kEvaluations, campaign_id, "/subjects/", n);
-}
+std::string SubjectName(int64_t campaign_id, int n) { return absl::StrCat(kEvaluations, campaign_id, "/subjects/", n); }
 
 absl::StatusOr<int> SubjectIndex(const Campaign& campaign, absl::string_view subject, absl::string_view field) {
   const std::string prefix = absl::StrCat(campaign.name(), "/subjects/");
@@ -350,8 +347,7 @@ absl::StatusOr<Centi> SheetTotal(const RaterGroup& group, const ScoreSheet& shee
   }
   if (!position.empty()) {
     const auto& [code, i] = *position.begin();
-    return InvalidField(absl::StrCat("score_sheet.scores[", i, "].indicator"),
-                        absl::StrCat("本评分表没有指标 ", code));
+    return InvalidField(absl::StrCat("score_sheet.scores[", i, "].indicator"), absl::StrCat("本评分表没有指标 ", code));
   }
   return total;
 }

@@ -18,9 +18,9 @@ using minyi::evaluation::v1::GRADE_SATISFIED;
 using minyi::evaluation::v1::GRADE_UNSATISFIED;
 
 absl::Status WrongState(const FollowUpRecord& r, absl::string_view action) {
-  return FailedPrecondition("FOLLOW_UP_STATE",
-                            absl::StrCat("当前整改跟踪状态为 ", minyi::evaluation::v1::FollowUpState_Name(r.state),
-                                         "，不能", action));
+  return FailedPrecondition(
+      "FOLLOW_UP_STATE",
+      absl::StrCat("当前整改跟踪状态为 ", minyi::evaluation::v1::FollowUpState_Name(r.state), "，不能", action));
 }
 
 void StartRectification(FollowUpRecord* r, absl::CivilDay from) {

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "minyi/evaluation/v1/evaluation.pb.h"
 
 // The 6-3-1 format check of a report (六三一): achievements at most 60%, problems at least 30%, measures

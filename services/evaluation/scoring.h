@@ -50,12 +50,12 @@ struct SubjectInputs {
 struct GroupScore {
   std::string code;
   int weight = 0;
-  Exact effective_weight;         // percent, after redistribution
-  std::vector<Centi> totals;      // ascending
+  Exact effective_weight;     // percent, after redistribution
+  std::vector<Centi> totals;  // ascending
   std::vector<Centi> trimmed;
-  Centi sum = 0;                  // of the counted totals
+  Centi sum = 0;  // of the counted totals
   int counted = 0;
-  std::optional<Exact> average;   // none without sheets
+  std::optional<Exact> average;  // none without sheets
 };
 
 struct StageScore {

@@ -60,8 +60,8 @@ absl::Status RequireParticipant(const v1::Campaign& campaign, const Caller& call
 }
 
 absl::Status WrongState(const v1::Campaign& campaign, absl::string_view action) {
-  return FailedPrecondition("CAMPAIGN_STATE", absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(campaign.state()),
-                                                           "，不能", action));
+  return FailedPrecondition(
+      "CAMPAIGN_STATE", absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(campaign.state()), "，不能", action));
 }
 
 absl::StatusOr<int64_t> ParseCampaignId(absl::string_view name, absl::string_view field) {
@@ -126,9 +126,7 @@ absl::StatusOr<Centi> ScoreWithBasis(double score, const std::string& basis, abs
   return ParseCenti(score, 0, 10000, absl::StrCat(prefix, ".score"));
 }
 
-std::string StepLabel(v1::RectificationStep step) {
-  return step == v1::RECTIFICATION_STEP_PLAN ? "plan" : "report";
-}
+std::string StepLabel(v1::RectificationStep step) { return step == v1::RECTIFICATION_STEP_PLAN ? "plan" : "report"; }
 
 }  // namespace
 
@@ -136,82 +134,85 @@ EvaluationService::EvaluationService(PgPool& pool, const Authorizer& authorizer)
     : pool_(pool), authorizer_(authorizer) {}
 
 grpc::Status EvaluationService::CreateEvaluation(grpc::ServerContext* ctx, const v1::CreateEvaluationRequest* request,
-                                      v1::Campaign* response) {
+                                                 v1::Campaign* response) {
   return ToGrpc(DoCreateEvaluation(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::GetEvaluation(grpc::ServerContext* ctx, const v1::GetEvaluationRequest* request,
-                                      v1::Campaign* response) {
+                                              v1::Campaign* response) {
   return ToGrpc(DoGetEvaluation(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::ListEvaluations(grpc::ServerContext* ctx, const v1::ListEvaluationsRequest* request,
-                                      v1::ListEvaluationsResponse* response) {
+                                                v1::ListEvaluationsResponse* response) {
   return ToGrpc(DoListEvaluations(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::OpenEvaluation(grpc::ServerContext* ctx, const v1::OpenEvaluationRequest* request,
-                                      v1::Campaign* response) {
+                                               v1::Campaign* response) {
   return ToGrpc(DoOpenEvaluation(*ctx, *request, response));
 }
 
-grpc::Status EvaluationService::RecordInvestigation(grpc::ServerContext* ctx, const v1::RecordInvestigationRequest* request,
-                                      v1::Investigation* response) {
+grpc::Status EvaluationService::RecordInvestigation(grpc::ServerContext* ctx,
+                                                    const v1::RecordInvestigationRequest* request,
+                                                    v1::Investigation* response) {
   return ToGrpc(DoRecordInvestigation(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::IssueProblemList(grpc::ServerContext* ctx, const v1::IssueProblemListRequest* request,
-                                      v1::ProblemList* response) {
+                                                 v1::ProblemList* response) {
   return ToGrpc(DoIssueProblemList(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::RecordStageScore(grpc::ServerContext* ctx, const v1::RecordStageScoreRequest* request,
-                                      v1::StageScore* response) {
+                                                 v1::StageScore* response) {
   return ToGrpc(DoRecordStageScore(*ctx, *request, response));
 }
 
-grpc::Status EvaluationService::ListInvestigations(grpc::ServerContext* ctx, const v1::ListInvestigationsRequest* request,
-                                      v1::ListInvestigationsResponse* response) {
+grpc::Status EvaluationService::ListInvestigations(grpc::ServerContext* ctx,
+                                                   const v1::ListInvestigationsRequest* request,
+                                                   v1::ListInvestigationsResponse* response) {
   return ToGrpc(DoListInvestigations(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::SubmitScoreSheet(grpc::ServerContext* ctx, const v1::SubmitScoreSheetRequest* request,
-                                      v1::ScoreSheet* response) {
+                                                 v1::ScoreSheet* response) {
   return ToGrpc(DoSubmitScoreSheet(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::ListScoreSheets(grpc::ServerContext* ctx, const v1::ListScoreSheetsRequest* request,
-                                      v1::ListScoreSheetsResponse* response) {
+                                                v1::ListScoreSheetsResponse* response) {
   return ToGrpc(DoListScoreSheets(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::CloseEvaluation(grpc::ServerContext* ctx, const v1::CloseEvaluationRequest* request,
-                                      v1::EvaluationResult* response) {
+                                                v1::EvaluationResult* response) {
   return ToGrpc(DoCloseEvaluation(*ctx, *request, response));
 }
 
-grpc::Status EvaluationService::GetEvaluationResult(grpc::ServerContext* ctx, const v1::GetEvaluationResultRequest* request,
-                                      v1::EvaluationResult* response) {
+grpc::Status EvaluationService::GetEvaluationResult(grpc::ServerContext* ctx,
+                                                    const v1::GetEvaluationResultRequest* request,
+                                                    v1::EvaluationResult* response) {
   return ToGrpc(DoGetEvaluationResult(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::CheckReport(grpc::ServerContext* ctx, const v1::CheckReportRequest* request,
-                                      v1::ReportCheck* response) {
+                                            v1::ReportCheck* response) {
   return ToGrpc(DoCheckReport(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::IssueOpinion(grpc::ServerContext* ctx, const v1::IssueOpinionRequest* request,
-                                      v1::SubjectResult* response) {
+                                             v1::SubjectResult* response) {
   return ToGrpc(DoIssueOpinion(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::FileRectification(grpc::ServerContext* ctx, const v1::FileRectificationRequest* request,
-                                      v1::SubjectResult* response) {
+                                                  v1::SubjectResult* response) {
   return ToGrpc(DoFileRectification(*ctx, *request, response));
 }
 
 grpc::Status EvaluationService::ScoreLookBack(grpc::ServerContext* ctx, const v1::ScoreLookBackRequest* request,
-                                      v1::SubjectResult* response) {
+                                              v1::SubjectResult* response) {
   return ToGrpc(DoScoreLookBack(*ctx, *request, response));
 }
 
@@ -232,8 +233,8 @@ absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definitio
 }
 
 absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const grpc::ServerContext& ctx,
-                                                                           absl::string_view name,
-                                                                           absl::string_view field) {
+                                                                                absl::string_view name,
+                                                                                absl::string_view field) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
     return caller.status();
@@ -250,8 +251,7 @@ absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(
 }
 
 absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ctx,
-                                                   const v1::CreateEvaluationRequest& request,
-                                                   v1::Campaign* response) {
+                                                   const v1::CreateEvaluationRequest& request, v1::Campaign* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
     return caller.status();
@@ -260,19 +260,19 @@ absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ct
   if (absl::Status st = NormalizeCampaign(&campaign); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "evaluation.CreateEvaluation", request, response,
-                       [&](pqxx::work& tx) -> absl::Status {
-                         const int64_t id = InsertCampaign(tx, campaign, caller->account_id());
-                         const std::string name = ResourceName(kEvaluations, id);
-                         AppendAudit(tx, {.actor = caller->account_id(),
-                                          .action = "CreateEvaluation",
-                                          .resource = name,
-                                          .request_id = RequestId(ctx),
-                                          .detail = {{"kind", v1::CampaignKind_Name(campaign.kind())},
-                                                     {"subjects", campaign.subjects_size()}}});
-                         *response = *LoadCampaign(tx, id);
-                         return absl::OkStatus();
-                       });
+  return RunIdempotent(
+      pool_, ctx, *caller, "evaluation.CreateEvaluation", request, response, [&](pqxx::work& tx) -> absl::Status {
+        const int64_t id = InsertCampaign(tx, campaign, caller->account_id());
+        const std::string name = ResourceName(kEvaluations, id);
+        AppendAudit(
+            tx, {.actor = caller->account_id(),
+                 .action = "CreateEvaluation",
+                 .resource = name,
+                 .request_id = RequestId(ctx),
+                 .detail = {{"kind", v1::CampaignKind_Name(campaign.kind())}, {"subjects", campaign.subjects_size()}}});
+        *response = *LoadCampaign(tx, id);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContext& ctx, const v1::GetEvaluationRequest& request,
@@ -312,9 +312,8 @@ absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContext& ctx
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(campaigns, *page_size, fingerprint, [](const v1::Campaign& c) {
-    return *ParseCampaignId(c.name(), "name");
-  }));
+  response->set_next_page_token(TrimToPage(campaigns, *page_size, fingerprint,
+                                           [](const v1::Campaign& c) { return *ParseCampaignId(c.name(), "name"); }));
   // Others see the campaigns they take part in; a page may then hold fewer than page_size (AIP-158).
   for (v1::Campaign& c : campaigns) {
     if (RequireParticipant(c, *caller).ok()) {
@@ -411,8 +410,10 @@ absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext&
                       inv.subject(), "investigation.subject",
                       [&](pqxx::work& tx, const v1::Campaign& /*campaign*/, int64_t id, int n) -> absl::Status {
                         *response = InsertInvestigation(tx, id, n, inv, caller->account_id());
-                        AppendAudit(tx, {.actor = caller->account_id(), .action = "RecordInvestigation",
-                                         .resource = response->name(), .request_id = RequestId(ctx),
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "RecordInvestigation",
+                                         .resource = response->name(),
+                                         .request_id = RequestId(ctx),
                                          .detail = {{"subject", inv.subject()}}});
                         return absl::OkStatus();
                       });
@@ -435,12 +436,14 @@ absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ct
       return st;
     }
   }
-  return RunOnSubject(ctx, *caller, "evaluation.IssueProblemList", request, response, request.parent(),
-                      list.subject(), "problem_list.subject",
+  return RunOnSubject(ctx, *caller, "evaluation.IssueProblemList", request, response, request.parent(), list.subject(),
+                      "problem_list.subject",
                       [&](pqxx::work& tx, const v1::Campaign& /*campaign*/, int64_t id, int n) -> absl::Status {
                         *response = InsertProblemList(tx, id, n, list, caller->account_id());
-                        AppendAudit(tx, {.actor = caller->account_id(), .action = "IssueProblemList",
-                                         .resource = response->name(), .request_id = RequestId(ctx),
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "IssueProblemList",
+                                         .resource = response->name(),
+                                         .request_id = RequestId(ctx),
                                          .detail = {{"subject", list.subject()}, {"problems", list.problems_size()}}});
                         return absl::OkStatus();
                       });
@@ -564,11 +567,12 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
           return NotFoundError(request.parent());
         }
         if (*state != v1::CAMPAIGN_STATE_OPEN) {
-          return FailedPrecondition("CAMPAIGN_STATE",
-                                    absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(*state), "，不能提交评分表"));
+          return FailedPrecondition(
+              "CAMPAIGN_STATE", absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(*state), "，不能提交评分表"));
         }
         std::optional<v1::ScoreSheet> sheet = InsertSheet(
-            tx, {.campaign_id = *id, .subject_no = *n, .rater = rater, .group_code = rater_group.code(), .total = *total},
+            tx,
+            {.campaign_id = *id, .subject_no = *n, .rater = rater, .group_code = rater_group.code(), .total = *total},
             content);
         if (!sheet.has_value()) {
           return AlreadyExists("SHEET_ALREADY_SUBMITTED", "您已对该评议对象提交过评分表，每人每个对象只能提交一次");
@@ -643,9 +647,10 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContext& ctx
         for (int n = 1; n <= campaign->subjects_size(); ++n) {
           for (const auto& stage : campaign->stages()) {
             if (stage.weight() > 0 && stage.stage() != v1::STAGE_ON_SITE && stage_scores[n].count(stage.stage()) == 0) {
-              return FailedPrecondition("STAGE_SCORE_MISSING",
-                                        absl::StrCat(campaign->subjects(n - 1).display_name(), "（", SubjectName(*id, n),
-                                                     "）缺少", StageLabel(stage.stage()), "阶段得分，请先录入"));
+              return FailedPrecondition(
+                  "STAGE_SCORE_MISSING",
+                  absl::StrCat(campaign->subjects(n - 1).display_name(), "（", SubjectName(*id, n), "）缺少",
+                               StageLabel(stage.stage()), "阶段得分，请先录入"));
             }
           }
         }
@@ -730,9 +735,8 @@ absl::Status EvaluationService::DoCheckReport(const grpc::ServerContext& ctx, co
   if (!id.ok()) {
     return id.status();
   }
-  const std::pair<const char*, const std::string*> sections[] = {{"achievements", &request.achievements()},
-                                                                 {"problems", &request.problems()},
-                                                                 {"measures", &request.measures()}};
+  const std::pair<const char*, const std::string*> sections[] = {
+      {"achievements", &request.achievements()}, {"problems", &request.problems()}, {"measures", &request.measures()}};
   for (const auto& [field, text] : sections) {
     if (absl::Status st = CheckText(field, *text, 0, kMaxSectionChars); !st.ok()) {
       return st;
@@ -762,31 +766,31 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContext& ctx, c
   if (absl::Status st = CheckText("opinion.text", request.opinion().text(), 1, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunOnSubject(
-      ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(), request.opinion().subject(),
-      "opinion.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
-        if (!record.ok()) {
-          return record.status();
-        }
-        if (absl::Status st = FollowUp::IssueOpinion(&*record, ShanghaiDay(absl::Now())); !st.ok()) {
-          return st;
-        }
-        SaveFollowUp(tx, id, n, *record);
-        SetOpinion(tx, id, n, request.opinion().text());
-        v1::EvaluationOpinionIssued event;
-        FillConcerned(campaign, n, &event);
-        if (record->plan_due.has_value()) {
-          event.set_deadline(FormatDay(*record->plan_due));
-        }
-        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
-        AppendAudit(tx, {.actor = caller->account_id(),
-                         .action = "IssueOpinion",
-                         .resource = SubjectName(id, n),
-                         .request_id = RequestId(ctx)});
-        *response = SubjectResultOf(tx, id, n);
-        return absl::OkStatus();
-      });
+  return RunOnSubject(ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(),
+                      request.opinion().subject(), "opinion.subject",
+                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+                        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
+                        if (!record.ok()) {
+                          return record.status();
+                        }
+                        if (absl::Status st = FollowUp::IssueOpinion(&*record, ShanghaiDay(absl::Now())); !st.ok()) {
+                          return st;
+                        }
+                        SaveFollowUp(tx, id, n, *record);
+                        SetOpinion(tx, id, n, request.opinion().text());
+                        v1::EvaluationOpinionIssued event;
+                        FillConcerned(campaign, n, &event);
+                        if (record->plan_due.has_value()) {
+                          event.set_deadline(FormatDay(*record->plan_due));
+                        }
+                        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "IssueOpinion",
+                                         .resource = SubjectName(id, n),
+                                         .request_id = RequestId(ctx)});
+                        *response = SubjectResultOf(tx, id, n);
+                        return absl::OkStatus();
+                      });
 }
 
 absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& ctx,
@@ -803,36 +807,36 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& c
   if (absl::Status st = CheckText("rectification.content", filing.content(), 1, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunOnSubject(
-      ctx, *caller, "evaluation.FileRectification", request, response, request.parent(), filing.subject(),
-      "rectification.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-        // The subject files its own rectification, from its own account.
-        if (!ActsForSubject(campaign, n, *caller)) {
-          return PermissionDenied("只有评议对象本单位（本人）可以提交整改材料");
-        }
-        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
-        if (!record.ok()) {
-          return record.status();
-        }
-        if (absl::Status st = FollowUp::FileRectification(&*record, filing.step()); !st.ok()) {
-          return st;
-        }
-        SaveFollowUp(tx, id, n, *record);
-        InsertFiling(tx, id, n, record->round, StepLabel(filing.step()), filing.content(), std::nullopt,
-                     caller->account_id());
-        v1::RectificationReceived event;
-        FillConcerned(campaign, n, &event);
-        event.set_step(StepLabel(filing.step()));
-        event.set_round(record->round);
-        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
-        AppendAudit(tx, {.actor = caller->account_id(),
-                         .action = "FileRectification",
-                         .resource = SubjectName(id, n),
-                         .request_id = RequestId(ctx),
-                         .detail = {{"step", StepLabel(filing.step())}, {"round", record->round}}});
-        *response = SubjectResultOf(tx, id, n);
-        return absl::OkStatus();
-      });
+  return RunOnSubject(ctx, *caller, "evaluation.FileRectification", request, response, request.parent(),
+                      filing.subject(), "rectification.subject",
+                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+                        // The subject files its own rectification, from its own account.
+                        if (!ActsForSubject(campaign, n, *caller)) {
+                          return PermissionDenied("只有评议对象本单位（本人）可以提交整改材料");
+                        }
+                        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
+                        if (!record.ok()) {
+                          return record.status();
+                        }
+                        if (absl::Status st = FollowUp::FileRectification(&*record, filing.step()); !st.ok()) {
+                          return st;
+                        }
+                        SaveFollowUp(tx, id, n, *record);
+                        InsertFiling(tx, id, n, record->round, StepLabel(filing.step()), filing.content(), std::nullopt,
+                                     caller->account_id());
+                        v1::RectificationReceived event;
+                        FillConcerned(campaign, n, &event);
+                        event.set_step(StepLabel(filing.step()));
+                        event.set_round(record->round);
+                        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "FileRectification",
+                                         .resource = SubjectName(id, n),
+                                         .request_id = RequestId(ctx),
+                                         .detail = {{"step", StepLabel(filing.step())}, {"round", record->round}}});
+                        *response = SubjectResultOf(tx, id, n);
+                        return absl::OkStatus();
+                      });
 }
 
 absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request,
@@ -846,38 +850,38 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, 
   if (!score.ok()) {
     return score.status();
   }
-  return RunOnSubject(
-      ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(), look_back.subject(),
-      "look_back.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
-        if (!record.ok()) {
-          return record.status();
-        }
-        const int round = record->round;
-        absl::StatusOr<LookBackOutcome> outcome =
-            FollowUp::ScoreLookBack(&*record, *score, PassMark(campaign), ShanghaiDay(absl::Now()));
-        if (!outcome.ok()) {
-          return outcome.status();
-        }
-        SaveFollowUp(tx, id, n, *record);
-        InsertFiling(tx, id, n, round, "look_back", look_back.basis(), *score, caller->account_id());
-        if (outcome->referral) {
-          v1::ReferralFlagged event;
-          FillConcerned(campaign, n, &event);
-          event.set_grade(GradeLabel(record->grade));
-          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
-        }
-        AppendAudit(tx, {.actor = caller->account_id(),
-                         .action = "ScoreLookBack",
-                         .resource = SubjectName(id, n),
-                         .request_id = RequestId(ctx),
-                         .detail = {{"score", FormatCenti(*score)},
-                                    {"round", round},
-                                    {"second_round", outcome->second_round},
-                                    {"referral", outcome->referral}}});
-        *response = SubjectResultOf(tx, id, n);
-        return absl::OkStatus();
-      });
+  return RunOnSubject(ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(),
+                      look_back.subject(), "look_back.subject",
+                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+                        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
+                        if (!record.ok()) {
+                          return record.status();
+                        }
+                        const int round = record->round;
+                        absl::StatusOr<LookBackOutcome> outcome =
+                            FollowUp::ScoreLookBack(&*record, *score, PassMark(campaign), ShanghaiDay(absl::Now()));
+                        if (!outcome.ok()) {
+                          return outcome.status();
+                        }
+                        SaveFollowUp(tx, id, n, *record);
+                        InsertFiling(tx, id, n, round, "look_back", look_back.basis(), *score, caller->account_id());
+                        if (outcome->referral) {
+                          v1::ReferralFlagged event;
+                          FillConcerned(campaign, n, &event);
+                          event.set_grade(GradeLabel(record->grade));
+                          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
+                        }
+                        AppendAudit(tx, {.actor = caller->account_id(),
+                                         .action = "ScoreLookBack",
+                                         .resource = SubjectName(id, n),
+                                         .request_id = RequestId(ctx),
+                                         .detail = {{"score", FormatCenti(*score)},
+                                                    {"round", round},
+                                                    {"second_round", outcome->second_round},
+                                                    {"referral", outcome->referral}}});
+                        *response = SubjectResultOf(tx, id, n);
+                        return absl::OkStatus();
+                      });
 }
 
 }  // namespace minyi::evaluation

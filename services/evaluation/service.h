@@ -24,40 +24,72 @@ namespace v1 = ::minyi::evaluation::v1;
 class EvaluationService final : public v1::Evaluation::Service {
  public:
   EvaluationService(PgPool& pool, const Authorizer& authorizer);
-  grpc::Status CreateEvaluation(grpc::ServerContext* ctx, const v1::CreateEvaluationRequest* request, v1::Campaign* response) override;
-  grpc::Status GetEvaluation(grpc::ServerContext* ctx, const v1::GetEvaluationRequest* request, v1::Campaign* response) override;
-  grpc::Status ListEvaluations(grpc::ServerContext* ctx, const v1::ListEvaluationsRequest* request, v1::ListEvaluationsResponse* response) override;
-  grpc::Status OpenEvaluation(grpc::ServerContext* ctx, const v1::OpenEvaluationRequest* request, v1::Campaign* response) override;
-  grpc::Status RecordInvestigation(grpc::ServerContext* ctx, const v1::RecordInvestigationRequest* request, v1::Investigation* response) override;
-  grpc::Status IssueProblemList(grpc::ServerContext* ctx, const v1::IssueProblemListRequest* request, v1::ProblemList* response) override;
-  grpc::Status RecordStageScore(grpc::ServerContext* ctx, const v1::RecordStageScoreRequest* request, v1::StageScore* response) override;
-  grpc::Status ListInvestigations(grpc::ServerContext* ctx, const v1::ListInvestigationsRequest* request, v1::ListInvestigationsResponse* response) override;
-  grpc::Status SubmitScoreSheet(grpc::ServerContext* ctx, const v1::SubmitScoreSheetRequest* request, v1::ScoreSheet* response) override;
-  grpc::Status ListScoreSheets(grpc::ServerContext* ctx, const v1::ListScoreSheetsRequest* request, v1::ListScoreSheetsResponse* response) override;
-  grpc::Status CloseEvaluation(grpc::ServerContext* ctx, const v1::CloseEvaluationRequest* request, v1::EvaluationResult* response) override;
-  grpc::Status GetEvaluationResult(grpc::ServerContext* ctx, const v1::GetEvaluationResultRequest* request, v1::EvaluationResult* response) override;
-  grpc::Status CheckReport(grpc::ServerContext* ctx, const v1::CheckReportRequest* request, v1::ReportCheck* response) override;
-  grpc::Status IssueOpinion(grpc::ServerContext* ctx, const v1::IssueOpinionRequest* request, v1::SubjectResult* response) override;
-  grpc::Status FileRectification(grpc::ServerContext* ctx, const v1::FileRectificationRequest* request, v1::SubjectResult* response) override;
-  grpc::Status ScoreLookBack(grpc::ServerContext* ctx, const v1::ScoreLookBackRequest* request, v1::SubjectResult* response) override;
+  grpc::Status CreateEvaluation(grpc::ServerContext* ctx, const v1::CreateEvaluationRequest* request,
+                                v1::Campaign* response) override;
+  grpc::Status GetEvaluation(grpc::ServerContext* ctx, const v1::GetEvaluationRequest* request,
+                             v1::Campaign* response) override;
+  grpc::Status ListEvaluations(grpc::ServerContext* ctx, const v1::ListEvaluationsRequest* request,
+                               v1::ListEvaluationsResponse* response) override;
+  grpc::Status OpenEvaluation(grpc::ServerContext* ctx, const v1::OpenEvaluationRequest* request,
+                              v1::Campaign* response) override;
+  grpc::Status RecordInvestigation(grpc::ServerContext* ctx, const v1::RecordInvestigationRequest* request,
+                                   v1::Investigation* response) override;
+  grpc::Status IssueProblemList(grpc::ServerContext* ctx, const v1::IssueProblemListRequest* request,
+                                v1::ProblemList* response) override;
+  grpc::Status RecordStageScore(grpc::ServerContext* ctx, const v1::RecordStageScoreRequest* request,
+                                v1::StageScore* response) override;
+  grpc::Status ListInvestigations(grpc::ServerContext* ctx, const v1::ListInvestigationsRequest* request,
+                                  v1::ListInvestigationsResponse* response) override;
+  grpc::Status SubmitScoreSheet(grpc::ServerContext* ctx, const v1::SubmitScoreSheetRequest* request,
+                                v1::ScoreSheet* response) override;
+  grpc::Status ListScoreSheets(grpc::ServerContext* ctx, const v1::ListScoreSheetsRequest* request,
+                               v1::ListScoreSheetsResponse* response) override;
+  grpc::Status CloseEvaluation(grpc::ServerContext* ctx, const v1::CloseEvaluationRequest* request,
+                               v1::EvaluationResult* response) override;
+  grpc::Status GetEvaluationResult(grpc::ServerContext* ctx, const v1::GetEvaluationResultRequest* request,
+                                   v1::EvaluationResult* response) override;
+  grpc::Status CheckReport(grpc::ServerContext* ctx, const v1::CheckReportRequest* request,
+                           v1::ReportCheck* response) override;
+  grpc::Status IssueOpinion(grpc::ServerContext* ctx, const v1::IssueOpinionRequest* request,
+                            v1::SubjectResult* response) override;
+  grpc::Status FileRectification(grpc::ServerContext* ctx, const v1::FileRectificationRequest* request,
+                                 v1::SubjectResult* response) override;
+  grpc::Status ScoreLookBack(grpc::ServerContext* ctx, const v1::ScoreLookBackRequest* request,
+                             v1::SubjectResult* response) override;
 
  private:
-  absl::Status DoCreateEvaluation(const grpc::ServerContext& ctx, const v1::CreateEvaluationRequest& request, v1::Campaign* response);
-  absl::Status DoGetEvaluation(const grpc::ServerContext& ctx, const v1::GetEvaluationRequest& request, v1::Campaign* response);
-  absl::Status DoListEvaluations(const grpc::ServerContext& ctx, const v1::ListEvaluationsRequest& request, v1::ListEvaluationsResponse* response);
-  absl::Status DoOpenEvaluation(const grpc::ServerContext& ctx, const v1::OpenEvaluationRequest& request, v1::Campaign* response);
-  absl::Status DoRecordInvestigation(const grpc::ServerContext& ctx, const v1::RecordInvestigationRequest& request, v1::Investigation* response);
-  absl::Status DoIssueProblemList(const grpc::ServerContext& ctx, const v1::IssueProblemListRequest& request, v1::ProblemList* response);
-  absl::Status DoRecordStageScore(const grpc::ServerContext& ctx, const v1::RecordStageScoreRequest& request, v1::StageScore* response);
-  absl::Status DoListInvestigations(const grpc::ServerContext& ctx, const v1::ListInvestigationsRequest& request, v1::ListInvestigationsResponse* response);
-  absl::Status DoSubmitScoreSheet(const grpc::ServerContext& ctx, const v1::SubmitScoreSheetRequest& request, v1::ScoreSheet* response);
-  absl::Status DoListScoreSheets(const grpc::ServerContext& ctx, const v1::ListScoreSheetsRequest& request, v1::ListScoreSheetsResponse* response);
-  absl::Status DoCloseEvaluation(const grpc::ServerContext& ctx, const v1::CloseEvaluationRequest& request, v1::EvaluationResult* response);
-  absl::Status DoGetEvaluationResult(const grpc::ServerContext& ctx, const v1::GetEvaluationResultRequest& request, v1::EvaluationResult* response);
-  absl::Status DoCheckReport(const grpc::ServerContext& ctx, const v1::CheckReportRequest& request, v1::ReportCheck* response);
-  absl::Status DoIssueOpinion(const grpc::ServerContext& ctx, const v1::IssueOpinionRequest& request, v1::SubjectResult* response);
-  absl::Status DoFileRectification(const grpc::ServerContext& ctx, const v1::FileRectificationRequest& request, v1::SubjectResult* response);
-  absl::Status DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request, v1::SubjectResult* response);
+  absl::Status DoCreateEvaluation(const grpc::ServerContext& ctx, const v1::CreateEvaluationRequest& request,
+                                  v1::Campaign* response);
+  absl::Status DoGetEvaluation(const grpc::ServerContext& ctx, const v1::GetEvaluationRequest& request,
+                               v1::Campaign* response);
+  absl::Status DoListEvaluations(const grpc::ServerContext& ctx, const v1::ListEvaluationsRequest& request,
+                                 v1::ListEvaluationsResponse* response);
+  absl::Status DoOpenEvaluation(const grpc::ServerContext& ctx, const v1::OpenEvaluationRequest& request,
+                                v1::Campaign* response);
+  absl::Status DoRecordInvestigation(const grpc::ServerContext& ctx, const v1::RecordInvestigationRequest& request,
+                                     v1::Investigation* response);
+  absl::Status DoIssueProblemList(const grpc::ServerContext& ctx, const v1::IssueProblemListRequest& request,
+                                  v1::ProblemList* response);
+  absl::Status DoRecordStageScore(const grpc::ServerContext& ctx, const v1::RecordStageScoreRequest& request,
+                                  v1::StageScore* response);
+  absl::Status DoListInvestigations(const grpc::ServerContext& ctx, const v1::ListInvestigationsRequest& request,
+                                    v1::ListInvestigationsResponse* response);
+  absl::Status DoSubmitScoreSheet(const grpc::ServerContext& ctx, const v1::SubmitScoreSheetRequest& request,
+                                  v1::ScoreSheet* response);
+  absl::Status DoListScoreSheets(const grpc::ServerContext& ctx, const v1::ListScoreSheetsRequest& request,
+                                 v1::ListScoreSheetsResponse* response);
+  absl::Status DoCloseEvaluation(const grpc::ServerContext& ctx, const v1::CloseEvaluationRequest& request,
+                                 v1::EvaluationResult* response);
+  absl::Status DoGetEvaluationResult(const grpc::ServerContext& ctx, const v1::GetEvaluationResultRequest& request,
+                                     v1::EvaluationResult* response);
+  absl::Status DoCheckReport(const grpc::ServerContext& ctx, const v1::CheckReportRequest& request,
+                             v1::ReportCheck* response);
+  absl::Status DoIssueOpinion(const grpc::ServerContext& ctx, const v1::IssueOpinionRequest& request,
+                              v1::SubjectResult* response);
+  absl::Status DoFileRectification(const grpc::ServerContext& ctx, const v1::FileRectificationRequest& request,
+                                   v1::SubjectResult* response);
+  absl::Status DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request,
+                               v1::SubjectResult* response);
 
   // A read of campaign `name` (the error names `field`) by the authenticated caller; authorization is
   // the RPC's.

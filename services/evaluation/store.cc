@@ -189,9 +189,8 @@ std::vector<PreparedStatement> Statements() {
       {kInsertFollowUp,
        "INSERT INTO follow_ups (campaign_id, subject_no, state, grade, round, unsatisfied, opinion_due) "
        "VALUES ($1, $2, $3, $4, $5, $6, $7::date)"},
-      {kLoadFollowUp,
-       absl::StrCat("SELECT ", kFollowUpColumns,
-                    " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")},
+      {kLoadFollowUp, absl::StrCat("SELECT ", kFollowUpColumns,
+                                   " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")},
       {kSaveFollowUp,
        "UPDATE follow_ups SET state = $3, grade = $4, round = $5, unsatisfied = $6, "
        "opinion_date = NULLIF($7, '')::date, plan_due = NULLIF($8, '')::date, report_due = NULLIF($9, '')::date, "
@@ -266,8 +265,8 @@ int CountSheets(pqxx::transaction_base& tx, int64_t campaign_id) {
 }
 
 std::optional<ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet, const ScoreSheet& content) {
-  pqxx::result r = tx.exec_prepared(kInsertSheet, sheet.campaign_id, sheet.subject_no, sheet.rater,
-                                    sheet.group_code, sheet.total, ToJson(content));
+  pqxx::result r = tx.exec_prepared(kInsertSheet, sheet.campaign_id, sheet.subject_no, sheet.rater, sheet.group_code,
+                                    sheet.total, ToJson(content));
   if (r.empty()) {
     return std::nullopt;
   }
@@ -299,15 +298,16 @@ std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaig
 std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::vector<StoredTotal> out;
   for (const pqxx::row& row : tx.exec_prepared(kSheetTotals, campaign_id)) {
-    out.push_back({.subject_no = row[0].as<int>(), .group_code = row[1].as<std::string>(), .total = row[2].as<int64_t>()});
+    out.push_back(
+        {.subject_no = row[0].as<int>(), .group_code = row[1].as<std::string>(), .total = row[2].as<int64_t>()});
   }
   return out;
 }
 
 void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
                       const minyi::evaluation::v1::StageScore& score, Centi centi, const std::string& actor) {
-  tx.exec_prepared(kUpsertStageScore, campaign_id, subject_no, minyi::evaluation::v1::Stage_Name(score.stage()),
-                   centi, score.basis(), actor);
+  tx.exec_prepared(kUpsertStageScore, campaign_id, subject_no, minyi::evaluation::v1::Stage_Name(score.stage()), centi,
+                   score.basis(), actor);
 }
 
 std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx, int64_t campaign_id) {
@@ -325,8 +325,8 @@ Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subje
   for (int m : investigation.methods()) {
     methods.push_back(minyi::evaluation::v1::InvestigationMethod_Name(m));
   }
-  const pqxx::row row = tx.exec_prepared1(kInsertInvestigation, campaign_id, subject_no, methods.dump(),
-                                          investigation.findings(), actor);
+  const pqxx::row row =
+      tx.exec_prepared1(kInsertInvestigation, campaign_id, subject_no, methods.dump(), investigation.findings(), actor);
   Investigation out = investigation;
   out.set_name(absl::StrCat(kEvaluations, campaign_id, "/investigations/", row[0].as<int64_t>()));
   out.set_recorded_by(actor);

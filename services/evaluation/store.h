@@ -23,7 +23,7 @@ std::vector<PreparedStatement> Statements();
 // Campaigns. A loaded campaign is its definition with name, state, times and session date filled in.
 int64_t InsertCampaign(pqxx::work& tx, const minyi::evaluation::v1::Campaign& campaign, const std::string& actor);
 std::optional<minyi::evaluation::v1::Campaign> LoadCampaign(pqxx::transaction_base& tx, int64_t id,
-                                                           bool for_update = false);
+                                                            bool for_update = false);
 std::vector<minyi::evaluation::v1::Campaign> SelectCampaigns(pqxx::transaction_base& tx, int64_t after_id, int limit);
 // The state alone, share-locked: sheets hold it while they are written, so a close (which locks the row
 // for update) waits for sheets in flight and every later sheet sees CLOSED.
@@ -58,7 +58,7 @@ void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
                       const minyi::evaluation::v1::StageScore& score, Centi centi, const std::string& actor);
 // subject_no -> stage -> score.
 std::map<int, std::map<minyi::evaluation::v1::Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx,
-                                                                             int64_t campaign_id);
+                                                                               int64_t campaign_id);
 // Both return the stored record, named.
 minyi::evaluation::v1::Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
                                                          const minyi::evaluation::v1::Investigation& investigation,
@@ -67,8 +67,8 @@ minyi::evaluation::v1::ProblemList InsertProblemList(pqxx::work& tx, int64_t cam
                                                      const minyi::evaluation::v1::ProblemList& list,
                                                      const std::string& actor);
 // subject_no 0: every subject.
-std::vector<minyi::evaluation::v1::Investigation> SelectInvestigations(pqxx::transaction_base& tx,
-                                                                       int64_t campaign_id, int subject_no);
+std::vector<minyi::evaluation::v1::Investigation> SelectInvestigations(pqxx::transaction_base& tx, int64_t campaign_id,
+                                                                       int subject_no);
 std::vector<minyi::evaluation::v1::ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t campaign_id,
                                                                    int subject_no);
 

@@ -14,8 +14,8 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 Platform& P() {
   static Platform* platform = new Platform();
@@ -73,9 +73,9 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   const std::string department = Account("ROLE_DEPARTMENT", {{"department", "natural-resources"}});
   const std::string other_department = Account("ROLE_DEPARTMENT", {{"department", "health"}});
   const std::string citizen = Account("ROLE_CITIZEN");
-  HttpResponse r = P().Call("POST", "/v1/stations",
-                            {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}},
-                            Admin());
+  HttpResponse r =
+      P().Call("POST", "/v1/stations",
+               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string station = Json(r).value("name", "");
   std::vector<std::string> deputies;
@@ -88,14 +88,17 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   json campaign = {
       {"title", "2026年县自然资源局工作评议"},
       {"kind", "CAMPAIGN_KIND_DEPARTMENT_WORK"},
-      {"subjects", {{{"kind", "SUBJECT_KIND_DEPARTMENT"}, {"displayName", "县自然资源局"}, {"department", "natural-resources"}}}},
+      {"subjects",
+       {{{"kind", "SUBJECT_KIND_DEPARTMENT"}, {"displayName", "县自然资源局"}, {"department", "natural-resources"}}}},
       {"raterGroups",
        {{{"code", "members"},
          {"displayName", "常委会组成人员"},
          {"weight", 70},
          {"trimExtremes", true},
          {"raters", deputies},
-         {"indicators", {{{"code", "A"}, {"title", "工作实绩"}, {"maxPoints", 60}}, {{"code", "B"}, {"title", "整改成效"}, {"maxPoints", 40}}}}},
+         {"indicators",
+          {{{"code", "A"}, {"title", "工作实绩"}, {"maxPoints", 60}},
+           {{"code", "B"}, {"title", "整改成效"}, {"maxPoints", 40}}}}},
         {{"code", "citizens"},
          {"displayName", "群众代表"},
          {"weight", 30},
@@ -121,16 +124,19 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   EXPECT_EQ(created["stages"][2].value("weight", 0), 50);
 
   // Investigation before the session: methods, findings, the problem list, the other stages' scores.
-  r = P().Call("POST", absl::StrCat("/v1/", name, "/investigations"),
-               {{"subject", subject},
-                {"methods", {"INVESTIGATION_METHOD_SELF_CHECK", "INVESTIGATION_METHOD_FORUM", "INVESTIGATION_METHOD_QUESTIONNAIRE"}},
-                {"findings", "座谈 3 场，问卷 420 份：不动产登记办理时限偏长。"}},
-               staff);
+  r = P().Call(
+      "POST", absl::StrCat("/v1/", name, "/investigations"),
+      {{"subject", subject},
+       {"methods",
+        {"INVESTIGATION_METHOD_SELF_CHECK", "INVESTIGATION_METHOD_FORUM", "INVESTIGATION_METHOD_QUESTIONNAIRE"}},
+       {"findings", "座谈 3 场，问卷 420 份：不动产登记办理时限偏长。"}},
+      staff);
   ASSERT_EQ(r.status, 200) << r.body;
   r = P().Call("POST", absl::StrCat("/v1/", name, "/problemLists"),
                {{"subject", subject}, {"problems", {"不动产登记办理时限偏长", "耕地保护巡查不到位"}}}, staff);
   ASSERT_EQ(r.status, 200) << r.body;
-  for (auto [stage, score] : {std::pair{"STAGE_PRELIMINARY_INVESTIGATION", 80.0}, {"STAGE_INVESTIGATION_GROUP", 70.0},
+  for (auto [stage, score] : {std::pair{"STAGE_PRELIMINARY_INVESTIGATION", 80.0},
+                              {"STAGE_INVESTIGATION_GROUP", 70.0},
                               {"STAGE_RECTIFICATION", 70.0}}) {
     r = P().Call("POST", absl::StrCat("/v1/", name, "/stageScores"),
                  {{"subject", subject}, {"stage", stage}, {"score", score}, {"basis", "调查组评分"}}, staff);
@@ -149,15 +155,16 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   const double a[] = {40, 50, 30};
   const double b[] = {20, 25, 15};
   for (int i = 0; i < 3; ++i) {
-    r = P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), IndicatorSheet(subject, a[i], b[i]), rater_tokens[i]);
+    r = P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), IndicatorSheet(subject, a[i], b[i]),
+                 rater_tokens[i]);
     ASSERT_EQ(r.status, 200) << r.body;
   }
   r = P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), IndicatorSheet(subject, 60, 40), rater_tokens[0]);
   EXPECT_EQ(r.status, 409) << r.body;  // one sheet per rater per subject
   r = P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), IndicatorSheet(subject, 61, 40), rater_tokens[1]);
   EXPECT_EQ(r.status, 400);
-  r = P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), {{"subject", subject}, {"grade", "GRADE_UNSATISFIED"}},
-               citizen);
+  r = P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"),
+               {{"subject", subject}, {"grade", "GRADE_UNSATISFIED"}}, citizen);
   ASSERT_EQ(r.status, 200) << r.body;
   r = P().Call("GET", absl::StrCat("/v1/", name), nullptr, staff);
   EXPECT_EQ(Json(r).value("sheetsReceived", 0), 4);
@@ -181,8 +188,9 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   EXPECT_EQ(result.value("grade", ""), "GRADE_BASICALLY_SATISFIED");
   EXPECT_EQ(result.value("gradeLabel", ""), "基本满意");
   EXPECT_EQ(result.value("followUp", ""), "FOLLOW_UP_STATE_AWAITING_OPINION");
-  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), IndicatorSheet(subject, 60, 40), citizen).status,
-            400);  // closed
+  EXPECT_EQ(
+      P().Call("POST", absl::StrCat("/v1/", name, "/scoreSheets"), IndicatorSheet(subject, 60, 40), citizen).status,
+      400);  // closed
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, department).status, 200);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, other_department).status, 403);
 
@@ -219,8 +227,8 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   json report = {{"subject", subject}, {"step", "RECTIFICATION_STEP_REPORT"}, {"content", "整改报告：已完成。"}};
   r = P().Call("POST", absl::StrCat("/v1/", name, "/rectifications"), report, department);
   ASSERT_EQ(r.status, 200) << r.body;
-  r = P().Call("POST", absl::StrCat("/v1/", name, "/lookBacks"), {{"subject", subject}, {"score", 55}, {"basis", "回头看"}},
-               staff);
+  r = P().Call("POST", absl::StrCat("/v1/", name, "/lookBacks"),
+               {{"subject", subject}, {"score", 55}, {"basis", "回头看"}}, staff);
   ASSERT_EQ(r.status, 200) << r.body;
   json after = Json(r);
   EXPECT_EQ(after.value("grade", ""), "GRADE_UNSATISFIED");

@@ -147,8 +147,8 @@ TEST_F(EvaluationTest, OneSheetPerRaterPerSubjectUnderConcurrentDuplicates) {
     // only the database constraint can keep the second sheet out.
     threads.emplace_back([&, i] {
       v1::ScoreSheet out;
-      grpc::Status st = stub_->SubmitScoreSheet(
-          CallContext(Rater(1), i % 2 == 0 ? absl::StrCat("dup-", i) : "").get(), Sheet(c, 0, 50 + i % 3, 30), &out);
+      grpc::Status st = stub_->SubmitScoreSheet(CallContext(Rater(1), i % 2 == 0 ? absl::StrCat("dup-", i) : "").get(),
+                                                Sheet(c, 0, 50 + i % 3, 30), &out);
       if (st.ok()) {
         ++ok;
       } else if (st.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
@@ -259,10 +259,12 @@ TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
   auto outbox_count = [&](const std::string& type) {
     int n = 0;
     EXPECT_TRUE(pool.Read([&](pqxx::transaction_base& tx) {
-      n = tx.exec_params1("SELECT count(*) FROM outbox WHERE event_type = $1 AND subject LIKE $2", type,
-                          c.name() + "/%")[0].as<int>();
-      return absl::OkStatus();
-    }).ok());
+                      n = tx.exec_params1("SELECT count(*) FROM outbox WHERE event_type = $1 AND subject LIKE $2", type,
+                                          c.name() + "/%")[0]
+                              .as<int>();
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return n;
   };
   EXPECT_EQ(sweep_concurrently(plan_due - 4), 0);  // not yet

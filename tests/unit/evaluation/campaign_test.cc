@@ -56,8 +56,8 @@ TEST(CampaignTest, DefaultsToMashanWeightsAndBands) {
 
 TEST(CampaignTest, StageWeightsMustSumToHundred) {
   v1::Campaign c = Valid();
-  for (auto [stage, weight] : {std::pair{v1::STAGE_PRELIMINARY_INVESTIGATION, 10}, {v1::STAGE_ON_SITE, 50},
-                               {v1::STAGE_RECTIFICATION, 30}}) {
+  for (auto [stage, weight] :
+       {std::pair{v1::STAGE_PRELIMINARY_INVESTIGATION, 10}, {v1::STAGE_ON_SITE, 50}, {v1::STAGE_RECTIFICATION, 30}}) {
     auto* s = c.add_stages();
     s->set_stage(stage);
     s->set_weight(weight);

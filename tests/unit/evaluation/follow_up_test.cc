@@ -23,8 +23,8 @@ TEST(FollowUpTest, BasicallySatisfiedRectifiesWithDeadlines) {
   FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, kSession);
   ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 3, 25)).ok());
   EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_PLAN);
-  EXPECT_EQ(*r.plan_due, absl::CivilDay(2026, 4, 25));    // 1 month
-  EXPECT_EQ(*r.report_due, absl::CivilDay(2026, 6, 25));  // 3 months
+  EXPECT_EQ(*r.plan_due, absl::CivilDay(2026, 4, 25));                                // 1 month
+  EXPECT_EQ(*r.report_due, absl::CivilDay(2026, 6, 25));                              // 3 months
   EXPECT_FALSE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());  // plan first
   ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
   EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_REPORT);

@@ -31,7 +31,7 @@ TEST(ScoringTest, WeightedGroupsAndStagesByHand) {
                       Mashan(), Bands{});
   SubjectInputs in;
   in.sheet_totals["members"] = {10000, 7000, 9000, 8000};  // trimmed: 70 and 100 -> (80 + 90) / 2 = 85
-  in.sheet_totals["deputies"] = {6000, 7500};             // (60 + 75) / 2 = 67.5
+  in.sheet_totals["deputies"] = {6000, 7500};              // (60 + 75) / 2 = 67.5
   in.stage_scores = OtherStages(9000, 8000, 7000);
   const SubjectScore s = scorer.Score(in);
   ASSERT_TRUE(s.complete);
@@ -73,8 +73,9 @@ TEST(ScoringTest, TrimmingWithThreeSheetsKeepsTheMiddle) {
 }
 
 TEST(ScoringTest, GroupWithoutSheetsHasItsWeightShared) {
-  const Scorer scorer({{.code = "members", .weight = 50}, {.code = "deputies", .weight = 30}, {.code = "citizens", .weight = 20}},
-                      {{v1::STAGE_ON_SITE, 100}}, Bands{});
+  const Scorer scorer(
+      {{.code = "members", .weight = 50}, {.code = "deputies", .weight = 30}, {.code = "citizens", .weight = 20}},
+      {{v1::STAGE_ON_SITE, 100}}, Bands{});
   SubjectInputs in;
   in.sheet_totals["members"] = {9000};
   in.sheet_totals["citizens"] = {6000};
