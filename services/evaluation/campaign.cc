@@ -122,21 +122,6 @@ absl::Status CheckGroup(RaterGroup* g, absl::string_view field, std::set<std::st
 
 }  // namespace
 
-std::string StageLabel(Stage stage) {
-  switch (stage) {
-    case minyi::evaluation::v1::STAGE_PRELIMINARY_INVESTIGATION:
-      return "前期调查";
-    case minyi::evaluation::v1::STAGE_INVESTIGATION_GROUP:
-      return "调查组评分";
-    case minyi::evaluation::v1::STAGE_ON_SITE:
-      return "现场述职评议";
-    case minyi::evaluation::v1::STAGE_RECTIFICATION:
-      return "整改";
-    default:
-      return "";
-  }
-}
-
 absl::Status NormalizeCampaign(Campaign* c) {
   c->clear_name();
   c->clear_state();

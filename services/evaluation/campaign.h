@@ -19,9 +19,6 @@ using minyi::evaluation::v1::Campaign;
 
 inline constexpr absl::string_view kEvaluations = "evaluations/";
 
-// 前期调查 / 调查组评分 / 现场述职评议 / 整改.
-std::string StageLabel(Stage stage);
-
 // Fills the defaults (Mashan stage weights, grade bands 80/60) and checks everything, naming the field
 // ("evaluation.stages", "evaluation.rater_groups[1].indicators", ...). Output-only fields are cleared.
 absl::Status NormalizeCampaign(Campaign* campaign);

@@ -35,6 +35,21 @@ std::string GradeLabel(Grade grade) {
   }
 }
 
+std::string StageLabel(Stage stage) {
+  switch (stage) {
+    case minyi::evaluation::v1::STAGE_PRELIMINARY_INVESTIGATION:
+      return "前期调查";
+    case minyi::evaluation::v1::STAGE_INVESTIGATION_GROUP:
+      return "调查组评分";
+    case minyi::evaluation::v1::STAGE_ON_SITE:
+      return "现场述职评议";
+    case minyi::evaluation::v1::STAGE_RECTIFICATION:
+      return "整改";
+    default:
+      return "";
+  }
+}
+
 Scorer::Scorer(std::vector<GroupRule> groups, std::vector<StageRule> stages, Bands bands)
     : groups_(std::move(groups)), stages_(std::move(stages)), bands_(bands) {}
 
@@ -95,7 +110,7 @@ SubjectScore Scorer::Score(const SubjectInputs& inputs) const {
     } else {
       auto it = inputs.stage_scores.find(rule.stage);
       if (it == inputs.stage_scores.end()) {
-        out.incomplete_reason = "缺少某阶段得分";
+        out.incomplete_reason = "缺少" + StageLabel(rule.stage) + "阶段得分";
         out.stages.clear();
         return out;
       }
@@ -113,6 +128,7 @@ SubjectScore Scorer::Score(const SubjectInputs& inputs) const {
 
 void FillBreakdown(const SubjectScore& score, minyi::evaluation::v1::SubjectResult* out) {
   out->set_complete(score.complete);
+  out->set_incomplete_reason(score.incomplete_reason);
   for (const GroupScore& g : score.groups) {
     minyi::evaluation::v1::GroupBreakdown* b = out->add_groups();
     b->set_rater_group(g.code);

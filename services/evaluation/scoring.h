@@ -30,6 +30,8 @@ struct Bands {
 Grade GradeOf(Centi final_score, const Bands& bands);
 // 满意 / 基本满意 / 不满意.
 std::string GradeLabel(Grade grade);
+// 前期调查 / 调查组评分 / 现场述职评议 / 整改.
+std::string StageLabel(Stage stage);
 
 struct GroupRule {
   std::string code;

@@ -67,7 +67,7 @@ class EvaluationTest : public ::testing::Test {
 
   // A department-work campaign: one subject per department code, deputies/1..kRaters in one group
   // scoring two indicators (60 + 40), on-site weight 100.
-  static v1::Campaign Create(const std::vector<std::string>& departments) {
+  static v1::Campaign Create(const std::vector<std::string>& departments, bool mashan_stages = false) {
     v1::CreateEvaluationRequest req;
     v1::Campaign* c = req.mutable_evaluation();
     c->set_title("县卫健局工作评议");
@@ -78,9 +78,11 @@ class EvaluationTest : public ::testing::Test {
       s->set_display_name(absl::StrCat("单位", d));
       s->set_department(d);
     }
-    v1::StageWeight* stage = c->add_stages();
-    stage->set_stage(v1::STAGE_ON_SITE);
-    stage->set_weight(100);
+    if (!mashan_stages) {
+      v1::StageWeight* stage = c->add_stages();
+      stage->set_stage(v1::STAGE_ON_SITE);
+      stage->set_weight(100);
+    }
     v1::RaterGroup* g = c->add_rater_groups();
     g->set_code("members");
     g->set_display_name("常委会组成人员");
@@ -276,6 +278,50 @@ TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
   EXPECT_EQ(outbox_count("minyi.evaluation.v1.RectificationOverdue"), 1);
   EXPECT_EQ(outbox_count("minyi.evaluation.v1.EvaluationResultsAnnounced"), 2);
   EXPECT_EQ(outbox_count("minyi.evaluation.v1.ScoreSheetSubmitted"), 6);
+}
+
+TEST_F(EvaluationTest, CloseNeedsEveryStageScoreAndMarksSubjectsWithoutSheetsIncomplete) {
+  const v1::Campaign c = Create({"civil-affairs", "audit"}, /*mashan_stages=*/true);
+  Open(c);
+  v1::ScoreSheet sheet;
+  ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(1)).get(), Sheet(c, 0, 50, 30), &sheet).ok());
+  v1::CloseEvaluationRequest close;
+  close.set_name(c.name());
+  v1::EvaluationResult result;
+  grpc::Status st = stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("前期调查"), std::string::npos) << st.error_message();
+  for (int n = 0; n < 2; ++n) {
+    for (v1::Stage stage :
+         {v1::STAGE_PRELIMINARY_INVESTIGATION, v1::STAGE_INVESTIGATION_GROUP, v1::STAGE_RECTIFICATION}) {
+      v1::RecordStageScoreRequest req;
+      req.set_parent(c.name());
+      req.mutable_stage_score()->set_subject(c.subjects(n).name());
+      req.mutable_stage_score()->set_stage(stage);
+      req.mutable_stage_score()->set_score(90);
+      v1::StageScore out;
+      ASSERT_TRUE(stub_->RecordStageScore(CallContext(Staff()).get(), req, &out).ok());
+    }
+  }
+  ASSERT_TRUE(stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result).ok());
+  ASSERT_EQ(result.subjects_size(), 2);
+  // 0.1 x 90 + 0.2 x 90 + 0.5 x 80 + 0.2 x 90 = 85.
+  EXPECT_EQ(result.subjects(0).final_score(), "85.00");
+  EXPECT_EQ(result.subjects(0).grade(), v1::GRADE_SATISFIED);
+  EXPECT_FALSE(result.subjects(1).complete());
+  EXPECT_FALSE(result.subjects(1).incomplete_reason().empty());
+  EXPECT_EQ(result.subjects(1).grade(), v1::GRADE_UNSPECIFIED);
+  EXPECT_EQ(result.subjects(1).follow_up(), v1::FOLLOW_UP_STATE_UNSPECIFIED);
+  v1::IssueOpinionRequest opinion;
+  opinion.set_parent(c.name());
+  opinion.mutable_opinion()->set_subject(c.subjects(1).name());
+  opinion.mutable_opinion()->set_text("意见");
+  v1::SubjectResult subject;
+  EXPECT_EQ(stub_->IssueOpinion(CallContext(Staff()).get(), opinion, &subject).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // A closed campaign is not closed again.
+  EXPECT_EQ(stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(EvaluationTest, ListsPageByPageAndOnlyWhatTheCallerTakesPartIn) {

@@ -93,6 +93,11 @@ TEST(ScoringTest, NoSheetsAtAllIsIncomplete) {
   const SubjectScore s = OnSiteOnly().Score(SubjectInputs{});
   EXPECT_FALSE(s.complete);
   EXPECT_FALSE(s.incomplete_reason.empty());
+  v1::SubjectResult shown;
+  FillBreakdown(s, &shown);
+  EXPECT_FALSE(shown.complete());
+  EXPECT_EQ(shown.incomplete_reason(), s.incomplete_reason);
+  EXPECT_TRUE(shown.final_score().empty());
   EXPECT_EQ(s.grade, v1::GRADE_UNSPECIFIED);
 }
 
@@ -101,7 +106,9 @@ TEST(ScoringTest, MissingStageScoreIsIncomplete) {
   SubjectInputs in;
   in.sheet_totals["all"] = {8000};
   in.stage_scores = {{v1::STAGE_PRELIMINARY_INVESTIGATION, 8000}};
-  EXPECT_FALSE(scorer.Score(in).complete);
+  const SubjectScore s = scorer.Score(in);
+  EXPECT_FALSE(s.complete);
+  EXPECT_EQ(s.incomplete_reason, "缺少调查组评分阶段得分");
 }
 
 TEST(ScoringTest, BandEdgeHalfUpAtTwoDecimals) {
