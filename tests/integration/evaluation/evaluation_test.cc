@@ -324,6 +324,46 @@ TEST_F(EvaluationTest, CloseNeedsEveryStageScoreAndMarksSubjectsWithoutSheetsInc
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(EvaluationTest, EverySheetAcceptedBeforeTheCloseIsCountedAndNoneAfter) {
+  const v1::Campaign c = Create({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"});
+  Open(c);
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused_closed{0};
+  std::vector<std::thread> raters;
+  for (int r = 1; r <= kRaters; ++r) {
+    raters.emplace_back([&, r] {
+      for (int s = 0; s < c.subjects_size(); ++s) {
+        v1::ScoreSheet out;
+        grpc::Status st = stub_->SubmitScoreSheet(CallContext(Rater(r)).get(), Sheet(c, s, 50, 30), &out);
+        if (st.ok()) {
+          ++accepted;
+        } else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+          ++refused_closed;
+        }
+      }
+    });
+  }
+  // Close while the sheets are coming in.
+  absl::SleepFor(absl::Milliseconds(20));
+  v1::CloseEvaluationRequest close;
+  close.set_name(c.name());
+  v1::EvaluationResult result;
+  grpc::Status st = stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result);
+  for (std::thread& t : raters) {
+    t.join();
+  }
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  int counted = 0;
+  for (const v1::SubjectResult& subject : result.subjects()) {
+    for (const v1::GroupBreakdown& group : subject.groups()) {
+      counted += group.sheets();
+    }
+  }
+  EXPECT_EQ(counted, accepted.load());
+  EXPECT_EQ(accepted.load() + refused_closed.load(), kRaters * c.subjects_size());
+  EXPECT_EQ(SheetsReceived(c), accepted.load());
+}
+
 TEST_F(EvaluationTest, ListsPageByPageAndOnlyWhatTheCallerTakesPartIn) {
   std::set<std::string> created;
   for (int i = 0; i < 3; ++i) {
