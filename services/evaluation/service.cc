@@ -685,7 +685,7 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContext& ctx
                          .detail = {{"session_date", FormatDay(session_day)}}});
         response->set_name(absl::StrCat(campaign->name(), "/result"));
         response->set_title(campaign->title());
-        *response->mutable_announce_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+        *response->mutable_announce_time() = LoadCampaign(tx, *id)->close_time();
         for (v1::SubjectResult& s : SelectResults(tx, *id)) {
           *response->add_subjects() = std::move(s);
         }
