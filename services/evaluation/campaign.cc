@@ -293,6 +293,9 @@ std::vector<int> SubjectsOf(const Campaign& campaign, const Caller& caller) {
 
 absl::StatusOr<Centi> SheetTotal(const RaterGroup& group, const ScoreSheet& sheet) {
   if (group.indicators().empty()) {
+    if (!sheet.scores().empty()) {
+      return InvalidField("score_sheet.scores", "本评议组选择等次，不按指标打分");
+    }
     switch (sheet.grade()) {
       case minyi::evaluation::v1::GRADE_SATISFIED:
         return ParseCenti(group.grade_points().satisfied(), 0, 10000, "score_sheet.grade");

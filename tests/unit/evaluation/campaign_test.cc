@@ -115,6 +115,9 @@ TEST(CampaignTest, GradeSheetMapsToPoints) {
   v1::ScoreSheet sheet;
   sheet.set_grade(v1::GRADE_BASICALLY_SATISFIED);
   EXPECT_EQ(*SheetTotal(c.rater_groups(1), sheet), 7500);
+  sheet.add_scores()->set_indicator("A1");
+  EXPECT_FALSE(SheetTotal(c.rater_groups(1), sheet).ok());  // a grade sheet has no indicator scores
+  sheet.clear_scores();
   sheet.clear_grade();
   EXPECT_FALSE(SheetTotal(c.rater_groups(1), sheet).ok());
 }
