@@ -1,0 +1,69 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/auth.h"
+#include "evaluation/decimal.h"
+#include "evaluation/scoring.h"
+#include "minyi/evaluation/v1/evaluation.pb.h"
+
+// A campaign's rules with no I/O: validating a set-up, defaults, who rates in which group, who a subject
+// is, and turning a submitted sheet into its total.
+namespace minyi::evaluation {
+
+using minyi::evaluation::v1::Campaign;
+
+inline constexpr absl::string_view kEvaluations = "evaluations/";
+
+// Fills the defaults (Mashan stage weights, grade bands 80/60) and checks everything, naming the field
+// ("evaluation.stages", "evaluation.rater_groups[1].indicators", ...). Output-only fields are cleared.
+absl::Status NormalizeCampaign(Campaign* campaign);
+
+// The rater key of a caller: "deputies/{id}" for a deputy account, else "accounts/{id}".
+std::string RaterOf(const Caller& caller);
+// The index of the group `rater` is in, or nullopt.
+std::optional<int> GroupOf(const Campaign& campaign, const std::string& rater);
+int SheetsExpected(const Campaign& campaign);
+
+// The subject number n of "evaluations/{id}/subjects/{n}" within `campaign`; the error names `field`.
+absl::StatusOr<int> SubjectIndex(const Campaign& campaign, absl::string_view subject, absl::string_view field);
+std::string SubjectName(int64_t campaign_id, int n);
+// Whether `caller` acts for subject n (the department's accounts, the official's or deputy's account).
+bool ActsForSubject(const Campaign& campaign, int n, const Caller& caller);
+// The subjects (numbers) `caller` acts for.
+std::vector<int> SubjectsOf(const Campaign& campaign, const Caller& caller);
+
+// Checks a sheet against its group's score sheet and returns its total; errors name the field
+// ("score_sheet.scores[2].points": "指标 A3 ...").
+absl::StatusOr<Centi> SheetTotal(const minyi::evaluation::v1::RaterGroup& group,
+                                 const minyi::evaluation::v1::ScoreSheet& sheet);
+
+Scorer ScorerFor(const Campaign& campaign);
+// The look-back pass mark: the lower bound of 基本满意.
+Centi PassMark(const Campaign& campaign);
+
+// Fills the fields of an event about subject n that say who is concerned (docs/events.md): the subject's
+// department, account or deputy, and the copy recipients (抄送).
+template <typename Event>
+void FillConcerned(const Campaign& campaign, int n, Event* event) {
+  const minyi::evaluation::v1::Subject& s = campaign.subjects(n - 1);
+  event->set_reference(campaign.name());
+  event->set_title(campaign.title());
+  event->set_subject(s.name());
+  event->set_department(s.department());
+  if (!s.account().empty()) {
+    event->add_accounts(s.account());
+  }
+  for (const std::string& account : campaign.copy_recipients()) {
+    event->add_accounts(account);
+  }
+  if (!s.deputy().empty()) {
+    event->add_deputies(s.deputy());
+  }
+}
+
+}  // namespace minyi::evaluation

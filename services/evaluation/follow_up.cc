@@ -1,0 +1,124 @@
+#include "evaluation/follow_up.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace minyi::evaluation {
+namespace {
+
+using minyi::evaluation::v1::FOLLOW_UP_STATE_AWAITING_LOOK_BACK;
+using minyi::evaluation::v1::FOLLOW_UP_STATE_AWAITING_OPINION;
+using minyi::evaluation::v1::FOLLOW_UP_STATE_AWAITING_PLAN;
+using minyi::evaluation::v1::FOLLOW_UP_STATE_AWAITING_REPORT;
+using minyi::evaluation::v1::FOLLOW_UP_STATE_DONE;
+using minyi::evaluation::v1::FOLLOW_UP_STATE_REFERRED;
+using minyi::evaluation::v1::GRADE_SATISFIED;
+using minyi::evaluation::v1::GRADE_UNSATISFIED;
+
+absl::Status WrongState(const FollowUpRecord& r, absl::string_view action) {
+  return FailedPrecondition(
+      "FOLLOW_UP_STATE",
+      absl::StrCat("当前整改跟踪状态为 ", minyi::evaluation::v1::FollowUpState_Name(r.state), "，不能", action));
+}
+
+void StartRectification(FollowUpRecord* r, absl::CivilDay from) {
+  r->state = FOLLOW_UP_STATE_AWAITING_PLAN;
+  r->plan_due = AddMonths(from, kPlanMonths);
+  r->report_due = AddMonths(from, kReportMonths);
+}
+
+}  // namespace
+
+absl::CivilDay AddMonths(absl::CivilDay day, int months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  const int last_day = (absl::CivilDay(month + 1) - 1).day();
+  return absl::CivilDay(month.year(), month.month(), std::min(day.day(), last_day));
+}
+
+std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+absl::CivilDay ShanghaiDay(absl::Time t) {
+  // China has kept UTC+8 all year since 1991; a fixed zone needs no tzdata in the container.
+  return absl::ToCivilDay(t, absl::FixedTimeZone(8 * 60 * 60));
+}
+
+FollowUpRecord FollowUp::Start(Grade grade, absl::CivilDay session_day) {
+  FollowUpRecord r;
+  r.state = FOLLOW_UP_STATE_AWAITING_OPINION;
+  r.grade = grade;
+  r.unsatisfied = grade == GRADE_UNSATISFIED ? 1 : 0;
+  r.opinion_due = session_day + kOpinionDays;
+  return r;
+}
+
+absl::Status FollowUp::IssueOpinion(FollowUpRecord* r, absl::CivilDay today) {
+  if (r->state != FOLLOW_UP_STATE_AWAITING_OPINION) {
+    return WrongState(*r, "再次出具评议意见");
+  }
+  r->opinion_date = today;
+  if (r->grade == GRADE_SATISFIED) {
+    r->state = FOLLOW_UP_STATE_DONE;
+  } else {
+    StartRectification(r, today);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FollowUp::FileRectification(FollowUpRecord* r, RectificationStep step) {
+  if (step == minyi::evaluation::v1::RECTIFICATION_STEP_PLAN && r->state == FOLLOW_UP_STATE_AWAITING_PLAN) {
+    r->state = FOLLOW_UP_STATE_AWAITING_REPORT;
+    return absl::OkStatus();
+  }
+  if (step == minyi::evaluation::v1::RECTIFICATION_STEP_REPORT && r->state == FOLLOW_UP_STATE_AWAITING_REPORT) {
+    r->state = FOLLOW_UP_STATE_AWAITING_LOOK_BACK;
+    return absl::OkStatus();
+  }
+  return WrongState(*r, step == minyi::evaluation::v1::RECTIFICATION_STEP_PLAN ? "提交整改方案" : "提交整改报告");
+}
+
+absl::StatusOr<LookBackOutcome> FollowUp::ScoreLookBack(FollowUpRecord* r, Centi score, Centi pass_mark,
+                                                        absl::CivilDay today) {
+  if (r->state != FOLLOW_UP_STATE_AWAITING_LOOK_BACK) {
+    return WrongState(*r, "进行回头看评分");
+  }
+  LookBackOutcome out;
+  if (score >= pass_mark) {
+    r->state = FOLLOW_UP_STATE_DONE;
+    return out;
+  }
+  out.unsatisfied = true;
+  r->grade = GRADE_UNSATISFIED;
+  ++r->unsatisfied;
+  if (r->unsatisfied >= 2) {
+    r->state = FOLLOW_UP_STATE_REFERRED;
+    out.referral = true;
+    return out;
+  }
+  ++r->round;
+  StartRectification(r, today);
+  out.second_round = true;
+  return out;
+}
+
+std::optional<DeadlineNotice> FollowUp::NoticeDue(const FollowUpRecord& r, absl::CivilDay today) {
+  std::optional<absl::CivilDay> deadline;
+  RectificationStep step = minyi::evaluation::v1::RECTIFICATION_STEP_UNSPECIFIED;
+  if (r.state == FOLLOW_UP_STATE_AWAITING_PLAN) {
+    deadline = r.plan_due;
+    step = minyi::evaluation::v1::RECTIFICATION_STEP_PLAN;
+  } else if (r.state == FOLLOW_UP_STATE_AWAITING_REPORT) {
+    deadline = r.report_due;
+    step = minyi::evaluation::v1::RECTIFICATION_STEP_REPORT;
+  }
+  if (!deadline.has_value() || today < *deadline - kDueSoonDays) {
+    return std::nullopt;
+  }
+  return DeadlineNotice{.step = step,
+                        .kind = today > *deadline ? NoticeKind::kOverdue : NoticeKind::kDueSoon,
+                        .deadline = *deadline,
+                        .round = r.round};
+}
+
+}  // namespace minyi::evaluation

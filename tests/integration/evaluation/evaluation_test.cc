@@ -1,0 +1,403 @@
+// The evaluation binary as it ships, on a real PostgreSQL and Redis, over gRPC: one sheet per rater per
+// subject under concurrent duplicates, who may submit, and rectification deadline notices emitted exactly
+// once by concurrent sweepers.
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/pg.h"
+#include "evaluation/deadlines.h"
+#include "evaluation/store.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "minyi/evaluation/v1/evaluation.grpc.pb.h"
+#include "pqxx/pqxx"
+#include "support/harness.h"
+#include "support/platform.h"
+
+namespace minyi::testing {
+namespace {
+
+namespace v1 = ::minyi::evaluation::v1;
+
+constexpr char kJwtSecret[] = "integration-evaluation-secret-0123456789abcdef";
+constexpr int kRaters = 6;
+
+class EvaluationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
+    int port = 0;
+    process_ = StartService("evaluation", *dsn_, kJwtSecret, &port);
+    stub_ = v1::Evaluation::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
+  }
+  static void TearDownTestSuite() {
+    stub_.reset();
+    process_.reset();
+    signer_.reset();
+    dsn_.reset();
+  }
+
+  static std::string TokenFor(minyi::common::v1::Role role, int account, const std::string& deputy = "",
+                              const std::string& department = "") {
+    Caller caller;
+    caller.set_account_id(absl::StrCat(account));
+    caller.set_role(role);
+    caller.set_deputy(deputy);
+    caller.set_department(department);
+    return *signer_->Issue(caller, absl::Now());
+  }
+  static std::string Staff() { return TokenFor(minyi::common::v1::ROLE_STAFF, 1); }
+  static std::string Rater(int i) {
+    return TokenFor(minyi::common::v1::ROLE_DEPUTY, 100 + i, absl::StrCat("deputies/", i));
+  }
+  static std::string Department(const std::string& code) {
+    return TokenFor(minyi::common::v1::ROLE_DEPARTMENT, 500, "", code);
+  }
+
+  // A department-work campaign: one subject per department code, deputies/1..kRaters in one group
+  // scoring two indicators (60 + 40), on-site weight 100.
+  static v1::Campaign Create(const std::vector<std::string>& departments, bool mashan_stages = false) {
+    v1::CreateEvaluationRequest req;
+    v1::Campaign* c = req.mutable_evaluation();
+    c->set_title("县卫健局工作评议");
+    c->set_kind(v1::CAMPAIGN_KIND_DEPARTMENT_WORK);
+    for (const std::string& d : departments) {
+      v1::Subject* s = c->add_subjects();
+      s->set_kind(v1::SUBJECT_KIND_DEPARTMENT);
+      s->set_display_name(absl::StrCat("单位", d));
+      s->set_department(d);
+    }
+    if (!mashan_stages) {
+      v1::StageWeight* stage = c->add_stages();
+      stage->set_stage(v1::STAGE_ON_SITE);
+      stage->set_weight(100);
+    }
+    v1::RaterGroup* g = c->add_rater_groups();
+    g->set_code("members");
+    g->set_display_name("常委会组成人员");
+    g->set_weight(100);
+    for (int i = 1; i <= kRaters; ++i) {
+      g->add_raters(absl::StrCat("deputies/", i));
+    }
+    for (auto [code, max] : {std::pair{"A", 60.0}, {"B", 40.0}}) {
+      v1::Indicator* ind = g->add_indicators();
+      ind->set_code(code);
+      ind->set_title(code == std::string("A") ? "工作实绩" : "整改成效");
+      ind->set_max_points(max);
+    }
+    v1::Campaign out;
+    grpc::Status st = stub_->CreateEvaluation(CallContext(Staff()).get(), req, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  static void Open(const v1::Campaign& c) {
+    v1::OpenEvaluationRequest req;
+    req.set_name(c.name());
+    v1::Campaign out;
+    grpc::Status st = stub_->OpenEvaluation(CallContext(Staff()).get(), req, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  static v1::SubmitScoreSheetRequest Sheet(const v1::Campaign& c, int subject, double a, double b) {
+    v1::SubmitScoreSheetRequest req;
+    req.set_parent(c.name());
+    req.mutable_score_sheet()->set_subject(c.subjects(subject).name());
+    v1::IndicatorScore* sa = req.mutable_score_sheet()->add_scores();
+    sa->set_indicator("A");
+    sa->set_points(a);
+    v1::IndicatorScore* sb = req.mutable_score_sheet()->add_scores();
+    sb->set_indicator("B");
+    sb->set_points(b);
+    return req;
+  }
+
+  static int SheetsReceived(const v1::Campaign& c) {
+    v1::GetEvaluationRequest req;
+    req.set_name(c.name());
+    v1::Campaign out;
+    EXPECT_TRUE(stub_->GetEvaluation(CallContext(Staff()).get(), req, &out).ok());
+    return out.sheets_received();
+  }
+
+  static inline std::unique_ptr<std::string> dsn_;
+  static inline std::unique_ptr<ChildProcess> process_;
+  static inline std::unique_ptr<v1::Evaluation::Stub> stub_;
+  static inline std::unique_ptr<TokenSigner> signer_;
+};
+
+TEST_F(EvaluationTest, OneSheetPerRaterPerSubjectUnderConcurrentDuplicates) {
+  const v1::Campaign c = Create({"health"});
+  Open(c);
+  constexpr int kAttempts = 12;
+  std::atomic<int> ok{0};
+  std::atomic<int> already{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAttempts; ++i) {
+    // Every attempt is the same rater and subject; half carry their own Idempotency-Key, half none, so
+    // only the database constraint can keep the second sheet out.
+    threads.emplace_back([&, i] {
+      v1::ScoreSheet out;
+      grpc::Status st = stub_->SubmitScoreSheet(CallContext(Rater(1), i % 2 == 0 ? absl::StrCat("dup-", i) : "").get(),
+                                                Sheet(c, 0, 50 + i % 3, 30), &out);
+      if (st.ok()) {
+        ++ok;
+      } else if (st.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+        ++already;
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(already.load(), kAttempts - 1);
+  EXPECT_EQ(SheetsReceived(c), 1);
+
+  // Other raters each get their own sheet in.
+  for (int i = 2; i <= kRaters; ++i) {
+    v1::ScoreSheet out;
+    ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(i)).get(), Sheet(c, 0, 50, 30), &out).ok());
+  }
+  EXPECT_EQ(SheetsReceived(c), kRaters);
+
+  // The same key replayed returns the first response, not a second sheet or an error.
+  v1::ScoreSheet first;
+  v1::ScoreSheet replay;
+  const v1::Campaign c2 = Create({"transport"});
+  Open(c2);
+  ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(1), "k-1").get(), Sheet(c2, 0, 55, 35), &first).ok());
+  ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(1), "k-1").get(), Sheet(c2, 0, 55, 35), &replay).ok());
+  EXPECT_EQ(first.name(), replay.name());
+  EXPECT_EQ(SheetsReceived(c2), 1);
+}
+
+TEST_F(EvaluationTest, WhoMaySubmitAndWhatIsChecked) {
+  const v1::Campaign c = Create({"resources"});
+  v1::ScoreSheet out;
+  grpc::Status st = stub_->SubmitScoreSheet(CallContext(Rater(1)).get(), Sheet(c, 0, 50, 30), &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("CAMPAIGN_STATE_DRAFT"), std::string::npos) << st.error_message();
+  Open(c);
+  st = stub_->SubmitScoreSheet(CallContext(Rater(kRaters + 1)).get(), Sheet(c, 0, 50, 30), &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  st = stub_->SubmitScoreSheet(CallContext(Department("resources")).get(), Sheet(c, 0, 50, 30), &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  st = stub_->SubmitScoreSheet(CallContext(Rater(1)).get(), Sheet(c, 0, 50, 40.5), &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("score_sheet.scores[1].points"), std::string::npos) << st.error_message();
+  EXPECT_NE(st.error_message().find("整改成效"), std::string::npos) << st.error_message();
+
+  // Until the close a rater sees only their own sheets, and staff none.
+  ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(1)).get(), Sheet(c, 0, 50, 30), &out).ok());
+  ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(2)).get(), Sheet(c, 0, 40, 30), &out).ok());
+  v1::ListScoreSheetsRequest list;
+  list.set_parent(c.name());
+  v1::ListScoreSheetsResponse sheets;
+  ASSERT_TRUE(stub_->ListScoreSheets(CallContext(Rater(2)).get(), list, &sheets).ok());
+  ASSERT_EQ(sheets.score_sheets_size(), 1);
+  EXPECT_EQ(sheets.score_sheets(0).total(), "70.00");
+  EXPECT_EQ(stub_->ListScoreSheets(CallContext(Staff()).get(), list, &sheets).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
+  const v1::Campaign c = Create({"water", "forestry"});
+  Open(c);
+  for (int i = 1; i <= 3; ++i) {
+    v1::ScoreSheet out;
+    ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(i)).get(), Sheet(c, 0, 45, 25), &out).ok());  // 70
+    ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(i)).get(), Sheet(c, 1, 55, 35), &out).ok());  // 90
+  }
+  v1::CloseEvaluationRequest close;
+  close.set_name(c.name());
+  v1::EvaluationResult result;
+  ASSERT_TRUE(stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result).ok());
+  ASSERT_EQ(result.subjects_size(), 2);
+  EXPECT_EQ(result.subjects(0).grade(), v1::GRADE_BASICALLY_SATISFIED);
+  EXPECT_EQ(result.subjects(1).grade(), v1::GRADE_SATISFIED);
+  for (int n = 0; n < 2; ++n) {
+    v1::IssueOpinionRequest opinion;
+    opinion.set_parent(c.name());
+    opinion.mutable_opinion()->set_subject(c.subjects(n).name());
+    opinion.mutable_opinion()->set_text("书面评议意见：请对照问题清单逐项整改。");
+    v1::SubjectResult subject;
+    ASSERT_TRUE(stub_->IssueOpinion(CallContext(Staff()).get(), opinion, &subject).ok());
+  }
+  v1::GetEvaluationResultRequest get;
+  get.set_name(c.name());
+  ASSERT_TRUE(stub_->GetEvaluationResult(CallContext(Staff()).get(), get, &result).ok());
+  absl::CivilDay plan_due;
+  ASSERT_TRUE(absl::ParseCivilTime(result.subjects(0).plan_due(), &plan_due)) << result.subjects(0).DebugString();
+  EXPECT_TRUE(result.subjects(1).plan_due().empty());  // satisfied: nothing to rectify
+
+  PgPool pool({.dsn = *dsn_, .schema = "evaluation", .size = 4, .statements = minyi::evaluation::Statements()});
+  auto sweep_concurrently = [&](absl::CivilDay day) {
+    std::atomic<int> emitted{0};
+    std::vector<std::thread> sweepers;
+    for (int i = 0; i < 4; ++i) {
+      sweepers.emplace_back([&] {
+        absl::StatusOr<int> n = minyi::evaluation::SweepDeadlines(pool, day);
+        ASSERT_TRUE(n.ok()) << n.status();
+        emitted += *n;
+      });
+    }
+    for (std::thread& t : sweepers) {
+      t.join();
+    }
+    return emitted.load();
+  };
+  auto outbox_count = [&](const std::string& type) {
+    int n = 0;
+    EXPECT_TRUE(pool.Read([&](pqxx::transaction_base& tx) {
+                      n = tx.exec_params1("SELECT count(*) FROM outbox WHERE event_type = $1 AND subject LIKE $2", type,
+                                          c.name() + "/%")[0]
+                              .as<int>();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return n;
+  };
+  EXPECT_EQ(sweep_concurrently(plan_due - 4), 0);  // not yet
+  EXPECT_EQ(sweep_concurrently(plan_due - 2), 1);
+  EXPECT_EQ(sweep_concurrently(plan_due - 1), 0);  // already announced
+  EXPECT_EQ(sweep_concurrently(plan_due + 1), 1);
+  EXPECT_EQ(sweep_concurrently(plan_due + 9), 0);
+  EXPECT_EQ(outbox_count("minyi.evaluation.v1.RectificationDueSoon"), 1);
+  EXPECT_EQ(outbox_count("minyi.evaluation.v1.RectificationOverdue"), 1);
+  EXPECT_EQ(outbox_count("minyi.evaluation.v1.EvaluationResultsAnnounced"), 2);
+  EXPECT_EQ(outbox_count("minyi.evaluation.v1.ScoreSheetSubmitted"), 6);
+}
+
+TEST_F(EvaluationTest, CloseNeedsEveryStageScoreAndMarksSubjectsWithoutSheetsIncomplete) {
+  const v1::Campaign c = Create({"civil-affairs", "audit"}, /*mashan_stages=*/true);
+  Open(c);
+  v1::ScoreSheet sheet;
+  ASSERT_TRUE(stub_->SubmitScoreSheet(CallContext(Rater(1)).get(), Sheet(c, 0, 50, 30), &sheet).ok());
+  v1::CloseEvaluationRequest close;
+  close.set_name(c.name());
+  v1::EvaluationResult result;
+  grpc::Status st = stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("前期调查"), std::string::npos) << st.error_message();
+  for (int n = 0; n < 2; ++n) {
+    for (v1::Stage stage :
+         {v1::STAGE_PRELIMINARY_INVESTIGATION, v1::STAGE_INVESTIGATION_GROUP, v1::STAGE_RECTIFICATION}) {
+      v1::RecordStageScoreRequest req;
+      req.set_parent(c.name());
+      req.mutable_stage_score()->set_subject(c.subjects(n).name());
+      req.mutable_stage_score()->set_stage(stage);
+      req.mutable_stage_score()->set_score(90);
+      v1::StageScore out;
+      ASSERT_TRUE(stub_->RecordStageScore(CallContext(Staff()).get(), req, &out).ok());
+    }
+  }
+  ASSERT_TRUE(stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result).ok());
+  ASSERT_EQ(result.subjects_size(), 2);
+  // 0.1 x 90 + 0.2 x 90 + 0.5 x 80 + 0.2 x 90 = 85.
+  EXPECT_EQ(result.subjects(0).final_score(), "85.00");
+  EXPECT_EQ(result.subjects(0).grade(), v1::GRADE_SATISFIED);
+  EXPECT_FALSE(result.subjects(1).complete());
+  EXPECT_FALSE(result.subjects(1).incomplete_reason().empty());
+  EXPECT_EQ(result.subjects(1).grade(), v1::GRADE_UNSPECIFIED);
+  EXPECT_EQ(result.subjects(1).follow_up(), v1::FOLLOW_UP_STATE_UNSPECIFIED);
+  v1::IssueOpinionRequest opinion;
+  opinion.set_parent(c.name());
+  opinion.mutable_opinion()->set_subject(c.subjects(1).name());
+  opinion.mutable_opinion()->set_text("意见");
+  v1::SubjectResult subject;
+  EXPECT_EQ(stub_->IssueOpinion(CallContext(Staff()).get(), opinion, &subject).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // A closed campaign is not closed again.
+  EXPECT_EQ(stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(EvaluationTest, EverySheetAcceptedBeforeTheCloseIsCountedAndNoneAfter) {
+  const v1::Campaign c = Create({"s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"});
+  Open(c);
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused_closed{0};
+  std::vector<std::thread> raters;
+  for (int r = 1; r <= kRaters; ++r) {
+    raters.emplace_back([&, r] {
+      for (int s = 0; s < c.subjects_size(); ++s) {
+        v1::ScoreSheet out;
+        grpc::Status st = stub_->SubmitScoreSheet(CallContext(Rater(r)).get(), Sheet(c, s, 50, 30), &out);
+        if (st.ok()) {
+          ++accepted;
+        } else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+          ++refused_closed;
+        }
+      }
+    });
+  }
+  // Close while the sheets are coming in.
+  absl::SleepFor(absl::Milliseconds(20));
+  v1::CloseEvaluationRequest close;
+  close.set_name(c.name());
+  v1::EvaluationResult result;
+  grpc::Status st = stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result);
+  for (std::thread& t : raters) {
+    t.join();
+  }
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  int counted = 0;
+  for (const v1::SubjectResult& subject : result.subjects()) {
+    for (const v1::GroupBreakdown& group : subject.groups()) {
+      counted += group.sheets();
+    }
+  }
+  EXPECT_EQ(counted, accepted.load());
+  EXPECT_EQ(accepted.load() + refused_closed.load(), kRaters * c.subjects_size());
+  EXPECT_EQ(SheetsReceived(c), accepted.load());
+}
+
+TEST_F(EvaluationTest, ListsPageByPageAndOnlyWhatTheCallerTakesPartIn) {
+  std::set<std::string> created;
+  for (int i = 0; i < 3; ++i) {
+    created.insert(Create({absl::StrCat("paged-", i)}).name());
+  }
+  std::set<std::string> seen;
+  v1::ListEvaluationsRequest req;
+  req.set_page_size(2);
+  int pages = 0;
+  do {
+    v1::ListEvaluationsResponse page;
+    grpc::Status st = stub_->ListEvaluations(CallContext(Staff()).get(), req, &page);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    EXPECT_LE(page.evaluations_size(), 2);
+    for (const v1::Campaign& c : page.evaluations()) {
+      EXPECT_TRUE(seen.insert(c.name()).second) << c.name() << " listed twice";
+    }
+    req.set_page_token(page.next_page_token());
+    ++pages;
+  } while (!req.page_token().empty() && pages < 100);
+  for (const std::string& name : created) {
+    EXPECT_EQ(seen.count(name), 1u) << name;
+  }
+  // A department sees only the campaigns it is a subject of.
+  v1::ListEvaluationsRequest all;
+  all.set_page_size(200);
+  v1::ListEvaluationsResponse mine;
+  ASSERT_TRUE(stub_->ListEvaluations(CallContext(Department("paged-1")).get(), all, &mine).ok());
+  ASSERT_EQ(mine.evaluations_size(), 1);
+  EXPECT_EQ(mine.evaluations(0).subjects(0).department(), "paged-1");
+  req.set_page_size(-1);
+  EXPECT_EQ(stub_->ListEvaluations(CallContext(Staff()).get(), req, &mine).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace minyi::testing

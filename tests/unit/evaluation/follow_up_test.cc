@@ -1,0 +1,116 @@
+#include "evaluation/follow_up.h"
+
+#include "gtest/gtest.h"
+
+namespace minyi::evaluation {
+namespace {
+
+namespace v1 = ::minyi::evaluation::v1;
+
+constexpr Centi kPass = 6000;
+const absl::CivilDay kSession(2026, 3, 20);
+
+TEST(FollowUpTest, SatisfiedEndsWithTheOpinion) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_SATISFIED, kSession);
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_OPINION);
+  EXPECT_EQ(r.opinion_due, absl::CivilDay(2026, 3, 30));
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 3, 25)).ok());
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_DONE);
+  EXPECT_FALSE(r.plan_due.has_value());
+}
+
+TEST(FollowUpTest, BasicallySatisfiedRectifiesWithDeadlines) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, kSession);
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 3, 25)).ok());
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_PLAN);
+  EXPECT_EQ(*r.plan_due, absl::CivilDay(2026, 4, 25));                                // 1 month
+  EXPECT_EQ(*r.report_due, absl::CivilDay(2026, 6, 25));                              // 3 months
+  EXPECT_FALSE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());  // plan first
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_REPORT);
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_LOOK_BACK);
+  absl::StatusOr<LookBackOutcome> out = FollowUp::ScoreLookBack(&r, 6000, kPass, absl::CivilDay(2026, 7, 1));
+  ASSERT_TRUE(out.ok());
+  EXPECT_FALSE(out->unsatisfied);
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_DONE);
+  EXPECT_EQ(r.grade, v1::GRADE_BASICALLY_SATISFIED);
+}
+
+TEST(FollowUpTest, FailedLookBackOpensASecondRoundThenRefers) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, kSession);
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession).ok());
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  absl::StatusOr<LookBackOutcome> first = FollowUp::ScoreLookBack(&r, 5999, kPass, absl::CivilDay(2026, 7, 10));
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->unsatisfied);
+  EXPECT_TRUE(first->second_round);
+  EXPECT_FALSE(first->referral);
+  EXPECT_EQ(r.grade, v1::GRADE_UNSATISFIED);
+  EXPECT_EQ(r.round, 2);
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_PLAN);
+  EXPECT_EQ(*r.plan_due, absl::CivilDay(2026, 8, 10));
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  absl::StatusOr<LookBackOutcome> second = FollowUp::ScoreLookBack(&r, 4000, kPass, absl::CivilDay(2026, 11, 1));
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->referral);
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_REFERRED);
+  EXPECT_FALSE(FollowUp::ScoreLookBack(&r, 9000, kPass, absl::CivilDay(2026, 12, 1)).ok());
+}
+
+TEST(FollowUpTest, UnsatisfiedOnSiteIsReferredAtTheFirstFailedLookBack) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_UNSATISFIED, kSession);
+  EXPECT_EQ(r.unsatisfied, 1);
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession).ok());
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  absl::StatusOr<LookBackOutcome> out = FollowUp::ScoreLookBack(&r, 5000, kPass, absl::CivilDay(2026, 7, 1));
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->referral);
+  EXPECT_FALSE(out->second_round);
+  EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_REFERRED);
+}
+
+TEST(FollowUpTest, WrongStepsNameTheState) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, kSession);
+  absl::Status st = FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(st.message().find("FOLLOW_UP_STATE_AWAITING_OPINION"), absl::string_view::npos);
+  EXPECT_FALSE(FollowUp::ScoreLookBack(&r, 9000, kPass, kSession).ok());
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession).ok());
+  EXPECT_FALSE(FollowUp::IssueOpinion(&r, kSession).ok());
+}
+
+TEST(FollowUpTest, MonthsClampToTheMonthEnd) {
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 1, 31), 1), absl::CivilDay(2026, 2, 28));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2028, 1, 31), 1), absl::CivilDay(2028, 2, 29));
+  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 11, 30), 3), absl::CivilDay(2027, 2, 28));
+}
+
+TEST(FollowUpTest, NoticesDueSoonThenOverdue) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, kSession);
+  EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2027, 1, 1)).has_value());  // nothing awaited of the subject
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 3, 25)).ok());     // plan due 2026-04-25
+  EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 21)).has_value());
+  std::optional<DeadlineNotice> soon = FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 22));
+  ASSERT_TRUE(soon.has_value());
+  EXPECT_EQ(soon->kind, NoticeKind::kDueSoon);
+  EXPECT_EQ(soon->step, v1::RECTIFICATION_STEP_PLAN);
+  EXPECT_EQ(soon->deadline, absl::CivilDay(2026, 4, 25));
+  EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 25))->kind, NoticeKind::kDueSoon);
+  EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 26))->kind, NoticeKind::kOverdue);
+  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
+  EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 26)).has_value());  // report due 06-25
+  EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 6, 26))->step, v1::RECTIFICATION_STEP_REPORT);
+}
+
+TEST(FollowUpTest, ShanghaiDayIsUtcPlusEight) {
+  // 2026-03-20 16:30 UTC is already the 21st in Shanghai.
+  EXPECT_EQ(ShanghaiDay(absl::FromCivil(absl::CivilSecond(2026, 3, 20, 16, 30, 0), absl::UTCTimeZone())),
+            absl::CivilDay(2026, 3, 21));
+}
+
+}  // namespace
+}  // namespace minyi::evaluation
