@@ -9,7 +9,12 @@ PG_BIN=/usr/lib/postgresql/15/bin
 RUN="$DATA/run"
 LOGS="$DATA/logs"
 # Each backend: name and gRPC port (metrics on port + 2000).
-SERVICES=(identity:7100 deputies:7101)
+SERVICES=(identity:7100 deputies:7101 notifications:7105)
+# notifications resolves recipients through identity and deputies, and writes SMS and WeChat-work
+# messages to files in the data folder (development providers).
+export MINYI_IDENTITY_ADDR="127.0.0.1:7100" MINYI_DEPUTIES_ADDR="127.0.0.1:7101"
+export MINYI_NOTIFY_SMS_URL="file://$DATA/notifications-sms.jsonl"
+export MINYI_NOTIFY_WEBHOOK_URL="file://$DATA/notifications-webhook.jsonl"
 
 as_pg() {  # PostgreSQL will not run as root: use its system user then.
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
