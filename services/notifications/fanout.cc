@@ -56,9 +56,8 @@ absl::StatusOr<std::vector<std::string>> ResolveAccounts(Directory& directory, c
   return out;
 }
 
-}  // namespace
-
-absl::Status Fanout::Handle(const minyi::common::v1::Event& event, pqxx::work& tx) {
+// The inbox messages of one event: the first audience naming an account writes its message.
+absl::Status Messages(Directory& directory, const minyi::common::v1::Event& event, std::vector<NewNotification>* out) {
   const Rule* rule = FindRule(event.type());
   if (rule == nullptr) {
     return absl::OkStatus();
@@ -70,50 +69,63 @@ absl::Status Fanout::Handle(const minyi::common::v1::Event& event, pqxx::work& t
                {{"event_id", event.id()}, {"type", event.type()}, {"error", payload.status().ToString()}});
     return absl::OkStatus();
   }
-  std::vector<NewNotification> rows;
-  absl::flat_hash_set<std::string> seen;  // the first audience naming an account writes its message
+  std::string reference = payload->value("reference", "");
+  if (reference.empty()) {
+    reference = event.subject();
+  }
+  absl::flat_hash_set<std::string> seen;
   for (const Audience& audience : rule->audiences) {
-    absl::StatusOr<std::vector<std::string>> accounts = ResolveAccounts(directory_, SelectTargets(audience, *payload));
+    absl::StatusOr<std::vector<std::string>> accounts = ResolveAccounts(directory, SelectTargets(audience, *payload));
     if (!accounts.ok()) {
       return accounts.status();
     }
     const Rendered text = Render(audience, *payload);
     for (std::string& account : *accounts) {
       if (seen.insert(account).second) {
-        rows.push_back({std::move(account), rule->category, text, rule->urgent});
+        out->push_back({event.id(), event.type(), reference, std::move(account), rule->category, text, rule->urgent});
       }
     }
   }
-  if (rows.empty()) {
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Fanout::Handle(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
+  std::vector<NewNotification> rows;
+  for (const minyi::common::v1::Event& event : events) {
+    if (absl::Status st = Messages(directory_, event, &rows); !st.ok()) {
+      return st;
+    }
+  }
+  const std::vector<std::pair<int64_t, const NewNotification*>> created = InsertNotifications(tx, rows);
+  if (created.empty()) {
     return absl::OkStatus();
   }
-  const std::string reference = payload->value("reference", event.subject());
-  const absl::flat_hash_map<std::string, int64_t> created =
-      InsertNotifications(tx, event.id(), event.type(), reference.empty() ? event.subject() : reference, rows);
   metrics_.Count(minyi::notifications::v1::CHANNEL_INBOX, "delivered", static_cast<double>(created.size()));
 
   std::vector<std::string> accounts;
   accounts.reserve(created.size());
-  for (const auto& [account, id] : created) {
-    accounts.push_back(account);
+  for (const auto& [id, n] : created) {
+    accounts.push_back(n->account);
   }
   const absl::flat_hash_map<std::string, AccountPreferences> stored = LoadPreferences(tx, accounts);
   const AccountPreferences defaults = DefaultPreferences();
   const absl::Time now = absl::Now();
   std::vector<NewDelivery> deliveries;
-  for (const auto& [account, id] : created) {
-    auto it = stored.find(account);
+  for (const auto& [id, n] : created) {
+    auto it = stored.find(n->account);
     const AccountPreferences& prefs = it == stored.end() ? defaults : it->second;
-    const absl::Time release = ReleaseTime(now, prefs.quiet, rule->urgent);
-    const bool digest = prefs.daily_digest && IsLowPriority(rule->category) && !rule->urgent;
-    for (Channel channel : ExternalChannels(prefs, rule->category)) {
-      deliveries.push_back({id, account, channel, release, digest});
+    const absl::Time release = ReleaseTime(now, prefs.quiet, n->urgent);
+    const bool digest = prefs.daily_digest && IsLowPriority(n->category) && !n->urgent;
+    for (Channel channel : ExternalChannels(prefs, n->category)) {
+      deliveries.push_back({id, n->event_id, n->account, channel, release, digest});
       if (digest || release > now) {
         metrics_.Count(channel, "held");
       }
     }
   }
-  InsertDeliveries(tx, event.id(), deliveries);
+  InsertDeliveries(tx, deliveries);
   return absl::OkStatus();
 }
 

@@ -79,8 +79,10 @@ int main() {
   consumer.group = kGroup;
   consumer.claim_idle = claim_idle;
   consumer.batch_size = 200;
-  h.AddConsumer(std::move(consumer),
-                [&fanout](const minyi::common::v1::Event& event, pqxx::work& tx) { return fanout.Handle(event, tx); });
+  h.AddBatchConsumer(std::move(consumer),
+                     [&fanout](const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
+                       return fanout.Handle(events, tx);
+                     });
 
   minyi::notifications::DeliveryWorker worker(h.pool(), std::move(providers), retry, metrics);
   h.AddPeriodicTask("deliveries", absl::Milliseconds(200), [&worker]() -> absl::Status {

@@ -92,16 +92,17 @@ std::vector<PreparedStatement> Statements() {
       {kInsertNotifications,
        "INSERT INTO notifications (event_id, account, category, event_type, reference, title, body, title_en, "
        "body_en, urgent) "
-       "SELECT $1::uuid, r.account, r.category, $2, $3, r.title, r.body, r.title_en, r.body_en, r.urgent "
-       "FROM jsonb_to_recordset($4::jsonb) AS r(account text, category text, title text, body text, "
-       "title_en text, body_en text, urgent boolean) "
-       "ON CONFLICT (event_id, account) DO NOTHING RETURNING id, account"},
+       "SELECT r.event_id::uuid, r.account, r.category, r.event_type, r.reference, r.title, r.body, r.title_en, "
+       "r.body_en, r.urgent "
+       "FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, account text, category text, "
+       "event_type text, reference text, title text, body text, title_en text, body_en text, urgent boolean) "
+       "ON CONFLICT (event_id, account) DO NOTHING RETURNING id, event_id::text AS event_id, account"},
       {kInsertDeliveries,
        "INSERT INTO deliveries (notification_id, event_id, account, channel, state, digest, next_attempt_at) "
-       "SELECT r.notification_id, $1::uuid, r.account, r.channel, 'DELIVERY_STATE_PENDING', r.digest, "
+       "SELECT r.notification_id, r.event_id::uuid, r.account, r.channel, 'DELIVERY_STATE_PENDING', r.digest, "
        "to_timestamp(r.not_before_us / 1000000.0) "
-       "FROM jsonb_to_recordset($2::jsonb) AS r(notification_id bigint, account text, channel text, "
-       "digest boolean, not_before_us bigint) "
+       "FROM jsonb_to_recordset($1::jsonb) AS r(notification_id bigint, event_id text, account text, "
+       "channel text, digest boolean, not_before_us bigint) "
        "ON CONFLICT (event_id, account, channel) DO NOTHING"},
       {kLoadPreferences,
        "SELECT account, channels::text AS channels, quiet_enabled, quiet_start, quiet_end, daily_digest "
@@ -171,40 +172,50 @@ std::vector<PreparedStatement> Statements() {
   };
 }
 
-absl::flat_hash_map<std::string, int64_t> InsertNotifications(pqxx::work& tx, const std::string& event_id,
-                                                               const std::string& event_type,
-                                                               const std::string& reference,
-                                                               const std::vector<NewNotification>& rows) {
+std::vector<std::pair<int64_t, const NewNotification*>> InsertNotifications(pqxx::work& tx,
+                                                                            const std::vector<NewNotification>& rows) {
+  std::vector<std::pair<int64_t, const NewNotification*>> out;
+  if (rows.empty()) {
+    return out;
+  }
   nlohmann::json records = nlohmann::json::array();
+  absl::flat_hash_map<std::pair<std::string, std::string>, const NewNotification*> by_key;
   for (const NewNotification& n : rows) {
-    records.push_back({{"account", n.account},
+    records.push_back({{"event_id", n.event_id},
+                       {"event_type", n.event_type},
+                       {"reference", n.reference},
+                       {"account", n.account},
                        {"category", minyi::notifications::v1::Category_Name(n.category)},
                        {"title", n.text.title},
                        {"body", n.text.body},
                        {"title_en", n.text.title_en},
                        {"body_en", n.text.body_en},
                        {"urgent", n.urgent}});
+    by_key[{n.event_id, n.account}] = &n;
   }
-  absl::flat_hash_map<std::string, int64_t> out;
-  for (const pqxx::row& row : tx.exec_prepared(kInsertNotifications, event_id, event_type, reference, records.dump())) {
-    out[row["account"].as<std::string>()] = row["id"].as<int64_t>();
+  for (const pqxx::row& row : tx.exec_prepared(kInsertNotifications, records.dump())) {
+    auto it = by_key.find(std::make_pair(row["event_id"].as<std::string>(), row["account"].as<std::string>()));
+    if (it != by_key.end()) {
+      out.emplace_back(row["id"].as<int64_t>(), it->second);
+    }
   }
   return out;
 }
 
-int InsertDeliveries(pqxx::work& tx, const std::string& event_id, const std::vector<NewDelivery>& rows) {
+int InsertDeliveries(pqxx::work& tx, const std::vector<NewDelivery>& rows) {
   if (rows.empty()) {
     return 0;
   }
   nlohmann::json records = nlohmann::json::array();
   for (const NewDelivery& d : rows) {
     records.push_back({{"notification_id", d.notification_id},
+                       {"event_id", d.event_id},
                        {"account", d.account},
                        {"channel", minyi::notifications::v1::Channel_Name(d.channel)},
                        {"digest", d.digest},
                        {"not_before_us", absl::ToUnixMicros(d.not_before)}});
   }
-  return static_cast<int>(tx.exec_prepared(kInsertDeliveries, event_id, records.dump()).affected_rows());
+  return static_cast<int>(tx.exec_prepared(kInsertDeliveries, records.dump()).affected_rows());
 }
 
 absl::flat_hash_map<std::string, AccountPreferences> LoadPreferences(pqxx::transaction_base& tx,

@@ -22,28 +22,30 @@ const std::vector<Migration>& Migrations();
 std::vector<PreparedStatement> Statements();
 
 struct NewNotification {
+  std::string event_id;
+  std::string event_type;
+  std::string reference;
   std::string account;  // "accounts/{id}"
   Category category;
   Rendered text;
   bool urgent = false;
 };
 
-// Inserts an event's inbox messages; a message the event already produced for an account is skipped.
-// Returns the new messages' ids by account.
-absl::flat_hash_map<std::string, int64_t> InsertNotifications(pqxx::work& tx, const std::string& event_id,
-                                                               const std::string& event_type,
-                                                               const std::string& reference,
-                                                               const std::vector<NewNotification>& rows);
+// Inserts inbox messages in one statement; a message an event already produced for an account is
+// skipped. Returns the new messages, each with its id.
+std::vector<std::pair<int64_t, const NewNotification*>> InsertNotifications(pqxx::work& tx,
+                                                                            const std::vector<NewNotification>& rows);
 
 struct NewDelivery {
   int64_t notification_id = 0;
+  std::string event_id;
   std::string account;
   Channel channel;
   absl::Time not_before;
   bool digest = false;
 };
 // Returns how many were new.
-int InsertDeliveries(pqxx::work& tx, const std::string& event_id, const std::vector<NewDelivery>& rows);
+int InsertDeliveries(pqxx::work& tx, const std::vector<NewDelivery>& rows);
 
 // Stored preferences of the accounts that have any; the others have DefaultPreferences().
 absl::flat_hash_map<std::string, AccountPreferences> LoadPreferences(pqxx::transaction_base& tx,
