@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/config.h"
 #include "common/migrate.h"
 #include "common/outbox.h"
 #include "common/pg.h"
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
     std::cerr << st << "\n";
     return 1;
   }
-  minyi::PgPool pool(minyi::PgPool::Options{.dsn = dsn, .schema = "bench_outbox", .size = 1});
+  minyi::PgPool pool(minyi::PgPool::Options{.dsn = dsn, .schema = "bench_outbox", .size = 1, .statements = {}});
   absl::Status st = pool.Transact([&](pqxx::work& tx) {
     for (int i = 0; i < events; ++i) {
       minyi::suggestions::v1::SuggestionAssigned assigned;

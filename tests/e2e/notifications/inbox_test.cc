@@ -28,7 +28,7 @@ TEST(InboxE2eTest, ADepartmentReadsItsAssignmentInTheInbox) {
 
   // What the suggestions service will do on assignment: EmitEvent in its transaction, its relay publishes.
   ASSERT_TRUE(ApplyMigrations(platform.dsn(), "scratch_suggestions", {}).ok());
-  PgPool outbox(PgPool::Options{.dsn = platform.dsn(), .schema = "scratch_suggestions", .size = 1});
+  PgPool outbox(PgPool::Options{.dsn = platform.dsn(), .schema = "scratch_suggestions", .size = 1, .statements = {}});
   ASSERT_TRUE(outbox
                   .Transact([&](pqxx::work& tx) {
                     for (int i = 1; i <= 2; ++i) {

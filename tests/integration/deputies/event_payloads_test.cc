@@ -68,7 +68,7 @@ TEST_F(EventPayloadsTest, RealPayloadsBookOneRecordPerDeputyEach) {
   sheet.set_subject("evaluations/3/subjects/1");
 
   ASSERT_TRUE(ApplyMigrations(*dsn_, "scratch_emitters", {}).ok());
-  PgPool outbox(PgPool::Options{.dsn = *dsn_, .schema = "scratch_emitters", .size = 1});
+  PgPool outbox(PgPool::Options{.dsn = *dsn_, .schema = "scratch_emitters", .size = 1, .statements = {}});
   std::string ids[3];
   ASSERT_TRUE(outbox
                   .Transact([&](pqxx::work& tx) {

@@ -53,7 +53,7 @@ class NotificationsTest : public ::testing::Test {
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", deputies_port_), grpc::InsecureChannelCredentials()));
     // The scratch schema stands in for an emitting service: its outbox, its relay.
     ASSERT_TRUE(ApplyMigrations(*dsn_, "scratch", {}).ok());
-    outbox_ = std::make_unique<PgPool>(PgPool::Options{.dsn = *dsn_, .schema = "scratch", .size = 2});
+    outbox_ = std::make_unique<PgPool>(PgPool::Options{.dsn = *dsn_, .schema = "scratch", .size = 2, .statements = {}});
   }
 
   static void TearDownTestSuite() {
