@@ -15,6 +15,8 @@ class NotifyMetrics final {
   explicit NotifyMetrics(prometheus::Registry& registry);
 
   // outcome: "delivered", "retry", "dead", "held" (waiting for quiet hours or the digest), "replayed".
+  // Inbox messages are counted as the consumer's transaction writes them, so a batch that fails after
+  // writing (and is then retried) counts them again: a rare over-count, never an under-count.
   void Count(minyi::notifications::v1::Channel channel, const char* outcome, double n = 1);
   void SetConsumer(double lag, double pending);
   void SetDead(double dead);

@@ -34,7 +34,7 @@ constexpr absl::string_view kDeliveries = "deliveries/";
 // The caller's own account: the inbox and preferences are never anyone else's.
 std::string AccountOf(const Caller& caller) { return absl::StrCat("accounts/", caller.account_id()); }
 
-absl::StatusOr<AccountPreferences> LoadOne(pqxx::transaction_base& tx, const std::string& account) {
+AccountPreferences LoadOne(pqxx::transaction_base& tx, const std::string& account) {
   absl::flat_hash_map<std::string, AccountPreferences> stored = LoadPreferences(tx, {account});
   auto it = stored.find(account);
   return it == stored.end() ? DefaultPreferences() : std::move(it->second);
@@ -152,12 +152,8 @@ absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContext& c
     return caller.status();
   }
   const std::string account = AccountOf(*caller);
-  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<AccountPreferences> prefs = LoadOne(tx, account);
-    if (!prefs.ok()) {
-      return prefs.status();
-    }
-    FillPreferences(tx, account, *prefs, response);
+  return pool_.Read([&](pqxx::transaction_base& tx) {
+    FillPreferences(tx, account, LoadOne(tx, account), response);
     return absl::OkStatus();
   });
 }
@@ -176,20 +172,17 @@ absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContext
   const std::string account = AccountOf(*caller);
   return RunIdempotent(pool_, ctx, *caller, "notifications.UpdatePreferences", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         absl::StatusOr<AccountPreferences> prefs = LoadOne(tx, account);
-                         if (!prefs.ok()) {
-                           return prefs.status();
-                         }
-                         if (absl::Status st = ApplyPatch(request.preferences(), paths, &*prefs); !st.ok()) {
+                         AccountPreferences prefs = LoadOne(tx, account);
+                         if (absl::Status st = ApplyPatch(request.preferences(), paths, &prefs); !st.ok()) {
                            return st;
                          }
-                         SavePreferences(tx, account, *prefs);
+                         SavePreferences(tx, account, prefs);
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "UpdatePreferences",
                                           .resource = absl::StrCat(account, "/preferences"),
                                           .request_id = RequestId(ctx),
                                           .detail = {{"paths", paths}}});
-                         FillPreferences(tx, account, *prefs, response);
+                         FillPreferences(tx, account, prefs, response);
                          return absl::OkStatus();
                        });
 }
