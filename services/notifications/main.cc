@@ -84,9 +84,9 @@ int main() {
                        return fanout.Handle(events, tx);
                      });
 
-  minyi::notifications::DeliveryWorker worker(h.pool(), std::move(providers), retry, metrics);
+  minyi::notifications::DeliveryWorker worker(h.pool(), std::move(providers), retry, provider_timeout, metrics);
   h.AddPeriodicTask("deliveries", absl::Milliseconds(200), [&worker]() -> absl::Status {
-    constexpr int kBatch = 100;
+    constexpr int kBatch = 50;
     // Drain what is due, a bounded number of batches per run so shutdown is never kept waiting long.
     for (int i = 0; i < 20; ++i) {
       absl::StatusOr<int> n = worker.RunOnce(kBatch);

@@ -10,24 +10,28 @@
 namespace minyi::notifications {
 namespace {
 
-// A claimed delivery is not due again before this, so a slow provider is never called twice at once; a
-// process that dies mid-send leaves its claims to be retried after it.
-constexpr absl::Duration kLease = absl::Seconds(60);
+// A claimed delivery is not due again before its batch could have been sent (every call taking its full
+// timeout) plus this margin, so no replica sends it while its claimer still may; a process that dies
+// mid-batch leaves its claims to be retried once the lease runs out.
+constexpr absl::Duration kLeaseMargin = absl::Seconds(30);
 constexpr size_t kMaxErrorBytes = 500;
 
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(PgPool& pool, absl::flat_hash_map<Channel, std::unique_ptr<Provider>> providers,
-                               RetryPolicy policy, NotifyMetrics& metrics)
+                               RetryPolicy policy, absl::Duration send_timeout, NotifyMetrics& metrics)
     : pool_(pool),
       providers_(std::move(providers)),
       policy_(policy),
+      send_timeout_(send_timeout),
       metrics_(metrics),
       rng_(std::random_device{}()) {}
 
 absl::StatusOr<int> DeliveryWorker::RunOnce(int batch) {
   absl::StatusOr<std::vector<ClaimedDelivery>> claimed = pool_.TransactValue<std::vector<ClaimedDelivery>>(
-      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<ClaimedDelivery>> { return ClaimDue(tx, batch, kLease); });
+      [&](pqxx::work& tx) -> absl::StatusOr<std::vector<ClaimedDelivery>> {
+        return ClaimDue(tx, batch, send_timeout_ * batch + kLeaseMargin);
+      });
   if (!claimed.ok()) {
     return claimed.status();
   }

@@ -18,8 +18,9 @@ namespace minyi::notifications {
 // delivered, retry after RetryDelay, or dead after the last attempt.
 class DeliveryWorker final {
  public:
+  // `send_timeout` bounds one provider call; a claim's lease covers a whole batch of them.
   DeliveryWorker(PgPool& pool, absl::flat_hash_map<Channel, std::unique_ptr<Provider>> providers,
-                 RetryPolicy policy, NotifyMetrics& metrics);
+                 RetryPolicy policy, absl::Duration send_timeout, NotifyMetrics& metrics);
 
   // Claims and attempts up to `batch` deliveries; returns how many were attempted.
   absl::StatusOr<int> RunOnce(int batch = 100);
@@ -28,6 +29,7 @@ class DeliveryWorker final {
   PgPool& pool_;
   absl::flat_hash_map<Channel, std::unique_ptr<Provider>> providers_;
   RetryPolicy policy_;
+  absl::Duration send_timeout_;
   NotifyMetrics& metrics_;
   std::mutex rng_mu_;
   std::mt19937_64 rng_;  // guarded by rng_mu_
