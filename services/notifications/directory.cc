@@ -111,8 +111,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>> Direc
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> Directory::AccountsOfDepartments(
-    const std::vector<std::string>& departments) {
+absl::StatusOr<std::vector<std::string>> Directory::AccountsOfDepartments(const std::vector<std::string>& departments) {
   return Lookup(Kind::kDepartment, departments, [&](const std::vector<std::string>& missing) {
     return ListAccounts(
         [&](minyi::identity::v1::ListAccountsRequest& r) {

@@ -25,8 +25,8 @@ namespace minyi::notifications {
 // station memberships; the token never leaves the process and lives one signer TTL.
 class Directory final {
  public:
-  Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies,
-            const TokenSigner& signer, absl::Duration ttl);
+  Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies, const TokenSigner& signer,
+            absl::Duration ttl);
 
   // "accounts/{id}" of the accounts acting for each department / belonging to each deputy / holding the
   // role. UNAVAILABLE (or the callee's error) when the owning service does not answer.

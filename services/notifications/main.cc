@@ -79,10 +79,8 @@ int main() {
   consumer.group = kGroup;
   consumer.claim_idle = claim_idle;
   consumer.batch_size = 200;
-  h.AddBatchConsumer(std::move(consumer),
-                     [&fanout](const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
-                       return fanout.Handle(events, tx);
-                     });
+  h.AddBatchConsumer(std::move(consumer), [&fanout](const std::vector<minyi::common::v1::Event>& events,
+                                                    pqxx::work& tx) { return fanout.Handle(events, tx); });
 
   minyi::notifications::DeliveryWorker worker(h.pool(), std::move(providers), retry, provider_timeout, metrics);
   h.AddPeriodicTask("deliveries", absl::Milliseconds(200), [&worker]() -> absl::Status {

@@ -102,9 +102,7 @@ std::vector<std::string> ImpliedPaths(const minyi::notifications::v1::Preference
 
 absl::Status ApplyPatch(const minyi::notifications::v1::Preferences& patch, const std::vector<std::string>& paths,
                         AccountPreferences* prefs) {
-  auto wanted = [&](const char* path) {
-    return std::find(paths.begin(), paths.end(), path) != paths.end();
-  };
+  auto wanted = [&](const char* path) { return std::find(paths.begin(), paths.end(), path) != paths.end(); };
   for (const std::string& path : paths) {
     if (path != "categories" && path != "quiet_hours" && path != "daily_digest") {
       return InvalidField("update_mask", absl::StrCat("cannot update \"", path, "\""));
@@ -124,7 +122,8 @@ absl::Status ApplyPatch(const minyi::notifications::v1::Preferences& patch, cons
           continue;  // always on; naming it changes nothing
         }
         if (ch != CHANNEL_SMS && ch != CHANNEL_WEBHOOK) {
-          return InvalidField(absl::StrCat(field, ".channels"), "must be CHANNEL_INBOX, CHANNEL_SMS or CHANNEL_WEBHOOK");
+          return InvalidField(absl::StrCat(field, ".channels"),
+                              "must be CHANNEL_INBOX, CHANNEL_SMS or CHANNEL_WEBHOOK");
         }
         if (std::find(channels.begin(), channels.end(), ch) == channels.end()) {
           channels.push_back(static_cast<Channel>(ch));

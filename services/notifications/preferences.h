@@ -6,8 +6,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "minyi/notifications/v1/notifications.pb.h"
-#include "notifications/schedule.h"
 #include "nlohmann/json.hpp"
+#include "notifications/schedule.h"
 
 // An account's delivery preferences: external channels per category, quiet hours, daily digest. Pure.
 namespace minyi::notifications {

@@ -15,14 +15,14 @@ using minyi::notifications::v1::Category;
 
 // Who an audience is, read from the payload's conventional fields.
 enum class Selector {
-  kDepartment,              // `department`: the department's accounts
-  kCoDepartments,           // `co_departments`
-  kDeputies,                // `deputies`: the deputies' accounts
-  kCitizen,                 // `citizen_account`
-  kAccounts,                // `accounts`
-  kStationMembers,          // `station`: the accounts of the station's current member deputies
-  kLeaders,                 // every leader account
-  kLeadersIfKeySupervision, // leader accounts when `key_supervision` is true
+  kDepartment,               // `department`: the department's accounts
+  kCoDepartments,            // `co_departments`
+  kDeputies,                 // `deputies`: the deputies' accounts
+  kCitizen,                  // `citizen_account`
+  kAccounts,                 // `accounts`
+  kStationMembers,           // `station`: the accounts of the station's current member deputies
+  kLeaders,                  // every leader account
+  kLeadersIfKeySupervision,  // leader accounts when `key_supervision` is true
 };
 
 struct Text {
@@ -54,9 +54,9 @@ bool IsLowPriority(Category category);
 // Who the payload names for one audience. Account and deputy references keep their resource names.
 struct Targets {
   std::vector<std::string> departments;
-  std::vector<std::string> deputies;   // "deputies/{id}"
-  std::vector<std::string> accounts;   // "accounts/{id}"
-  std::vector<std::string> stations;   // "stations/{id}"
+  std::vector<std::string> deputies;  // "deputies/{id}"
+  std::vector<std::string> accounts;  // "accounts/{id}"
+  std::vector<std::string> stations;  // "stations/{id}"
   bool leaders = false;
 };
 Targets SelectTargets(const Audience& audience, const nlohmann::json& payload);

@@ -159,8 +159,7 @@ absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContext& c
 }
 
 absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContext& ctx,
-                                                       const UpdatePreferencesRequest& request,
-                                                       Preferences* response) {
+                                                       const UpdatePreferencesRequest& request, Preferences* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
     return caller.status();
@@ -252,10 +251,9 @@ absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContext& c
           if (!existing.has_value()) {
             return NotFoundError(request.name());
           }
-          return FailedPrecondition(
-              "DELIVERY_NOT_DEAD",
-              absl::StrCat("only a dead delivery can be replayed; this one is ",
-                           minyi::notifications::v1::DeliveryState_Name(existing->state())));
+          return FailedPrecondition("DELIVERY_NOT_DEAD",
+                                    absl::StrCat("only a dead delivery can be replayed; this one is ",
+                                                 minyi::notifications::v1::DeliveryState_Name(existing->state())));
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "ReplayDelivery",

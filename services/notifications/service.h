@@ -20,17 +20,14 @@ class NotificationsService final : public minyi::notifications::v1::Notification
                          minyi::notifications::v1::ListInboxResponse* response) override;
   grpc::Status MarkRead(grpc::ServerContext* ctx, const minyi::notifications::v1::MarkReadRequest* request,
                         minyi::notifications::v1::Notification* response) override;
-  grpc::Status GetPreferences(grpc::ServerContext* ctx,
-                              const minyi::notifications::v1::GetPreferencesRequest* request,
+  grpc::Status GetPreferences(grpc::ServerContext* ctx, const minyi::notifications::v1::GetPreferencesRequest* request,
                               minyi::notifications::v1::Preferences* response) override;
   grpc::Status UpdatePreferences(grpc::ServerContext* ctx,
                                  const minyi::notifications::v1::UpdatePreferencesRequest* request,
                                  minyi::notifications::v1::Preferences* response) override;
-  grpc::Status ListDeliveries(grpc::ServerContext* ctx,
-                              const minyi::notifications::v1::ListDeliveriesRequest* request,
+  grpc::Status ListDeliveries(grpc::ServerContext* ctx, const minyi::notifications::v1::ListDeliveriesRequest* request,
                               minyi::notifications::v1::ListDeliveriesResponse* response) override;
-  grpc::Status ReplayDelivery(grpc::ServerContext* ctx,
-                              const minyi::notifications::v1::ReplayDeliveryRequest* request,
+  grpc::Status ReplayDelivery(grpc::ServerContext* ctx, const minyi::notifications::v1::ReplayDeliveryRequest* request,
                               minyi::notifications::v1::Delivery* response) override;
 
  private:

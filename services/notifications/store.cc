@@ -9,9 +9,9 @@
 namespace minyi::notifications {
 namespace {
 
+using google::protobuf::util::TimeUtil;
 using minyi::notifications::v1::Delivery;
 using minyi::notifications::v1::Notification;
-using google::protobuf::util::TimeUtil;
 
 constexpr char kInsertNotifications[] = "notifications_insert";
 constexpr char kInsertDeliveries[] = "notifications_insert_deliveries";
@@ -114,15 +114,13 @@ std::vector<PreparedStatement> Statements() {
        "quiet_end = EXCLUDED.quiet_end, daily_digest = EXCLUDED.daily_digest, update_time = now()"},
       {kPreferencesTime,
        "SELECT (extract(epoch FROM update_time) * 1000000)::bigint FROM preferences WHERE account = $1"},
-      {kListInbox,
-       absl::StrCat("SELECT ", kNotificationColumns,
-                    " FROM notifications WHERE account = $1 AND ($2 = 0 OR id < $2) "
-                    "AND (NOT $3 OR read_time IS NULL) ORDER BY id DESC LIMIT $4")},
+      {kListInbox, absl::StrCat("SELECT ", kNotificationColumns,
+                                " FROM notifications WHERE account = $1 AND ($2 = 0 OR id < $2) "
+                                "AND (NOT $3 OR read_time IS NULL) ORDER BY id DESC LIMIT $4")},
       {kUnreadCount, "SELECT count(*) FROM notifications WHERE account = $1 AND read_time IS NULL"},
-      {kMarkRead,
-       absl::StrCat("UPDATE notifications SET read_time = coalesce(read_time, now()) "
-                    "WHERE id = $1 AND account = $2 RETURNING ",
-                    kNotificationColumns)},
+      {kMarkRead, absl::StrCat("UPDATE notifications SET read_time = coalesce(read_time, now()) "
+                               "WHERE id = $1 AND account = $2 RETURNING ",
+                               kNotificationColumns)},
       {kListDeliveries,
        absl::StrCat("SELECT ", kDeliveryColumns,
                     " FROM deliveries WHERE ($1 = '' OR state = $1) AND ($2 = '' OR channel = $2) AND id > $3 "
@@ -154,20 +152,21 @@ std::vector<PreparedStatement> Statements() {
       {kMarkDead,
        "UPDATE deliveries SET state = 'DELIVERY_STATE_DEAD', last_error = $2, update_time = now() WHERE id = $1"},
       {kCreateDigests,
-       absl::StrCat(
-           "WITH held AS (SELECT d.id, d.account, d.channel, n.title FROM deliveries d "
-           "  JOIN notifications n ON n.id = d.notification_id "
-           "  WHERE d.state = 'DELIVERY_STATE_PENDING' AND d.digest AND NOT EXISTS ("
-           "    SELECT 1 FROM deliveries x WHERE x.account = d.account AND x.channel = d.channel "
-           "    AND x.event_id = md5(d.account || '|' || d.channel || '|' || $1)::uuid) "
-           "  ORDER BY d.id LIMIT 10000 FOR UPDATE OF d SKIP LOCKED), "
-           "folded AS (UPDATE deliveries d SET state = 'DELIVERY_STATE_DIGESTED', update_time = now() "
-           "  FROM held WHERE d.id = held.id) "
-           "INSERT INTO deliveries (event_id, account, channel, state, title, body) "
-           "SELECT ", kDigestId, ", account, channel, 'DELIVERY_STATE_PENDING', "
-           "  '每日通知汇总 ' || $1 || '（' || count(*) || ' 条）', string_agg(title, E'\\n' ORDER BY id) "
-           "FROM held GROUP BY account, channel "
-           "ON CONFLICT (event_id, account, channel) DO NOTHING RETURNING id")},
+       absl::StrCat("WITH held AS (SELECT d.id, d.account, d.channel, n.title FROM deliveries d "
+                    "  JOIN notifications n ON n.id = d.notification_id "
+                    "  WHERE d.state = 'DELIVERY_STATE_PENDING' AND d.digest AND NOT EXISTS ("
+                    "    SELECT 1 FROM deliveries x WHERE x.account = d.account AND x.channel = d.channel "
+                    "    AND x.event_id = md5(d.account || '|' || d.channel || '|' || $1)::uuid) "
+                    "  ORDER BY d.id LIMIT 10000 FOR UPDATE OF d SKIP LOCKED), "
+                    "folded AS (UPDATE deliveries d SET state = 'DELIVERY_STATE_DIGESTED', update_time = now() "
+                    "  FROM held WHERE d.id = held.id) "
+                    "INSERT INTO deliveries (event_id, account, channel, state, title, body) "
+                    "SELECT ",
+                    kDigestId,
+                    ", account, channel, 'DELIVERY_STATE_PENDING', "
+                    "  '每日通知汇总 ' || $1 || '（' || count(*) || ' 条）', string_agg(title, E'\\n' ORDER BY id) "
+                    "FROM held GROUP BY account, channel "
+                    "ON CONFLICT (event_id, account, channel) DO NOTHING RETURNING id")},
       {kCountDead, "SELECT count(*) FROM deliveries WHERE state = 'DELIVERY_STATE_DEAD'"},
   };
 }

@@ -54,15 +54,18 @@ void SavePreferences(pqxx::work& tx, const std::string& account, const AccountPr
 std::optional<absl::Time> PreferencesUpdateTime(pqxx::transaction_base& tx, const std::string& account);
 
 // The inbox, newest first: messages with id below `before_id` (0: from the newest).
-std::vector<std::pair<int64_t, minyi::notifications::v1::Notification>> ListInbox(
-    pqxx::transaction_base& tx, const std::string& account, int64_t before_id, bool unread_only, int limit);
+std::vector<std::pair<int64_t, minyi::notifications::v1::Notification>> ListInbox(pqxx::transaction_base& tx,
+                                                                                  const std::string& account,
+                                                                                  int64_t before_id, bool unread_only,
+                                                                                  int limit);
 int UnreadCount(pqxx::transaction_base& tx, const std::string& account);
 // nullopt when the account has no such message.
-std::optional<minyi::notifications::v1::Notification> MarkRead(pqxx::work& tx, int64_t id,
-                                                                const std::string& account);
+std::optional<minyi::notifications::v1::Notification> MarkRead(pqxx::work& tx, int64_t id, const std::string& account);
 
-std::vector<std::pair<int64_t, minyi::notifications::v1::Delivery>> ListDeliveries(
-    pqxx::transaction_base& tx, const std::string& state, const std::string& channel, int64_t after_id, int limit);
+std::vector<std::pair<int64_t, minyi::notifications::v1::Delivery>> ListDeliveries(pqxx::transaction_base& tx,
+                                                                                   const std::string& state,
+                                                                                   const std::string& channel,
+                                                                                   int64_t after_id, int limit);
 std::optional<minyi::notifications::v1::Delivery> LoadDelivery(pqxx::transaction_base& tx, int64_t id);
 // nullopt when the delivery is not dead.
 std::optional<minyi::notifications::v1::Delivery> ReviveDelivery(pqxx::work& tx, int64_t id);

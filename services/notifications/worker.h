@@ -19,8 +19,8 @@ namespace minyi::notifications {
 class DeliveryWorker final {
  public:
   // `send_timeout` bounds one provider call; a claim's lease covers a whole batch of them.
-  DeliveryWorker(PgPool& pool, absl::flat_hash_map<Channel, std::unique_ptr<Provider>> providers,
-                 RetryPolicy policy, absl::Duration send_timeout, NotifyMetrics& metrics);
+  DeliveryWorker(PgPool& pool, absl::flat_hash_map<Channel, std::unique_ptr<Provider>> providers, RetryPolicy policy,
+                 absl::Duration send_timeout, NotifyMetrics& metrics);
 
   // Claims and attempts up to `batch` deliveries; returns how many were attempted.
   absl::StatusOr<int> RunOnce(int batch = 100);

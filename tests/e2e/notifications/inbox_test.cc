@@ -15,16 +15,20 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 TEST(InboxE2eTest, ADepartmentReadsItsAssignmentInTheInbox) {
   Platform platform;
   const std::string dept = Unique("NYNCJ");
-  const std::string token = platform.CreateAccountAndToken(
-      {{"username", Unique("dept")}, {"displayName", "县农业农村局"}, {"role", "ROLE_DEPARTMENT"}, {"department", dept}});
-  const std::string other = platform.CreateAccountAndToken(
-      {{"username", Unique("dept")}, {"displayName", "县卫健局"}, {"role", "ROLE_DEPARTMENT"}, {"department", Unique("WJJ")}});
+  const std::string token = platform.CreateAccountAndToken({{"username", Unique("dept")},
+                                                            {"displayName", "县农业农村局"},
+                                                            {"role", "ROLE_DEPARTMENT"},
+                                                            {"department", dept}});
+  const std::string other = platform.CreateAccountAndToken({{"username", Unique("dept")},
+                                                            {"displayName", "县卫健局"},
+                                                            {"role", "ROLE_DEPARTMENT"},
+                                                            {"department", Unique("WJJ")}});
 
   // What the suggestions service will do on assignment: EmitEvent in its transaction, its relay publishes.
   ASSERT_TRUE(ApplyMigrations(platform.dsn(), "scratch_suggestions", {}).ok());
@@ -79,8 +83,7 @@ TEST(InboxE2eTest, ADepartmentReadsItsAssignmentInTheInbox) {
 
   // Preferences through the gateway.
   HttpResponse patched = platform.Call(
-      "PATCH", "/v1/preferences",
-      {{"quietHours", {{"enabled", true}, {"start", "22:00"}, {"end", "07:00"}}}}, token);
+      "PATCH", "/v1/preferences", {{"quietHours", {{"enabled", true}, {"start", "22:00"}, {"end", "07:00"}}}}, token);
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(Json(platform.Call("GET", "/v1/preferences", nullptr, token))["quietHours"]["start"], "22:00");
 }

@@ -51,8 +51,8 @@ TEST_F(DeliveryTest, AWebhookThatFailsAtFirstGetsTheMessageAfterRetries) {
   EXPECT_EQ(body["msgtype"], "text");
   EXPECT_THAT(body["text"]["content"].get<std::string>(), HasSubstr("新交办建议：关于增设公交线路的建议"));
   EXPECT_EQ(body["account"], account);
-  EXPECT_EQ(Count(n.dsn, absl::StrCat("SELECT attempts FROM notifications.deliveries WHERE event_id = '", event_id, "'")),
-            3);
+  EXPECT_EQ(
+      Count(n.dsn, absl::StrCat("SELECT attempts FROM notifications.deliveries WHERE event_id = '", event_id, "'")), 3);
 }
 
 TEST_F(DeliveryTest, AWebhookThatNeverRecoversIsDeadLetteredAndStaffCanReplayIt) {
@@ -70,9 +70,10 @@ TEST_F(DeliveryTest, AWebhookThatNeverRecoversIsDeadLetteredAndStaffCanReplayIt)
   list.set_state(nv1::DELIVERY_STATE_DEAD);
   nv1::ListDeliveriesResponse dead;
   // The dead-letter list is the office's.
-  EXPECT_EQ(n.stub->ListDeliveries(CallContext(MintToken(*signer_, minyi::common::v1::ROLE_DEPARTMENT)).get(), list, &dead)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      n.stub->ListDeliveries(CallContext(MintToken(*signer_, minyi::common::v1::ROLE_DEPARTMENT)).get(), list, &dead)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(n.stub->ListDeliveries(CallContext(Staff()).get(), list, &dead).ok());
   ASSERT_EQ(dead.deliveries_size(), 1);
   EXPECT_EQ(dead.deliveries(0).event_id(), event_id);
@@ -102,7 +103,8 @@ TEST_F(DeliveryTest, AWebhookThatNeverRecoversIsDeadLetteredAndStaffCanReplayIt)
   EXPECT_EQ(n.stub->ReplayDelivery(CallContext(Staff()).get(), replay, &revived).error_code(),
             grpc::StatusCode::NOT_FOUND);
   const std::string metrics = HttpRequest(n.metrics_port, "GET", "/metrics").body;
-  EXPECT_THAT(metrics, HasSubstr("minyi_notifications_deliveries_total{channel=\"CHANNEL_WEBHOOK\",outcome=\"dead\"} 1"));
+  EXPECT_THAT(metrics,
+              HasSubstr("minyi_notifications_deliveries_total{channel=\"CHANNEL_WEBHOOK\",outcome=\"dead\"} 1"));
 }
 
 }  // namespace

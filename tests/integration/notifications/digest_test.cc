@@ -37,8 +37,8 @@ TEST_F(DigestTest, LowPriorityMessagesGoOutOnceADayAsOneDigest) {
   progress->add_channels(nv1::CHANNEL_SMS);
   update.mutable_preferences()->set_daily_digest(true);
   nv1::Preferences prefs;
-  grpc::Status st =
-      first.stub->UpdatePreferences(CallContext(TokenOf(citizen, minyi::common::v1::ROLE_CITIZEN)).get(), update, &prefs);
+  grpc::Status st = first.stub->UpdatePreferences(CallContext(TokenOf(citizen, minyi::common::v1::ROLE_CITIZEN)).get(),
+                                                  update, &prefs);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_TRUE(prefs.daily_digest());
   for (int n = 1; n <= 3; ++n) {
@@ -52,9 +52,9 @@ TEST_F(DigestTest, LowPriorityMessagesGoOutOnceADayAsOneDigest) {
   const std::string sink = first.sink_dir;
   first.process.reset();  // SIGTERM: the next start looks for due digests at once
 
-  Notifications second = StartNotifications({{"MINYI_NOTIFY_DIGEST_HOUR", "0"},
-                                             {"MINYI_NOTIFY_SMS_URL", absl::StrCat("file://", sink, "/sms.jsonl")}},
-                                            RedisServer::Shared().addr(), dsn);
+  Notifications second = StartNotifications(
+      {{"MINYI_NOTIFY_DIGEST_HOUR", "0"}, {"MINYI_NOTIFY_SMS_URL", absl::StrCat("file://", sink, "/sms.jsonl")}},
+      RedisServer::Shared().addr(), dsn);
   const std::string digests = absl::StrCat("SELECT count(*) FROM notifications.deliveries WHERE account = '", citizen,
                                            "' AND notification_id IS NULL AND state = 'DELIVERY_STATE_DELIVERED'");
   ASSERT_TRUE(Eventually([&] { return Count(dsn, digests) == 1; })) << second.process->Log();
@@ -88,8 +88,8 @@ TEST_F(DigestTest, RecipientLookupIsForTheOfficeAndServicesOnly) {
   req.set_role(minyi::common::v1::ROLE_DEPARTMENT);
   req.add_departments(dept);
   minyi::identity::v1::ListAccountsResponse out;
-  for (auto role : {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT,
-                    minyi::common::v1::ROLE_CITIZEN, minyi::common::v1::ROLE_LEADER}) {
+  for (auto role : {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT, minyi::common::v1::ROLE_CITIZEN,
+                    minyi::common::v1::ROLE_LEADER}) {
     EXPECT_EQ(identity_stub_->ListAccounts(CallContext(MintToken(*signer_, role)).get(), req, &out).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }

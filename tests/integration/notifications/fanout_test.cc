@@ -54,9 +54,8 @@ TEST_F(FanoutTest, AssignmentReachesLeadAndCoUnitsTheCitizenAndLeadersOnKeySuper
   Relay();
   Relay();  // the relay is at least once; the stream may carry an event twice
 
-  ASSERT_TRUE(Eventually([&] {
-    return Count(n.dsn, "SELECT count(*) FROM notifications.notifications") == 4;
-  })) << n.process->Log();
+  ASSERT_TRUE(Eventually([&] { return Count(n.dsn, "SELECT count(*) FROM notifications.notifications") == 4; }))
+      << n.process->Log();
 
   const nv1::ListInboxResponse lead_inbox = Inbox(n, TokenOf(lead_account, minyi::common::v1::ROLE_DEPARTMENT));
   ASSERT_EQ(lead_inbox.notifications_size(), 1);
@@ -70,8 +69,7 @@ TEST_F(FanoutTest, AssignmentReachesLeadAndCoUnitsTheCitizenAndLeadersOnKeySuper
   EXPECT_FALSE(m.urgent());
   EXPECT_EQ(lead_inbox.unread_count(), 1);
 
-  EXPECT_EQ(Inbox(n, TokenOf(co_account, minyi::common::v1::ROLE_DEPARTMENT)).notifications(0).title(),
-            m.title());
+  EXPECT_EQ(Inbox(n, TokenOf(co_account, minyi::common::v1::ROLE_DEPARTMENT)).notifications(0).title(), m.title());
   const nv1::ListInboxResponse citizen_inbox = Inbox(n, TokenOf(citizen, minyi::common::v1::ROLE_CITIZEN));
   ASSERT_EQ(citizen_inbox.notifications_size(), 1);
   EXPECT_THAT(citizen_inbox.notifications(0).title(), HasSubstr("您的意见已交办"));
@@ -81,7 +79,8 @@ TEST_F(FanoutTest, AssignmentReachesLeadAndCoUnitsTheCitizenAndLeadersOnKeySuper
 
   // One message per recipient however often the event arrived; assignments also go out by webhook.
   EXPECT_EQ(Count(n.dsn, absl::StrCat("SELECT count(DISTINCT account) FROM notifications.notifications "
-                                      "WHERE event_id = '", event_id, "'")),
+                                      "WHERE event_id = '",
+                                      event_id, "'")),
             4);
   EXPECT_EQ(Count(n.dsn, "SELECT count(*) FROM notifications.deliveries WHERE channel = 'CHANNEL_WEBHOOK'"), 4);
 }
@@ -225,8 +224,9 @@ TEST_F(FanoutTest, PreferencesChooseChannelsPerCategoryAndAreValidated) {
   Emit(opened, "votes/9");
   Relay();
   ASSERT_TRUE(Eventually([&] {
-    return Count(n.dsn, "SELECT count(*) FROM notifications.deliveries WHERE channel = 'CHANNEL_SMS' "
-                        "AND state = 'DELIVERY_STATE_DELIVERED'") == 1;
+    return Count(n.dsn,
+                 "SELECT count(*) FROM notifications.deliveries WHERE channel = 'CHANNEL_SMS' "
+                 "AND state = 'DELIVERY_STATE_DELIVERED'") == 1;
   })) << n.process->Log();
   // The development provider wrote the SMS to its sink.
   std::ifstream sink(n.sink_dir + "/sms.jsonl");
@@ -247,8 +247,10 @@ TEST_F(FanoutTest, QuietHoursHoldOrdinaryDeliveriesButNotOverdueEscalations) {
   const absl::Time now = absl::Now();
   nv1::UpdatePreferencesRequest update;
   update.mutable_preferences()->mutable_quiet_hours()->set_enabled(true);
-  update.mutable_preferences()->mutable_quiet_hours()->set_start(absl::FormatTime("%H:%M", now - absl::Hours(1), shanghai));
-  update.mutable_preferences()->mutable_quiet_hours()->set_end(absl::FormatTime("%H:%M", now + absl::Hours(1), shanghai));
+  update.mutable_preferences()->mutable_quiet_hours()->set_start(
+      absl::FormatTime("%H:%M", now - absl::Hours(1), shanghai));
+  update.mutable_preferences()->mutable_quiet_hours()->set_end(
+      absl::FormatTime("%H:%M", now + absl::Hours(1), shanghai));
   update.mutable_update_mask()->add_paths("quiet_hours");
   nv1::Preferences prefs;
   grpc::Status st = n.stub->UpdatePreferences(CallContext(token).get(), update, &prefs);

@@ -36,7 +36,8 @@ class ResilienceTest : public NotificationsTest {
   }
 
   static int64_t Notified(const Notifications& n, const std::string& account) {
-    return Count(n.dsn, absl::StrCat("SELECT count(*) FROM notifications.notifications WHERE account = '", account, "'"));
+    return Count(n.dsn,
+                 absl::StrCat("SELECT count(*) FROM notifications.notifications WHERE account = '", account, "'"));
   }
 
   // Returns as soon as `account` has at least `count` messages (polling on one connection, so the
@@ -59,14 +60,16 @@ class ResilienceTest : public NotificationsTest {
   static void ExpectExactlyOnce(const Notifications& n, const std::string& account) {
     EXPECT_EQ(Notified(n, account), kEvents);
     EXPECT_EQ(Count(n.dsn, absl::StrCat("SELECT count(DISTINCT event_id) FROM notifications.notifications "
-                                        "WHERE account = '", account, "'")),
+                                        "WHERE account = '",
+                                        account, "'")),
               kEvents);
     EXPECT_EQ(Count(n.dsn, absl::StrCat("SELECT count(DISTINCT reference) FROM notifications.notifications "
-                                        "WHERE account = '", account, "'")),
+                                        "WHERE account = '",
+                                        account, "'")),
               kEvents);
-    EXPECT_EQ(Count(n.dsn, absl::StrCat("SELECT count(*) FROM notifications.deliveries WHERE account = '", account,
-                                        "'")),
-              kEvents);
+    EXPECT_EQ(
+        Count(n.dsn, absl::StrCat("SELECT count(*) FROM notifications.deliveries WHERE account = '", account, "'")),
+        kEvents);
   }
 };
 

@@ -80,8 +80,8 @@ TEST(RulesTest, OverdueIsUrgentAndDueSoonIsNot) {
 }
 
 TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {
-  const nlohmann::json payload = {{"deputies", {"deputies/1", "deputies/2"}}, {"days_left", -2},
-                                  {"key_supervision", true}, {"title", "标题"}};
+  const nlohmann::json payload = {
+      {"deputies", {"deputies/1", "deputies/2"}}, {"days_left", -2}, {"key_supervision", true}, {"title", "标题"}};
   EXPECT_EQ(Fill("{deputies}", payload), "deputies/1、deputies/2");
   EXPECT_EQ(Fill("剩余 {days_left} 天", payload), "剩余 -2 天");
   EXPECT_EQ(Fill("{key_supervision}", payload), "是");
