@@ -281,6 +281,9 @@ absl::Status IdentityService::DoListAccounts(const grpc::ServerContext& ctx, con
   response->set_next_page_token(
       TrimToPage(rows, *page_size, fingerprint, [](const auto& row) { return row.first; }));
   for (auto& [id, account] : rows) {
+    // Only what reaching the account needs: no user name, no person's name.
+    account.clear_username();
+    account.clear_display_name();
     *response->add_accounts() = std::move(account);
   }
   return absl::OkStatus();

@@ -98,6 +98,9 @@ TEST_F(DigestTest, RecipientLookupIsForTheOfficeAndServicesOnly) {
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(out.accounts_size(), 1);
   EXPECT_EQ(out.accounts(0).name(), a);
+  EXPECT_EQ(out.accounts(0).department(), dept);
+  EXPECT_TRUE(out.accounts(0).display_name().empty());  // a lookup, not a directory of people
+  EXPECT_TRUE(out.accounts(0).username().empty());
   req.set_page_token(out.next_page_token());
   ASSERT_TRUE(identity_stub_->ListAccounts(CallContext(Staff()).get(), req, &out).ok());
   ASSERT_EQ(out.accounts_size(), 1);
