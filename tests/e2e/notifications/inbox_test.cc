@@ -88,5 +88,44 @@ TEST(InboxE2eTest, ADepartmentReadsItsAssignmentInTheInbox) {
   EXPECT_EQ(Json(platform.Call("GET", "/v1/preferences", nullptr, token))["quietHours"]["start"], "22:00");
 }
 
+// A real producer: publishing a station's ranking in the deputies service reaches its members' inboxes.
+TEST(InboxE2eTest, PublishedStationRankingReachesItsMembers) {
+  Platform platform;
+  const std::string admin = platform.AdminToken();
+  HttpResponse r = platform.Call(
+      "POST", "/v1/stations",
+      {{"displayName", "茶产业链代表联络站"}, {"kind", "STATION_KIND_INDUSTRY_CHAIN"}, {"regionPath", {"湄潭县"}}},
+      admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string station = Json(r)["name"].get<std::string>();
+  r = platform.Call("POST", "/v1/deputies",
+                    {{"displayName", "杨丽"},
+                     {"gender", "GENDER_FEMALE"},
+                     {"level", "LEVEL_COUNTY"},
+                     {"term", 2},
+                     {"stations", {station}}},
+                    admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string deputy = Json(r)["name"].get<std::string>();
+  const std::string token = platform.CreateAccountAndToken(
+      {{"username", Unique("deputy")}, {"displayName", "杨丽"}, {"role", "ROLE_DEPUTY"}, {"deputy", deputy}});
+
+  r = platform.Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+
+  json inbox;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline) {
+    inbox = Json(platform.Call("GET", "/v1/inbox", nullptr, token));
+    if (inbox.value("unreadCount", 0) == 1) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_EQ(inbox.value("unreadCount", 0), 1) << inbox.dump() << platform.process("notifications").Log();
+  EXPECT_EQ(inbox["notifications"][0]["category"], "CATEGORY_RANKING");
+  EXPECT_EQ(inbox["notifications"][0]["body"], absl::StrCat(station, " 2026-Q1 履职积分排名已公布，请登录查看。"));
+}
+
 }  // namespace
 }  // namespace minyi::testing
