@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "log.h"
+#include "nlohmann/json.hpp"
 #include "pg.h"
 #include "redis.h"
 
@@ -19,6 +21,11 @@ constexpr absl::Duration kSocketSlack = absl::Seconds(5);
 
 constexpr char kMarkProcessedSql[] =
     "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING";
+// The batch's event ids as a JSON array; returns those not processed before.
+constexpr char kMarkBatchProcessedSql[] =
+    "INSERT INTO processed_events (consumer, event_id) "
+    "SELECT $1, e::uuid FROM jsonb_array_elements_text($2::jsonb) AS e ON CONFLICT DO NOTHING "
+    "RETURNING event_id::text";
 
 std::string DefaultConsumerName() {
   char host[256] = {};
@@ -54,6 +61,14 @@ EventConsumer::EventConsumer(PgPool& pool, std::string redis_addr, Options optio
   if (options_.consumer.empty()) {
     options_.consumer = DefaultConsumerName();
   }
+}
+
+EventConsumer::EventConsumer(PgPool& pool, std::string redis_addr, Options options, BatchHandler handler)
+    : EventConsumer(pool, std::move(redis_addr), std::move(options), Handler()) {
+  batch_handler_ = std::move(handler);
+  handler_ = [this](const minyi::common::v1::Event& event, pqxx::work& tx) {
+    return batch_handler_({event}, tx);
+  };
 }
 
 EventConsumer::~EventConsumer() { Stop(); }
@@ -134,6 +149,15 @@ absl::StatusOr<int> EventConsumer::PollOnce() {
       }
     }
   }
+  if (batch_handler_ && entries.size() > 1) {
+    absl::StatusOr<bool> done = ProcessBatch(entries);
+    if (!done.ok()) {
+      return done.status();
+    }
+    if (*done) {
+      return static_cast<int>(entries.size());
+    }
+  }
   int acked = 0;
   for (const RedisReply& entry : entries) {
     absl::StatusOr<bool> done = Process(entry);
@@ -145,23 +169,83 @@ absl::StatusOr<int> EventConsumer::PollOnce() {
   return acked;
 }
 
+namespace {
+
+// The envelope of a stream entry ([id, [field, value, ...]]); false when it has none that parses.
+bool ParseEntry(const RedisReply& entry, minyi::common::v1::Event* event) {
+  if (entry.elements.size() < 2) {
+    return false;
+  }
+  const std::vector<RedisReply>& fields = entry.elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i].str == "event") {
+      return event->ParseFromString(fields[i + 1].str) && IsUuid(event->id());
+    }
+  }
+  return false;
+}
+
+bool HasId(const RedisReply& entry) {
+  return !entry.elements.empty() && entry.elements[0].type == RedisReply::Type::kString;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> EventConsumer::ProcessBatch(const std::vector<RedisReply>& entries) {
+  std::vector<minyi::common::v1::Event> events;
+  std::vector<std::string> ack = {"XACK", options_.stream, options_.group};
+  nlohmann::json ids = nlohmann::json::array();
+  for (const RedisReply& entry : entries) {
+    if (!HasId(entry)) {
+      continue;
+    }
+    minyi::common::v1::Event event;
+    if (!ParseEntry(entry, &event)) {
+      return false;  // the one-by-one path logs and acknowledges the malformed entry
+    }
+    ack.push_back(entry.elements[0].str);
+    ids.push_back(event.id());
+    events.push_back(std::move(event));
+  }
+  if (events.empty()) {
+    return false;
+  }
+  absl::Status st = pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+    std::set<std::string> fresh;
+    for (const pqxx::row& row : tx.exec_params(kMarkBatchProcessedSql, options_.group, ids.dump())) {
+      fresh.insert(row[0].as<std::string>());
+    }
+    std::vector<minyi::common::v1::Event> todo;
+    for (minyi::common::v1::Event& e : events) {
+      // The stream may carry one event twice (an at-least-once relay): handle it once.
+      if (fresh.erase(e.id()) > 0) {
+        todo.push_back(e);
+      }
+    }
+    return todo.empty() ? absl::OkStatus() : batch_handler_(todo, tx);
+  });
+  if (!st.ok()) {
+    log::Warn("event batch failed; handling its events one by one",
+              {{"group", options_.group}, {"events", events.size()}, {"error", st.ToString()}});
+    return false;
+  }
+  absl::StatusOr<RedisReply> acked = redis_->Command(ack);
+  if (!acked.ok()) {
+    return acked.status();
+  }
+  if (acked->type == RedisReply::Type::kError) {
+    return ReplyError("XACK", *acked);
+  }
+  return true;
+}
+
 absl::StatusOr<bool> EventConsumer::Process(const RedisReply& entry) {
-  if (entry.elements.empty() || entry.elements[0].type != RedisReply::Type::kString) {
+  if (!HasId(entry)) {
     return false;  // an entry deleted from the stream while pending: nothing to handle
   }
   const std::string& entry_id = entry.elements[0].str;
   minyi::common::v1::Event event;
-  bool parsed = false;
-  if (entry.elements.size() >= 2) {
-    const std::vector<RedisReply>& fields = entry.elements[1].elements;
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str == "event") {
-        parsed = event.ParseFromString(fields[i + 1].str) && IsUuid(event.id());
-        break;
-      }
-    }
-  }
-  if (parsed) {
+  if (ParseEntry(entry, &event)) {
     absl::Status st = pool_.Transact([&](pqxx::work& tx) -> absl::Status {
       if (tx.exec_params(kMarkProcessedSql, options_.group, event.id()).affected_rows() == 0) {
         return absl::OkStatus();  // already applied by an earlier delivery

@@ -8,19 +8,19 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-// Keyset pagination (AIP-158) for every service's lists: page tokens are base64url
-// minyi.common.v1.PageCursor messages holding the last id served and a fingerprint of the filter, so a
-// token cannot be replayed against another filter. Tokens are not signed: editing after_id only skips to
-// where the caller could page anyway.
+// Keyset pagination (AIP-158): page tokens are base64url minyi.common.v1.PageCursor messages holding the
+// last id served and a fingerprint of the filter, so a token cannot be replayed against another filter.
+// Tokens are not signed: editing after_id only skips to where the caller could page anyway.
 namespace minyi {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 
-// 0 means the default; larger than the maximum is clamped; negative is INVALID_ARGUMENT on "page_size".
-absl::StatusOr<int> EffectivePageSize(int32_t requested);
+// 0 means `default_size`; larger than `max_size` is clamped; negative is INVALID_ARGUMENT on "page_size".
+absl::StatusOr<int> EffectivePageSize(int32_t requested, int default_size = kDefaultPageSize,
+                                      int max_size = kMaxPageSize);
 
-// A short fingerprint of a list's filter fields: the collection first, then each filter's value.
+// A short hash of a list request's filter fields, length-prefixed so ("ab", "c") and ("a", "bc") differ.
 std::string Fingerprint(std::initializer_list<absl::string_view> parts);
 
 std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint);

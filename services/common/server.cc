@@ -135,6 +135,11 @@ void ServiceHost::AddConsumer(EventConsumer::Options options, EventConsumer::Han
       std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));
 }
 
+void ServiceHost::AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler) {
+  consumers_.push_back(
+      std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));
+}
+
 void ServiceHost::AddPeriodicTask(std::string name, absl::Duration interval, std::function<absl::Status()> task) {
   periodic_tasks_.push_back({std::move(name), interval, std::move(task)});
 }

@@ -49,6 +49,8 @@ class ServiceHost final {
 
   void AddService(grpc::Service* service);
   void AddConsumer(EventConsumer::Options options, EventConsumer::Handler handler);
+  // A consumer that handles each read's new events in one transaction (see EventConsumer).
+  void AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler);
   // Runs `task` every `interval` on its own thread while the service serves (deadline sweepers, retry
   // loops). A failed run is logged with `name` and tried again at the next interval; shutdown waits for a
   // run in progress. Tasks must be safe to run in several replicas at once (take a lock or a row claim).

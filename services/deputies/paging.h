@@ -1,11 +1,13 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/paging.h"
 #include "minyi/deputies/v1/deputies.pb.h"
 
-// The deputies service's list filters; paging itself is common/paging.h.
+// Filter fingerprints of the deputies service's list requests; paging itself is common/paging.h.
 namespace minyi::deputies {
 
 // Fingerprints of the filter fields of each list request (page size and token are not filters).

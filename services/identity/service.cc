@@ -1,15 +1,18 @@
 #include "identity/service.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
+#include "common/paging.h"
 #include "common/status.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
@@ -24,12 +27,18 @@ using ::minyi::identity::v1::Account;
 using ::minyi::identity::v1::CreateAccountRequest;
 using ::minyi::identity::v1::GetAccountRequest;
 using ::minyi::identity::v1::IssueTokenRequest;
+using ::minyi::identity::v1::ListAccountsRequest;
+using ::minyi::identity::v1::ListAccountsResponse;
 using ::minyi::identity::v1::Token;
 
 constexpr char kBootstrapPasswordEnv[] = "MINYI_BOOTSTRAP_ADMIN_PASSWORD";
 constexpr char kBootstrapUsername[] = "admin";
 // Longer user names cannot exist, so they are not looked up, but are still answered after equal work.
 constexpr std::size_t kMaxUsernameBytes = 64;
+// A recipient lookup names at most this many deputies or departments, and pages hold up to 1000 accounts.
+constexpr int kMaxFilterValues = 1000;
+constexpr int kDefaultAccountPage = 200;
+constexpr int kMaxAccountPage = 1000;
 
 // Verified against when the user name is unknown, so a wrong name costs as much as a wrong password and
 // response times do not reveal which accounts exist.
@@ -94,6 +103,11 @@ grpc::Status IdentityService::CreateAccount(grpc::ServerContext* ctx, const Crea
 grpc::Status IdentityService::GetAccount(grpc::ServerContext* ctx, const GetAccountRequest* request,
                                          Account* response) {
   return ToGrpc(DoGetAccount(*ctx, *request, response));
+}
+
+grpc::Status IdentityService::ListAccounts(grpc::ServerContext* ctx, const ListAccountsRequest* request,
+                                           ListAccountsResponse* response) {
+  return ToGrpc(DoListAccounts(*ctx, *request, response));
 }
 
 absl::Status IdentityService::DoIssueToken(const grpc::ServerContext& ctx, const IssueTokenRequest& request,
@@ -218,6 +232,60 @@ absl::Status IdentityService::DoGetAccount(const grpc::ServerContext& ctx, const
     return NotFoundError(AccountName(id));
   }
   *response = *std::move(account);
+  return absl::OkStatus();
+}
+
+absl::Status IdentityService::DoListAccounts(const grpc::ServerContext& ctx, const ListAccountsRequest& request,
+                                             ListAccountsResponse* response) {
+  absl::StatusOr<Caller> caller =
+      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), kDefaultAccountPage, kMaxAccountPage);
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  if (!minyi::common::v1::Role_IsValid(request.role())) {
+    return InvalidField("role", "is not a known role");
+  }
+  if (request.deputies_size() > kMaxFilterValues) {
+    return InvalidField("deputies", absl::StrCat("names more than ", kMaxFilterValues, " deputies"));
+  }
+  if (request.departments_size() > kMaxFilterValues) {
+    return InvalidField("departments", absl::StrCat("names more than ", kMaxFilterValues, " departments"));
+  }
+  std::vector<std::string> deputies(request.deputies().begin(), request.deputies().end());
+  std::vector<std::string> departments(request.departments().begin(), request.departments().end());
+  std::sort(deputies.begin(), deputies.end());
+  std::sort(departments.begin(), departments.end());
+  const std::string fingerprint = Fingerprint(
+      {"accounts", absl::StrCat(request.role()), absl::StrJoin(deputies, ","), absl::StrJoin(departments, ",")});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) {
+    return after.status();
+  }
+  AccountFilter filter{.after_id = *after,
+                       .limit = *page_size + 1,
+                       .role = request.role(),
+                       .deputies = std::move(deputies),
+                       .departments = std::move(departments)};
+  std::vector<std::pair<int64_t, Account>> rows;
+  absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+    rows = minyi::identity::ListAccounts(tx, filter);
+    return absl::OkStatus();
+  });
+  if (!st.ok()) {
+    return st;
+  }
+  response->set_next_page_token(
+      TrimToPage(rows, *page_size, fingerprint, [](const auto& row) { return row.first; }));
+  for (auto& [id, account] : rows) {
+    // Only what reaching the account needs: no user name, no person's name.
+    account.clear_username();
+    account.clear_display_name();
+    *response->add_accounts() = std::move(account);
+  }
   return absl::OkStatus();
 }
 

@@ -24,6 +24,8 @@ class IdentityService final : public minyi::identity::v1::Identity::Service {
                              minyi::identity::v1::Account* response) override;
   grpc::Status GetAccount(grpc::ServerContext* ctx, const minyi::identity::v1::GetAccountRequest* request,
                           minyi::identity::v1::Account* response) override;
+  grpc::Status ListAccounts(grpc::ServerContext* ctx, const minyi::identity::v1::ListAccountsRequest* request,
+                            minyi::identity::v1::ListAccountsResponse* response) override;
 
  private:
   absl::Status DoIssueToken(const grpc::ServerContext& ctx,
@@ -35,6 +37,9 @@ class IdentityService final : public minyi::identity::v1::Identity::Service {
   absl::Status DoGetAccount(const grpc::ServerContext& ctx,
                             const minyi::identity::v1::GetAccountRequest& request,
                             minyi::identity::v1::Account* response);
+  absl::Status DoListAccounts(const grpc::ServerContext& ctx,
+                              const minyi::identity::v1::ListAccountsRequest& request,
+                              minyi::identity::v1::ListAccountsResponse* response);
 
   PgPool& pool_;
   const TokenSigner& signer_;

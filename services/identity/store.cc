@@ -12,6 +12,7 @@ using ::minyi::identity::v1::Account;
 constexpr char kFindByUsername[] = "identity_find_by_username";
 constexpr char kLoadAccount[] = "identity_load_account";
 constexpr char kInsertAccount[] = "identity_insert_account";
+constexpr char kListAccounts[] = "identity_list_accounts";
 
 // Every account read selects these columns; AccountFromRow reads them by name.
 constexpr absl::string_view kAccountColumns =
@@ -43,6 +44,13 @@ std::vector<PreparedStatement> Statements() {
        absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash) "
                     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING RETURNING ",
                     kAccountColumns)},
+      // Empty filters match everything; the lists arrive as JSON arrays of strings.
+      {kListAccounts,
+       absl::StrCat("SELECT ", kAccountColumns,
+                    " FROM accounts WHERE id > $1 AND ($2 = '' OR role = $2)"
+                    " AND ($3::jsonb = '[]'::jsonb OR deputy IN (SELECT jsonb_array_elements_text($3::jsonb)))"
+                    " AND ($4::jsonb = '[]'::jsonb OR department IN (SELECT jsonb_array_elements_text($4::jsonb)))"
+                    " ORDER BY id LIMIT $5")},
   };
 }
 
@@ -72,6 +80,20 @@ std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account,
     return std::nullopt;
   }
   return AccountFromRow(r[0]);
+}
+
+std::vector<std::pair<int64_t, Account>> ListAccounts(pqxx::transaction_base& tx, const AccountFilter& filter) {
+  const std::string role =
+      filter.role == minyi::common::v1::ROLE_UNSPECIFIED ? "" : minyi::common::v1::Role_Name(filter.role);
+  pqxx::result r = tx.exec_prepared(kListAccounts, filter.after_id, role,
+                                    nlohmann::json(filter.deputies).dump(),
+                                    nlohmann::json(filter.departments).dump(), filter.limit);
+  std::vector<std::pair<int64_t, Account>> out;
+  out.reserve(r.size());
+  for (const pqxx::row& row : r) {
+    out.emplace_back(row["id"].as<int64_t>(), AccountFromRow(row));
+  }
+  return out;
 }
 
 }  // namespace minyi::identity

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/migrate.h"
@@ -30,5 +31,16 @@ std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::transaction_base& 
 std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx,
                                                           const minyi::identity::v1::Account& account,
                                                           const std::string& password_hash);
+
+struct AccountFilter {
+  int64_t after_id = 0;
+  int limit = 0;
+  minyi::common::v1::Role role = minyi::common::v1::ROLE_UNSPECIFIED;  // unspecified: any
+  std::vector<std::string> deputies;     // empty: any
+  std::vector<std::string> departments;  // empty: any
+};
+// Accounts matching every filter, in id order, with their ids.
+std::vector<std::pair<int64_t, minyi::identity::v1::Account>> ListAccounts(pqxx::transaction_base& tx,
+                                                                           const AccountFilter& filter);
 
 }  // namespace minyi::identity

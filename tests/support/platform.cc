@@ -7,6 +7,7 @@
 #include <chrono>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -28,7 +29,9 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
   }
   std::map<std::string, std::string> env = extra_env;
   env["MINYI_PG_DSN"] = dsn;
-  env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
+  if (env.find("MINYI_REDIS_ADDR") == env.end()) {  // a test may bring its own Redis
+    env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
+  }
   env["MINYI_JWT_SECRET"] = std::string(jwt_secret);
   env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", *grpc_port);
   env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", metrics);
@@ -75,10 +78,13 @@ Platform::Platform()
       {"MINYI_LOG_LEVEL", "warn"},
   };
   std::vector<std::string> backends;
-  for (const char* name : {"identity", "deputies", "evaluation"}) {
+  std::map<std::string, std::string> service_env = extra_env;
+  for (const char* name : {"identity", "deputies", "evaluation", "notifications"}) {
     int port = 0;
-    processes_[name] = StartService(name, dsn_, kJwtSecret, &port, extra_env, &metrics_ports_[name]);
+    processes_[name] = StartService(name, dsn_, kJwtSecret, &port, service_env, &metrics_ports_[name]);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
+    // Services that call others find them the way a deployment tells them: MINYI_<NAME>_ADDR.
+    service_env[absl::StrCat("MINYI_", absl::AsciiStrToUpper(name), "_ADDR")] = absl::StrCat("127.0.0.1:", port);
   }
   http_port_ = FreePort();
   std::map<std::string, std::string> env = extra_env;

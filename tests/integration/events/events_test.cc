@@ -389,6 +389,61 @@ TEST_F(EventsTest, MalformedEntryIsAcknowledgedWithoutRunningTheHandler) {
   EXPECT_EQ(Pending("evgroup"), 0);
 }
 
+TEST_F(EventsTest, BatchConsumerHandlesAReadInOneTransactionAndEachEventOnce) {
+  std::vector<std::string> ids;
+  for (int n = 10; n < 15; ++n) {
+    ids.push_back(Emit(n));
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 5);
+  // One event twice in the same read, as an at-least-once relay may publish it.
+  const StreamEntry first = Entries().at(0);
+  Redis({"XADD", stream_, "*", "id", first.fields.at("id"), "type", first.fields.at("type"), "event",
+         first.fields.at("event")});
+
+  std::vector<size_t> batches;
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"),
+                         [&](const std::vector<Event>& events, pqxx::work& tx) {
+                           batches.push_back(events.size());
+                           for (const Event& e : events) {
+                             tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", e.id());
+                           }
+                           return absl::OkStatus();
+                         });
+  EXPECT_EQ(consumer.PollOnce().value_or(-1), 6);
+  EXPECT_EQ(batches, std::vector<size_t>{5});
+  for (const std::string& id : ids) {
+    EXPECT_EQ(Effects(id), 1) << id;
+  }
+  EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, FailedBatchFallsBackToOneEventAtATime) {
+  std::vector<std::string> ids;
+  for (int n = 20; n < 24; ++n) {
+    ids.push_back(Emit(n));
+  }
+  const std::string poison = ids[1];
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 4);
+
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"),
+                         [&](const std::vector<Event>& events, pqxx::work& tx) -> absl::Status {
+                           for (const Event& e : events) {
+                             if (e.id() == poison) {
+                               return absl::UnavailableError("downstream unavailable for this one");
+                             }
+                             tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", e.id());
+                           }
+                           return absl::OkStatus();
+                         });
+  EXPECT_EQ(consumer.PollOnce().value_or(-1), 3);
+  for (const std::string& id : ids) {
+    EXPECT_EQ(Effects(id), id == poison ? 0 : 1) << id;
+  }
+  EXPECT_EQ(Pending("evgroup"), 1);  // only the failing event waits for its retry
+}
+
 TEST_F(EventsTest, RedisRestartWhileRelayAndConsumerRunLosesNothing) {
   OutboxRelay relay(*pool_, redis_addr_, stream_, absl::Milliseconds(10));
   std::atomic<int> calls{0};

@@ -1,0 +1,175 @@
+#include "notifications/directory.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status.h"
+#include "grpcpp/grpcpp.h"
+
+namespace minyi::notifications {
+namespace {
+
+constexpr char kServiceAccount[] = "service-notifications";
+constexpr int kPageSize = 1000;
+// The identity filter takes at most this many deputies or departments per call.
+constexpr size_t kMaxFilterValues = 1000;
+constexpr auto kCallTimeout = std::chrono::seconds(5);
+
+absl::Status FromGrpc(const grpc::Status& st, absl::string_view what) {
+  return absl::Status(static_cast<absl::StatusCode>(st.error_code()), absl::StrCat(what, ": ", st.error_message()));
+}
+
+}  // namespace
+
+Directory::Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies,
+                     const TokenSigner& signer, absl::Duration ttl)
+    : identity_(minyi::identity::v1::Identity::NewStub(identity)),
+      deputies_(minyi::deputies::v1::Deputies::NewStub(deputies)),
+      signer_(signer),
+      ttl_(ttl) {}
+
+std::unique_ptr<grpc::ClientContext> Directory::Context() {
+  std::string token;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    if (now >= token_renew_) {
+      Caller service;
+      service.set_account_id(kServiceAccount);
+      service.set_role(minyi::common::v1::ROLE_STAFF);
+      absl::StatusOr<std::string> issued = signer_.Issue(service, now);
+      if (issued.ok()) {
+        token_ = *std::move(issued);
+        token_renew_ = now + signer_.ttl() / 2;
+      }
+    }
+    token = token_;
+  }
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  ctx->set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+  return ctx;
+}
+
+absl::StatusOr<std::vector<std::string>> Directory::Lookup(
+    Kind kind, const std::vector<std::string>& keys,
+    const std::function<absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>>(
+        const std::vector<std::string>& missing)>& fetch) {
+  std::vector<std::string> out;
+  std::vector<std::string> missing;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    for (const std::string& key : keys) {
+      auto it = cache_.find(Key{kind, key});
+      if (it != cache_.end() && it->second.expires > now) {
+        out.insert(out.end(), it->second.values.begin(), it->second.values.end());
+      } else {
+        missing.push_back(key);
+      }
+    }
+  }
+  for (size_t begin = 0; begin < missing.size(); begin += kMaxFilterValues) {
+    const std::vector<std::string> chunk(missing.begin() + begin,
+                                         missing.begin() + std::min(missing.size(), begin + kMaxFilterValues));
+    absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>> fetched = fetch(chunk);
+    if (!fetched.ok()) {
+      return fetched.status();
+    }
+    absl::MutexLock lock(&mu_);
+    const absl::Time expires = absl::Now() + ttl_;
+    for (const std::string& key : chunk) {
+      auto it = fetched->find(key);
+      std::vector<std::string> values = it == fetched->end() ? std::vector<std::string>() : it->second;
+      out.insert(out.end(), values.begin(), values.end());
+      cache_[Key{kind, key}] = Entry{expires, std::move(values)};  // "nobody" is cached too
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>> Directory::ListAccounts(
+    const std::function<void(minyi::identity::v1::ListAccountsRequest&)>& fill,
+    const std::function<std::string(const minyi::identity::v1::Account&)>& group_of) {
+  absl::flat_hash_map<std::string, std::vector<std::string>> out;
+  minyi::identity::v1::ListAccountsRequest request;
+  fill(request);
+  request.set_page_size(kPageSize);
+  do {
+    minyi::identity::v1::ListAccountsResponse response;
+    grpc::Status st = identity_->ListAccounts(Context().get(), request, &response);
+    if (!st.ok()) {
+      return FromGrpc(st, "identity ListAccounts");
+    }
+    for (const minyi::identity::v1::Account& account : response.accounts()) {
+      out[group_of(account)].push_back(account.name());
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> Directory::AccountsOfDepartments(const std::vector<std::string>& departments) {
+  return Lookup(Kind::kDepartment, departments, [&](const std::vector<std::string>& missing) {
+    return ListAccounts(
+        [&](minyi::identity::v1::ListAccountsRequest& r) {
+          r.set_role(minyi::common::v1::ROLE_DEPARTMENT);
+          for (const std::string& d : missing) {
+            r.add_departments(d);
+          }
+        },
+        [](const minyi::identity::v1::Account& a) { return a.department(); });
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> Directory::AccountsOfDeputies(const std::vector<std::string>& deputies) {
+  return Lookup(Kind::kDeputy, deputies, [&](const std::vector<std::string>& missing) {
+    return ListAccounts(
+        [&](minyi::identity::v1::ListAccountsRequest& r) {
+          r.set_role(minyi::common::v1::ROLE_DEPUTY);
+          for (const std::string& d : missing) {
+            r.add_deputies(d);
+          }
+        },
+        [](const minyi::identity::v1::Account& a) { return a.deputy(); });
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> Directory::AccountsWithRole(minyi::common::v1::Role role) {
+  const std::string name = minyi::common::v1::Role_Name(role);
+  return Lookup(Kind::kRole, {name}, [&](const std::vector<std::string>&) {
+    return ListAccounts([&](minyi::identity::v1::ListAccountsRequest& r) { r.set_role(role); },
+                        [&](const minyi::identity::v1::Account&) { return name; });
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> Directory::MembersOfStation(const std::string& station) {
+  using Members = absl::flat_hash_map<std::string, std::vector<std::string>>;
+  return Lookup(Kind::kStation, {station}, [&](const std::vector<std::string>&) -> absl::StatusOr<Members> {
+    Members out;
+    std::vector<std::string>& members = out[station];
+    minyi::deputies::v1::ListDeputiesRequest request;
+    request.set_station(station);
+    request.set_status(minyi::deputies::v1::DEPUTY_STATUS_SERVING);
+    request.set_page_size(200);
+    do {
+      minyi::deputies::v1::ListDeputiesResponse response;
+      grpc::Status st = deputies_->ListDeputies(Context().get(), request, &response);
+      if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT || st.error_code() == grpc::StatusCode::NOT_FOUND) {
+        return out;  // a malformed or unknown station has no members to tell
+      }
+      if (!st.ok()) {
+        return FromGrpc(st, "deputies ListDeputies");
+      }
+      for (const minyi::deputies::v1::Deputy& d : response.deputies()) {
+        members.push_back(d.name());
+      }
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    return out;
+  });
+}
+
+}  // namespace minyi::notifications

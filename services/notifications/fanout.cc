@@ -1,0 +1,132 @@
+#include "notifications/fanout.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "notifications/payload.h"
+#include "notifications/rules.h"
+#include "notifications/schedule.h"
+#include "notifications/store.h"
+
+namespace minyi::notifications {
+namespace {
+
+// Resolves one audience's targets to account names.
+absl::StatusOr<std::vector<std::string>> ResolveAccounts(Directory& directory, const Targets& targets) {
+  std::vector<std::string> out;
+  for (const std::string& a : targets.accounts) {
+    if (absl::StartsWith(a, "accounts/")) {
+      out.push_back(a);
+    }
+  }
+  auto add = [&](absl::StatusOr<std::vector<std::string>> found) -> absl::Status {
+    if (!found.ok()) {
+      return found.status();
+    }
+    out.insert(out.end(), found->begin(), found->end());
+    return absl::OkStatus();
+  };
+  std::vector<std::string> deputies = targets.deputies;
+  for (const std::string& station : targets.stations) {
+    absl::StatusOr<std::vector<std::string>> members = directory.MembersOfStation(station);
+    if (!members.ok()) {
+      return members.status();
+    }
+    deputies.insert(deputies.end(), members->begin(), members->end());
+  }
+  if (!targets.departments.empty()) {
+    if (absl::Status st = add(directory.AccountsOfDepartments(targets.departments)); !st.ok()) {
+      return st;
+    }
+  }
+  if (!deputies.empty()) {
+    if (absl::Status st = add(directory.AccountsOfDeputies(deputies)); !st.ok()) {
+      return st;
+    }
+  }
+  if (targets.leaders) {
+    if (absl::Status st = add(directory.AccountsWithRole(minyi::common::v1::ROLE_LEADER)); !st.ok()) {
+      return st;
+    }
+  }
+  return out;
+}
+
+// The inbox messages of one event: the first audience naming an account writes its message.
+absl::Status Messages(Directory& directory, const minyi::common::v1::Event& event, std::vector<NewNotification>* out) {
+  const Rule* rule = FindRule(event.type());
+  if (rule == nullptr) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<nlohmann::json> payload = PayloadFields(event.data());
+  if (!payload.ok()) {
+    // Retrying cannot make unreadable bytes readable.
+    log::Error("event payload unreadable; nobody notified",
+               {{"event_id", event.id()}, {"type", event.type()}, {"error", payload.status().ToString()}});
+    return absl::OkStatus();
+  }
+  std::string reference = payload->value("reference", "");
+  if (reference.empty()) {
+    reference = event.subject();
+  }
+  absl::flat_hash_set<std::string> seen;
+  for (const Audience& audience : rule->audiences) {
+    absl::StatusOr<std::vector<std::string>> accounts = ResolveAccounts(directory, SelectTargets(audience, *payload));
+    if (!accounts.ok()) {
+      return accounts.status();
+    }
+    const Rendered text = Render(audience, *payload);
+    for (std::string& account : *accounts) {
+      if (seen.insert(account).second) {
+        out->push_back({event.id(), event.type(), reference, std::move(account), rule->category, text, rule->urgent});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Fanout::Handle(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
+  std::vector<NewNotification> rows;
+  for (const minyi::common::v1::Event& event : events) {
+    if (absl::Status st = Messages(directory_, event, &rows); !st.ok()) {
+      return st;
+    }
+  }
+  const std::vector<std::pair<int64_t, const NewNotification*>> created = InsertNotifications(tx, rows);
+  if (created.empty()) {
+    return absl::OkStatus();
+  }
+  metrics_.Count(minyi::notifications::v1::CHANNEL_INBOX, "delivered", static_cast<double>(created.size()));
+
+  std::vector<std::string> accounts;
+  accounts.reserve(created.size());
+  for (const auto& [id, n] : created) {
+    accounts.push_back(n->account);
+  }
+  const absl::flat_hash_map<std::string, AccountPreferences> stored = LoadPreferences(tx, accounts);
+  const AccountPreferences defaults = DefaultPreferences();
+  const absl::Time now = absl::Now();
+  std::vector<NewDelivery> deliveries;
+  for (const auto& [id, n] : created) {
+    auto it = stored.find(n->account);
+    const AccountPreferences& prefs = it == stored.end() ? defaults : it->second;
+    const absl::Time release = ReleaseTime(now, prefs.quiet, n->urgent);
+    const bool digest = prefs.daily_digest && IsLowPriority(n->category) && !n->urgent;
+    for (Channel channel : ExternalChannels(prefs, n->category)) {
+      deliveries.push_back({id, n->event_id, n->account, channel, release, digest});
+      if (digest || release > now) {
+        metrics_.Count(channel, "held");
+      }
+    }
+  }
+  InsertDeliveries(tx, deliveries);
+  return absl::OkStatus();
+}
+
+}  // namespace minyi::notifications

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "absl/status/status.h"
+#include "common/auth.h"
+#include "common/pg.h"
+#include "minyi/notifications/v1/notifications.grpc.pb.h"
+#include "notifications/metrics.h"
+
+namespace minyi::notifications {
+
+// The inbox and preferences of the calling account, and the office's view of external deliveries (the
+// dead-letter list and replay). Each RPC delegates to an absl::Status method; errors are converted to
+// gRPC only at the boundary. Mutations are idempotent with an Idempotency-Key and audited.
+class NotificationsService final : public minyi::notifications::v1::Notifications::Service {
+ public:
+  NotificationsService(PgPool& pool, const Authorizer& authorizer, NotifyMetrics& metrics)
+      : pool_(pool), authorizer_(authorizer), metrics_(metrics) {}
+
+  grpc::Status ListInbox(grpc::ServerContext* ctx, const minyi::notifications::v1::ListInboxRequest* request,
+                         minyi::notifications::v1::ListInboxResponse* response) override;
+  grpc::Status MarkRead(grpc::ServerContext* ctx, const minyi::notifications::v1::MarkReadRequest* request,
+                        minyi::notifications::v1::Notification* response) override;
+  grpc::Status GetPreferences(grpc::ServerContext* ctx, const minyi::notifications::v1::GetPreferencesRequest* request,
+                              minyi::notifications::v1::Preferences* response) override;
+  grpc::Status UpdatePreferences(grpc::ServerContext* ctx,
+                                 const minyi::notifications::v1::UpdatePreferencesRequest* request,
+                                 minyi::notifications::v1::Preferences* response) override;
+  grpc::Status ListDeliveries(grpc::ServerContext* ctx, const minyi::notifications::v1::ListDeliveriesRequest* request,
+                              minyi::notifications::v1::ListDeliveriesResponse* response) override;
+  grpc::Status ReplayDelivery(grpc::ServerContext* ctx, const minyi::notifications::v1::ReplayDeliveryRequest* request,
+                              minyi::notifications::v1::Delivery* response) override;
+
+ private:
+  absl::Status DoListInbox(const grpc::ServerContext& ctx, const minyi::notifications::v1::ListInboxRequest& request,
+                           minyi::notifications::v1::ListInboxResponse* response);
+  absl::Status DoMarkRead(const grpc::ServerContext& ctx, const minyi::notifications::v1::MarkReadRequest& request,
+                          minyi::notifications::v1::Notification* response);
+  absl::Status DoGetPreferences(const grpc::ServerContext& ctx, minyi::notifications::v1::Preferences* response);
+  absl::Status DoUpdatePreferences(const grpc::ServerContext& ctx,
+                                   const minyi::notifications::v1::UpdatePreferencesRequest& request,
+                                   minyi::notifications::v1::Preferences* response);
+  absl::Status DoListDeliveries(const grpc::ServerContext& ctx,
+                                const minyi::notifications::v1::ListDeliveriesRequest& request,
+                                minyi::notifications::v1::ListDeliveriesResponse* response);
+  absl::Status DoReplayDelivery(const grpc::ServerContext& ctx,
+                                const minyi::notifications::v1::ReplayDeliveryRequest& request,
+                                minyi::notifications::v1::Delivery* response);
+
+  PgPool& pool_;
+  const Authorizer& authorizer_;
+  NotifyMetrics& metrics_;
+};
+
+}  // namespace minyi::notifications

@@ -1,0 +1,121 @@
+#include "notifications/rules.h"
+
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
+#include "minyi/suggestions/v1/events.pb.h"
+#include "notifications/payload.h"
+
+namespace minyi::notifications {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+nlohmann::json Payload(const google::protobuf::Message& m) {
+  google::protobuf::Any any;
+  any.PackFrom(m);
+  absl::StatusOr<nlohmann::json> fields = PayloadFields(any);
+  EXPECT_TRUE(fields.ok()) << fields.status();
+  return fields.ok() ? *fields : nlohmann::json::object();
+}
+
+TEST(RulesTest, EveryRuleNamesALinkedPayloadTypeAndRendersWithoutLeftoverPlaceholders) {
+  for (const Rule& rule : AllRules()) {
+    const google::protobuf::Descriptor* d =
+        google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(std::string(rule.event_type));
+    ASSERT_NE(d, nullptr) << rule.event_type;
+    ASSERT_FALSE(rule.audiences.empty()) << rule.event_type;
+    // An all-defaults payload of the real message: every placeholder must be one of its fields.
+    google::protobuf::Any any;
+    any.set_type_url("type.googleapis.com/" + std::string(rule.event_type));
+    absl::StatusOr<nlohmann::json> fields = PayloadFields(any);
+    ASSERT_TRUE(fields.ok()) << fields.status();
+    for (const Audience& a : rule.audiences) {
+      for (std::string_view text : {a.zh.title, a.zh.body, a.en.title, a.en.body}) {
+        size_t open = text.find('{');
+        while (open != std::string_view::npos) {
+          const size_t close = text.find('}', open);
+          ASSERT_NE(close, std::string_view::npos) << text;
+          const std::string field(text.substr(open + 1, close - open - 1));
+          EXPECT_TRUE(fields->contains(field)) << rule.event_type << " has no field " << field;
+          open = text.find('{', close);
+        }
+      }
+    }
+  }
+}
+
+TEST(RulesTest, AssignmentTellsLeadAndCoUnitsAndLeadersOnlyUnderKeySupervision) {
+  minyi::suggestions::v1::SuggestionAssigned assigned;
+  assigned.set_reference("suggestions/3");
+  assigned.set_title("关于修缮村道的建议");
+  assigned.set_department("JTJ");
+  assigned.add_co_departments("ZRZYJ");
+  assigned.add_co_departments("WJJ");
+  assigned.set_deadline("2026-09-30");
+  assigned.set_citizen_account("accounts/8");
+  const Rule* rule = FindRule("minyi.suggestions.v1.SuggestionAssigned");
+  ASSERT_NE(rule, nullptr);
+  ASSERT_EQ(rule->audiences.size(), 3u);
+  nlohmann::json payload = Payload(assigned);
+  const Targets units = SelectTargets(rule->audiences[0], payload);
+  EXPECT_THAT(units.departments, ElementsAre("JTJ", "ZRZYJ", "WJJ"));
+  EXPECT_FALSE(SelectTargets(rule->audiences[1], payload).leaders);
+  EXPECT_THAT(SelectTargets(rule->audiences[2], payload).accounts, ElementsAre("accounts/8"));
+  assigned.set_key_supervision(true);
+  EXPECT_TRUE(SelectTargets(rule->audiences[1], Payload(assigned)).leaders);
+
+  const Rendered text = Render(rule->audiences[0], payload);
+  EXPECT_EQ(text.title, "新交办建议：关于修缮村道的建议");
+  EXPECT_EQ(text.body, "「关于修缮村道的建议」（suggestions/3）已交贵单位办理，请于 2026-09-30 前答复代表。");
+  EXPECT_EQ(text.title_en, "New assignment: 关于修缮村道的建议");
+}
+
+TEST(RulesTest, OverdueIsUrgentAndDueSoonIsNot) {
+  EXPECT_TRUE(FindRule("minyi.suggestions.v1.SuggestionOverdue")->urgent);
+  EXPECT_TRUE(FindRule("minyi.evaluation.v1.RectificationOverdue")->urgent);
+  EXPECT_FALSE(FindRule("minyi.suggestions.v1.SuggestionDueSoon")->urgent);
+  EXPECT_EQ(FindRule("minyi.voting.v1.BallotCast"), nullptr);  // duty evidence only: tells nobody
+}
+
+TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {
+  const nlohmann::json payload = {
+      {"deputies", {"deputies/1", "deputies/2"}}, {"days_left", -2}, {"key_supervision", true}, {"title", "标题"}};
+  EXPECT_EQ(Fill("{deputies}", payload), "deputies/1、deputies/2");
+  EXPECT_EQ(Fill("剩余 {days_left} 天", payload), "剩余 -2 天");
+  EXPECT_EQ(Fill("{key_supervision}", payload), "是");
+  EXPECT_EQ(Fill("{{literal} {missing}|", payload), "{literal} |");
+  EXPECT_EQ(Fill("unclosed {title", payload), "unclosed {title");
+  EXPECT_EQ(Fill("「{title}」", payload), "「标题」");
+}
+
+TEST(RulesTest, TargetsSkipEmptyValues) {
+  const Rule* rule = FindRule("minyi.suggestions.v1.SuggestionAnswered");
+  ASSERT_NE(rule, nullptr);
+  const nlohmann::json payload = {{"deputies", {"", "deputies/4"}}, {"citizen_account", ""}};
+  EXPECT_THAT(SelectTargets(rule->audiences[0], payload).deputies, ElementsAre("deputies/4"));
+  EXPECT_THAT(SelectTargets(rule->audiences[1], payload).accounts, IsEmpty());
+}
+
+TEST(PayloadTest, UnknownTypesAndBadBytesAreErrors) {
+  google::protobuf::Any any;
+  any.set_type_url("type.googleapis.com/minyi.nothing.v1.Missing");
+  EXPECT_EQ(PayloadFields(any).status().code(), absl::StatusCode::kNotFound);
+  any.set_type_url("type.googleapis.com/minyi.suggestions.v1.SuggestionAssigned");
+  any.set_value("\xff\xff\xff");
+  EXPECT_EQ(PayloadFields(any).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(PayloadTest, FieldsKeepProtoNamesAndDefaults) {
+  minyi::suggestions::v1::SuggestionDueSoon due;
+  due.set_title("标题");
+  const nlohmann::json fields = Payload(due);
+  EXPECT_EQ(fields["title"], "标题");
+  EXPECT_EQ(fields["key_supervision"], false);  // present though default
+  EXPECT_EQ(fields["days_left"], 0);
+  EXPECT_TRUE(fields["co_departments"].is_array());
+}
+
+}  // namespace
+}  // namespace minyi::notifications
