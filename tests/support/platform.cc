@@ -73,9 +73,10 @@ Platform::Platform()
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kAdminPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
       {"MINYI_LOG_LEVEL", "warn"},
+      {"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d303132333435363738396162"},
   };
   std::vector<std::string> backends;
-  for (const char* name : {"identity", "deputies"}) {
+  for (const char* name : {"identity", "deputies", "voting"}) {
     int port = 0;
     processes_[name] = StartService(name, dsn_, kJwtSecret, &port, extra_env, &metrics_ports_[name]);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
