@@ -73,7 +73,7 @@ Platform::Platform()
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kAdminPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
       {"MINYI_LOG_LEVEL", "warn"},
-      {"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d303132333435363738396162"},
+      {"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d3031323334353637383961"},
   };
   std::vector<std::string> backends;
   for (const char* name : {"identity", "deputies", "voting"}) {

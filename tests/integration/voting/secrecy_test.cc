@@ -96,6 +96,9 @@ TEST_F(SecrecyTest, NoStoredRowLinksADeputyToTheirTrackerOrContent) {
   EXPECT_EQ(Query("SELECT count(*) FROM bulletin WHERE vote_id = " + id), std::to_string(kVoters));
   // Trackers appear in no table but the bulletin: not in voters, electorate, idempotency_keys, audit_log,
   // outbox or anywhere else, in any encoding a dump shows.
+  for (int v = 0; v < kVoters; ++v) {
+    EXPECT_EQ(RowsContaining("bulletin", trackers[v]), 1);  // the search finds what is there
+  }
   for (const std::string& table : Tables()) {
     if (table == "bulletin") {
       continue;
