@@ -141,6 +141,19 @@ absl::StatusOr<PreparedBallot> PrepareBallot(const VoteRules& rules, const std::
 VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer)
     : pool_(pool), authorizer_(authorizer), sealer_(std::move(sealer)) {}
 
+VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    if (auto it = rules_.find(vote_id); it != rules_.end()) {
+      return it->second;
+    }
+  }
+  VoteRules rules = LoadRules(tx, vote_id, /*with_counts=*/false);
+  std::lock_guard<std::mutex> lock(rules_mu_);
+  rules_.emplace(vote_id, rules);
+  return rules;
+}
+
 // ---- Projects ----
 
 absl::Status VotingService::DoCreateProject(const grpc::ServerContext& ctx, const CreateProjectRequest& request,
@@ -721,27 +734,26 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const C
   }
   return pool_.Transact([&](pqxx::work& tx) -> absl::Status {
     LockVoteShared(tx, *id);
-    std::optional<VoteState> state = LoadVoteState(tx, *id);
-    if (!state.has_value()) {
+    std::optional<CastContext> cast = LoadCastContext(tx, *id, caller->deputy());
+    if (!cast.has_value()) {
       return NotFoundError(request.parent());
     }
-    if (*state != VOTE_STATE_OPEN) {
-      return VoteStateError("票决未开始或已结束，不能投票", *state);
+    if (cast->state != VOTE_STATE_OPEN) {
+      return VoteStateError("票决未开始或已结束，不能投票", cast->state);
     }
-    if (!IsCheckedIn(tx, *id, caller->deputy())) {
-      if (!IsElector(tx, *id, caller->deputy())) {
-        return PermissionDenied("你不在本次票决的代表名单中");
-      }
+    if (!cast->elector) {
+      return PermissionDenied("你不在本次票决的代表名单中");
+    }
+    if (!cast->checked_in) {
       return FailedPrecondition("NOT_CHECKED_IN", "请先签到再领取选票");
     }
-    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(LoadRules(tx, *id, /*with_counts=*/false),
-                                                          request.parent(), request.ballot());
+    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(Rules(tx, *id), request.parent(), request.ballot());
     if (!ballot.ok()) {
       return ballot.status();
     }
     response->set_vote(request.parent());
     response->set_tracker(ballot->entry.tracker());
-    response->set_occurred_on(Today(tx));
+    response->set_occurred_on(cast->today);
     if (!InsertVoter(tx, *id, caller->deputy(), ballot->receipt_check)) {
       if (VoterReceiptCheck(tx, *id, caller->deputy()) == ballot->receipt_check) {
         return absl::OkStatus();  // the same ballot again: its receipt, nothing new

@@ -1,10 +1,17 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "common/auth.h"
 #include "common/pg.h"
 #include "minyi/voting/v1/voting.grpc.pb.h"
+#include "pqxx/pqxx"
 #include "voting/seal.h"
+#include "voting/tally.h"
 
 namespace minyi::voting {
 
@@ -107,9 +114,15 @@ class VotingService final : public minyi::voting::v1::Voting::Service {
   absl::Status DoGetBulletin(const grpc::ServerContext& ctx, const minyi::voting::v1::GetBulletinRequest& request,
                       minyi::voting::v1::Bulletin* response);
 
+  // A vote's counting rules (form, slots, candidates) never change after set-up: casting reads them from
+  // memory instead of the database on every ballot.
+  VoteRules Rules(pqxx::transaction_base& tx, int64_t vote_id);
+
   PgPool& pool_;
   const Authorizer& authorizer_;
   const BallotSealer sealer_;
+  std::mutex rules_mu_;
+  std::map<int64_t, VoteRules> rules_ ABSL_GUARDED_BY(rules_mu_);
 };
 
 }  // namespace minyi::voting

@@ -43,9 +43,8 @@ constexpr char kTurnout[] = "voting_turnout";
 constexpr char kToday[] = "voting_today";
 constexpr char kLockShared[] = "voting_lock_shared";
 constexpr char kLockExclusive[] = "voting_lock_exclusive";
-constexpr char kIsElector[] = "voting_is_elector";
+constexpr char kCastContext[] = "voting_cast_context";
 constexpr char kCheckIn[] = "voting_check_in";
-constexpr char kIsCheckedIn[] = "voting_is_checked_in";
 constexpr char kInsertVoter[] = "voting_insert_voter";
 constexpr char kVoterCheck[] = "voting_voter_check";
 constexpr char kInsertSealed[] = "voting_insert_sealed";
@@ -191,9 +190,11 @@ std::vector<PreparedStatement> Statements() {
       {kToday, absl::StrCat("SELECT ", kTodayExpr, "::text AS today")},
       {kLockShared, absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")},
       {kLockExclusive, absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")},
-      {kIsElector, "SELECT 1 FROM electorate WHERE vote_id = $1 AND deputy = $2"},
+      {kCastContext,
+       absl::StrCat("SELECT v.state, e.deputy IS NOT NULL AS elector, COALESCE(e.checked_in, false) AS checked_in, ",
+                    kTodayExpr, "::text AS today FROM votes v LEFT JOIN electorate e "
+                    "ON e.vote_id = v.id AND e.deputy = $2 WHERE v.id = $1")},
       {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
-      {kIsCheckedIn, "SELECT 1 FROM electorate WHERE vote_id = $1 AND deputy = $2 AND checked_in"},
       {kInsertVoter,
        "INSERT INTO voters (vote_id, deputy, receipt_check) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1"},
       {kVoterCheck, "SELECT receipt_check FROM voters WHERE vote_id = $1 AND deputy = $2"},
@@ -391,17 +392,23 @@ std::string Today(pqxx::transaction_base& tx) { return tx.exec_prepared1(kToday)
 void LockVoteShared(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockShared, vote_id); }
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockExclusive, vote_id); }
 
-bool IsElector(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
-  return !tx.exec_prepared(kIsElector, vote_id, deputy).empty();
+std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
+  pqxx::result r = tx.exec_prepared(kCastContext, vote_id, deputy);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  CastContext c;
+  c.state = EnumOf<minyi::voting::v1::VoteState>(r[0]["state"], minyi::voting::v1::VoteState_Parse);
+  c.elector = r[0]["elector"].as<bool>();
+  c.checked_in = r[0]["checked_in"].as<bool>();
+  c.today = r[0]["today"].as<std::string>();
+  return c;
 }
 
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
   return !tx.exec_prepared(kCheckIn, vote_id, deputy).empty();
 }
 
-bool IsCheckedIn(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
-  return !tx.exec_prepared(kIsCheckedIn, vote_id, deputy).empty();
-}
 
 bool InsertVoter(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check) {
   return !tx.exec_prepared(kInsertVoter, vote_id, deputy, pqxx::binarystring(receipt_check)).empty();

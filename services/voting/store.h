@@ -62,10 +62,17 @@ std::string Today(pqxx::transaction_base& tx);
 void LockVoteShared(pqxx::work& tx, int64_t vote_id);
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id);
 
-bool IsElector(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
+// What casting needs to know in one round trip.
+struct CastContext {
+  minyi::voting::v1::VoteState state = minyi::voting::v1::VOTE_STATE_UNSPECIFIED;
+  bool elector = false;
+  bool checked_in = false;
+  std::string today;  // YYYY-MM-DD, Asia/Shanghai
+};
+// nullopt when there is no such vote.
+std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
 // False when the deputy is not in the electorate.
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
-bool IsCheckedIn(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
 // Records that the deputy voted; false when they already had (the primary key decides, also between
 // concurrent duplicates: the second waits for the first to commit).
 bool InsertVoter(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check);

@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
   if (!ReadJson(files[0], &bulletin)) {
     return 2;
   }
+  if (bulletin.vote().empty() || bulletin.candidates().empty()) {
+    std::cerr << files[0] << " is not a bulletin (no vote or no candidates)\n";
+    return 2;
+  }
   const minyi::voting::VoteRules rules = minyi::voting::RulesOf(bulletin);
   bool ok = true;
   std::vector<minyi::voting::Marks> ballots;
@@ -119,6 +123,10 @@ int main(int argc, char** argv) {
   if (files.size() == 2) {
     VoteResult published;
     if (!ReadJson(files[1], &published)) {
+      return 2;
+    }
+    if (published.vote() != bulletin.vote()) {
+      std::cerr << files[1] << " is not the result of " << bulletin.vote() << "\n";
       return 2;
     }
     for (const std::string& d : Differences(recount, published)) {
