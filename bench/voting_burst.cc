@@ -67,8 +67,8 @@ minyi::testing::HttpResponse Call(const Options& o, const std::string& method, c
 minyi::testing::HttpResponse CallRetrying(const Options& o, const std::string& method, const std::string& target,
                                           const json& body, const std::string& token, const std::string& key = "",
                                           int* retries = nullptr) {
-  const auto deadline = Clock::now() + std::chrono::seconds(120);
-  for (;;) {
+  const auto deadline = Clock::now() + std::chrono::seconds(300);
+  for (int attempt = 0;; ++attempt) {
     minyi::testing::HttpResponse r = Call(o, method, target, body, token, key);
     const bool retry = r.status == 0 || r.status >= 500 || r.status == 409;
     if (!retry || Clock::now() > deadline) {
@@ -77,7 +77,7 @@ minyi::testing::HttpResponse CallRetrying(const Options& o, const std::string& m
     if (retries != nullptr) {
       ++*retries;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000)));
   }
 }
 
