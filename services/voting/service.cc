@@ -825,14 +825,14 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const C
     response->set_vote(request.parent());
     response->set_tracker(ballot->entry.tracker());
     response->set_occurred_on(cast->today);
-    if (!InsertVoter(tx, *id, caller->deputy(), ballot->receipt_check)) {
+    const std::string box = sealer_.Seal(request.parent(), ballot->entry.SerializeAsString());
+    if (!InsertBallot(tx, *id, caller->deputy(), ballot->receipt_check, box)) {
       if (VoterReceiptCheck(tx, *id, caller->deputy()) == ballot->receipt_check) {
         return absl::OkStatus();  // the same ballot again: its receipt, nothing new
       }
       response->Clear();
       return FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
     }
-    InsertSealedBallot(tx, *id, sealer_.Seal(request.parent(), ballot->entry.SerializeAsString()));
     BallotCast event;
     event.add_deputies(caller->deputy());
     event.set_reference(request.parent());

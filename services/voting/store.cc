@@ -45,9 +45,8 @@ constexpr char kLockShared[] = "voting_lock_shared";
 constexpr char kLockExclusive[] = "voting_lock_exclusive";
 constexpr char kCastContext[] = "voting_cast_context";
 constexpr char kCheckIn[] = "voting_check_in";
-constexpr char kInsertVoter[] = "voting_insert_voter";
+constexpr char kInsertBallot[] = "voting_insert_ballot";
 constexpr char kVoterCheck[] = "voting_voter_check";
-constexpr char kInsertSealed[] = "voting_insert_sealed";
 constexpr char kSealed[] = "voting_sealed";
 constexpr char kDeleteSealed[] = "voting_delete_sealed";
 constexpr char kInsertBulletin[] = "voting_insert_bulletin";
@@ -195,10 +194,11 @@ std::vector<PreparedStatement> Statements() {
                     kTodayExpr, "::text AS today FROM votes v LEFT JOIN electorate e "
                     "ON e.vote_id = v.id AND e.deputy = $2 WHERE v.id = $1")},
       {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
-      {kInsertVoter,
-       "INSERT INTO voters (vote_id, deputy, receipt_check) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1"},
+      {kInsertBallot,
+       "WITH voter AS (INSERT INTO voters (vote_id, deputy, receipt_check) VALUES ($1, $2, $3) "
+       "ON CONFLICT DO NOTHING RETURNING vote_id) "
+       "INSERT INTO sealed_ballots (vote_id, box) SELECT vote_id, $4 FROM voter RETURNING 1"},
       {kVoterCheck, "SELECT receipt_check FROM voters WHERE vote_id = $1 AND deputy = $2"},
-      {kInsertSealed, "INSERT INTO sealed_ballots (vote_id, box) VALUES ($1, $2)"},
       {kSealed, "SELECT box FROM sealed_ballots WHERE vote_id = $1"},
       {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
       {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
@@ -410,8 +410,10 @@ bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
 }
 
 
-bool InsertVoter(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check) {
-  return !tx.exec_prepared(kInsertVoter, vote_id, deputy, pqxx::binarystring(receipt_check)).empty();
+bool InsertBallot(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check,
+                  const std::string& box) {
+  return !tx.exec_prepared(kInsertBallot, vote_id, deputy, pqxx::binarystring(receipt_check), pqxx::binarystring(box))
+              .empty();
 }
 
 std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
@@ -420,10 +422,6 @@ std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t
     return std::nullopt;
   }
   return pqxx::binarystring(r[0][0]).str();
-}
-
-void InsertSealedBallot(pqxx::work& tx, int64_t vote_id, const std::string& box) {
-  tx.exec_prepared(kInsertSealed, vote_id, pqxx::binarystring(box));
 }
 
 std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id) {

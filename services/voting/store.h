@@ -73,11 +73,12 @@ struct CastContext {
 std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
 // False when the deputy is not in the electorate.
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
-// Records that the deputy voted; false when they already had (the primary key decides, also between
-// concurrent duplicates: the second waits for the first to commit).
-bool InsertVoter(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check);
+// Records that the deputy voted and puts their sealed ballot in the box, in one statement; false (and
+// nothing written) when they already had voted. The voters primary key decides, also between concurrent
+// duplicates: the second waits for the first to commit.
+bool InsertBallot(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check,
+                  const std::string& box);
 std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
-void InsertSealedBallot(pqxx::work& tx, int64_t vote_id, const std::string& box);
 std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id);
 void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id);
 
