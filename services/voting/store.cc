@@ -384,6 +384,7 @@ minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote
   t.set_electorate(row["electorate"].as<int>());
   t.set_checked_in(row["checked_in"].as<int>());
   t.set_ballots_cast(row["cast"].as<int>());
+  t.set_quorum_present(2 * t.checked_in() > t.electorate());
   return t;
 }
 

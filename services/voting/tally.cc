@@ -115,7 +115,10 @@ VoteResult Tally(const VoteRules& rules, const std::vector<Marks>& ballots, cons
   result.set_checked_in(rules.checked_in);
   result.set_ballots_cast(static_cast<int>(ballots.size()));
   result.set_slots(rules.slots);
-  result.set_quorum_met(2 * static_cast<int64_t>(ballots.size()) > rules.electorate);
+  // The sitting is quorate on its check-ins (签到过半数) and the vote on its ballots (过半数投票); casting
+  // needs a check-in, so the second implies the first for any real vote.
+  result.set_quorum_met(2 * static_cast<int64_t>(rules.checked_in) > rules.electorate &&
+                        2 * static_cast<int64_t>(ballots.size()) > rules.electorate);
   for (const std::string& c : rules.candidates) {
     result.add_candidates()->set_candidate(c);
   }

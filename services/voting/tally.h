@@ -34,7 +34,8 @@ minyi::voting::v1::BallotContent PublishedContent(const VoteRules& rules, const 
 // A byte string that equal ballots share and different ballots never do; trackers hash it.
 std::string CanonicalContent(const VoteRules& rules, const Marks& marks);
 
-// Counts the ballots: quorum is met when more than half of the electorate cast a ballot; a candidate
+// Counts the ballots: quorum is met when more than half of the electorate checked in and more than half
+// cast a ballot; a candidate
 // passes with "for" from more than half of the whole electorate (not of the turnout); the top `slots`
 // passing candidates by "for" are chosen; candidates tied across the cut-off are all marked tied and
 // none of them is chosen, leaving `runoff_slots` for a run-off. `vote` names the result.

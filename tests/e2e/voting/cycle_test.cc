@@ -129,6 +129,8 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   // Live turnout, no partial result.
   r = P().Call("GET", absl::StrCat("/v1/", name, "/turnout"), nullptr, Admin());
   EXPECT_EQ(Json(r).value("ballotsCast", 0), 3) << r.body;
+  EXPECT_EQ(Json(r).value("checkedIn", 0), 3) << r.body;
+  EXPECT_TRUE(Json(r).value("quorumPresent", false)) << r.body;
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, Admin()).status, 400);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/bulletin"), nullptr, Admin()).status, 400);
 

@@ -98,6 +98,20 @@ TEST(TallyTest, WithoutQuorumNothingPassesAndTheResultSaysSo) {
   }
 }
 
+TEST(TallyTest, QuorumIsJudgedOnCheckInsAsWellAsBallots) {
+  VoteRules rules = Approval(3, 1, 10);
+  std::vector<Marks> ballots;
+  AddApprovals(rules, &ballots, 6, {1});
+  rules.checked_in = 5;  // half present: not a quorate sitting
+  VoteResult r = Tally(rules, ballots);
+  EXPECT_FALSE(r.quorum_met());
+  EXPECT_FALSE(Candidate(r, 1).passed());
+  rules.checked_in = 6;
+  r = Tally(rules, ballots);
+  EXPECT_TRUE(r.quorum_met());
+  EXPECT_TRUE(Candidate(r, 1).chosen());
+}
+
 TEST(TallyTest, ATieAtTheCutOffIsReportedAndNeedsARunoff) {
   VoteRules rules = Approval(4, 1, 10);
   rules.max_approvals = 2;
