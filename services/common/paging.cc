@@ -9,17 +9,17 @@
 
 namespace minyi {
 
-absl::StatusOr<int> PageSize(int32_t requested) {
+absl::StatusOr<int> EffectivePageSize(int32_t requested, int default_size, int max_size) {
   if (requested < 0) {
     return InvalidField("page_size", "must not be negative");
   }
   if (requested == 0) {
-    return kDefaultPageSize;
+    return default_size;
   }
-  return requested > kMaxPageSize ? kMaxPageSize : requested;
+  return requested > max_size ? max_size : requested;
 }
 
-std::string PageFingerprint(std::initializer_list<absl::string_view> parts) {
+std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
   std::string joined;
   for (absl::string_view part : parts) {
     absl::StrAppend(&joined, part.size(), ":", part, ";");
@@ -30,7 +30,7 @@ std::string PageFingerprint(std::initializer_list<absl::string_view> parts) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 12));
 }
 
-std::string PageToken(int64_t after_id, absl::string_view fingerprint) {
+std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint) {
   minyi::common::v1::PageCursor cursor;
   cursor.set_after_id(after_id);
   cursor.set_filter_fingerprint(std::string(fingerprint));
@@ -39,13 +39,14 @@ std::string PageToken(int64_t after_id, absl::string_view fingerprint) {
   return out;
 }
 
-absl::StatusOr<int64_t> AfterId(absl::string_view token, absl::string_view fingerprint) {
+absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_view fingerprint) {
   if (token.empty()) {
     return 0;
   }
   std::string bytes;
   minyi::common::v1::PageCursor cursor;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) || !cursor.ParseFromString(bytes) || cursor.after_id() <= 0) {
+  if (!absl::WebSafeBase64Unescape(token, &bytes) || !cursor.ParseFromString(bytes) ||
+      cursor.after_id() <= 0) {
     return InvalidField("page_token", "is not a page token this service issued");
   }
   if (cursor.filter_fingerprint() != fingerprint) {

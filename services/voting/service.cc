@@ -283,7 +283,7 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const
   if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
     return st;
   }
-  absl::StatusOr<int> size = PageSize(request.page_size());
+  absl::StatusOr<int> size = EffectivePageSize(request.page_size());
   if (!size.ok()) {
     return size.status();
   }
@@ -291,14 +291,14 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const
     return InvalidField("state", "未知的项目状态");
   }
   const std::string state = request.state() == PROJECT_STATE_UNSPECIFIED ? "" : ProjectState_Name(request.state());
-  const std::string fingerprint = PageFingerprint({"projects", state});
-  absl::StatusOr<int64_t> after = AfterId(request.page_token(), fingerprint);
+  const std::string fingerprint = Fingerprint({"projects", state});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) {
     return after.status();
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     std::vector<Project> rows = SelectProjects(tx, *after, *size + 1, state);
-    response->set_next_page_token(NextPageToken(rows, *size, fingerprint, [](const Project& p) {
+    response->set_next_page_token(TrimToPage(rows, *size, fingerprint, [](const Project& p) {
       return *ParseResourceId(p.name(), kProjects, "name");
     }));
     for (Project& p : rows) {
@@ -681,18 +681,18 @@ absl::Status VotingService::DoListVotes(const grpc::ServerContext& ctx, const Li
   if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
     return st;
   }
-  absl::StatusOr<int> size = PageSize(request.page_size());
+  absl::StatusOr<int> size = EffectivePageSize(request.page_size());
   if (!size.ok()) {
     return size.status();
   }
-  const std::string fingerprint = PageFingerprint({"votes"});
-  absl::StatusOr<int64_t> after = AfterId(request.page_token(), fingerprint);
+  const std::string fingerprint = Fingerprint({"votes"});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) {
     return after.status();
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     std::vector<int64_t> ids = SelectVoteIds(tx, *after, *size + 1);
-    response->set_next_page_token(NextPageToken(ids, *size, fingerprint, [](int64_t id) { return id; }));
+    response->set_next_page_token(TrimToPage(ids, *size, fingerprint, [](int64_t id) { return id; }));
     for (int64_t id : ids) {
       if (std::optional<Vote> vote = LoadVote(tx, id); vote.has_value()) {
         *response->add_votes() = *std::move(vote);
