@@ -8,8 +8,16 @@ REDIS_PORT="${MINYI_REDIS_PORT:-16379}"
 PG_BIN=/usr/lib/postgresql/15/bin
 RUN="$DATA/run"
 LOGS="$DATA/logs"
-# Each backend: name and gRPC port (metrics on port + 2000).
-SERVICES=(identity:7100 deputies:7101 evaluation:7104 notifications:7105)
+# Each backend: name and gRPC port (metrics on port + 2000). MINYI_GRPC_PORT_BASE (default 7100) moves
+# them all, so a second platform (a benchmark) can run beside the first on one host.
+PORT_BASE="${MINYI_GRPC_PORT_BASE:-7100}"
+SERVICES=(identity:$PORT_BASE deputies:$((PORT_BASE + 1)) voting:$((PORT_BASE + 3)) evaluation:$((PORT_BASE + 4))
+  notifications:$((PORT_BASE + 5)))
+# Services that call others (notifications resolves recipients) find them as MINYI_<NAME>_ADDR.
+for s in "${SERVICES[@]}"; do
+  name="${s%%:*}"
+  export "MINYI_${name^^}_ADDR=127.0.0.1:${s##*:}"
+done
 
 as_pg() {  # PostgreSQL will not run as root: use its system user then.
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -76,10 +76,11 @@ Platform::Platform()
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kAdminPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
       {"MINYI_LOG_LEVEL", "warn"},
+      {"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d3031323334353637383961"},
   };
   std::vector<std::string> backends;
   std::map<std::string, std::string> service_env = extra_env;
-  for (const char* name : {"identity", "deputies", "evaluation", "notifications"}) {
+  for (const char* name : {"identity", "deputies", "voting", "evaluation", "notifications"}) {
     int port = 0;
     processes_[name] = StartService(name, dsn_, kJwtSecret, &port, service_env, &metrics_ports_[name]);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));

@@ -1,0 +1,315 @@
+// voting_burst: the on-site burst of a congress sitting, through the gateway as phones would speak it.
+//
+//   voting_burst setup --port P --admin-password X --voters N
+//       creates the deputy accounts bench-deputy-<i> (deputies/<900000+i>) that `run` signs in as.
+//   voting_burst run --port P --admin-password X --voters N --concurrency C [--twice]
+//                    [--out DIR] [--verifier PATH]
+//       sets up and opens a vote of those deputies; C concurrent voters each sign in (POST /v1/auth/token)
+//       and check in, then, when all have, C concurrent voters cast (each request with its
+//       Idempotency-Key, retried on connection failure, 5xx and 409 until it succeeds; --twice sends
+//       every cast twice); then closes
+//       the vote and checks: every acknowledged tracker on the bulletin, ballots == acknowledged voters,
+//       and the verifier's recount == the published result. Prints one JSON line.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "support/harness.h"
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr char kPassword[] = "bench-deputy-password";
+constexpr int kDeputyBase = 900000;
+
+struct Options {
+  int port = 8080;
+  std::string admin_password;
+  int voters = 2000;
+  int concurrency = 200;
+  bool twice = false;
+  std::string out = "/tmp";
+  std::string verifier;
+};
+
+minyi::testing::HttpResponse Call(const Options& o, const std::string& method, const std::string& target,
+                                  const json& body, const std::string& token, const std::string& key = "") {
+  std::map<std::string, std::string> headers = {{"Content-Type", "application/json"}};
+  if (!token.empty()) {
+    headers["Authorization"] = "Bearer " + token;
+  }
+  if (!key.empty()) {
+    headers["Idempotency-Key"] = key;
+  }
+  try {
+    return minyi::testing::HttpRequest(o.port, method, target, body.is_null() ? "" : body.dump(), headers);
+  } catch (const std::exception&) {
+    return {};  // status 0: the connection failed
+  }
+}
+
+// Retries what a client may retry with the same key: no answer, 5xx, 409 (a duplicate in flight).
+minyi::testing::HttpResponse CallRetrying(const Options& o, const std::string& method, const std::string& target,
+                                          const json& body, const std::string& token, const std::string& key = "",
+                                          int* retries = nullptr) {
+  const auto deadline = Clock::now() + std::chrono::seconds(300);
+  for (int attempt = 0;; ++attempt) {
+    minyi::testing::HttpResponse r = Call(o, method, target, body, token, key);
+    const bool retry = r.status == 0 || r.status >= 500 || r.status == 409;
+    if (!retry || Clock::now() > deadline) {
+      return r;
+    }
+    if (retries != nullptr) {
+      ++*retries;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000)));
+  }
+}
+
+std::string Login(const Options& o, const std::string& username, const std::string& password) {
+  minyi::testing::HttpResponse r =
+      CallRetrying(o, "POST", "/v1/auth/token", {{"username", username}, {"password", password}}, "");
+  if (r.status != 200) {
+    std::cerr << "sign-in of " << username << " failed: " << r.status << " " << r.body << "\n";
+    std::exit(1);
+  }
+  return json::parse(r.body).value("accessToken", "");
+}
+
+void ParallelFor(int n, int threads, const std::function<void(int)>& fn) {
+  std::atomic<int> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (int i = next++; i < n; i = next++) {
+        fn(i);
+      }
+    });
+  }
+  for (std::thread& t : pool) {
+    t.join();
+  }
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) {
+    return 0;
+  }
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
+}
+
+int Setup(const Options& o) {
+  const std::string admin = Login(o, "admin", o.admin_password);
+  std::atomic<int> failed{0};
+  ParallelFor(o.voters, 8, [&](int i) {
+    json account = {{"username", absl::StrCat("bench-deputy-", i)},
+                    {"displayName", absl::StrCat("代表", i)},
+                    {"role", "ROLE_DEPUTY"},
+                    {"deputy", absl::StrCat("deputies/", kDeputyBase + i)}};
+    minyi::testing::HttpResponse r =
+        CallRetrying(o, "POST", "/v1/accounts", {{"account", account}, {"password", kPassword}}, admin,
+                     absl::StrCat("bench-account-", i));
+    if (r.status != 200 && r.body.find("exist") == std::string::npos) {
+      ++failed;
+      std::cerr << r.status << " " << r.body << "\n";
+    }
+  });
+  return failed == 0 ? 0 : 1;
+}
+
+std::string MustName(const minyi::testing::HttpResponse& r, const std::string& what) {
+  if (r.status != 200) {
+    std::cerr << what << " failed: " << r.status << " " << r.body << "\n";
+    std::exit(1);
+  }
+  return json::parse(r.body).value("name", "");
+}
+
+int Run(const Options& o) {
+  const std::string admin = Login(o, "admin", o.admin_password);
+  std::vector<std::string> candidates;
+  for (int c = 0; c < 5; ++c) {
+    const std::string p = MustName(CallRetrying(o, "POST", "/v1/projects",
+                                                {{"title", absl::StrCat("候选项目", c + 1)},
+                                                 {"department", "bench"},
+                                                 {"source", "NOMINATION_SOURCE_TOWN"}},
+                                                admin),
+                                   "create project");
+    MustName(CallRetrying(o, "POST", absl::StrCat("/v1/", p, ":screen"), {{"admit", true}}, admin), "screen");
+    candidates.push_back(p);
+  }
+  json electorate = json::array();
+  for (int i = 0; i < o.voters; ++i) {
+    electorate.push_back(absl::StrCat("deputies/", kDeputyBase + i));
+  }
+  const std::string vote = MustName(
+      CallRetrying(o, "POST", "/v1/votes",
+                   {{"title", "现场票决"}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 2}, {"candidates", candidates},
+                    {"electorate", electorate}},
+                   admin),
+      "create vote");
+  MustName(CallRetrying(o, "POST", absl::StrCat("/v1/", vote, ":open"), json::object(), admin), "open");
+  const std::string vote_id = vote.substr(vote.find('/') + 1);
+
+  std::mutex mu;
+  std::vector<double> login_ms;
+  std::vector<double> cast_ms;
+  std::vector<std::string> tokens(o.voters);
+  std::map<int, std::string> acknowledged;  // voter -> tracker
+  std::atomic<int> mismatched{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> retries{0};
+  std::atomic<int> cast_retries{0};
+  // Phase 1: everyone signs in and checks in (签到 before ballots are issued).
+  const auto start = Clock::now();
+  ParallelFor(o.voters, o.concurrency, [&](int i) {
+    const auto t0 = Clock::now();
+    tokens[i] = Login(o, absl::StrCat("bench-deputy-", i), kPassword);
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    int r_count = 0;
+    minyi::testing::HttpResponse r = CallRetrying(o, "POST", absl::StrCat("/v1/", vote, ":checkIn"), json::object(),
+                                                  tokens[i], absl::StrCat("checkin-", vote_id, "-", i), &r_count);
+    retries += r_count;
+    if (r.status != 200) {
+      ++failed;
+      std::cerr << "check-in " << i << ": " << r.status << " " << r.body << "\n";
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    login_ms.push_back(ms);
+  });
+  // Phase 2: ballots are issued and everyone casts at once.
+  const auto cast_start = Clock::now();
+  ParallelFor(o.voters, o.concurrency, [&](int i) {
+    const json ballot = {{"content", {{"approvals", {candidates[i % 5], candidates[(i + 1 + (i / 5) % 4) % 5]}}}},
+                         {"nonce", absl::StrCat("burst-", vote_id, "-voter-", i, "-0123456789abcdef")}};
+    const std::string key = absl::StrCat("cast-", vote_id, "-", i);
+    std::set<std::string> trackers;
+    int r_count = 0;
+    const auto t0 = Clock::now();
+    for (int copy = 0; copy < (o.twice ? 2 : 1); ++copy) {
+      minyi::testing::HttpResponse r =
+          CallRetrying(o, "POST", absl::StrCat("/v1/", vote, "/ballots"), ballot, tokens[i], key, &r_count);
+      if (r.status != 200) {
+        ++failed;
+        std::cerr << "cast " << i << ": " << r.status << " " << r.body << "\n";
+        return;
+      }
+      trackers.insert(json::parse(r.body).value("tracker", ""));
+    }
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (trackers.size() != 1) {
+      ++mismatched;
+    }
+    cast_retries += r_count;
+    std::lock_guard<std::mutex> lock(mu);
+    cast_ms.push_back(ms);
+    acknowledged[i] = *trackers.begin();
+  });
+  const auto end = Clock::now();
+  const double seconds = std::chrono::duration<double>(end - start).count();
+  const double cast_seconds = std::chrono::duration<double>(end - cast_start).count();
+
+  MustName(CallRetrying(o, "POST", absl::StrCat("/v1/", vote, ":close"), json::object(), admin,
+                        absl::StrCat("close-", vote_id)),
+           "close");
+  minyi::testing::HttpResponse bulletin = CallRetrying(o, "GET", absl::StrCat("/v1/", vote, "/bulletin"), nullptr, admin);
+  minyi::testing::HttpResponse result = CallRetrying(o, "GET", absl::StrCat("/v1/", vote, "/result"), nullptr, admin);
+  if (bulletin.status != 200 || result.status != 200) {
+    std::cerr << "bulletin: " << bulletin.status << " " << bulletin.body.substr(0, 300) << "\nresult: " << result.status
+              << " " << result.body.substr(0, 300) << "\n";
+    return 1;
+  }
+  std::set<std::string> on_bulletin;
+  const json board = json::parse(bulletin.body);
+  for (const json& b : board["ballots"]) {
+    on_bulletin.insert(b.value("tracker", ""));
+  }
+  int missing = 0;
+  for (const auto& [voter, tracker] : acknowledged) {
+    missing += on_bulletin.count(tracker) == 0 ? 1 : 0;
+  }
+  const int ballots_cast = json::parse(result.body).value("ballotsCast", -1);
+  int recount = -1;
+  if (!o.verifier.empty()) {
+    const std::string b = o.out + "/bulletin-" + vote_id + ".json";
+    const std::string res = o.out + "/result-" + vote_id + ".json";
+    std::ofstream(b) << bulletin.body;
+    std::ofstream(res) << result.body;
+    const int status = std::system((o.verifier + " " + b + " " + res + " >/dev/null 2>&1").c_str());
+    recount = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  json out = {{"vote", vote},
+              {"voters", o.voters},
+              {"concurrency", o.concurrency},
+              {"twice", o.twice},
+              {"seconds", seconds},
+              {"voters_per_second", acknowledged.size() / seconds},
+              {"cast_seconds", cast_seconds},
+              {"ballots_per_second", acknowledged.size() / cast_seconds},
+              {"login_p50_ms", Percentile(login_ms, 0.50)},
+              {"login_p99_ms", Percentile(login_ms, 0.99)},
+              {"cast_p50_ms", Percentile(cast_ms, 0.50)},
+              {"cast_p99_ms", Percentile(cast_ms, 0.99)},
+              {"acknowledged", acknowledged.size()},
+              {"failed", failed.load()},
+              {"check_in_retries", retries.load()},
+              {"cast_retries", cast_retries.load()},
+              {"receipt_mismatches", mismatched.load()},
+              {"bulletin_ballots", on_bulletin.size()},
+              {"result_ballots_cast", ballots_cast},
+              {"acknowledged_missing_from_bulletin", missing},
+              {"verifier_exit", recount}};
+  std::cout << out.dump() << "\n";
+  const bool ok = failed == 0 && mismatched == 0 && missing == 0 &&
+                  on_bulletin.size() == acknowledged.size() && ballots_cast == static_cast<int>(acknowledged.size()) &&
+                  (o.verifier.empty() || recount == 0);
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: voting_burst setup|run --port P --admin-password X [--voters N] [--concurrency C] "
+                 "[--twice] [--out DIR] [--verifier PATH]\n";
+    return 2;
+  }
+  Options o;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (a == "--port") {
+      o.port = std::stoi(next());
+    } else if (a == "--admin-password") {
+      o.admin_password = next();
+    } else if (a == "--voters") {
+      o.voters = std::stoi(next());
+    } else if (a == "--concurrency") {
+      o.concurrency = std::stoi(next());
+    } else if (a == "--twice") {
+      o.twice = true;
+    } else if (a == "--out") {
+      o.out = next();
+    } else if (a == "--verifier") {
+      o.verifier = next();
+    }
+  }
+  const std::string command = argv[1];
+  return command == "setup" ? Setup(o) : command == "run" ? Run(o) : 2;
+}

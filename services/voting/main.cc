@@ -1,0 +1,30 @@
+// minyi-voting: wiring only. The service logic lives in service.cc, its SQL in store.cc.
+#include <cstdlib>
+#include <iostream>
+#include <utility>
+
+#include "common/server.h"
+#include "voting/seal.h"
+#include "voting/service.h"
+#include "voting/store.h"
+
+int main() {
+  // The ballot key seals ballots while a vote is open; it lives outside the database (docs/voting.md).
+  const char* key = std::getenv("MINYI_VOTING_BALLOT_KEY");
+  absl::StatusOr<minyi::voting::BallotSealer> sealer = minyi::voting::BallotSealer::FromHex(key ? key : "");
+  if (!sealer.ok()) {
+    std::cerr << "minyi-voting: " << sealer.status().message() << "\n";
+    return 1;
+  }
+  auto host = minyi::ServiceHost::Create({.name = "voting",
+                                          .default_grpc_port = 7103,
+                                          .migrations = &minyi::voting::Migrations(),
+                                          .statements = minyi::voting::Statements()});
+  if (!host.ok()) {
+    std::cerr << "minyi-voting: " << host.status() << "\n";
+    return 1;
+  }
+  minyi::voting::VotingService service((*host)->pool(), (*host)->authorizer(), *std::move(sealer));
+  (*host)->AddService(&service);
+  return (*host)->Run();
+}

@@ -1,0 +1,1075 @@
+#include "voting/service.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/audit.h"
+#include "common/idempotency.h"
+#include "common/log.h"
+#include "common/names.h"
+#include "common/outbox.h"
+#include "common/paging.h"
+#include "common/status.h"
+#include "common/text.h"
+#include "grpcpp/server_context.h"
+#include "minyi/voting/v1/events.pb.h"
+#include "voting/store.h"
+#include "voting/tally.h"
+
+namespace minyi::voting {
+namespace {
+
+using ::minyi::voting::v1::AnnounceResultRequest;
+using ::minyi::voting::v1::AttachSupervisionGroupRequest;
+using ::minyi::voting::v1::BALLOT_FORM_UNSPECIFIED;
+using ::minyi::voting::v1::Ballot;
+using ::minyi::voting::v1::BallotCast;
+using ::minyi::voting::v1::BallotForm_IsValid;
+using ::minyi::voting::v1::BallotReceipt;
+using ::minyi::voting::v1::Bulletin;
+using ::minyi::voting::v1::BulletinEntry;
+using ::minyi::voting::v1::CandidateResult;
+using ::minyi::voting::v1::CastBallotRequest;
+using ::minyi::voting::v1::CheckInRequest;
+using ::minyi::voting::v1::CheckInResponse;
+using ::minyi::voting::v1::CloseVoteRequest;
+using ::minyi::voting::v1::CreateProjectRequest;
+using ::minyi::voting::v1::CreateRunoffRequest;
+using ::minyi::voting::v1::CreateVoteRequest;
+using ::minyi::voting::v1::EXCLUSION_REASON_OTHER;
+using ::minyi::voting::v1::EXCLUSION_REASON_UNSPECIFIED;
+using ::minyi::voting::v1::ExclusionReason_IsValid;
+using ::minyi::voting::v1::ExclusionReason_Name;
+using ::minyi::voting::v1::GetBulletinRequest;
+using ::minyi::voting::v1::GetProjectRequest;
+using ::minyi::voting::v1::GetResultRequest;
+using ::minyi::voting::v1::GetSatisfactionRequest;
+using ::minyi::voting::v1::GetTurnoutRequest;
+using ::minyi::voting::v1::GetVoteRequest;
+using ::minyi::voting::v1::ListProgressRequest;
+using ::minyi::voting::v1::ListProgressResponse;
+using ::minyi::voting::v1::ListProjectsRequest;
+using ::minyi::voting::v1::ListProjectsResponse;
+using ::minyi::voting::v1::ListVotesRequest;
+using ::minyi::voting::v1::ListVotesResponse;
+using ::minyi::voting::v1::NOMINATION_SOURCE_CITIZEN;
+using ::minyi::voting::v1::NOMINATION_SOURCE_DEPARTMENT;
+using ::minyi::voting::v1::NOMINATION_SOURCE_DEPUTY;
+using ::minyi::voting::v1::NOMINATION_SOURCE_UNSPECIFIED;
+using ::minyi::voting::v1::NominationSource_IsValid;
+using ::minyi::voting::v1::NominationSource_Name;
+using ::minyi::voting::v1::OpenSatisfactionRoundRequest;
+using ::minyi::voting::v1::OpenVoteRequest;
+using ::minyi::voting::v1::PROJECT_STATE_CANDIDATE;
+using ::minyi::voting::v1::PROJECT_STATE_CHOSEN;
+using ::minyi::voting::v1::PROJECT_STATE_COMPLETED;
+using ::minyi::voting::v1::PROJECT_STATE_EXCLUDED;
+using ::minyi::voting::v1::PROJECT_STATE_NOMINATED;
+using ::minyi::voting::v1::PROJECT_STATE_UNSPECIFIED;
+using ::minyi::voting::v1::PostProgressRequest;
+using ::minyi::voting::v1::ProgressReport;
+using ::minyi::voting::v1::Project;
+using ::minyi::voting::v1::ProjectProgressPosted;
+using ::minyi::voting::v1::ProjectState;
+using ::minyi::voting::v1::ProjectState_IsValid;
+using ::minyi::voting::v1::ProjectState_Name;
+using ::minyi::voting::v1::ProjectState_descriptor;
+using ::minyi::voting::v1::RATING_UNSPECIFIED;
+using ::minyi::voting::v1::RateProjectRequest;
+using ::minyi::voting::v1::Rating_IsValid;
+using ::minyi::voting::v1::Satisfaction;
+using ::minyi::voting::v1::SatisfactionRoundOpened;
+using ::minyi::voting::v1::ScreenProjectRequest;
+using ::minyi::voting::v1::Turnout;
+using ::minyi::voting::v1::VOTE_STATE_ANNOUNCED;
+using ::minyi::voting::v1::VOTE_STATE_CLOSED;
+using ::minyi::voting::v1::VOTE_STATE_DRAFT;
+using ::minyi::voting::v1::VOTE_STATE_OPEN;
+using ::minyi::voting::v1::Vote;
+using ::minyi::voting::v1::VoteClosed;
+using ::minyi::voting::v1::VoteOpened;
+using ::minyi::voting::v1::VoteResult;
+using ::minyi::voting::v1::VoteState;
+using ::minyi::voting::v1::VoteState_descriptor;
+
+constexpr char kProjects[] = "projects/";
+constexpr char kVotes[] = "votes/";
+constexpr char kDeputies[] = "deputies/";
+constexpr char kAccounts[] = "accounts/";
+constexpr char kSupervisionGroups[] = "supervisionGroups/";
+constexpr int kMaxElectorate = 5000;
+constexpr int kMaxCandidates = 100;
+constexpr int kMaxGroupMembers = 50;
+constexpr int kMaxPhotos = 20;
+constexpr int kMaxRaters = 1000;
+
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+}
+
+// Results and bulletins are for the public once announced; inside the congress (office, leaders,
+// deputies) as soon as the vote closes.
+bool IsInsider(const Caller& caller) {
+  return HasRole(caller, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
+                          minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
+}
+
+// A "name" field that may end in a fixed suffix ("votes/3/result").
+absl::StatusOr<int64_t> ParseWithSuffix(absl::string_view name, absl::string_view collection,
+                                        absl::string_view suffix, absl::string_view field) {
+  if (!absl::EndsWith(name, suffix)) {
+    return InvalidField(field, absl::StrCat("须形如 ", collection, "{id}", suffix));
+  }
+  name.remove_suffix(suffix.size());
+  return ParseResourceId(name, collection, field);
+}
+
+// Distinct, canonical resource names, each checked; the error names the offending element.
+absl::Status CheckNames(const google::protobuf::RepeatedPtrField<std::string>& names, absl::string_view collection,
+                        absl::string_view field, int min, int max) {
+  if (names.size() < min || names.size() > max) {
+    return InvalidField(field, absl::StrCat("须有 ", min, "-", max, " 项"));
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string element = absl::StrCat(field, "[", i, "]");
+    if (absl::Status st = ParseResourceId(names[i], collection, element).status(); !st.ok()) {
+      return st;
+    }
+    if (!seen.insert(names[i]).second) {
+      return InvalidField(element, absl::StrCat(names[i], " 重复"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StateError(absl::string_view reason, absl::string_view what, const google::protobuf::EnumValueDescriptor* state) {
+  return FailedPrecondition(reason, absl::StrCat(what, "（当前状态：", state->name(), "）"));
+}
+
+absl::Status ProjectStateError(absl::string_view what, ProjectState state) {
+  return StateError("PROJECT_STATE", what, ProjectState_descriptor()->FindValueByNumber(state));
+}
+
+absl::Status VoteStateError(absl::string_view what, VoteState state) {
+  return StateError("VOTE_STATE", what, VoteState_descriptor()->FindValueByNumber(state));
+}
+
+nlohmann::json JsonList(const google::protobuf::RepeatedPtrField<std::string>& values) {
+  return nlohmann::json(std::vector<std::string>(values.begin(), values.end()));
+}
+
+// The nomination's source as the caller's role fixes it: a citizen, deputy or department nominates as
+// what they are; office staff record nominations from any party (a town's, a station's).
+absl::Status ApplyNominator(const Caller& caller, Project* project) {
+  switch (caller.role()) {
+    case minyi::common::v1::ROLE_CITIZEN:
+      project->set_source(NOMINATION_SOURCE_CITIZEN);
+      project->set_nominator(absl::StrCat(kAccounts, caller.account_id()));
+      return absl::OkStatus();
+    case minyi::common::v1::ROLE_DEPUTY:
+      project->set_source(NOMINATION_SOURCE_DEPUTY);
+      project->set_nominator(caller.deputy());
+      return absl::OkStatus();
+    case minyi::common::v1::ROLE_DEPARTMENT:
+      project->set_source(NOMINATION_SOURCE_DEPARTMENT);
+      project->set_nominator(caller.department());
+      return absl::OkStatus();
+    default:
+      if (project->source() == NOMINATION_SOURCE_UNSPECIFIED || !NominationSource_IsValid(project->source())) {
+        return InvalidField("project.source", "须注明提名来源（群众、代表/联络站、部门、镇街）");
+      }
+      return CheckText("project.nominator", project->nominator(), 0, 64);
+  }
+}
+
+// A ballot as the bulletin will show it, sealed into the box.
+struct PreparedBallot {
+  BulletinEntry entry;
+  std::string receipt_check;
+};
+
+absl::StatusOr<PreparedBallot> PrepareBallot(const VoteRules& rules, const std::string& vote, const Ballot& ballot) {
+  absl::StatusOr<Marks> marks = ReadBallot(rules, ballot.content());
+  if (!marks.ok()) {
+    return marks.status();
+  }
+  const std::string canonical = CanonicalContent(rules, *marks);
+  PreparedBallot out;
+  out.entry.set_tracker(Tracker(vote, canonical, ballot.nonce()));
+  *out.entry.mutable_content() = PublishedContent(rules, *marks);
+  out.receipt_check = ReceiptCheck(vote, canonical, ballot.nonce());
+  return out;
+}
+
+}  // namespace
+
+VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer)
+    : pool_(pool), authorizer_(authorizer), sealer_(std::move(sealer)) {}
+
+VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    if (auto it = rules_.find(vote_id); it != rules_.end()) {
+      return it->second;
+    }
+  }
+  VoteRules rules = LoadRules(tx, vote_id, /*with_counts=*/false);
+  std::lock_guard<std::mutex> lock(rules_mu_);
+  rules_.emplace(vote_id, rules);
+  return rules;
+}
+
+// ---- Projects ----
+
+absl::Status VotingService::DoCreateProject(const grpc::ServerContext& ctx, const CreateProjectRequest& request,
+                                            Project* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  Project project = request.project();
+  if (absl::Status st = ApplyNominator(*caller, &project); !st.ok()) {
+    return st;
+  }
+  for (const auto& [field, value, min, max] :
+       {std::tuple<const char*, const std::string&, int, int>{"project.title", project.title(), 1, 64},
+        {"project.description", project.description(), 0, 2000},
+        {"project.department", project.department(), 1, 32}}) {
+    if (absl::Status st = CheckText(field, value, min, max); !st.ok()) {
+      return st;
+    }
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.CreateProject", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         const int64_t id = InsertProject(tx, project, caller->account_id());
+                         const std::string name = ResourceName(kProjects, id);
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "CreateProject",
+                                          .resource = name,
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"source", NominationSource_Name(project.source())}}});
+                         *response = *LoadProject(tx, id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status VotingService::DoGetProject(const grpc::ServerContext& ctx, const GetProjectRequest& request,
+                                         Project* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::optional<Project> project = LoadProject(tx, *id);
+    if (!project.has_value()) {
+      return NotFoundError(request.name());
+    }
+    *response = *std::move(project);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const ListProjectsRequest& request,
+                                           ListProjectsResponse* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int> size = EffectivePageSize(request.page_size());
+  if (!size.ok()) {
+    return size.status();
+  }
+  if (!ProjectState_IsValid(request.state())) {
+    return InvalidField("state", "未知的项目状态");
+  }
+  const std::string state = request.state() == PROJECT_STATE_UNSPECIFIED ? "" : ProjectState_Name(request.state());
+  const std::string fingerprint = Fingerprint({"projects", state});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) {
+    return after.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::vector<Project> rows = SelectProjects(tx, *after, *size + 1, state);
+    response->set_next_page_token(TrimToPage(rows, *size, fingerprint, [](const Project& p) {
+      return *ParseResourceId(p.name(), kProjects, "name");
+    }));
+    for (Project& p : rows) {
+      *response->add_projects() = std::move(p);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoScreenProject(const grpc::ServerContext& ctx, const ScreenProjectRequest& request,
+                                            Project* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (!request.admit() && (request.exclusion_reason() == EXCLUSION_REASON_UNSPECIFIED ||
+                           !ExclusionReason_IsValid(request.exclusion_reason()))) {
+    return InvalidField("exclusion_reason", "不纳入时须注明理由（三个不纳入或其他）");
+  }
+  if (request.admit() && request.exclusion_reason() != EXCLUSION_REASON_UNSPECIFIED) {
+    return InvalidField("exclusion_reason", "纳入候选时不得填写不纳入理由");
+  }
+  const int min_note = request.exclusion_reason() == EXCLUSION_REASON_OTHER ? 1 : 0;
+  if (absl::Status st = CheckText("note", request.note(), min_note, 500); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckText("department_opinion.opinion", request.department_opinion().opinion(), 0, 500);
+      !st.ok()) {
+    return st;
+  }
+  if (request.department_opinion().budget_yuan() < 0) {
+    return InvalidField("department_opinion.budget_yuan", "不得为负");
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.ScreenProject", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
+                         if (!project.has_value()) {
+                           return NotFoundError(request.name());
+                         }
+                         const ProjectState state = project->state();
+                         if (state != PROJECT_STATE_NOMINATED && state != PROJECT_STATE_CANDIDATE &&
+                             state != PROJECT_STATE_EXCLUDED) {
+                           return ProjectStateError("只有未票决的项目可以筛选", state);
+                         }
+                         ScreenProjectRow(tx, *id, request);
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "ScreenProject",
+                                          .resource = request.name(),
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"admit", request.admit()},
+                                                     {"exclusion_reason",
+                                                      ExclusionReason_Name(request.exclusion_reason())}}});
+                         *response = *LoadProject(tx, *id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& ctx,
+                                                     const AttachSupervisionGroupRequest& request, Project* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (absl::Status st = ParseResourceId(request.supervision_group(), kSupervisionGroups, "supervision_group").status();
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckNames(request.members(), kDeputies, "members", 1, kMaxGroupMembers); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.AttachSupervisionGroup", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
+                         if (!project.has_value()) {
+                           return NotFoundError(request.name());
+                         }
+                         if (project->state() != PROJECT_STATE_CHOSEN && project->state() != PROJECT_STATE_COMPLETED) {
+                           return ProjectStateError("只有票决选定的项目可以配置监督小组", project->state());
+                         }
+                         SetSupervision(tx, *id, request.supervision_group(),
+                                        std::vector<std::string>(request.members().begin(), request.members().end()));
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "AttachSupervisionGroup",
+                                          .resource = request.name(),
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"supervision_group", request.supervision_group()},
+                                                     {"members", JsonList(request.members())}}});
+                         *response = *LoadProject(tx, *id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const PostProgressRequest& request,
+                                           ProgressReport* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPARTMENT});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.parent(), kProjects, "parent");
+  if (!id.ok()) {
+    return id.status();
+  }
+  const ProgressReport& report = request.report();
+  if (report.percent() < 0 || report.percent() > 100) {
+    return InvalidField("report.percent", "须在 0-100 之间");
+  }
+  if (absl::Status st = CheckText("report.milestone", report.milestone(), 1, 200); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckText("report.problems", report.problems(), 0, 1000); !st.ok()) {
+    return st;
+  }
+  if (report.photos_size() > kMaxPhotos) {
+    return InvalidField("report.photos", absl::StrCat("最多 ", kMaxPhotos, " 张"));
+  }
+  for (int i = 0; i < report.photos_size(); ++i) {
+    if (absl::Status st = CheckText(absl::StrCat("report.photos[", i, "]"), report.photos(i), 1, 500); !st.ok()) {
+      return st;
+    }
+  }
+  return RunIdempotent(
+      pool_, ctx, *caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
+        if (!project.has_value()) {
+          return NotFoundError(request.parent());
+        }
+        if (caller->department().empty() || project->department() != caller->department()) {
+          return PermissionDenied("只有项目的责任部门可以报送进度");
+        }
+        if (project->state() != PROJECT_STATE_CHOSEN) {
+          return ProjectStateError("只有实施中的项目可以报送进度", project->state());
+        }
+        if (report.percent() < project->percent_complete()) {
+          return InvalidField("report.percent", absl::StrCat("不得低于上次报送的 ", project->percent_complete(), "%"));
+        }
+        *response = InsertProgress(tx, *id, report, caller->account_id(), caller->department());
+        if (report.percent() == 100) {
+          SetProjectState(tx, *id, PROJECT_STATE_COMPLETED);
+        }
+        ProjectProgressPosted event;
+        event.set_reference(request.parent());
+        event.set_title(project->title());
+        event.set_department(project->department());
+        event.set_percent(report.percent());
+        *event.mutable_deputies() = project->supervision_members();
+        EmitEvent(tx, event, request.parent(), caller->account_id());
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "PostProgress",
+                         .resource = response->name(),
+                         .request_id = RequestId(ctx),
+                         .detail = {{"percent", report.percent()}}});
+        return absl::OkStatus();
+      });
+}
+
+absl::Status VotingService::DoListProgress(const grpc::ServerContext& ctx, const ListProgressRequest& request,
+                                           ListProgressResponse* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.parent(), kProjects, "parent");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!LoadProject(tx, *id).has_value()) {
+      return NotFoundError(request.parent());
+    }
+    for (ProgressReport& r : SelectProgress(tx, *id)) {
+      *response->add_reports() = std::move(r);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContext& ctx,
+                                                    const OpenSatisfactionRoundRequest& request,
+                                                    Satisfaction* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (request.deputies_size() + request.accounts_size() == 0) {
+    return InvalidField("deputies", "须邀请至少一位代表或群众代表参加测评");
+  }
+  if (absl::Status st = CheckNames(request.deputies(), kDeputies, "deputies", 0, kMaxRaters); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckNames(request.accounts(), kAccounts, "accounts", 0, kMaxRaters); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(
+      pool_, ctx, *caller, "voting.OpenSatisfactionRound", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
+        if (!project.has_value()) {
+          return NotFoundError(request.name());
+        }
+        if (project->state() != PROJECT_STATE_COMPLETED) {
+          return ProjectStateError("只有已完成的项目可以开展满意度测评", project->state());
+        }
+        if (RoundOpen(tx, *id)) {
+          return FailedPrecondition("ROUND_ALREADY_OPEN", "该项目的满意度测评已经开始");
+        }
+        for (const std::string& d : request.deputies()) {
+          InviteRater(tx, *id, d);
+        }
+        for (const std::string& a : request.accounts()) {
+          InviteRater(tx, *id, a);
+        }
+        SatisfactionRoundOpened event;
+        event.set_reference(request.name());
+        event.set_title(project->title());
+        *event.mutable_deputies() = request.deputies();
+        *event.mutable_accounts() = request.accounts();
+        EmitEvent(tx, event, request.name(), caller->account_id());
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "OpenSatisfactionRound",
+                         .resource = request.name(),
+                         .request_id = RequestId(ctx),
+                         .detail = {{"raters", request.deputies_size() + request.accounts_size()}}});
+        *response = CountSatisfaction(tx, *id);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status VotingService::DoRateProject(const grpc::ServerContext& ctx, const RateProjectRequest& request,
+                                          Satisfaction* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (request.rating() == RATING_UNSPECIFIED || !Rating_IsValid(request.rating())) {
+    return InvalidField("rating", "须选择满意、基本满意或不满意");
+  }
+  // The rater is who the token says: a deputy as their deputy, anyone else as their account.
+  const std::string rater = caller->role() == minyi::common::v1::ROLE_DEPUTY
+                                ? caller->deputy()
+                                : absl::StrCat(kAccounts, caller->account_id());
+  return RunIdempotent(pool_, ctx, *caller, "voting.RateProject", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         if (!LoadProject(tx, *id).has_value()) {
+                           return NotFoundError(request.name());
+                         }
+                         switch (RateOnce(tx, *id, rater, request.rating())) {
+                           case RateOutcome::kNotInvited:
+                             return PermissionDenied("你不在该项目满意度测评的名单中");
+                           case RateOutcome::kAlreadyRated:
+                             return FailedPrecondition("ALREADY_RATED", "你已经评价过该项目");
+                           case RateOutcome::kRated:
+                             break;
+                         }
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "RateProject",
+                                          .resource = request.name(),
+                                          .request_id = RequestId(ctx)});
+                         *response = CountSatisfaction(tx, *id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContext& ctx, const GetSatisfactionRequest& request,
+                                              Satisfaction* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kProjects, "/satisfaction", "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!LoadProject(tx, *id).has_value()) {
+      return NotFoundError(ResourceName(kProjects, *id));
+    }
+    *response = CountSatisfaction(tx, *id);
+    return absl::OkStatus();
+  });
+}
+
+// ---- Votes ----
+
+absl::Status VotingService::DoCreateVote(const grpc::ServerContext& ctx, const CreateVoteRequest& request,
+                                         Vote* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  Vote vote = request.vote();
+  if (absl::Status st = CheckText("vote.title", vote.title(), 1, 64); !st.ok()) {
+    return st;
+  }
+  if (vote.form() == BALLOT_FORM_UNSPECIFIED || !BallotForm_IsValid(vote.form())) {
+    return InvalidField("vote.form", "须选择限额赞成票或逐项表决票");
+  }
+  if (vote.slots() < 1) {
+    return InvalidField("vote.slots", "拟选项目数至少为 1");
+  }
+  if (absl::Status st = CheckNames(vote.candidates(), kProjects, "vote.candidates", 2, kMaxCandidates); !st.ok()) {
+    return st;
+  }
+  if (vote.candidates_size() <= vote.slots()) {
+    return InvalidField("vote.candidates",
+                        absl::StrCat("差额票决：候选项目数（", vote.candidates_size(), "）须多于拟选项目数（",
+                                     vote.slots(), "）"));
+  }
+  if (vote.max_approvals() == 0) {
+    vote.set_max_approvals(vote.slots());
+  }
+  if (vote.max_approvals() < 1 || vote.max_approvals() > vote.candidates_size()) {
+    return InvalidField("vote.max_approvals", "须在 1 与候选项目数之间");
+  }
+  if (absl::Status st = CheckNames(vote.electorate(), kDeputies, "vote.electorate", 1, kMaxElectorate); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.CreateVote", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         for (int i = 0; i < vote.candidates_size(); ++i) {
+                           std::optional<Project> p =
+                               LoadProject(tx, *ParseResourceId(vote.candidates(i), kProjects, "vote.candidates"));
+                           if (!p.has_value() || p->state() != PROJECT_STATE_CANDIDATE) {
+                             return InvalidField(absl::StrCat("vote.candidates[", i, "]"),
+                                                 absl::StrCat(vote.candidates(i), " 不是经筛选纳入的候选项目"));
+                           }
+                         }
+                         const int64_t id = InsertVote(tx, vote, caller->account_id(), 0);
+                         for (int i = 0; i < vote.candidates_size(); ++i) {
+                           InsertCandidate(tx, id, i, *ParseResourceId(vote.candidates(i), kProjects, "vote.candidates"));
+                         }
+                         for (const std::string& d : vote.electorate()) {
+                           InsertElector(tx, id, d);
+                         }
+                         const std::string name = ResourceName(kVotes, id);
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "CreateVote",
+                                          .resource = name,
+                                          .request_id = RequestId(ctx),
+                                          .detail = {{"candidates", JsonList(vote.candidates())},
+                                                     {"slots", vote.slots()},
+                                                     {"electorate", vote.electorate_size()}}});
+                         *response = *LoadVote(tx, id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status VotingService::DoGetVote(const grpc::ServerContext& ctx, const GetVoteRequest& request, Vote* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::optional<Vote> vote = LoadVote(tx, *id);
+    if (!vote.has_value()) {
+      return NotFoundError(request.name());
+    }
+    *response = *std::move(vote);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoListVotes(const grpc::ServerContext& ctx, const ListVotesRequest& request,
+                                        ListVotesResponse* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int> size = EffectivePageSize(request.page_size());
+  if (!size.ok()) {
+    return size.status();
+  }
+  const std::string fingerprint = Fingerprint({"votes"});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) {
+    return after.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::vector<int64_t> ids = SelectVoteIds(tx, *after, *size + 1);
+    response->set_next_page_token(TrimToPage(ids, *size, fingerprint, [](int64_t id) { return id; }));
+    for (int64_t id : ids) {
+      if (std::optional<Vote> vote = LoadVote(tx, id); vote.has_value()) {
+        *response->add_votes() = *std::move(vote);
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoOpenVote(const grpc::ServerContext& ctx, const OpenVoteRequest& request, Vote* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.OpenVote", request, response, [&](pqxx::work& tx) -> absl::Status {
+    std::optional<Vote> vote = LoadVote(tx, *id, /*for_update=*/true);
+    if (!vote.has_value()) {
+      return NotFoundError(request.name());
+    }
+    if (vote->state() != VOTE_STATE_DRAFT) {
+      return VoteStateError("只有草稿状态的票决可以开始", vote->state());
+    }
+    SetVoteState(tx, *id, VOTE_STATE_OPEN);
+    VoteOpened event;
+    event.set_reference(request.name());
+    event.set_title(vote->title());
+    *event.mutable_deputies() = vote->electorate();
+    event.set_slots(vote->slots());
+    EmitEvent(tx, event, request.name(), caller->account_id());
+    AppendAudit(tx, {.actor = caller->account_id(),
+                     .action = "OpenVote",
+                     .resource = request.name(),
+                     .request_id = RequestId(ctx)});
+    *response = *LoadVote(tx, *id);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoCheckIn(const grpc::ServerContext& ctx, const CheckInRequest& request,
+                                      CheckInResponse* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.CheckIn", request, response, [&](pqxx::work& tx) -> absl::Status {
+    std::optional<VoteState> state = LoadVoteState(tx, *id);
+    if (!state.has_value()) {
+      return NotFoundError(request.name());
+    }
+    if (*state != VOTE_STATE_OPEN) {
+      return VoteStateError("只能在票决进行中签到", *state);
+    }
+    if (!MarkCheckedIn(tx, *id, caller->deputy())) {
+      return PermissionDenied("你不在本次票决的代表名单中");
+    }
+    AppendAudit(tx, {.actor = caller->account_id(),
+                     .action = "CheckIn",
+                     .resource = request.name(),
+                     .request_id = RequestId(ctx)});
+    response->set_vote(request.name());
+    response->set_deputy(caller->deputy());
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoGetTurnout(const grpc::ServerContext& ctx, const GetTurnoutRequest& request,
+                                         Turnout* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kVotes, "/turnout", "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!LoadVoteState(tx, *id).has_value()) {
+      return NotFoundError(ResourceName(kVotes, *id));
+    }
+    *response = CountTurnout(tx, *id);
+    return absl::OkStatus();
+  });
+}
+
+// Exactly once without storing who cast what. RunIdempotent is deliberately not used: it would keep the
+// receipt (the tracker) under the voter's account and key. Instead the voters table's primary key admits
+// one ballot per deputy, and a retry is recognized by the receipt check: a hash over the ballot and the
+// voter's nonce, which only the voter holds. A retry of the same ballot (with or without the same
+// Idempotency-Key, or concurrent with the first) recomputes the same tracker; anything else is refused.
+// docs/voting.md has the whole argument.
+absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const CastBallotRequest& request,
+                                         BallotReceipt* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.parent(), kVotes, "parent");
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (absl::Status st = CheckNonce(request.ballot().nonce()); !st.ok()) {
+    return st;
+  }
+  return pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+    LockVoteShared(tx, *id);
+    std::optional<CastContext> cast = LoadCastContext(tx, *id, caller->deputy());
+    if (!cast.has_value()) {
+      return NotFoundError(request.parent());
+    }
+    if (cast->state != VOTE_STATE_OPEN) {
+      return VoteStateError("票决未开始或已结束，不能投票", cast->state);
+    }
+    if (!cast->elector) {
+      return PermissionDenied("你不在本次票决的代表名单中");
+    }
+    if (!cast->checked_in) {
+      return FailedPrecondition("NOT_CHECKED_IN", "请先签到再领取选票");
+    }
+    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(Rules(tx, *id), request.parent(), request.ballot());
+    if (!ballot.ok()) {
+      return ballot.status();
+    }
+    response->set_vote(request.parent());
+    response->set_tracker(ballot->entry.tracker());
+    response->set_occurred_on(cast->today);
+    const std::string box = sealer_.Seal(request.parent(), ballot->entry.SerializeAsString());
+    if (!InsertBallot(tx, *id, caller->deputy(), ballot->receipt_check, box)) {
+      if (VoterReceiptCheck(tx, *id, caller->deputy()) == ballot->receipt_check) {
+        return absl::OkStatus();  // the same ballot again: its receipt, nothing new
+      }
+      response->Clear();
+      return FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
+    }
+    BallotCast event;
+    event.add_deputies(caller->deputy());
+    event.set_reference(request.parent());
+    event.set_occurred_on(response->occurred_on());
+    EmitEvent(tx, event, request.parent(), caller->account_id());
+    AppendAudit(tx, {.actor = caller->account_id(),
+                     .action = "CastBallot",
+                     .resource = request.parent(),
+                     .request_id = RequestId(ctx)});
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoCloseVote(const grpc::ServerContext& ctx, const CloseVoteRequest& request,
+                                        Vote* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.CloseVote", request, response, [&](pqxx::work& tx) -> absl::Status {
+    LockVoteExclusive(tx, *id);  // waits for ballots in flight; none commits after this
+    std::optional<Vote> vote = LoadVote(tx, *id, /*for_update=*/true);
+    if (!vote.has_value()) {
+      return NotFoundError(request.name());
+    }
+    if (vote->state() != VOTE_STATE_OPEN) {
+      return VoteStateError("只有进行中的票决可以结束", vote->state());
+    }
+    const VoteRules rules = LoadRules(tx, *id, /*with_counts=*/true);
+    const Turnout turnout = CountTurnout(tx, *id);
+    std::vector<BulletinEntry> entries;
+    std::vector<Marks> ballots;
+    for (const std::string& box : SealedBallots(tx, *id)) {
+      absl::StatusOr<std::string> plain = sealer_.Open(request.name(), box);
+      BulletinEntry entry;
+      if (!plain.ok() || !entry.ParseFromString(*plain)) {
+        return absl::DataLossError(absl::StrCat(request.name(), ": a sealed ballot does not open"));
+      }
+      absl::StatusOr<Marks> marks = ReadBallot(rules, entry.content());
+      if (!marks.ok()) {
+        return absl::DataLossError(absl::StrCat(request.name(), ": a sealed ballot is not valid"));
+      }
+      ballots.push_back(*std::move(marks));
+      entries.push_back(std::move(entry));
+    }
+    // Every voter's ballot is in the box and nothing else: the cast transaction writes both or neither.
+    if (static_cast<int>(entries.size()) != turnout.ballots_cast()) {
+      return absl::DataLossError(absl::StrCat(request.name(), ": ", entries.size(), " ballots for ",
+                                              turnout.ballots_cast(), " voters"));
+    }
+    VoteResult result = Tally(rules, ballots, request.name());
+    for (CandidateResult& c : *result.mutable_candidates()) {
+      if (std::optional<Project> p = LoadProject(tx, *ParseResourceId(c.candidate(), kProjects, "candidate"));
+          p.has_value()) {
+        c.set_title(p->title());
+      }
+    }
+    // The bulletin is written in tracker order by this one transaction, and the box is emptied: nothing of
+    // the order or the transactions in which ballots were cast survives into it.
+    std::sort(entries.begin(), entries.end(),
+              [](const BulletinEntry& a, const BulletinEntry& b) { return a.tracker() < b.tracker(); });
+    for (const BulletinEntry& e : entries) {
+      InsertBulletinEntry(tx, *id, e);
+    }
+    DeleteSealedBallots(tx, *id);
+    StoreResult(tx, *id, result);
+    SetVoteState(tx, *id, VOTE_STATE_CLOSED);
+    VoteClosed event;
+    event.set_reference(request.name());
+    event.set_title(vote->title());
+    *event.mutable_deputies() = vote->electorate();
+    event.set_quorum_met(result.quorum_met());
+    event.set_runoff_needed(result.runoff_needed());
+    for (const CandidateResult& c : result.candidates()) {
+      if (c.chosen()) {
+        SetProjectState(tx, *ParseResourceId(c.candidate(), kProjects, "candidate"), PROJECT_STATE_CHOSEN);
+        event.add_chosen_projects(c.candidate());
+      }
+    }
+    EmitEvent(tx, event, request.name(), caller->account_id());
+    AppendAudit(tx, {.actor = caller->account_id(),
+                     .action = "CloseVote",
+                     .resource = request.name(),
+                     .request_id = RequestId(ctx),
+                     .detail = {{"ballots", result.ballots_cast()},
+                                {"quorum_met", result.quorum_met()},
+                                {"chosen", JsonList(event.chosen_projects())}}});
+    *response = *LoadVote(tx, *id);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoAnnounceResult(const grpc::ServerContext& ctx, const AnnounceResultRequest& request,
+                                             Vote* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return RunIdempotent(pool_, ctx, *caller, "voting.AnnounceResult", request, response,
+                       [&](pqxx::work& tx) -> absl::Status {
+                         std::optional<Vote> vote = LoadVote(tx, *id, /*for_update=*/true);
+                         if (!vote.has_value()) {
+                           return NotFoundError(request.name());
+                         }
+                         if (vote->state() != VOTE_STATE_CLOSED) {
+                           return VoteStateError("只有已结束的票决可以公告", vote->state());
+                         }
+                         SetVoteState(tx, *id, VOTE_STATE_ANNOUNCED);
+                         AppendAudit(tx, {.actor = caller->account_id(),
+                                          .action = "AnnounceResult",
+                                          .resource = request.name(),
+                                          .request_id = RequestId(ctx)});
+                         *response = *LoadVote(tx, *id);
+                         return absl::OkStatus();
+                       });
+}
+
+absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const CreateRunoffRequest& request,
+                                           Vote* response) {
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (absl::Status st = CheckText("title", request.title(), 0, 64); !st.ok()) {
+    return st;
+  }
+  return RunIdempotent(
+      pool_, ctx, *caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Vote> original = LoadVote(tx, *id, /*for_update=*/true);
+        if (!original.has_value()) {
+          return NotFoundError(request.name());
+        }
+        std::optional<VoteResult> result = LoadResult(tx, *id);
+        if (!result.has_value()) {
+          return VoteStateError("票决结束后才能安排重新票决", original->state());
+        }
+        if (!result->runoff_needed()) {
+          return FailedPrecondition("NO_TIE", "该票决没有需要重新票决的并列项目");
+        }
+        Vote runoff;
+        runoff.set_title(request.title().empty() ? absl::StrCat(original->title(), "（重新票决）") : request.title());
+        runoff.set_form(original->form());
+        runoff.set_slots(result->runoff_slots());
+        runoff.set_max_approvals(result->runoff_slots());
+        const int64_t runoff_id = InsertVote(tx, runoff, caller->account_id(), *id);
+        int position = 0;
+        for (const CandidateResult& c : result->candidates()) {
+          if (c.tied()) {
+            InsertCandidate(tx, runoff_id, position++, *ParseResourceId(c.candidate(), kProjects, "candidate"));
+          }
+        }
+        for (const std::string& d : original->electorate()) {
+          InsertElector(tx, runoff_id, d);
+        }
+        const std::string name = ResourceName(kVotes, runoff_id);
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "CreateRunoff",
+                         .resource = name,
+                         .request_id = RequestId(ctx),
+                         .detail = {{"runoff_of", request.name()}, {"slots", runoff.slots()}}});
+        *response = *LoadVote(tx, runoff_id);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status VotingService::DoGetResult(const grpc::ServerContext& ctx, const GetResultRequest& request,
+                                        VoteResult* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kVotes, "/result", "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::optional<VoteState> state = LoadVoteState(tx, *id);
+    if (!state.has_value()) {
+      return NotFoundError(ResourceName(kVotes, *id));
+    }
+    // No partial results: nothing is counted before closing.
+    if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
+      return VoteStateError("票决结束前不公布任何结果", *state);
+    }
+    if (*state == VOTE_STATE_CLOSED && !IsInsider(*caller)) {
+      return PermissionDenied("结果公告后向社会公开");
+    }
+    *response = *LoadResult(tx, *id);
+    response->set_state(*state);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status VotingService::DoGetBulletin(const grpc::ServerContext& ctx, const GetBulletinRequest& request,
+                                          Bulletin* response) {
+  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kVotes, "/bulletin", "name");
+  if (!id.ok()) {
+    return id.status();
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::optional<VoteState> state = LoadVoteState(tx, *id);
+    if (!state.has_value()) {
+      return NotFoundError(ResourceName(kVotes, *id));
+    }
+    if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
+      return VoteStateError("票决结束后公布全部选票", *state);
+    }
+    const VoteRules rules = LoadRules(tx, *id, /*with_counts=*/true);
+    response->set_vote(ResourceName(kVotes, *id));
+    response->set_form(rules.form);
+    response->set_slots(rules.slots);
+    response->set_max_approvals(rules.max_approvals);
+    for (const std::string& c : rules.candidates) {
+      response->add_candidates(c);
+    }
+    response->set_electorate(rules.electorate);
+    response->set_checked_in(rules.checked_in);
+    for (BulletinEntry& e : SelectBulletin(tx, *id)) {
+      *response->add_ballots() = std::move(e);
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace minyi::voting

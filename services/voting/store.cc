@@ -1,0 +1,467 @@
+#include "voting/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/names.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+
+namespace minyi::voting {
+namespace {
+
+using ::google::protobuf::util::TimeUtil;
+using ::minyi::voting::v1::BulletinEntry;
+using ::minyi::voting::v1::ProgressReport;
+using ::minyi::voting::v1::Project;
+using ::minyi::voting::v1::Vote;
+
+constexpr char kInsertProject[] = "voting_insert_project";
+constexpr char kLoadProject[] = "voting_load_project";
+constexpr char kLoadProjectForUpdate[] = "voting_load_project_for_update";
+constexpr char kListProjects[] = "voting_list_projects";
+constexpr char kScreenProject[] = "voting_screen_project";
+constexpr char kSetProjectState[] = "voting_set_project_state";
+constexpr char kSetSupervision[] = "voting_set_supervision";
+constexpr char kInsertProgress[] = "voting_insert_progress";
+constexpr char kSetPercent[] = "voting_set_percent";
+constexpr char kListProgress[] = "voting_list_progress";
+constexpr char kInviteRater[] = "voting_invite_rater";
+constexpr char kRoundOpen[] = "voting_round_open";
+constexpr char kRate[] = "voting_rate";
+constexpr char kRaterExists[] = "voting_rater_exists";
+constexpr char kCountSatisfaction[] = "voting_count_satisfaction";
+constexpr char kInsertVote[] = "voting_insert_vote";
+constexpr char kInsertCandidate[] = "voting_insert_candidate";
+constexpr char kInsertElector[] = "voting_insert_elector";
+constexpr char kLoadVote[] = "voting_load_vote";
+constexpr char kLoadVoteForUpdate[] = "voting_load_vote_for_update";
+constexpr char kVoteCandidates[] = "voting_vote_candidates";
+constexpr char kVoteElectorate[] = "voting_vote_electorate";
+constexpr char kVoteState[] = "voting_vote_state";
+constexpr char kListVotes[] = "voting_list_votes";
+constexpr char kSetVoteState[] = "voting_set_vote_state";
+constexpr char kTurnout[] = "voting_turnout";
+constexpr char kToday[] = "voting_today";
+constexpr char kLockShared[] = "voting_lock_shared";
+constexpr char kLockExclusive[] = "voting_lock_exclusive";
+constexpr char kCastContext[] = "voting_cast_context";
+constexpr char kCheckIn[] = "voting_check_in";
+constexpr char kInsertBallot[] = "voting_insert_ballot";
+constexpr char kVoterCheck[] = "voting_voter_check";
+constexpr char kSealed[] = "voting_sealed";
+constexpr char kDeleteSealed[] = "voting_delete_sealed";
+constexpr char kInsertBulletin[] = "voting_insert_bulletin";
+constexpr char kBulletin[] = "voting_bulletin";
+constexpr char kStoreResult[] = "voting_store_result";
+constexpr char kLoadResult[] = "voting_load_result";
+
+// The advisory lock class of votes (the two-int key space does not meet the single-bigint one that the
+// outbox relay and migrations use).
+constexpr int kVoteLockClass = 7103;
+
+constexpr char kProjectColumns[] =
+    "p.id, p.title, p.description, p.source, p.nominator, p.department, p.state, p.exclusion_reason, "
+    "p.screening_note, p.opinion_feasible, p.opinion_budget_yuan, p.opinion_text, p.supervision_group, "
+    "p.supervision_members::text AS supervision_members, p.percent_complete, p.created_by, "
+    "(extract(epoch FROM p.create_time) * 1000000)::bigint AS create_us";
+
+constexpr char kVoteColumns[] =
+    "v.id, v.title, v.form, v.slots, v.max_approvals, v.state, COALESCE(v.runoff_of, 0) AS runoff_of, "
+    "v.created_by, (extract(epoch FROM v.create_time) * 1000000)::bigint AS create_us";
+
+constexpr char kTodayExpr[] = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
+
+template <typename Enum, typename Parse>
+Enum EnumOf(const pqxx::field& f, Parse parse) {
+  Enum out{};
+  parse(f.as<std::string>(), &out);
+  return out;
+}
+
+std::string JsonArray(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
+
+std::vector<std::string> FromJsonArray(const pqxx::field& f) {
+  return nlohmann::json::parse(f.as<std::string>()).get<std::vector<std::string>>();
+}
+
+Project ProjectOf(const pqxx::row& row) {
+  Project p;
+  p.set_name(ResourceName("projects/", row["id"].as<int64_t>()));
+  p.set_title(row["title"].as<std::string>());
+  p.set_description(row["description"].as<std::string>());
+  p.set_source(EnumOf<minyi::voting::v1::NominationSource>(row["source"], minyi::voting::v1::NominationSource_Parse));
+  p.set_nominator(row["nominator"].as<std::string>());
+  p.set_department(row["department"].as<std::string>());
+  p.set_state(EnumOf<minyi::voting::v1::ProjectState>(row["state"], minyi::voting::v1::ProjectState_Parse));
+  p.set_exclusion_reason(
+      EnumOf<minyi::voting::v1::ExclusionReason>(row["exclusion_reason"], minyi::voting::v1::ExclusionReason_Parse));
+  p.set_screening_note(row["screening_note"].as<std::string>());
+  auto* opinion = p.mutable_department_opinion();
+  opinion->set_feasible(row["opinion_feasible"].as<bool>());
+  opinion->set_budget_yuan(row["opinion_budget_yuan"].as<int64_t>());
+  opinion->set_opinion(row["opinion_text"].as<std::string>());
+  p.set_supervision_group(row["supervision_group"].as<std::string>());
+  for (const std::string& m : FromJsonArray(row["supervision_members"])) {
+    p.add_supervision_members(m);
+  }
+  p.set_percent_complete(row["percent_complete"].as<int>());
+  p.set_created_by(row["created_by"].as<std::string>());
+  *p.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  return p;
+}
+
+ProgressReport ProgressOf(const pqxx::row& row) {
+  ProgressReport r;
+  r.set_name(absl::StrCat(ResourceName("projects/", row["project_id"].as<int64_t>()), "/progress/",
+                          row["id"].as<int64_t>()));
+  r.set_percent(row["percent"].as<int>());
+  r.set_milestone(row["milestone"].as<std::string>());
+  r.set_problems(row["problems"].as<std::string>());
+  for (const std::string& photo : FromJsonArray(row["photos"])) {
+    r.add_photos(photo);
+  }
+  r.set_posted_by(row["posted_by"].as<std::string>());
+  r.set_department(row["department"].as<std::string>());
+  *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  return r;
+}
+
+constexpr char kProgressColumns[] =
+    "id, project_id, percent, milestone, problems, photos::text AS photos, posted_by, department, "
+    "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us";
+
+}  // namespace
+
+std::vector<PreparedStatement> Statements() {
+  return {
+      {kInsertProject,
+       "INSERT INTO projects (title, description, source, nominator, department, created_by) "
+       "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"},
+      {kLoadProject, absl::StrCat("SELECT ", kProjectColumns, " FROM projects p WHERE p.id = $1")},
+      {kLoadProjectForUpdate, absl::StrCat("SELECT ", kProjectColumns, " FROM projects p WHERE p.id = $1 FOR UPDATE")},
+      {kListProjects, absl::StrCat("SELECT ", kProjectColumns,
+                                   " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR p.state = $2::text)"
+                                   " ORDER BY p.id LIMIT $3")},
+      {kScreenProject,
+       "UPDATE projects SET state = $2, exclusion_reason = $3, screening_note = $4, opinion_feasible = $5, "
+       "opinion_budget_yuan = $6, opinion_text = $7 WHERE id = $1"},
+      {kSetProjectState, "UPDATE projects SET state = $2 WHERE id = $1"},
+      {kSetSupervision, "UPDATE projects SET supervision_group = $2, supervision_members = $3::jsonb WHERE id = $1"},
+      {kInsertProgress,
+       absl::StrCat("INSERT INTO progress_reports (project_id, percent, milestone, problems, photos, posted_by, "
+                    "department) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING ",
+                    kProgressColumns)},
+      {kSetPercent, "UPDATE projects SET percent_complete = $2 WHERE id = $1"},
+      {kListProgress,
+       absl::StrCat("SELECT ", kProgressColumns, " FROM progress_reports WHERE project_id = $1 ORDER BY id")},
+      {kInviteRater,
+       "INSERT INTO satisfaction_raters (project_id, rater) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+      {kRoundOpen, "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 LIMIT 1"},
+      {kRate,
+       "UPDATE satisfaction_raters SET rating = $3 WHERE project_id = $1 AND rater = $2 AND rating IS NULL "
+       "RETURNING 1"},
+      {kRaterExists, "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 AND rater = $2"},
+      {kCountSatisfaction,
+       "SELECT count(*) AS raters, count(rating) AS rated, "
+       "count(*) FILTER (WHERE rating = 'RATING_SATISFIED') AS satisfied, "
+       "count(*) FILTER (WHERE rating = 'RATING_BASICALLY_SATISFIED') AS basically, "
+       "count(*) FILTER (WHERE rating = 'RATING_UNSATISFIED') AS unsatisfied "
+       "FROM satisfaction_raters WHERE project_id = $1"},
+      {kInsertVote,
+       "INSERT INTO votes (title, form, slots, max_approvals, runoff_of, created_by) "
+       "VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6) RETURNING id"},
+      {kInsertCandidate, "INSERT INTO vote_candidates (vote_id, position, project_id) VALUES ($1, $2, $3)"},
+      {kInsertElector, "INSERT INTO electorate (vote_id, deputy) VALUES ($1, $2)"},
+      {kLoadVote, absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1")},
+      {kLoadVoteForUpdate, absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1 FOR UPDATE")},
+      {kVoteCandidates, "SELECT project_id FROM vote_candidates WHERE vote_id = $1 ORDER BY position"},
+      {kVoteElectorate, "SELECT deputy FROM electorate WHERE vote_id = $1 ORDER BY deputy"},
+      {kVoteState, "SELECT state FROM votes WHERE id = $1"},
+      {kListVotes, "SELECT id FROM votes WHERE id > $1 ORDER BY id LIMIT $2"},
+      {kSetVoteState,
+       absl::StrCat("UPDATE votes SET state = $2, "
+                    "opened_on = CASE WHEN $2 = 'VOTE_STATE_OPEN' THEN ", kTodayExpr, " ELSE opened_on END, "
+                    "closed_on = CASE WHEN $2 = 'VOTE_STATE_CLOSED' THEN ", kTodayExpr, " ELSE closed_on END "
+                    "WHERE id = $1")},
+      {kTurnout,
+       "SELECT (SELECT count(*) FROM electorate WHERE vote_id = $1) AS electorate, "
+       "(SELECT count(*) FROM electorate WHERE vote_id = $1 AND checked_in) AS checked_in, "
+       "(SELECT count(*) FROM voters WHERE vote_id = $1) AS cast"},
+      {kToday, absl::StrCat("SELECT ", kTodayExpr, "::text AS today")},
+      {kLockShared, absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")},
+      {kLockExclusive, absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")},
+      {kCastContext,
+       absl::StrCat("SELECT v.state, e.deputy IS NOT NULL AS elector, COALESCE(e.checked_in, false) AS checked_in, ",
+                    kTodayExpr, "::text AS today FROM votes v LEFT JOIN electorate e "
+                    "ON e.vote_id = v.id AND e.deputy = $2 WHERE v.id = $1")},
+      {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
+      {kInsertBallot,
+       "WITH voter AS (INSERT INTO voters (vote_id, deputy, receipt_check) VALUES ($1, $2, $3) "
+       "ON CONFLICT DO NOTHING RETURNING vote_id) "
+       "INSERT INTO sealed_ballots (vote_id, box) SELECT vote_id, $4 FROM voter RETURNING 1"},
+      {kVoterCheck, "SELECT receipt_check FROM voters WHERE vote_id = $1 AND deputy = $2"},
+      {kSealed, "SELECT box FROM sealed_ballots WHERE vote_id = $1"},
+      {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
+      {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
+      {kBulletin, "SELECT tracker, content FROM bulletin WHERE vote_id = $1 ORDER BY tracker"},
+      {kStoreResult, "UPDATE votes SET result = $2 WHERE id = $1"},
+      {kLoadResult, "SELECT result FROM votes WHERE id = $1 AND result IS NOT NULL"},
+  };
+}
+
+int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string& actor) {
+  return tx
+      .exec_prepared1(kInsertProject, project.title(), project.description(),
+                      minyi::voting::v1::NominationSource_Name(project.source()), project.nominator(),
+                      project.department(), actor)[0]
+      .as<int64_t>();
+}
+
+std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update) {
+  pqxx::result r = tx.exec_prepared(for_update ? kLoadProjectForUpdate : kLoadProject, id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return ProjectOf(r[0]);
+}
+
+std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state) {
+  std::vector<Project> out;
+  for (const pqxx::row& row : tx.exec_prepared(kListProjects, after_id, state, limit)) {
+    out.push_back(ProjectOf(row));
+  }
+  return out;
+}
+
+void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& s) {
+  tx.exec_prepared(kScreenProject, id,
+                   minyi::voting::v1::ProjectState_Name(s.admit() ? minyi::voting::v1::PROJECT_STATE_CANDIDATE
+                                                                  : minyi::voting::v1::PROJECT_STATE_EXCLUDED),
+                   minyi::voting::v1::ExclusionReason_Name(s.exclusion_reason()), s.note(),
+                   s.department_opinion().feasible(), s.department_opinion().budget_yuan(),
+                   s.department_opinion().opinion());
+}
+
+void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState state) {
+  tx.exec_prepared(kSetProjectState, id, minyi::voting::v1::ProjectState_Name(state));
+}
+
+void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members) {
+  tx.exec_prepared(kSetSupervision, id, group, JsonArray(members));
+}
+
+ProgressReport InsertProgress(pqxx::work& tx, int64_t project_id, const ProgressReport& report,
+                              const std::string& actor, const std::string& department) {
+  pqxx::row row = tx.exec_prepared1(
+      kInsertProgress, project_id, report.percent(), report.milestone(), report.problems(),
+      JsonArray(std::vector<std::string>(report.photos().begin(), report.photos().end())), actor, department);
+  tx.exec_prepared(kSetPercent, project_id, report.percent());
+  return ProgressOf(row);
+}
+
+std::vector<ProgressReport> SelectProgress(pqxx::transaction_base& tx, int64_t project_id) {
+  std::vector<ProgressReport> out;
+  for (const pqxx::row& row : tx.exec_prepared(kListProgress, project_id)) {
+    out.push_back(ProgressOf(row));
+  }
+  return out;
+}
+
+void InviteRater(pqxx::work& tx, int64_t project_id, const std::string& rater) {
+  tx.exec_prepared(kInviteRater, project_id, rater);
+}
+
+bool RoundOpen(pqxx::transaction_base& tx, int64_t project_id) {
+  return !tx.exec_prepared(kRoundOpen, project_id).empty();
+}
+
+RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rater,
+                     minyi::voting::v1::Rating rating) {
+  if (!tx.exec_prepared(kRate, project_id, rater, minyi::voting::v1::Rating_Name(rating)).empty()) {
+    return RateOutcome::kRated;
+  }
+  return tx.exec_prepared(kRaterExists, project_id, rater).empty() ? RateOutcome::kNotInvited
+                                                                   : RateOutcome::kAlreadyRated;
+}
+
+minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, int64_t project_id) {
+  pqxx::row row = tx.exec_prepared1(kCountSatisfaction, project_id);
+  minyi::voting::v1::Satisfaction s;
+  s.set_name(absl::StrCat(ResourceName("projects/", project_id), "/satisfaction"));
+  s.set_raters(row["raters"].as<int>());
+  s.set_rated(row["rated"].as<int>());
+  s.set_satisfied(row["satisfied"].as<int>());
+  s.set_basically_satisfied(row["basically"].as<int>());
+  s.set_unsatisfied(row["unsatisfied"].as<int>());
+  s.set_satisfaction_rate(s.rated() > 0 ? static_cast<double>(s.satisfied() + s.basically_satisfied()) / s.rated()
+                                        : 0.0);
+  return s;
+}
+
+int64_t InsertVote(pqxx::work& tx, const Vote& vote, const std::string& actor, int64_t runoff_of) {
+  return tx
+      .exec_prepared1(kInsertVote, vote.title(), minyi::voting::v1::BallotForm_Name(vote.form()), vote.slots(),
+                      vote.max_approvals(), runoff_of, actor)[0]
+      .as<int64_t>();
+}
+
+void InsertCandidate(pqxx::work& tx, int64_t vote_id, int position, int64_t project_id) {
+  tx.exec_prepared(kInsertCandidate, vote_id, position, project_id);
+}
+
+void InsertElector(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
+  tx.exec_prepared(kInsertElector, vote_id, deputy);
+}
+
+std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_update) {
+  pqxx::result r = tx.exec_prepared(for_update ? kLoadVoteForUpdate : kLoadVote, id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  const pqxx::row row = r[0];
+  Vote v;
+  v.set_name(ResourceName("votes/", id));
+  v.set_title(row["title"].as<std::string>());
+  v.set_form(EnumOf<minyi::voting::v1::BallotForm>(row["form"], minyi::voting::v1::BallotForm_Parse));
+  v.set_slots(row["slots"].as<int>());
+  v.set_max_approvals(row["max_approvals"].as<int>());
+  v.set_state(EnumOf<minyi::voting::v1::VoteState>(row["state"], minyi::voting::v1::VoteState_Parse));
+  if (const int64_t parent = row["runoff_of"].as<int64_t>(); parent != 0) {
+    v.set_runoff_of(ResourceName("votes/", parent));
+  }
+  v.set_created_by(row["created_by"].as<std::string>());
+  *v.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  for (const pqxx::row& c : tx.exec_prepared(kVoteCandidates, id)) {
+    v.add_candidates(ResourceName("projects/", c[0].as<int64_t>()));
+  }
+  for (const pqxx::row& e : tx.exec_prepared(kVoteElectorate, id)) {
+    v.add_electorate(e[0].as<std::string>());
+  }
+  return v;
+}
+
+std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit) {
+  std::vector<int64_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kListVotes, after_id, limit)) {
+    out.push_back(row[0].as<int64_t>());
+  }
+  return out;
+}
+
+void SetVoteState(pqxx::work& tx, int64_t id, minyi::voting::v1::VoteState state) {
+  tx.exec_prepared(kSetVoteState, id, minyi::voting::v1::VoteState_Name(state));
+}
+
+std::optional<minyi::voting::v1::VoteState> LoadVoteState(pqxx::transaction_base& tx, int64_t vote_id) {
+  pqxx::result r = tx.exec_prepared(kVoteState, vote_id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return EnumOf<minyi::voting::v1::VoteState>(r[0][0], minyi::voting::v1::VoteState_Parse);
+}
+
+VoteRules LoadRules(pqxx::transaction_base& tx, int64_t vote_id, bool with_counts) {
+  VoteRules rules;
+  pqxx::row row = tx.exec_prepared1(kLoadVote, vote_id);
+  rules.form = EnumOf<minyi::voting::v1::BallotForm>(row["form"], minyi::voting::v1::BallotForm_Parse);
+  rules.slots = row["slots"].as<int>();
+  rules.max_approvals = row["max_approvals"].as<int>();
+  for (const pqxx::row& c : tx.exec_prepared(kVoteCandidates, vote_id)) {
+    rules.candidates.push_back(ResourceName("projects/", c[0].as<int64_t>()));
+  }
+  if (!with_counts) {
+    return rules;
+  }
+  const minyi::voting::v1::Turnout turnout = CountTurnout(tx, vote_id);
+  rules.electorate = turnout.electorate();
+  rules.checked_in = turnout.checked_in();
+  return rules;
+}
+
+minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote_id) {
+  pqxx::row row = tx.exec_prepared1(kTurnout, vote_id);
+  minyi::voting::v1::Turnout t;
+  t.set_vote(ResourceName("votes/", vote_id));
+  t.set_electorate(row["electorate"].as<int>());
+  t.set_checked_in(row["checked_in"].as<int>());
+  t.set_ballots_cast(row["cast"].as<int>());
+  t.set_quorum_present(2 * t.checked_in() > t.electorate());
+  return t;
+}
+
+std::string Today(pqxx::transaction_base& tx) { return tx.exec_prepared1(kToday)[0].as<std::string>(); }
+
+void LockVoteShared(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockShared, vote_id); }
+void LockVoteExclusive(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockExclusive, vote_id); }
+
+std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
+  pqxx::result r = tx.exec_prepared(kCastContext, vote_id, deputy);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  CastContext c;
+  c.state = EnumOf<minyi::voting::v1::VoteState>(r[0]["state"], minyi::voting::v1::VoteState_Parse);
+  c.elector = r[0]["elector"].as<bool>();
+  c.checked_in = r[0]["checked_in"].as<bool>();
+  c.today = r[0]["today"].as<std::string>();
+  return c;
+}
+
+bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
+  return !tx.exec_prepared(kCheckIn, vote_id, deputy).empty();
+}
+
+
+bool InsertBallot(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check,
+                  const std::string& box) {
+  return !tx.exec_prepared(kInsertBallot, vote_id, deputy, pqxx::binarystring(receipt_check), pqxx::binarystring(box))
+              .empty();
+}
+
+std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
+  pqxx::result r = tx.exec_prepared(kVoterCheck, vote_id, deputy);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return pqxx::binarystring(r[0][0]).str();
+}
+
+std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id) {
+  std::vector<std::string> out;
+  for (const pqxx::row& row : tx.exec_prepared(kSealed, vote_id)) {
+    out.push_back(pqxx::binarystring(row[0]).str());
+  }
+  return out;
+}
+
+void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kDeleteSealed, vote_id); }
+
+void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const BulletinEntry& entry) {
+  tx.exec_prepared(kInsertBulletin, vote_id, entry.tracker(), pqxx::binarystring(entry.content().SerializeAsString()));
+}
+
+std::vector<BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vote_id) {
+  std::vector<BulletinEntry> out;
+  for (const pqxx::row& row : tx.exec_prepared(kBulletin, vote_id)) {
+    BulletinEntry e;
+    e.set_tracker(row["tracker"].as<std::string>());
+    e.mutable_content()->ParseFromString(pqxx::binarystring(row["content"]).str());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void StoreResult(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::VoteResult& result) {
+  tx.exec_prepared(kStoreResult, vote_id, pqxx::binarystring(result.SerializeAsString()));
+}
+
+std::optional<minyi::voting::v1::VoteResult> LoadResult(pqxx::transaction_base& tx, int64_t vote_id) {
+  pqxx::result r = tx.exec_prepared(kLoadResult, vote_id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  minyi::voting::v1::VoteResult result;
+  result.ParseFromString(pqxx::binarystring(r[0][0]).str());
+  return result;
+}
+
+}  // namespace minyi::voting

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/migrate.h"
+#include "common/pg.h"
+#include "minyi/voting/v1/voting.pb.h"
+#include "pqxx/pqxx"
+#include "voting/tally.h"
+
+// The voting schema's SQL. Every function runs inside the caller's transaction and lets libpqxx
+// exceptions through, so PgPool::Transact maps database failures in one place.
+namespace minyi::voting {
+
+const std::vector<Migration>& Migrations();
+std::vector<PreparedStatement> Statements();
+
+// Projects.
+int64_t InsertProject(pqxx::work& tx, const minyi::voting::v1::Project& project, const std::string& actor);
+std::optional<minyi::voting::v1::Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
+// Projects after `after_id` in id order; `state` "" for any.
+std::vector<minyi::voting::v1::Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit,
+                                                       const std::string& state);
+void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& screening);
+void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState state);
+void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members);
+
+// Progress reports; the project's percent follows the latest.
+minyi::voting::v1::ProgressReport InsertProgress(pqxx::work& tx, int64_t project_id,
+                                                 const minyi::voting::v1::ProgressReport& report,
+                                                 const std::string& actor, const std::string& department);
+std::vector<minyi::voting::v1::ProgressReport> SelectProgress(pqxx::transaction_base& tx, int64_t project_id);
+
+// Satisfaction rounds: a rater row per invitee; NULL rating until rated.
+void InviteRater(pqxx::work& tx, int64_t project_id, const std::string& rater);
+bool RoundOpen(pqxx::transaction_base& tx, int64_t project_id);
+enum class RateOutcome { kRated, kNotInvited, kAlreadyRated };
+RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rater, minyi::voting::v1::Rating rating);
+minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, int64_t project_id);
+
+// Votes.
+int64_t InsertVote(pqxx::work& tx, const minyi::voting::v1::Vote& vote, const std::string& actor,
+                   int64_t runoff_of);
+void InsertCandidate(pqxx::work& tx, int64_t vote_id, int position, int64_t project_id);
+void InsertElector(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
+std::optional<minyi::voting::v1::Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
+std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit);
+// Moves the vote to `state`, stamping opened_on / closed_on with today's date (Asia/Shanghai).
+void SetVoteState(pqxx::work& tx, int64_t id, minyi::voting::v1::VoteState state);
+// The counting rules; with `with_counts`, also the electorate and check-in counts as they stand.
+VoteRules LoadRules(pqxx::transaction_base& tx, int64_t vote_id, bool with_counts);
+// The vote's state, or nullopt when there is no such vote.
+std::optional<minyi::voting::v1::VoteState> LoadVoteState(pqxx::transaction_base& tx, int64_t vote_id);
+minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote_id);
+std::string Today(pqxx::transaction_base& tx);
+
+// Casting and closing serialize on a per-vote advisory lock: many casts share it, closing takes it alone,
+// so no ballot commits after the tally has read the box.
+void LockVoteShared(pqxx::work& tx, int64_t vote_id);
+void LockVoteExclusive(pqxx::work& tx, int64_t vote_id);
+
+// What casting needs to know in one round trip.
+struct CastContext {
+  minyi::voting::v1::VoteState state = minyi::voting::v1::VOTE_STATE_UNSPECIFIED;
+  bool elector = false;
+  bool checked_in = false;
+  std::string today;  // YYYY-MM-DD, Asia/Shanghai
+};
+// nullopt when there is no such vote.
+std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
+// False when the deputy is not in the electorate.
+bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
+// Records that the deputy voted and puts their sealed ballot in the box, in one statement; false (and
+// nothing written) when they already had voted. The voters primary key decides, also between concurrent
+// duplicates: the second waits for the first to commit.
+bool InsertBallot(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check,
+                  const std::string& box);
+std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
+std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id);
+void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id);
+
+void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::BulletinEntry& entry);
+std::vector<minyi::voting::v1::BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vote_id);
+void StoreResult(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::VoteResult& result);
+std::optional<minyi::voting::v1::VoteResult> LoadResult(pqxx::transaction_base& tx, int64_t vote_id);
+
+}  // namespace minyi::voting

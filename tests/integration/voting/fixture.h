@@ -1,0 +1,169 @@
+#pragma once
+
+// The fixture every voting integration suite shares: the minyi-voting binary as it ships, started once
+// per suite on a fresh database, a stub to it, a direct database connection for inspecting what is
+// stored, tokens for any role, and helpers that set up a vote.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/auth.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "minyi/voting/v1/voting.grpc.pb.h"
+#include "pqxx/pqxx"
+#include "support/harness.h"
+#include "support/platform.h"
+
+namespace minyi::testing {
+
+class VotingServiceTest : public ::testing::Test {
+ protected:
+  static constexpr char kJwtSecret[] = "integration-voting-secret-0123456789abcdef";
+  static constexpr char kBallotKey[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+  static void SetUpTestSuite() {
+    dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
+    int port = 0;
+    process_ = StartService("voting", *dsn_, kJwtSecret, &port, {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}});
+    port_ = port;
+    stub_ = minyi::voting::v1::Voting::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
+  }
+
+  static void TearDownTestSuite() {
+    stub_.reset();
+    process_.reset();
+    signer_.reset();
+    dsn_.reset();
+  }
+
+  static std::string Token(minyi::common::v1::Role role, const std::string& deputy = "") {
+    return MintToken(*signer_, role, deputy);
+  }
+  static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
+  static std::string DeputyToken(const std::string& deputy) { return Token(minyi::common::v1::ROLE_DEPUTY, deputy); }
+
+  // A screened-in candidate project.
+  static std::string CandidateProject(const std::string& title) {
+    minyi::voting::v1::CreateProjectRequest create;
+    create.mutable_project()->set_title(title);
+    create.mutable_project()->set_department("jtj");
+    create.mutable_project()->set_source(minyi::voting::v1::NOMINATION_SOURCE_TOWN);
+    minyi::voting::v1::Project project;
+    grpc::Status st = stub_->CreateProject(CallContext(Staff()).get(), create, &project);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    minyi::voting::v1::ScreenProjectRequest screen;
+    screen.set_name(project.name());
+    screen.set_admit(true);
+    st = stub_->ScreenProject(CallContext(Staff()).get(), screen, &project);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return project.name();
+  }
+
+  // An open approval vote of `candidates` projects for `slots`, with `electorate` fresh deputies
+  // ("deputies/<base+i>"), all checked in when `check_in`.
+  struct OpenedVote {
+    std::string name;
+    std::vector<std::string> candidates;
+    std::vector<std::string> deputies;
+  };
+  static OpenedVote OpenApprovalVote(int candidates, int slots, int electorate, bool check_in = true) {
+    static int next_deputy = 1000;
+    OpenedVote out;
+    minyi::voting::v1::CreateVoteRequest create;
+    create.mutable_vote()->set_title("民生实事项目票决");
+    create.mutable_vote()->set_form(minyi::voting::v1::BALLOT_FORM_APPROVAL);
+    create.mutable_vote()->set_slots(slots);
+    for (int i = 0; i < candidates; ++i) {
+      out.candidates.push_back(CandidateProject(absl::StrCat("候选项目", i + 1)));
+      create.mutable_vote()->add_candidates(out.candidates.back());
+    }
+    for (int i = 0; i < electorate; ++i) {
+      out.deputies.push_back(absl::StrCat("deputies/", ++next_deputy));
+      create.mutable_vote()->add_electorate(out.deputies.back());
+    }
+    minyi::voting::v1::Vote vote;
+    grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(), create, &vote);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    out.name = vote.name();
+    minyi::voting::v1::OpenVoteRequest open;
+    open.set_name(vote.name());
+    st = stub_->OpenVote(CallContext(Staff()).get(), open, &vote);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    if (check_in) {
+      for (const std::string& d : out.deputies) {
+        CheckIn(out.name, d);
+      }
+    }
+    return out;
+  }
+
+  static void CheckIn(const std::string& vote, const std::string& deputy) {
+    minyi::voting::v1::CheckInRequest request;
+    request.set_name(vote);
+    minyi::voting::v1::CheckInResponse response;
+    grpc::Status st = stub_->CheckIn(CallContext(DeputyToken(deputy)).get(), request, &response);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  }
+
+  static minyi::voting::v1::CastBallotRequest ApprovalBallot(const std::string& vote,
+                                                              const std::vector<std::string>& approvals,
+                                                              const std::string& nonce) {
+    minyi::voting::v1::CastBallotRequest request;
+    request.set_parent(vote);
+    for (const std::string& a : approvals) {
+      request.mutable_ballot()->mutable_content()->add_approvals(a);
+    }
+    request.mutable_ballot()->set_nonce(nonce);
+    return request;
+  }
+
+  static grpc::Status Cast(const std::string& deputy, const minyi::voting::v1::CastBallotRequest& request,
+                           minyi::voting::v1::BallotReceipt* receipt, const std::string& key = "") {
+    return stub_->CastBallot(CallContext(DeputyToken(deputy), key).get(), request, receipt);
+  }
+
+  static minyi::voting::v1::Vote Close(const std::string& vote) {
+    minyi::voting::v1::CloseVoteRequest request;
+    request.set_name(vote);
+    minyi::voting::v1::Vote out;
+    grpc::Status st = stub_->CloseVote(CallContext(Staff()).get(), request, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  // A 32-character base64url nonce unique in this process.
+  static std::string Nonce(const std::string& seed) {
+    std::string out = absl::StrCat("n", seed, "-", Unique("x"));
+    for (char& c : out) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) {
+        c = '_';
+      }
+    }
+    while (out.size() < 32) {
+      out += 'A';
+    }
+    return out;
+  }
+
+  // One statement's first value against the voting schema, as text.
+  static std::string Query(const std::string& sql) {
+    pqxx::connection conn(*dsn_);
+    pqxx::nontransaction tx(conn);
+    tx.exec("SET search_path TO voting");
+    pqxx::result r = tx.exec(sql);
+    return r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
+  }
+
+  static inline std::unique_ptr<std::string> dsn_;
+  static inline std::unique_ptr<ChildProcess> process_;
+  static inline std::unique_ptr<minyi::voting::v1::Voting::Stub> stub_;
+  static inline std::unique_ptr<TokenSigner> signer_;
+  static inline int port_ = 0;
+};
+
+}  // namespace minyi::testing
