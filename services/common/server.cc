@@ -145,8 +145,16 @@ void ServiceHost::AddPeriodicTask(std::string name, absl::Duration interval, std
 }
 
 int ServiceHost::Run() {
-  prometheus::Exposer exposer(config_.metrics_listen);
-  exposer.RegisterCollectable(registry_);
+  // The exposer throws when it cannot bind (e.g. the port of a process killed a moment ago): say so and
+  // exit non-zero instead of aborting on an uncaught exception.
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(config_.metrics_listen);
+  } catch (const std::exception& e) {
+    log::Error("cannot serve metrics", {{"addr", config_.metrics_listen}, {"error", e.what()}});
+    return 1;
+  }
+  exposer->RegisterCollectable(registry_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -576,5 +576,24 @@ TEST_F(ServicesTest, ConcurrentDuplicatesCreateExactlyOnce) {
   EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox WHERE subject = $1", results[0].name()), 1);
 }
 
+// A metrics port already taken (say, by a process killed a moment ago that the kernel still holds) is a
+// clear start-up failure with a non-zero exit, not an abort on an uncaught exception.
+TEST(ServiceStartTest, TakenMetricsPortExitsNamingIt) {
+  const std::string dsn = PostgresServer::Shared().CreateDatabase();
+  int identity_port = 0;
+  int taken_port = 0;
+  std::unique_ptr<ChildProcess> identity = StartService("identity", dsn, kJwtSecret, &identity_port, {}, &taken_port);
+  ASSERT_TRUE(WaitForPort(taken_port, absl::Seconds(30))) << identity->Log();
+  ChildProcess deputies(BuildPath("services/deputies/minyi-deputies"), {},
+                        {{"MINYI_PG_DSN", dsn},
+                         {"MINYI_REDIS_ADDR", RedisServer::Shared().addr()},
+                         {"MINYI_JWT_SECRET", kJwtSecret},
+                         {"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", FreePort())},
+                         {"MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", taken_port)}},
+                        absl::StrCat(TempDir("minyi-deputies"), "/deputies.log"));
+  EXPECT_EQ(deputies.Wait(absl::Seconds(60)), 1);
+  EXPECT_THAT(deputies.Log(), HasSubstr("cannot serve metrics"));
+}
+
 }  // namespace
 }  // namespace minyi::testing
