@@ -20,7 +20,7 @@ class MinHasher final {
  public:
   struct Options {
     int shingle_chars = 2;
-    int bands = 40;
+    int bands = 56;
     int rows = 3;
   };
 
