@@ -9,7 +9,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 RUN="$DATA/run"
 LOGS="$DATA/logs"
 # Each backend: name and gRPC port (metrics on port + 2000).
-SERVICES=(identity:7100 deputies:7101)
+SERVICES=(identity:7100 deputies:7101 suggestions:7102)
 
 as_pg() {  # PostgreSQL will not run as root: use its system user then.
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

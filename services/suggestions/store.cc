@@ -240,7 +240,7 @@ std::vector<PreparedStatement> Statements() {
        "NULLIF($6, 0), $7, $8, $9, $10) RETURNING id"},
       {kInsertDeputies,
        "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
-       "SELECT $1, d, i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i)"},
+       "SELECT $1::bigint, d, i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i)"},
       {kDeleteDeputies, "DELETE FROM suggestion_deputies WHERE suggestion_id = $1"},
       {kUpdateDraft,
        "UPDATE suggestions SET title = $2, body = $3, delegation = $4, update_time = now() WHERE id = $1"},
@@ -277,7 +277,7 @@ std::vector<PreparedStatement> Statements() {
        "level = CASE WHEN kind = 'SUGGESTION_KIND_CITIZEN_OPINION' THEN 'OPINION_LEVEL_STATION' ELSE level END, "
        "update_time = now() WHERE id = $1"},
       {kInsertBands,
-       "INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, $1 FROM unnest($2::bigint[]) AS k "
+       "INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, $1::bigint FROM unnest($2::bigint[]) AS k "
        "ON CONFLICT DO NOTHING"},
       {kSetRejected,
        "UPDATE suggestions SET state = 'SUGGESTION_STATE_NOT_ACCEPTED', reject_reason = $2, update_time = now() "

@@ -75,7 +75,7 @@ Platform::Platform()
       {"MINYI_LOG_LEVEL", "warn"},
   };
   std::vector<std::string> backends;
-  for (const char* name : {"identity", "deputies"}) {
+  for (const char* name : {"identity", "deputies", "suggestions"}) {
     int port = 0;
     processes_[name] = StartService(name, dsn_, kJwtSecret, &port, extra_env, &metrics_ports_[name]);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
