@@ -412,7 +412,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& c
                          .resource = name,
                          .request_id = RequestId(ctx),
                          .detail = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}}});
-        *response = View(*caller, LoadSuggestion(tx, id)->suggestion, false);
+        *response = View(*caller, LoadSuggestion(tx, id, false, /*details=*/false)->suggestion, false);
         for (SimilarItem& item : similar) {
           *response->add_similar() = std::move(item);
         }

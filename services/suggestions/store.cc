@@ -411,12 +411,15 @@ void UpdateDraft(pqxx::work& tx, int64_t id, const Suggestion& s, const std::vec
   }
 }
 
-std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update) {
+std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update, bool details) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadForUpdate : kLoad, id);
   if (r.empty()) {
     return std::nullopt;
   }
   Record rec = FromRow(r[0]);
+  if (!details) {
+    return rec;
+  }
   Suggestion& s = rec.suggestion;
   if (std::optional<Answer> answer = LatestAnswer(tx, id)) {
     *s.mutable_answer() = std::move(*answer);

@@ -37,8 +37,10 @@ int64_t InsertSuggestion(pqxx::work& tx, const minyi::suggestions::v1::Suggestio
 void UpdateDraft(pqxx::work& tx, int64_t id, const minyi::suggestions::v1::Suggestion& s,
                  const std::vector<int64_t>& deputy_ids);
 // The whole resource: submitters, answer and commitments, co-unit opinions, contacts, rating, merged and
-// linked items, the latest extension request and the funded amount. `for_update` locks the row.
-std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
+// linked items, the latest extension request and the funded amount. `for_update` locks the row. Without
+// `details` only the row and its submitters are read (a new item has nothing else yet).
+std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update = false,
+                                     bool details = true);
 
 void SetState(pqxx::work& tx, int64_t id, minyi::suggestions::v1::SuggestionState state);
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys);
