@@ -36,8 +36,9 @@ constexpr int kMaxCoUnits = 10;
 constexpr int kMaxJointDeputies = 50;
 constexpr int kSubmitHintSize = 5;
 constexpr double kDefaultMinScore = 0.2;
-// Band-sharing candidates re-ranked by exact similarity; enough for a year's near-duplicates of one item.
-constexpr int kCandidatePool = 50;
+// Band-sharing candidates re-ranked by exact similarity: enough that items sharing a topic's vocabulary
+// cannot crowd a real near-duplicate out, cheap to re-rank (a few hundred short texts).
+constexpr int kCandidatePool = 200;
 
 std::string Today() { return FormatDay(ShanghaiDay(absl::Now())); }
 
