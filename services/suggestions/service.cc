@@ -272,10 +272,10 @@ std::string LevelWord(OpinionLevel level) {
   }
 }
 
-// The most similar open items to `text`, excluding `self`.
+// The most similar open items to `text` (whose band keys are `band_keys`), excluding `self`.
 std::vector<SimilarItem> Similar(pqxx::transaction_base& tx, const MinHasher& hasher, absl::string_view text,
-                                 int64_t self, double min_score, int limit) {
-  std::vector<Candidate> candidates = SelectCandidates(tx, hasher.BandKeysOf(text), self, kCandidatePool);
+                                 const std::vector<int64_t>& band_keys, int64_t self, double min_score, int limit) {
+  std::vector<Candidate> candidates = SelectCandidates(tx, band_keys, self, kCandidatePool);
   std::vector<std::pair<int64_t, std::string>> texts;
   std::map<int64_t, const Candidate*> by_id;
   for (const Candidate& c : candidates) {
@@ -380,23 +380,18 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& c
   const std::string today = Today();
   return RunIdempotent(
       pool_, ctx, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
-        const int64_t id = InsertSuggestion(tx, draft, deputy_ids, caller->account_id());
+        const std::vector<int64_t> band_keys =
+            request.submit() ? hasher_.BandKeysOf(DedupText(draft)) : std::vector<int64_t>{};
+        const int64_t id = InsertSuggestion(tx, draft, deputy_ids,
+                                            {.submit = request.submit(),
+                                             .today = today,
+                                             .band_keys = band_keys,
+                                             .actor = caller->account_id(),
+                                             .actor_role = minyi::common::v1::Role_Name(caller->role())});
         const std::string name = ResourceName(kSuggestions, id);
         draft.set_name(name);
-        TransitionRow row{.suggestion_id = id,
-                          .action = "CREATE",
-                          .from = SUGGESTION_STATE_UNSPECIFIED,
-                          .to = SUGGESTION_STATE_DRAFT,
-                          .actor = caller->account_id(),
-                          .actor_role = minyi::common::v1::Role_Name(caller->role())};
-        AppendTransition(tx, row);
         std::vector<SimilarItem> similar;
         if (request.submit()) {
-          MarkSubmitted(tx, id, today, hasher_.BandKeysOf(DedupText(draft)));
-          row.action = ActionName(Action::kSubmit);
-          row.from = SUGGESTION_STATE_DRAFT;
-          row.to = SUGGESTION_STATE_SUBMITTED;
-          AppendTransition(tx, row);
           SuggestionSubmitted event;
           *event.mutable_deputies() = draft.deputies();
           event.set_reference(name);
@@ -406,7 +401,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& c
           event.set_citizen_account(draft.citizen_account());
           event.set_station(draft.station());
           EmitEvent(tx, event, name, caller->account_id());
-          similar = Similar(tx, hasher_, DedupText(draft), id, kDefaultMinScore, kSubmitHintSize);
+          similar = Similar(tx, hasher_, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateSuggestion",
@@ -599,7 +594,9 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContext& c
        },
        // The duplicate hint is part of the stored response, so a replay shows the same hint.
        .finish = [&](pqxx::work& tx, const Record& r, Suggestion* out) {
-         for (SimilarItem& item : Similar(tx, hasher_, DedupText(r.suggestion), r.id, kDefaultMinScore, kSubmitHintSize)) {
+         const std::string text = DedupText(r.suggestion);
+         for (SimilarItem& item :
+              Similar(tx, hasher_, text, hasher_.BandKeysOf(text), r.id, kDefaultMinScore, kSubmitHintSize)) {
            *out->add_similar() = std::move(item);
          }
        }},
@@ -1282,7 +1279,8 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContext& ctx, c
     if (!rec || !CanRead(*caller, rec->suggestion)) {
       return NotFoundError(ResourceName(kSuggestions, *id));
     }
-    for (SimilarItem& item : Similar(tx, hasher_, DedupText(rec->suggestion), *id, min_score, limit)) {
+    const std::string text = DedupText(rec->suggestion);
+    for (SimilarItem& item : Similar(tx, hasher_, text, hasher_.BandKeysOf(text), *id, min_score, limit)) {
       *response->add_items() = std::move(item);
     }
     return absl::OkStatus();

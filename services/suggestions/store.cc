@@ -235,9 +235,20 @@ constexpr StatsGrouping kGroupings[] = {
 std::vector<PreparedStatement> Statements() {
   std::vector<PreparedStatement> out = {
       {kInsert,
-       "INSERT INTO suggestions (kind, title, body, state, delegation, citizen_account, station_id, level, "
-       "contact_phone, entered_by, created_by) VALUES ($1, $2, $3, 'SUGGESTION_STATE_DRAFT', $4, $5, "
-       "NULLIF($6, 0), $7, $8, $9, $10) RETURNING id"},
+       "WITH s AS (INSERT INTO suggestions (kind, title, body, state, delegation, citizen_account, station_id, level, "
+       "contact_phone, entered_by, created_by, submit_time, submitted_on) VALUES ($1, $2, $3, CASE WHEN $11 THEN "
+       "'SUGGESTION_STATE_SUBMITTED' ELSE 'SUGGESTION_STATE_DRAFT' END, $4, $5, NULLIF($6, 0), $7, $8, $9, $10, "
+       "CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN $12::date END) RETURNING id), "
+       "d AS (INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
+       "SELECT s.id, t.d, t.i - 1 FROM s, unnest($13::bigint[]) WITH ORDINALITY AS t(d, i)), "
+       "b AS (INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, s.id FROM s, "
+       "unnest($14::bigint[]) AS k), "
+       "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role) "
+       "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15 FROM s, (VALUES "
+       "(1, 'CREATE', 'SUGGESTION_STATE_UNSPECIFIED', 'SUGGESTION_STATE_DRAFT'), "
+       "(2, 'SUBMIT', 'SUGGESTION_STATE_DRAFT', 'SUGGESTION_STATE_SUBMITTED')) AS v(n, action, from_state, to_state) "
+       "WHERE v.n = 1 OR $11 ORDER BY v.n) "
+       "SELECT id FROM s"},
       {kInsertDeputies,
        "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
        "SELECT $1::bigint, d, i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i)"},
@@ -390,17 +401,14 @@ std::vector<PreparedStatement> Statements() {
 }
 
 int64_t InsertSuggestion(pqxx::work& tx, const Suggestion& s, const std::vector<int64_t>& deputy_ids,
-                         const std::string& actor) {
+                         const NewItem& item) {
   const int64_t station = s.station().empty() ? 0 : *ParseResourceId(s.station(), kStations, "station");
-  pqxx::result r = tx.exec_prepared(kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(),
-                                    s.body(), s.delegation(), s.citizen_account(), station,
-                                    minyi::suggestions::v1::OpinionLevel_Name(s.level()), s.contact_phone(),
-                                    s.entered_by(), actor);
-  const int64_t id = r[0][0].as<int64_t>();
-  if (!deputy_ids.empty()) {
-    tx.exec_prepared(kInsertDeputies, id, IdArray(deputy_ids));
-  }
-  return id;
+  pqxx::result r = tx.exec_prepared(
+      kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(), s.body(), s.delegation(),
+      s.citizen_account(), station, minyi::suggestions::v1::OpinionLevel_Name(s.level()), s.contact_phone(),
+      s.entered_by(), item.actor, item.submit, item.submit ? item.today : "1970-01-01", IdArray(deputy_ids),
+      IdArray(item.submit ? item.band_keys : std::vector<int64_t>{}), item.actor_role);
+  return r[0][0].as<int64_t>();
 }
 
 void UpdateDraft(pqxx::work& tx, int64_t id, const Suggestion& s, const std::vector<int64_t>& deputy_ids) {

@@ -32,8 +32,17 @@ struct Record {
   std::string assigned_on = "";  // YYYY-MM-DD, "" before assignment
 };
 
+// A new item with its submitters and its CREATE timeline entry; with `submit.submit`, also submitted on
+// `submit.today` with its band keys and SUBMIT entry. One statement: a submission is the hot path.
+struct NewItem {
+  bool submit = false;
+  std::string today = "";              // YYYY-MM-DD, when submitting
+  std::vector<int64_t> band_keys = {};  // when submitting
+  std::string actor = "";
+  std::string actor_role = "";
+};
 int64_t InsertSuggestion(pqxx::work& tx, const minyi::suggestions::v1::Suggestion& s,
-                         const std::vector<int64_t>& deputy_ids, const std::string& actor);
+                         const std::vector<int64_t>& deputy_ids, const NewItem& item);
 void UpdateDraft(pqxx::work& tx, int64_t id, const minyi::suggestions::v1::Suggestion& s,
                  const std::vector<int64_t>& deputy_ids);
 // The whole resource: submitters, answer and commitments, co-unit opinions, contacts, rating, merged and
