@@ -296,13 +296,33 @@ std::vector<SimilarItem> Similar(pqxx::transaction_base& tx, const MinHasher& ha
 
 std::string DedupText(const Suggestion& s) { return absl::StrCat(s.title(), " ", s.body()); }
 
+// "A" to "D", as events and the timeline name answer categories.
+std::string CategoryLetter(AnswerCategory category) {
+  switch (category) {
+    case ANSWER_CATEGORY_A: return "A";
+    case ANSWER_CATEGORY_B: return "B";
+    case ANSWER_CATEGORY_C: return "C";
+    case ANSWER_CATEGORY_D: return "D";
+    default: return "";
+  }
+}
+
+std::string SatisfactionLabel(Satisfaction s) {
+  switch (s) {
+    case SATISFACTION_SATISFIED: return "满意";
+    case SATISFACTION_BASIC: return "基本满意";
+    case SATISFACTION_UNSATISFIED: return "不满意";
+    default: return "";
+  }
+}
+
 }  // namespace
 
 SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy)
     : pool_(pool), authorizer_(authorizer), policy_(std::move(policy)) {}
 
-absl::StatusOr<std::string> SuggestionsService::Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule,
-                                                         absl::CivilDay start) {
+std::string SuggestionsService::Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule,
+                                        absl::CivilDay start) {
   WorkingCalendar calendar;
   if (rule.unit == DeadlineRule::Unit::kWorkingDays) {
     // A working day count of N never spans more than about N * 7/5 days plus the longest holidays.
@@ -548,11 +568,7 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& c
         Suggestion draft;
         std::vector<int64_t> deputy_ids;
         // Re-validated as a new draft would be; the author stays the lead submitter.
-        Caller author = *caller;
-        if (IsOffice(*caller)) {
-          author.set_role(ROLE_STAFF);
-        }
-        if (absl::Status st = PrepareDraft(author, merged, &draft, &deputy_ids); !st.ok()) {
+        if (absl::Status st = PrepareDraft(*caller, merged, &draft, &deputy_ids); !st.ok()) {
           return st;
         }
         if (merged.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
@@ -727,16 +743,13 @@ absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContext& c
          const Suggestion& s = r.suggestion;
          const DeadlineRule& rule =
              s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_answer : policy_.answer;
-         absl::StatusOr<std::string> deadline = Deadline(tx, rule, today);
-         if (!deadline.ok()) {
-           return deadline.status();
-         }
-         SetAssigned(tx, r.id, request.lead_department(), co_units, FormatDay(today), *deadline);
+         const std::string deadline = Deadline(tx, rule, today);
+         SetAssigned(tx, r.id, request.lead_department(), co_units, FormatDay(today), deadline);
          // The routing proposal is advice: the timeline says whether staff followed it.
          const RoutingProposal proposal = ProposeDepartment(LoadRoutingRules(tx), DedupText(s));
          row.detail = absl::StrCat("主办 ", request.lead_department(),
                                    co_units.empty() ? "" : absl::StrCat("，协办 ", absl::StrJoin(co_units, "、")),
-                                   "，期限 ", *deadline,
+                                   "，期限 ", deadline,
                                    proposal.department().empty() ? ""
                                    : proposal.department() == request.lead_department()
                                        ? "（采纳路由建议）"
@@ -748,7 +761,7 @@ absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContext& c
          for (const std::string& co : co_units) {
            event.add_co_departments(co);
          }
-         event.set_deadline(*deadline);
+         event.set_deadline(deadline);
          *event.mutable_deputies() = s.deputies();
          event.set_citizen_account(s.citizen_account());
          event.set_key_supervision(s.key_supervision());
@@ -863,12 +876,12 @@ absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContext& c
          const bool on_time = !ParseDay(s.deadline(), &deadline) || today <= deadline;
          InsertAnswer(tx, r.id, s.round(), a, caller.department(), on_time, FormatDay(today), caller.account_id());
          SetState(tx, r.id, next);
-         row.detail = absl::StrCat(AnswerCategory_Name(a.category()).substr(16), " 类答复", on_time ? "" : "（逾期）");
+         row.detail = absl::StrCat(CategoryLetter(a.category()), " 类答复", on_time ? "" : "（逾期）");
          SuggestionAnswered event;
          event.set_reference(s.name());
          event.set_title(s.title());
          event.set_department(caller.department());
-         event.set_category(AnswerCategory_Name(a.category()).substr(16));
+         event.set_category(CategoryLetter(a.category()));
          *event.mutable_deputies() = s.deputies();
          event.set_citizen_account(s.citizen_account());
          // The answer travels back to every citizen whose opinion became part of this suggestion.
@@ -922,8 +935,8 @@ absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContext& ctx
                     TransitionRow& row) -> absl::Status {
          const Suggestion& s = r.suggestion;
          InsertRating(tx, r.id, s.round(), rating, caller.account_id());
-         row.detail = absl::StrCat("态度 ", Satisfaction_Name(rating.attitude()).substr(13), "，结果 ",
-                                   Satisfaction_Name(rating.result()).substr(13));
+         row.detail = absl::StrCat("办理态度", SatisfactionLabel(rating.attitude()), "，办理结果",
+                                   SatisfactionLabel(rating.result()));
          SuggestionRated rated;
          SetConcerned(rated, s);
          rated.set_department(s.lead_department());
@@ -933,16 +946,13 @@ absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContext& ctx
          if (next == SUGGESTION_STATE_REOPENED) {
            const DeadlineRule& rule =
                s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_rehandle : policy_.rehandle;
-           absl::StatusOr<std::string> deadline = Deadline(tx, rule, today);
-           if (!deadline.ok()) {
-             return deadline.status();
-           }
-           SetReopened(tx, r.id, s.round() + 1, *deadline);
-           absl::StrAppend(&row.detail, "；不满意，重新办理，期限 ", *deadline);
+           const std::string deadline = Deadline(tx, rule, today);
+           SetReopened(tx, r.id, s.round() + 1, deadline);
+           absl::StrAppend(&row.detail, "；不满意，重新办理，期限 ", deadline);
            SuggestionReopened reopened;
            SetConcerned(reopened, s);
            reopened.set_department(s.lead_department());
-           reopened.set_deadline(*deadline);
+           reopened.set_deadline(deadline);
            EmitEvent(tx, reopened, s.name(), caller.account_id());
          } else {
            SetState(tx, r.id, next);
@@ -968,16 +978,13 @@ absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContext& c
                    const Suggestion& s = r.suggestion;
                    const DeadlineRule& rule =
                        s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_rehandle : policy_.rehandle;
-                   absl::StatusOr<std::string> deadline = Deadline(tx, rule, today);
-                   if (!deadline.ok()) {
-                     return deadline.status();
-                   }
-                   SetReopened(tx, r.id, s.round() + 1, *deadline);
-                   row.detail = absl::StrCat("重新办理，期限 ", *deadline);
+                   const std::string deadline = Deadline(tx, rule, today);
+                   SetReopened(tx, r.id, s.round() + 1, deadline);
+                   row.detail = absl::StrCat("重新办理，期限 ", deadline);
                    SuggestionReopened event;
                    SetConcerned(event, s);
                    event.set_department(s.lead_department());
-                   event.set_deadline(*deadline);
+                   event.set_deadline(deadline);
                    EmitEvent(tx, event, s.name(), caller.account_id());
                    return absl::OkStatus();
                  }},
@@ -1161,13 +1168,9 @@ absl::Status SuggestionsService::DoDecideExtension(const grpc::ServerContext& ct
          row.detail = request.approve() ? "批准延期" : "不批准延期";
          absl::CivilDay assigned;
          if (request.approve() && ParseDay(r.assigned_on, &assigned)) {
-           absl::StatusOr<std::string> deadline =
-               Deadline(tx, {.unit = policy_.extended_max.unit, .amount = *amount}, assigned);
-           if (!deadline.ok()) {
-             return deadline.status();
-           }
-           SetDeadline(tx, r.id, *deadline);
-           absl::StrAppend(&row.detail, "，期限 ", *deadline);
+           const std::string deadline = Deadline(tx, {.unit = policy_.extended_max.unit, .amount = *amount}, assigned);
+           SetDeadline(tx, r.id, deadline);
+           absl::StrAppend(&row.detail, "，期限 ", deadline);
          }
          return absl::OkStatus();
        }},

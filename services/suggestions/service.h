@@ -115,7 +115,8 @@ class SuggestionsService final : public v1::Suggestions::Service {
   absl::Status Mutate(const grpc::ServerContext& ctx, const google::protobuf::Message& request,
                       absl::string_view name, const Mutation& mutation, v1::Suggestion* response);
 
-  absl::StatusOr<std::string> Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule, absl::CivilDay start);
+  // The deadline `rule` gives from `start`, reading the holiday calendar when it counts working days.
+  std::string Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule, absl::CivilDay start);
 
   PgPool& pool_;
   const Authorizer& authorizer_;
