@@ -7,16 +7,16 @@
 #include "common/status.h"
 #include "minyi/common/v1/common.pb.h"
 
-namespace minyi::paging {
+namespace minyi {
 
-absl::StatusOr<int> EffectivePageSize(int32_t requested) {
+absl::StatusOr<int> EffectivePageSize(int32_t requested, int default_size, int max_size) {
   if (requested < 0) {
     return InvalidField("page_size", "must not be negative");
   }
   if (requested == 0) {
-    return kDefaultPageSize;
+    return default_size;
   }
-  return requested > kMaxPageSize ? kMaxPageSize : requested;
+  return requested > max_size ? max_size : requested;
 }
 
 std::string Fingerprint(std::initializer_list<absl::string_view> parts) {
@@ -45,7 +45,8 @@ absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_vi
   }
   std::string bytes;
   minyi::common::v1::PageCursor cursor;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) || !cursor.ParseFromString(bytes) || cursor.after_id() <= 0) {
+  if (!absl::WebSafeBase64Unescape(token, &bytes) || !cursor.ParseFromString(bytes) ||
+      cursor.after_id() <= 0) {
     return InvalidField("page_token", "is not a page token this service issued");
   }
   if (cursor.filter_fingerprint() != fingerprint) {
@@ -54,4 +55,4 @@ absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_vi
   return cursor.after_id();
 }
 
-}  // namespace minyi::paging
+}  // namespace minyi

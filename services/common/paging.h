@@ -8,22 +8,24 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-// Keyset pagination (AIP-158) for any service: page tokens are base64url minyi.common.v1.PageCursor
-// messages holding the last id served and a fingerprint of the filter, so a token cannot be replayed
-// against another filter. Tokens are not signed: editing after_id only skips to where the caller could
-// page anyway.
-namespace minyi::paging {
+// Keyset pagination (AIP-158): page tokens are base64url minyi.common.v1.PageCursor messages holding the
+// last id served and a fingerprint of the filter, so a token cannot be replayed against another filter.
+// Tokens are not signed: editing after_id only skips to where the caller could page anyway.
+namespace minyi {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 
-// 0 means the default; larger than the maximum is clamped; negative is INVALID_ARGUMENT on "page_size".
-absl::StatusOr<int> EffectivePageSize(int32_t requested);
-// A short hash of the filter's parts (length-prefixed, so ("ab", "c") and ("a", "bc") differ).
+// 0 means `default_size`; larger than `max_size` is clamped; negative is INVALID_ARGUMENT on "page_size".
+absl::StatusOr<int> EffectivePageSize(int32_t requested, int default_size = kDefaultPageSize,
+                                      int max_size = kMaxPageSize);
+
+// A short hash of a list request's filter fields, length-prefixed so ("ab", "c") and ("a", "bc") differ.
 std::string Fingerprint(std::initializer_list<absl::string_view> parts);
+
 std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint);
-// The id to list after: 0 for an empty token. A malformed token, or one issued for another filter, is
-// INVALID_ARGUMENT on "page_token".
+// The id to list after: 0 for an empty token (the first page). A malformed token, or one issued for
+// another filter, is INVALID_ARGUMENT on "page_token".
 absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_view fingerprint);
 
 // A list query fetches one row past the page to learn whether another page follows. Drops that row and
@@ -37,4 +39,4 @@ std::string TrimToPage(std::vector<Row>& rows, int page_size, absl::string_view 
   return EncodePageToken(id_of(rows.back()), fingerprint);
 }
 
-}  // namespace minyi::paging
+}  // namespace minyi

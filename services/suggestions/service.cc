@@ -468,7 +468,7 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = paging::EffectivePageSize(request.page_size());
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) {
     return page_size.status();
   }
@@ -502,10 +502,10 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
   } else {
     return Deny("查看建议列表");
   }
-  const std::string fingerprint = paging::Fingerprint(
+  const std::string fingerprint = Fingerprint(
       {"suggestions", q.state, q.kind, q.department, absl::StrCat(q.deputy_id), q.citizen_account,
        q.key_supervision_only ? "1" : "0"});
-  absl::StatusOr<int64_t> after = paging::DecodePageToken(request.page_token(), fingerprint);
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) {
     return after.status();
   }
@@ -518,7 +518,7 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
       !st.ok()) {
     return st;
   }
-  response->set_next_page_token(paging::TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
+  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
   for (Record& r : rows) {
     *response->add_suggestions() = View(*caller, std::move(r.suggestion), true);
   }
@@ -1329,12 +1329,12 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, 
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = paging::EffectivePageSize(request.page_size());
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) {
     return page_size.status();
   }
-  const std::string fingerprint = paging::Fingerprint({"showcase"});
-  absl::StatusOr<int64_t> after = paging::DecodePageToken(request.page_token(), fingerprint);
+  const std::string fingerprint = Fingerprint({"showcase"});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) {
     return after.status();
   }
@@ -1346,7 +1346,7 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, 
       !st.ok()) {
     return st;
   }
-  response->set_next_page_token(paging::TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
+  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
   for (Record& r : rows) {
     *response->add_suggestions() = PublicView(r.suggestion);
   }
@@ -1360,7 +1360,7 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = paging::EffectivePageSize(request.page_size());
+  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) {
     return page_size.status();
   }
@@ -1376,8 +1376,8 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
     q.department = caller->department();  // a department sees its own ledger only
   }
   const std::string fingerprint =
-      paging::Fingerprint({"commitments", q.department, q.open_only ? "1" : "0", q.due_before});
-  absl::StatusOr<int64_t> after = paging::DecodePageToken(request.page_token(), fingerprint);
+      Fingerprint({"commitments", q.department, q.open_only ? "1" : "0", q.due_before});
+  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) {
     return after.status();
   }
@@ -1390,7 +1390,7 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
       !st.ok()) {
     return st;
   }
-  response->set_next_page_token(paging::TrimToPage(
+  response->set_next_page_token(TrimToPage(
       rows, *page_size, fingerprint, [](const Commitment& c) { return *ParseResourceId(c.name(), kCommitments, "name"); }));
   for (Commitment& c : rows) {
     *response->add_commitments() = std::move(c);
