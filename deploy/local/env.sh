@@ -11,8 +11,8 @@ LOGS="$DATA/logs"
 # Each backend: name and gRPC port (metrics on port + 2000). MINYI_GRPC_PORT_BASE (default 7100) moves
 # them all, so a second platform (a benchmark) can run beside the first on one host.
 PORT_BASE="${MINYI_GRPC_PORT_BASE:-7100}"
-SERVICES=(identity:$PORT_BASE deputies:$((PORT_BASE + 1)) voting:$((PORT_BASE + 3)) evaluation:$((PORT_BASE + 4))
-  notifications:$((PORT_BASE + 5)))
+SERVICES=(identity:$PORT_BASE deputies:$((PORT_BASE + 1)) suggestions:$((PORT_BASE + 2)) voting:$((PORT_BASE + 3))
+  evaluation:$((PORT_BASE + 4)) notifications:$((PORT_BASE + 5)))
 # Services that call others (notifications resolves recipients) find them as MINYI_<NAME>_ADDR.
 for s in "${SERVICES[@]}"; do
   name="${s%%:*}"

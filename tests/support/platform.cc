@@ -80,7 +80,7 @@ Platform::Platform()
   };
   std::vector<std::string> backends;
   std::map<std::string, std::string> service_env = extra_env;
-  for (const char* name : {"identity", "deputies", "voting", "evaluation", "notifications"}) {
+  for (const char* name : {"identity", "deputies", "suggestions", "voting", "evaluation", "notifications"}) {
     int port = 0;
     processes_[name] = StartService(name, dsn_, kJwtSecret, &port, service_env, &metrics_ports_[name]);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));

@@ -1,0 +1,144 @@
+#include "suggestions/deadlines.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace minyi::suggestions {
+
+absl::StatusOr<DeadlineRule> ParseDeadlineRule(absl::string_view text) {
+  DeadlineRule rule;
+  absl::string_view number = text;
+  if (absl::ConsumeSuffix(&number, "wd")) {
+    rule.unit = DeadlineRule::Unit::kWorkingDays;
+  } else if (!absl::ConsumeSuffix(&number, "m")) {
+    return absl::InvalidArgumentError(absl::StrFormat("deadline rule \"%s\" must end in m or wd", text));
+  }
+  if (!absl::SimpleAtoi(number, &rule.amount) || rule.amount < 1 || rule.amount > 999) {
+    return absl::InvalidArgumentError(absl::StrFormat("deadline rule \"%s\" needs an amount 1-999", text));
+  }
+  return rule;
+}
+
+absl::StatusOr<DeadlinePolicy> ParseDeadlinePolicy(absl::string_view text) {
+  DeadlinePolicy policy;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    const absl::string_view key = absl::StripAsciiWhitespace(kv.first);
+    const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
+    if (key == "reminders") {
+      policy.reminder_days.clear();
+      for (absl::string_view d : absl::StrSplit(value, '/')) {
+        int days = 0;
+        if (!absl::SimpleAtoi(d, &days) || days < 0 || days > 365) {
+          return absl::InvalidArgumentError(absl::StrFormat("reminder \"%s\" must be 0-365 days", d));
+        }
+        policy.reminder_days.push_back(days);
+      }
+      std::sort(policy.reminder_days.rbegin(), policy.reminder_days.rend());
+      continue;
+    }
+    DeadlineRule* target = key == "answer"             ? &policy.answer
+                           : key == "extended"         ? &policy.extended_max
+                           : key == "rehandle"         ? &policy.rehandle
+                           : key == "opinion_answer"   ? &policy.opinion_answer
+                           : key == "opinion_rehandle" ? &policy.opinion_rehandle
+                                                       : nullptr;
+    if (target == nullptr) {
+      return absl::InvalidArgumentError(absl::StrFormat("unknown deadline key \"%s\"", key));
+    }
+    absl::StatusOr<DeadlineRule> rule = ParseDeadlineRule(value);
+    if (!rule.ok()) {
+      return rule.status();
+    }
+    *target = *rule;
+  }
+  if (policy.extended_max.unit != policy.answer.unit || policy.extended_max.amount < policy.answer.amount) {
+    return absl::InvalidArgumentError("the extended deadline must count like the answer deadline and be longer");
+  }
+  return policy;
+}
+
+bool WorkingCalendar::IsWorkingDay(absl::CivilDay day) const {
+  if (workdays_.count(day) > 0) {
+    return true;
+  }
+  if (holidays_.count(day) > 0) {
+    return false;
+  }
+  const absl::Weekday w = absl::GetWeekday(day);
+  return w != absl::Weekday::saturday && w != absl::Weekday::sunday;
+}
+
+absl::CivilDay AddCalendarMonths(absl::CivilDay start, int months) {
+  const absl::CivilMonth target = absl::CivilMonth(start) + months;
+  // CivilDay normalises 31 Feb to 3 Mar; the deadline is the target month's last day instead.
+  const absl::CivilDay last = absl::CivilDay(target + 1) - 1;
+  const absl::CivilDay same(target.year(), target.month(), start.day());
+  return absl::CivilMonth(same) == target ? same : last;
+}
+
+absl::CivilDay AddWorkingDays(absl::CivilDay start, int days, const WorkingCalendar& calendar) {
+  absl::CivilDay day = start;
+  for (int counted = 0; counted < days;) {
+    ++day;
+    if (calendar.IsWorkingDay(day)) {
+      ++counted;
+    }
+  }
+  return day;
+}
+
+absl::CivilDay ApplyRule(const DeadlineRule& rule, absl::CivilDay start, const WorkingCalendar& calendar) {
+  return rule.unit == DeadlineRule::Unit::kMonths ? AddCalendarMonths(start, rule.amount)
+                                                  : AddWorkingDays(start, rule.amount, calendar);
+}
+
+std::vector<int> ThresholdsReached(absl::CivilDay today, absl::CivilDay deadline, const std::vector<int>& reminders) {
+  const int64_t days_left = deadline - today;
+  std::vector<int> reached;
+  for (int d : reminders) {
+    if (days_left <= d) {
+      reached.push_back(d);
+    }
+  }
+  if (days_left < 0) {
+    reached.push_back(kOverdueThreshold);
+  }
+  return reached;
+}
+
+absl::CivilDay ShanghaiDay(absl::Time t) {
+  static const absl::TimeZone* const kShanghai = [] {
+    auto* tz = new absl::TimeZone;
+    // China has kept UTC+8 without daylight saving since 1991; the fixed zone serves if tzdata is absent.
+    if (!absl::LoadTimeZone("Asia/Shanghai", tz)) {
+      *tz = absl::FixedTimeZone(8 * 3600);
+    }
+    return tz;
+  }();
+  return absl::ToCivilDay(t, *kShanghai);
+}
+
+std::string FormatDay(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+bool ParseDay(absl::string_view text, absl::CivilDay* day) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !absl::SimpleAtoi(text.substr(0, 4), &y) ||
+      !absl::SimpleAtoi(text.substr(5, 2), &m) || !absl::SimpleAtoi(text.substr(8, 2), &d)) {
+    return false;
+  }
+  const absl::CivilDay parsed(y, m, d);
+  if (parsed.year() != y || parsed.month() != m || parsed.day() != d) {
+    return false;
+  }
+  *day = parsed;
+  return true;
+}
+
+}  // namespace minyi::suggestions
