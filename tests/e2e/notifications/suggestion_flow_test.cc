@@ -1,0 +1,100 @@
+// End to end across services: a deputy's suggestion submitted, accepted and assigned through the gateway
+// reaches the lead unit's inbox through the suggestions service's outbox, the event stream and the
+// notifications service; the lead unit's answer reaches the deputy, asking for a rating.
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "support/platform.h"
+
+namespace minyi::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+json Ok(HttpResponse r) {
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r);
+}
+
+std::string Today() {
+  absl::TimeZone shanghai;
+  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  return absl::FormatTime("%Y-%m-%d", absl::Now(), shanghai);
+}
+
+// The inbox message of `category` about `reference`, waiting up to 30 s for the event to be delivered.
+json AwaitMessage(Platform& platform, const std::string& token, const std::string& reference,
+                  const std::string& category) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline) {
+    for (const json& n : Json(platform.Call("GET", "/v1/inbox", nullptr, token)).value("notifications", json::array())) {
+      if (n.value("reference", "") == reference && n.value("category", "") == category) {
+        return n;
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ADD_FAILURE() << "no " << category << " message about " << reference << "\n" << platform.process("notifications").Log();
+  return json::object();
+}
+
+TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerReachesTheDeputy) {
+  Platform platform;
+  const std::string admin = platform.AdminToken();
+  const std::string station = Ok(platform.Call(
+      "POST", "/v1/stations", {{"displayName", Unique("城关站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}},
+      admin))["name"];
+  const std::string deputy = Ok(platform.Call("POST", "/v1/deputies",
+                                              {{"displayName", "李梅"},
+                                               {"gender", "GENDER_FEMALE"},
+                                               {"level", "LEVEL_COUNTY"},
+                                               {"term", 2},
+                                               {"status", "DEPUTY_STATUS_SERVING"},
+                                               {"stations", {station}}},
+                                              admin))["name"];
+  const std::string department = Unique("county-transport");
+  const std::string deputy_token = platform.CreateAccountAndToken(
+      {{"username", Unique("deputy")}, {"displayName", "李梅"}, {"role", "ROLE_DEPUTY"}, {"deputy", deputy}});
+  const std::string lead_token = platform.CreateAccountAndToken({{"username", Unique("dept")},
+                                                                 {"displayName", "县交通运输局"},
+                                                                 {"role", "ROLE_DEPARTMENT"},
+                                                                 {"department", department}});
+  const std::string other_token = platform.CreateAccountAndToken({{"username", Unique("dept")},
+                                                                  {"displayName", "县卫健局"},
+                                                                  {"role", "ROLE_DEPARTMENT"},
+                                                                  {"department", Unique("county-health")}});
+
+  const std::string title = "关于在城关镇中心小学门口增设红绿灯的建议";
+  const std::string name = Ok(platform.Call("POST", "/v1/suggestions",
+                                            {{"submit", true},
+                                             {"suggestion",
+                                              {{"kind", "SUGGESTION_KIND_DEPUTY"},
+                                               {"title", title},
+                                               {"body", "学校门口车流量大，学生过马路危险，建议增设红绿灯和斑马线。"}}}},
+                                            deputy_token))["name"];
+  Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":accept"), json::object(), admin));
+  const json assigned =
+      Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":assign"), {{"leadDepartment", department}}, admin));
+
+  const json message = AwaitMessage(platform, lead_token, name, "CATEGORY_ASSIGNMENT");
+  EXPECT_EQ(message.value("title", ""), absl::StrCat("新交办建议：", title));
+  EXPECT_THAT(message.value("body", ""), HasSubstr(assigned.value("deadline", "?")));
+  EXPECT_EQ(Json(platform.Call("GET", "/v1/inbox", nullptr, other_token))["notifications"].size(), 0u);
+
+  Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":contact"),
+                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", Today()}}}}, lead_token));
+  Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":answer"),
+                   {{"answer", {{"category", "ANSWER_CATEGORY_A"}, {"text", "已在学校门口增设红绿灯和斑马线。"}}}},
+                   lead_token));
+  const json answered = AwaitMessage(platform, deputy_token, name, "CATEGORY_ANSWER");
+  EXPECT_THAT(answered.value("title", ""), HasSubstr("请评价"));
+  EXPECT_THAT(answered.value("body", ""), HasSubstr(department));
+}
+
+}  // namespace
+}  // namespace minyi::testing
