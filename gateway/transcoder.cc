@@ -56,6 +56,33 @@ std::optional<bool> ParseBool(absl::string_view s) {
   return std::nullopt;
 }
 
+// "DeliveryState" -> "DELIVERY_STATE": the prefix protobuf style gives every value of an enum.
+std::string EnumValuePrefix(absl::string_view enum_name) {
+  std::string out;
+  for (size_t i = 0; i < enum_name.size(); ++i) {
+    const char c = enum_name[i];
+    if (i > 0 && absl::ascii_isupper(c)) {
+      out.push_back('_');
+    }
+    out.push_back(absl::ascii_toupper(c));
+  }
+  return out;
+}
+
+// An enum value by its full name, or, in URLs, case-insensitively without the enum's prefix:
+// `?state=dead` and `?state=DELIVERY_STATE_DEAD` are the same filter.
+const google::protobuf::EnumValueDescriptor* FindEnumValue(const google::protobuf::EnumDescriptor& type,
+                                                           absl::string_view value) {
+  if (const auto* ev = type.FindValueByName(std::string(value)); ev != nullptr) {
+    return ev;
+  }
+  const std::string upper = absl::AsciiStrToUpper(value);
+  if (const auto* ev = type.FindValueByName(upper); ev != nullptr) {
+    return ev;
+  }
+  return type.FindValueByName(absl::StrCat(EnumValuePrefix(type.name()), "_", upper));
+}
+
 // Sets (or, for repeated fields, appends) `value` to the scalar, enum or well-known-type field `field`.
 absl::Status SetFromString(Message* msg, const FieldDescriptor* field, absl::string_view name, absl::string_view value) {
   const Reflection* r = msg->GetReflection();
@@ -136,7 +163,7 @@ absl::Status SetFromString(Message* msg, const FieldDescriptor* field, absl::str
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
-      const google::protobuf::EnumValueDescriptor* ev = field->enum_type()->FindValueByName(std::string(value));
+      const google::protobuf::EnumValueDescriptor* ev = FindEnumValue(*field->enum_type(), value);
       int number;
       if (ev == nullptr && ParseInt(value, &number)) {
         ev = field->enum_type()->FindValueByNumber(number);

@@ -93,6 +93,17 @@ TEST_F(TranscoderTest, ScalarBodyField) {
   EXPECT_THAT(Error("POST", "/v1/things/5:setColor", "5"), HasSubstr("color"));
 }
 
+TEST_F(TranscoderTest, QueryEnumValuesMayOmitTheirPrefixInAnyCase) {
+  auto r = Build("GET", "/v1/things:search?kind=small&kinds=Big&kinds=KIND_SMALL");
+  ASSERT_TRUE(r.ok()) << r.status();
+  const google::protobuf::Message& m = **r;
+  const auto* refl = m.GetReflection();
+  EXPECT_EQ(refl->GetEnumValue(m, m.GetDescriptor()->FindFieldByName("kind")), 2);
+  EXPECT_EQ(refl->GetRepeatedEnumValue(m, m.GetDescriptor()->FindFieldByName("kinds"), 0), 1);
+  EXPECT_EQ(refl->GetRepeatedEnumValue(m, m.GetDescriptor()->FindFieldByName("kinds"), 1), 2);
+  EXPECT_FALSE(Build("GET", "/v1/things:search?kind=medium").ok());
+}
+
 TEST_F(TranscoderTest, QueryParametersNestedRepeatedAndTyped) {
   auto r = Build("GET",
                  "/v1/things:search?filter.color=red&filter.inner.big=9007199254740993&filter.inner.flags=true"
