@@ -144,14 +144,6 @@ Suggestion View(const Caller& caller, Suggestion s, bool in_list) {
   return s;
 }
 
-std::vector<int64_t> DeputyIds(const Suggestion& s) {
-  std::vector<int64_t> ids;
-  for (const std::string& d : s.deputies()) {
-    ids.push_back(*ParseResourceId(d, kDeputies, "deputies"));
-  }
-  return ids;
-}
-
 template <typename Event>
 void SetConcerned(Event& e, const Suggestion& s) {
   e.set_reference(s.name());
