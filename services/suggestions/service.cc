@@ -144,6 +144,26 @@ Suggestion View(const Caller& caller, Suggestion s, bool in_list) {
   return s;
 }
 
+// One page of suggestions: `query` (whose limit is one past the page) read in one transaction, each row
+// shown as `view` makes it.
+template <typename ViewOf>
+absl::Status ReadPage(PgPool& pool, const ListQuery& query, int page_size, absl::string_view fingerprint, ViewOf view,
+                      ListSuggestionsResponse* response) {
+  std::vector<Record> rows;
+  if (absl::Status st = pool.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+        rows = SelectSuggestions(tx, query);
+        return absl::OkStatus();
+      });
+      !st.ok()) {
+    return st;
+  }
+  response->set_next_page_token(TrimToPage(rows, page_size, fingerprint, [](const Record& r) { return r.id; }));
+  for (Record& r : rows) {
+    *response->add_suggestions() = view(std::move(r.suggestion));
+  }
+  return absl::OkStatus();
+}
+
 template <typename Event>
 void SetConcerned(Event& e, const Suggestion& s) {
   e.set_reference(s.name());
@@ -508,19 +528,8 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
     return after.status();
   }
   q.after_id = *after;
-  std::vector<Record> rows;
-  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-        rows = SelectSuggestions(tx, q);
-        return absl::OkStatus();
-      });
-      !st.ok()) {
-    return st;
-  }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
-  for (Record& r : rows) {
-    *response->add_suggestions() = View(*caller, std::move(r.suggestion), true);
-  }
-  return absl::OkStatus();
+  return ReadPage(
+      pool_, q, *page_size, fingerprint, [&](Suggestion s) { return View(*caller, std::move(s), true); }, response);
 }
 
 absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& ctx,
@@ -1329,19 +1338,9 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, 
   if (!after.ok()) {
     return after.status();
   }
-  std::vector<Record> rows;
-  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-        rows = SelectSuggestions(tx, {.after_id = *after, .limit = *page_size + 1, .showcased_only = true});
-        return absl::OkStatus();
-      });
-      !st.ok()) {
-    return st;
-  }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
-  for (Record& r : rows) {
-    *response->add_suggestions() = PublicView(r.suggestion);
-  }
-  return absl::OkStatus();
+  return ReadPage(
+      pool_, {.after_id = *after, .limit = *page_size + 1, .showcased_only = true}, *page_size, fingerprint,
+      [](const Suggestion& s) { return PublicView(s); }, response);
 }
 
 absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ctx,
