@@ -1,6 +1,7 @@
 #include "suggestions/service.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/target.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
 #include "minyi/suggestions/v1/events.pb.h"
@@ -80,6 +82,17 @@ bool CanRead(const Caller& caller, const Suggestion& s) {
          IsCoUnit(caller, s) || IsOwnOpinion(caller, s) || (caller.role() == ROLE_CITIZEN && s.showcased());
 }
 
+// The suggestion as `caller` may see it. Not found and not visible look the same, so ids reveal nothing to
+// those who may not see them.
+absl::StatusOr<Record> LoadVisible(pqxx::transaction_base& tx, const Caller& caller, int64_t id,
+                                   bool for_update = false) {
+  std::optional<Record> rec = LoadSuggestion(tx, id, for_update);
+  if (!rec || !CanRead(caller, rec->suggestion)) {
+    return NotFoundError(ResourceName(kSuggestions, id));
+  }
+  return *std::move(rec);
+}
+
 absl::Status Deny(absl::string_view what) { return PermissionDenied(absl::StrCat("无权", what)); }
 
 absl::Status RequireOfficeCaller(const Caller& caller, absl::string_view what) {
@@ -131,12 +144,24 @@ Suggestion View(const Caller& caller, Suggestion s, bool in_list) {
   return s;
 }
 
-std::vector<int64_t> DeputyIds(const Suggestion& s) {
-  std::vector<int64_t> ids;
-  for (const std::string& d : s.deputies()) {
-    ids.push_back(*ParseResourceId(d, kDeputies, "deputies"));
+// One page of suggestions: `query` (whose limit is one past the page) read in one transaction, each row
+// shown as `view` makes it.
+template <typename ViewOf>
+absl::Status ReadPage(PgPool& pool, const ListQuery& query, int page_size, absl::string_view fingerprint, ViewOf view,
+                      ListSuggestionsResponse* response) {
+  std::vector<Record> rows;
+  if (absl::Status st = pool.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+        rows = SelectSuggestions(tx, query);
+        return absl::OkStatus();
+      });
+      !st.ok()) {
+    return st;
   }
-  return ids;
+  response->set_next_page_token(TrimToPage(rows, page_size, fingerprint, [](const Record& r) { return r.id; }));
+  for (Record& r : rows) {
+    *response->add_suggestions() = view(std::move(r.suggestion));
+  }
+  return absl::OkStatus();
 }
 
 template <typename Event>
@@ -333,21 +358,18 @@ std::string SuggestionsService::Deadline(pqxx::transaction_base& tx, const Deadl
 
 absl::Status SuggestionsService::Mutate(const grpc::ServerContext& ctx, const google::protobuf::Message& request,
                                         absl::string_view name, const Mutation& m, Suggestion* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(name));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(name);
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(pool_, ctx, *caller, absl::StrCat("suggestions.", m.method), request, response,
+  const auto& [caller, id] = *target;
+  return RunIdempotent(pool_, ctx, caller, absl::StrCat("suggestions.", m.method), request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         std::optional<Record> rec = LoadSuggestion(tx, *id, /*for_update=*/true);
-                         if (!rec || !CanRead(*caller, rec->suggestion)) {
-                           return NotFoundError(ResourceName(kSuggestions, *id));
+                         absl::StatusOr<Record> rec = LoadVisible(tx, caller, id, /*for_update=*/true);
+                         if (!rec.ok()) {
+                           return rec.status();
                          }
-                         if (absl::Status st = m.authorize(*caller, *rec); !st.ok()) {
+                         if (absl::Status st = m.authorize(caller, *rec); !st.ok()) {
                            return st;
                          }
                          const Suggestion& s = rec->suggestion;
@@ -360,25 +382,25 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContext& ctx, const go
                          if (!next.ok()) {
                            return next.status();
                          }
-                         TransitionRow row{.suggestion_id = *id,
+                         TransitionRow row{.suggestion_id = id,
                                            .action = ActionName(m.action),
                                            .from = s.state(),
                                            .to = *next,
-                                           .actor = caller->account_id(),
-                                           .actor_role = minyi::common::v1::Role_Name(caller->role()),
+                                           .actor = caller.account_id(),
+                                           .actor_role = minyi::common::v1::Role_Name(caller.role()),
                                            .reason = m.reason};
-                         if (absl::Status st = m.apply(tx, *caller, *rec, *next, row); !st.ok()) {
+                         if (absl::Status st = m.apply(tx, caller, *rec, *next, row); !st.ok()) {
                            return st;
                          }
                          AppendTransition(tx, row);
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = m.method,
                                           .resource = s.name(),
                                           .request_id = RequestId(ctx),
                                           .detail = {{"from", SuggestionState_Name(row.from)},
                                                      {"to", SuggestionState_Name(row.to)},
                                                      {"detail", row.detail}}});
-                         *response = View(*caller, LoadSuggestion(tx, *id)->suggestion, false);
+                         *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
                          if (m.finish) {
                            m.finish(tx, *rec, response);
                          }
@@ -438,22 +460,18 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& c
 
 absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContext& ctx, const GetSuggestionRequest& request,
                                                  Suggestion* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.name());
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Record> rec = LoadSuggestion(tx, *id);
-    // Not found and not visible look the same, so ids reveal nothing to those who may not see them.
-    if (!rec || !CanRead(*caller, rec->suggestion)) {
-      return NotFoundError(ResourceName(kSuggestions, *id));
+    absl::StatusOr<Record> rec = LoadVisible(tx, caller, id);
+    if (!rec.ok()) {
+      return rec.status();
     }
-    *response = View(*caller, std::move(rec->suggestion), false);
-    if (IsOffice(*caller) && response->lead_department().empty()) {
+    *response = View(caller, std::move(rec->suggestion), false);
+    if (IsOffice(caller) && response->lead_department().empty()) {
       *response->mutable_routing() =
           ProposeDepartment(LoadRoutingRules(tx), DedupText(*response));
     }
@@ -510,43 +528,30 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
     return after.status();
   }
   q.after_id = *after;
-  std::vector<Record> rows;
-  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-        rows = SelectSuggestions(tx, q);
-        return absl::OkStatus();
-      });
-      !st.ok()) {
-    return st;
-  }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
-  for (Record& r : rows) {
-    *response->add_suggestions() = View(*caller, std::move(r.suggestion), true);
-  }
-  return absl::OkStatus();
+  return ReadPage(
+      pool_, q, *page_size, fingerprint, [&](Suggestion s) { return View(*caller, std::move(s), true); }, response);
 }
 
 absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& ctx,
                                                     const UpdateSuggestionRequest& request, Suggestion* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.suggestion().name(), "suggestion.name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.suggestion().name(), "suggestion.name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   for (const std::string& path : request.update_mask().paths()) {
     if (path != "title" && path != "body" && path != "deputies" && path != "delegation") {
       return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
     }
   }
   return RunIdempotent(
-      pool_, ctx, *caller, "suggestions.UpdateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Record> rec = LoadSuggestion(tx, *id, true);
-        if (!rec || !CanRead(*caller, rec->suggestion)) {
-          return NotFoundError(ResourceName(kSuggestions, *id));
+      pool_, ctx, caller, "suggestions.UpdateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
+        absl::StatusOr<Record> rec = LoadVisible(tx, caller, id, /*for_update=*/true);
+        if (!rec.ok()) {
+          return rec.status();
         }
-        if (!IsAuthor(*caller, rec->suggestion) && !IsOffice(*caller)) {
+        if (!IsAuthor(caller, rec->suggestion) && !IsOffice(caller)) {
           return Deny("修改他人的草稿");
         }
         if (rec->suggestion.state() != SUGGESTION_STATE_DRAFT) {
@@ -568,18 +573,18 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& c
         Suggestion draft;
         std::vector<int64_t> deputy_ids;
         // Re-validated as a new draft would be; the author stays the lead submitter.
-        if (absl::Status st = PrepareDraft(*caller, merged, &draft, &deputy_ids); !st.ok()) {
+        if (absl::Status st = PrepareDraft(caller, merged, &draft, &deputy_ids); !st.ok()) {
           return st;
         }
         if (merged.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
           deputy_ids.clear();
         }
-        UpdateDraft(tx, *id, draft, deputy_ids);
-        AppendAudit(tx, {.actor = caller->account_id(),
+        UpdateDraft(tx, id, draft, deputy_ids);
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "UpdateSuggestion",
                          .resource = rec->suggestion.name(),
                          .request_id = RequestId(ctx)});
-        *response = View(*caller, LoadSuggestion(tx, *id)->suggestion, false);
+        *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
         return absl::OkStatus();
       });
 }
@@ -1036,22 +1041,19 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContext& ctx, 
     }
     opinion_ids.push_back(*id);
   }
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.name());
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   return RunIdempotent(
-      pool_, ctx, *caller, "suggestions.LinkOpinions", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Record> target = LoadSuggestion(tx, *id, true);
-        if (!target || !CanRead(*caller, target->suggestion)) {
-          return NotFoundError(request.name());
+      pool_, ctx, caller, "suggestions.LinkOpinions", request, response, [&](pqxx::work& tx) -> absl::Status {
+        absl::StatusOr<Record> host = LoadVisible(tx, caller, id, /*for_update=*/true);
+        if (!host.ok()) {
+          return host.status();
         }
-        const Suggestion& t = target->suggestion;
-        if (!IsOffice(*caller) && !IsSubmitter(*caller, t)) {
+        const Suggestion& t = host->suggestion;
+        if (!IsOffice(caller) && !IsSubmitter(caller, t)) {
           return Deny("将群众意见转入他人的建议");
         }
         if (t.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
@@ -1062,7 +1064,7 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContext& ctx, 
                                                                       SuggestionState_Name(t.state()),
                                                                       ")，不能再转入群众意见"));
         }
-        const std::string role = minyi::common::v1::Role_Name(caller->role());
+        const std::string role = minyi::common::v1::Role_Name(caller.role());
         for (std::size_t i = 0; i < opinion_ids.size(); ++i) {
           std::optional<Record> o = LoadSuggestion(tx, opinion_ids[i], true);
           const std::string field = absl::StrCat("opinions[", i, "]");
@@ -1073,29 +1075,30 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContext& ctx, 
           if (!next.ok()) {
             return next.status();
           }
-          SetLinked(tx, o->id, *id);
+          SetLinked(tx, o->id, id);
           AppendTransition(tx, {.suggestion_id = o->id,
                                 .action = ActionName(Action::kLink),
                                 .from = o->suggestion.state(),
                                 .to = *next,
-                                .actor = caller->account_id(),
+                                .actor = caller.account_id(),
                                 .actor_role = role,
                                 .detail = absl::StrCat("转入代表建议 ", request.name())});
-          AppendTransition(tx, {.suggestion_id = *id,
+          AppendTransition(tx, {.suggestion_id = id,
                                 .action = "LINK_IN",
                                 .from = t.state(),
                                 .to = t.state(),
-                                .actor = caller->account_id(),
+                                .actor = caller.account_id(),
                                 .actor_role = role,
                                 .detail = absl::StrCat("转入群众意见 ", request.opinions(i))});
         }
-        AppendAudit(tx, {.actor = caller->account_id(),
-                         .action = "LinkOpinions",
-                         .resource = request.name(),
-                         .request_id = RequestId(ctx),
-                         .detail = {{"opinions", std::vector<std::string>(request.opinions().begin(),
-                                                                          request.opinions().end())}}});
-        *response = View(*caller, LoadSuggestion(tx, *id)->suggestion, false);
+        AppendAudit(
+            tx,
+            {.actor = caller.account_id(),
+             .action = "LinkOpinions",
+             .resource = request.name(),
+             .request_id = RequestId(ctx),
+             .detail = {{"opinions", std::vector<std::string>(request.opinions().begin(), request.opinions().end())}}});
+        *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
         return absl::OkStatus();
       });
 }
@@ -1232,22 +1235,19 @@ absl::Status SuggestionsService::DoPublishToShowcase(const grpc::ServerContext& 
 
 absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContext& ctx, const GetTimelineRequest& request,
                                                Timeline* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseName(request.name());
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Record> rec = LoadSuggestion(tx, *id);
-    if (!rec || !CanRead(*caller, rec->suggestion)) {
-      return NotFoundError(ResourceName(kSuggestions, *id));
+    absl::StatusOr<Record> rec = LoadVisible(tx, caller, id);
+    if (!rec.ok()) {
+      return rec.status();
     }
     response->set_name(absl::StrCat(rec->suggestion.name(), "/timeline"));
-    for (TimelineEntry& e : SelectTimeline(tx, *id)) {
-      if (caller->role() == ROLE_CITIZEN) {
+    for (TimelineEntry& e : SelectTimeline(tx, id)) {
+      if (caller.role() == ROLE_CITIZEN) {
         e.clear_actor();  // citizens see which office acted, not whose account
       }
       *response->add_entries() = std::move(e);
@@ -1278,9 +1278,9 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContext& ctx, c
   const int limit = request.limit() == 0 ? 10 : request.limit();
   const double min_score = request.min_score() == 0 ? kDefaultMinScore : request.min_score();
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Record> rec = LoadSuggestion(tx, *id);
-    if (!rec || !CanRead(*caller, rec->suggestion)) {
-      return NotFoundError(ResourceName(kSuggestions, *id));
+    absl::StatusOr<Record> rec = LoadVisible(tx, *caller, *id);
+    if (!rec.ok()) {
+      return rec.status();
     }
     const std::string text = DedupText(rec->suggestion);
     for (SimilarItem& item : Similar(tx, hasher_, text, hasher_.BandKeysOf(text), *id, min_score, limit)) {
@@ -1338,19 +1338,9 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, 
   if (!after.ok()) {
     return after.status();
   }
-  std::vector<Record> rows;
-  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-        rows = SelectSuggestions(tx, {.after_id = *after, .limit = *page_size + 1, .showcased_only = true});
-        return absl::OkStatus();
-      });
-      !st.ok()) {
-    return st;
-  }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const Record& r) { return r.id; }));
-  for (Record& r : rows) {
-    *response->add_suggestions() = PublicView(r.suggestion);
-  }
-  return absl::OkStatus();
+  return ReadPage(
+      pool_, {.after_id = *after, .limit = *page_size + 1, .showcased_only = true}, *page_size, fingerprint,
+      [](const Suggestion& s) { return PublicView(s); }, response);
 }
 
 absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ctx,
@@ -1400,33 +1390,31 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
 
 absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContext& ctx,
                                                    const CheckCommitmentRequest& request, Commitment* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF}),
+                                                ParseResourceId(request.name(), kCommitments, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kCommitments, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (absl::Status st = CheckText("check.note", request.check().note(), 1, 2000); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "suggestions.CheckCommitment", request, response,
+  return RunIdempotent(pool_, ctx, caller, "suggestions.CheckCommitment", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         std::optional<Commitment> c = LoadCommitment(tx, *id, true);
+                         std::optional<Commitment> c = LoadCommitment(tx, id, true);
                          if (!c) {
                            return NotFoundError(request.name());
                          }
                          if (c->fulfilled()) {
                            return FailedPrecondition("COMMITMENT_FULFILLED", "该承诺事项已兑现，无需回头看");
                          }
-                         InsertCommitmentCheck(tx, *id, request.check(), Today(), caller->account_id());
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         InsertCommitmentCheck(tx, id, request.check(), Today(), caller.account_id());
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "CheckCommitment",
                                           .resource = request.name(),
                                           .request_id = RequestId(ctx),
                                           .detail = {{"fulfilled", request.check().fulfilled()}}});
-                         *response = *LoadCommitment(tx, *id);
+                         *response = *LoadCommitment(tx, id);
                          return absl::OkStatus();
                        });
 }

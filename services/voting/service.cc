@@ -1,6 +1,8 @@
 #include "voting/service.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -15,6 +17,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/target.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
 #include "minyi/voting/v1/events.pb.h"
@@ -152,12 +155,38 @@ absl::Status StateError(absl::string_view reason, absl::string_view what, const 
   return FailedPrecondition(reason, absl::StrCat(what, "（当前状态：", state->name(), "）"));
 }
 
-absl::Status ProjectStateError(absl::string_view what, ProjectState state) {
+absl::Status WrongState(absl::string_view what, ProjectState state) {
   return StateError("PROJECT_STATE", what, ProjectState_descriptor()->FindValueByNumber(state));
 }
 
-absl::Status VoteStateError(absl::string_view what, VoteState state) {
+absl::Status WrongState(absl::string_view what, VoteState state) {
   return StateError("VOTE_STATE", what, VoteState_descriptor()->FindValueByNumber(state));
+}
+
+// The project or vote a change applies to, as loaded: NOT_FOUND under `name` when there is none,
+// FAILED_PRECONDITION saying `what` unless its state is one of `states`.
+template <typename Row, typename State>
+absl::StatusOr<Row> InState(std::optional<Row> row, const std::string& name, std::initializer_list<State> states,
+                            absl::string_view what) {
+  if (!row.has_value()) {
+    return NotFoundError(name);
+  }
+  if (std::find(states.begin(), states.end(), row->state()) == states.end()) {
+    return WrongState(what, row->state());
+  }
+  return *std::move(row);
+}
+
+// The state of a vote whose count is done (closed or announced): nothing is counted before closing.
+absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t id, absl::string_view what) {
+  std::optional<VoteState> state = LoadVoteState(tx, id);
+  if (!state.has_value()) {
+    return NotFoundError(ResourceName(kVotes, id));
+  }
+  if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
+    return WrongState(what, *state);
+  }
+  return *state;
 }
 
 nlohmann::json JsonList(const google::protobuf::RepeatedPtrField<std::string>& values) {
@@ -261,15 +290,14 @@ absl::Status VotingService::DoCreateProject(const grpc::ServerContext& ctx, cons
 
 absl::Status VotingService::DoGetProject(const grpc::ServerContext& ctx, const GetProjectRequest& request,
                                          Project* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kProjects, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Project> project = LoadProject(tx, *id);
+    std::optional<Project> project = LoadProject(tx, id);
     if (!project.has_value()) {
       return NotFoundError(request.name());
     }
@@ -310,14 +338,12 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const
 
 absl::Status VotingService::DoScreenProject(const grpc::ServerContext& ctx, const ScreenProjectRequest& request,
                                             Project* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (!request.admit() && (request.exclusion_reason() == EXCLUSION_REASON_UNSPECIFIED ||
                            !ExclusionReason_IsValid(request.exclusion_reason()))) {
     return InvalidField("exclusion_reason", "不纳入时须注明理由（三个不纳入或其他）");
@@ -336,40 +362,34 @@ absl::Status VotingService::DoScreenProject(const grpc::ServerContext& ctx, cons
   if (request.department_opinion().budget_yuan() < 0) {
     return InvalidField("department_opinion.budget_yuan", "不得为负");
   }
-  return RunIdempotent(pool_, ctx, *caller, "voting.ScreenProject", request, response,
-                       [&](pqxx::work& tx) -> absl::Status {
-                         std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
-                         if (!project.has_value()) {
-                           return NotFoundError(request.name());
-                         }
-                         const ProjectState state = project->state();
-                         if (state != PROJECT_STATE_NOMINATED && state != PROJECT_STATE_CANDIDATE &&
-                             state != PROJECT_STATE_EXCLUDED) {
-                           return ProjectStateError("只有未票决的项目可以筛选", state);
-                         }
-                         ScreenProjectRow(tx, *id, request);
-                         AppendAudit(tx, {.actor = caller->account_id(),
-                                          .action = "ScreenProject",
-                                          .resource = request.name(),
-                                          .request_id = RequestId(ctx),
-                                          .detail = {{"admit", request.admit()},
-                                                     {"exclusion_reason",
-                                                      ExclusionReason_Name(request.exclusion_reason())}}});
-                         *response = *LoadProject(tx, *id);
-                         return absl::OkStatus();
-                       });
+  return RunIdempotent(
+      pool_, ctx, caller, "voting.ScreenProject", request, response, [&](pqxx::work& tx) -> absl::Status {
+        absl::StatusOr<Project> project = InState(
+            LoadProject(tx, id, /*for_update=*/true), request.name(),
+            {PROJECT_STATE_NOMINATED, PROJECT_STATE_CANDIDATE, PROJECT_STATE_EXCLUDED}, "只有未票决的项目可以筛选");
+        if (!project.ok()) {
+          return project.status();
+        }
+        ScreenProjectRow(tx, id, request);
+        AppendAudit(tx, {.actor = caller.account_id(),
+                         .action = "ScreenProject",
+                         .resource = request.name(),
+                         .request_id = RequestId(ctx),
+                         .detail = {{"admit", request.admit()},
+                                    {"exclusion_reason", ExclusionReason_Name(request.exclusion_reason())}}});
+        *response = *LoadProject(tx, id);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& ctx,
                                                      const AttachSupervisionGroupRequest& request, Project* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (absl::Status st = ParseResourceId(request.supervision_group(), kSupervisionGroups, "supervision_group").status();
       !st.ok()) {
     return st;
@@ -377,38 +397,35 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& 
   if (absl::Status st = CheckNames(request.members(), kDeputies, "members", 1, kMaxGroupMembers); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "voting.AttachSupervisionGroup", request, response,
-                       [&](pqxx::work& tx) -> absl::Status {
-                         std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
-                         if (!project.has_value()) {
-                           return NotFoundError(request.name());
-                         }
-                         if (project->state() != PROJECT_STATE_CHOSEN && project->state() != PROJECT_STATE_COMPLETED) {
-                           return ProjectStateError("只有票决选定的项目可以配置监督小组", project->state());
-                         }
-                         SetSupervision(tx, *id, request.supervision_group(),
-                                        std::vector<std::string>(request.members().begin(), request.members().end()));
-                         AppendAudit(tx, {.actor = caller->account_id(),
-                                          .action = "AttachSupervisionGroup",
-                                          .resource = request.name(),
-                                          .request_id = RequestId(ctx),
-                                          .detail = {{"supervision_group", request.supervision_group()},
-                                                     {"members", JsonList(request.members())}}});
-                         *response = *LoadProject(tx, *id);
-                         return absl::OkStatus();
-                       });
+  return RunIdempotent(
+      pool_, ctx, caller, "voting.AttachSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
+        absl::StatusOr<Project> project =
+            InState(LoadProject(tx, id, /*for_update=*/true), request.name(),
+                    {PROJECT_STATE_CHOSEN, PROJECT_STATE_COMPLETED}, "只有票决选定的项目可以配置监督小组");
+        if (!project.ok()) {
+          return project.status();
+        }
+        SetSupervision(tx, id, request.supervision_group(),
+                       std::vector<std::string>(request.members().begin(), request.members().end()));
+        AppendAudit(tx, {.actor = caller.account_id(),
+                         .action = "AttachSupervisionGroup",
+                         .resource = request.name(),
+                         .request_id = RequestId(ctx),
+                         .detail = {{"supervision_group", request.supervision_group()},
+                                    {"members", JsonList(request.members())}}});
+        *response = *LoadProject(tx, id);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const PostProgressRequest& request,
                                            ProgressReport* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPARTMENT});
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPARTMENT}),
+                                                ParseResourceId(request.parent(), kProjects, "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.parent(), kProjects, "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   const ProgressReport& report = request.report();
   if (report.percent() < 0 || report.percent() > 100) {
     return InvalidField("report.percent", "须在 0-100 之间");
@@ -428,23 +445,23 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const
     }
   }
   return RunIdempotent(
-      pool_, ctx, *caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
+      pool_, ctx, caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Project> project = LoadProject(tx, id, /*for_update=*/true);
         if (!project.has_value()) {
           return NotFoundError(request.parent());
         }
-        if (caller->department().empty() || project->department() != caller->department()) {
+        if (caller.department().empty() || project->department() != caller.department()) {
           return PermissionDenied("只有项目的责任部门可以报送进度");
         }
         if (project->state() != PROJECT_STATE_CHOSEN) {
-          return ProjectStateError("只有实施中的项目可以报送进度", project->state());
+          return WrongState("只有实施中的项目可以报送进度", project->state());
         }
         if (report.percent() < project->percent_complete()) {
           return InvalidField("report.percent", absl::StrCat("不得低于上次报送的 ", project->percent_complete(), "%"));
         }
-        *response = InsertProgress(tx, *id, report, caller->account_id(), caller->department());
+        *response = InsertProgress(tx, id, report, caller.account_id(), caller.department());
         if (report.percent() == 100) {
-          SetProjectState(tx, *id, PROJECT_STATE_COMPLETED);
+          SetProjectState(tx, id, PROJECT_STATE_COMPLETED);
         }
         ProjectProgressPosted event;
         event.set_reference(request.parent());
@@ -452,8 +469,8 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const
         event.set_department(project->department());
         event.set_percent(report.percent());
         *event.mutable_deputies() = project->supervision_members();
-        EmitEvent(tx, event, request.parent(), caller->account_id());
-        AppendAudit(tx, {.actor = caller->account_id(),
+        EmitEvent(tx, event, request.parent(), caller.account_id());
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "PostProgress",
                          .resource = response->name(),
                          .request_id = RequestId(ctx),
@@ -464,18 +481,17 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const
 
 absl::Status VotingService::DoListProgress(const grpc::ServerContext& ctx, const ListProgressRequest& request,
                                            ListProgressResponse* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kProjects, "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.parent(), kProjects, "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!LoadProject(tx, *id).has_value()) {
+    if (!LoadProject(tx, id).has_value()) {
       return NotFoundError(request.parent());
     }
-    for (ProgressReport& r : SelectProgress(tx, *id)) {
+    for (ProgressReport& r : SelectProgress(tx, id)) {
       *response->add_reports() = std::move(r);
     }
     return absl::OkStatus();
@@ -485,14 +501,12 @@ absl::Status VotingService::DoListProgress(const grpc::ServerContext& ctx, const
 absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContext& ctx,
                                                     const OpenSatisfactionRoundRequest& request,
                                                     Satisfaction* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (request.deputies_size() + request.accounts_size() == 0) {
     return InvalidField("deputies", "须邀请至少一位代表或群众代表参加测评");
   }
@@ -503,62 +517,57 @@ absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContext& c
     return st;
   }
   return RunIdempotent(
-      pool_, ctx, *caller, "voting.OpenSatisfactionRound", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Project> project = LoadProject(tx, *id, /*for_update=*/true);
-        if (!project.has_value()) {
-          return NotFoundError(request.name());
+      pool_, ctx, caller, "voting.OpenSatisfactionRound", request, response, [&](pqxx::work& tx) -> absl::Status {
+        absl::StatusOr<Project> project = InState(LoadProject(tx, id, /*for_update=*/true), request.name(),
+                                                  {PROJECT_STATE_COMPLETED}, "只有已完成的项目可以开展满意度测评");
+        if (!project.ok()) {
+          return project.status();
         }
-        if (project->state() != PROJECT_STATE_COMPLETED) {
-          return ProjectStateError("只有已完成的项目可以开展满意度测评", project->state());
-        }
-        if (RoundOpen(tx, *id)) {
+        if (RoundOpen(tx, id)) {
           return FailedPrecondition("ROUND_ALREADY_OPEN", "该项目的满意度测评已经开始");
         }
         for (const std::string& d : request.deputies()) {
-          InviteRater(tx, *id, d);
+          InviteRater(tx, id, d);
         }
         for (const std::string& a : request.accounts()) {
-          InviteRater(tx, *id, a);
+          InviteRater(tx, id, a);
         }
         SatisfactionRoundOpened event;
         event.set_reference(request.name());
         event.set_title(project->title());
         *event.mutable_deputies() = request.deputies();
         *event.mutable_accounts() = request.accounts();
-        EmitEvent(tx, event, request.name(), caller->account_id());
-        AppendAudit(tx, {.actor = caller->account_id(),
+        EmitEvent(tx, event, request.name(), caller.account_id());
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "OpenSatisfactionRound",
                          .resource = request.name(),
                          .request_id = RequestId(ctx),
                          .detail = {{"raters", request.deputies_size() + request.accounts_size()}}});
-        *response = CountSatisfaction(tx, *id);
+        *response = CountSatisfaction(tx, id);
         return absl::OkStatus();
       });
 }
 
 absl::Status VotingService::DoRateProject(const grpc::ServerContext& ctx, const RateProjectRequest& request,
                                           Satisfaction* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kProjects, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kProjects, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (request.rating() == RATING_UNSPECIFIED || !Rating_IsValid(request.rating())) {
     return InvalidField("rating", "须选择满意、基本满意或不满意");
   }
   // The rater is who the token says: a deputy as their deputy, anyone else as their account.
-  const std::string rater = caller->role() == minyi::common::v1::ROLE_DEPUTY
-                                ? caller->deputy()
-                                : absl::StrCat(kAccounts, caller->account_id());
-  return RunIdempotent(pool_, ctx, *caller, "voting.RateProject", request, response,
+  const std::string rater =
+      caller.role() == minyi::common::v1::ROLE_DEPUTY ? caller.deputy() : absl::StrCat(kAccounts, caller.account_id());
+  return RunIdempotent(pool_, ctx, caller, "voting.RateProject", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         if (!LoadProject(tx, *id).has_value()) {
+                         if (!LoadProject(tx, id).has_value()) {
                            return NotFoundError(request.name());
                          }
-                         switch (RateOnce(tx, *id, rater, request.rating())) {
+                         switch (RateOnce(tx, id, rater, request.rating())) {
                            case RateOutcome::kNotInvited:
                              return PermissionDenied("你不在该项目满意度测评的名单中");
                            case RateOutcome::kAlreadyRated:
@@ -566,29 +575,28 @@ absl::Status VotingService::DoRateProject(const grpc::ServerContext& ctx, const 
                            case RateOutcome::kRated:
                              break;
                          }
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "RateProject",
                                           .resource = request.name(),
                                           .request_id = RequestId(ctx)});
-                         *response = CountSatisfaction(tx, *id);
+                         *response = CountSatisfaction(tx, id);
                          return absl::OkStatus();
                        });
 }
 
 absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContext& ctx, const GetSatisfactionRequest& request,
                                               Satisfaction* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kProjects, "/satisfaction", "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kProjects, "/satisfaction", "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!LoadProject(tx, *id).has_value()) {
-      return NotFoundError(ResourceName(kProjects, *id));
+    if (!LoadProject(tx, id).has_value()) {
+      return NotFoundError(ResourceName(kProjects, id));
     }
-    *response = CountSatisfaction(tx, *id);
+    *response = CountSatisfaction(tx, id);
     return absl::OkStatus();
   });
 }
@@ -659,15 +667,14 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContext& ctx, const C
 }
 
 absl::Status VotingService::DoGetVote(const grpc::ServerContext& ctx, const GetVoteRequest& request, Vote* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kVotes, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Vote> vote = LoadVote(tx, *id);
+    std::optional<Vote> vote = LoadVote(tx, id);
     if (!vote.has_value()) {
       return NotFoundError(request.name());
     }
@@ -703,83 +710,74 @@ absl::Status VotingService::DoListVotes(const grpc::ServerContext& ctx, const Li
 }
 
 absl::Status VotingService::DoOpenVote(const grpc::ServerContext& ctx, const OpenVoteRequest& request, Vote* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(pool_, ctx, *caller, "voting.OpenVote", request, response, [&](pqxx::work& tx) -> absl::Status {
-    std::optional<Vote> vote = LoadVote(tx, *id, /*for_update=*/true);
-    if (!vote.has_value()) {
-      return NotFoundError(request.name());
+  const auto& [caller, id] = *target;
+  return RunIdempotent(pool_, ctx, caller, "voting.OpenVote", request, response, [&](pqxx::work& tx) -> absl::Status {
+    absl::StatusOr<Vote> vote = InState(LoadVote(tx, id, /*for_update=*/true), request.name(), {VOTE_STATE_DRAFT},
+                                        "只有草稿状态的票决可以开始");
+    if (!vote.ok()) {
+      return vote.status();
     }
-    if (vote->state() != VOTE_STATE_DRAFT) {
-      return VoteStateError("只有草稿状态的票决可以开始", vote->state());
-    }
-    SetVoteState(tx, *id, VOTE_STATE_OPEN);
+    SetVoteState(tx, id, VOTE_STATE_OPEN);
     VoteOpened event;
     event.set_reference(request.name());
     event.set_title(vote->title());
     *event.mutable_deputies() = vote->electorate();
     event.set_slots(vote->slots());
-    EmitEvent(tx, event, request.name(), caller->account_id());
-    AppendAudit(tx, {.actor = caller->account_id(),
-                     .action = "OpenVote",
-                     .resource = request.name(),
-                     .request_id = RequestId(ctx)});
-    *response = *LoadVote(tx, *id);
+    EmitEvent(tx, event, request.name(), caller.account_id());
+    AppendAudit(
+        tx,
+        {.actor = caller.account_id(), .action = "OpenVote", .resource = request.name(), .request_id = RequestId(ctx)});
+    *response = *LoadVote(tx, id);
     return absl::OkStatus();
   });
 }
 
 absl::Status VotingService::DoCheckIn(const grpc::ServerContext& ctx, const CheckInRequest& request,
                                       CheckInResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY});
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
+                                                ParseResourceId(request.name(), kVotes, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(pool_, ctx, *caller, "voting.CheckIn", request, response, [&](pqxx::work& tx) -> absl::Status {
-    std::optional<VoteState> state = LoadVoteState(tx, *id);
+  const auto& [caller, id] = *target;
+  return RunIdempotent(pool_, ctx, caller, "voting.CheckIn", request, response, [&](pqxx::work& tx) -> absl::Status {
+    std::optional<VoteState> state = LoadVoteState(tx, id);
     if (!state.has_value()) {
       return NotFoundError(request.name());
     }
     if (*state != VOTE_STATE_OPEN) {
-      return VoteStateError("只能在票决进行中签到", *state);
+      return WrongState("只能在票决进行中签到", *state);
     }
-    if (!MarkCheckedIn(tx, *id, caller->deputy())) {
+    if (!MarkCheckedIn(tx, id, caller.deputy())) {
       return PermissionDenied("你不在本次票决的代表名单中");
     }
-    AppendAudit(tx, {.actor = caller->account_id(),
-                     .action = "CheckIn",
-                     .resource = request.name(),
-                     .request_id = RequestId(ctx)});
+    AppendAudit(
+        tx,
+        {.actor = caller.account_id(), .action = "CheckIn", .resource = request.name(), .request_id = RequestId(ctx)});
     response->set_vote(request.name());
-    response->set_deputy(caller->deputy());
+    response->set_deputy(caller.deputy());
     return absl::OkStatus();
   });
 }
 
 absl::Status VotingService::DoGetTurnout(const grpc::ServerContext& ctx, const GetTurnoutRequest& request,
                                          Turnout* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/turnout", "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kVotes, "/turnout", "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!LoadVoteState(tx, *id).has_value()) {
-      return NotFoundError(ResourceName(kVotes, *id));
+    if (!LoadVoteState(tx, id).has_value()) {
+      return NotFoundError(ResourceName(kVotes, id));
     }
-    *response = CountTurnout(tx, *id);
+    *response = CountTurnout(tx, id);
     return absl::OkStatus();
   });
 }
@@ -792,25 +790,23 @@ absl::Status VotingService::DoGetTurnout(const grpc::ServerContext& ctx, const G
 // docs/voting.md has the whole argument.
 absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const CastBallotRequest& request,
                                          BallotReceipt* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY});
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
+                                                ParseResourceId(request.parent(), kVotes, "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.parent(), kVotes, "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (absl::Status st = CheckNonce(request.ballot().nonce()); !st.ok()) {
     return st;
   }
   return pool_.Transact([&](pqxx::work& tx) -> absl::Status {
-    LockVoteShared(tx, *id);
-    std::optional<CastContext> cast = LoadCastContext(tx, *id, caller->deputy());
+    LockVoteShared(tx, id);
+    std::optional<CastContext> cast = LoadCastContext(tx, id, caller.deputy());
     if (!cast.has_value()) {
       return NotFoundError(request.parent());
     }
     if (cast->state != VOTE_STATE_OPEN) {
-      return VoteStateError("票决未开始或已结束，不能投票", cast->state);
+      return WrongState("票决未开始或已结束，不能投票", cast->state);
     }
     if (!cast->elector) {
       return PermissionDenied("你不在本次票决的代表名单中");
@@ -818,7 +814,7 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const C
     if (!cast->checked_in) {
       return FailedPrecondition("NOT_CHECKED_IN", "请先签到再领取选票");
     }
-    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(Rules(tx, *id), request.parent(), request.ballot());
+    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(Rules(tx, id), request.parent(), request.ballot());
     if (!ballot.ok()) {
       return ballot.status();
     }
@@ -826,19 +822,19 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const C
     response->set_tracker(ballot->entry.tracker());
     response->set_occurred_on(cast->today);
     const std::string box = sealer_.Seal(request.parent(), ballot->entry.SerializeAsString());
-    if (!InsertBallot(tx, *id, caller->deputy(), ballot->receipt_check, box)) {
-      if (VoterReceiptCheck(tx, *id, caller->deputy()) == ballot->receipt_check) {
+    if (!InsertBallot(tx, id, caller.deputy(), ballot->receipt_check, box)) {
+      if (VoterReceiptCheck(tx, id, caller.deputy()) == ballot->receipt_check) {
         return absl::OkStatus();  // the same ballot again: its receipt, nothing new
       }
       response->Clear();
       return FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
     }
     BallotCast event;
-    event.add_deputies(caller->deputy());
+    event.add_deputies(caller.deputy());
     event.set_reference(request.parent());
     event.set_occurred_on(response->occurred_on());
-    EmitEvent(tx, event, request.parent(), caller->account_id());
-    AppendAudit(tx, {.actor = caller->account_id(),
+    EmitEvent(tx, event, request.parent(), caller.account_id());
+    AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "CastBallot",
                      .resource = request.parent(),
                      .request_id = RequestId(ctx)});
@@ -848,28 +844,24 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const C
 
 absl::Status VotingService::DoCloseVote(const grpc::ServerContext& ctx, const CloseVoteRequest& request,
                                         Vote* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(pool_, ctx, *caller, "voting.CloseVote", request, response, [&](pqxx::work& tx) -> absl::Status {
-    LockVoteExclusive(tx, *id);  // waits for ballots in flight; none commits after this
-    std::optional<Vote> vote = LoadVote(tx, *id, /*for_update=*/true);
-    if (!vote.has_value()) {
-      return NotFoundError(request.name());
+  const auto& [caller, id] = *target;
+  return RunIdempotent(pool_, ctx, caller, "voting.CloseVote", request, response, [&](pqxx::work& tx) -> absl::Status {
+    LockVoteExclusive(tx, id);  // waits for ballots in flight; none commits after this
+    absl::StatusOr<Vote> vote =
+        InState(LoadVote(tx, id, /*for_update=*/true), request.name(), {VOTE_STATE_OPEN}, "只有进行中的票决可以结束");
+    if (!vote.ok()) {
+      return vote.status();
     }
-    if (vote->state() != VOTE_STATE_OPEN) {
-      return VoteStateError("只有进行中的票决可以结束", vote->state());
-    }
-    const VoteRules rules = LoadRules(tx, *id, /*with_counts=*/true);
-    const Turnout turnout = CountTurnout(tx, *id);
+    const VoteRules rules = LoadRules(tx, id, /*with_counts=*/true);
+    const Turnout turnout = CountTurnout(tx, id);
     std::vector<BulletinEntry> entries;
     std::vector<Marks> ballots;
-    for (const std::string& box : SealedBallots(tx, *id)) {
+    for (const std::string& box : SealedBallots(tx, id)) {
       absl::StatusOr<std::string> plain = sealer_.Open(request.name(), box);
       BulletinEntry entry;
       if (!plain.ok() || !entry.ParseFromString(*plain)) {
@@ -899,11 +891,11 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContext& ctx, const Cl
     std::sort(entries.begin(), entries.end(),
               [](const BulletinEntry& a, const BulletinEntry& b) { return a.tracker() < b.tracker(); });
     for (const BulletinEntry& e : entries) {
-      InsertBulletinEntry(tx, *id, e);
+      InsertBulletinEntry(tx, id, e);
     }
-    DeleteSealedBallots(tx, *id);
-    StoreResult(tx, *id, result);
-    SetVoteState(tx, *id, VOTE_STATE_CLOSED);
+    DeleteSealedBallots(tx, id);
+    StoreResult(tx, id, result);
+    SetVoteState(tx, id, VOTE_STATE_CLOSED);
     VoteClosed event;
     event.set_reference(request.name());
     event.set_title(vote->title());
@@ -916,70 +908,64 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContext& ctx, const Cl
         event.add_chosen_projects(c.candidate());
       }
     }
-    EmitEvent(tx, event, request.name(), caller->account_id());
-    AppendAudit(tx, {.actor = caller->account_id(),
+    EmitEvent(tx, event, request.name(), caller.account_id());
+    AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "CloseVote",
                      .resource = request.name(),
                      .request_id = RequestId(ctx),
                      .detail = {{"ballots", result.ballots_cast()},
                                 {"quorum_met", result.quorum_met()},
                                 {"chosen", JsonList(event.chosen_projects())}}});
-    *response = *LoadVote(tx, *id);
+    *response = *LoadVote(tx, id);
     return absl::OkStatus();
   });
 }
 
 absl::Status VotingService::DoAnnounceResult(const grpc::ServerContext& ctx, const AnnounceResultRequest& request,
                                              Vote* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(pool_, ctx, *caller, "voting.AnnounceResult", request, response,
+  const auto& [caller, id] = *target;
+  return RunIdempotent(pool_, ctx, caller, "voting.AnnounceResult", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         std::optional<Vote> vote = LoadVote(tx, *id, /*for_update=*/true);
-                         if (!vote.has_value()) {
-                           return NotFoundError(request.name());
+                         absl::StatusOr<Vote> vote = InState(LoadVote(tx, id, /*for_update=*/true), request.name(),
+                                                             {VOTE_STATE_CLOSED}, "只有已结束的票决可以公告");
+                         if (!vote.ok()) {
+                           return vote.status();
                          }
-                         if (vote->state() != VOTE_STATE_CLOSED) {
-                           return VoteStateError("只有已结束的票决可以公告", vote->state());
-                         }
-                         SetVoteState(tx, *id, VOTE_STATE_ANNOUNCED);
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         SetVoteState(tx, id, VOTE_STATE_ANNOUNCED);
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "AnnounceResult",
                                           .resource = request.name(),
                                           .request_id = RequestId(ctx)});
-                         *response = *LoadVote(tx, *id);
+                         *response = *LoadVote(tx, id);
                          return absl::OkStatus();
                        });
 }
 
 absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const CreateRunoffRequest& request,
                                            Vote* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kVotes, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   if (absl::Status st = CheckText("title", request.title(), 0, 64); !st.ok()) {
     return st;
   }
   return RunIdempotent(
-      pool_, ctx, *caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Vote> original = LoadVote(tx, *id, /*for_update=*/true);
+      pool_, ctx, caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Vote> original = LoadVote(tx, id, /*for_update=*/true);
         if (!original.has_value()) {
           return NotFoundError(request.name());
         }
-        std::optional<VoteResult> result = LoadResult(tx, *id);
+        std::optional<VoteResult> result = LoadResult(tx, id);
         if (!result.has_value()) {
-          return VoteStateError("票决结束后才能安排重新票决", original->state());
+          return WrongState("票决结束后才能安排重新票决", original->state());
         }
         if (!result->runoff_needed()) {
           return FailedPrecondition("NO_TIE", "该票决没有需要重新票决的并列项目");
@@ -989,7 +975,7 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const
         runoff.set_form(original->form());
         runoff.set_slots(result->runoff_slots());
         runoff.set_max_approvals(result->runoff_slots());
-        const int64_t runoff_id = InsertVote(tx, runoff, caller->account_id(), *id);
+        const int64_t runoff_id = InsertVote(tx, runoff, caller.account_id(), id);
         int position = 0;
         for (const CandidateResult& c : result->candidates()) {
           if (c.tied()) {
@@ -1000,7 +986,7 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const
           InsertElector(tx, runoff_id, d);
         }
         const std::string name = ResourceName(kVotes, runoff_id);
-        AppendAudit(tx, {.actor = caller->account_id(),
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "CreateRunoff",
                          .resource = name,
                          .request_id = RequestId(ctx),
@@ -1012,27 +998,21 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const
 
 absl::Status VotingService::DoGetResult(const grpc::ServerContext& ctx, const GetResultRequest& request,
                                         VoteResult* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/result", "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kVotes, "/result", "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<VoteState> state = LoadVoteState(tx, *id);
-    if (!state.has_value()) {
-      return NotFoundError(ResourceName(kVotes, *id));
+    absl::StatusOr<VoteState> state = CountedVoteState(tx, id, "票决结束前不公布任何结果");
+    if (!state.ok()) {
+      return state.status();
     }
-    // No partial results: nothing is counted before closing.
-    if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
-      return VoteStateError("票决结束前不公布任何结果", *state);
-    }
-    if (*state == VOTE_STATE_CLOSED && !IsInsider(*caller)) {
+    if (*state == VOTE_STATE_CLOSED && !IsInsider(caller)) {
       return PermissionDenied("结果公告后向社会公开");
     }
-    *response = *LoadResult(tx, *id);
+    *response = *LoadResult(tx, id);
     response->set_state(*state);
     return absl::OkStatus();
   });
@@ -1040,23 +1020,19 @@ absl::Status VotingService::DoGetResult(const grpc::ServerContext& ctx, const Ge
 
 absl::Status VotingService::DoGetBulletin(const grpc::ServerContext& ctx, const GetBulletinRequest& request,
                                           Bulletin* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/bulletin", "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseWithSuffix(request.name(), kVotes, "/bulletin", "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<VoteState> state = LoadVoteState(tx, *id);
-    if (!state.has_value()) {
-      return NotFoundError(ResourceName(kVotes, *id));
+    absl::StatusOr<VoteState> state = CountedVoteState(tx, id, "票决结束后公布全部选票");
+    if (!state.ok()) {
+      return state.status();
     }
-    if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
-      return VoteStateError("票决结束后公布全部选票", *state);
-    }
-    const VoteRules rules = LoadRules(tx, *id, /*with_counts=*/true);
-    response->set_vote(ResourceName(kVotes, *id));
+    const VoteRules rules = LoadRules(tx, id, /*with_counts=*/true);
+    response->set_vote(ResourceName(kVotes, id));
     response->set_form(rules.form);
     response->set_slots(rules.slots);
     response->set_max_approvals(rules.max_approvals);
@@ -1065,7 +1041,7 @@ absl::Status VotingService::DoGetBulletin(const grpc::ServerContext& ctx, const 
     }
     response->set_electorate(rules.electorate);
     response->set_checked_in(rules.checked_in);
-    for (BulletinEntry& e : SelectBulletin(tx, *id)) {
+    for (BulletinEntry& e : SelectBulletin(tx, id)) {
       *response->add_ballots() = std::move(e);
     }
     return absl::OkStatus();
