@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/outbox.h"
 #include "evaluation/campaign.h"
 #include "evaluation/follow_up.h"
@@ -15,14 +16,39 @@ namespace {
 namespace v1 = ::minyi::evaluation::v1;
 
 template <typename Event>
-void Emit(pqxx::work& tx, const v1::Campaign& campaign, int64_t campaign_id, int n, const DeadlineNotice& notice,
-          const std::string& step) {
+void EmitRectification(pqxx::work& tx, const v1::Campaign& campaign, int64_t campaign_id, int n,
+                       const DeadlineNotice& notice) {
   Event event;
   FillConcerned(campaign, n, &event);
-  event.set_step(step);
+  event.set_step(DutyLabel(notice.duty));
   event.set_deadline(FormatDay(notice.deadline));
   event.set_round(notice.round);
   EmitEvent(tx, event, SubjectName(campaign_id, n), /*actor=*/"");
+}
+
+// The opinion is the office's to write: it concerns the campaign's organiser, not the subject.
+template <typename Event>
+void EmitOpinion(pqxx::work& tx, const v1::Campaign& campaign, const PendingFollowUp& p, const DeadlineNotice& notice) {
+  Event event;
+  event.set_reference(campaign.name());
+  event.set_title(campaign.title());
+  event.set_subject(SubjectName(p.campaign_id, p.subject_no));
+  event.add_accounts(absl::StrCat("accounts/", p.created_by));
+  event.set_deadline(FormatDay(notice.deadline));
+  EmitEvent(tx, event, SubjectName(p.campaign_id, p.subject_no), /*actor=*/"");
+}
+
+void Emit(pqxx::work& tx, const v1::Campaign& campaign, const PendingFollowUp& p, const DeadlineNotice& notice) {
+  const bool overdue = notice.kind == NoticeKind::kOverdue;
+  if (notice.duty == Duty::kOpinion && overdue) {
+    EmitOpinion<v1::OpinionOverdue>(tx, campaign, p, notice);
+  } else if (notice.duty == Duty::kOpinion) {
+    EmitOpinion<v1::OpinionDueSoon>(tx, campaign, p, notice);
+  } else if (overdue) {
+    EmitRectification<v1::RectificationOverdue>(tx, campaign, p.campaign_id, p.subject_no, notice);
+  } else {
+    EmitRectification<v1::RectificationDueSoon>(tx, campaign, p.campaign_id, p.subject_no, notice);
+  }
 }
 
 }  // namespace
@@ -49,17 +75,11 @@ absl::StatusOr<int> SweepDeadlines(PgPool& pool, absl::CivilDay today) {
       if (!notice.has_value()) {
         return absl::OkStatus();  // filed since the list was read
       }
-      const std::string step = notice->step == v1::RECTIFICATION_STEP_PLAN ? "plan" : "report";
-      const bool overdue = notice->kind == NoticeKind::kOverdue;
-      if (!ClaimNotice(tx, p.campaign_id, p.subject_no, notice->round, step, overdue ? "overdue" : "due_soon")) {
+      if (!ClaimNotice(tx, p.campaign_id, p.subject_no, notice->round, DutyLabel(notice->duty),
+                       notice->kind == NoticeKind::kOverdue ? "overdue" : "due_soon")) {
         return absl::OkStatus();
       }
-      std::optional<v1::Campaign> campaign = LoadCampaign(tx, p.campaign_id);
-      if (overdue) {
-        Emit<v1::RectificationOverdue>(tx, *campaign, p.campaign_id, p.subject_no, *notice, step);
-      } else {
-        Emit<v1::RectificationDueSoon>(tx, *campaign, p.campaign_id, p.subject_no, *notice, step);
-      }
+      Emit(tx, *LoadCampaign(tx, p.campaign_id), p, *notice);
       ++emitted;
       return absl::OkStatus();
     });

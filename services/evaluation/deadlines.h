@@ -6,11 +6,12 @@
 
 namespace minyi::evaluation {
 
-// The rectification deadline sweeper: for every follow-up awaiting a plan or report, emits
-// RectificationDueSoon from kDueSoonDays before the deadline and RectificationOverdue after it — each once
-// per (subject, round, step), claimed by a row in deadline_notices inside the transaction that emits the
-// event, so replicas sweeping at once and repeated sweeps announce nothing twice. Returns how many events
-// it emitted. `today` is the Asia/Shanghai day.
+// The follow-up deadline sweeper: for every follow-up awaiting the written opinion, emits OpinionDueSoon
+// from kDueSoonDays before its deadline and OpinionOverdue after it; for one awaiting a plan or report,
+// RectificationDueSoon and RectificationOverdue likewise — each once per (subject, round, step, kind),
+// claimed by a row in deadline_notices inside the transaction that emits the event, so replicas sweeping
+// at once and repeated sweeps announce nothing twice. Returns how many events it emitted. `today` is the
+// Asia/Shanghai day.
 absl::StatusOr<int> SweepDeadlines(PgPool& pool, absl::CivilDay today);
 
 }  // namespace minyi::evaluation

@@ -102,20 +102,34 @@ absl::StatusOr<LookBackOutcome> FollowUp::ScoreLookBack(FollowUpRecord* r, Centi
   return out;
 }
 
+std::string DutyLabel(Duty duty) {
+  switch (duty) {
+    case Duty::kOpinion:
+      return "opinion";
+    case Duty::kPlan:
+      return "plan";
+    case Duty::kReport:
+      return "report";
+  }
+  return "";
+}
+
 std::optional<DeadlineNotice> FollowUp::NoticeDue(const FollowUpRecord& r, absl::CivilDay today) {
   std::optional<absl::CivilDay> deadline;
-  RectificationStep step = minyi::evaluation::v1::RECTIFICATION_STEP_UNSPECIFIED;
-  if (r.state == FOLLOW_UP_STATE_AWAITING_PLAN) {
+  Duty duty = Duty::kOpinion;
+  if (r.state == FOLLOW_UP_STATE_AWAITING_OPINION) {
+    deadline = r.opinion_due;
+  } else if (r.state == FOLLOW_UP_STATE_AWAITING_PLAN) {
     deadline = r.plan_due;
-    step = minyi::evaluation::v1::RECTIFICATION_STEP_PLAN;
+    duty = Duty::kPlan;
   } else if (r.state == FOLLOW_UP_STATE_AWAITING_REPORT) {
     deadline = r.report_due;
-    step = minyi::evaluation::v1::RECTIFICATION_STEP_REPORT;
+    duty = Duty::kReport;
   }
   if (!deadline.has_value() || today < *deadline - kDueSoonDays) {
     return std::nullopt;
   }
-  return DeadlineNotice{.step = step,
+  return DeadlineNotice{.duty = duty,
                         .kind = today > *deadline ? NoticeKind::kOverdue : NoticeKind::kDueSoon,
                         .deadline = *deadline,
                         .round = r.round};

@@ -52,8 +52,14 @@ struct FollowUpRecord {
 
 enum class NoticeKind { kDueSoon, kOverdue };
 
+// What a deadline is for: the office's written opinion (10 days after the session), or the subject's
+// rectification plan or report.
+enum class Duty { kOpinion, kPlan, kReport };
+// "opinion", "plan" or "report": the step named in events and in deadline_notices.
+std::string DutyLabel(Duty duty);
+
 struct DeadlineNotice {
-  RectificationStep step = minyi::evaluation::v1::RECTIFICATION_STEP_UNSPECIFIED;
+  Duty duty = Duty::kOpinion;
   NoticeKind kind = NoticeKind::kDueSoon;
   absl::CivilDay deadline;
   int round = 1;
@@ -76,8 +82,9 @@ class FollowUp final {
   static absl::StatusOr<LookBackOutcome> ScoreLookBack(FollowUpRecord* r, Centi score, Centi pass_mark,
                                                        absl::CivilDay today);
 
-  // The notice that applies on `today` to the step now awaited: due-soon within kDueSoonDays before the
-  // deadline (inclusive), overdue from the day after. Callers emit each (round, step, kind) once.
+  // The notice that applies on `today` to what is now awaited (the opinion, plan or report): due-soon within
+  // kDueSoonDays before the deadline (inclusive), overdue from the day after. Callers emit each (round,
+  // duty, kind) once.
   static std::optional<DeadlineNotice> NoticeDue(const FollowUpRecord& r, absl::CivilDay today);
 };
 

@@ -1,6 +1,7 @@
 #include "evaluation/service.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -59,9 +60,13 @@ absl::Status RequireParticipant(const v1::Campaign& campaign, const Caller& call
   return PermissionDenied("您不是本次评议的评议人或评议对象");
 }
 
+absl::Status WrongState(v1::CampaignState state, absl::string_view action) {
+  return FailedPrecondition("CAMPAIGN_STATE",
+                            absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(state), "，不能", action));
+}
+
 absl::Status WrongState(const v1::Campaign& campaign, absl::string_view action) {
-  return FailedPrecondition(
-      "CAMPAIGN_STATE", absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(campaign.state()), "，不能", action));
+  return WrongState(campaign.state(), action);
 }
 
 absl::StatusOr<int64_t> ParseCampaignId(absl::string_view name, absl::string_view field) {
@@ -117,6 +122,22 @@ absl::StatusOr<FollowUpRecord> LockFollowUp(pqxx::work& tx, const v1::Campaign& 
   return *record;
 }
 
+// Inside a follow-up mutation of subject n: locks its follow-up, lets `change` move it on (and emit and
+// audit what it did), saves it and answers the subject's result with its follow-up.
+absl::Status ChangeFollowUp(pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n,
+                            v1::SubjectResult* response, const std::function<absl::Status(FollowUpRecord&)>& change) {
+  absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
+  if (!record.ok()) {
+    return record.status();
+  }
+  if (absl::Status st = change(*record); !st.ok()) {
+    return st;
+  }
+  SaveFollowUp(tx, id, n, *record);
+  *response = SubjectResultOf(tx, id, n);
+  return absl::OkStatus();
+}
+
 // A score staff give (0..100, two decimals) with the text it rests on; errors name `prefix`.score and
 // `prefix`.basis.
 absl::StatusOr<Centi> ScoreWithBasis(double score, const std::string& basis, absl::string_view prefix) {
@@ -126,7 +147,9 @@ absl::StatusOr<Centi> ScoreWithBasis(double score, const std::string& basis, abs
   return ParseCenti(score, 0, 10000, absl::StrCat(prefix, ".score"));
 }
 
-std::string StepLabel(v1::RectificationStep step) { return step == v1::RECTIFICATION_STEP_PLAN ? "plan" : "report"; }
+std::string StepLabel(v1::RectificationStep step) {
+  return DutyLabel(step == v1::RECTIFICATION_STEP_PLAN ? Duty::kPlan : Duty::kReport);
+}
 
 }  // namespace
 
@@ -329,24 +352,16 @@ absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.name(), "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(pool_, ctx, *caller, "evaluation.OpenEvaluation", request, response,
-                       [&](pqxx::work& tx) -> absl::Status {
-                         absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-                         if (!campaign.ok()) {
-                           return campaign.status();
+  return RunOnCampaign(ctx, *caller, "evaluation.OpenEvaluation", request, response, request.name(), "name",
+                       [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id) -> absl::Status {
+                         if (campaign.state() != v1::CAMPAIGN_STATE_DRAFT) {
+                           return WrongState(campaign, "开始评议");
                          }
-                         if (campaign->state() != v1::CAMPAIGN_STATE_DRAFT) {
-                           return WrongState(*campaign, "开始评议");
-                         }
-                         MarkOpened(tx, *id);
+                         MarkOpened(tx, id);
                          v1::EvaluationOpened event;
-                         event.set_reference(campaign->name());
-                         event.set_title(campaign->title());
-                         for (const auto& group : campaign->rater_groups()) {
+                         event.set_reference(campaign.name());
+                         event.set_title(campaign.title());
+                         for (const auto& group : campaign.rater_groups()) {
                            for (const std::string& rater : group.raters()) {
                              if (absl::StartsWith(rater, "deputies/")) {
                                event.add_deputies(rater);
@@ -355,22 +370,21 @@ absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContext& ctx,
                              }
                            }
                          }
-                         EmitEvent(tx, event, campaign->name(), caller->account_id());
+                         EmitEvent(tx, event, campaign.name(), caller->account_id());
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "OpenEvaluation",
-                                          .resource = campaign->name(),
+                                          .resource = campaign.name(),
                                           .request_id = RequestId(ctx)});
-                         *response = *LoadCampaign(tx, *id);
+                         *response = *LoadCampaign(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status EvaluationService::RunOnSubject(const grpc::ServerContext& ctx, const Caller& caller,
-                                             absl::string_view method, const google::protobuf::Message& request,
-                                             google::protobuf::Message* response, absl::string_view parent,
-                                             absl::string_view subject, absl::string_view subject_field,
-                                             const SubjectWork& work) {
-  absl::StatusOr<int64_t> id = ParseCampaignId(parent, "parent");
+absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContext& ctx, const Caller& caller,
+                                              absl::string_view method, const google::protobuf::Message& request,
+                                              google::protobuf::Message* response, absl::string_view name,
+                                              absl::string_view name_field, const CampaignWork& work) {
+  absl::StatusOr<int64_t> id = ParseCampaignId(name, name_field);
   if (!id.ok()) {
     return id.status();
   }
@@ -379,12 +393,23 @@ absl::Status EvaluationService::RunOnSubject(const grpc::ServerContext& ctx, con
     if (!campaign.ok()) {
       return campaign.status();
     }
-    absl::StatusOr<int> n = SubjectIndex(*campaign, subject, subject_field);
-    if (!n.ok()) {
-      return n.status();
-    }
-    return work(tx, *campaign, *id, *n);
+    return work(tx, *campaign, *id);
   });
+}
+
+absl::Status EvaluationService::RunOnSubject(const grpc::ServerContext& ctx, const Caller& caller,
+                                             absl::string_view method, const google::protobuf::Message& request,
+                                             google::protobuf::Message* response, absl::string_view parent,
+                                             absl::string_view subject, absl::string_view subject_field,
+                                             const SubjectWork& work) {
+  return RunOnCampaign(ctx, caller, method, request, response, parent, "parent",
+                       [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id) -> absl::Status {
+                         absl::StatusOr<int> n = SubjectIndex(campaign, subject, subject_field);
+                         if (!n.ok()) {
+                           return n.status();
+                         }
+                         return work(tx, campaign, id, *n);
+                       });
 }
 
 absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext& ctx,
@@ -567,8 +592,7 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
           return NotFoundError(request.parent());
         }
         if (*state != v1::CAMPAIGN_STATE_OPEN) {
-          return FailedPrecondition(
-              "CAMPAIGN_STATE", absl::StrCat("评议当前状态为 ", v1::CampaignState_Name(*state), "，不能提交评分表"));
+          return WrongState(*state, "提交评分表");
         }
         std::optional<v1::ScoreSheet> sheet = InsertSheet(
             tx,
@@ -629,64 +653,56 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContext& ctx
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.name(), "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.CloseEvaluation", request, response, [&](pqxx::work& tx) -> absl::Status {
-        // The row lock waits for sheets in flight (they share-lock it) and turns every later sheet away.
-        absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
-        if (!campaign.ok()) {
-          return campaign.status();
+  // The campaign's row lock waits for sheets in flight (they share-lock it) and turns every later sheet away.
+  return RunOnCampaign(
+      ctx, *caller, "evaluation.CloseEvaluation", request, response, request.name(), "name",
+      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id) -> absl::Status {
+        if (campaign.state() != v1::CAMPAIGN_STATE_OPEN) {
+          return WrongState(campaign, "闭会计分");
         }
-        if (campaign->state() != v1::CAMPAIGN_STATE_OPEN) {
-          return WrongState(*campaign, "闭会计分");
-        }
-        std::map<int, std::map<Stage, Centi>> stage_scores = SelectStageScores(tx, *id);
-        for (int n = 1; n <= campaign->subjects_size(); ++n) {
-          for (const auto& stage : campaign->stages()) {
+        std::map<int, std::map<Stage, Centi>> stage_scores = SelectStageScores(tx, id);
+        for (int n = 1; n <= campaign.subjects_size(); ++n) {
+          for (const auto& stage : campaign.stages()) {
             if (stage.weight() > 0 && stage.stage() != v1::STAGE_ON_SITE && stage_scores[n].count(stage.stage()) == 0) {
-              return FailedPrecondition(
-                  "STAGE_SCORE_MISSING",
-                  absl::StrCat(campaign->subjects(n - 1).display_name(), "（", SubjectName(*id, n), "）缺少",
-                               StageLabel(stage.stage()), "阶段得分，请先录入"));
+              return FailedPrecondition("STAGE_SCORE_MISSING",
+                                        absl::StrCat(campaign.subjects(n - 1).display_name(), "（", SubjectName(id, n),
+                                                     "）缺少", StageLabel(stage.stage()), "阶段得分，请先录入"));
             }
           }
         }
-        std::vector<SubjectInputs> inputs(campaign->subjects_size() + 1);
-        for (const StoredTotal& t : SelectSheetTotals(tx, *id)) {
+        std::vector<SubjectInputs> inputs(campaign.subjects_size() + 1);
+        for (const StoredTotal& t : SelectSheetTotals(tx, id)) {
           inputs[t.subject_no].sheet_totals[t.group_code].push_back(t.total);
         }
         const absl::CivilDay session_day = ShanghaiDay(absl::Now());
-        const Scorer scorer = ScorerFor(*campaign);
-        MarkClosed(tx, *id, session_day);
-        for (int n = 1; n <= campaign->subjects_size(); ++n) {
+        const Scorer scorer = ScorerFor(campaign);
+        MarkClosed(tx, id, session_day);
+        for (int n = 1; n <= campaign.subjects_size(); ++n) {
           inputs[n].stage_scores = stage_scores[n];
           const SubjectScore score = scorer.Score(inputs[n]);
           v1::SubjectResult breakdown;
-          breakdown.set_display_name(campaign->subjects(n - 1).display_name());
+          breakdown.set_display_name(campaign.subjects(n - 1).display_name());
           FillBreakdown(score, &breakdown);
-          InsertResult(tx, *id, n, breakdown, score.complete ? std::optional<Centi>(score.final_score) : std::nullopt);
+          InsertResult(tx, id, n, breakdown, score.complete ? std::optional<Centi>(score.final_score) : std::nullopt);
           if (!score.complete) {
             continue;
           }
-          InsertFollowUp(tx, *id, n, FollowUp::Start(score.grade, session_day));
+          InsertFollowUp(tx, id, n, FollowUp::Start(score.grade, session_day));
           v1::EvaluationResultsAnnounced event;
-          FillConcerned(*campaign, n, &event);
+          FillConcerned(campaign, n, &event);
           event.set_grade(GradeLabel(score.grade));
           event.set_final_score(CentiToDouble(score.final_score));
-          EmitEvent(tx, event, SubjectName(*id, n), caller->account_id());
+          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CloseEvaluation",
-                         .resource = campaign->name(),
+                         .resource = campaign.name(),
                          .request_id = RequestId(ctx),
                          .detail = {{"session_date", FormatDay(session_day)}}});
-        response->set_name(absl::StrCat(campaign->name(), "/result"));
-        response->set_title(campaign->title());
-        *response->mutable_announce_time() = LoadCampaign(tx, *id)->close_time();
-        for (v1::SubjectResult& s : SelectResults(tx, *id)) {
+        response->set_name(absl::StrCat(campaign.name(), "/result"));
+        response->set_title(campaign.title());
+        *response->mutable_announce_time() = LoadCampaign(tx, id)->close_time();
+        for (v1::SubjectResult& s : SelectResults(tx, id)) {
           *response->add_subjects() = std::move(s);
         }
         return absl::OkStatus();
@@ -766,31 +782,27 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContext& ctx, c
   if (absl::Status st = CheckText("opinion.text", request.opinion().text(), 1, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunOnSubject(ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(),
-                      request.opinion().subject(), "opinion.subject",
-                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-                        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
-                        if (!record.ok()) {
-                          return record.status();
-                        }
-                        if (absl::Status st = FollowUp::IssueOpinion(&*record, ShanghaiDay(absl::Now())); !st.ok()) {
-                          return st;
-                        }
-                        SaveFollowUp(tx, id, n, *record);
-                        SetOpinion(tx, id, n, request.opinion().text());
-                        v1::EvaluationOpinionIssued event;
-                        FillConcerned(campaign, n, &event);
-                        if (record->plan_due.has_value()) {
-                          event.set_deadline(FormatDay(*record->plan_due));
-                        }
-                        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
-                        AppendAudit(tx, {.actor = caller->account_id(),
-                                         .action = "IssueOpinion",
-                                         .resource = SubjectName(id, n),
-                                         .request_id = RequestId(ctx)});
-                        *response = SubjectResultOf(tx, id, n);
-                        return absl::OkStatus();
-                      });
+  return RunOnSubject(
+      ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(), request.opinion().subject(),
+      "opinion.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+        return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
+          if (absl::Status st = FollowUp::IssueOpinion(&record, ShanghaiDay(absl::Now())); !st.ok()) {
+            return st;
+          }
+          SetOpinion(tx, id, n, request.opinion().text());
+          v1::EvaluationOpinionIssued event;
+          FillConcerned(campaign, n, &event);
+          if (record.plan_due.has_value()) {
+            event.set_deadline(FormatDay(*record.plan_due));
+          }
+          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
+          AppendAudit(tx, {.actor = caller->account_id(),
+                           .action = "IssueOpinion",
+                           .resource = SubjectName(id, n),
+                           .request_id = RequestId(ctx)});
+          return absl::OkStatus();
+        });
+      });
 }
 
 absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& ctx,
@@ -807,36 +819,32 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& c
   if (absl::Status st = CheckText("rectification.content", filing.content(), 1, kMaxFilingChars); !st.ok()) {
     return st;
   }
-  return RunOnSubject(ctx, *caller, "evaluation.FileRectification", request, response, request.parent(),
-                      filing.subject(), "rectification.subject",
-                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-                        // The subject files its own rectification, from its own account.
-                        if (!ActsForSubject(campaign, n, *caller)) {
-                          return PermissionDenied("只有评议对象本单位（本人）可以提交整改材料");
-                        }
-                        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
-                        if (!record.ok()) {
-                          return record.status();
-                        }
-                        if (absl::Status st = FollowUp::FileRectification(&*record, filing.step()); !st.ok()) {
-                          return st;
-                        }
-                        SaveFollowUp(tx, id, n, *record);
-                        InsertFiling(tx, id, n, record->round, StepLabel(filing.step()), filing.content(), std::nullopt,
-                                     caller->account_id());
-                        v1::RectificationReceived event;
-                        FillConcerned(campaign, n, &event);
-                        event.set_step(StepLabel(filing.step()));
-                        event.set_round(record->round);
-                        EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
-                        AppendAudit(tx, {.actor = caller->account_id(),
-                                         .action = "FileRectification",
-                                         .resource = SubjectName(id, n),
-                                         .request_id = RequestId(ctx),
-                                         .detail = {{"step", StepLabel(filing.step())}, {"round", record->round}}});
-                        *response = SubjectResultOf(tx, id, n);
-                        return absl::OkStatus();
-                      });
+  return RunOnSubject(
+      ctx, *caller, "evaluation.FileRectification", request, response, request.parent(), filing.subject(),
+      "rectification.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+        // The subject files its own rectification, from its own account.
+        if (!ActsForSubject(campaign, n, *caller)) {
+          return PermissionDenied("只有评议对象本单位（本人）可以提交整改材料");
+        }
+        return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
+          if (absl::Status st = FollowUp::FileRectification(&record, filing.step()); !st.ok()) {
+            return st;
+          }
+          const std::string step = StepLabel(filing.step());
+          InsertFiling(tx, id, n, record.round, step, filing.content(), std::nullopt, caller->account_id());
+          v1::RectificationReceived event;
+          FillConcerned(campaign, n, &event);
+          event.set_step(step);
+          event.set_round(record.round);
+          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
+          AppendAudit(tx, {.actor = caller->account_id(),
+                           .action = "FileRectification",
+                           .resource = SubjectName(id, n),
+                           .request_id = RequestId(ctx),
+                           .detail = {{"step", step}, {"round", record.round}}});
+          return absl::OkStatus();
+        });
+      });
 }
 
 absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request,
@@ -850,38 +858,34 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, 
   if (!score.ok()) {
     return score.status();
   }
-  return RunOnSubject(ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(),
-                      look_back.subject(), "look_back.subject",
-                      [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
-                        absl::StatusOr<FollowUpRecord> record = LockFollowUp(tx, campaign, id, n);
-                        if (!record.ok()) {
-                          return record.status();
-                        }
-                        const int round = record->round;
-                        absl::StatusOr<LookBackOutcome> outcome =
-                            FollowUp::ScoreLookBack(&*record, *score, PassMark(campaign), ShanghaiDay(absl::Now()));
-                        if (!outcome.ok()) {
-                          return outcome.status();
-                        }
-                        SaveFollowUp(tx, id, n, *record);
-                        InsertFiling(tx, id, n, round, "look_back", look_back.basis(), *score, caller->account_id());
-                        if (outcome->referral) {
-                          v1::ReferralFlagged event;
-                          FillConcerned(campaign, n, &event);
-                          event.set_grade(GradeLabel(record->grade));
-                          EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
-                        }
-                        AppendAudit(tx, {.actor = caller->account_id(),
-                                         .action = "ScoreLookBack",
-                                         .resource = SubjectName(id, n),
-                                         .request_id = RequestId(ctx),
-                                         .detail = {{"score", FormatCenti(*score)},
-                                                    {"round", round},
-                                                    {"second_round", outcome->second_round},
-                                                    {"referral", outcome->referral}}});
-                        *response = SubjectResultOf(tx, id, n);
-                        return absl::OkStatus();
-                      });
+  return RunOnSubject(
+      ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(), look_back.subject(),
+      "look_back.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
+        return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
+          const int round = record.round;
+          absl::StatusOr<LookBackOutcome> outcome =
+              FollowUp::ScoreLookBack(&record, *score, PassMark(campaign), ShanghaiDay(absl::Now()));
+          if (!outcome.ok()) {
+            return outcome.status();
+          }
+          InsertFiling(tx, id, n, round, "look_back", look_back.basis(), *score, caller->account_id());
+          if (outcome->referral) {
+            v1::ReferralFlagged event;
+            FillConcerned(campaign, n, &event);
+            event.set_grade(GradeLabel(record.grade));
+            EmitEvent(tx, event, SubjectName(id, n), caller->account_id());
+          }
+          AppendAudit(tx, {.actor = caller->account_id(),
+                           .action = "ScoreLookBack",
+                           .resource = SubjectName(id, n),
+                           .request_id = RequestId(ctx),
+                           .detail = {{"score", FormatCenti(*score)},
+                                      {"round", round},
+                                      {"second_round", outcome->second_round},
+                                      {"referral", outcome->referral}}});
+          return absl::OkStatus();
+        });
+      });
 }
 
 }  // namespace minyi::evaluation

@@ -101,8 +101,15 @@ class EvaluationService final : public v1::Evaluation::Service {
   absl::StatusOr<CampaignRead> ReadAsCaller(const grpc::ServerContext& ctx, absl::string_view name,
                                             absl::string_view field);
 
-  // A mutation about one subject of campaign `parent`: in one idempotent transaction, locks the campaign
-  // (NOT_FOUND when missing), resolves `subject` (the error names `subject_field`) and runs `work`.
+  // A mutation of campaign `name` (the error names `name_field`): in one idempotent transaction, locks the
+  // campaign for update (NOT_FOUND when missing) and runs `work`.
+  using CampaignWork = std::function<absl::Status(pqxx::work&, const v1::Campaign&, int64_t id)>;
+  absl::Status RunOnCampaign(const grpc::ServerContext& ctx, const Caller& caller, absl::string_view method,
+                             const google::protobuf::Message& request, google::protobuf::Message* response,
+                             absl::string_view name, absl::string_view name_field, const CampaignWork& work);
+
+  // A mutation about one subject of campaign `parent`: RunOnCampaign, then resolves `subject` (the error
+  // names `subject_field`) and runs `work`.
   using SubjectWork = std::function<absl::Status(pqxx::work&, const v1::Campaign&, int64_t id, int n)>;
   absl::Status RunOnSubject(const grpc::ServerContext& ctx, const Caller& caller, absl::string_view method,
                             const google::protobuf::Message& request, google::protobuf::Message* response,

@@ -213,10 +213,11 @@ std::vector<PreparedStatement> Statements() {
                     "FROM results r LEFT JOIN follow_ups f USING (campaign_id, subject_no) "
                     "WHERE r.campaign_id = $1 ORDER BY r.subject_no")},
       {kPendingFollowUps,
-       "SELECT campaign_id, subject_no FROM follow_ups WHERE "
-       "(state = 'FOLLOW_UP_STATE_AWAITING_PLAN' AND plan_due - $2::int <= $1::date) OR "
-       "(state = 'FOLLOW_UP_STATE_AWAITING_REPORT' AND report_due - $2::int <= $1::date) "
-       "ORDER BY campaign_id, subject_no"},
+       "SELECT f.campaign_id, f.subject_no, c.created_by FROM follow_ups f JOIN campaigns c ON c.id = f.campaign_id "
+       "WHERE (f.state = 'FOLLOW_UP_STATE_AWAITING_OPINION' AND f.opinion_due - $2::int <= $1::date) OR "
+       "(f.state = 'FOLLOW_UP_STATE_AWAITING_PLAN' AND f.plan_due - $2::int <= $1::date) OR "
+       "(f.state = 'FOLLOW_UP_STATE_AWAITING_REPORT' AND f.report_due - $2::int <= $1::date) "
+       "ORDER BY f.campaign_id, f.subject_no"},
       {kClaimNotice,
        "INSERT INTO deadline_notices (campaign_id, subject_no, round, step, kind) VALUES ($1, $2, $3, $4, $5) "
        "ON CONFLICT DO NOTHING RETURNING 1"},
@@ -448,7 +449,8 @@ std::vector<PendingFollowUp> SelectPendingFollowUps(pqxx::transaction_base& tx, 
                                                     int due_soon_days) {
   std::vector<PendingFollowUp> out;
   for (const pqxx::row& row : tx.exec_prepared(kPendingFollowUps, FormatDay(today), due_soon_days)) {
-    out.push_back({.campaign_id = row[0].as<int64_t>(), .subject_no = row[1].as<int>()});
+    out.push_back(
+        {.campaign_id = row[0].as<int64_t>(), .subject_no = row[1].as<int>(), .created_by = row[2].as<std::string>()});
   }
   return out;
 }

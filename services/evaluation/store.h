@@ -87,8 +87,10 @@ std::vector<minyi::evaluation::v1::SubjectResult> SelectResults(pqxx::transactio
 struct PendingFollowUp {
   int64_t campaign_id = 0;
   int subject_no = 0;
+  std::string created_by;  // account id of the staff member who set the campaign up
 };
-// Follow-ups awaiting a plan or report whose deadline is within `due_soon_days` of `today` or past.
+// Follow-ups awaiting the opinion, a plan or a report whose deadline is within `due_soon_days` of `today`
+// or past.
 std::vector<PendingFollowUp> SelectPendingFollowUps(pqxx::transaction_base& tx, absl::CivilDay today,
                                                     int due_soon_days);
 // Claims the notice; false when it was already claimed.

@@ -1,6 +1,6 @@
 // The evaluation binary as it ships, on a real PostgreSQL and Redis, over gRPC: one sheet per rater per
-// subject under concurrent duplicates, who may submit, and rectification deadline notices emitted exactly
-// once by concurrent sweepers.
+// subject under concurrent duplicates, who may submit, and opinion and rectification deadline notices
+// emitted exactly once by concurrent sweepers.
 
 #include <atomic>
 #include <memory>
@@ -18,7 +18,9 @@
 #include "evaluation/store.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "minyi/common/v1/common.pb.h"
 #include "minyi/evaluation/v1/evaluation.grpc.pb.h"
+#include "minyi/evaluation/v1/events.pb.h"
 #include "pqxx/pqxx"
 #include "support/harness.h"
 #include "support/platform.h"
@@ -227,23 +229,42 @@ TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
   ASSERT_EQ(result.subjects_size(), 2);
   EXPECT_EQ(result.subjects(0).grade(), v1::GRADE_BASICALLY_SATISFIED);
   EXPECT_EQ(result.subjects(1).grade(), v1::GRADE_SATISFIED);
-  for (int n = 0; n < 2; ++n) {
-    v1::IssueOpinionRequest opinion;
-    opinion.set_parent(c.name());
-    opinion.mutable_opinion()->set_subject(c.subjects(n).name());
-    opinion.mutable_opinion()->set_text("书面评议意见：请对照问题清单逐项整改。");
-    v1::SubjectResult subject;
-    ASSERT_TRUE(stub_->IssueOpinion(CallContext(Staff()).get(), opinion, &subject).ok());
-  }
   v1::GetEvaluationResultRequest get;
   get.set_name(c.name());
   ASSERT_TRUE(stub_->GetEvaluationResult(CallContext(Staff()).get(), get, &result).ok());
-  absl::CivilDay plan_due;
-  ASSERT_TRUE(absl::ParseCivilTime(result.subjects(0).plan_due(), &plan_due)) << result.subjects(0).DebugString();
-  EXPECT_TRUE(result.subjects(1).plan_due().empty());  // satisfied: nothing to rectify
+  absl::CivilDay opinion_due;
+  ASSERT_TRUE(absl::ParseCivilTime(result.subjects(0).opinion_due(), &opinion_due)) << result.subjects(0).DebugString();
 
   PgPool pool({.dsn = *dsn_, .schema = "evaluation", .size = 4, .statements = minyi::evaluation::Statements()});
+  auto count = [&](const std::string& type, const std::string& subject_like) {
+    int n = 0;
+    EXPECT_TRUE(pool.Read([&](pqxx::transaction_base& tx) {
+                      n = tx.exec_params1("SELECT count(*) FROM outbox WHERE event_type = $1 AND subject LIKE $2", type,
+                                          subject_like)[0]
+                              .as<int>();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return n;
+  };
+  const std::vector<std::string> kDeadlineEvents = {
+      "minyi.evaluation.v1.OpinionDueSoon", "minyi.evaluation.v1.OpinionOverdue",
+      "minyi.evaluation.v1.RectificationDueSoon", "minyi.evaluation.v1.RectificationOverdue"};
+  // This campaign's deadline events by type, in kDeadlineEvents' order.
+  auto ours = [&] {
+    std::vector<int> out;
+    for (const std::string& type : kDeadlineEvents) {
+      out.push_back(count(type, c.name() + "/%"));
+    }
+    return out;
+  };
+  // Four sweepers at once. Other tests' campaigns share the database, so what they report in total must
+  // match the deadline events added anywhere, and this campaign's events are checked by type.
   auto sweep_concurrently = [&](absl::CivilDay day) {
+    int before = 0;
+    for (const std::string& type : kDeadlineEvents) {
+      before += count(type, "%");
+    }
     std::atomic<int> emitted{0};
     std::vector<std::thread> sweepers;
     for (int i = 0; i < 4; ++i) {
@@ -256,28 +277,61 @@ TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
     for (std::thread& t : sweepers) {
       t.join();
     }
-    return emitted.load();
+    int after = 0;
+    for (const std::string& type : kDeadlineEvents) {
+      after += count(type, "%");
+    }
+    EXPECT_EQ(emitted.load(), after - before);
+    return ours();
   };
-  auto outbox_count = [&](const std::string& type) {
-    int n = 0;
-    EXPECT_TRUE(pool.Read([&](pqxx::transaction_base& tx) {
-                      n = tx.exec_params1("SELECT count(*) FROM outbox WHERE event_type = $1 AND subject LIKE $2", type,
-                                          c.name() + "/%")[0]
-                              .as<int>();
-                      return absl::OkStatus();
-                    })
-                    .ok());
-    return n;
-  };
-  EXPECT_EQ(sweep_concurrently(plan_due - 4), 0);  // not yet
-  EXPECT_EQ(sweep_concurrently(plan_due - 2), 1);
-  EXPECT_EQ(sweep_concurrently(plan_due - 1), 0);  // already announced
-  EXPECT_EQ(sweep_concurrently(plan_due + 1), 1);
-  EXPECT_EQ(sweep_concurrently(plan_due + 9), 0);
-  EXPECT_EQ(outbox_count("minyi.evaluation.v1.RectificationDueSoon"), 1);
-  EXPECT_EQ(outbox_count("minyi.evaluation.v1.RectificationOverdue"), 1);
-  EXPECT_EQ(outbox_count("minyi.evaluation.v1.EvaluationResultsAnnounced"), 2);
-  EXPECT_EQ(outbox_count("minyi.evaluation.v1.ScoreSheetSubmitted"), 6);
+  using Counts = std::vector<int>;  // OpinionDueSoon, OpinionOverdue, RectificationDueSoon, RectificationOverdue
+
+  // The office owes both subjects its written opinion within 10 days of the session.
+  EXPECT_EQ(sweep_concurrently(opinion_due - 4), (Counts{0, 0, 0, 0}));  // not yet
+  EXPECT_EQ(sweep_concurrently(opinion_due - 3), (Counts{2, 0, 0, 0}));
+  EXPECT_EQ(sweep_concurrently(opinion_due), (Counts{2, 0, 0, 0}));  // already announced
+  EXPECT_EQ(sweep_concurrently(opinion_due + 1), (Counts{2, 2, 0, 0}));
+  EXPECT_EQ(sweep_concurrently(opinion_due + 2), (Counts{2, 2, 0, 0}));
+  // The reminder goes to the organiser (the staff account that created the campaign), not the subject.
+  ASSERT_TRUE(pool.Read([&](pqxx::transaction_base& tx) {
+                    for (const pqxx::row& row : tx.exec_params(
+                             "SELECT payload FROM outbox WHERE event_type = 'minyi.evaluation.v1.OpinionOverdue' "
+                             "AND subject LIKE $1",
+                             c.name() + "/%")) {
+                      minyi::common::v1::Event envelope;
+                      EXPECT_TRUE(envelope.ParseFromString(pqxx::binarystring(row[0]).str()));
+                      v1::OpinionOverdue overdue;
+                      EXPECT_TRUE(envelope.data().UnpackTo(&overdue));
+                      EXPECT_EQ(overdue.reference(), c.name());
+                      EXPECT_EQ(overdue.deadline(), absl::FormatCivilTime(opinion_due));
+                      EXPECT_EQ(std::vector<std::string>(overdue.accounts().begin(), overdue.accounts().end()),
+                                std::vector<std::string>{"accounts/1"});
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+
+  for (int n = 0; n < 2; ++n) {
+    v1::IssueOpinionRequest opinion;
+    opinion.set_parent(c.name());
+    opinion.mutable_opinion()->set_subject(c.subjects(n).name());
+    opinion.mutable_opinion()->set_text("书面评议意见：请对照问题清单逐项整改。");
+    v1::SubjectResult subject;
+    ASSERT_TRUE(stub_->IssueOpinion(CallContext(Staff()).get(), opinion, &subject).ok());
+  }
+  ASSERT_TRUE(stub_->GetEvaluationResult(CallContext(Staff()).get(), get, &result).ok());
+  absl::CivilDay plan_due;
+  ASSERT_TRUE(absl::ParseCivilTime(result.subjects(0).plan_due(), &plan_due)) << result.subjects(0).DebugString();
+  EXPECT_TRUE(result.subjects(1).plan_due().empty());  // satisfied: nothing to rectify
+
+  // The opinion is out: only the basically satisfied subject's plan is awaited now.
+  EXPECT_EQ(sweep_concurrently(plan_due - 4), (Counts{2, 2, 0, 0}));  // not yet
+  EXPECT_EQ(sweep_concurrently(plan_due - 2), (Counts{2, 2, 1, 0}));
+  EXPECT_EQ(sweep_concurrently(plan_due - 1), (Counts{2, 2, 1, 0}));  // already announced
+  EXPECT_EQ(sweep_concurrently(plan_due + 1), (Counts{2, 2, 1, 1}));
+  EXPECT_EQ(sweep_concurrently(plan_due + 9), (Counts{2, 2, 1, 1}));
+  EXPECT_EQ(count("minyi.evaluation.v1.EvaluationResultsAnnounced", c.name() + "/%"), 2);
+  EXPECT_EQ(count("minyi.evaluation.v1.ScoreSheetSubmitted", c.name() + "/%"), 6);
 }
 
 TEST_F(EvaluationTest, CloseNeedsEveryStageScoreAndMarksSubjectsWithoutSheetsIncomplete) {

@@ -89,21 +89,41 @@ TEST(FollowUpTest, MonthsClampToTheMonthEnd) {
   EXPECT_EQ(AddMonths(absl::CivilDay(2026, 11, 30), 3), absl::CivilDay(2027, 2, 28));
 }
 
+TEST(FollowUpTest, OpinionNoticesDueSoonThenOverdueUntilIssued) {
+  FollowUpRecord r = FollowUp::Start(v1::GRADE_SATISFIED, kSession);  // opinion due 2026-03-30
+  EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2026, 3, 26)).has_value());
+  std::optional<DeadlineNotice> soon = FollowUp::NoticeDue(r, absl::CivilDay(2026, 3, 27));
+  ASSERT_TRUE(soon.has_value());
+  EXPECT_EQ(soon->duty, Duty::kOpinion);
+  EXPECT_EQ(soon->kind, NoticeKind::kDueSoon);
+  EXPECT_EQ(soon->deadline, absl::CivilDay(2026, 3, 30));
+  EXPECT_EQ(soon->round, 1);
+  EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 3, 30))->kind, NoticeKind::kDueSoon);
+  std::optional<DeadlineNotice> late = FollowUp::NoticeDue(r, absl::CivilDay(2026, 3, 31));
+  ASSERT_TRUE(late.has_value());
+  EXPECT_EQ(late->duty, Duty::kOpinion);
+  EXPECT_EQ(late->kind, NoticeKind::kOverdue);
+  // Issued late: nothing more is awaited of the office (satisfied: nothing of the subject either).
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 4, 2)).ok());
+  EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 2)).has_value());
+  EXPECT_EQ(DutyLabel(Duty::kOpinion), "opinion");
+}
+
 TEST(FollowUpTest, NoticesDueSoonThenOverdue) {
   FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, kSession);
-  EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2027, 1, 1)).has_value());  // nothing awaited of the subject
-  ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 3, 25)).ok());     // plan due 2026-04-25
+  ASSERT_TRUE(FollowUp::IssueOpinion(&r, absl::CivilDay(2026, 3, 25)).ok());  // plan due 2026-04-25
   EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 21)).has_value());
   std::optional<DeadlineNotice> soon = FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 22));
   ASSERT_TRUE(soon.has_value());
   EXPECT_EQ(soon->kind, NoticeKind::kDueSoon);
-  EXPECT_EQ(soon->step, v1::RECTIFICATION_STEP_PLAN);
+  EXPECT_EQ(soon->duty, Duty::kPlan);
   EXPECT_EQ(soon->deadline, absl::CivilDay(2026, 4, 25));
   EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 25))->kind, NoticeKind::kDueSoon);
   EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 26))->kind, NoticeKind::kOverdue);
   ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
   EXPECT_FALSE(FollowUp::NoticeDue(r, absl::CivilDay(2026, 4, 26)).has_value());  // report due 06-25
-  EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 6, 26))->step, v1::RECTIFICATION_STEP_REPORT);
+  EXPECT_EQ(FollowUp::NoticeDue(r, absl::CivilDay(2026, 6, 26))->duty, Duty::kReport);
+  EXPECT_EQ(DutyLabel(Duty::kReport), "report");
 }
 
 TEST(FollowUpTest, ShanghaiDayIsUtcPlusEight) {

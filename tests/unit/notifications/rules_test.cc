@@ -3,6 +3,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "minyi/evaluation/v1/events.pb.h"
 #include "minyi/suggestions/v1/events.pb.h"
 #include "notifications/payload.h"
 
@@ -75,8 +76,43 @@ TEST(RulesTest, AssignmentTellsLeadAndCoUnitsAndLeadersOnlyUnderKeySupervision) 
 TEST(RulesTest, OverdueIsUrgentAndDueSoonIsNot) {
   EXPECT_TRUE(FindRule("minyi.suggestions.v1.SuggestionOverdue")->urgent);
   EXPECT_TRUE(FindRule("minyi.evaluation.v1.RectificationOverdue")->urgent);
+  EXPECT_TRUE(FindRule("minyi.evaluation.v1.OpinionOverdue")->urgent);
   EXPECT_FALSE(FindRule("minyi.suggestions.v1.SuggestionDueSoon")->urgent);
+  EXPECT_FALSE(FindRule("minyi.evaluation.v1.OpinionDueSoon")->urgent);
   EXPECT_EQ(FindRule("minyi.voting.v1.BallotCast"), nullptr);  // duty evidence only: tells nobody
+}
+
+// The written opinion is the office's duty: its organiser hears it is due, leaders too once it is late;
+// the subject waiting for it is not told to hurry.
+TEST(RulesTest, OpinionDeadlinesTellTheOrganiserAndLeadersWhenOverdue) {
+  minyi::evaluation::v1::OpinionDueSoon soon;
+  soon.set_reference("evaluations/4");
+  soon.set_title("2026 年度市政府组成部门工作评议");
+  soon.set_subject("evaluations/4/subjects/2");
+  soon.add_accounts("accounts/17");
+  soon.set_deadline("2026-03-30");
+  const Rule* rule = FindRule("minyi.evaluation.v1.OpinionDueSoon");
+  ASSERT_NE(rule, nullptr);
+  ASSERT_EQ(rule->audiences.size(), 1u);
+  const Targets organiser = SelectTargets(rule->audiences[0], Payload(soon));
+  EXPECT_THAT(organiser.accounts, ElementsAre("accounts/17"));
+  EXPECT_THAT(organiser.departments, IsEmpty());
+  EXPECT_FALSE(organiser.leaders);
+  EXPECT_EQ(Render(rule->audiences[0], Payload(soon)).body,
+            "「2026 年度市政府组成部门工作评议」（evaluations/4）对 evaluations/4/subjects/2 的书面评议意见须于 "
+            "2026-03-30 前送达。");
+
+  minyi::evaluation::v1::OpinionOverdue overdue;
+  overdue.set_reference("evaluations/4");
+  overdue.set_subject("evaluations/4/subjects/2");
+  overdue.add_accounts("accounts/17");
+  overdue.set_deadline("2026-03-30");
+  rule = FindRule("minyi.evaluation.v1.OpinionOverdue");
+  ASSERT_NE(rule, nullptr);
+  ASSERT_EQ(rule->audiences.size(), 1u);
+  const Targets late = SelectTargets(rule->audiences[0], Payload(overdue));
+  EXPECT_THAT(late.accounts, ElementsAre("accounts/17"));
+  EXPECT_TRUE(late.leaders);
 }
 
 TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {
