@@ -315,6 +315,17 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (condition()) {
+      return true;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return condition();
+}
+
 bool WaitForPort(int port, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {

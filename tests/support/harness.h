@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,9 @@ namespace minyi::testing {
 int FreePort();
 // Waits until something accepts TCP connections on 127.0.0.1:port.
 bool WaitForPort(int port, absl::Duration timeout);
+// Polls `condition` every 50 ms until it holds or `timeout` passes; whether it held. For what a service
+// does asynchronously (event consumers, sweepers), where a fixed sleep would be flaky or slow.
+bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30));
 // Path of a built artifact, relative to the CMake build directory (e.g. "services/deputies/minyi-deputies").
 std::string BuildPath(std::string_view relative);
 // Path of a source file, relative to the project root.

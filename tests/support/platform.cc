@@ -56,13 +56,26 @@ std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token, const
   return ctx;
 }
 
-std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy) {
+std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy,
+                      const std::string& department) {
   static std::atomic<int> next{0};
+  return AccountToken(signer, absl::StrCat("acct-", ++next), role, deputy, department);
+}
+
+std::string AccountToken(const TokenSigner& signer, const std::string& account_id, minyi::common::v1::Role role,
+                         const std::string& deputy, const std::string& department) {
   Caller caller;
-  caller.set_account_id(absl::StrCat("acct-", ++next));
+  caller.set_account_id(account_id);
   caller.set_role(role);
   caller.set_deputy(deputy);
+  caller.set_department(department);
   return *signer.Issue(caller, absl::Now());
+}
+
+Platform& Platform::Shared() {
+  // Leaked on purpose: its child processes die with the test process (PR_SET_PDEATHSIG).
+  static Platform* platform = new Platform();
+  return *platform;
 }
 
 std::string Unique(absl::string_view prefix) {
@@ -133,6 +146,37 @@ std::string Platform::CreateAccountAndToken(const nlohmann::json& account) {
   HttpResponse r = Call("POST", "/v1/accounts", {{"account", account}, {"password", password}}, AdminToken());
   EXPECT_EQ(r.status, 200) << r.body;
   return Token(account.at("username").get<std::string>(), password);
+}
+
+const std::string& Platform::Admin() {
+  if (admin_token_.empty()) {
+    admin_token_ = AdminToken();
+  }
+  return admin_token_;
+}
+
+std::string Platform::NewAccount(absl::string_view role, const std::string& deputy, const std::string& department) {
+  nlohmann::json account = {{"username", Unique("u")}, {"displayName", "测试用户"}, {"role", role}};
+  if (!deputy.empty()) {
+    account["deputy"] = deputy;
+  }
+  if (!department.empty()) {
+    account["department"] = department;
+  }
+  return CreateAccountAndToken(account);
+}
+
+std::string Platform::NewDeputy(const std::string& station, absl::string_view display_name) {
+  HttpResponse r = Call("POST", "/v1/deputies",
+                        {{"displayName", display_name},
+                         {"gender", "GENDER_FEMALE"},
+                         {"level", "LEVEL_COUNTY"},
+                         {"term", 2},
+                         {"status", "DEPUTY_STATUS_SERVING"},
+                         {"stations", {station}}},
+                        Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r).value("name", "");
 }
 
 }  // namespace minyi::testing

@@ -27,14 +27,24 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
 // given) and a 30 s deadline.
 std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token, const std::string& idempotency_key = "");
 
-// A valid access token for a fresh account id with `role` (and `deputy`, for deputy accounts), signed by
-// `signer`: lets a test act as any role without creating accounts.
-std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy = "");
+// A valid access token for a fresh account id with `role` (and `deputy`, for deputy accounts, or
+// `department`, for department accounts), signed by `signer`: lets a test act as any role without
+// creating accounts.
+std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy = "",
+                      const std::string& department = "");
+// As MintToken, for the given account id: calls with the same id are one caller, so an Idempotency-Key
+// replays across them and ownership by account holds.
+std::string AccountToken(const TokenSigner& signer, const std::string& account_id, minyi::common::v1::Role role,
+                         const std::string& deputy = "", const std::string& department = "");
 
 class Platform final {
  public:
   static constexpr absl::string_view kJwtSecret = "e2e-test-secret-0123456789abcdef-0123456789";
   static constexpr absl::string_view kAdminPassword = "admin-e2e-password";
+
+  // The one platform of a test process, started on first use and left running until the process exits,
+  // so the tests of an end-to-end binary share its services.
+  static Platform& Shared();
 
   Platform();
   ~Platform();
@@ -52,8 +62,15 @@ class Platform final {
   // An access token for the account, via POST /v1/auth/token; fails the test when sign-in fails.
   std::string Token(absl::string_view username, absl::string_view password);
   std::string AdminToken() { return Token("admin", kAdminPassword); }
+  // The admin's token, signed in on first use and reused after.
+  const std::string& Admin();
   // Creates an account as admin (fields in proto JSON) and returns a token for it.
   std::string CreateAccountAndToken(const nlohmann::json& account);
+  // Creates an account with `role` under a fresh username, bound to `deputy` or `department` when given,
+  // and returns a token for it.
+  std::string NewAccount(absl::string_view role, const std::string& deputy = "", const std::string& department = "");
+  // Creates a serving county-level deputy of the second term at `station` as admin; returns its name.
+  std::string NewDeputy(const std::string& station, absl::string_view display_name);
 
  private:
   std::string dsn_;
@@ -61,6 +78,7 @@ class Platform final {
   int http_port_ = 0;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
   std::map<std::string, int> metrics_ports_;
+  std::string admin_token_;
 };
 
 nlohmann::json Json(const HttpResponse& r);

@@ -15,42 +15,13 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-Platform& P() {
-  static Platform* platform = new Platform();
-  return *platform;
-}
-
-
-std::string Admin() {
-  static const std::string* token = new std::string(P().AdminToken());
-  return *token;
-}
-
-std::string Account(absl::string_view role, const std::string& deputy = "") {
-  json account = {{"username", Unique("u")}, {"displayName", "测试用户"}, {"role", role}};
-  if (!deputy.empty()) {
-    account["deputy"] = deputy;
-  }
-  return P().CreateAccountAndToken(account);
-}
+// The process's shared platform, under a short name for the many calls below.
+Platform& P() { return Platform::Shared(); }
 
 std::string NewStation(const std::string& region) {
   HttpResponse r = P().Call("POST", "/v1/stations",
                             {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {region}}},
-                            Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r).value("name", "");
-}
-
-std::string NewDeputy(const std::string& station, absl::string_view name) {
-  HttpResponse r = P().Call("POST", "/v1/deputies",
-                            {{"displayName", name},
-                             {"gender", "GENDER_MALE"},
-                             {"level", "LEVEL_COUNTY"},
-                             {"term", 2},
-                             {"status", "DEPUTY_STATUS_SERVING"},
-                             {"stations", {station}}},
-                            Admin());
+                            P().Admin());
   EXPECT_EQ(r.status, 200) << r.body;
   return Json(r).value("name", "");
 }
@@ -61,9 +32,9 @@ json Duty(absl::string_view date, absl::string_view category) {
 
 TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
   const std::string station = NewStation("示范县");
-  const std::string me = NewDeputy(station, "李梅");
-  const std::string other = NewDeputy(station, "张伟");
-  const std::string my_token = Account("ROLE_DEPUTY", me);
+  const std::string me = P().NewDeputy(station, "李梅");
+  const std::string other = P().NewDeputy(station, "张伟");
+  const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
 
   json duty = Duty("2026-03-02", "DUTY_CATEGORY_STATION_DUTY");
   duty["station"] = station;
@@ -78,7 +49,7 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
   r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), duty, my_token);
   EXPECT_EQ(r.status, 403) << r.body;
 
-  const std::string citizen = Account("ROLE_CITIZEN");
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/duties"), nullptr, citizen).status, 403);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/points?period=2026-Q1"), nullptr, citizen).status, 403);
 
@@ -88,7 +59,8 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
   ASSERT_EQ(Json(r)["duties"].size(), 1u);
 
   // Staff record on another's behalf; the record names them.
-  r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), Duty("2026-03-05", "DUTY_CATEGORY_TRAINING"), Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), Duty("2026-03-05", "DUTY_CATEGORY_TRAINING"),
+               P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(Json(r).value("recordedBy", "").empty());
 
@@ -99,15 +71,15 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
 
 TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
   const std::string station = NewStation("示范县");
-  const std::string me = NewDeputy(station, "赵敏");
-  const std::string my_token = Account("ROLE_DEPUTY", me);
+  const std::string me = P().NewDeputy(station, "赵敏");
+  const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
   HttpResponse r =
       P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty("2026-01-09", "DUTY_CATEGORY_TRAINING"), my_token);
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
   const json correction = {{"duty", Duty("2026-01-10", "DUTY_CATEGORY_SPECIAL_INQUIRY")}, {"reason", "日期有误"}};
   EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, my_token).status, 403);
-  r = P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("revision", 0), 2);
   r = P().Call("GET", absl::StrCat("/v1/", name, "?revision=1"), nullptr, my_token);
@@ -120,27 +92,27 @@ TEST(Duties, RulesPointsRankingAndStars) {
   const std::string region = Unique("星级区");
   const std::string station = NewStation(region);
   NewStation(region);
-  const std::string first = NewDeputy(station, "一号代表");
-  const std::string second = NewDeputy(station, "二号代表");
+  const std::string first = P().NewDeputy(station, "一号代表");
+  const std::string second = P().NewDeputy(station, "二号代表");
 
   HttpResponse r = P().Call("PATCH", "/v1/pointRules",
                             {{"rules",
                               {{{"category", "DUTY_CATEGORY_TRAINING"}, {"points", 2}, {"monthlyCap", 4}},
                                {{"category", "DUTY_CATEGORY_STATION_DUTY"}, {"points", 3}}}}},
-                            Admin());
+                            P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["rules"].size(), 2u);
-  const std::string deputy_token = Account("ROLE_DEPUTY", first);
+  const std::string deputy_token = P().NewAccount("ROLE_DEPUTY", first);
   EXPECT_EQ(P().Call("PATCH", "/v1/pointRules", {{"rules", json::array()}}, deputy_token).status, 403);
   EXPECT_EQ(P().Call("GET", "/v1/pointRules", nullptr, deputy_token).status, 200);
 
   for (const char* date : {"2026-01-02", "2026-01-03", "2026-01-04"}) {
-    ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", first, "/duties"), Duty(date, "DUTY_CATEGORY_TRAINING"), Admin())
-                  .status,
-              200);
+    ASSERT_EQ(
+        P().Call("POST", absl::StrCat("/v1/", first, "/duties"), Duty(date, "DUTY_CATEGORY_TRAINING"), P().Admin()).status,
+        200);
   }
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", second, "/duties"), Duty("2026-02-02", "DUTY_CATEGORY_STATION_DUTY"),
-                     Admin())
+                     P().Admin())
                 .status,
             200);
 
@@ -162,10 +134,10 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, deputy_token)
                 .status,
             403);
-  r = P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
 
-  r = P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, Admin());
+  r = P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   json ratings = Json(r)["ratings"];
   ASSERT_EQ(ratings.size(), 2u);
@@ -175,7 +147,7 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(ratings[1].value("stars", 0), 3);
   r = P().Call("POST", "/v1/stations:rate",
                {{"region", region}, {"period", "2026-Q1"}, {"quotas", {{"fiveStarPercent", 50}, {"fourStarPercent", 50}}}},
-               Admin());
+               P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["ratings"][0].value("stars", 0), 5);
   EXPECT_EQ(Json(r)["ratings"][1].value("stars", 0), 4);
@@ -185,21 +157,21 @@ TEST(Duties, RulesPointsRankingAndStars) {
 
 TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
   const std::string station = NewStation(Unique("九有区"));
-  const std::string deputy_token = Account("ROLE_DEPUTY", NewDeputy(station, "钱进"));
+  const std::string deputy_token = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "钱进"));
   const json assessment = {{"items", {{{"item", "有场所"}, {"met", true}, {"evidence", {"files/3"}}}}}};
   const std::string path = absl::StrCat("/v1/", station, "/checklist");
   EXPECT_EQ(P().Call("PATCH", path, assessment, deputy_token).status, 403);
   EXPECT_EQ(P().Call("PATCH", "/v1/checklistDefinition", {{"items", {"有场所"}}}, deputy_token).status, 403);
-  HttpResponse r = P().Call("PATCH", path, assessment, Admin());
+  HttpResponse r = P().Call("PATCH", path, assessment, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("itemsMet", 0), 1);
 
-  r = P().Call("GET", path, nullptr, Account("ROLE_CITIZEN"));
+  r = P().Call("GET", path, nullptr, P().NewAccount("ROLE_CITIZEN"));
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(Json(r)["items"].size(), 9u);
   EXPECT_EQ(Json(r)["items"][0].value("item", ""), "有场所");
   EXPECT_TRUE(Json(r)["items"][0].value("met", false));
-  r = P().Call("PATCH", path, {{"items", {{{"item", "有食堂"}, {"met", true}}}}}, Admin());
+  r = P().Call("PATCH", path, {{"items", {{{"item", "有食堂"}, {"met", true}}}}}, P().Admin());
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("checklist.items[0].item"));
 }
@@ -207,15 +179,16 @@ TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
 
 TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
   const std::string station = NewStation(Unique("轮值区"));
-  const std::string deputy = NewDeputy(station, "孙值班");
+  const std::string deputy = P().NewDeputy(station, "孙值班");
   const std::string path = absl::StrCat("/v1/", station, "/rotaEntries");
   const json entry = {{"deputy", deputy}, {"date", "2026-05-04"}, {"note", "14:00-17:00"}};
-  EXPECT_EQ(P().Call("POST", path, entry, Account("ROLE_DEPUTY", deputy)).status, 403);
-  HttpResponse r = P().Call("POST", path, entry, Admin());
+  EXPECT_EQ(P().Call("POST", path, entry, P().NewAccount("ROLE_DEPUTY", deputy)).status, 403);
+  HttpResponse r = P().Call("POST", path, entry, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("displayName", ""), "孙值班");
-  EXPECT_EQ(P().Call("POST", path, entry, Admin()).status, 409);
-  r = P().Call("GET", absl::StrCat(path, "?startDate=2026-05-01&endDate=2026-05-31"), nullptr, Account("ROLE_CITIZEN"));
+  EXPECT_EQ(P().Call("POST", path, entry, P().Admin()).status, 409);
+  r = P().Call("GET", absl::StrCat(path, "?startDate=2026-05-01&endDate=2026-05-31"), nullptr,
+               P().NewAccount("ROLE_CITIZEN"));
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(Json(r)["rotaEntries"].size(), 1u);
   EXPECT_EQ(Json(r)["rotaEntries"][0].value("deputy", ""), deputy);
@@ -223,14 +196,15 @@ TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
 
 
 TEST(Duties, ShortlistIsForStaffAndLeaders) {
-  const std::string deputy = NewDeputy(NewStation(Unique("评优区")), "周优秀");
-  HttpResponse r = P().Call("PATCH", absl::StrCat("/v1/", deputy, "/evaluationResults/2026"), {{"score", 90}}, Admin());
+  const std::string deputy = P().NewDeputy(NewStation(Unique("评优区")), "周优秀");
+  HttpResponse r =
+      P().Call("PATCH", absl::StrCat("/v1/", deputy, "/evaluationResults/2026"), {{"score", 90}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("score", 0), 90);
-  EXPECT_EQ(P().Call("GET", "/v1/deputies:shortlist?year=2026&size=5", nullptr, Account("ROLE_DEPUTY", deputy)).status,
-            403);
-  EXPECT_EQ(P().Call("GET", "/v1/deputies:shortlist?year=2026&size=5", nullptr, Account("ROLE_CITIZEN")).status, 403);
-  r = P().Call("GET", "/v1/deputies:shortlist?year=2026&size=5", nullptr, Account("ROLE_LEADER"));
+  const std::string shortlist = "/v1/deputies:shortlist?year=2026&size=5";
+  EXPECT_EQ(P().Call("GET", shortlist, nullptr, P().NewAccount("ROLE_DEPUTY", deputy)).status, 403);
+  EXPECT_EQ(P().Call("GET", shortlist, nullptr, P().NewAccount("ROLE_CITIZEN")).status, 403);
+  r = P().Call("GET", shortlist, nullptr, P().NewAccount("ROLE_LEADER"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("evaluationWeight", 0), 2);
   EXPECT_FALSE(Json(r)["entries"].empty());
@@ -240,17 +214,18 @@ TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
   const std::string station = NewStation(Unique("监督区"));
   // A sector no other test uses, so the proposal holds only these deputies.
   const std::string sector = Unique("轨交");
-  const std::string first = NewDeputy(station, "郑轨道");
-  const std::string second = NewDeputy(station, "冯轨道");
+  const std::string first = P().NewDeputy(station, "郑轨道");
+  const std::string second = P().NewDeputy(station, "冯轨道");
   for (const std::string& deputy : {first, second}) {
     ASSERT_EQ(
-        P().Call("PATCH", absl::StrCat("/v1/", deputy, "?updateMask=sector"), {{"sector", sector}}, Admin()).status,
+        P().Call("PATCH", absl::StrCat("/v1/", deputy, "?updateMask=sector"), {{"sector", sector}}, P().Admin()).status,
         200);
   }
   const json target = {
       {"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "地铁三号线"}, {"keywords", {sector}}};
 
-  HttpResponse r = P().Call("POST", "/v1/supervisionGroups:propose", {{"target", target}}, Account("ROLE_LEADER"));
+  HttpResponse r =
+      P().Call("POST", "/v1/supervisionGroups:propose", {{"target", target}}, P().NewAccount("ROLE_LEADER"));
   ASSERT_EQ(r.status, 200) << r.body;
   json candidates = Json(r)["candidates"];
   ASSERT_EQ(candidates.size(), 2u);
@@ -258,28 +233,29 @@ TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
   EXPECT_EQ(candidates[0]["matches"][0].value("field", ""), "SUPERVISION_MATCH_FIELD_SECTOR");
   r = P().Call("POST", "/v1/supervisionGroups:propose", {{"target", {{"kind", "SUPERVISION_TARGET_KIND_DEPARTMENT"},
                                                                      {"name", "交通运输局"}}}},
-               Admin());
+               P().Admin());
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("target.keywords"));
 
-  const std::string citizen = Account("ROLE_CITIZEN");
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups:propose", {{"target", target}}, citizen).status, 403);
   EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, citizen).status,
             403);
   r = P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first, "deputies/999999"}}},
-               Admin());
+               P().Admin());
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("supervision_group.members[1]"));
-  r = P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, Admin());
+  r = P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string group = Json(r).value("name", "");
   EXPECT_EQ(Json(r).value("displayName", ""), "地铁三号线");
 
-  r = P().Call("PATCH", absl::StrCat("/v1/", group, "?updateMask=members"), {{"members", {first, second}}}, Admin());
+  r = P().Call("PATCH", absl::StrCat("/v1/", group, "?updateMask=members"), {{"members", {first, second}}},
+               P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["members"].size(), 2u);
 
-  const std::string deputy_token = Account("ROLE_DEPUTY", second);
+  const std::string deputy_token = P().NewAccount("ROLE_DEPUTY", second);
   r = P().Call("GET", absl::StrCat("/v1/supervisionGroups?member=", second), nullptr, deputy_token);
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(Json(r)["supervisionGroups"].size(), 1u);

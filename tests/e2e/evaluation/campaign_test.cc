@@ -3,10 +3,8 @@
 // open, investigation, sheets from several raters, close, the result breakdown, the 6-3-1 check, the
 // written opinion, the rectification plan and report, a look-back below 60 and the second round.
 
-#include <functional>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
@@ -17,21 +15,8 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-Platform& P() {
-  static Platform* platform = new Platform();
-  return *platform;
-}
-
-std::string Admin() {
-  static const std::string* token = new std::string(P().AdminToken());
-  return *token;
-}
-
-std::string Account(absl::string_view role, const json& extra = json::object()) {
-  json account = {{"username", Unique("u")}, {"displayName", "测试用户"}, {"role", role}};
-  account.update(extra);
-  return P().CreateAccountAndToken(account);
-}
+// The process's shared platform, under a short name for the many calls below.
+Platform& P() { return Platform::Shared(); }
 
 std::string AccountName(const std::string& token) {
   HttpResponse r = P().Call("GET", "/v1/accounts/me", nullptr, token);
@@ -39,50 +24,26 @@ std::string AccountName(const std::string& token) {
   return Json(r).value("name", "");
 }
 
-std::string NewDeputy(const std::string& station, absl::string_view name) {
-  HttpResponse r = P().Call("POST", "/v1/deputies",
-                            {{"displayName", name},
-                             {"gender", "GENDER_FEMALE"},
-                             {"level", "LEVEL_COUNTY"},
-                             {"term", 2},
-                             {"status", "DEPUTY_STATUS_SERVING"},
-                             {"stations", {station}}},
-                            Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r).value("name", "");
-}
-
-bool Eventually(const std::function<bool()>& condition) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!condition()) {
-    if (absl::Now() > deadline) {
-      return false;
-    }
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return true;
-}
-
 json IndicatorSheet(const std::string& subject, double a, double b) {
   return {{"subject", subject}, {"scores", {{{"indicator", "A"}, {"points", a}}, {{"indicator", "B"}, {"points", b}}}}};
 }
 
 TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
-  const std::string staff = Account("ROLE_STAFF");
-  const std::string leader = Account("ROLE_LEADER");
-  const std::string department = Account("ROLE_DEPARTMENT", {{"department", "natural-resources"}});
-  const std::string other_department = Account("ROLE_DEPARTMENT", {{"department", "health"}});
-  const std::string citizen = Account("ROLE_CITIZEN");
+  const std::string staff = P().NewAccount("ROLE_STAFF");
+  const std::string leader = P().NewAccount("ROLE_LEADER");
+  const std::string department = P().NewAccount("ROLE_DEPARTMENT", "", "natural-resources");
+  const std::string other_department = P().NewAccount("ROLE_DEPARTMENT", "", "health");
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   HttpResponse r =
       P().Call("POST", "/v1/stations",
-               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, Admin());
+               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string station = Json(r).value("name", "");
   std::vector<std::string> deputies;
   std::vector<std::string> rater_tokens;
   for (const char* name : {"李梅", "王芳", "赵强"}) {
-    deputies.push_back(NewDeputy(station, name));
-    rater_tokens.push_back(Account("ROLE_DEPUTY", {{"deputy", deputies.back()}}));
+    deputies.push_back(P().NewDeputy(station, name));
+    rater_tokens.push_back(P().NewAccount("ROLE_DEPUTY", deputies.back()));
   }
 
   json campaign = {

@@ -21,11 +21,8 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-Platform& P() {
-  static Platform* platform = new Platform();
-  return *platform;
-}
-
+// The process's shared platform, under a short name for the many calls below.
+Platform& P() { return Platform::Shared(); }
 
 json NewStation(const std::string& token, const std::string& name) {
   HttpResponse r = P().Call("POST", "/v1/stations",

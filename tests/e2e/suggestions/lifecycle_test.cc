@@ -16,40 +16,13 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-Platform& P() {
-  static Platform* platform = new Platform();
-  return *platform;
-}
-
-std::string Admin() {
-  static const std::string* token = new std::string(P().AdminToken());
-  return *token;
-}
-
-std::string Account(absl::string_view role, const std::string& deputy = "", const std::string& department = "") {
-  json account = {{"username", Unique("u")}, {"displayName", "测试用户"}, {"role", role}};
-  if (!deputy.empty()) {
-    account["deputy"] = deputy;
-  }
-  if (!department.empty()) {
-    account["department"] = department;
-  }
-  return P().CreateAccountAndToken(account);
-}
+// The process's shared platform, under a short name for the many calls below.
+Platform& P() { return Platform::Shared(); }
 
 std::string Create(absl::string_view path, const json& body) {
-  HttpResponse r = P().Call("POST", path, body, Admin());
+  HttpResponse r = P().Call("POST", path, body, P().Admin());
   EXPECT_EQ(r.status, 200) << r.body;
   return Json(r).value("name", "");
-}
-
-std::string NewDeputy(const std::string& station, absl::string_view name) {
-  return Create("/v1/deputies", {{"displayName", name},
-                                 {"gender", "GENDER_FEMALE"},
-                                 {"level", "LEVEL_COUNTY"},
-                                 {"term", 2},
-                                 {"status", "DEPUTY_STATUS_SERVING"},
-                                 {"stations", {station}}});
 }
 
 json Call(absl::string_view method, const std::string& path, const json& body, const std::string& token,
@@ -76,16 +49,16 @@ std::vector<std::string> Actions(const json& timeline) {
 TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   const std::string station =
       Create("/v1/stations", {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}});
-  const std::string deputy_a = NewDeputy(station, "李梅");
-  const std::string deputy_b = NewDeputy(station, "王强");
-  const std::string a = Account("ROLE_DEPUTY", deputy_a);
-  const std::string b = Account("ROLE_DEPUTY", deputy_b);
-  const std::string staff = Account("ROLE_STAFF");
-  const std::string leader = Account("ROLE_LEADER");
-  const std::string lead = Account("ROLE_DEPARTMENT", "", "交通运输局");
-  const std::string co = Account("ROLE_DEPARTMENT", "", "公安局");
-  const std::string other_dept = Account("ROLE_DEPARTMENT", "", "卫健局");
-  const std::string citizen = Account("ROLE_CITIZEN");
+  const std::string deputy_a = P().NewDeputy(station, "李梅");
+  const std::string deputy_b = P().NewDeputy(station, "王强");
+  const std::string a = P().NewAccount("ROLE_DEPUTY", deputy_a);
+  const std::string b = P().NewAccount("ROLE_DEPUTY", deputy_b);
+  const std::string staff = P().NewAccount("ROLE_STAFF");
+  const std::string leader = P().NewAccount("ROLE_LEADER");
+  const std::string lead = P().NewAccount("ROLE_DEPARTMENT", "", "交通运输局");
+  const std::string co = P().NewAccount("ROLE_DEPARTMENT", "", "公安局");
+  const std::string other_dept = P().NewAccount("ROLE_DEPARTMENT", "", "卫健局");
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
 
   Call("PATCH", "/v1/routingRules",
        {{"rules", {{{"keywords", {"红绿灯", "斑马线", "公交"}}, {"department", "交通运输局"}},
@@ -279,7 +252,7 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   // The deputies service books the submission as a duty record for each submitter, from the event.
   bool booked = false;
   for (int i = 0; i < 100 && !booked; ++i) {
-    const json duties = Call("GET", absl::StrCat("/v1/", deputy_b, "/duties"), nullptr, Admin());
+    const json duties = Call("GET", absl::StrCat("/v1/", deputy_b, "/duties"), nullptr, P().Admin());
     for (const json& d : duties.value("duties", json::array())) {
       booked = booked || d.value("category", "") == "DUTY_CATEGORY_MOTION_OR_SUGGESTION";
     }
@@ -293,11 +266,11 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
 TEST(SuggestionLifecycle, DeputiesSeeOnlyTheirOwnAndDepartmentsOnlyWhatIsAssigned) {
   const std::string station =
       Create("/v1/stations", {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}});
-  const std::string deputy = NewDeputy(station, "赵敏");
-  const std::string other_deputy = NewDeputy(station, "钱进");
-  const std::string mine = Account("ROLE_DEPUTY", deputy);
-  const std::string other = Account("ROLE_DEPUTY", other_deputy);
-  const std::string dept = Account("ROLE_DEPARTMENT", "", "水务局");
+  const std::string deputy = P().NewDeputy(station, "赵敏");
+  const std::string other_deputy = P().NewDeputy(station, "钱进");
+  const std::string mine = P().NewAccount("ROLE_DEPUTY", deputy);
+  const std::string other = P().NewAccount("ROLE_DEPUTY", other_deputy);
+  const std::string dept = P().NewAccount("ROLE_DEPARTMENT", "", "水务局");
   const json draft = Call("POST", "/v1/suggestions",
                           {{"suggestion",
                             {{"kind", "SUGGESTION_KIND_DEPUTY"},

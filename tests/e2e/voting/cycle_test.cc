@@ -4,7 +4,6 @@
 // progress reports, supervision, effect evaluation, and the duty record the ballot earns.
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
@@ -15,34 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-Platform& P() {
-  static Platform* platform = new Platform();
-  return *platform;
-}
-
-std::string Admin() {
-  static const std::string* token = new std::string(P().AdminToken());
-  return *token;
-}
-
-std::string Account(absl::string_view role, const json& extra = json::object()) {
-  json account = {{"username", Unique("u")}, {"displayName", "测试用户"}, {"role", role}};
-  account.update(extra);
-  return P().CreateAccountAndToken(account);
-}
-
-std::string NewDeputy(const std::string& station, absl::string_view name) {
-  HttpResponse r = P().Call("POST", "/v1/deputies",
-                            {{"displayName", name},
-                             {"gender", "GENDER_FEMALE"},
-                             {"level", "LEVEL_COUNTY"},
-                             {"term", 2},
-                             {"status", "DEPUTY_STATUS_SERVING"},
-                             {"stations", {station}}},
-                            Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r).value("name", "");
-}
+// The process's shared platform, under a short name for the many calls below.
+Platform& P() { return Platform::Shared(); }
 
 std::string NewProject(const std::string& token, absl::string_view title, const json& extra = json::object()) {
   json project = {{"title", title}, {"description", "群众反映强烈"}, {"department", "jtj"}};
@@ -53,19 +26,20 @@ std::string NewProject(const std::string& token, absl::string_view title, const 
 }
 
 void Screen(const std::string& project, const json& body) {
-  HttpResponse r = P().Call("POST", absl::StrCat("/v1/", project, ":screen"), body, Admin());
+  HttpResponse r = P().Call("POST", absl::StrCat("/v1/", project, ":screen"), body, P().Admin());
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
 TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   // Nomination from four parties; the source is recorded from the nominator's role.
-  const std::string citizen = Account("ROLE_CITIZEN");
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   const std::string road = NewProject(citizen, "村道硬化");
   HttpResponse r = P().Call("GET", absl::StrCat("/v1/", road), nullptr, citizen);
   EXPECT_EQ(Json(r).value("source", ""), "NOMINATION_SOURCE_CITIZEN");
-  const std::string lights = NewProject(Admin(), "路灯亮化", {{"source", "NOMINATION_SOURCE_TOWN"}, {"nominator", "城关镇"}});
-  const std::string canteen = NewProject(Admin(), "老年食堂", {{"source", "NOMINATION_SOURCE_TOWN"}});
-  const std::string stadium = NewProject(Admin(), "商业综合体", {{"source", "NOMINATION_SOURCE_TOWN"}});
+  const std::string lights =
+      NewProject(P().Admin(), "路灯亮化", {{"source", "NOMINATION_SOURCE_TOWN"}, {"nominator", "城关镇"}});
+  const std::string canteen = NewProject(P().Admin(), "老年食堂", {{"source", "NOMINATION_SOURCE_TOWN"}});
+  const std::string stadium = NewProject(P().Admin(), "商业综合体", {{"source", "NOMINATION_SOURCE_TOWN"}});
 
   // Screening: department opinions, named exclusion reasons; only staff screen.
   const json opinion = {{"feasible", true}, {"budgetYuan", "1200000"}, {"opinion", "可行"}};
@@ -80,14 +54,14 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
 
   // Deputies with accounts.
   r = P().Call("POST", "/v1/stations",
-               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}}, Admin());
+               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string station = Json(r).value("name", "");
   std::vector<std::string> deputies;
   std::vector<std::string> tokens;
   for (const char* name : {"王芳", "李娜", "张敏"}) {
-    deputies.push_back(NewDeputy(station, name));
-    tokens.push_back(Account("ROLE_DEPUTY", {{"deputy", deputies.back()}}));
+    deputies.push_back(P().NewDeputy(station, name));
+    tokens.push_back(P().NewAccount("ROLE_DEPUTY", deputies.back()));
   }
 
   // Set-up: candidates must outnumber slots.
@@ -97,14 +71,14 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
                {"candidates", {road, lights}},
                {"electorate", deputies}};
   r = P().Call("POST", "/v1/votes", {{"title", "等额"}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 2},
-                                     {"candidates", {road, lights}}, {"electorate", deputies}}, Admin());
+                                     {"candidates", {road, lights}}, {"electorate", deputies}}, P().Admin());
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_THAT(r.body, HasSubstr("差额"));
   vote["candidates"] = {road, lights, canteen};
-  r = P().Call("POST", "/v1/votes", vote, Admin());
+  r = P().Call("POST", "/v1/votes", vote, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
-  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":open"), json::object(), Admin()).status, 200);
+  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":open"), json::object(), P().Admin()).status, 200);
 
   // Check-in, then one ballot each; deputy 3 retries (same key, then no key) and gets the same receipt.
   std::vector<std::string> trackers;
@@ -127,15 +101,15 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   EXPECT_EQ(r.status, 400) << r.body;  // two approvals where one is allowed
 
   // Live turnout, no partial result.
-  r = P().Call("GET", absl::StrCat("/v1/", name, "/turnout"), nullptr, Admin());
+  r = P().Call("GET", absl::StrCat("/v1/", name, "/turnout"), nullptr, P().Admin());
   EXPECT_EQ(Json(r).value("ballotsCast", 0), 3) << r.body;
   EXPECT_EQ(Json(r).value("checkedIn", 0), 3) << r.body;
   EXPECT_TRUE(Json(r).value("quorumPresent", false)) << r.body;
-  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, Admin()).status, 400);
-  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/bulletin"), nullptr, Admin()).status, 400);
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, P().Admin()).status, 400);
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/bulletin"), nullptr, P().Admin()).status, 400);
 
   // Close: the road passes with 2 of 3 (more than half of the electorate) and is chosen.
-  r = P().Call("POST", absl::StrCat("/v1/", name, ":close"), json::object(), Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", name, ":close"), json::object(), P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   r = P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, tokens[0]);
   ASSERT_EQ(r.status, 200) << r.body;
@@ -157,15 +131,15 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   }
   EXPECT_EQ(Json(r)["ballots"].size(), 3u);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, citizen).status, 403);
-  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":announce"), json::object(), Admin()).status, 200);
+  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":announce"), json::object(), P().Admin()).status, 200);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, citizen).status, 200);
 
   // Supervision: the group attached, the responsible department reports; no other department may.
   r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"),
-               {{"supervisionGroup", "supervisionGroups/1"}, {"members", {deputies[0], deputies[1]}}}, Admin());
+               {{"supervisionGroup", "supervisionGroups/1"}, {"members", {deputies[0], deputies[1]}}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
-  const std::string jtj = Account("ROLE_DEPARTMENT", {{"department", "jtj"}});
-  const std::string other = Account("ROLE_DEPARTMENT", {{"department", "wjw"}});
+  const std::string jtj = P().NewAccount("ROLE_DEPARTMENT", "", "jtj");
+  const std::string other = P().NewAccount("ROLE_DEPARTMENT", "", "wjw");
   const json report = {{"percent", 100}, {"milestone", "全线完工"}, {"photos", {"oss://minyi/road-1.jpg"}}};
   EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", road, "/progress"), report, other).status, 403);
   r = P().Call("POST", absl::StrCat("/v1/", road, "/progress"), report, jtj);
@@ -175,7 +149,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
 
   // Effect evaluation by invited deputies.
   r = P().Call("POST", absl::StrCat("/v1/", road, ":openSatisfactionRound"), {{"deputies", {deputies[0], deputies[1]}}},
-               Admin());
+               P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   r = P().Call("POST", absl::StrCat("/v1/", road, ":rate"), {{"rating", "RATING_SATISFIED"}}, tokens[0]);
   ASSERT_EQ(r.status, 200) << r.body;
@@ -185,15 +159,11 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   EXPECT_DOUBLE_EQ(Json(r).value("satisfactionRate", 0.0), 1.0);
 
   // The ballot earned each voter a duty record (BallotCast is duty evidence), naming the vote only.
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
   std::string duties;
-  while (absl::Now() < deadline) {
+  Eventually([&] {
     duties = P().Call("GET", absl::StrCat("/v1/", deputies[0], "/duties"), nullptr, tokens[0]).body;
-    if (duties.find(name) != std::string::npos) {
-      break;
-    }
-    absl::SleepFor(absl::Milliseconds(200));
-  }
+    return duties.find(name) != std::string::npos;
+  });
   EXPECT_THAT(duties, HasSubstr(name));
   for (const std::string& t : trackers) {
     EXPECT_EQ(duties.find(t), std::string::npos);

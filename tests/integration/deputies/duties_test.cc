@@ -4,7 +4,6 @@
 
 #include <unistd.h>
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,17 +28,6 @@ namespace {
 namespace v1 = ::minyi::deputies::v1;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!condition()) {
-    if (absl::Now() > deadline) {
-      return false;
-    }
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return true;
-}
 
 class DutiesTest : public DeputiesServiceTest {
  protected:

@@ -88,10 +88,7 @@ TEST_F(EventPayloadsTest, RealPayloadsBookOneRecordPerDeputyEach) {
   }
   ASSERT_TRUE(relay.PublishPending().ok());
 
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < deadline && !(RecordsOf(ids[0]) == 2 && RecordsOf(ids[1]) == 1 && RecordsOf(ids[2]) == 1)) {
-    absl::SleepFor(absl::Milliseconds(50));
-  }
+  Eventually([&] { return RecordsOf(ids[0]) == 2 && RecordsOf(ids[1]) == 1 && RecordsOf(ids[2]) == 1; });
   absl::SleepFor(absl::Seconds(1));  // a duplicate would have landed by now
   EXPECT_EQ(RecordsOf(ids[0]), 2);
   EXPECT_EQ(RecordsOf(ids[1]), 1);

@@ -22,42 +22,23 @@
 #include "minyi/evaluation/v1/evaluation.grpc.pb.h"
 #include "minyi/evaluation/v1/events.pb.h"
 #include "pqxx/pqxx"
-#include "support/harness.h"
-#include "support/platform.h"
+#include "support/service_fixture.h"
 
 namespace minyi::testing {
 namespace {
 
 namespace v1 = ::minyi::evaluation::v1;
 
-constexpr char kJwtSecret[] = "integration-evaluation-secret-0123456789abcdef";
 constexpr int kRaters = 6;
 
-class EvaluationTest : public ::testing::Test {
+class EvaluationTest : public ServiceFixture<v1::Evaluation> {
  protected:
-  static void SetUpTestSuite() {
-    dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
-    int port = 0;
-    process_ = StartService("evaluation", *dsn_, kJwtSecret, &port);
-    stub_ = v1::Evaluation::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
-  }
-  static void TearDownTestSuite() {
-    stub_.reset();
-    process_.reset();
-    signer_.reset();
-    dsn_.reset();
-  }
+  static void SetUpTestSuite() { StartSuite("evaluation"); }
 
+  // Fixed account ids: a rater's retries with one Idempotency-Key are the same caller.
   static std::string TokenFor(minyi::common::v1::Role role, int account, const std::string& deputy = "",
                               const std::string& department = "") {
-    Caller caller;
-    caller.set_account_id(absl::StrCat(account));
-    caller.set_role(role);
-    caller.set_deputy(deputy);
-    caller.set_department(department);
-    return *signer_->Issue(caller, absl::Now());
+    return AccountToken(*signer_, absl::StrCat(account), role, deputy, department);
   }
   static std::string Staff() { return TokenFor(minyi::common::v1::ROLE_STAFF, 1); }
   static std::string Rater(int i) {
@@ -132,11 +113,6 @@ class EvaluationTest : public ::testing::Test {
     EXPECT_TRUE(stub_->GetEvaluation(CallContext(Staff()).get(), req, &out).ok());
     return out.sheets_received();
   }
-
-  static inline std::unique_ptr<std::string> dsn_;
-  static inline std::unique_ptr<ChildProcess> process_;
-  static inline std::unique_ptr<v1::Evaluation::Stub> stub_;
-  static inline std::unique_ptr<TokenSigner> signer_;
 };
 
 TEST_F(EvaluationTest, OneSheetPerRaterPerSubjectUnderConcurrentDuplicates) {

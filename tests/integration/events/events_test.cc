@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -32,6 +31,7 @@ namespace {
 
 using minyi::common::v1::Caller;
 using minyi::common::v1::Event;
+using testing::Eventually;
 using testing::PostgresServer;
 using testing::RedisServer;
 
@@ -41,17 +41,6 @@ struct StreamEntry {
   std::string entry_id;
   std::map<std::string, std::string> fields;
 };
-
-bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!condition()) {
-    if (absl::Now() > deadline) {
-      return false;
-    }
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
-}
 
 Caller MakeCaller(int n) {
   Caller caller;

@@ -5,7 +5,6 @@
 // events produced the way the services produce them — EmitEvent into an outbox (a scratch schema) and
 // the real OutboxRelay onto the stream.
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,17 +25,6 @@
 #include "support/platform.h"
 
 namespace minyi::testing {
-
-inline bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (condition()) {
-      return true;
-    }
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return condition();
-}
 
 class NotificationsTest : public ::testing::Test {
  protected:
@@ -116,10 +104,7 @@ class NotificationsTest : public ::testing::Test {
 
   // A token for an existing account, as the gateway would have it after sign-in.
   static std::string TokenOf(const std::string& account, minyi::common::v1::Role role) {
-    Caller caller;
-    caller.set_account_id(account.substr(std::string("accounts/").size()));
-    caller.set_role(role);
-    return *signer_->Issue(caller, absl::Now());
+    return AccountToken(*signer_, account.substr(std::string("accounts/").size()), role);
   }
 
   // Writes the event to the scratch outbox, as the owning service would; returns its id.

@@ -13,49 +13,21 @@
 #include "minyi/suggestions/v1/suggestions.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "suggestions/deadlines.h"
-#include "support/harness.h"
-#include "support/platform.h"
+#include "support/service_fixture.h"
 
 namespace minyi::testing {
 namespace {
 
 namespace v1 = ::minyi::suggestions::v1;
-using ::minyi::common::v1::Role;
 
-class SuggestionsServiceTest : public ::testing::Test {
+class SuggestionsServiceTest : public ServiceFixture<v1::Suggestions> {
  protected:
-  static constexpr char kJwtSecret[] = "integration-suggestions-secret-0123456789abcdef";
-
   static void SetUpTestSuite() {
-    dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
-    int port = 0;
     // Deadlines short enough to sweep now: one working day to answer, reminders five days ahead, a sweep
     // every second.
-    process_ = StartService("suggestions", *dsn_, kJwtSecret, &port,
-                            {{"MINYI_SUGGESTIONS_DEADLINES", "answer=1wd,extended=3wd,rehandle=1wd,reminders=5"},
-                             {"MINYI_SUGGESTIONS_SWEEP_SECONDS", "1"}});
-    stub_ = v1::Suggestions::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
+    StartSuite("suggestions", {{"MINYI_SUGGESTIONS_DEADLINES", "answer=1wd,extended=3wd,rehandle=1wd,reminders=5"},
+                               {"MINYI_SUGGESTIONS_SWEEP_SECONDS", "1"}});
   }
-
-  static void TearDownTestSuite() {
-    stub_.reset();
-    process_.reset();
-    signer_.reset();
-    dsn_.reset();
-  }
-
-  static std::string Token(Role role, const std::string& deputy = "", const std::string& department = "") {
-    static int next = 0;
-    Caller caller;
-    caller.set_account_id(absl::StrCat("it-", ++next));
-    caller.set_role(role);
-    caller.set_deputy(deputy);
-    caller.set_department(department);
-    return *signer_->Issue(caller, absl::Now());
-  }
-  static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
 
   static int64_t Count(const std::string& sql) {
     pqxx::connection conn(*dsn_);
@@ -83,11 +55,6 @@ class SuggestionsServiceTest : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.error_message();
     return s.name();
   }
-
-  static inline std::unique_ptr<std::string> dsn_;
-  static inline std::unique_ptr<ChildProcess> process_;
-  static inline std::unique_ptr<v1::Suggestions::Stub> stub_;
-  static inline std::unique_ptr<TokenSigner> signer_;
 };
 
 TEST_F(SuggestionsServiceTest, IdempotencyKeyDoesTheWorkOnce) {

@@ -9,42 +9,19 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/auth.h"
-#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "minyi/voting/v1/voting.grpc.pb.h"
 #include "pqxx/pqxx"
-#include "support/harness.h"
-#include "support/platform.h"
+#include "support/service_fixture.h"
 
 namespace minyi::testing {
 
-class VotingServiceTest : public ::testing::Test {
+class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
  protected:
-  static constexpr char kJwtSecret[] = "integration-voting-secret-0123456789abcdef";
   static constexpr char kBallotKey[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-  static void SetUpTestSuite() {
-    dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
-    int port = 0;
-    process_ = StartService("voting", *dsn_, kJwtSecret, &port, {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}});
-    port_ = port;
-    stub_ = minyi::voting::v1::Voting::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
-  }
+  static void SetUpTestSuite() { StartSuite("voting", {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}}); }
 
-  static void TearDownTestSuite() {
-    stub_.reset();
-    process_.reset();
-    signer_.reset();
-    dsn_.reset();
-  }
-
-  static std::string Token(minyi::common::v1::Role role, const std::string& deputy = "") {
-    return MintToken(*signer_, role, deputy);
-  }
-  static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
   static std::string DeputyToken(const std::string& deputy) { return Token(minyi::common::v1::ROLE_DEPUTY, deputy); }
 
   // A screened-in candidate project.
@@ -158,12 +135,6 @@ class VotingServiceTest : public ::testing::Test {
     pqxx::result r = tx.exec(sql);
     return r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
   }
-
-  static inline std::unique_ptr<std::string> dsn_;
-  static inline std::unique_ptr<ChildProcess> process_;
-  static inline std::unique_ptr<minyi::voting::v1::Voting::Stub> stub_;
-  static inline std::unique_ptr<TokenSigner> signer_;
-  static inline int port_ = 0;
 };
 
 }  // namespace minyi::testing
