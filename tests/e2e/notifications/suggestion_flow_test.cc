@@ -27,47 +27,35 @@ std::string Today() {
   return absl::FormatTime("%Y-%m-%d", absl::Now(), shanghai);
 }
 
-// The inbox message of `category` about `reference`, waiting up to 30 s for the event to be delivered.
+// The inbox message of `category` about `reference`, once the event has been delivered.
 json AwaitMessage(Platform& platform, const std::string& token, const std::string& reference,
                   const std::string& category) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < deadline) {
+  json found;
+  const bool delivered = Eventually([&] {
     for (const json& n : Json(platform.Call("GET", "/v1/inbox", nullptr, token)).value("notifications", json::array())) {
       if (n.value("reference", "") == reference && n.value("category", "") == category) {
-        return n;
+        found = n;
+        return true;
       }
     }
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  ADD_FAILURE() << "no " << category << " message about " << reference << "\n" << platform.process("notifications").Log();
-  return json::object();
+    return false;
+  });
+  EXPECT_TRUE(delivered) << "no " << category << " message about " << reference << "\n"
+                         << platform.process("notifications").Log();
+  return found;
 }
 
 TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerReachesTheDeputy) {
-  Platform platform;
-  const std::string admin = platform.AdminToken();
+  Platform& platform = Platform::Shared();
+  const std::string& admin = platform.Admin();
   const std::string station = Ok(platform.Call(
-      "POST", "/v1/stations", {{"displayName", Unique("城关站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}},
-      admin))["name"];
-  const std::string deputy = Ok(platform.Call("POST", "/v1/deputies",
-                                              {{"displayName", "李梅"},
-                                               {"gender", "GENDER_FEMALE"},
-                                               {"level", "LEVEL_COUNTY"},
-                                               {"term", 2},
-                                               {"status", "DEPUTY_STATUS_SERVING"},
-                                               {"stations", {station}}},
-                                              admin))["name"];
+      "POST", "/v1/stations",
+      {{"displayName", Unique("城关站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, admin))["name"];
+  const std::string deputy = platform.NewDeputy(station, "李梅");
   const std::string department = Unique("county-transport");
-  const std::string deputy_token = platform.CreateAccountAndToken(
-      {{"username", Unique("deputy")}, {"displayName", "李梅"}, {"role", "ROLE_DEPUTY"}, {"deputy", deputy}});
-  const std::string lead_token = platform.CreateAccountAndToken({{"username", Unique("dept")},
-                                                                 {"displayName", "县交通运输局"},
-                                                                 {"role", "ROLE_DEPARTMENT"},
-                                                                 {"department", department}});
-  const std::string other_token = platform.CreateAccountAndToken({{"username", Unique("dept")},
-                                                                  {"displayName", "县卫健局"},
-                                                                  {"role", "ROLE_DEPARTMENT"},
-                                                                  {"department", Unique("county-health")}});
+  const std::string deputy_token = platform.NewAccount("ROLE_DEPUTY", deputy);
+  const std::string lead_token = platform.NewAccount("ROLE_DEPARTMENT", "", department);
+  const std::string other_token = platform.NewAccount("ROLE_DEPARTMENT", "", Unique("county-health"));
 
   const std::string title = "关于在城关镇中心小学门口增设红绿灯的建议";
   const std::string name = Ok(platform.Call("POST", "/v1/suggestions",
@@ -87,7 +75,8 @@ TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerRea
   EXPECT_EQ(Json(platform.Call("GET", "/v1/inbox", nullptr, other_token))["notifications"].size(), 0u);
 
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":contact"),
-                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", Today()}}}}, lead_token));
+                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", Today()}}}},
+                   lead_token));
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":answer"),
                    {{"answer", {{"category", "ANSWER_CATEGORY_A"}, {"text", "已在学校门口增设红绿灯和斑马线。"}}}},
                    lead_token));
