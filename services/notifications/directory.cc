@@ -5,21 +5,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/service_client.h"
 #include "common/status.h"
 #include "grpcpp/grpcpp.h"
 
 namespace minyi::notifications {
 namespace {
 
-constexpr char kServiceAccount[] = "service-notifications";
 constexpr int kPageSize = 1000;
 // The identity filter takes at most this many deputies or departments per call.
 constexpr size_t kMaxFilterValues = 1000;
-constexpr auto kCallTimeout = std::chrono::seconds(5);
-
-absl::Status FromGrpc(const grpc::Status& st, absl::string_view what) {
-  return absl::Status(static_cast<absl::StatusCode>(st.error_code()), absl::StrCat(what, ": ", st.error_message()));
-}
 
 }  // namespace
 
@@ -27,31 +22,8 @@ Directory::Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<gr
                      const TokenSigner& signer, absl::Duration ttl)
     : identity_(minyi::identity::v1::Identity::NewStub(identity)),
       deputies_(minyi::deputies::v1::Deputies::NewStub(deputies)),
-      signer_(signer),
+      credentials_(signer, "notifications"),
       ttl_(ttl) {}
-
-std::unique_ptr<grpc::ClientContext> Directory::Context() {
-  std::string token;
-  {
-    absl::MutexLock lock(&mu_);
-    const absl::Time now = absl::Now();
-    if (now >= token_renew_) {
-      Caller service;
-      service.set_account_id(kServiceAccount);
-      service.set_role(minyi::common::v1::ROLE_STAFF);
-      absl::StatusOr<std::string> issued = signer_.Issue(service, now);
-      if (issued.ok()) {
-        token_ = *std::move(issued);
-        token_renew_ = now + signer_.ttl() / 2;
-      }
-    }
-    token = token_;
-  }
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  ctx->set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-  return ctx;
-}
 
 absl::StatusOr<std::vector<std::string>> Directory::Lookup(
     Kind kind, const std::vector<std::string>& keys,
@@ -99,7 +71,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>> Direc
   request.set_page_size(kPageSize);
   do {
     minyi::identity::v1::ListAccountsResponse response;
-    grpc::Status st = identity_->ListAccounts(Context().get(), request, &response);
+    grpc::Status st = identity_->ListAccounts(credentials_.Context().get(), request, &response);
     if (!st.ok()) {
       return FromGrpc(st, "identity ListAccounts");
     }
@@ -156,7 +128,7 @@ absl::StatusOr<std::vector<std::string>> Directory::MembersOfStation(const std::
     request.set_page_size(200);
     do {
       minyi::deputies::v1::ListDeputiesResponse response;
-      grpc::Status st = deputies_->ListDeputies(Context().get(), request, &response);
+      grpc::Status st = deputies_->ListDeputies(credentials_.Context().get(), request, &response);
       if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT || st.error_code() == grpc::StatusCode::NOT_FOUND) {
         return out;  // a malformed or unknown station has no members to tell
       }

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/service_client.h"
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/identity/v1/identity.grpc.pb.h"
 
@@ -20,9 +21,7 @@ namespace minyi::notifications {
 // from identity, a station's current members from deputies. Nothing is copied into this service's
 // schema; answers are cached for `ttl`, so a burst of events for the same department costs one call.
 //
-// Calls carry a service token this process signs for itself with the shared JWT secret: role staff,
-// account "service-notifications". Staff is the narrowest existing role that may list accounts and
-// station memberships; the token never leaves the process and lives one signer TTL.
+// Calls carry the process's service token (common/service_client.h).
 class Directory final {
  public:
   Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies, const TokenSigner& signer,
@@ -53,16 +52,13 @@ class Directory final {
   absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>> ListAccounts(
       const std::function<void(minyi::identity::v1::ListAccountsRequest&)>& fill,
       const std::function<std::string(const minyi::identity::v1::Account&)>& group_of);
-  std::unique_ptr<grpc::ClientContext> Context();
 
   std::unique_ptr<minyi::identity::v1::Identity::Stub> identity_;
   std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
-  const TokenSigner& signer_;
+  ServiceCredentials credentials_;
   absl::Duration ttl_;
   absl::Mutex mu_;
   absl::flat_hash_map<Key, Entry> cache_ ABSL_GUARDED_BY(mu_);
-  std::string token_ ABSL_GUARDED_BY(mu_);
-  absl::Time token_renew_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace minyi::notifications

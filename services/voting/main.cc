@@ -3,7 +3,9 @@
 #include <iostream>
 #include <utility>
 
+#include "common/config.h"
 #include "common/server.h"
+#include "grpcpp/grpcpp.h"
 #include "voting/seal.h"
 #include "voting/service.h"
 #include "voting/store.h"
@@ -24,7 +26,16 @@ int main() {
     std::cerr << "minyi-voting: " << host.status() << "\n";
     return 1;
   }
-  minyi::voting::VotingService service((*host)->pool(), (*host)->authorizer(), *std::move(sealer));
+  // Supervision groups belong to the deputies service.
+  minyi::EnvReader env;
+  const std::string deputies = env.Required("MINYI_DEPUTIES_ADDR");
+  if (absl::Status st = env.Finish(); !st.ok()) {
+    std::cerr << "minyi-voting: " << st << "\n";
+    return 1;
+  }
+  minyi::voting::VotingService service((*host)->pool(), (*host)->authorizer(), *std::move(sealer),
+                                       grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()),
+                                       (*host)->signer());
   (*host)->AddService(&service);
   return (*host)->Run();
 }

@@ -107,7 +107,6 @@ constexpr char kAccounts[] = "accounts/";
 constexpr char kSupervisionGroups[] = "supervisionGroups/";
 constexpr int kMaxElectorate = 5000;
 constexpr int kMaxCandidates = 100;
-constexpr int kMaxGroupMembers = 50;
 constexpr int kMaxPhotos = 20;
 constexpr int kMaxRaters = 1000;
 
@@ -238,8 +237,13 @@ absl::StatusOr<PreparedBallot> PrepareBallot(const VoteRules& rules, const std::
 
 }  // namespace
 
-VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer)
-    : pool_(pool), authorizer_(authorizer), sealer_(std::move(sealer)) {}
+VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
+                             std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer)
+    : pool_(pool),
+      authorizer_(authorizer),
+      sealer_(std::move(sealer)),
+      deputies_(minyi::deputies::v1::Deputies::NewStub(std::move(deputies))),
+      credentials_(signer, "voting") {}
 
 VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
   {
@@ -394,9 +398,16 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& 
       !st.ok()) {
     return st;
   }
-  if (absl::Status st = CheckNames(request.members(), kDeputies, "members", 1, kMaxGroupMembers); !st.ok()) {
-    return st;
+  // The group and its members are the deputies service's; the project keeps the members as they are now.
+  minyi::deputies::v1::GetSupervisionGroupRequest get_group;
+  get_group.set_name(request.supervision_group());
+  minyi::deputies::v1::SupervisionGroup group;
+  if (grpc::Status st = deputies_->GetSupervisionGroup(credentials_.Context().get(), get_group, &group); !st.ok()) {
+    return st.error_code() == grpc::StatusCode::NOT_FOUND
+               ? InvalidField("supervision_group", absl::StrCat(request.supervision_group(), " does not exist"))
+               : FromGrpc(st, "deputies GetSupervisionGroup");
   }
+  const std::vector<std::string> members(group.members().begin(), group.members().end());
   return RunIdempotent(
       pool_, ctx, caller, "voting.AttachSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<Project> project =
@@ -405,14 +416,13 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& 
         if (!project.ok()) {
           return project.status();
         }
-        SetSupervision(tx, id, request.supervision_group(),
-                       std::vector<std::string>(request.members().begin(), request.members().end()));
+        SetSupervision(tx, id, request.supervision_group(), members);
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "AttachSupervisionGroup",
                          .resource = request.name(),
                          .request_id = RequestId(ctx),
                          .detail = {{"supervision_group", request.supervision_group()},
-                                    {"members", JsonList(request.members())}}});
+                                    {"members", JsonList(group.members())}}});
         *response = *LoadProject(tx, id);
         return absl::OkStatus();
       });

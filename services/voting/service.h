@@ -2,12 +2,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "common/auth.h"
 #include "common/pg.h"
+#include "common/service_client.h"
+#include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/voting/v1/voting.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "voting/seal.h"
@@ -21,7 +24,10 @@ namespace minyi::voting {
 // service.cc) and write their event and audit row in the same transaction as the change.
 class VotingService final : public minyi::voting::v1::Voting::Service {
  public:
-  VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer);
+  // `deputies` reaches the deputies service, which owns supervision groups; `signer` signs this service's
+  // token for those calls.
+  VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
+                std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
 
   grpc::Status CreateProject(grpc::ServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
                       minyi::voting::v1::Project* response) override;
@@ -121,6 +127,8 @@ class VotingService final : public minyi::voting::v1::Voting::Service {
   PgPool& pool_;
   const Authorizer& authorizer_;
   const BallotSealer sealer_;
+  std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
+  ServiceCredentials credentials_;
   std::mutex rules_mu_;
   std::map<int64_t, VoteRules> rules_ ABSL_GUARDED_BY(rules_mu_);
 };

@@ -12,6 +12,7 @@
 'use strict';
 
 const fs = require('fs');
+const path = require('path');
 const YAML = require('yaml');
 const { validateObject } = require('./lib/k8s-schema');
 
@@ -209,6 +210,11 @@ for (const s of services) {
   if (!env.MINYI_GRPC_ADDR || env.MINYI_GRPC_ADDR.value !== `0.0.0.0:${s.port}`) problem(`${s.name}: MINYI_GRPC_ADDR must be 0.0.0.0:${s.port}`);
   if (!env.MINYI_METRICS_ADDR || env.MINYI_METRICS_ADDR.value !== `0.0.0.0:${s.metrics}`) problem(`${s.name}: MINYI_METRICS_ADDR must be 0.0.0.0:${s.metrics}`);
   for (const v of ['MINYI_PG_DSN', 'MINYI_JWT_SECRET']) if (!env[v]) problem(`${s.name}: ${v} is not set`);
+  // What the service's own main.cc requires beyond the common variables must reach its container too.
+  const main = fs.readFileSync(path.join(__dirname, '..', '..', 'services', s.name, 'main.cc'), 'utf8');
+  for (const [, v] of main.matchAll(/(?:Required\(|getenv\()"(MINYI_[A-Z0-9_]+)"/g)) {
+    if (!env[v] && !(v in config)) problem(`${s.name}: ${v} (required by services/${s.name}/main.cc) is not set`);
+  }
   if (r.np) {
     const fromGateway = (r.np.spec.ingress || []).some((rule) =>
       (rule.from || []).some((f) => f.podSelector && (f.podSelector.matchLabels || {})['app.kubernetes.io/name'] === 'gateway') &&

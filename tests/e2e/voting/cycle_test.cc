@@ -134,10 +134,22 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":announce"), json::object(), P().Admin()).status, 200);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", name, "/result"), nullptr, citizen).status, 200);
 
-  // Supervision: the group attached, the responsible department reports; no other department may.
-  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"),
-               {{"supervisionGroup", "supervisionGroups/1"}, {"members", {deputies[0], deputies[1]}}}, P().Admin());
+  // Supervision: a group confirmed in the deputies service is attached with its members as they are now;
+  // then the responsible department reports, and no other department may.
+  r = P().Call("POST", "/v1/supervisionGroups",
+               {{"target", {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "城区道路改造"}, {"keywords", {"交通"}}}},
+                {"members", {deputies[0], deputies[1]}}},
+               P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
+  const std::string group = Json(r).value("name", "");
+  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", "supervisionGroups/999999"}},
+               P().Admin());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(Json(r).value("message", ""), HasSubstr("supervision_group"));
+  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", group}}, P().Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r)["supervisionGroup"], group);
+  EXPECT_EQ(Json(r)["supervisionMembers"], json({deputies[0], deputies[1]}));
   const std::string jtj = P().NewAccount("ROLE_DEPARTMENT", "", "jtj");
   const std::string other = P().NewAccount("ROLE_DEPARTMENT", "", "wjw");
   const json report = {{"percent", 100}, {"milestone", "全线完工"}, {"photos", {"oss://minyi/road-1.jpg"}}};

@@ -20,7 +20,11 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
  protected:
   static constexpr char kBallotKey[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-  static void SetUpTestSuite() { StartSuite("voting", {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}}); }
+  // No deputies service here: attaching supervision groups, the one call voting makes to it, is covered
+  // end to end (tests/e2e/voting).
+  static void SetUpTestSuite() {
+    StartSuite("voting", {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}});
+  }
 
   static std::string DeputyToken(const std::string& deputy) { return Token(minyi::common::v1::ROLE_DEPUTY, deputy); }
 
