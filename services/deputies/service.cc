@@ -8,20 +8,20 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/names.h"
 #include "common/outbox.h"
+#include "common/paging.h"
 #include "common/status.h"
 #include "common/text.h"
-#include "absl/time/clock.h"
 #include "deputies/checklist.h"
 #include "deputies/duties.h"
 #include "deputies/field_mask.h"
-#include "deputies/paging.h"
-#include "deputies/privacy.h"
 #include "deputies/points.h"
+#include "deputies/privacy.h"
 #include "deputies/registry.h"
 #include "deputies/rota.h"
 #include "deputies/shortlist.h"
@@ -439,17 +439,14 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(),
+                      {"deputies", request.station(), absl::StrCat(request.status()), request.query()});
+  if (!page.ok()) {
+    return page.status();
   }
   // One row past the page tells whether another page follows.
-  DeputyQuery query{.after_id = *after, .limit = *page_size + 1};
+  DeputyQuery query{.after_id = page->after_id, .limit = page->size + 1};
   if (!request.station().empty()) {
     absl::StatusOr<int64_t> station = ParseResourceId(request.station(), kStations, "station");
     if (!station.ok()) {
@@ -475,7 +472,9 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(deputies, *page_size, fingerprint, [](const Deputy& r) { return *ParseResourceId(r.name(), kDeputies, "name"); }));
+  response->set_next_page_token(TrimToPage(deputies, page->size, page->fingerprint, [](const Deputy& r) {
+    return *ParseResourceId(r.name(), kDeputies, "name");
+  }));
   for (Deputy& deputy : deputies) {
     MaskPersonalData(&deputy);
     *response->add_deputies() = std::move(deputy);
@@ -611,16 +610,12 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(),
+                                                     {"stations", absl::StrCat(request.kind()), request.region()});
+  if (!page.ok()) {
+    return page.status();
   }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
-  }
-  StationQuery query{.after_id = *after, .limit = *page_size + 1};
+  StationQuery query{.after_id = page->after_id, .limit = page->size + 1};
   if (request.kind() != minyi::deputies::v1::STATION_KIND_UNSPECIFIED) {
     if (!minyi::deputies::v1::StationKind_IsValid(request.kind())) {
       return InvalidField("kind", "is not a known station kind");
@@ -639,7 +634,9 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(stations, *page_size, fingerprint, [](const Station& r) { return *ParseResourceId(r.name(), kStations, "name"); }));
+  response->set_next_page_token(TrimToPage(stations, page->size, page->fingerprint, [](const Station& r) {
+    return *ParseResourceId(r.name(), kStations, "name");
+  }));
   for (Station& station : stations) {
     *response->add_stations() = std::move(station);
   }
@@ -785,16 +782,13 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
   if (absl::Status st = RequireDutyFileReader(*caller, parent); !st.ok()) {
     return st;
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(
+      request.page_size(), request.page_token(),
+      {"duties", request.parent(), absl::StrCat(request.category()), request.start_date(), request.end_date()});
+  if (!page.ok()) {
+    return page.status();
   }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
-  }
-  DutyQuery query{.deputy_id = *deputy_id, .after_id = *after, .limit = *page_size + 1};
+  DutyQuery query{.deputy_id = *deputy_id, .after_id = page->after_id, .limit = page->size + 1};
   if (request.category() != minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED) {
     if (!minyi::deputies::v1::DutyCategory_IsValid(request.category())) {
       return InvalidField("category", "is not a known duty category");
@@ -823,8 +817,8 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(
-      TrimToPage(duties, *page_size, fingerprint, [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
+  response->set_next_page_token(TrimToPage(duties, page->size, page->fingerprint,
+                                           [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
   for (DutyRecord& duty : duties) {
     *response->add_duties() = std::move(duty);
   }
@@ -1455,17 +1449,14 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext&
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(),
+                      {"supervisionGroups", absl::StrCat(request.target_kind()), request.member()});
+  if (!page.ok()) {
+    return page.status();
   }
   // One row past the page tells whether another page follows.
-  SupervisionGroupQuery query{.after_id = *after, .limit = *page_size + 1};
+  SupervisionGroupQuery query{.after_id = page->after_id, .limit = page->size + 1};
   if (request.target_kind() != minyi::deputies::v1::SUPERVISION_TARGET_KIND_UNSPECIFIED) {
     if (!minyi::deputies::v1::SupervisionTargetKind_IsValid(request.target_kind())) {
       return InvalidField("target_kind", "is not a known target kind");
@@ -1487,7 +1478,9 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext&
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(groups, *page_size, fingerprint, [](const SupervisionGroup& r) { return *ParseResourceId(r.name(), kSupervisionGroups, "name"); }));
+  response->set_next_page_token(TrimToPage(groups, page->size, page->fingerprint, [](const SupervisionGroup& r) {
+    return *ParseResourceId(r.name(), kSupervisionGroups, "name");
+  }));
   for (SupervisionGroup& group : groups) {
     *response->add_supervision_groups() = std::move(group);
   }

@@ -318,24 +318,19 @@ absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContext& ctx
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = Fingerprint({"evaluations"});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(), {"evaluations"});
+  if (!page.ok()) {
+    return page.status();
   }
   std::vector<v1::Campaign> campaigns;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    campaigns = SelectCampaigns(tx, *after, *page_size + 1);
+    campaigns = SelectCampaigns(tx, page->after_id, page->size + 1);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(campaigns, *page_size, fingerprint,
+  response->set_next_page_token(TrimToPage(campaigns, page->size, page->fingerprint,
                                            [](const v1::Campaign& c) { return *ParseCampaignId(c.name(), "name"); }));
   // Others see the campaigns they take part in; a page may then hold fewer than page_size (AIP-158).
   for (v1::Campaign& c : campaigns) {

@@ -90,28 +90,24 @@ absl::Status NotificationsService::DoListInbox(const grpc::ServerContext& ctx, c
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
   const std::string account = AccountOf(*caller);
   // The account is part of the fingerprint: a token is no use to another account.
-  const std::string fingerprint = Fingerprint({"inbox", account, request.unread_only() ? "unread" : "all"});
-  absl::StatusOr<int64_t> before = DecodePageToken(request.page_token(), fingerprint);
-  if (!before.ok()) {
-    return before.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(),
+                                                     {"inbox", account, request.unread_only() ? "unread" : "all"});
+  if (!page.ok()) {
+    return page.status();
   }
   std::vector<std::pair<int64_t, Notification>> rows;
   int unread = 0;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    rows = minyi::notifications::ListInbox(tx, account, *before, request.unread_only(), *page_size + 1);
+    rows = minyi::notifications::ListInbox(tx, account, page->after_id, request.unread_only(), page->size + 1);
     unread = UnreadCount(tx, account);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const auto& r) { return r.first; }));
+  response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const auto& r) { return r.first; }));
   for (auto& [id, n] : rows) {
     *response->add_notifications() = std::move(n);
   }
@@ -194,10 +190,6 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
   if (!minyi::notifications::v1::DeliveryState_IsValid(request.state())) {
     return InvalidField("state", "is not a known delivery state");
   }
@@ -211,20 +203,20 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
   const std::string channel = request.channel() == minyi::notifications::v1::CHANNEL_UNSPECIFIED
                                   ? ""
                                   : minyi::notifications::v1::Channel_Name(request.channel());
-  const std::string fingerprint = Fingerprint({"deliveries", state, channel});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(), {"deliveries", state, channel});
+  if (!page.ok()) {
+    return page.status();
   }
   std::vector<std::pair<int64_t, Delivery>> rows;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    rows = minyi::notifications::ListDeliveries(tx, state, channel, *after, *page_size + 1);
+    rows = minyi::notifications::ListDeliveries(tx, state, channel, page->after_id, page->size + 1);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const auto& r) { return r.first; }));
+  response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const auto& r) { return r.first; }));
   for (auto& [id, d] : rows) {
     *response->add_deliveries() = std::move(d);
   }
