@@ -10,6 +10,7 @@
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/target.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/server_context.h"
 #include "notifications/preferences.h"
@@ -117,23 +118,21 @@ absl::Status NotificationsService::DoListInbox(const grpc::ServerContext& ctx, c
 
 absl::Status NotificationsService::DoMarkRead(const grpc::ServerContext& ctx, const MarkReadRequest& request,
                                               Notification* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kInbox, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kInbox, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  const std::string account = AccountOf(*caller);
-  return RunIdempotent(pool_, ctx, *caller, "notifications.MarkRead", request, response,
+  const auto& [caller, id] = *target;
+  const std::string account = AccountOf(caller);
+  return RunIdempotent(pool_, ctx, caller, "notifications.MarkRead", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          // Another account's message is as absent as a missing one.
-                         std::optional<Notification> read = minyi::notifications::MarkRead(tx, *id, account);
+                         std::optional<Notification> read = minyi::notifications::MarkRead(tx, id, account);
                          if (!read.has_value()) {
                            return NotFoundError(request.name());
                          }
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "MarkRead",
                                           .resource = request.name(),
                                           .request_id = RequestId(ctx)});
@@ -226,20 +225,18 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
 absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContext& ctx,
                                                     const minyi::notifications::v1::ReplayDeliveryRequest& request,
                                                     Delivery* response) {
-  absl::StatusOr<Caller> caller =
-      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}),
+                    ParseResourceId(request.name(), kDeliveries, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kDeliveries, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   absl::Status st = RunIdempotent(
-      pool_, ctx, *caller, "notifications.ReplayDelivery", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Delivery> revived = ReviveDelivery(tx, *id);
+      pool_, ctx, caller, "notifications.ReplayDelivery", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Delivery> revived = ReviveDelivery(tx, id);
         if (!revived.has_value()) {
-          std::optional<Delivery> existing = LoadDelivery(tx, *id);
+          std::optional<Delivery> existing = LoadDelivery(tx, id);
           if (!existing.has_value()) {
             return NotFoundError(request.name());
           }
@@ -247,7 +244,7 @@ absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContext& c
                                     absl::StrCat("only a dead delivery can be replayed; this one is ",
                                                  minyi::notifications::v1::DeliveryState_Name(existing->state())));
         }
-        AppendAudit(tx, {.actor = caller->account_id(),
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "ReplayDelivery",
                          .resource = request.name(),
                          .request_id = RequestId(ctx)});
