@@ -16,17 +16,24 @@ namespace minyi {
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 
-// 0 means `default_size`; larger than `max_size` is clamped; negative is INVALID_ARGUMENT on "page_size".
-absl::StatusOr<int> EffectivePageSize(int32_t requested, int default_size = kDefaultPageSize,
-                                      int max_size = kMaxPageSize);
+// The page a list request asks for: how many rows, the id to list after (0 on the first page), and the
+// fingerprint of its filter that the next page's token carries.
+struct PageRequest {
+  int size = kDefaultPageSize;
+  int64_t after_id = 0;
+  std::string fingerprint;
+};
 
-// A short hash of a list request's filter fields, length-prefixed so ("ab", "c") and ("a", "bc") differ.
-std::string Fingerprint(std::initializer_list<absl::string_view> parts);
+// Reads page_size and page_token of a list request whose filter is `filter` (the collection first, so a
+// token for one collection is no good for another). page_size 0 means `default_size`, larger than
+// `max_size` is clamped, negative is INVALID_ARGUMENT on "page_size". A malformed token, or one issued for
+// another filter, is INVALID_ARGUMENT on "page_token". Validate the filter before calling this.
+absl::StatusOr<PageRequest> ReadPageRequest(int32_t page_size, absl::string_view page_token,
+                                            std::initializer_list<absl::string_view> filter,
+                                            int default_size = kDefaultPageSize, int max_size = kMaxPageSize);
 
+// The token TrimToPage hands out for the page after `after_id`.
 std::string EncodePageToken(int64_t after_id, absl::string_view fingerprint);
-// The id to list after: 0 for an empty token (the first page). A malformed token, or one issued for
-// another filter, is INVALID_ARGUMENT on "page_token".
-absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_view fingerprint);
 
 // A list query fetches one row past the page to learn whether another page follows. Drops that row and
 // returns the next page's token ("" on the last page); `id_of` gives a row's id.

@@ -8,20 +8,21 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/names.h"
 #include "common/outbox.h"
+#include "common/paging.h"
 #include "common/status.h"
+#include "common/target.h"
 #include "common/text.h"
-#include "absl/time/clock.h"
 #include "deputies/checklist.h"
 #include "deputies/duties.h"
 #include "deputies/field_mask.h"
-#include "deputies/paging.h"
-#include "deputies/privacy.h"
 #include "deputies/points.h"
+#include "deputies/privacy.h"
 #include "deputies/registry.h"
 #include "deputies/rota.h"
 #include "deputies/shortlist.h"
@@ -406,26 +407,24 @@ absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
 
 absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContext& ctx, const GetDeputyRequest& request,
                                           Deputy* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kDeputies, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kDeputies, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   std::optional<Deputy> deputy;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    deputy = LoadDeputy(tx, *id);
+    deputy = LoadDeputy(tx, id);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
   if (!deputy.has_value()) {
-    return NotFoundError(ResourceName(kDeputies, *id));
+    return NotFoundError(ResourceName(kDeputies, id));
   }
-  if (!MaySeePersonalData(*caller, deputy->name())) {
+  if (!MaySeePersonalData(caller, deputy->name())) {
     MaskPersonalData(&*deputy);
   }
   *response = *std::move(deputy);
@@ -439,17 +438,14 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(),
+                      {"deputies", request.station(), absl::StrCat(request.status()), request.query()});
+  if (!page.ok()) {
+    return page.status();
   }
   // One row past the page tells whether another page follows.
-  DeputyQuery query{.after_id = *after, .limit = *page_size + 1};
+  DeputyQuery query{.after_id = page->after_id, .limit = page->size + 1};
   if (!request.station().empty()) {
     absl::StatusOr<int64_t> station = ParseResourceId(request.station(), kStations, "station");
     if (!station.ok()) {
@@ -475,7 +471,9 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(deputies, *page_size, fingerprint, [](const Deputy& r) { return *ParseResourceId(r.name(), kDeputies, "name"); }));
+  response->set_next_page_token(TrimToPage(deputies, page->size, page->fingerprint, [](const Deputy& r) {
+    return *ParseResourceId(r.name(), kDeputies, "name");
+  }));
   for (Deputy& deputy : deputies) {
     MaskPersonalData(&deputy);
     *response->add_deputies() = std::move(deputy);
@@ -581,24 +579,22 @@ absl::Status DeputiesService::DoCreateStation(const grpc::ServerContext& ctx,
 
 absl::Status DeputiesService::DoGetStation(const grpc::ServerContext& ctx, const GetStationRequest& request,
                                            Station* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kStations, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kStations, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const int64_t id = target->id;
   std::optional<Station> station;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    station = LoadStation(tx, *id);
+    station = LoadStation(tx, id);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
   if (!station.has_value()) {
-    return NotFoundError(ResourceName(kStations, *id));
+    return NotFoundError(ResourceName(kStations, id));
   }
   *response = *std::move(station);
   return absl::OkStatus();
@@ -611,16 +607,12 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(),
+                                                     {"stations", absl::StrCat(request.kind()), request.region()});
+  if (!page.ok()) {
+    return page.status();
   }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
-  }
-  StationQuery query{.after_id = *after, .limit = *page_size + 1};
+  StationQuery query{.after_id = page->after_id, .limit = page->size + 1};
   if (request.kind() != minyi::deputies::v1::STATION_KIND_UNSPECIFIED) {
     if (!minyi::deputies::v1::StationKind_IsValid(request.kind())) {
       return InvalidField("kind", "is not a known station kind");
@@ -639,7 +631,9 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(stations, *page_size, fingerprint, [](const Station& r) { return *ParseResourceId(r.name(), kStations, "name"); }));
+  response->set_next_page_token(TrimToPage(stations, page->size, page->fingerprint, [](const Station& r) {
+    return *ParseResourceId(r.name(), kStations, "name");
+  }));
   for (Station& station : stations) {
     *response->add_stations() = std::move(station);
   }
@@ -691,16 +685,14 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContext& ctx,
 
 absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContext& ctx,
                                                  const CreateDutyRecordRequest& request, DutyRecord* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kDeputies, "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> deputy_id = ParseResourceId(request.parent(), kDeputies, "parent");
-  if (!deputy_id.ok()) {
-    return deputy_id.status();
-  }
-  const std::string parent = ResourceName(kDeputies, *deputy_id);
-  if (absl::Status st = RequireSelfOrOffice(*caller, parent); !st.ok()) {
+  const auto& [caller, deputy_id] = *target;
+  const std::string parent = ResourceName(kDeputies, deputy_id);
+  if (absl::Status st = RequireSelfOrOffice(caller, parent); !st.ok()) {
     return st;
   }
   DutyRecord content = request.duty();
@@ -708,26 +700,26 @@ absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContext& ctx,
   if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(absl::Now()), "duty"); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "deputies.CreateDutyRecord", request, response,
+  return RunIdempotent(pool_, ctx, caller, "deputies.CreateDutyRecord", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         if (!DeputyExists(tx, *deputy_id)) {
+                         if (!DeputyExists(tx, deputy_id)) {
                            return NotFoundError(parent);
                          }
                          if (absl::Status st = CheckDutyStationExists(tx, content); !st.ok()) {
                            return st;
                          }
                          const int64_t id = *InsertDutyRecord(tx,
-                                                              {.deputy_id = *deputy_id,
+                                                              {.deputy_id = deputy_id,
                                                                .source = minyi::deputies::v1::DUTY_SOURCE_MANUAL,
-                                                               .recorded_by = caller->account_id()},
+                                                               .recorded_by = caller.account_id()},
                                                               content);
-                         const std::string name = DutyName(*deputy_id, id);
+                         const std::string name = DutyName(deputy_id, id);
                          minyi::deputies::v1::DutyRecorded event;
                          event.set_duty(name);
                          event.set_category(content.category());
                          event.set_source(minyi::deputies::v1::DUTY_SOURCE_MANUAL);
-                         EmitEvent(tx, event, name, caller->account_id());
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         EmitEvent(tx, event, name, caller.account_id());
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "CreateDutyRecord",
                                           .resource = name,
                                           .request_id = RequestId(ctx),
@@ -773,28 +765,23 @@ absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContext& ctx, co
 absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
                                                 const ListDutyRecordsRequest& request,
                                                 ListDutyRecordsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kDeputies, "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> deputy_id = ParseResourceId(request.parent(), kDeputies, "parent");
-  if (!deputy_id.ok()) {
-    return deputy_id.status();
-  }
-  const std::string parent = ResourceName(kDeputies, *deputy_id);
-  if (absl::Status st = RequireDutyFileReader(*caller, parent); !st.ok()) {
+  const auto& [caller, deputy_id] = *target;
+  const std::string parent = ResourceName(kDeputies, deputy_id);
+  if (absl::Status st = RequireDutyFileReader(caller, parent); !st.ok()) {
     return st;
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(
+      request.page_size(), request.page_token(),
+      {"duties", request.parent(), absl::StrCat(request.category()), request.start_date(), request.end_date()});
+  if (!page.ok()) {
+    return page.status();
   }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
-  }
-  DutyQuery query{.deputy_id = *deputy_id, .after_id = *after, .limit = *page_size + 1};
+  DutyQuery query{.deputy_id = deputy_id, .after_id = page->after_id, .limit = page->size + 1};
   if (request.category() != minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED) {
     if (!minyi::deputies::v1::DutyCategory_IsValid(request.category())) {
       return InvalidField("category", "is not a known duty category");
@@ -814,7 +801,7 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
   query.end_date = request.end_date();
   std::vector<DutyRecord> duties;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!DeputyExists(tx, *deputy_id)) {
+    if (!DeputyExists(tx, deputy_id)) {
       return NotFoundError(parent);
     }
     duties = SelectDutyRecords(tx, query);
@@ -823,8 +810,8 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(
-      TrimToPage(duties, *page_size, fingerprint, [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
+  response->set_next_page_token(TrimToPage(duties, page->size, page->fingerprint,
+                                           [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
   for (DutyRecord& duty : duties) {
     *response->add_duties() = std::move(duty);
   }
@@ -917,16 +904,14 @@ absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContext& ctx,
 
 absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContext& ctx,
                                                 const GetDeputyPointsRequest& request, DeputyPoints* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseChildOfResource(request.name(), kDeputies, "/points", "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> deputy_id = ParseChildOfResource(request.name(), kDeputies, "/points", "name");
-  if (!deputy_id.ok()) {
-    return deputy_id.status();
-  }
-  const std::string deputy = ResourceName(kDeputies, *deputy_id);
-  if (absl::Status st = RequireDutyFileReader(*caller, deputy); !st.ok()) {
+  const auto& [caller, deputy_id] = *target;
+  const std::string deputy = ResourceName(kDeputies, deputy_id);
+  if (absl::Status st = RequireDutyFileReader(caller, deputy); !st.ok()) {
     return st;
   }
   absl::StatusOr<Period> period = ParsePeriod(request.period());
@@ -935,12 +920,12 @@ absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContext& ctx,
   }
   PointsTally tally;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!DeputyExists(tx, *deputy_id)) {
+    if (!DeputyExists(tx, deputy_id)) {
       return NotFoundError(deputy);
     }
     const PointRuleTable rules = ToRuleTable(LoadPointRules(tx));
-    tally = TallyPoints(SelectDutyFacts(tx, {*deputy_id}, period->first_day, period->last_day)[*deputy_id], rules,
-                        *period);
+    tally =
+        TallyPoints(SelectDutyFacts(tx, {deputy_id}, period->first_day, period->last_day)[deputy_id], rules, *period);
     return absl::OkStatus();
   });
   if (!st.ok()) {
@@ -1111,23 +1096,21 @@ absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerCont
 absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContext& ctx,
                                                     const GetStationChecklistRequest& request,
                                                     StationChecklist* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(
+      authorizer_.Authenticate(ctx), ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> station_id = ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name");
-  if (!station_id.ok()) {
-    return station_id.status();
-  }
-  const std::string station = ResourceName(kStations, *station_id);
+  const int64_t station_id = target->id;
+  const std::string station = ResourceName(kStations, station_id);
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!StationExists(tx, *station_id)) {
+    if (!StationExists(tx, station_id)) {
       return NotFoundError(station);
     }
     const ChecklistDefinition definition = LoadChecklistDefinition(tx);
     *response = ComposeChecklist(absl::StrCat(station, kChecklistSuffix),
                                  {definition.items().begin(), definition.items().end()},
-                                 LoadChecklistAssessments(tx, *station_id));
+                                 LoadChecklistAssessments(tx, station_id));
     return absl::OkStatus();
   });
 }
@@ -1237,22 +1220,20 @@ absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContext& ctx, 
 
 absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContext& ctx, const ListRotaEntriesRequest& request,
                                                 ListRotaEntriesResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kStations, "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> station_id = ParseResourceId(request.parent(), kStations, "parent");
-  if (!station_id.ok()) {
-    return station_id.status();
-  }
+  const int64_t station_id = target->id;
   if (absl::Status st = ValidateRotaRange(request.start_date(), request.end_date()); !st.ok()) {
     return st;
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    if (!StationExists(tx, *station_id)) {
-      return NotFoundError(ResourceName(kStations, *station_id));
+    if (!StationExists(tx, station_id)) {
+      return NotFoundError(ResourceName(kStations, station_id));
     }
-    for (RotaEntry& entry : SelectRotaEntries(tx, *station_id, request.start_date(), request.end_date())) {
+    for (RotaEntry& entry : SelectRotaEntries(tx, station_id, request.start_date(), request.end_date())) {
       *response->add_rota_entries() = std::move(entry);
     }
     return absl::OkStatus();
@@ -1455,17 +1436,14 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext&
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = FilterFingerprint(request);
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(),
+                      {"supervisionGroups", absl::StrCat(request.target_kind()), request.member()});
+  if (!page.ok()) {
+    return page.status();
   }
   // One row past the page tells whether another page follows.
-  SupervisionGroupQuery query{.after_id = *after, .limit = *page_size + 1};
+  SupervisionGroupQuery query{.after_id = page->after_id, .limit = page->size + 1};
   if (request.target_kind() != minyi::deputies::v1::SUPERVISION_TARGET_KIND_UNSPECIFIED) {
     if (!minyi::deputies::v1::SupervisionTargetKind_IsValid(request.target_kind())) {
       return InvalidField("target_kind", "is not a known target kind");
@@ -1487,7 +1465,9 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext&
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(groups, *page_size, fingerprint, [](const SupervisionGroup& r) { return *ParseResourceId(r.name(), kSupervisionGroups, "name"); }));
+  response->set_next_page_token(TrimToPage(groups, page->size, page->fingerprint, [](const SupervisionGroup& r) {
+    return *ParseResourceId(r.name(), kSupervisionGroups, "name");
+  }));
   for (SupervisionGroup& group : groups) {
     *response->add_supervision_groups() = std::move(group);
   }

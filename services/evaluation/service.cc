@@ -19,6 +19,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/target.h"
 #include "common/text.h"
 #include "evaluation/campaign.h"
 #include "evaluation/follow_up.h"
@@ -258,19 +259,15 @@ absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definitio
 absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const grpc::ServerContext& ctx,
                                                                                 absl::string_view name,
                                                                                 absl::string_view field) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(name, field));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(name, field);
-  if (!id.ok()) {
-    return id.status();
-  }
-  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, *id);
+  absl::StatusOr<v1::Campaign> campaign = ReadCampaign(pool_, target->id);
   if (!campaign.ok()) {
     return campaign.status();
   }
-  return CampaignRead{.caller = *std::move(caller), .id = *id, .campaign = *std::move(campaign)};
+  return CampaignRead{.caller = std::move(target->caller), .id = target->id, .campaign = *std::move(campaign)};
 }
 
 absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ctx,
@@ -318,24 +315,19 @@ absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContext& ctx
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = Fingerprint({"evaluations"});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(), {"evaluations"});
+  if (!page.ok()) {
+    return page.status();
   }
   std::vector<v1::Campaign> campaigns;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    campaigns = SelectCampaigns(tx, *after, *page_size + 1);
+    campaigns = SelectCampaigns(tx, page->after_id, page->size + 1);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(campaigns, *page_size, fingerprint,
+  response->set_next_page_token(TrimToPage(campaigns, page->size, page->fingerprint,
                                            [](const v1::Campaign& c) { return *ParseCampaignId(c.name(), "name"); }));
   // Others see the campaigns they take part in; a page may then hold fewer than page_size (AIP-158).
   for (v1::Campaign& c : campaigns) {
@@ -555,19 +547,17 @@ absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContext& 
 absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ctx,
                                                    const v1::SubmitScoreSheetRequest& request,
                                                    v1::ScoreSheet* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(request.parent(), "parent"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.parent(), "parent");
-  if (!id.ok()) {
-    return id.status();
-  }
-  absl::StatusOr<std::shared_ptr<const v1::Campaign>> campaign = Definition(*id);
+  const auto& [caller, id] = *target;
+  absl::StatusOr<std::shared_ptr<const v1::Campaign>> campaign = Definition(id);
   if (!campaign.ok()) {
     return campaign.status();
   }
-  const std::string rater = RaterOf(*caller);
+  const std::string rater = RaterOf(caller);
   std::optional<int> group = GroupOf(**campaign, rater);
   if (!group.has_value()) {
     return PermissionDenied("您不在本次评议的评议组中");
@@ -586,8 +576,8 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
   *content.mutable_scores() = request.score_sheet().scores();
   content.set_grade(request.score_sheet().grade());
   return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.SubmitScoreSheet", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<v1::CampaignState> state = LockCampaignState(tx, *id);
+      pool_, ctx, caller, "evaluation.SubmitScoreSheet", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<v1::CampaignState> state = LockCampaignState(tx, id);
         if (!state.has_value()) {
           return NotFoundError(request.parent());
         }
@@ -596,21 +586,21 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
         }
         std::optional<v1::ScoreSheet> sheet = InsertSheet(
             tx,
-            {.campaign_id = *id, .subject_no = *n, .rater = rater, .group_code = rater_group.code(), .total = *total},
+            {.campaign_id = id, .subject_no = *n, .rater = rater, .group_code = rater_group.code(), .total = *total},
             content);
         if (!sheet.has_value()) {
           return AlreadyExists("SHEET_ALREADY_SUBMITTED", "您已对该评议对象提交过评分表，每人每个对象只能提交一次");
         }
         v1::ScoreSheetSubmitted event;
-        if (caller->role() == minyi::common::v1::ROLE_DEPUTY && !caller->deputy().empty()) {
-          event.add_deputies(caller->deputy());
+        if (caller.role() == minyi::common::v1::ROLE_DEPUTY && !caller.deputy().empty()) {
+          event.add_deputies(caller.deputy());
         }
-        event.set_reference(ResourceName(kEvaluations, *id));
+        event.set_reference(ResourceName(kEvaluations, id));
         event.set_occurred_on(FormatDay(ShanghaiDay(absl::Now())));
-        event.set_rater_account(absl::StrCat("accounts/", caller->account_id()));
+        event.set_rater_account(absl::StrCat("accounts/", caller.account_id()));
         event.set_subject(content.subject());
-        EmitEvent(tx, event, sheet->name(), caller->account_id());
-        AppendAudit(tx, {.actor = caller->account_id(),
+        EmitEvent(tx, event, sheet->name(), caller.account_id());
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "SubmitScoreSheet",
                          .resource = sheet->name(),
                          .request_id = RequestId(ctx),
@@ -743,14 +733,11 @@ absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContext&
 
 absl::Status EvaluationService::DoCheckReport(const grpc::ServerContext& ctx, const v1::CheckReportRequest& request,
                                               v1::ReportCheck* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(request.name(), "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseCampaignId(request.name(), "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   const std::pair<const char*, const std::string*> sections[] = {
       {"achievements", &request.achievements()}, {"problems", &request.problems()}, {"measures", &request.measures()}};
   for (const auto& [field, text] : sections) {
@@ -758,7 +745,7 @@ absl::Status EvaluationService::DoCheckReport(const grpc::ServerContext& ctx, co
       return st;
     }
   }
-  absl::StatusOr<std::shared_ptr<const v1::Campaign>> campaign = Definition(*id);
+  absl::StatusOr<std::shared_ptr<const v1::Campaign>> campaign = Definition(id);
   if (!campaign.ok()) {
     return campaign.status();
   }
@@ -766,7 +753,7 @@ absl::Status EvaluationService::DoCheckReport(const grpc::ServerContext& ctx, co
   if (!n.ok()) {
     return n.status();
   }
-  if (!SeesEverything(*caller) && !ActsForSubject(**campaign, *n, *caller)) {
+  if (!SeesEverything(caller) && !ActsForSubject(**campaign, *n, caller)) {
     return PermissionDenied("只能检查本单位（本人）的报告");
   }
   *response = CheckReportSections(request.achievements(), request.problems(), request.measures());

@@ -242,10 +242,6 @@ absl::Status IdentityService::DoListAccounts(const grpc::ServerContext& ctx, con
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size(), kDefaultAccountPage, kMaxAccountPage);
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
   if (!minyi::common::v1::Role_IsValid(request.role())) {
     return InvalidField("role", "is not a known role");
   }
@@ -259,14 +255,15 @@ absl::Status IdentityService::DoListAccounts(const grpc::ServerContext& ctx, con
   std::vector<std::string> departments(request.departments().begin(), request.departments().end());
   std::sort(deputies.begin(), deputies.end());
   std::sort(departments.begin(), departments.end());
-  const std::string fingerprint = Fingerprint(
-      {"accounts", absl::StrCat(request.role()), absl::StrJoin(deputies, ","), absl::StrJoin(departments, ",")});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(
+      request.page_size(), request.page_token(),
+      {"accounts", absl::StrCat(request.role()), absl::StrJoin(deputies, ","), absl::StrJoin(departments, ",")},
+      kDefaultAccountPage, kMaxAccountPage);
+  if (!page.ok()) {
+    return page.status();
   }
-  AccountFilter filter{.after_id = *after,
-                       .limit = *page_size + 1,
+  AccountFilter filter{.after_id = page->after_id,
+                       .limit = page->size + 1,
                        .role = request.role(),
                        .deputies = std::move(deputies),
                        .departments = std::move(departments)};
@@ -279,7 +276,7 @@ absl::Status IdentityService::DoListAccounts(const grpc::ServerContext& ctx, con
     return st;
   }
   response->set_next_page_token(
-      TrimToPage(rows, *page_size, fingerprint, [](const auto& row) { return row.first; }));
+      TrimToPage(rows, page->size, page->fingerprint, [](const auto& row) { return row.first; }));
   for (auto& [id, account] : rows) {
     // Only what reaching the account needs: no user name, no person's name.
     account.clear_username();

@@ -10,6 +10,7 @@
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/target.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/server_context.h"
 #include "notifications/preferences.h"
@@ -90,28 +91,24 @@ absl::Status NotificationsService::DoListInbox(const grpc::ServerContext& ctx, c
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
   const std::string account = AccountOf(*caller);
   // The account is part of the fingerprint: a token is no use to another account.
-  const std::string fingerprint = Fingerprint({"inbox", account, request.unread_only() ? "unread" : "all"});
-  absl::StatusOr<int64_t> before = DecodePageToken(request.page_token(), fingerprint);
-  if (!before.ok()) {
-    return before.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(),
+                                                     {"inbox", account, request.unread_only() ? "unread" : "all"});
+  if (!page.ok()) {
+    return page.status();
   }
   std::vector<std::pair<int64_t, Notification>> rows;
   int unread = 0;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    rows = minyi::notifications::ListInbox(tx, account, *before, request.unread_only(), *page_size + 1);
+    rows = minyi::notifications::ListInbox(tx, account, page->after_id, request.unread_only(), page->size + 1);
     unread = UnreadCount(tx, account);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const auto& r) { return r.first; }));
+  response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const auto& r) { return r.first; }));
   for (auto& [id, n] : rows) {
     *response->add_notifications() = std::move(n);
   }
@@ -121,23 +118,21 @@ absl::Status NotificationsService::DoListInbox(const grpc::ServerContext& ctx, c
 
 absl::Status NotificationsService::DoMarkRead(const grpc::ServerContext& ctx, const MarkReadRequest& request,
                                               Notification* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kInbox, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kInbox, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
-  const std::string account = AccountOf(*caller);
-  return RunIdempotent(pool_, ctx, *caller, "notifications.MarkRead", request, response,
+  const auto& [caller, id] = *target;
+  const std::string account = AccountOf(caller);
+  return RunIdempotent(pool_, ctx, caller, "notifications.MarkRead", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          // Another account's message is as absent as a missing one.
-                         std::optional<Notification> read = minyi::notifications::MarkRead(tx, *id, account);
+                         std::optional<Notification> read = minyi::notifications::MarkRead(tx, id, account);
                          if (!read.has_value()) {
                            return NotFoundError(request.name());
                          }
-                         AppendAudit(tx, {.actor = caller->account_id(),
+                         AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "MarkRead",
                                           .resource = request.name(),
                                           .request_id = RequestId(ctx)});
@@ -194,10 +189,6 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
   if (!minyi::notifications::v1::DeliveryState_IsValid(request.state())) {
     return InvalidField("state", "is not a known delivery state");
   }
@@ -211,20 +202,20 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
   const std::string channel = request.channel() == minyi::notifications::v1::CHANNEL_UNSPECIFIED
                                   ? ""
                                   : minyi::notifications::v1::Channel_Name(request.channel());
-  const std::string fingerprint = Fingerprint({"deliveries", state, channel});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(), {"deliveries", state, channel});
+  if (!page.ok()) {
+    return page.status();
   }
   std::vector<std::pair<int64_t, Delivery>> rows;
   absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-    rows = minyi::notifications::ListDeliveries(tx, state, channel, *after, *page_size + 1);
+    rows = minyi::notifications::ListDeliveries(tx, state, channel, page->after_id, page->size + 1);
     return absl::OkStatus();
   });
   if (!st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(rows, *page_size, fingerprint, [](const auto& r) { return r.first; }));
+  response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const auto& r) { return r.first; }));
   for (auto& [id, d] : rows) {
     *response->add_deliveries() = std::move(d);
   }
@@ -234,20 +225,18 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
 absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContext& ctx,
                                                     const minyi::notifications::v1::ReplayDeliveryRequest& request,
                                                     Delivery* response) {
-  absl::StatusOr<Caller> caller =
-      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
-  if (!caller.ok()) {
-    return caller.status();
+  absl::StatusOr<Target> target =
+      ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}),
+                    ParseResourceId(request.name(), kDeliveries, "name"));
+  if (!target.ok()) {
+    return target.status();
   }
-  absl::StatusOr<int64_t> id = ParseResourceId(request.name(), kDeliveries, "name");
-  if (!id.ok()) {
-    return id.status();
-  }
+  const auto& [caller, id] = *target;
   absl::Status st = RunIdempotent(
-      pool_, ctx, *caller, "notifications.ReplayDelivery", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Delivery> revived = ReviveDelivery(tx, *id);
+      pool_, ctx, caller, "notifications.ReplayDelivery", request, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<Delivery> revived = ReviveDelivery(tx, id);
         if (!revived.has_value()) {
-          std::optional<Delivery> existing = LoadDelivery(tx, *id);
+          std::optional<Delivery> existing = LoadDelivery(tx, id);
           if (!existing.has_value()) {
             return NotFoundError(request.name());
           }
@@ -255,7 +244,7 @@ absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContext& c
                                     absl::StrCat("only a dead delivery can be replayed; this one is ",
                                                  minyi::notifications::v1::DeliveryState_Name(existing->state())));
         }
-        AppendAudit(tx, {.actor = caller->account_id(),
+        AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "ReplayDelivery",
                          .resource = request.name(),
                          .request_id = RequestId(ctx)});

@@ -486,11 +486,7 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  ListQuery q{.limit = *page_size + 1, .key_supervision_only = request.key_supervision()};
+  ListQuery q{.key_supervision_only = request.key_supervision()};
   if (request.state() != SUGGESTION_STATE_UNSPECIFIED) {
     if (!SuggestionState_IsValid(request.state())) {
       return InvalidField("state", "is not a known state");
@@ -520,16 +516,18 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
   } else {
     return Deny("查看建议列表");
   }
-  const std::string fingerprint = Fingerprint(
-      {"suggestions", q.state, q.kind, q.department, absl::StrCat(q.deputy_id), q.citizen_account,
-       q.key_supervision_only ? "1" : "0"});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page =
+      ReadPageRequest(request.page_size(), request.page_token(),
+                      {"suggestions", q.state, q.kind, q.department, absl::StrCat(q.deputy_id), q.citizen_account,
+                       q.key_supervision_only ? "1" : "0"});
+  if (!page.ok()) {
+    return page.status();
   }
-  q.after_id = *after;
+  q.after_id = page->after_id;
+  q.limit = page->size + 1;
   return ReadPage(
-      pool_, q, *page_size, fingerprint, [&](Suggestion s) { return View(*caller, std::move(s), true); }, response);
+      pool_, q, page->size, page->fingerprint, [&](Suggestion s) { return View(*caller, std::move(s), true); },
+      response);
 }
 
 absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& ctx,
@@ -1329,18 +1327,13 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, 
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
-  const std::string fingerprint = Fingerprint({"showcase"});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(), {"showcase"});
+  if (!page.ok()) {
+    return page.status();
   }
   return ReadPage(
-      pool_, {.after_id = *after, .limit = *page_size + 1, .showcased_only = true}, *page_size, fingerprint,
-      [](const Suggestion& s) { return PublicView(s); }, response);
+      pool_, {.after_id = page->after_id, .limit = page->size + 1, .showcased_only = true}, page->size,
+      page->fingerprint, [](const Suggestion& s) { return PublicView(s); }, response);
 }
 
 absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ctx,
@@ -1350,28 +1343,22 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) {
-    return page_size.status();
-  }
   absl::CivilDay day;
   if (!request.due_before().empty() && !ParseDay(request.due_before(), &day)) {
     return InvalidField("due_before", "must be a date as YYYY-MM-DD");
   }
-  CommitmentQuery q{.limit = *page_size + 1,
-                    .department = request.department(),
-                    .open_only = request.open_only(),
-                    .due_before = request.due_before()};
+  CommitmentQuery q{
+      .department = request.department(), .open_only = request.open_only(), .due_before = request.due_before()};
   if (caller->role() == ROLE_DEPARTMENT) {
     q.department = caller->department();  // a department sees its own ledger only
   }
-  const std::string fingerprint =
-      Fingerprint({"commitments", q.department, q.open_only ? "1" : "0", q.due_before});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(
+      request.page_size(), request.page_token(), {"commitments", q.department, q.open_only ? "1" : "0", q.due_before});
+  if (!page.ok()) {
+    return page.status();
   }
-  q.after_id = *after;
+  q.after_id = page->after_id;
+  q.limit = page->size + 1;
   std::vector<Commitment> rows;
   if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
         rows = SelectCommitments(tx, q);
@@ -1380,8 +1367,9 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
       !st.ok()) {
     return st;
   }
-  response->set_next_page_token(TrimToPage(
-      rows, *page_size, fingerprint, [](const Commitment& c) { return *ParseResourceId(c.name(), kCommitments, "name"); }));
+  response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const Commitment& c) {
+    return *ParseResourceId(c.name(), kCommitments, "name");
+  }));
   for (Commitment& c : rows) {
     *response->add_commitments() = std::move(c);
   }

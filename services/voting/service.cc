@@ -315,22 +315,17 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const
   if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
     return st;
   }
-  absl::StatusOr<int> size = EffectivePageSize(request.page_size());
-  if (!size.ok()) {
-    return size.status();
-  }
   if (!ProjectState_IsValid(request.state())) {
     return InvalidField("state", "未知的项目状态");
   }
   const std::string state = request.state() == PROJECT_STATE_UNSPECIFIED ? "" : ProjectState_Name(request.state());
-  const std::string fingerprint = Fingerprint({"projects", state});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(), {"projects", state});
+  if (!page.ok()) {
+    return page.status();
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::vector<Project> rows = SelectProjects(tx, *after, *size + 1, state);
-    response->set_next_page_token(TrimToPage(rows, *size, fingerprint, [](const Project& p) {
+    std::vector<Project> rows = SelectProjects(tx, page->after_id, page->size + 1, state);
+    response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const Project& p) {
       return *ParseResourceId(p.name(), kProjects, "name");
     }));
     for (Project& p : rows) {
@@ -698,18 +693,13 @@ absl::Status VotingService::DoListVotes(const grpc::ServerContext& ctx, const Li
   if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
     return st;
   }
-  absl::StatusOr<int> size = EffectivePageSize(request.page_size());
-  if (!size.ok()) {
-    return size.status();
-  }
-  const std::string fingerprint = Fingerprint({"votes"});
-  absl::StatusOr<int64_t> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) {
-    return after.status();
+  absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(), {"votes"});
+  if (!page.ok()) {
+    return page.status();
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::vector<int64_t> ids = SelectVoteIds(tx, *after, *size + 1);
-    response->set_next_page_token(TrimToPage(ids, *size, fingerprint, [](int64_t id) { return id; }));
+    std::vector<int64_t> ids = SelectVoteIds(tx, page->after_id, page->size + 1);
+    response->set_next_page_token(TrimToPage(ids, page->size, page->fingerprint, [](int64_t id) { return id; }));
     for (int64_t id : ids) {
       if (std::optional<Vote> vote = LoadVote(tx, id); vote.has_value()) {
         *response->add_votes() = *std::move(vote);
