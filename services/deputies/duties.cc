@@ -15,7 +15,6 @@ namespace {
 using ::minyi::deputies::v1::DutyRecord;
 
 constexpr absl::string_view kDutiesInfix = "/duties/";
-constexpr int kShanghaiUtcOffsetSeconds = 8 * 3600;
 
 }  // namespace
 
@@ -45,10 +44,6 @@ absl::StatusOr<int64_t> ParseChildOfResource(absl::string_view name, absl::strin
     return InvalidField(field, absl::StrCat("must be a resource name like \"", collection, "1", suffix, "\""));
   }
   return ParseResourceId(parent, collection, field);
-}
-
-std::string ShanghaiDate(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d", t, absl::FixedTimeZone(kShanghaiUtcOffsetSeconds));
 }
 
 void KeepDutyContent(DutyRecord* duty) {

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/calendar.h"
 #include "deputies/points.h"
 #include "minyi/deputies/v1/deputies.pb.h"
 
@@ -35,8 +36,6 @@ std::string DutyName(int64_t deputy_id, int64_t id);
 absl::StatusOr<int64_t> ParseChildOfResource(absl::string_view name, absl::string_view collection,
                                              absl::string_view suffix, absl::string_view field);
 
-// The Asia/Shanghai calendar day of `t` (UTC+8 all year: China has kept no daylight saving since 1991).
-std::string ShanghaiDate(absl::Time t);
 
 // Keeps only what a client may set on a duty record (date, category, description, station, evidence).
 void KeepDutyContent(minyi::deputies::v1::DutyRecord* duty);

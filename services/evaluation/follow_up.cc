@@ -25,24 +25,11 @@ absl::Status WrongState(const FollowUpRecord& r, absl::string_view action) {
 
 void StartRectification(FollowUpRecord* r, absl::CivilDay from) {
   r->state = FOLLOW_UP_STATE_AWAITING_PLAN;
-  r->plan_due = AddMonths(from, kPlanMonths);
-  r->report_due = AddMonths(from, kReportMonths);
+  r->plan_due = AddCalendarMonths(from, kPlanMonths);
+  r->report_due = AddCalendarMonths(from, kReportMonths);
 }
 
 }  // namespace
-
-absl::CivilDay AddMonths(absl::CivilDay day, int months) {
-  const absl::CivilMonth month = absl::CivilMonth(day) + months;
-  const int last_day = (absl::CivilDay(month + 1) - 1).day();
-  return absl::CivilDay(month.year(), month.month(), std::min(day.day(), last_day));
-}
-
-std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
-absl::CivilDay ShanghaiDay(absl::Time t) {
-  // China has kept UTC+8 all year since 1991; a fixed zone needs no tzdata in the container.
-  return absl::ToCivilDay(t, absl::FixedTimeZone(8 * 60 * 60));
-}
 
 FollowUpRecord FollowUp::Start(Grade grade, absl::CivilDay session_day) {
   FollowUpRecord r;

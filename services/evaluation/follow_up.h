@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar.h"
 #include "evaluation/decimal.h"
 #include "minyi/evaluation/v1/evaluation.pb.h"
 
@@ -33,11 +34,6 @@ inline constexpr int kPlanMonths = 1;
 inline constexpr int kReportMonths = 3;
 inline constexpr int kDueSoonDays = 3;
 
-// The same day `months` later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29).
-absl::CivilDay AddMonths(absl::CivilDay day, int months);
-std::string FormatDay(absl::CivilDay day);  // YYYY-MM-DD
-// The Asia/Shanghai calendar day at `t` (deadlines are counted in these days; times are stored in UTC).
-absl::CivilDay ShanghaiDay(absl::Time t);
 
 struct FollowUpRecord {
   FollowUpState state = minyi::evaluation::v1::FOLLOW_UP_STATE_UNSPECIFIED;

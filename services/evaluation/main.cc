@@ -23,7 +23,7 @@ int main() {
   // every notice once-only across sweeps and replicas.
   minyi::PgPool& pool = (*host)->pool();
   (*host)->AddPeriodicTask("rectification-deadlines", absl::Minutes(5), [&pool]() {
-    return minyi::evaluation::SweepDeadlines(pool, minyi::evaluation::ShanghaiDay(absl::Now())).status();
+    return minyi::evaluation::SweepDeadlines(pool, minyi::ShanghaiDay(absl::Now())).status();
   });
   return (*host)->Run();
 }

@@ -596,7 +596,7 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
           event.add_deputies(caller.deputy());
         }
         event.set_reference(ResourceName(kEvaluations, id));
-        event.set_occurred_on(FormatDay(ShanghaiDay(absl::Now())));
+        event.set_occurred_on(ShanghaiDate(absl::Now()));
         event.set_rater_account(absl::StrCat("accounts/", caller.account_id()));
         event.set_subject(content.subject());
         EmitEvent(tx, event, sheet->name(), caller.account_id());

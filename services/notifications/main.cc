@@ -103,7 +103,7 @@ int main() {
       return absl::OkStatus();
     }
     return h.pool().Transact([&](pqxx::work& tx) {
-      minyi::notifications::CreateDigests(tx, minyi::notifications::ShanghaiDay(now));
+      minyi::notifications::CreateDigests(tx, minyi::ShanghaiDate(now));
       return absl::OkStatus();
     });
   });

@@ -9,11 +9,6 @@ namespace minyi::notifications {
 namespace {
 
 // China has kept UTC+8 without daylight saving since 1991; a fixed zone needs no tzdata in the image.
-const absl::TimeZone& Shanghai() {
-  static const absl::TimeZone kZone = absl::FixedTimeZone(8 * 60 * 60);
-  return kZone;
-}
-
 }  // namespace
 
 absl::StatusOr<int> ParseClock(absl::string_view field, absl::string_view hhmm) {
@@ -30,7 +25,7 @@ absl::Time ReleaseTime(absl::Time now, const QuietHours& quiet, bool urgent) {
   if (urgent || !quiet.enabled || quiet.start_minute == quiet.end_minute) {
     return now;
   }
-  const absl::TimeZone::CivilInfo local = Shanghai().At(now);
+  const absl::TimeZone::CivilInfo local = ShanghaiZone().At(now);
   const int minute = static_cast<int>(local.cs.hour() * 60 + local.cs.minute());
   const bool spans_midnight = quiet.start_minute > quiet.end_minute;
   const bool inside = spans_midnight ? (minute >= quiet.start_minute || minute < quiet.end_minute)
@@ -43,7 +38,7 @@ absl::Time ReleaseTime(absl::Time now, const QuietHours& quiet, bool urgent) {
     day += 1;  // the window ends tomorrow morning
   }
   const absl::CivilMinute end(day.year(), day.month(), day.day(), quiet.end_minute / 60, quiet.end_minute % 60);
-  return absl::FromCivil(end, Shanghai());
+  return absl::FromCivil(end, ShanghaiZone());
 }
 
 absl::Duration RetryDelay(const RetryPolicy& policy, int failed_attempts, double jitter) {
@@ -56,8 +51,6 @@ absl::Duration RetryDelay(const RetryPolicy& policy, int failed_attempts, double
   return delay / 2 + (delay / 2) * jitter;
 }
 
-std::string ShanghaiDay(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, Shanghai()); }
-
-bool DigestDue(absl::Time now, int digest_hour) { return Shanghai().At(now).cs.hour() >= digest_hour; }
+bool DigestDue(absl::Time now, int digest_hour) { return ShanghaiZone().At(now).cs.hour() >= digest_hour; }
 
 }  // namespace minyi::notifications

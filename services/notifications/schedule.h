@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/calendar.h"
 
 // When deliveries go out: quiet hours, retry backoff and the daily digest. Pure: the clock and the
 // randomness come in as arguments.
@@ -35,8 +36,6 @@ struct RetryPolicy {
 // come sooner than half the backoff.
 absl::Duration RetryDelay(const RetryPolicy& policy, int failed_attempts, double jitter);
 
-// The Asia/Shanghai calendar day of `t`, "YYYY-MM-DD".
-std::string ShanghaiDay(absl::Time t);
 // Whether the day's digest may go out: Shanghai wall-clock hour of `now` at or past `digest_hour`.
 bool DigestDue(absl::Time now, int digest_hour);
 

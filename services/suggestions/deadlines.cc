@@ -73,14 +73,6 @@ bool WorkingCalendar::IsWorkingDay(absl::CivilDay day) const {
   return w != absl::Weekday::saturday && w != absl::Weekday::sunday;
 }
 
-absl::CivilDay AddCalendarMonths(absl::CivilDay start, int months) {
-  const absl::CivilMonth target = absl::CivilMonth(start) + months;
-  // CivilDay normalises 31 Feb to 3 Mar; the deadline is the target month's last day instead.
-  const absl::CivilDay last = absl::CivilDay(target + 1) - 1;
-  const absl::CivilDay same(target.year(), target.month(), start.day());
-  return absl::CivilMonth(same) == target ? same : last;
-}
-
 absl::CivilDay AddWorkingDays(absl::CivilDay start, int days, const WorkingCalendar& calendar) {
   absl::CivilDay day = start;
   for (int counted = 0; counted < days;) {
@@ -109,36 +101,6 @@ std::vector<int> ThresholdsReached(absl::CivilDay today, absl::CivilDay deadline
     reached.push_back(kOverdueThreshold);
   }
   return reached;
-}
-
-absl::CivilDay ShanghaiDay(absl::Time t) {
-  static const absl::TimeZone* const kShanghai = [] {
-    auto* tz = new absl::TimeZone;
-    // China has kept UTC+8 without daylight saving since 1991; the fixed zone serves if tzdata is absent.
-    if (!absl::LoadTimeZone("Asia/Shanghai", tz)) {
-      *tz = absl::FixedTimeZone(8 * 3600);
-    }
-    return tz;
-  }();
-  return absl::ToCivilDay(t, *kShanghai);
-}
-
-std::string FormatDay(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
-}
-
-bool ParseDay(absl::string_view text, absl::CivilDay* day) {
-  int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !absl::SimpleAtoi(text.substr(0, 4), &y) ||
-      !absl::SimpleAtoi(text.substr(5, 2), &m) || !absl::SimpleAtoi(text.substr(8, 2), &d)) {
-    return false;
-  }
-  const absl::CivilDay parsed(y, m, d);
-  if (parsed.year() != y || parsed.month() != m || parsed.day() != d) {
-    return false;
-  }
-  *day = parsed;
-  return true;
 }
 
 }  // namespace minyi::suggestions

@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar.h"
 
 // Deadline arithmetic, free of I/O. Deadlines are Asia/Shanghai calendar days. A rule counts either
 // calendar months (the same day-of-month, or the month's last day when it has no such day: 31 Jan + 1
@@ -51,7 +52,6 @@ class WorkingCalendar final {
   std::set<absl::CivilDay> workdays_;
 };
 
-absl::CivilDay AddCalendarMonths(absl::CivilDay start, int months);
 // The `days`-th working day after `start` (start itself does not count).
 absl::CivilDay AddWorkingDays(absl::CivilDay start, int days, const WorkingCalendar& calendar);
 absl::CivilDay ApplyRule(const DeadlineRule& rule, absl::CivilDay start, const WorkingCalendar& calendar);
@@ -62,9 +62,5 @@ absl::CivilDay ApplyRule(const DeadlineRule& rule, absl::CivilDay start, const W
 inline constexpr int kOverdueThreshold = -1;
 std::vector<int> ThresholdsReached(absl::CivilDay today, absl::CivilDay deadline, const std::vector<int>& reminders);
 
-absl::CivilDay ShanghaiDay(absl::Time t);
-std::string FormatDay(absl::CivilDay day);
-// Parses YYYY-MM-DD strictly (a real date).
-bool ParseDay(absl::string_view text, absl::CivilDay* day);
 
 }  // namespace minyi::suggestions

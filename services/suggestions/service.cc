@@ -42,8 +42,6 @@ constexpr double kDefaultMinScore = 0.2;
 // cannot crowd a real near-duplicate out, cheap to re-rank (a few hundred short texts).
 constexpr int kCandidatePool = 200;
 
-std::string Today() { return FormatDay(ShanghaiDay(absl::Now())); }
-
 std::string CitizenAccount(const Caller& caller) { return absl::StrCat(kAccounts, caller.account_id()); }
 
 bool IsLeader(const Caller& caller) { return HasRole(caller, {ROLE_LEADER}); }
@@ -419,7 +417,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& c
   if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &deputy_ids); !st.ok()) {
     return st;
   }
-  const std::string today = Today();
+  const std::string today = ShanghaiDate(absl::Now());
   return RunIdempotent(
       pool_, ctx, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
         const std::vector<int64_t> band_keys =
@@ -589,7 +587,7 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& c
 
 absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContext& ctx, const TransitionRequest& request,
                                                     Suggestion* response) {
-  const std::string today = Today();
+  const std::string today = ShanghaiDate(absl::Now());
   return Mutate(
       ctx, request, request.name(),
       {.method = "SubmitSuggestion",
@@ -1314,7 +1312,7 @@ absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContext&
   }
   response->set_group_by(group_by);
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    for (StatsRow& row : SelectStats(tx, group_by, start, end, Today())) {
+    for (StatsRow& row : SelectStats(tx, group_by, start, end, ShanghaiDate(absl::Now()))) {
       *response->add_rows() = std::move(row);
     }
     return absl::OkStatus();
@@ -1396,7 +1394,7 @@ absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContext& ct
                          if (c->fulfilled()) {
                            return FailedPrecondition("COMMITMENT_FULFILLED", "该承诺事项已兑现，无需回头看");
                          }
-                         InsertCommitmentCheck(tx, id, request.check(), Today(), caller.account_id());
+                         InsertCommitmentCheck(tx, id, request.check(), ShanghaiDate(absl::Now()), caller.account_id());
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "CheckCommitment",
                                           .resource = request.name(),

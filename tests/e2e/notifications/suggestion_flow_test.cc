@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
@@ -19,12 +20,6 @@ using ::testing::HasSubstr;
 json Ok(HttpResponse r) {
   EXPECT_EQ(r.status, 200) << r.body;
   return Json(r);
-}
-
-std::string Today() {
-  absl::TimeZone shanghai;
-  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
-  return absl::FormatTime("%Y-%m-%d", absl::Now(), shanghai);
 }
 
 // The inbox message of `category` about `reference`, once the event has been delivered.
@@ -75,7 +70,7 @@ TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerRea
   EXPECT_EQ(Json(platform.Call("GET", "/v1/inbox", nullptr, other_token))["notifications"].size(), 0u);
 
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":contact"),
-                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", Today()}}}},
+                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", ShanghaiDate(absl::Now())}}}},
                    lead_token));
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":answer"),
                    {{"answer", {{"category", "ANSWER_CATEGORY_A"}, {"text", "已在学校门口增设红绿灯和斑马线。"}}}},

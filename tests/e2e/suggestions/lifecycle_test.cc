@@ -32,10 +32,10 @@ json Call(absl::string_view method, const std::string& path, const json& body, c
   return Json(r);
 }
 
-std::string Today() { return minyi::suggestions::FormatDay(minyi::suggestions::ShanghaiDay(absl::Now())); }
+std::string Today() { return minyi::ShanghaiDate(absl::Now()); }
 std::string MonthsFromToday(int months) {
-  return minyi::suggestions::FormatDay(
-      minyi::suggestions::AddCalendarMonths(minyi::suggestions::ShanghaiDay(absl::Now()), months));
+  return minyi::FormatDay(
+      minyi::AddCalendarMonths(minyi::ShanghaiDay(absl::Now()), months));
 }
 
 std::vector<std::string> Actions(const json& timeline) {

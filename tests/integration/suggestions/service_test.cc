@@ -120,7 +120,7 @@ TEST_F(SuggestionsServiceTest, SweeperEmitsEachThresholdExactlyOnce) {
 
 TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
   // Declare the next ten days of the calendar holidays: one working day now ends after them.
-  const absl::CivilDay today = minyi::suggestions::ShanghaiDay(absl::Now());
+  const absl::CivilDay today = minyi::ShanghaiDay(absl::Now());
   v1::UpdateHolidayCalendarRequest update;
   update.mutable_calendar()->set_name(absl::StrCat("holidayCalendars/", today.year()));
   absl::CivilDay last = today;
@@ -130,7 +130,7 @@ TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
       break;
     }
     auto* d = update.mutable_calendar()->add_days();
-    d->set_date(minyi::suggestions::FormatDay(day));
+    d->set_date(minyi::FormatDay(day));
     d->set_working(false);
     d->set_note("测试假期");
     last = day;
@@ -143,7 +143,7 @@ TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
   v1::Suggestion s;
   ASSERT_TRUE(stub_->GetSuggestion(CallContext(Staff()).get(), get, &s).ok());
   absl::CivilDay deadline;
-  ASSERT_TRUE(minyi::suggestions::ParseDay(s.deadline(), &deadline)) << s.deadline();
+  ASSERT_TRUE(minyi::ParseDay(s.deadline(), &deadline)) << s.deadline();
   EXPECT_GT(deadline, last);
 
   // An approved extension moves the deadline to the requested length from the assignment date.
@@ -163,7 +163,7 @@ TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
   ASSERT_TRUE(stub_->DecideExtension(CallContext(Staff()).get(), decide, &s).ok());
   EXPECT_EQ(s.extension().status(), "APPROVED");
   absl::CivilDay extended;
-  ASSERT_TRUE(minyi::suggestions::ParseDay(s.deadline(), &extended));
+  ASSERT_TRUE(minyi::ParseDay(s.deadline(), &extended));
   EXPECT_GT(extended, deadline);
   // Beyond the configured maximum is refused.
   ask.mutable_extension()->set_months(4);

@@ -84,9 +84,9 @@ TEST(FollowUpTest, WrongStepsNameTheState) {
 }
 
 TEST(FollowUpTest, MonthsClampToTheMonthEnd) {
-  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 1, 31), 1), absl::CivilDay(2026, 2, 28));
-  EXPECT_EQ(AddMonths(absl::CivilDay(2028, 1, 31), 1), absl::CivilDay(2028, 2, 29));
-  EXPECT_EQ(AddMonths(absl::CivilDay(2026, 11, 30), 3), absl::CivilDay(2027, 2, 28));
+  EXPECT_EQ(AddCalendarMonths(absl::CivilDay(2026, 1, 31), 1), absl::CivilDay(2026, 2, 28));
+  EXPECT_EQ(AddCalendarMonths(absl::CivilDay(2028, 1, 31), 1), absl::CivilDay(2028, 2, 29));
+  EXPECT_EQ(AddCalendarMonths(absl::CivilDay(2026, 11, 30), 3), absl::CivilDay(2027, 2, 28));
 }
 
 TEST(FollowUpTest, OpinionNoticesDueSoonThenOverdueUntilIssued) {

@@ -60,7 +60,7 @@ TEST(RetryTest, ExponentialWithEqualJitterAndACap) {
 TEST(DigestTest, ShanghaiDayAndHour) {
   // 2026-03-01 23:30 UTC is already 2 March in Shanghai.
   const absl::Time t = absl::FromCivil(absl::CivilMinute(2026, 3, 1, 23, 30), absl::UTCTimeZone());
-  EXPECT_EQ(ShanghaiDay(t), "2026-03-02");
+  EXPECT_EQ(ShanghaiDate(t), "2026-03-02");
   EXPECT_TRUE(DigestDue(t, 7));
   EXPECT_FALSE(DigestDue(t, 8));
 }
