@@ -1,5 +1,4 @@
 // minyi-voting: wiring only. The service logic lives in service.cc, its SQL in store.cc.
-#include <cstdlib>
 #include <iostream>
 #include <utility>
 
@@ -11,9 +10,16 @@
 #include "voting/store.h"
 
 int main() {
+  minyi::EnvReader env;
   // The ballot key seals ballots while a vote is open; it lives outside the database (docs/voting.md).
-  const char* key = std::getenv("MINYI_VOTING_BALLOT_KEY");
-  absl::StatusOr<minyi::voting::BallotSealer> sealer = minyi::voting::BallotSealer::FromHex(key ? key : "");
+  const std::string ballot_key = env.Required("MINYI_VOTING_BALLOT_KEY");
+  // Supervision groups belong to the deputies service.
+  const std::string deputies = env.Required("MINYI_DEPUTIES_ADDR");
+  if (absl::Status st = env.Finish(); !st.ok()) {
+    std::cerr << "minyi-voting: " << st << "\n";
+    return 1;
+  }
+  absl::StatusOr<minyi::voting::BallotSealer> sealer = minyi::voting::BallotSealer::FromHex(ballot_key);
   if (!sealer.ok()) {
     std::cerr << "minyi-voting: " << sealer.status().message() << "\n";
     return 1;
@@ -24,13 +30,6 @@ int main() {
                                           .statements = minyi::voting::Statements()});
   if (!host.ok()) {
     std::cerr << "minyi-voting: " << host.status() << "\n";
-    return 1;
-  }
-  // Supervision groups belong to the deputies service.
-  minyi::EnvReader env;
-  const std::string deputies = env.Required("MINYI_DEPUTIES_ADDR");
-  if (absl::Status st = env.Finish(); !st.ok()) {
-    std::cerr << "minyi-voting: " << st << "\n";
     return 1;
   }
   minyi::voting::VotingService service((*host)->pool(), (*host)->authorizer(), *std::move(sealer),
