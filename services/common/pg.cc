@@ -25,34 +25,58 @@ std::unique_ptr<pqxx::connection> PgPool::Connect() {
   return conn;
 }
 
+// Connections go to waiting callers in arrival order: a caller that just gave one back cannot take it
+// again ahead of those already queued, so under a burst every call waits about as long as the others
+// (the tail of latency stays close to the median).
 std::unique_ptr<pqxx::connection> PgPool::Take() {
   std::unique_lock<std::mutex> lock(mu_);
-  available_.wait(lock, [&] { return !idle_.empty() || open_ < options_.size; });
-  if (!idle_.empty()) {
+  if (waiters_.empty() && !idle_.empty()) {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
     return conn;
   }
-  ++open_;
+  if (waiters_.empty() && open_ < options_.size) {
+    ++open_;
+  } else {
+    Waiter me;
+    waiters_.push_back(&me);
+    me.handed.wait(lock, [&] { return me.ready; });
+    if (me.conn != nullptr) {
+      return std::move(me.conn);
+    }
+  }
   lock.unlock();
   try {
     return Connect();
   } catch (...) {
-    lock.lock();
-    --open_;
-    available_.notify_one();
+    Give(nullptr);
     throw;
   }
 }
 
+int PgPool::waiting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(waiters_.size());
+}
+
 void PgPool::Give(std::unique_ptr<pqxx::connection> conn) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (conn != nullptr && conn->is_open()) {
+  if (conn != nullptr && !conn->is_open()) {
+    conn.reset();
+  }
+  if (!waiters_.empty()) {
+    Waiter* next = waiters_.front();
+    waiters_.pop_front();
+    next->conn = std::move(conn);  // a dropped connection passes its place in the pool on
+    next->ready = true;
+    next->handed.notify_one();
+    return;
+  }
+  if (conn != nullptr) {
     idle_.push_back(std::move(conn));
   } else {
     --open_;
   }
-  available_.notify_one();
 }
 
 template <typename Tx, typename Fn>

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -65,6 +66,9 @@ class PgPool final {
   // SELECT 1 on a pooled connection.
   absl::Status Ping();
 
+  // Callers queued for a connection right now: above zero, the pool is the bottleneck.
+  int waiting();
+
   const Options& options() const { return options_; }
 
  private:
@@ -74,10 +78,18 @@ class PgPool final {
   std::unique_ptr<pqxx::connection> Take();
   void Give(std::unique_ptr<pqxx::connection> conn);
 
+  // A caller queued in Take. Give hands it a connection, or (when a broken one was dropped) the right to
+  // open a new one, and wakes only that caller.
+  struct Waiter {
+    std::condition_variable handed;
+    bool ready = false;
+    std::unique_ptr<pqxx::connection> conn;  // null with ready: open a new connection
+  };
+
   Options options_;
   std::mutex mu_;
-  std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_
+  std::deque<Waiter*> waiters_;                          // guarded by mu_; served first come, first served
   int open_ = 0;                                         // guarded by mu_
 };
 
