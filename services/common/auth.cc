@@ -148,7 +148,7 @@ absl::StatusOr<Caller> TokenSigner::Verify(absl::string_view token, absl::Time n
   return caller;
 }
 
-absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContext& ctx) const {
+absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContextBase& ctx) const {
   const auto& md = ctx.client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) {
@@ -162,7 +162,7 @@ absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContext& ctx) 
   return signer_.Verify(value.substr(kBearer.size()), absl::Now());
 }
 
-absl::StatusOr<Caller> Authorizer::Require(const grpc::ServerContext& ctx,
+absl::StatusOr<Caller> Authorizer::Require(const grpc::ServerContextBase& ctx,
                                            std::initializer_list<Role> roles) const {
   absl::StatusOr<Caller> caller = Authenticate(ctx);
   if (!caller.ok()) {

@@ -9,7 +9,7 @@
 #include "minyi/common/v1/common.pb.h"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace minyi {
@@ -44,9 +44,9 @@ class Authorizer final {
   explicit Authorizer(const TokenSigner& signer) : signer_(signer) {}
 
   // The caller, or UNAUTHENTICATED when the call carries no valid token.
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& ctx) const;
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& ctx) const;
   // The caller when their role is one of `roles`; PERMISSION_DENIED otherwise.
-  absl::StatusOr<Caller> Require(const grpc::ServerContext& ctx, std::initializer_list<Role> roles) const;
+  absl::StatusOr<Caller> Require(const grpc::ServerContextBase& ctx, std::initializer_list<Role> roles) const;
 
  private:
   const TokenSigner& signer_;

@@ -33,6 +33,7 @@ struct ServiceConfig {
   std::string jwt_secret;       // MINYI_JWT_SECRET, at least 32 bytes
   std::string jwt_audience;     // MINYI_JWT_AUDIENCE
   int pg_pool_size = 8;         // MINYI_PG_POOL_SIZE
+  int worker_threads = 8;       // MINYI_WORKER_THREADS, default the pool size
   absl::Duration statement_timeout = absl::Seconds(5);  // MINYI_PG_STATEMENT_TIMEOUT_MS
   absl::Duration shutdown_grace = absl::Seconds(10);    // MINYI_SHUTDOWN_GRACE_SECONDS
 };

@@ -34,7 +34,7 @@ constexpr char kPurgeExpired[] = "DELETE FROM idempotency_keys WHERE created_at 
 constexpr char kStoreResponse[] = "UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2";
 
 // The key from the call's metadata; nullopt when there is none.
-std::optional<std::string> KeyOf(const grpc::ServerContext& ctx) {
+std::optional<std::string> KeyOf(const grpc::ServerContextBase& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find(kKeyHeader);
   if (it == md.end()) {
@@ -71,7 +71,7 @@ std::string RequestHash(const google::protobuf::Message& request) {
 
 }  // namespace
 
-absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContext& ctx, const Caller& caller,
+absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContextBase& ctx, const Caller& caller,
                            absl::string_view method, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work) {

@@ -10,7 +10,7 @@
 #include "pqxx/pqxx"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace minyi {
@@ -25,7 +25,7 @@ class PgPool;
 //  - a concurrent duplicate waits for the first to commit, then returns its response;
 //  - the same key with a different request is ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED -> HTTP 409);
 //  - a failed first attempt stores nothing, so a retry does the work.
-absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContext& ctx, const Caller& caller,
+absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContextBase& ctx, const Caller& caller,
                            absl::string_view method, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work);

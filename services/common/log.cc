@@ -67,7 +67,7 @@ void Write(Level level, absl::string_view msg, const nlohmann::json& fields) {
 
 namespace minyi {
 
-std::string RequestId(const grpc::ServerContext& ctx) {
+std::string RequestId(const grpc::ServerContextBase& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find("x-request-id");
   return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());

@@ -5,7 +5,7 @@
 #include "nlohmann/json.hpp"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace minyi::log {
@@ -30,6 +30,6 @@ inline void Error(absl::string_view msg, const nlohmann::json& f = nlohmann::jso
 namespace minyi {
 
 // The request id the gateway forwarded in `x-request-id` metadata, or "" when called directly.
-std::string RequestId(const grpc::ServerContext& ctx);
+std::string RequestId(const grpc::ServerContextBase& ctx);
 
 }  // namespace minyi

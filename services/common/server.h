@@ -13,6 +13,7 @@
 #include "consumer.h"
 #include "migrate.h"
 #include "pg.h"
+#include "workers.h"
 #include "prometheus/registry.h"
 
 namespace grpc {
@@ -68,6 +69,7 @@ class ServiceHost final {
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<TokenSigner> signer_;
   std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<WorkerPool> workers_;  // after pool_: its handlers use the pool, so it stops first
   std::vector<grpc::Service*> services_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   struct PeriodicTask {

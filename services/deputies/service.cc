@@ -16,6 +16,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/workers.h"
 #include "common/target.h"
 #include "common/text.h"
 #include "deputies/checklist.h"
@@ -87,12 +88,12 @@ using ::minyi::deputies::v1::UpdateSupervisionGroupRequest;
 
 constexpr std::size_t kMaxFilterChars = 64;
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
 }
 
 // The shortlist and supervision-group proposals prepare decisions that office staff and leaders take.
-absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                                   minyi::common::v1::ROLE_LEADER});
 }
@@ -136,7 +137,7 @@ absl::Status RequireDutyFileReader(const Caller& caller, absl::string_view deput
 // Rankings are announced to the deputies (每季度通报) and supervision groups are the deputies' own work, so
 // any deputy may read them, as may office staff and leaders; citizens and departments may not.
 absl::StatusOr<Caller> RequireOfficeLeaderOrDeputy(const Authorizer& authorizer,
-                                                   const grpc::ServerContext& ctx) {
+                                                   const grpc::ServerContextBase& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                                   minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
 }
@@ -206,170 +207,170 @@ absl::Status RankStation(pqxx::transaction_base& tx, int64_t station_id, const P
 DeputiesService::DeputiesService(PgPool& pool, const Authorizer& authorizer)
     : pool_(pool), authorizer_(authorizer) {}
 
-grpc::Status DeputiesService::CreateDeputy(grpc::ServerContext* ctx, const CreateDeputyRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::CreateDeputy(grpc::CallbackServerContext* ctx, const CreateDeputyRequest* request,
                                            Deputy* response) {
-  return ToGrpc(DoCreateDeputy(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateDeputy(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetDeputy(grpc::ServerContext* ctx, const GetDeputyRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetDeputy(grpc::CallbackServerContext* ctx, const GetDeputyRequest* request,
                                         Deputy* response) {
-  return ToGrpc(DoGetDeputy(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetDeputy(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::ListDeputies(grpc::ServerContext* ctx, const ListDeputiesRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::ListDeputies(grpc::CallbackServerContext* ctx, const ListDeputiesRequest* request,
                                            ListDeputiesResponse* response) {
-  return ToGrpc(DoListDeputies(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListDeputies(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::UpdateDeputy(grpc::ServerContext* ctx, const UpdateDeputyRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::UpdateDeputy(grpc::CallbackServerContext* ctx, const UpdateDeputyRequest* request,
                                            Deputy* response) {
-  return ToGrpc(DoUpdateDeputy(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdateDeputy(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::CreateStation(grpc::ServerContext* ctx, const CreateStationRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::CreateStation(grpc::CallbackServerContext* ctx, const CreateStationRequest* request,
                                             Station* response) {
-  return ToGrpc(DoCreateStation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateStation(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetStation(grpc::ServerContext* ctx, const GetStationRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetStation(grpc::CallbackServerContext* ctx, const GetStationRequest* request,
                                          Station* response) {
-  return ToGrpc(DoGetStation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetStation(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::ListStations(grpc::ServerContext* ctx, const ListStationsRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::ListStations(grpc::CallbackServerContext* ctx, const ListStationsRequest* request,
                                            ListStationsResponse* response) {
-  return ToGrpc(DoListStations(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListStations(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::UpdateStation(grpc::ServerContext* ctx, const UpdateStationRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::UpdateStation(grpc::CallbackServerContext* ctx, const UpdateStationRequest* request,
                                             Station* response) {
-  return ToGrpc(DoUpdateStation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdateStation(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::CreateDutyRecord(grpc::ServerContext* ctx, const CreateDutyRecordRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::CreateDutyRecord(grpc::CallbackServerContext* ctx, const CreateDutyRecordRequest* request,
                                                DutyRecord* response) {
-  return ToGrpc(DoCreateDutyRecord(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateDutyRecord(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetDutyRecord(grpc::ServerContext* ctx, const GetDutyRecordRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetDutyRecord(grpc::CallbackServerContext* ctx, const GetDutyRecordRequest* request,
                                             DutyRecord* response) {
-  return ToGrpc(DoGetDutyRecord(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetDutyRecord(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::ListDutyRecords(grpc::ServerContext* ctx, const ListDutyRecordsRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::ListDutyRecords(grpc::CallbackServerContext* ctx, const ListDutyRecordsRequest* request,
                                               ListDutyRecordsResponse* response) {
-  return ToGrpc(DoListDutyRecords(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListDutyRecords(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::CorrectDutyRecord(grpc::ServerContext* ctx, const CorrectDutyRecordRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::CorrectDutyRecord(grpc::CallbackServerContext* ctx, const CorrectDutyRecordRequest* request,
                                                 DutyRecord* response) {
-  return ToGrpc(DoCorrectDutyRecord(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCorrectDutyRecord(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetPointRules(grpc::ServerContext* ctx, const GetPointRulesRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetPointRules(grpc::CallbackServerContext* ctx, const GetPointRulesRequest* request,
                                             PointRules* response) {
-  return ToGrpc(DoGetPointRules(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetPointRules(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::UpdatePointRules(grpc::ServerContext* ctx, const UpdatePointRulesRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::UpdatePointRules(grpc::CallbackServerContext* ctx, const UpdatePointRulesRequest* request,
                                                PointRules* response) {
-  return ToGrpc(DoUpdatePointRules(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdatePointRules(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetDeputyPoints(grpc::ServerContext* ctx, const GetDeputyPointsRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetDeputyPoints(grpc::CallbackServerContext* ctx, const GetDeputyPointsRequest* request,
                                               DeputyPoints* response) {
-  return ToGrpc(DoGetDeputyPoints(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetDeputyPoints(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetStationRanking(grpc::ServerContext* ctx, const GetStationRankingRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetStationRanking(grpc::CallbackServerContext* ctx, const GetStationRankingRequest* request,
                                                 StationRanking* response) {
-  return ToGrpc(DoGetStationRanking(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetStationRanking(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::PublishStationRanking(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::PublishStationRanking(grpc::CallbackServerContext* ctx,
                                                     const PublishStationRankingRequest* request,
                                                     StationRanking* response) {
-  return ToGrpc(DoPublishStationRanking(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoPublishStationRanking(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::RateStations(grpc::ServerContext* ctx, const RateStationsRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::RateStations(grpc::CallbackServerContext* ctx, const RateStationsRequest* request,
                                            RateStationsResponse* response) {
-  return ToGrpc(DoRateStations(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoRateStations(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetChecklistDefinition(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::GetChecklistDefinition(grpc::CallbackServerContext* ctx,
                                                      const GetChecklistDefinitionRequest* request,
                                                      ChecklistDefinition* response) {
-  return ToGrpc(DoGetChecklistDefinition(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetChecklistDefinition(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::UpdateChecklistDefinition(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::UpdateChecklistDefinition(grpc::CallbackServerContext* ctx,
                                                         const UpdateChecklistDefinitionRequest* request,
                                                         ChecklistDefinition* response) {
-  return ToGrpc(DoUpdateChecklistDefinition(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdateChecklistDefinition(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetStationChecklist(grpc::ServerContext* ctx, const GetStationChecklistRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetStationChecklist(grpc::CallbackServerContext* ctx, const GetStationChecklistRequest* request,
                                                   StationChecklist* response) {
-  return ToGrpc(DoGetStationChecklist(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetStationChecklist(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::UpdateStationChecklist(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::UpdateStationChecklist(grpc::CallbackServerContext* ctx,
                                                      const UpdateStationChecklistRequest* request,
                                                      StationChecklist* response) {
-  return ToGrpc(DoUpdateStationChecklist(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdateStationChecklist(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::CreateRotaEntry(grpc::ServerContext* ctx, const CreateRotaEntryRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::CreateRotaEntry(grpc::CallbackServerContext* ctx, const CreateRotaEntryRequest* request,
                                               RotaEntry* response) {
-  return ToGrpc(DoCreateRotaEntry(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateRotaEntry(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::ListRotaEntries(grpc::ServerContext* ctx, const ListRotaEntriesRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::ListRotaEntries(grpc::CallbackServerContext* ctx, const ListRotaEntriesRequest* request,
                                               ListRotaEntriesResponse* response) {
-  return ToGrpc(DoListRotaEntries(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListRotaEntries(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::SetEvaluationResult(grpc::ServerContext* ctx, const SetEvaluationResultRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::SetEvaluationResult(grpc::CallbackServerContext* ctx, const SetEvaluationResultRequest* request,
                                                   EvaluationResult* response) {
-  return ToGrpc(DoSetEvaluationResult(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoSetEvaluationResult(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetShortlist(grpc::ServerContext* ctx, const GetShortlistRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetShortlist(grpc::CallbackServerContext* ctx, const GetShortlistRequest* request,
                                            Shortlist* response) {
-  return ToGrpc(DoGetShortlist(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetShortlist(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::ProposeSupervisionGroup(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::ProposeSupervisionGroup(grpc::CallbackServerContext* ctx,
                                                       const ProposeSupervisionGroupRequest* request,
                                                       ProposeSupervisionGroupResponse* response) {
-  return ToGrpc(DoProposeSupervisionGroup(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoProposeSupervisionGroup(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::CreateSupervisionGroup(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::CreateSupervisionGroup(grpc::CallbackServerContext* ctx,
                                                      const CreateSupervisionGroupRequest* request,
                                                      SupervisionGroup* response) {
-  return ToGrpc(DoCreateSupervisionGroup(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateSupervisionGroup(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::GetSupervisionGroup(grpc::ServerContext* ctx, const GetSupervisionGroupRequest* request,
+grpc::ServerUnaryReactor* DeputiesService::GetSupervisionGroup(grpc::CallbackServerContext* ctx, const GetSupervisionGroupRequest* request,
                                                   SupervisionGroup* response) {
-  return ToGrpc(DoGetSupervisionGroup(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetSupervisionGroup(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::ListSupervisionGroups(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::ListSupervisionGroups(grpc::CallbackServerContext* ctx,
                                                     const ListSupervisionGroupsRequest* request,
                                                     ListSupervisionGroupsResponse* response) {
-  return ToGrpc(DoListSupervisionGroups(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListSupervisionGroups(*ctx, *request, response); });
 }
 
-grpc::Status DeputiesService::UpdateSupervisionGroup(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* DeputiesService::UpdateSupervisionGroup(grpc::CallbackServerContext* ctx,
                                                      const UpdateSupervisionGroupRequest* request,
                                                      SupervisionGroup* response) {
-  return ToGrpc(DoUpdateSupervisionGroup(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdateSupervisionGroup(*ctx, *request, response); });
 }
 
-absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContextBase& ctx,
                                              const CreateDeputyRequest& request, Deputy* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -405,7 +406,7 @@ absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContext& ctx,
                        });
 }
 
-absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContext& ctx, const GetDeputyRequest& request,
+absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContextBase& ctx, const GetDeputyRequest& request,
                                           Deputy* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kDeputies, "name"));
@@ -431,7 +432,7 @@ absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContext& ctx, const 
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoListDeputies(const grpc::ServerContextBase& ctx,
                                              const ListDeputiesRequest& request,
                                              ListDeputiesResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -481,7 +482,7 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContext& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContextBase& ctx,
                                              const UpdateDeputyRequest& request, Deputy* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -549,7 +550,7 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContext& ctx,
       });
 }
 
-absl::Status DeputiesService::DoCreateStation(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoCreateStation(const grpc::ServerContextBase& ctx,
                                               const CreateStationRequest& request, Station* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -577,7 +578,7 @@ absl::Status DeputiesService::DoCreateStation(const grpc::ServerContext& ctx,
                        });
 }
 
-absl::Status DeputiesService::DoGetStation(const grpc::ServerContext& ctx, const GetStationRequest& request,
+absl::Status DeputiesService::DoGetStation(const grpc::ServerContextBase& ctx, const GetStationRequest& request,
                                            Station* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kStations, "name"));
@@ -600,7 +601,7 @@ absl::Status DeputiesService::DoGetStation(const grpc::ServerContext& ctx, const
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoListStations(const grpc::ServerContextBase& ctx,
                                              const ListStationsRequest& request,
                                              ListStationsResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -640,7 +641,7 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContext& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContextBase& ctx,
                                               const UpdateStationRequest& request, Station* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -683,7 +684,7 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContext& ctx,
       });
 }
 
-absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContextBase& ctx,
                                                  const CreateDutyRecordRequest& request, DutyRecord* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kDeputies, "parent"));
@@ -729,7 +730,7 @@ absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContext& ctx,
                        });
 }
 
-absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContext& ctx, const GetDutyRecordRequest& request,
+absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContextBase& ctx, const GetDutyRecordRequest& request,
                                               DutyRecord* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -762,7 +763,7 @@ absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContext& ctx, co
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContextBase& ctx,
                                                 const ListDutyRecordsRequest& request,
                                                 ListDutyRecordsResponse* response) {
   absl::StatusOr<Target> target =
@@ -818,7 +819,7 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContext& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContextBase& ctx,
                                                   const CorrectDutyRecordRequest& request, DutyRecord* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -862,7 +863,7 @@ absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContext& ctx
       });
 }
 
-absl::Status DeputiesService::DoGetPointRules(const grpc::ServerContext& ctx, const GetPointRulesRequest&,
+absl::Status DeputiesService::DoGetPointRules(const grpc::ServerContextBase& ctx, const GetPointRulesRequest&,
                                               PointRules* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -874,7 +875,7 @@ absl::Status DeputiesService::DoGetPointRules(const grpc::ServerContext& ctx, co
   });
 }
 
-absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContextBase& ctx,
                                                  const UpdatePointRulesRequest& request, PointRules* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -902,7 +903,7 @@ absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContext& ctx,
                        });
 }
 
-absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContextBase& ctx,
                                                 const GetDeputyPointsRequest& request, DeputyPoints* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseChildOfResource(request.name(), kDeputies, "/points", "name"));
@@ -948,7 +949,7 @@ absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContext& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContextBase& ctx,
                                                   const GetStationRankingRequest& request,
                                                   StationRanking* response) {
   absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
@@ -966,7 +967,7 @@ absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContext& ctx
   return pool_.Read([&](pqxx::transaction_base& tx) { return RankStation(tx, *station_id, *period, response); });
 }
 
-absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContextBase& ctx,
                                                       const PublishStationRankingRequest& request,
                                                       StationRanking* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -1001,7 +1002,7 @@ absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContext&
                        });
 }
 
-absl::Status DeputiesService::DoRateStations(const grpc::ServerContext& ctx, const RateStationsRequest& request,
+absl::Status DeputiesService::DoRateStations(const grpc::ServerContextBase& ctx, const RateStationsRequest& request,
                                              RateStationsResponse* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -1050,7 +1051,7 @@ absl::Status DeputiesService::DoRateStations(const grpc::ServerContext& ctx, con
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoGetChecklistDefinition(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoGetChecklistDefinition(const grpc::ServerContextBase& ctx,
                                                        const GetChecklistDefinitionRequest&,
                                                        ChecklistDefinition* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -1063,7 +1064,7 @@ absl::Status DeputiesService::DoGetChecklistDefinition(const grpc::ServerContext
   });
 }
 
-absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerContextBase& ctx,
                                                           const UpdateChecklistDefinitionRequest& request,
                                                           ChecklistDefinition* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -1093,7 +1094,7 @@ absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerCont
                        });
 }
 
-absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContextBase& ctx,
                                                     const GetStationChecklistRequest& request,
                                                     StationChecklist* response) {
   absl::StatusOr<Target> target = ResolveTarget(
@@ -1115,7 +1116,7 @@ absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContext& c
   });
 }
 
-absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContextBase& ctx,
                                                        const UpdateStationChecklistRequest& request,
                                                        StationChecklist* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -1162,7 +1163,7 @@ absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContext
       });
 }
 
-absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContext& ctx, const CreateRotaEntryRequest& request,
+absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContextBase& ctx, const CreateRotaEntryRequest& request,
                                                 RotaEntry* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -1218,7 +1219,7 @@ absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContext& ctx, 
       });
 }
 
-absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContext& ctx, const ListRotaEntriesRequest& request,
+absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContextBase& ctx, const ListRotaEntriesRequest& request,
                                                 ListRotaEntriesResponse* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kStations, "parent"));
@@ -1240,7 +1241,7 @@ absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContext& ctx, 
   });
 }
 
-absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContextBase& ctx,
                                                     const SetEvaluationResultRequest& request,
                                                     EvaluationResult* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -1276,7 +1277,7 @@ absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContext& c
                        });
 }
 
-absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContext& ctx, const GetShortlistRequest& request,
+absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContextBase& ctx, const GetShortlistRequest& request,
                                              Shortlist* response) {
   absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, ctx);
   if (!caller.ok()) {
@@ -1343,7 +1344,7 @@ absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContext& ctx, con
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoProposeSupervisionGroup(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoProposeSupervisionGroup(const grpc::ServerContextBase& ctx,
                                                         const ProposeSupervisionGroupRequest& request,
                                                         ProposeSupervisionGroupResponse* response) {
   absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, ctx);
@@ -1370,7 +1371,7 @@ absl::Status DeputiesService::DoProposeSupervisionGroup(const grpc::ServerContex
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContextBase& ctx,
                                                        const CreateSupervisionGroupRequest& request,
                                                        SupervisionGroup* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -1408,7 +1409,7 @@ absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext
                        });
 }
 
-absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContextBase& ctx,
                                                     const GetSupervisionGroupRequest& request,
                                                     SupervisionGroup* response) {
   absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
@@ -1429,7 +1430,7 @@ absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContext& c
   });
 }
 
-absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContextBase& ctx,
                                                       const ListSupervisionGroupsRequest& request,
                                                       ListSupervisionGroupsResponse* response) {
   absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
@@ -1474,7 +1475,7 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContext&
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoUpdateSupervisionGroup(const grpc::ServerContext& ctx,
+absl::Status DeputiesService::DoUpdateSupervisionGroup(const grpc::ServerContextBase& ctx,
                                                        const UpdateSupervisionGroupRequest& request,
                                                        SupervisionGroup* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);

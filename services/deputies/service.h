@@ -12,190 +12,190 @@ namespace minyi::deputies {
 // RPC delegates to an absl::Status method; errors are converted to gRPC only at the boundary. Mutations are
 // idempotent with an Idempotency-Key and write their event and audit row in the same transaction as the
 // change.
-class DeputiesService final : public minyi::deputies::v1::Deputies::Service {
+class DeputiesService final : public minyi::deputies::v1::Deputies::CallbackService {
  public:
   DeputiesService(PgPool& pool, const Authorizer& authorizer);
 
-  grpc::Status CreateDeputy(grpc::ServerContext* ctx, const minyi::deputies::v1::CreateDeputyRequest* request,
+  grpc::ServerUnaryReactor* CreateDeputy(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::CreateDeputyRequest* request,
                             minyi::deputies::v1::Deputy* response) override;
-  grpc::Status GetDeputy(grpc::ServerContext* ctx, const minyi::deputies::v1::GetDeputyRequest* request,
+  grpc::ServerUnaryReactor* GetDeputy(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::GetDeputyRequest* request,
                          minyi::deputies::v1::Deputy* response) override;
-  grpc::Status ListDeputies(grpc::ServerContext* ctx, const minyi::deputies::v1::ListDeputiesRequest* request,
+  grpc::ServerUnaryReactor* ListDeputies(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::ListDeputiesRequest* request,
                             minyi::deputies::v1::ListDeputiesResponse* response) override;
-  grpc::Status UpdateDeputy(grpc::ServerContext* ctx, const minyi::deputies::v1::UpdateDeputyRequest* request,
+  grpc::ServerUnaryReactor* UpdateDeputy(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::UpdateDeputyRequest* request,
                             minyi::deputies::v1::Deputy* response) override;
-  grpc::Status CreateStation(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* CreateStation(grpc::CallbackServerContext* ctx,
                              const minyi::deputies::v1::CreateStationRequest* request,
                              minyi::deputies::v1::Station* response) override;
-  grpc::Status GetStation(grpc::ServerContext* ctx, const minyi::deputies::v1::GetStationRequest* request,
+  grpc::ServerUnaryReactor* GetStation(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::GetStationRequest* request,
                           minyi::deputies::v1::Station* response) override;
-  grpc::Status ListStations(grpc::ServerContext* ctx, const minyi::deputies::v1::ListStationsRequest* request,
+  grpc::ServerUnaryReactor* ListStations(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::ListStationsRequest* request,
                             minyi::deputies::v1::ListStationsResponse* response) override;
-  grpc::Status UpdateStation(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* UpdateStation(grpc::CallbackServerContext* ctx,
                              const minyi::deputies::v1::UpdateStationRequest* request,
                              minyi::deputies::v1::Station* response) override;
-  grpc::Status CreateDutyRecord(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* CreateDutyRecord(grpc::CallbackServerContext* ctx,
                                 const minyi::deputies::v1::CreateDutyRecordRequest* request,
                                 minyi::deputies::v1::DutyRecord* response) override;
-  grpc::Status GetDutyRecord(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetDutyRecord(grpc::CallbackServerContext* ctx,
                              const minyi::deputies::v1::GetDutyRecordRequest* request,
                              minyi::deputies::v1::DutyRecord* response) override;
-  grpc::Status ListDutyRecords(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* ListDutyRecords(grpc::CallbackServerContext* ctx,
                                const minyi::deputies::v1::ListDutyRecordsRequest* request,
                                minyi::deputies::v1::ListDutyRecordsResponse* response) override;
-  grpc::Status CorrectDutyRecord(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* CorrectDutyRecord(grpc::CallbackServerContext* ctx,
                                  const minyi::deputies::v1::CorrectDutyRecordRequest* request,
                                  minyi::deputies::v1::DutyRecord* response) override;
-  grpc::Status GetPointRules(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetPointRules(grpc::CallbackServerContext* ctx,
                              const minyi::deputies::v1::GetPointRulesRequest* request,
                              minyi::deputies::v1::PointRules* response) override;
-  grpc::Status UpdatePointRules(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* UpdatePointRules(grpc::CallbackServerContext* ctx,
                                 const minyi::deputies::v1::UpdatePointRulesRequest* request,
                                 minyi::deputies::v1::PointRules* response) override;
-  grpc::Status GetDeputyPoints(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetDeputyPoints(grpc::CallbackServerContext* ctx,
                                const minyi::deputies::v1::GetDeputyPointsRequest* request,
                                minyi::deputies::v1::DeputyPoints* response) override;
-  grpc::Status GetStationRanking(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetStationRanking(grpc::CallbackServerContext* ctx,
                                  const minyi::deputies::v1::GetStationRankingRequest* request,
                                  minyi::deputies::v1::StationRanking* response) override;
-  grpc::Status PublishStationRanking(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* PublishStationRanking(grpc::CallbackServerContext* ctx,
                                      const minyi::deputies::v1::PublishStationRankingRequest* request,
                                      minyi::deputies::v1::StationRanking* response) override;
-  grpc::Status RateStations(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* RateStations(grpc::CallbackServerContext* ctx,
                             const minyi::deputies::v1::RateStationsRequest* request,
                             minyi::deputies::v1::RateStationsResponse* response) override;
-  grpc::Status GetChecklistDefinition(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetChecklistDefinition(grpc::CallbackServerContext* ctx,
                                       const minyi::deputies::v1::GetChecklistDefinitionRequest* request,
                                       minyi::deputies::v1::ChecklistDefinition* response) override;
-  grpc::Status UpdateChecklistDefinition(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* UpdateChecklistDefinition(grpc::CallbackServerContext* ctx,
                                          const minyi::deputies::v1::UpdateChecklistDefinitionRequest* request,
                                          minyi::deputies::v1::ChecklistDefinition* response) override;
-  grpc::Status GetStationChecklist(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetStationChecklist(grpc::CallbackServerContext* ctx,
                                    const minyi::deputies::v1::GetStationChecklistRequest* request,
                                    minyi::deputies::v1::StationChecklist* response) override;
-  grpc::Status UpdateStationChecklist(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* UpdateStationChecklist(grpc::CallbackServerContext* ctx,
                                       const minyi::deputies::v1::UpdateStationChecklistRequest* request,
                                       minyi::deputies::v1::StationChecklist* response) override;
-  grpc::Status CreateRotaEntry(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* CreateRotaEntry(grpc::CallbackServerContext* ctx,
                                const minyi::deputies::v1::CreateRotaEntryRequest* request,
                                minyi::deputies::v1::RotaEntry* response) override;
-  grpc::Status ListRotaEntries(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* ListRotaEntries(grpc::CallbackServerContext* ctx,
                                const minyi::deputies::v1::ListRotaEntriesRequest* request,
                                minyi::deputies::v1::ListRotaEntriesResponse* response) override;
-  grpc::Status SetEvaluationResult(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* SetEvaluationResult(grpc::CallbackServerContext* ctx,
                                    const minyi::deputies::v1::SetEvaluationResultRequest* request,
                                    minyi::deputies::v1::EvaluationResult* response) override;
-  grpc::Status GetShortlist(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetShortlist(grpc::CallbackServerContext* ctx,
                             const minyi::deputies::v1::GetShortlistRequest* request,
                             minyi::deputies::v1::Shortlist* response) override;
-  grpc::Status ProposeSupervisionGroup(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* ProposeSupervisionGroup(grpc::CallbackServerContext* ctx,
                                        const minyi::deputies::v1::ProposeSupervisionGroupRequest* request,
                                        minyi::deputies::v1::ProposeSupervisionGroupResponse* response) override;
-  grpc::Status CreateSupervisionGroup(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* CreateSupervisionGroup(grpc::CallbackServerContext* ctx,
                                       const minyi::deputies::v1::CreateSupervisionGroupRequest* request,
                                       minyi::deputies::v1::SupervisionGroup* response) override;
-  grpc::Status GetSupervisionGroup(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* GetSupervisionGroup(grpc::CallbackServerContext* ctx,
                                    const minyi::deputies::v1::GetSupervisionGroupRequest* request,
                                    minyi::deputies::v1::SupervisionGroup* response) override;
-  grpc::Status ListSupervisionGroups(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* ListSupervisionGroups(grpc::CallbackServerContext* ctx,
                                      const minyi::deputies::v1::ListSupervisionGroupsRequest* request,
                                      minyi::deputies::v1::ListSupervisionGroupsResponse* response) override;
-  grpc::Status UpdateSupervisionGroup(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* UpdateSupervisionGroup(grpc::CallbackServerContext* ctx,
                                       const minyi::deputies::v1::UpdateSupervisionGroupRequest* request,
                                       minyi::deputies::v1::SupervisionGroup* response) override;
 
  private:
-  absl::Status DoCreateDeputy(const grpc::ServerContext& ctx,
+  absl::Status DoCreateDeputy(const grpc::ServerContextBase& ctx,
                               const minyi::deputies::v1::CreateDeputyRequest& request,
                               minyi::deputies::v1::Deputy* response);
-  absl::Status DoGetDeputy(const grpc::ServerContext& ctx,
+  absl::Status DoGetDeputy(const grpc::ServerContextBase& ctx,
                            const minyi::deputies::v1::GetDeputyRequest& request,
                            minyi::deputies::v1::Deputy* response);
-  absl::Status DoListDeputies(const grpc::ServerContext& ctx,
+  absl::Status DoListDeputies(const grpc::ServerContextBase& ctx,
                               const minyi::deputies::v1::ListDeputiesRequest& request,
                               minyi::deputies::v1::ListDeputiesResponse* response);
-  absl::Status DoUpdateDeputy(const grpc::ServerContext& ctx,
+  absl::Status DoUpdateDeputy(const grpc::ServerContextBase& ctx,
                               const minyi::deputies::v1::UpdateDeputyRequest& request,
                               minyi::deputies::v1::Deputy* response);
-  absl::Status DoCreateStation(const grpc::ServerContext& ctx,
+  absl::Status DoCreateStation(const grpc::ServerContextBase& ctx,
                                const minyi::deputies::v1::CreateStationRequest& request,
                                minyi::deputies::v1::Station* response);
-  absl::Status DoGetStation(const grpc::ServerContext& ctx,
+  absl::Status DoGetStation(const grpc::ServerContextBase& ctx,
                             const minyi::deputies::v1::GetStationRequest& request,
                             minyi::deputies::v1::Station* response);
-  absl::Status DoListStations(const grpc::ServerContext& ctx,
+  absl::Status DoListStations(const grpc::ServerContextBase& ctx,
                               const minyi::deputies::v1::ListStationsRequest& request,
                               minyi::deputies::v1::ListStationsResponse* response);
-  absl::Status DoUpdateStation(const grpc::ServerContext& ctx,
+  absl::Status DoUpdateStation(const grpc::ServerContextBase& ctx,
                                const minyi::deputies::v1::UpdateStationRequest& request,
                                minyi::deputies::v1::Station* response);
 
-  absl::Status DoCreateDutyRecord(const grpc::ServerContext& ctx,
+  absl::Status DoCreateDutyRecord(const grpc::ServerContextBase& ctx,
                                   const minyi::deputies::v1::CreateDutyRecordRequest& request,
                                   minyi::deputies::v1::DutyRecord* response);
-  absl::Status DoGetDutyRecord(const grpc::ServerContext& ctx,
+  absl::Status DoGetDutyRecord(const grpc::ServerContextBase& ctx,
                                const minyi::deputies::v1::GetDutyRecordRequest& request,
                                minyi::deputies::v1::DutyRecord* response);
-  absl::Status DoListDutyRecords(const grpc::ServerContext& ctx,
+  absl::Status DoListDutyRecords(const grpc::ServerContextBase& ctx,
                                  const minyi::deputies::v1::ListDutyRecordsRequest& request,
                                  minyi::deputies::v1::ListDutyRecordsResponse* response);
-  absl::Status DoCorrectDutyRecord(const grpc::ServerContext& ctx,
+  absl::Status DoCorrectDutyRecord(const grpc::ServerContextBase& ctx,
                                    const minyi::deputies::v1::CorrectDutyRecordRequest& request,
                                    minyi::deputies::v1::DutyRecord* response);
-  absl::Status DoGetPointRules(const grpc::ServerContext& ctx,
+  absl::Status DoGetPointRules(const grpc::ServerContextBase& ctx,
                                const minyi::deputies::v1::GetPointRulesRequest& request,
                                minyi::deputies::v1::PointRules* response);
-  absl::Status DoUpdatePointRules(const grpc::ServerContext& ctx,
+  absl::Status DoUpdatePointRules(const grpc::ServerContextBase& ctx,
                                   const minyi::deputies::v1::UpdatePointRulesRequest& request,
                                   minyi::deputies::v1::PointRules* response);
-  absl::Status DoGetDeputyPoints(const grpc::ServerContext& ctx,
+  absl::Status DoGetDeputyPoints(const grpc::ServerContextBase& ctx,
                                  const minyi::deputies::v1::GetDeputyPointsRequest& request,
                                  minyi::deputies::v1::DeputyPoints* response);
-  absl::Status DoGetStationRanking(const grpc::ServerContext& ctx,
+  absl::Status DoGetStationRanking(const grpc::ServerContextBase& ctx,
                                    const minyi::deputies::v1::GetStationRankingRequest& request,
                                    minyi::deputies::v1::StationRanking* response);
-  absl::Status DoPublishStationRanking(const grpc::ServerContext& ctx,
+  absl::Status DoPublishStationRanking(const grpc::ServerContextBase& ctx,
                                        const minyi::deputies::v1::PublishStationRankingRequest& request,
                                        minyi::deputies::v1::StationRanking* response);
-  absl::Status DoRateStations(const grpc::ServerContext& ctx, const minyi::deputies::v1::RateStationsRequest& request,
+  absl::Status DoRateStations(const grpc::ServerContextBase& ctx, const minyi::deputies::v1::RateStationsRequest& request,
                       minyi::deputies::v1::RateStationsResponse* response);
-  absl::Status DoGetChecklistDefinition(const grpc::ServerContext& ctx,
+  absl::Status DoGetChecklistDefinition(const grpc::ServerContextBase& ctx,
                                         const minyi::deputies::v1::GetChecklistDefinitionRequest& request,
                                         minyi::deputies::v1::ChecklistDefinition* response);
-  absl::Status DoUpdateChecklistDefinition(const grpc::ServerContext& ctx,
+  absl::Status DoUpdateChecklistDefinition(const grpc::ServerContextBase& ctx,
                                            const minyi::deputies::v1::UpdateChecklistDefinitionRequest& request,
                                            minyi::deputies::v1::ChecklistDefinition* response);
-  absl::Status DoGetStationChecklist(const grpc::ServerContext& ctx,
+  absl::Status DoGetStationChecklist(const grpc::ServerContextBase& ctx,
                                      const minyi::deputies::v1::GetStationChecklistRequest& request,
                                      minyi::deputies::v1::StationChecklist* response);
-  absl::Status DoUpdateStationChecklist(const grpc::ServerContext& ctx,
+  absl::Status DoUpdateStationChecklist(const grpc::ServerContextBase& ctx,
                                         const minyi::deputies::v1::UpdateStationChecklistRequest& request,
                                         minyi::deputies::v1::StationChecklist* response);
-  absl::Status DoCreateRotaEntry(const grpc::ServerContext& ctx,
+  absl::Status DoCreateRotaEntry(const grpc::ServerContextBase& ctx,
                                  const minyi::deputies::v1::CreateRotaEntryRequest& request,
                                  minyi::deputies::v1::RotaEntry* response);
-  absl::Status DoListRotaEntries(const grpc::ServerContext& ctx,
+  absl::Status DoListRotaEntries(const grpc::ServerContextBase& ctx,
                                  const minyi::deputies::v1::ListRotaEntriesRequest& request,
                                  minyi::deputies::v1::ListRotaEntriesResponse* response);
-  absl::Status DoSetEvaluationResult(const grpc::ServerContext& ctx,
+  absl::Status DoSetEvaluationResult(const grpc::ServerContextBase& ctx,
                                      const minyi::deputies::v1::SetEvaluationResultRequest& request,
                                      minyi::deputies::v1::EvaluationResult* response);
-  absl::Status DoGetShortlist(const grpc::ServerContext& ctx,
+  absl::Status DoGetShortlist(const grpc::ServerContextBase& ctx,
                               const minyi::deputies::v1::GetShortlistRequest& request,
                               minyi::deputies::v1::Shortlist* response);
-  absl::Status DoProposeSupervisionGroup(const grpc::ServerContext& ctx,
+  absl::Status DoProposeSupervisionGroup(const grpc::ServerContextBase& ctx,
                                          const minyi::deputies::v1::ProposeSupervisionGroupRequest& request,
                                          minyi::deputies::v1::ProposeSupervisionGroupResponse* response);
-  absl::Status DoCreateSupervisionGroup(const grpc::ServerContext& ctx,
+  absl::Status DoCreateSupervisionGroup(const grpc::ServerContextBase& ctx,
                                         const minyi::deputies::v1::CreateSupervisionGroupRequest& request,
                                         minyi::deputies::v1::SupervisionGroup* response);
-  absl::Status DoGetSupervisionGroup(const grpc::ServerContext& ctx,
+  absl::Status DoGetSupervisionGroup(const grpc::ServerContextBase& ctx,
                                      const minyi::deputies::v1::GetSupervisionGroupRequest& request,
                                      minyi::deputies::v1::SupervisionGroup* response);
-  absl::Status DoListSupervisionGroups(const grpc::ServerContext& ctx,
+  absl::Status DoListSupervisionGroups(const grpc::ServerContextBase& ctx,
                                        const minyi::deputies::v1::ListSupervisionGroupsRequest& request,
                                        minyi::deputies::v1::ListSupervisionGroupsResponse* response);
-  absl::Status DoUpdateSupervisionGroup(const grpc::ServerContext& ctx,
+  absl::Status DoUpdateSupervisionGroup(const grpc::ServerContextBase& ctx,
                                         const minyi::deputies::v1::UpdateSupervisionGroupRequest& request,
                                         minyi::deputies::v1::SupervisionGroup* response);
 

@@ -19,6 +19,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/workers.h"
 #include "common/target.h"
 #include "common/text.h"
 #include "evaluation/campaign.h"
@@ -42,7 +43,7 @@ constexpr std::size_t kMaxSectionChars = 50000;
 constexpr std::size_t kMaxFilingChars = 20000;
 constexpr int kMaxProblems = 100;
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
   return authorizer.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
 }
 
@@ -157,87 +158,87 @@ std::string StepLabel(v1::RectificationStep step) {
 EvaluationService::EvaluationService(PgPool& pool, const Authorizer& authorizer)
     : pool_(pool), authorizer_(authorizer) {}
 
-grpc::Status EvaluationService::CreateEvaluation(grpc::ServerContext* ctx, const v1::CreateEvaluationRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::CreateEvaluation(grpc::CallbackServerContext* ctx, const v1::CreateEvaluationRequest* request,
                                                  v1::Campaign* response) {
-  return ToGrpc(DoCreateEvaluation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateEvaluation(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::GetEvaluation(grpc::ServerContext* ctx, const v1::GetEvaluationRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::GetEvaluation(grpc::CallbackServerContext* ctx, const v1::GetEvaluationRequest* request,
                                               v1::Campaign* response) {
-  return ToGrpc(DoGetEvaluation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetEvaluation(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::ListEvaluations(grpc::ServerContext* ctx, const v1::ListEvaluationsRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::ListEvaluations(grpc::CallbackServerContext* ctx, const v1::ListEvaluationsRequest* request,
                                                 v1::ListEvaluationsResponse* response) {
-  return ToGrpc(DoListEvaluations(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListEvaluations(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::OpenEvaluation(grpc::ServerContext* ctx, const v1::OpenEvaluationRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::OpenEvaluation(grpc::CallbackServerContext* ctx, const v1::OpenEvaluationRequest* request,
                                                v1::Campaign* response) {
-  return ToGrpc(DoOpenEvaluation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoOpenEvaluation(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::RecordInvestigation(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* EvaluationService::RecordInvestigation(grpc::CallbackServerContext* ctx,
                                                     const v1::RecordInvestigationRequest* request,
                                                     v1::Investigation* response) {
-  return ToGrpc(DoRecordInvestigation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoRecordInvestigation(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::IssueProblemList(grpc::ServerContext* ctx, const v1::IssueProblemListRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::IssueProblemList(grpc::CallbackServerContext* ctx, const v1::IssueProblemListRequest* request,
                                                  v1::ProblemList* response) {
-  return ToGrpc(DoIssueProblemList(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoIssueProblemList(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::RecordStageScore(grpc::ServerContext* ctx, const v1::RecordStageScoreRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::RecordStageScore(grpc::CallbackServerContext* ctx, const v1::RecordStageScoreRequest* request,
                                                  v1::StageScore* response) {
-  return ToGrpc(DoRecordStageScore(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoRecordStageScore(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::ListInvestigations(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* EvaluationService::ListInvestigations(grpc::CallbackServerContext* ctx,
                                                    const v1::ListInvestigationsRequest* request,
                                                    v1::ListInvestigationsResponse* response) {
-  return ToGrpc(DoListInvestigations(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListInvestigations(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::SubmitScoreSheet(grpc::ServerContext* ctx, const v1::SubmitScoreSheetRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::SubmitScoreSheet(grpc::CallbackServerContext* ctx, const v1::SubmitScoreSheetRequest* request,
                                                  v1::ScoreSheet* response) {
-  return ToGrpc(DoSubmitScoreSheet(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoSubmitScoreSheet(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::ListScoreSheets(grpc::ServerContext* ctx, const v1::ListScoreSheetsRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::ListScoreSheets(grpc::CallbackServerContext* ctx, const v1::ListScoreSheetsRequest* request,
                                                 v1::ListScoreSheetsResponse* response) {
-  return ToGrpc(DoListScoreSheets(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListScoreSheets(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::CloseEvaluation(grpc::ServerContext* ctx, const v1::CloseEvaluationRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::CloseEvaluation(grpc::CallbackServerContext* ctx, const v1::CloseEvaluationRequest* request,
                                                 v1::EvaluationResult* response) {
-  return ToGrpc(DoCloseEvaluation(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCloseEvaluation(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::GetEvaluationResult(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* EvaluationService::GetEvaluationResult(grpc::CallbackServerContext* ctx,
                                                     const v1::GetEvaluationResultRequest* request,
                                                     v1::EvaluationResult* response) {
-  return ToGrpc(DoGetEvaluationResult(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetEvaluationResult(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::CheckReport(grpc::ServerContext* ctx, const v1::CheckReportRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::CheckReport(grpc::CallbackServerContext* ctx, const v1::CheckReportRequest* request,
                                             v1::ReportCheck* response) {
-  return ToGrpc(DoCheckReport(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCheckReport(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::IssueOpinion(grpc::ServerContext* ctx, const v1::IssueOpinionRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::IssueOpinion(grpc::CallbackServerContext* ctx, const v1::IssueOpinionRequest* request,
                                              v1::SubjectResult* response) {
-  return ToGrpc(DoIssueOpinion(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoIssueOpinion(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::FileRectification(grpc::ServerContext* ctx, const v1::FileRectificationRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::FileRectification(grpc::CallbackServerContext* ctx, const v1::FileRectificationRequest* request,
                                                   v1::SubjectResult* response) {
-  return ToGrpc(DoFileRectification(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoFileRectification(*ctx, *request, response); });
 }
 
-grpc::Status EvaluationService::ScoreLookBack(grpc::ServerContext* ctx, const v1::ScoreLookBackRequest* request,
+grpc::ServerUnaryReactor* EvaluationService::ScoreLookBack(grpc::CallbackServerContext* ctx, const v1::ScoreLookBackRequest* request,
                                               v1::SubjectResult* response) {
-  return ToGrpc(DoScoreLookBack(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoScoreLookBack(*ctx, *request, response); });
 }
 
 absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definition(int64_t id) {
@@ -256,7 +257,7 @@ absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definitio
   return definitions_.try_emplace(id, std::move(definition)).first->second;
 }
 
-absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const grpc::ServerContext& ctx,
+absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const grpc::ServerContextBase& ctx,
                                                                                 absl::string_view name,
                                                                                 absl::string_view field) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(name, field));
@@ -270,7 +271,7 @@ absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(
   return CampaignRead{.caller = std::move(target->caller), .id = target->id, .campaign = *std::move(campaign)};
 }
 
-absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContextBase& ctx,
                                                    const v1::CreateEvaluationRequest& request, v1::Campaign* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -295,7 +296,7 @@ absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContext& ct
       });
 }
 
-absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContext& ctx, const v1::GetEvaluationRequest& request,
+absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContextBase& ctx, const v1::GetEvaluationRequest& request,
                                                 v1::Campaign* response) {
   absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.name(), "name");
   if (!read.ok()) {
@@ -308,7 +309,7 @@ absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContext& ctx, 
   return absl::OkStatus();
 }
 
-absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContextBase& ctx,
                                                   const v1::ListEvaluationsRequest& request,
                                                   v1::ListEvaluationsResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -338,7 +339,7 @@ absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContext& ctx
   return absl::OkStatus();
 }
 
-absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContextBase& ctx,
                                                  const v1::OpenEvaluationRequest& request, v1::Campaign* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -372,7 +373,7 @@ absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContext& ctx,
                        });
 }
 
-absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContext& ctx, const Caller& caller,
+absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContextBase& ctx, const Caller& caller,
                                               absl::string_view method, const google::protobuf::Message& request,
                                               google::protobuf::Message* response, absl::string_view name,
                                               absl::string_view name_field, const CampaignWork& work) {
@@ -389,7 +390,7 @@ absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContext& ctx, co
   });
 }
 
-absl::Status EvaluationService::RunOnSubject(const grpc::ServerContext& ctx, const Caller& caller,
+absl::Status EvaluationService::RunOnSubject(const grpc::ServerContextBase& ctx, const Caller& caller,
                                              absl::string_view method, const google::protobuf::Message& request,
                                              google::protobuf::Message* response, absl::string_view parent,
                                              absl::string_view subject, absl::string_view subject_field,
@@ -404,7 +405,7 @@ absl::Status EvaluationService::RunOnSubject(const grpc::ServerContext& ctx, con
                        });
 }
 
-absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContextBase& ctx,
                                                       const v1::RecordInvestigationRequest& request,
                                                       v1::Investigation* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -436,7 +437,7 @@ absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContext&
                       });
 }
 
-absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContextBase& ctx,
                                                    const v1::IssueProblemListRequest& request,
                                                    v1::ProblemList* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -466,7 +467,7 @@ absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContext& ct
                       });
 }
 
-absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContextBase& ctx,
                                                    const v1::RecordStageScoreRequest& request,
                                                    v1::StageScore* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -502,7 +503,7 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContext& ct
       });
 }
 
-absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContextBase& ctx,
                                                      const v1::ListInvestigationsRequest& request,
                                                      v1::ListInvestigationsResponse* response) {
   absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.parent(), "parent");
@@ -544,7 +545,7 @@ absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContext& 
   });
 }
 
-absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContextBase& ctx,
                                                    const v1::SubmitScoreSheetRequest& request,
                                                    v1::ScoreSheet* response) {
   absl::StatusOr<Target> target =
@@ -610,7 +611,7 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContext& ct
       });
 }
 
-absl::Status EvaluationService::DoListScoreSheets(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoListScoreSheets(const grpc::ServerContextBase& ctx,
                                                   const v1::ListScoreSheetsRequest& request,
                                                   v1::ListScoreSheetsResponse* response) {
   absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.parent(), "parent");
@@ -636,7 +637,7 @@ absl::Status EvaluationService::DoListScoreSheets(const grpc::ServerContext& ctx
   });
 }
 
-absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContextBase& ctx,
                                                   const v1::CloseEvaluationRequest& request,
                                                   v1::EvaluationResult* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
@@ -699,7 +700,7 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContext& ctx
       });
 }
 
-absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContextBase& ctx,
                                                       const v1::GetEvaluationResultRequest& request,
                                                       v1::EvaluationResult* response) {
   absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.name(), "name");
@@ -731,7 +732,7 @@ absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContext&
   });
 }
 
-absl::Status EvaluationService::DoCheckReport(const grpc::ServerContext& ctx, const v1::CheckReportRequest& request,
+absl::Status EvaluationService::DoCheckReport(const grpc::ServerContextBase& ctx, const v1::CheckReportRequest& request,
                                               v1::ReportCheck* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(request.name(), "name"));
   if (!target.ok()) {
@@ -760,7 +761,7 @@ absl::Status EvaluationService::DoCheckReport(const grpc::ServerContext& ctx, co
   return absl::OkStatus();
 }
 
-absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContext& ctx, const v1::IssueOpinionRequest& request,
+absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContextBase& ctx, const v1::IssueOpinionRequest& request,
                                                v1::SubjectResult* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -792,7 +793,7 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContext& ctx, c
       });
 }
 
-absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& ctx,
+absl::Status EvaluationService::DoFileRectification(const grpc::ServerContextBase& ctx,
                                                     const v1::FileRectificationRequest& request,
                                                     v1::SubjectResult* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -834,7 +835,7 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContext& c
       });
 }
 
-absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContext& ctx, const v1::ScoreLookBackRequest& request,
+absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContextBase& ctx, const v1::ScoreLookBackRequest& request,
                                                 v1::SubjectResult* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/workers.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
 #include "identity/account.h"
@@ -90,27 +91,27 @@ absl::Status IdentityService::BootstrapAdminFromEnv() {
   });
 }
 
-grpc::Status IdentityService::IssueToken(grpc::ServerContext* ctx, const IssueTokenRequest* request,
+grpc::ServerUnaryReactor* IdentityService::IssueToken(grpc::CallbackServerContext* ctx, const IssueTokenRequest* request,
                                          Token* response) {
-  return ToGrpc(DoIssueToken(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoIssueToken(*ctx, *request, response); });
 }
 
-grpc::Status IdentityService::CreateAccount(grpc::ServerContext* ctx, const CreateAccountRequest* request,
+grpc::ServerUnaryReactor* IdentityService::CreateAccount(grpc::CallbackServerContext* ctx, const CreateAccountRequest* request,
                                             Account* response) {
-  return ToGrpc(DoCreateAccount(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateAccount(*ctx, *request, response); });
 }
 
-grpc::Status IdentityService::GetAccount(grpc::ServerContext* ctx, const GetAccountRequest* request,
+grpc::ServerUnaryReactor* IdentityService::GetAccount(grpc::CallbackServerContext* ctx, const GetAccountRequest* request,
                                          Account* response) {
-  return ToGrpc(DoGetAccount(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetAccount(*ctx, *request, response); });
 }
 
-grpc::Status IdentityService::ListAccounts(grpc::ServerContext* ctx, const ListAccountsRequest* request,
+grpc::ServerUnaryReactor* IdentityService::ListAccounts(grpc::CallbackServerContext* ctx, const ListAccountsRequest* request,
                                            ListAccountsResponse* response) {
-  return ToGrpc(DoListAccounts(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListAccounts(*ctx, *request, response); });
 }
 
-absl::Status IdentityService::DoIssueToken(const grpc::ServerContext& ctx, const IssueTokenRequest& request,
+absl::Status IdentityService::DoIssueToken(const grpc::ServerContextBase& ctx, const IssueTokenRequest& request,
                                            Token* response) {
   std::optional<StoredAccount> found;
   if (request.username().size() <= kMaxUsernameBytes && IsValidUtf8(request.username())) {
@@ -163,7 +164,7 @@ absl::Status IdentityService::DoIssueToken(const grpc::ServerContext& ctx, const
   return absl::OkStatus();
 }
 
-absl::Status IdentityService::DoCreateAccount(const grpc::ServerContext& ctx,
+absl::Status IdentityService::DoCreateAccount(const grpc::ServerContextBase& ctx,
                                               const CreateAccountRequest& request, Account* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN});
   if (!caller.ok()) {
@@ -198,7 +199,7 @@ absl::Status IdentityService::DoCreateAccount(const grpc::ServerContext& ctx,
       });
 }
 
-absl::Status IdentityService::DoGetAccount(const grpc::ServerContext& ctx, const GetAccountRequest& request,
+absl::Status IdentityService::DoGetAccount(const grpc::ServerContextBase& ctx, const GetAccountRequest& request,
                                            Account* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -235,7 +236,7 @@ absl::Status IdentityService::DoGetAccount(const grpc::ServerContext& ctx, const
   return absl::OkStatus();
 }
 
-absl::Status IdentityService::DoListAccounts(const grpc::ServerContext& ctx, const ListAccountsRequest& request,
+absl::Status IdentityService::DoListAccounts(const grpc::ServerContextBase& ctx, const ListAccountsRequest& request,
                                              ListAccountsResponse* response) {
   absl::StatusOr<Caller> caller =
       authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});

@@ -9,7 +9,7 @@ namespace minyi::identity {
 
 // Accounts and sign-in. Each RPC checks the caller, then delegates to an absl::Status method; errors are
 // converted to gRPC only at the boundary.
-class IdentityService final : public minyi::identity::v1::Identity::Service {
+class IdentityService final : public minyi::identity::v1::Identity::CallbackService {
  public:
   IdentityService(PgPool& pool, const TokenSigner& signer, const Authorizer& authorizer);
 
@@ -17,27 +17,27 @@ class IdentityService final : public minyi::identity::v1::Identity::Service {
   // so a fresh installation can be signed into. The password is never logged.
   absl::Status BootstrapAdminFromEnv();
 
-  grpc::Status IssueToken(grpc::ServerContext* ctx, const minyi::identity::v1::IssueTokenRequest* request,
+  grpc::ServerUnaryReactor* IssueToken(grpc::CallbackServerContext* ctx, const minyi::identity::v1::IssueTokenRequest* request,
                           minyi::identity::v1::Token* response) override;
-  grpc::Status CreateAccount(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* CreateAccount(grpc::CallbackServerContext* ctx,
                              const minyi::identity::v1::CreateAccountRequest* request,
                              minyi::identity::v1::Account* response) override;
-  grpc::Status GetAccount(grpc::ServerContext* ctx, const minyi::identity::v1::GetAccountRequest* request,
+  grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* ctx, const minyi::identity::v1::GetAccountRequest* request,
                           minyi::identity::v1::Account* response) override;
-  grpc::Status ListAccounts(grpc::ServerContext* ctx, const minyi::identity::v1::ListAccountsRequest* request,
+  grpc::ServerUnaryReactor* ListAccounts(grpc::CallbackServerContext* ctx, const minyi::identity::v1::ListAccountsRequest* request,
                             minyi::identity::v1::ListAccountsResponse* response) override;
 
  private:
-  absl::Status DoIssueToken(const grpc::ServerContext& ctx,
+  absl::Status DoIssueToken(const grpc::ServerContextBase& ctx,
                             const minyi::identity::v1::IssueTokenRequest& request,
                             minyi::identity::v1::Token* response);
-  absl::Status DoCreateAccount(const grpc::ServerContext& ctx,
+  absl::Status DoCreateAccount(const grpc::ServerContextBase& ctx,
                                const minyi::identity::v1::CreateAccountRequest& request,
                                minyi::identity::v1::Account* response);
-  absl::Status DoGetAccount(const grpc::ServerContext& ctx,
+  absl::Status DoGetAccount(const grpc::ServerContextBase& ctx,
                             const minyi::identity::v1::GetAccountRequest& request,
                             minyi::identity::v1::Account* response);
-  absl::Status DoListAccounts(const grpc::ServerContext& ctx,
+  absl::Status DoListAccounts(const grpc::ServerContextBase& ctx,
                               const minyi::identity::v1::ListAccountsRequest& request,
                               minyi::identity::v1::ListAccountsResponse* response);
 

@@ -10,6 +10,7 @@
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/workers.h"
 #include "common/target.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/server_context.h"
@@ -53,39 +54,39 @@ void FillPreferences(pqxx::transaction_base& tx, const std::string& account, con
 
 }  // namespace
 
-grpc::Status NotificationsService::ListInbox(grpc::ServerContext* ctx, const ListInboxRequest* request,
+grpc::ServerUnaryReactor* NotificationsService::ListInbox(grpc::CallbackServerContext* ctx, const ListInboxRequest* request,
                                              ListInboxResponse* response) {
-  return ToGrpc(DoListInbox(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListInbox(*ctx, *request, response); });
 }
 
-grpc::Status NotificationsService::MarkRead(grpc::ServerContext* ctx, const MarkReadRequest* request,
+grpc::ServerUnaryReactor* NotificationsService::MarkRead(grpc::CallbackServerContext* ctx, const MarkReadRequest* request,
                                             Notification* response) {
-  return ToGrpc(DoMarkRead(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoMarkRead(*ctx, *request, response); });
 }
 
-grpc::Status NotificationsService::GetPreferences(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* NotificationsService::GetPreferences(grpc::CallbackServerContext* ctx,
                                                   const minyi::notifications::v1::GetPreferencesRequest*,
                                                   Preferences* response) {
-  return ToGrpc(DoGetPreferences(*ctx, response));
+  return Serve(ctx, [=, this] { return DoGetPreferences(*ctx, response); });
 }
 
-grpc::Status NotificationsService::UpdatePreferences(grpc::ServerContext* ctx, const UpdatePreferencesRequest* request,
+grpc::ServerUnaryReactor* NotificationsService::UpdatePreferences(grpc::CallbackServerContext* ctx, const UpdatePreferencesRequest* request,
                                                      Preferences* response) {
-  return ToGrpc(DoUpdatePreferences(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoUpdatePreferences(*ctx, *request, response); });
 }
 
-grpc::Status NotificationsService::ListDeliveries(grpc::ServerContext* ctx, const ListDeliveriesRequest* request,
+grpc::ServerUnaryReactor* NotificationsService::ListDeliveries(grpc::CallbackServerContext* ctx, const ListDeliveriesRequest* request,
                                                   ListDeliveriesResponse* response) {
-  return ToGrpc(DoListDeliveries(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListDeliveries(*ctx, *request, response); });
 }
 
-grpc::Status NotificationsService::ReplayDelivery(grpc::ServerContext* ctx,
+grpc::ServerUnaryReactor* NotificationsService::ReplayDelivery(grpc::CallbackServerContext* ctx,
                                                   const minyi::notifications::v1::ReplayDeliveryRequest* request,
                                                   Delivery* response) {
-  return ToGrpc(DoReplayDelivery(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoReplayDelivery(*ctx, *request, response); });
 }
 
-absl::Status NotificationsService::DoListInbox(const grpc::ServerContext& ctx, const ListInboxRequest& request,
+absl::Status NotificationsService::DoListInbox(const grpc::ServerContextBase& ctx, const ListInboxRequest& request,
                                                ListInboxResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -116,7 +117,7 @@ absl::Status NotificationsService::DoListInbox(const grpc::ServerContext& ctx, c
   return absl::OkStatus();
 }
 
-absl::Status NotificationsService::DoMarkRead(const grpc::ServerContext& ctx, const MarkReadRequest& request,
+absl::Status NotificationsService::DoMarkRead(const grpc::ServerContextBase& ctx, const MarkReadRequest& request,
                                               Notification* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kInbox, "name"));
@@ -141,7 +142,7 @@ absl::Status NotificationsService::DoMarkRead(const grpc::ServerContext& ctx, co
                        });
 }
 
-absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContext& ctx, Preferences* response) {
+absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContextBase& ctx, Preferences* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
     return caller.status();
@@ -153,7 +154,7 @@ absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContext& c
   });
 }
 
-absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContext& ctx,
+absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContextBase& ctx,
                                                        const UpdatePreferencesRequest& request, Preferences* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -181,7 +182,7 @@ absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContext
                        });
 }
 
-absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& ctx,
+absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContextBase& ctx,
                                                     const ListDeliveriesRequest& request,
                                                     ListDeliveriesResponse* response) {
   absl::StatusOr<Caller> caller =
@@ -222,7 +223,7 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContext& c
   return absl::OkStatus();
 }
 
-absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContext& ctx,
+absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContextBase& ctx,
                                                     const minyi::notifications::v1::ReplayDeliveryRequest& request,
                                                     Delivery* response) {
   absl::StatusOr<Target> target =

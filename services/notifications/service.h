@@ -11,38 +11,38 @@ namespace minyi::notifications {
 // The inbox and preferences of the calling account, and the office's view of external deliveries (the
 // dead-letter list and replay). Each RPC delegates to an absl::Status method; errors are converted to
 // gRPC only at the boundary. Mutations are idempotent with an Idempotency-Key and audited.
-class NotificationsService final : public minyi::notifications::v1::Notifications::Service {
+class NotificationsService final : public minyi::notifications::v1::Notifications::CallbackService {
  public:
   NotificationsService(PgPool& pool, const Authorizer& authorizer, NotifyMetrics& metrics)
       : pool_(pool), authorizer_(authorizer), metrics_(metrics) {}
 
-  grpc::Status ListInbox(grpc::ServerContext* ctx, const minyi::notifications::v1::ListInboxRequest* request,
+  grpc::ServerUnaryReactor* ListInbox(grpc::CallbackServerContext* ctx, const minyi::notifications::v1::ListInboxRequest* request,
                          minyi::notifications::v1::ListInboxResponse* response) override;
-  grpc::Status MarkRead(grpc::ServerContext* ctx, const minyi::notifications::v1::MarkReadRequest* request,
+  grpc::ServerUnaryReactor* MarkRead(grpc::CallbackServerContext* ctx, const minyi::notifications::v1::MarkReadRequest* request,
                         minyi::notifications::v1::Notification* response) override;
-  grpc::Status GetPreferences(grpc::ServerContext* ctx, const minyi::notifications::v1::GetPreferencesRequest* request,
+  grpc::ServerUnaryReactor* GetPreferences(grpc::CallbackServerContext* ctx, const minyi::notifications::v1::GetPreferencesRequest* request,
                               minyi::notifications::v1::Preferences* response) override;
-  grpc::Status UpdatePreferences(grpc::ServerContext* ctx,
+  grpc::ServerUnaryReactor* UpdatePreferences(grpc::CallbackServerContext* ctx,
                                  const minyi::notifications::v1::UpdatePreferencesRequest* request,
                                  minyi::notifications::v1::Preferences* response) override;
-  grpc::Status ListDeliveries(grpc::ServerContext* ctx, const minyi::notifications::v1::ListDeliveriesRequest* request,
+  grpc::ServerUnaryReactor* ListDeliveries(grpc::CallbackServerContext* ctx, const minyi::notifications::v1::ListDeliveriesRequest* request,
                               minyi::notifications::v1::ListDeliveriesResponse* response) override;
-  grpc::Status ReplayDelivery(grpc::ServerContext* ctx, const minyi::notifications::v1::ReplayDeliveryRequest* request,
+  grpc::ServerUnaryReactor* ReplayDelivery(grpc::CallbackServerContext* ctx, const minyi::notifications::v1::ReplayDeliveryRequest* request,
                               minyi::notifications::v1::Delivery* response) override;
 
  private:
-  absl::Status DoListInbox(const grpc::ServerContext& ctx, const minyi::notifications::v1::ListInboxRequest& request,
+  absl::Status DoListInbox(const grpc::ServerContextBase& ctx, const minyi::notifications::v1::ListInboxRequest& request,
                            minyi::notifications::v1::ListInboxResponse* response);
-  absl::Status DoMarkRead(const grpc::ServerContext& ctx, const minyi::notifications::v1::MarkReadRequest& request,
+  absl::Status DoMarkRead(const grpc::ServerContextBase& ctx, const minyi::notifications::v1::MarkReadRequest& request,
                           minyi::notifications::v1::Notification* response);
-  absl::Status DoGetPreferences(const grpc::ServerContext& ctx, minyi::notifications::v1::Preferences* response);
-  absl::Status DoUpdatePreferences(const grpc::ServerContext& ctx,
+  absl::Status DoGetPreferences(const grpc::ServerContextBase& ctx, minyi::notifications::v1::Preferences* response);
+  absl::Status DoUpdatePreferences(const grpc::ServerContextBase& ctx,
                                    const minyi::notifications::v1::UpdatePreferencesRequest& request,
                                    minyi::notifications::v1::Preferences* response);
-  absl::Status DoListDeliveries(const grpc::ServerContext& ctx,
+  absl::Status DoListDeliveries(const grpc::ServerContextBase& ctx,
                                 const minyi::notifications::v1::ListDeliveriesRequest& request,
                                 minyi::notifications::v1::ListDeliveriesResponse* response);
-  absl::Status DoReplayDelivery(const grpc::ServerContext& ctx,
+  absl::Status DoReplayDelivery(const grpc::ServerContextBase& ctx,
                                 const minyi::notifications::v1::ReplayDeliveryRequest& request,
                                 minyi::notifications::v1::Delivery* response);
 

@@ -17,6 +17,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
+#include "common/workers.h"
 #include "common/target.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
@@ -354,7 +355,7 @@ std::string SuggestionsService::Deadline(pqxx::transaction_base& tx, const Deadl
   return FormatDay(ApplyRule(rule, start, calendar));
 }
 
-absl::Status SuggestionsService::Mutate(const grpc::ServerContext& ctx, const google::protobuf::Message& request,
+absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, const google::protobuf::Message& request,
                                         absl::string_view name, const Mutation& m, Suggestion* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(name));
   if (!target.ok()) {
@@ -406,7 +407,7 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContext& ctx, const go
                        });
 }
 
-absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBase& ctx,
                                                     const CreateSuggestionRequest& request, Suggestion* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -456,7 +457,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContext& c
       });
 }
 
-absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContext& ctx, const GetSuggestionRequest& request,
+absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContextBase& ctx, const GetSuggestionRequest& request,
                                                  Suggestion* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
   if (!target.ok()) {
@@ -477,7 +478,7 @@ absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContext& ctx,
   });
 }
 
-absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContextBase& ctx,
                                                    const ListSuggestionsRequest& request,
                                                    ListSuggestionsResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -528,7 +529,7 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContext& ct
       response);
 }
 
-absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBase& ctx,
                                                     const UpdateSuggestionRequest& request, Suggestion* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.suggestion().name(), "suggestion.name"));
@@ -585,7 +586,7 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContext& c
       });
 }
 
-absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContext& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                     Suggestion* response) {
   const std::string today = ShanghaiDate(absl::Now());
   return Mutate(
@@ -620,7 +621,7 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContext& c
       response);
 }
 
-absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContext& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                     Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
     return st;
@@ -641,7 +642,7 @@ absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContext& c
                 response);
 }
 
-absl::Status SuggestionsService::DoRejectSuggestion(const grpc::ServerContext& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoRejectSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                     Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
@@ -663,7 +664,7 @@ absl::Status SuggestionsService::DoRejectSuggestion(const grpc::ServerContext& c
                 response);
 }
 
-absl::Status SuggestionsService::DoMergeSuggestion(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoMergeSuggestion(const grpc::ServerContextBase& ctx,
                                                    const MergeSuggestionRequest& request, Suggestion* response) {
   absl::StatusOr<int64_t> into = ParseName(request.into(), "into");
   if (!into.ok()) {
@@ -711,7 +712,7 @@ absl::Status SuggestionsService::DoMergeSuggestion(const grpc::ServerContext& ct
       response);
 }
 
-absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContextBase& ctx,
                                                     const AssignSuggestionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckDepartment("lead_department", request.lead_department()); !st.ok()) {
     return st;
@@ -772,7 +773,7 @@ absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContext& c
       response);
 }
 
-absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContext& ctx, const RecordContactRequest& request,
+absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContextBase& ctx, const RecordContactRequest& request,
                                                  Suggestion* response) {
   const ContactRecord& c = request.contact();
   if (absl::Status st = CheckText("contact.method", c.method(), 1, 20); !st.ok()) {
@@ -803,7 +804,7 @@ absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContext& ctx,
                 response);
 }
 
-absl::Status SuggestionsService::DoSubmitCoUnitOpinion(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoSubmitCoUnitOpinion(const grpc::ServerContextBase& ctx,
                                                        const SubmitCoUnitOpinionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckText("text", request.text(), 1, 5000); !st.ok()) {
     return st;
@@ -826,7 +827,7 @@ absl::Status SuggestionsService::DoSubmitCoUnitOpinion(const grpc::ServerContext
                 response);
 }
 
-absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContextBase& ctx,
                                                      const AnswerSuggestionRequest& request, Suggestion* response) {
   const Answer& a = request.answer();
   if (a.category() == ANSWER_CATEGORY_UNSPECIFIED || !AnswerCategory_IsValid(a.category())) {
@@ -903,7 +904,7 @@ absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContext& c
       response);
 }
 
-absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContext& ctx, const RateSuggestionRequest& request,
+absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContextBase& ctx, const RateSuggestionRequest& request,
                                                   Suggestion* response) {
   const Rating& rating = request.rating();
   for (auto [field, value] : {std::pair{"rating.attitude", rating.attitude()}, std::pair{"rating.result", rating.result()}}) {
@@ -963,7 +964,7 @@ absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContext& ctx
       response);
 }
 
-absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContext& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                     Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
@@ -992,7 +993,7 @@ absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContext& c
                 response);
 }
 
-absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContext& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                    Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
@@ -1024,7 +1025,7 @@ absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContext& ct
                 response);
 }
 
-absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContext& ctx, const LinkOpinionsRequest& request,
+absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& ctx, const LinkOpinionsRequest& request,
                                                 Suggestion* response) {
   if (request.opinions_size() < 1 || request.opinions_size() > 50) {
     return InvalidField("opinions", "needs 1-50 citizens' opinions");
@@ -1099,7 +1100,7 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContext& ctx, 
       });
 }
 
-absl::Status SuggestionsService::DoFlagKeySupervision(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoFlagKeySupervision(const grpc::ServerContextBase& ctx,
                                                       const FlagKeySupervisionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
     return st;
@@ -1119,7 +1120,7 @@ absl::Status SuggestionsService::DoFlagKeySupervision(const grpc::ServerContext&
                 response);
 }
 
-absl::Status SuggestionsService::DoRequestExtension(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoRequestExtension(const grpc::ServerContextBase& ctx,
                                                     const RequestExtensionRequest& request, Suggestion* response) {
   const ExtensionRequest& e = request.extension();
   if (e.months() <= policy_.answer.amount || e.months() > policy_.extended_max.amount) {
@@ -1147,7 +1148,7 @@ absl::Status SuggestionsService::DoRequestExtension(const grpc::ServerContext& c
                 response);
 }
 
-absl::Status SuggestionsService::DoDecideExtension(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoDecideExtension(const grpc::ServerContextBase& ctx,
                                                    const DecideExtensionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
@@ -1176,7 +1177,7 @@ absl::Status SuggestionsService::DoDecideExtension(const grpc::ServerContext& ct
       response);
 }
 
-absl::Status SuggestionsService::DoAllocateFund(const grpc::ServerContext& ctx, const AllocateFundRequest& request,
+absl::Status SuggestionsService::DoAllocateFund(const grpc::ServerContextBase& ctx, const AllocateFundRequest& request,
                                                 Suggestion* response) {
   absl::StatusOr<int64_t> year = ParseResourceId(request.fund(), kFunds, "fund");
   if (!year.ok()) {
@@ -1210,7 +1211,7 @@ absl::Status SuggestionsService::DoAllocateFund(const grpc::ServerContext& ctx, 
                 response);
 }
 
-absl::Status SuggestionsService::DoPublishToShowcase(const grpc::ServerContext& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoPublishToShowcase(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                      Suggestion* response) {
   return Mutate(ctx, request, request.name(),
                 {.method = "PublishToShowcase",
@@ -1229,7 +1230,7 @@ absl::Status SuggestionsService::DoPublishToShowcase(const grpc::ServerContext& 
                 response);
 }
 
-absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContext& ctx, const GetTimelineRequest& request,
+absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContextBase& ctx, const GetTimelineRequest& request,
                                                Timeline* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
   if (!target.ok()) {
@@ -1252,7 +1253,7 @@ absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContext& ctx, c
   });
 }
 
-absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContext& ctx, const FindSimilarRequest& request,
+absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ctx, const FindSimilarRequest& request,
                                                FindSimilarResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -1286,7 +1287,7 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContext& ctx, c
   });
 }
 
-absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContextBase& ctx,
                                                       const GetSuggestionStatsRequest& request,
                                                       SuggestionStats* response) {
   absl::StatusOr<Caller> caller =
@@ -1319,7 +1320,7 @@ absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContext&
   });
 }
 
-absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, const ListShowcaseRequest& request,
+absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContextBase& ctx, const ListShowcaseRequest& request,
                                                 ListSuggestionsResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -1334,7 +1335,7 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContext& ctx, 
       page->fingerprint, [](const Suggestion& s) { return PublicView(s); }, response);
 }
 
-absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContextBase& ctx,
                                                    const ListCommitmentsRequest& request,
                                                    ListCommitmentsResponse* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER, ROLE_DEPARTMENT});
@@ -1374,7 +1375,7 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContext& ct
   return absl::OkStatus();
 }
 
-absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContextBase& ctx,
                                                    const CheckCommitmentRequest& request, Commitment* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF}),
                                                 ParseResourceId(request.name(), kCommitments, "name"));
@@ -1405,7 +1406,7 @@ absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContext& ct
                        });
 }
 
-absl::Status SuggestionsService::DoGetRoutingRules(const grpc::ServerContext& ctx, const GetRoutingRulesRequest&,
+absl::Status SuggestionsService::DoGetRoutingRules(const grpc::ServerContextBase& ctx, const GetRoutingRulesRequest&,
                                                    RoutingRules* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
   if (!caller.ok()) {
@@ -1417,7 +1418,7 @@ absl::Status SuggestionsService::DoGetRoutingRules(const grpc::ServerContext& ct
   });
 }
 
-absl::Status SuggestionsService::DoUpdateRoutingRules(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoUpdateRoutingRules(const grpc::ServerContextBase& ctx,
                                                       const UpdateRoutingRulesRequest& request, RoutingRules* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
   if (!caller.ok()) {
@@ -1439,7 +1440,7 @@ absl::Status SuggestionsService::DoUpdateRoutingRules(const grpc::ServerContext&
                        });
 }
 
-absl::Status SuggestionsService::DoCreateFund(const grpc::ServerContext& ctx, const CreateFundRequest& request,
+absl::Status SuggestionsService::DoCreateFund(const grpc::ServerContextBase& ctx, const CreateFundRequest& request,
                                               Fund* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
   if (!caller.ok()) {
@@ -1467,7 +1468,7 @@ absl::Status SuggestionsService::DoCreateFund(const grpc::ServerContext& ctx, co
                        });
 }
 
-absl::Status SuggestionsService::DoGetFund(const grpc::ServerContext& ctx, const GetFundRequest& request,
+absl::Status SuggestionsService::DoGetFund(const grpc::ServerContextBase& ctx, const GetFundRequest& request,
                                            Fund* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
   if (!caller.ok()) {
@@ -1487,7 +1488,7 @@ absl::Status SuggestionsService::DoGetFund(const grpc::ServerContext& ctx, const
   });
 }
 
-absl::Status SuggestionsService::DoGetHolidayCalendar(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoGetHolidayCalendar(const grpc::ServerContextBase& ctx,
                                                       const GetHolidayCalendarRequest& request,
                                                       HolidayCalendar* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
@@ -1507,7 +1508,7 @@ absl::Status SuggestionsService::DoGetHolidayCalendar(const grpc::ServerContext&
   });
 }
 
-absl::Status SuggestionsService::DoUpdateHolidayCalendar(const grpc::ServerContext& ctx,
+absl::Status SuggestionsService::DoUpdateHolidayCalendar(const grpc::ServerContextBase& ctx,
                                                          const UpdateHolidayCalendarRequest& request,
                                                          HolidayCalendar* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
@@ -1594,103 +1595,103 @@ absl::StatusOr<int> SuggestionsService::SweepDeadlines(absl::Time now) {
   });
 }
 
-grpc::Status SuggestionsService::CreateSuggestion(grpc::ServerContext* ctx, const v1::CreateSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoCreateSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::CreateSuggestion(grpc::CallbackServerContext* ctx, const v1::CreateSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoCreateSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::GetSuggestion(grpc::ServerContext* ctx, const v1::GetSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoGetSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::GetSuggestion(grpc::CallbackServerContext* ctx, const v1::GetSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoGetSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::ListSuggestions(grpc::ServerContext* ctx, const v1::ListSuggestionsRequest* request, v1::ListSuggestionsResponse* response) {
-  return ToGrpc(DoListSuggestions(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::ListSuggestions(grpc::CallbackServerContext* ctx, const v1::ListSuggestionsRequest* request, v1::ListSuggestionsResponse* response) {
+  return Serve(ctx, [=, this] { return DoListSuggestions(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::UpdateSuggestion(grpc::ServerContext* ctx, const v1::UpdateSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoUpdateSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::UpdateSuggestion(grpc::CallbackServerContext* ctx, const v1::UpdateSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoUpdateSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::SubmitSuggestion(grpc::ServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoSubmitSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::SubmitSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoSubmitSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::AcceptSuggestion(grpc::ServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoAcceptSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::AcceptSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAcceptSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::RejectSuggestion(grpc::ServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoRejectSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::RejectSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoRejectSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::MergeSuggestion(grpc::ServerContext* ctx, const v1::MergeSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoMergeSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::MergeSuggestion(grpc::CallbackServerContext* ctx, const v1::MergeSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoMergeSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::AssignSuggestion(grpc::ServerContext* ctx, const v1::AssignSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoAssignSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::AssignSuggestion(grpc::CallbackServerContext* ctx, const v1::AssignSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAssignSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::RecordContact(grpc::ServerContext* ctx, const v1::RecordContactRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoRecordContact(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::RecordContact(grpc::CallbackServerContext* ctx, const v1::RecordContactRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoRecordContact(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::SubmitCoUnitOpinion(grpc::ServerContext* ctx, const v1::SubmitCoUnitOpinionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoSubmitCoUnitOpinion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::SubmitCoUnitOpinion(grpc::CallbackServerContext* ctx, const v1::SubmitCoUnitOpinionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoSubmitCoUnitOpinion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::AnswerSuggestion(grpc::ServerContext* ctx, const v1::AnswerSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoAnswerSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::AnswerSuggestion(grpc::CallbackServerContext* ctx, const v1::AnswerSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAnswerSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::RateSuggestion(grpc::ServerContext* ctx, const v1::RateSuggestionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoRateSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::RateSuggestion(grpc::CallbackServerContext* ctx, const v1::RateSuggestionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoRateSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::ReopenSuggestion(grpc::ServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoReopenSuggestion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::ReopenSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoReopenSuggestion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::EscalateOpinion(grpc::ServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoEscalateOpinion(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::EscalateOpinion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoEscalateOpinion(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::LinkOpinions(grpc::ServerContext* ctx, const v1::LinkOpinionsRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoLinkOpinions(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::LinkOpinions(grpc::CallbackServerContext* ctx, const v1::LinkOpinionsRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoLinkOpinions(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::FlagKeySupervision(grpc::ServerContext* ctx, const v1::FlagKeySupervisionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoFlagKeySupervision(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::FlagKeySupervision(grpc::CallbackServerContext* ctx, const v1::FlagKeySupervisionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoFlagKeySupervision(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::RequestExtension(grpc::ServerContext* ctx, const v1::RequestExtensionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoRequestExtension(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::RequestExtension(grpc::CallbackServerContext* ctx, const v1::RequestExtensionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoRequestExtension(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::DecideExtension(grpc::ServerContext* ctx, const v1::DecideExtensionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoDecideExtension(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::DecideExtension(grpc::CallbackServerContext* ctx, const v1::DecideExtensionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoDecideExtension(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::AllocateFund(grpc::ServerContext* ctx, const v1::AllocateFundRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoAllocateFund(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::AllocateFund(grpc::CallbackServerContext* ctx, const v1::AllocateFundRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAllocateFund(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::PublishToShowcase(grpc::ServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return ToGrpc(DoPublishToShowcase(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::PublishToShowcase(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoPublishToShowcase(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::GetTimeline(grpc::ServerContext* ctx, const v1::GetTimelineRequest* request, v1::Timeline* response) {
-  return ToGrpc(DoGetTimeline(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::GetTimeline(grpc::CallbackServerContext* ctx, const v1::GetTimelineRequest* request, v1::Timeline* response) {
+  return Serve(ctx, [=, this] { return DoGetTimeline(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::FindSimilar(grpc::ServerContext* ctx, const v1::FindSimilarRequest* request, v1::FindSimilarResponse* response) {
-  return ToGrpc(DoFindSimilar(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::FindSimilar(grpc::CallbackServerContext* ctx, const v1::FindSimilarRequest* request, v1::FindSimilarResponse* response) {
+  return Serve(ctx, [=, this] { return DoFindSimilar(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::GetSuggestionStats(grpc::ServerContext* ctx, const v1::GetSuggestionStatsRequest* request, v1::SuggestionStats* response) {
-  return ToGrpc(DoGetSuggestionStats(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::GetSuggestionStats(grpc::CallbackServerContext* ctx, const v1::GetSuggestionStatsRequest* request, v1::SuggestionStats* response) {
+  return Serve(ctx, [=, this] { return DoGetSuggestionStats(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::ListShowcase(grpc::ServerContext* ctx, const v1::ListShowcaseRequest* request, v1::ListSuggestionsResponse* response) {
-  return ToGrpc(DoListShowcase(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::ListShowcase(grpc::CallbackServerContext* ctx, const v1::ListShowcaseRequest* request, v1::ListSuggestionsResponse* response) {
+  return Serve(ctx, [=, this] { return DoListShowcase(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::ListCommitments(grpc::ServerContext* ctx, const v1::ListCommitmentsRequest* request, v1::ListCommitmentsResponse* response) {
-  return ToGrpc(DoListCommitments(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::ListCommitments(grpc::CallbackServerContext* ctx, const v1::ListCommitmentsRequest* request, v1::ListCommitmentsResponse* response) {
+  return Serve(ctx, [=, this] { return DoListCommitments(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::CheckCommitment(grpc::ServerContext* ctx, const v1::CheckCommitmentRequest* request, v1::Commitment* response) {
-  return ToGrpc(DoCheckCommitment(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::CheckCommitment(grpc::CallbackServerContext* ctx, const v1::CheckCommitmentRequest* request, v1::Commitment* response) {
+  return Serve(ctx, [=, this] { return DoCheckCommitment(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::GetRoutingRules(grpc::ServerContext* ctx, const v1::GetRoutingRulesRequest* request, v1::RoutingRules* response) {
-  return ToGrpc(DoGetRoutingRules(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::GetRoutingRules(grpc::CallbackServerContext* ctx, const v1::GetRoutingRulesRequest* request, v1::RoutingRules* response) {
+  return Serve(ctx, [=, this] { return DoGetRoutingRules(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::UpdateRoutingRules(grpc::ServerContext* ctx, const v1::UpdateRoutingRulesRequest* request, v1::RoutingRules* response) {
-  return ToGrpc(DoUpdateRoutingRules(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::UpdateRoutingRules(grpc::CallbackServerContext* ctx, const v1::UpdateRoutingRulesRequest* request, v1::RoutingRules* response) {
+  return Serve(ctx, [=, this] { return DoUpdateRoutingRules(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::CreateFund(grpc::ServerContext* ctx, const v1::CreateFundRequest* request, v1::Fund* response) {
-  return ToGrpc(DoCreateFund(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::CreateFund(grpc::CallbackServerContext* ctx, const v1::CreateFundRequest* request, v1::Fund* response) {
+  return Serve(ctx, [=, this] { return DoCreateFund(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::GetFund(grpc::ServerContext* ctx, const v1::GetFundRequest* request, v1::Fund* response) {
-  return ToGrpc(DoGetFund(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::GetFund(grpc::CallbackServerContext* ctx, const v1::GetFundRequest* request, v1::Fund* response) {
+  return Serve(ctx, [=, this] { return DoGetFund(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::GetHolidayCalendar(grpc::ServerContext* ctx, const v1::GetHolidayCalendarRequest* request, v1::HolidayCalendar* response) {
-  return ToGrpc(DoGetHolidayCalendar(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::GetHolidayCalendar(grpc::CallbackServerContext* ctx, const v1::GetHolidayCalendarRequest* request, v1::HolidayCalendar* response) {
+  return Serve(ctx, [=, this] { return DoGetHolidayCalendar(*ctx, *request, response); });
 }
-grpc::Status SuggestionsService::UpdateHolidayCalendar(grpc::ServerContext* ctx, const v1::UpdateHolidayCalendarRequest* request, v1::HolidayCalendar* response) {
-  return ToGrpc(DoUpdateHolidayCalendar(*ctx, *request, response));
+grpc::ServerUnaryReactor* SuggestionsService::UpdateHolidayCalendar(grpc::CallbackServerContext* ctx, const v1::UpdateHolidayCalendarRequest* request, v1::HolidayCalendar* response) {
+  return Serve(ctx, [=, this] { return DoUpdateHolidayCalendar(*ctx, *request, response); });
 }
 }  // namespace minyi::suggestions

@@ -2,118 +2,119 @@
 #include "voting/service.h"
 
 #include "common/status.h"
+#include "common/workers.h"
 #include "grpcpp/server_context.h"
 
 namespace minyi::voting {
 
-grpc::Status VotingService::CreateProject(grpc::ServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
+grpc::ServerUnaryReactor* VotingService::CreateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
                                    minyi::voting::v1::Project* response) {
-  return ToGrpc(DoCreateProject(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateProject(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::GetProject(grpc::ServerContext* ctx, const minyi::voting::v1::GetProjectRequest* request,
+grpc::ServerUnaryReactor* VotingService::GetProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetProjectRequest* request,
                                    minyi::voting::v1::Project* response) {
-  return ToGrpc(DoGetProject(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetProject(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::ListProjects(grpc::ServerContext* ctx, const minyi::voting::v1::ListProjectsRequest* request,
+grpc::ServerUnaryReactor* VotingService::ListProjects(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListProjectsRequest* request,
                                    minyi::voting::v1::ListProjectsResponse* response) {
-  return ToGrpc(DoListProjects(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListProjects(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::ScreenProject(grpc::ServerContext* ctx, const minyi::voting::v1::ScreenProjectRequest* request,
+grpc::ServerUnaryReactor* VotingService::ScreenProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ScreenProjectRequest* request,
                                    minyi::voting::v1::Project* response) {
-  return ToGrpc(DoScreenProject(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoScreenProject(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::AttachSupervisionGroup(grpc::ServerContext* ctx, const minyi::voting::v1::AttachSupervisionGroupRequest* request,
+grpc::ServerUnaryReactor* VotingService::AttachSupervisionGroup(grpc::CallbackServerContext* ctx, const minyi::voting::v1::AttachSupervisionGroupRequest* request,
                                    minyi::voting::v1::Project* response) {
-  return ToGrpc(DoAttachSupervisionGroup(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoAttachSupervisionGroup(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::PostProgress(grpc::ServerContext* ctx, const minyi::voting::v1::PostProgressRequest* request,
+grpc::ServerUnaryReactor* VotingService::PostProgress(grpc::CallbackServerContext* ctx, const minyi::voting::v1::PostProgressRequest* request,
                                    minyi::voting::v1::ProgressReport* response) {
-  return ToGrpc(DoPostProgress(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoPostProgress(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::ListProgress(grpc::ServerContext* ctx, const minyi::voting::v1::ListProgressRequest* request,
+grpc::ServerUnaryReactor* VotingService::ListProgress(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListProgressRequest* request,
                                    minyi::voting::v1::ListProgressResponse* response) {
-  return ToGrpc(DoListProgress(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListProgress(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::OpenSatisfactionRound(grpc::ServerContext* ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest* request,
+grpc::ServerUnaryReactor* VotingService::OpenSatisfactionRound(grpc::CallbackServerContext* ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest* request,
                                    minyi::voting::v1::Satisfaction* response) {
-  return ToGrpc(DoOpenSatisfactionRound(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoOpenSatisfactionRound(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::RateProject(grpc::ServerContext* ctx, const minyi::voting::v1::RateProjectRequest* request,
+grpc::ServerUnaryReactor* VotingService::RateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::RateProjectRequest* request,
                                    minyi::voting::v1::Satisfaction* response) {
-  return ToGrpc(DoRateProject(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoRateProject(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::GetSatisfaction(grpc::ServerContext* ctx, const minyi::voting::v1::GetSatisfactionRequest* request,
+grpc::ServerUnaryReactor* VotingService::GetSatisfaction(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetSatisfactionRequest* request,
                                    minyi::voting::v1::Satisfaction* response) {
-  return ToGrpc(DoGetSatisfaction(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetSatisfaction(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::CreateVote(grpc::ServerContext* ctx, const minyi::voting::v1::CreateVoteRequest* request,
+grpc::ServerUnaryReactor* VotingService::CreateVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateVoteRequest* request,
                                    minyi::voting::v1::Vote* response) {
-  return ToGrpc(DoCreateVote(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateVote(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::GetVote(grpc::ServerContext* ctx, const minyi::voting::v1::GetVoteRequest* request,
+grpc::ServerUnaryReactor* VotingService::GetVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetVoteRequest* request,
                                    minyi::voting::v1::Vote* response) {
-  return ToGrpc(DoGetVote(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetVote(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::ListVotes(grpc::ServerContext* ctx, const minyi::voting::v1::ListVotesRequest* request,
+grpc::ServerUnaryReactor* VotingService::ListVotes(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListVotesRequest* request,
                                    minyi::voting::v1::ListVotesResponse* response) {
-  return ToGrpc(DoListVotes(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoListVotes(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::OpenVote(grpc::ServerContext* ctx, const minyi::voting::v1::OpenVoteRequest* request,
+grpc::ServerUnaryReactor* VotingService::OpenVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::OpenVoteRequest* request,
                                    minyi::voting::v1::Vote* response) {
-  return ToGrpc(DoOpenVote(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoOpenVote(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::CheckIn(grpc::ServerContext* ctx, const minyi::voting::v1::CheckInRequest* request,
+grpc::ServerUnaryReactor* VotingService::CheckIn(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CheckInRequest* request,
                                    minyi::voting::v1::CheckInResponse* response) {
-  return ToGrpc(DoCheckIn(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCheckIn(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::GetTurnout(grpc::ServerContext* ctx, const minyi::voting::v1::GetTurnoutRequest* request,
+grpc::ServerUnaryReactor* VotingService::GetTurnout(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetTurnoutRequest* request,
                                    minyi::voting::v1::Turnout* response) {
-  return ToGrpc(DoGetTurnout(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetTurnout(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::CastBallot(grpc::ServerContext* ctx, const minyi::voting::v1::CastBallotRequest* request,
+grpc::ServerUnaryReactor* VotingService::CastBallot(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CastBallotRequest* request,
                                    minyi::voting::v1::BallotReceipt* response) {
-  return ToGrpc(DoCastBallot(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCastBallot(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::CloseVote(grpc::ServerContext* ctx, const minyi::voting::v1::CloseVoteRequest* request,
+grpc::ServerUnaryReactor* VotingService::CloseVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CloseVoteRequest* request,
                                    minyi::voting::v1::Vote* response) {
-  return ToGrpc(DoCloseVote(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCloseVote(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::AnnounceResult(grpc::ServerContext* ctx, const minyi::voting::v1::AnnounceResultRequest* request,
+grpc::ServerUnaryReactor* VotingService::AnnounceResult(grpc::CallbackServerContext* ctx, const minyi::voting::v1::AnnounceResultRequest* request,
                                    minyi::voting::v1::Vote* response) {
-  return ToGrpc(DoAnnounceResult(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoAnnounceResult(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::CreateRunoff(grpc::ServerContext* ctx, const minyi::voting::v1::CreateRunoffRequest* request,
+grpc::ServerUnaryReactor* VotingService::CreateRunoff(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateRunoffRequest* request,
                                    minyi::voting::v1::Vote* response) {
-  return ToGrpc(DoCreateRunoff(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoCreateRunoff(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::GetResult(grpc::ServerContext* ctx, const minyi::voting::v1::GetResultRequest* request,
+grpc::ServerUnaryReactor* VotingService::GetResult(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetResultRequest* request,
                                    minyi::voting::v1::VoteResult* response) {
-  return ToGrpc(DoGetResult(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetResult(*ctx, *request, response); });
 }
 
-grpc::Status VotingService::GetBulletin(grpc::ServerContext* ctx, const minyi::voting::v1::GetBulletinRequest* request,
+grpc::ServerUnaryReactor* VotingService::GetBulletin(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetBulletinRequest* request,
                                    minyi::voting::v1::Bulletin* response) {
-  return ToGrpc(DoGetBulletin(*ctx, *request, response));
+  return Serve(ctx, [=, this] { return DoGetBulletin(*ctx, *request, response); });
 }
 
 }  // namespace minyi::voting

@@ -110,7 +110,7 @@ constexpr int kMaxCandidates = 100;
 constexpr int kMaxPhotos = 20;
 constexpr int kMaxRaters = 1000;
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContext& ctx) {
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
 }
 
@@ -260,7 +260,7 @@ VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
 
 // ---- Projects ----
 
-absl::Status VotingService::DoCreateProject(const grpc::ServerContext& ctx, const CreateProjectRequest& request,
+absl::Status VotingService::DoCreateProject(const grpc::ServerContextBase& ctx, const CreateProjectRequest& request,
                                             Project* response) {
   absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
   if (!caller.ok()) {
@@ -292,7 +292,7 @@ absl::Status VotingService::DoCreateProject(const grpc::ServerContext& ctx, cons
                        });
 }
 
-absl::Status VotingService::DoGetProject(const grpc::ServerContext& ctx, const GetProjectRequest& request,
+absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, const GetProjectRequest& request,
                                          Project* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kProjects, "name"));
@@ -310,7 +310,7 @@ absl::Status VotingService::DoGetProject(const grpc::ServerContext& ctx, const G
   });
 }
 
-absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const ListProjectsRequest& request,
+absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, const ListProjectsRequest& request,
                                            ListProjectsResponse* response) {
   if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
     return st;
@@ -335,7 +335,7 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContext& ctx, const
   });
 }
 
-absl::Status VotingService::DoScreenProject(const grpc::ServerContext& ctx, const ScreenProjectRequest& request,
+absl::Status VotingService::DoScreenProject(const grpc::ServerContextBase& ctx, const ScreenProjectRequest& request,
                                             Project* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
@@ -381,7 +381,7 @@ absl::Status VotingService::DoScreenProject(const grpc::ServerContext& ctx, cons
       });
 }
 
-absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& ctx,
+absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContextBase& ctx,
                                                      const AttachSupervisionGroupRequest& request, Project* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
@@ -423,7 +423,7 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContext& 
       });
 }
 
-absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const PostProgressRequest& request,
+absl::Status VotingService::DoPostProgress(const grpc::ServerContextBase& ctx, const PostProgressRequest& request,
                                            ProgressReport* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPARTMENT}),
                                                 ParseResourceId(request.parent(), kProjects, "parent"));
@@ -484,7 +484,7 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContext& ctx, const
       });
 }
 
-absl::Status VotingService::DoListProgress(const grpc::ServerContext& ctx, const ListProgressRequest& request,
+absl::Status VotingService::DoListProgress(const grpc::ServerContextBase& ctx, const ListProgressRequest& request,
                                            ListProgressResponse* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kProjects, "parent"));
@@ -503,7 +503,7 @@ absl::Status VotingService::DoListProgress(const grpc::ServerContext& ctx, const
   });
 }
 
-absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContext& ctx,
+absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContextBase& ctx,
                                                     const OpenSatisfactionRoundRequest& request,
                                                     Satisfaction* response) {
   absl::StatusOr<Target> target =
@@ -553,7 +553,7 @@ absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContext& c
       });
 }
 
-absl::Status VotingService::DoRateProject(const grpc::ServerContext& ctx, const RateProjectRequest& request,
+absl::Status VotingService::DoRateProject(const grpc::ServerContextBase& ctx, const RateProjectRequest& request,
                                           Satisfaction* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kProjects, "name"));
@@ -589,7 +589,7 @@ absl::Status VotingService::DoRateProject(const grpc::ServerContext& ctx, const 
                        });
 }
 
-absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContext& ctx, const GetSatisfactionRequest& request,
+absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContextBase& ctx, const GetSatisfactionRequest& request,
                                               Satisfaction* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kProjects, "/satisfaction", "name"));
@@ -608,7 +608,7 @@ absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContext& ctx, co
 
 // ---- Votes ----
 
-absl::Status VotingService::DoCreateVote(const grpc::ServerContext& ctx, const CreateVoteRequest& request,
+absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, const CreateVoteRequest& request,
                                          Vote* response) {
   absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
   if (!caller.ok()) {
@@ -671,7 +671,7 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContext& ctx, const C
                        });
 }
 
-absl::Status VotingService::DoGetVote(const grpc::ServerContext& ctx, const GetVoteRequest& request, Vote* response) {
+absl::Status VotingService::DoGetVote(const grpc::ServerContextBase& ctx, const GetVoteRequest& request, Vote* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
@@ -688,7 +688,7 @@ absl::Status VotingService::DoGetVote(const grpc::ServerContext& ctx, const GetV
   });
 }
 
-absl::Status VotingService::DoListVotes(const grpc::ServerContext& ctx, const ListVotesRequest& request,
+absl::Status VotingService::DoListVotes(const grpc::ServerContextBase& ctx, const ListVotesRequest& request,
                                         ListVotesResponse* response) {
   if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
     return st;
@@ -709,7 +709,7 @@ absl::Status VotingService::DoListVotes(const grpc::ServerContext& ctx, const Li
   });
 }
 
-absl::Status VotingService::DoOpenVote(const grpc::ServerContext& ctx, const OpenVoteRequest& request, Vote* response) {
+absl::Status VotingService::DoOpenVote(const grpc::ServerContextBase& ctx, const OpenVoteRequest& request, Vote* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
@@ -737,7 +737,7 @@ absl::Status VotingService::DoOpenVote(const grpc::ServerContext& ctx, const Ope
   });
 }
 
-absl::Status VotingService::DoCheckIn(const grpc::ServerContext& ctx, const CheckInRequest& request,
+absl::Status VotingService::DoCheckIn(const grpc::ServerContextBase& ctx, const CheckInRequest& request,
                                       CheckInResponse* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
                                                 ParseResourceId(request.name(), kVotes, "name"));
@@ -765,7 +765,7 @@ absl::Status VotingService::DoCheckIn(const grpc::ServerContext& ctx, const Chec
   });
 }
 
-absl::Status VotingService::DoGetTurnout(const grpc::ServerContext& ctx, const GetTurnoutRequest& request,
+absl::Status VotingService::DoGetTurnout(const grpc::ServerContextBase& ctx, const GetTurnoutRequest& request,
                                          Turnout* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/turnout", "name"));
@@ -788,7 +788,7 @@ absl::Status VotingService::DoGetTurnout(const grpc::ServerContext& ctx, const G
 // voter's nonce, which only the voter holds. A retry of the same ballot (with or without the same
 // Idempotency-Key, or concurrent with the first) recomputes the same tracker; anything else is refused.
 // docs/voting.md has the whole argument.
-absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const CastBallotRequest& request,
+absl::Status VotingService::DoCastBallot(const grpc::ServerContextBase& ctx, const CastBallotRequest& request,
                                          BallotReceipt* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
                                                 ParseResourceId(request.parent(), kVotes, "parent"));
@@ -842,7 +842,7 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContext& ctx, const C
   });
 }
 
-absl::Status VotingService::DoCloseVote(const grpc::ServerContext& ctx, const CloseVoteRequest& request,
+absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, const CloseVoteRequest& request,
                                         Vote* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
@@ -921,7 +921,7 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContext& ctx, const Cl
   });
 }
 
-absl::Status VotingService::DoAnnounceResult(const grpc::ServerContext& ctx, const AnnounceResultRequest& request,
+absl::Status VotingService::DoAnnounceResult(const grpc::ServerContextBase& ctx, const AnnounceResultRequest& request,
                                              Vote* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
@@ -946,7 +946,7 @@ absl::Status VotingService::DoAnnounceResult(const grpc::ServerContext& ctx, con
                        });
 }
 
-absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const CreateRunoffRequest& request,
+absl::Status VotingService::DoCreateRunoff(const grpc::ServerContextBase& ctx, const CreateRunoffRequest& request,
                                            Vote* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
@@ -996,7 +996,7 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContext& ctx, const
       });
 }
 
-absl::Status VotingService::DoGetResult(const grpc::ServerContext& ctx, const GetResultRequest& request,
+absl::Status VotingService::DoGetResult(const grpc::ServerContextBase& ctx, const GetResultRequest& request,
                                         VoteResult* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/result", "name"));
@@ -1018,7 +1018,7 @@ absl::Status VotingService::DoGetResult(const grpc::ServerContext& ctx, const Ge
   });
 }
 
-absl::Status VotingService::DoGetBulletin(const grpc::ServerContext& ctx, const GetBulletinRequest& request,
+absl::Status VotingService::DoGetBulletin(const grpc::ServerContextBase& ctx, const GetBulletinRequest& request,
                                           Bulletin* response) {
   absl::StatusOr<Target> target =
       ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/bulletin", "name"));

@@ -22,102 +22,102 @@ namespace minyi::voting {
 // ballots. Each RPC delegates to an absl::Status method; errors become gRPC only at the boundary. Mutations
 // are idempotent with an Idempotency-Key (ballots are idempotent by construction, see CastBallot in
 // service.cc) and write their event and audit row in the same transaction as the change.
-class VotingService final : public minyi::voting::v1::Voting::Service {
+class VotingService final : public minyi::voting::v1::Voting::CallbackService {
  public:
   // `deputies` reaches the deputies service, which owns supervision groups; `signer` signs this service's
   // token for those calls.
   VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
                 std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
 
-  grpc::Status CreateProject(grpc::ServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
+  grpc::ServerUnaryReactor* CreateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
                       minyi::voting::v1::Project* response) override;
-  grpc::Status GetProject(grpc::ServerContext* ctx, const minyi::voting::v1::GetProjectRequest* request,
+  grpc::ServerUnaryReactor* GetProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetProjectRequest* request,
                       minyi::voting::v1::Project* response) override;
-  grpc::Status ListProjects(grpc::ServerContext* ctx, const minyi::voting::v1::ListProjectsRequest* request,
+  grpc::ServerUnaryReactor* ListProjects(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListProjectsRequest* request,
                       minyi::voting::v1::ListProjectsResponse* response) override;
-  grpc::Status ScreenProject(grpc::ServerContext* ctx, const minyi::voting::v1::ScreenProjectRequest* request,
+  grpc::ServerUnaryReactor* ScreenProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ScreenProjectRequest* request,
                       minyi::voting::v1::Project* response) override;
-  grpc::Status AttachSupervisionGroup(grpc::ServerContext* ctx, const minyi::voting::v1::AttachSupervisionGroupRequest* request,
+  grpc::ServerUnaryReactor* AttachSupervisionGroup(grpc::CallbackServerContext* ctx, const minyi::voting::v1::AttachSupervisionGroupRequest* request,
                       minyi::voting::v1::Project* response) override;
-  grpc::Status PostProgress(grpc::ServerContext* ctx, const minyi::voting::v1::PostProgressRequest* request,
+  grpc::ServerUnaryReactor* PostProgress(grpc::CallbackServerContext* ctx, const minyi::voting::v1::PostProgressRequest* request,
                       minyi::voting::v1::ProgressReport* response) override;
-  grpc::Status ListProgress(grpc::ServerContext* ctx, const minyi::voting::v1::ListProgressRequest* request,
+  grpc::ServerUnaryReactor* ListProgress(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListProgressRequest* request,
                       minyi::voting::v1::ListProgressResponse* response) override;
-  grpc::Status OpenSatisfactionRound(grpc::ServerContext* ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest* request,
+  grpc::ServerUnaryReactor* OpenSatisfactionRound(grpc::CallbackServerContext* ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest* request,
                       minyi::voting::v1::Satisfaction* response) override;
-  grpc::Status RateProject(grpc::ServerContext* ctx, const minyi::voting::v1::RateProjectRequest* request,
+  grpc::ServerUnaryReactor* RateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::RateProjectRequest* request,
                       minyi::voting::v1::Satisfaction* response) override;
-  grpc::Status GetSatisfaction(grpc::ServerContext* ctx, const minyi::voting::v1::GetSatisfactionRequest* request,
+  grpc::ServerUnaryReactor* GetSatisfaction(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetSatisfactionRequest* request,
                       minyi::voting::v1::Satisfaction* response) override;
-  grpc::Status CreateVote(grpc::ServerContext* ctx, const minyi::voting::v1::CreateVoteRequest* request,
+  grpc::ServerUnaryReactor* CreateVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateVoteRequest* request,
                       minyi::voting::v1::Vote* response) override;
-  grpc::Status GetVote(grpc::ServerContext* ctx, const minyi::voting::v1::GetVoteRequest* request,
+  grpc::ServerUnaryReactor* GetVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetVoteRequest* request,
                       minyi::voting::v1::Vote* response) override;
-  grpc::Status ListVotes(grpc::ServerContext* ctx, const minyi::voting::v1::ListVotesRequest* request,
+  grpc::ServerUnaryReactor* ListVotes(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListVotesRequest* request,
                       minyi::voting::v1::ListVotesResponse* response) override;
-  grpc::Status OpenVote(grpc::ServerContext* ctx, const minyi::voting::v1::OpenVoteRequest* request,
+  grpc::ServerUnaryReactor* OpenVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::OpenVoteRequest* request,
                       minyi::voting::v1::Vote* response) override;
-  grpc::Status CheckIn(grpc::ServerContext* ctx, const minyi::voting::v1::CheckInRequest* request,
+  grpc::ServerUnaryReactor* CheckIn(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CheckInRequest* request,
                       minyi::voting::v1::CheckInResponse* response) override;
-  grpc::Status GetTurnout(grpc::ServerContext* ctx, const minyi::voting::v1::GetTurnoutRequest* request,
+  grpc::ServerUnaryReactor* GetTurnout(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetTurnoutRequest* request,
                       minyi::voting::v1::Turnout* response) override;
-  grpc::Status CastBallot(grpc::ServerContext* ctx, const minyi::voting::v1::CastBallotRequest* request,
+  grpc::ServerUnaryReactor* CastBallot(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CastBallotRequest* request,
                       minyi::voting::v1::BallotReceipt* response) override;
-  grpc::Status CloseVote(grpc::ServerContext* ctx, const minyi::voting::v1::CloseVoteRequest* request,
+  grpc::ServerUnaryReactor* CloseVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CloseVoteRequest* request,
                       minyi::voting::v1::Vote* response) override;
-  grpc::Status AnnounceResult(grpc::ServerContext* ctx, const minyi::voting::v1::AnnounceResultRequest* request,
+  grpc::ServerUnaryReactor* AnnounceResult(grpc::CallbackServerContext* ctx, const minyi::voting::v1::AnnounceResultRequest* request,
                       minyi::voting::v1::Vote* response) override;
-  grpc::Status CreateRunoff(grpc::ServerContext* ctx, const minyi::voting::v1::CreateRunoffRequest* request,
+  grpc::ServerUnaryReactor* CreateRunoff(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateRunoffRequest* request,
                       minyi::voting::v1::Vote* response) override;
-  grpc::Status GetResult(grpc::ServerContext* ctx, const minyi::voting::v1::GetResultRequest* request,
+  grpc::ServerUnaryReactor* GetResult(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetResultRequest* request,
                       minyi::voting::v1::VoteResult* response) override;
-  grpc::Status GetBulletin(grpc::ServerContext* ctx, const minyi::voting::v1::GetBulletinRequest* request,
+  grpc::ServerUnaryReactor* GetBulletin(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetBulletinRequest* request,
                       minyi::voting::v1::Bulletin* response) override;
 
  private:
-  absl::Status DoCreateProject(const grpc::ServerContext& ctx, const minyi::voting::v1::CreateProjectRequest& request,
+  absl::Status DoCreateProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateProjectRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoGetProject(const grpc::ServerContext& ctx, const minyi::voting::v1::GetProjectRequest& request,
+  absl::Status DoGetProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetProjectRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoListProjects(const grpc::ServerContext& ctx, const minyi::voting::v1::ListProjectsRequest& request,
+  absl::Status DoListProjects(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ListProjectsRequest& request,
                       minyi::voting::v1::ListProjectsResponse* response);
-  absl::Status DoScreenProject(const grpc::ServerContext& ctx, const minyi::voting::v1::ScreenProjectRequest& request,
+  absl::Status DoScreenProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ScreenProjectRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoAttachSupervisionGroup(const grpc::ServerContext& ctx, const minyi::voting::v1::AttachSupervisionGroupRequest& request,
+  absl::Status DoAttachSupervisionGroup(const grpc::ServerContextBase& ctx, const minyi::voting::v1::AttachSupervisionGroupRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoPostProgress(const grpc::ServerContext& ctx, const minyi::voting::v1::PostProgressRequest& request,
+  absl::Status DoPostProgress(const grpc::ServerContextBase& ctx, const minyi::voting::v1::PostProgressRequest& request,
                       minyi::voting::v1::ProgressReport* response);
-  absl::Status DoListProgress(const grpc::ServerContext& ctx, const minyi::voting::v1::ListProgressRequest& request,
+  absl::Status DoListProgress(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ListProgressRequest& request,
                       minyi::voting::v1::ListProgressResponse* response);
-  absl::Status DoOpenSatisfactionRound(const grpc::ServerContext& ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest& request,
+  absl::Status DoOpenSatisfactionRound(const grpc::ServerContextBase& ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest& request,
                       minyi::voting::v1::Satisfaction* response);
-  absl::Status DoRateProject(const grpc::ServerContext& ctx, const minyi::voting::v1::RateProjectRequest& request,
+  absl::Status DoRateProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::RateProjectRequest& request,
                       minyi::voting::v1::Satisfaction* response);
-  absl::Status DoGetSatisfaction(const grpc::ServerContext& ctx, const minyi::voting::v1::GetSatisfactionRequest& request,
+  absl::Status DoGetSatisfaction(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetSatisfactionRequest& request,
                       minyi::voting::v1::Satisfaction* response);
-  absl::Status DoCreateVote(const grpc::ServerContext& ctx, const minyi::voting::v1::CreateVoteRequest& request,
+  absl::Status DoCreateVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoGetVote(const grpc::ServerContext& ctx, const minyi::voting::v1::GetVoteRequest& request,
+  absl::Status DoGetVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoListVotes(const grpc::ServerContext& ctx, const minyi::voting::v1::ListVotesRequest& request,
+  absl::Status DoListVotes(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ListVotesRequest& request,
                       minyi::voting::v1::ListVotesResponse* response);
-  absl::Status DoOpenVote(const grpc::ServerContext& ctx, const minyi::voting::v1::OpenVoteRequest& request,
+  absl::Status DoOpenVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::OpenVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoCheckIn(const grpc::ServerContext& ctx, const minyi::voting::v1::CheckInRequest& request,
+  absl::Status DoCheckIn(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CheckInRequest& request,
                       minyi::voting::v1::CheckInResponse* response);
-  absl::Status DoGetTurnout(const grpc::ServerContext& ctx, const minyi::voting::v1::GetTurnoutRequest& request,
+  absl::Status DoGetTurnout(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetTurnoutRequest& request,
                       minyi::voting::v1::Turnout* response);
-  absl::Status DoCastBallot(const grpc::ServerContext& ctx, const minyi::voting::v1::CastBallotRequest& request,
+  absl::Status DoCastBallot(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CastBallotRequest& request,
                       minyi::voting::v1::BallotReceipt* response);
-  absl::Status DoCloseVote(const grpc::ServerContext& ctx, const minyi::voting::v1::CloseVoteRequest& request,
+  absl::Status DoCloseVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CloseVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoAnnounceResult(const grpc::ServerContext& ctx, const minyi::voting::v1::AnnounceResultRequest& request,
+  absl::Status DoAnnounceResult(const grpc::ServerContextBase& ctx, const minyi::voting::v1::AnnounceResultRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoCreateRunoff(const grpc::ServerContext& ctx, const minyi::voting::v1::CreateRunoffRequest& request,
+  absl::Status DoCreateRunoff(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateRunoffRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoGetResult(const grpc::ServerContext& ctx, const minyi::voting::v1::GetResultRequest& request,
+  absl::Status DoGetResult(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetResultRequest& request,
                       minyi::voting::v1::VoteResult* response);
-  absl::Status DoGetBulletin(const grpc::ServerContext& ctx, const minyi::voting::v1::GetBulletinRequest& request,
+  absl::Status DoGetBulletin(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetBulletinRequest& request,
                       minyi::voting::v1::Bulletin* response);
 
   // A vote's counting rules (form, slots, candidates) never change after set-up: casting reads them from
