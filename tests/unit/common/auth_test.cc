@@ -43,6 +43,23 @@ TEST(TokenSigner, RefusesExpiredAndNotYetValid) {
   EXPECT_EQ(signer.Verify(*token, kNow - absl::Minutes(5)).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
+TEST(TokenSigner, RemembersAVerifiedTokenButStillChecksItsTimeWindow) {
+  TokenSigner signer(kSecret, "minyi", absl::Minutes(30));
+  auto token = signer.Issue(Deputy(), kNow);
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(signer.Verify(*token, kNow).ok());  // now remembered
+  EXPECT_EQ(signer.Verify(*token, kNow + absl::Minutes(10))->deputy(), "deputies/7");
+  auto late = signer.Verify(*token, kNow + absl::Hours(1));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(late.status().message().find("expired"), absl::string_view::npos);
+  EXPECT_EQ(signer.Verify(*token, kNow - absl::Minutes(5)).status().code(), absl::StatusCode::kUnauthenticated);
+  // The same claims under a changed signature are not the remembered token.
+  std::string forged = *token;
+  char& c = forged[forged.size() - 10];  // inside the signature, clear of its final padding bits
+  c = c == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(signer.Verify(forged, kNow).ok());
+}
+
 TEST(TokenSigner, RefusesOtherAudienceAndOtherKey) {
   auto token = TokenSigner(kSecret, "minyi").Issue(Deputy(), kNow);
   ASSERT_TRUE(token.ok());
