@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
@@ -19,5 +20,7 @@ struct AuditEntry {
 // Appends to the schema's audit_log inside the caller's transaction, so the trail holds exactly what
 // committed.
 void AppendAudit(pqxx::work& tx, const AuditEntry& entry);
+// Several entries in one statement, in the given order (a batch of writes sharing one transaction).
+void AppendAudits(pqxx::work& tx, const std::vector<AuditEntry>& entries);
 
 }  // namespace minyi

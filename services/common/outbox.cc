@@ -5,6 +5,7 @@
 #include <chrono>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -12,6 +13,7 @@
 #include "config.h"
 #include "log.h"
 #include "minyi/common/v1/common.pb.h"
+#include "nlohmann/json.hpp"
 #include "pg.h"
 #include "redis.h"
 #include "sodium.h"
@@ -32,8 +34,11 @@ constexpr char kSelectPendingSql[] =
     "SELECT id, event_id::text, event_type, payload FROM outbox WHERE published_at IS NULL "
     "ORDER BY id LIMIT $1";
 constexpr char kMarkPublishedSql[] = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])";
+// Rows in array order, so outbox ids (and the stream) follow the order the events were given in.
 constexpr char kInsertSql[] =
-    "INSERT INTO outbox (event_id, event_type, subject, payload) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO outbox (event_id, event_type, subject, payload) "
+    "SELECT (e ->> 'id')::uuid, e ->> 'type', e ->> 'subject', decode(e ->> 'payload', 'hex') "
+    "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n";
 
 std::string NewUuid() {
   static const bool initialized = sodium_init() >= 0;
@@ -51,21 +56,33 @@ std::string NewUuid() {
 
 }  // namespace
 
+std::vector<std::string> EmitEvents(pqxx::work& tx, const std::vector<OutgoingEvent>& events) {
+  std::vector<std::string> ids;
+  nlohmann::json rows = nlohmann::json::array();
+  const int64_t now_ns = absl::ToUnixNanos(absl::Now());
+  for (const OutgoingEvent& e : events) {
+    minyi::common::v1::Event event;
+    event.set_id(NewUuid());
+    event.set_type(e.data->GetDescriptor()->full_name());
+    event.set_source(ServiceName());
+    event.set_subject(e.subject);
+    event.set_actor(e.actor);
+    event.mutable_time()->set_seconds(now_ns / 1000000000);
+    event.mutable_time()->set_nanos(static_cast<int32_t>(now_ns % 1000000000));
+    event.mutable_data()->PackFrom(*e.data);
+    rows.push_back({{"id", event.id()},
+                    {"type", event.type()},
+                    {"subject", event.subject()},
+                    {"payload", absl::BytesToHexString(event.SerializeAsString())}});
+    ids.push_back(event.id());
+  }
+  tx.exec_params(kInsertSql, rows.dump());
+  return ids;
+}
+
 std::string EmitEvent(pqxx::work& tx, const google::protobuf::Message& data, std::string_view subject,
                       std::string_view actor) {
-  minyi::common::v1::Event event;
-  event.set_id(NewUuid());
-  event.set_type(data.GetDescriptor()->full_name());
-  event.set_source(ServiceName());
-  event.set_subject(std::string(subject));
-  event.set_actor(std::string(actor));
-  const int64_t now_ns = absl::ToUnixNanos(absl::Now());
-  event.mutable_time()->set_seconds(now_ns / 1000000000);
-  event.mutable_time()->set_nanos(static_cast<int32_t>(now_ns % 1000000000));
-  event.mutable_data()->PackFrom(data);
-  tx.exec_params(kInsertSql, event.id(), event.type(), event.subject(),
-                 pqxx::binarystring(event.SerializeAsString()));
-  return event.id();
+  return EmitEvents(tx, {{&data, std::string(subject), std::string(actor)}}).front();
 }
 
 OutboxRelay::OutboxRelay(PgPool& pool, std::string redis_addr, std::string stream, absl::Duration poll_interval)

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -27,6 +28,16 @@ inline constexpr std::string_view kEventStream = "minyi.events";
 // type is data's full message name and whose source is the running service. Returns the event id.
 std::string EmitEvent(pqxx::work& tx, const google::protobuf::Message& data, std::string_view subject,
                       std::string_view actor);
+
+// One of several events written together.
+struct OutgoingEvent {
+  const google::protobuf::Message* data;
+  std::string subject;
+  std::string actor;
+};
+// Like EmitEvent for several events at once, in one statement and in the given order (a batch of
+// writes sharing one transaction). Returns their ids.
+std::vector<std::string> EmitEvents(pqxx::work& tx, const std::vector<OutgoingEvent>& events);
 
 // Moves committed outbox rows to the Redis stream in id order and marks them published. A crash between
 // XADD and the mark publishes the row again on restart: delivery is at least once, and consumers
