@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -21,6 +23,7 @@
 #include "common/text.h"
 #include "grpcpp/server_context.h"
 #include "minyi/voting/v1/events.pb.h"
+#include "sodium.h"
 #include "voting/store.h"
 #include "voting/tally.h"
 
@@ -782,12 +785,27 @@ absl::Status VotingService::DoGetTurnout(const grpc::ServerContextBase& ctx, con
   });
 }
 
+// One cast waiting for its batch: the request, then what the batch decided.
+struct VotingService::CastRequest {
+  int64_t vote_id = 0;
+  const std::string* vote = nullptr;  // "votes/{id}"
+  const Caller* caller = nullptr;
+  const minyi::voting::v1::Ballot* ballot = nullptr;
+  std::string request_id = "";
+  absl::Status status = absl::OkStatus();
+  std::string tracker = "";
+  std::string today = "";
+  // Filled while the batch runs.
+  std::string receipt_check = "";
+  std::string box = "";
+};
+
 // Exactly once without storing who cast what. RunIdempotent is deliberately not used: it would keep the
 // receipt (the tracker) under the voter's account and key. Instead the voters table's primary key admits
 // one ballot per deputy, and a retry is recognized by the receipt check: a hash over the ballot and the
 // voter's nonce, which only the voter holds. A retry of the same ballot (with or without the same
 // Idempotency-Key, or concurrent with the first) recomputes the same tracker; anything else is refused.
-// docs/voting.md has the whole argument.
+// Concurrent casts share one transaction (CastBatch). docs/voting.md has the whole argument.
 absl::Status VotingService::DoCastBallot(const grpc::ServerContextBase& ctx, const CastBallotRequest& request,
                                          BallotReceipt* response) {
   absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
@@ -799,47 +817,136 @@ absl::Status VotingService::DoCastBallot(const grpc::ServerContextBase& ctx, con
   if (absl::Status st = CheckNonce(request.ballot().nonce()); !st.ok()) {
     return st;
   }
-  return pool_.Transact([&](pqxx::work& tx) -> absl::Status {
-    LockVoteShared(tx, id);
-    std::optional<CastContext> cast = LoadCastContext(tx, id, caller.deputy());
-    if (!cast.has_value()) {
-      return NotFoundError(request.parent());
+  CastRequest cast{.vote_id = id,
+                   .vote = &request.parent(),
+                   .caller = &caller,
+                   .ballot = &request.ballot(),
+                   .request_id = RequestId(ctx)};
+  cast_batcher_.Submit(cast);
+  if (!cast.status.ok()) {
+    return cast.status;
+  }
+  response->set_vote(request.parent());
+  response->set_tracker(cast.tracker);
+  response->set_occurred_on(cast.today);
+  return absl::OkStatus();
+}
+
+// One transaction for every cast of the batch: a failure (lost connection, ...) fails them all and
+// commits none, and their clients retry.
+void VotingService::CastBatch(const std::vector<CastRequest*>& batch) {
+  std::map<int64_t, std::vector<CastRequest*>> by_vote;
+  for (CastRequest* c : batch) {
+    by_vote[c->vote_id].push_back(c);
+  }
+  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+    for (const auto& [id, casts] : by_vote) {
+      CastInVote(tx, id, casts);
     }
-    if (cast->state != VOTE_STATE_OPEN) {
-      return WrongState("票决未开始或已结束，不能投票", cast->state);
-    }
-    if (!cast->elector) {
-      return PermissionDenied("你不在本次票决的代表名单中");
-    }
-    if (!cast->checked_in) {
-      return FailedPrecondition("NOT_CHECKED_IN", "请先签到再领取选票");
-    }
-    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(Rules(tx, id), request.parent(), request.ballot());
-    if (!ballot.ok()) {
-      return ballot.status();
-    }
-    response->set_vote(request.parent());
-    response->set_tracker(ballot->entry.tracker());
-    response->set_occurred_on(cast->today);
-    const std::string box = sealer_.Seal(request.parent(), ballot->entry.SerializeAsString());
-    if (!InsertBallot(tx, id, caller.deputy(), ballot->receipt_check, box)) {
-      if (VoterReceiptCheck(tx, id, caller.deputy()) == ballot->receipt_check) {
-        return absl::OkStatus();  // the same ballot again: its receipt, nothing new
-      }
-      response->Clear();
-      return FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
-    }
-    BallotCast event;
-    event.add_deputies(caller.deputy());
-    event.set_reference(request.parent());
-    event.set_occurred_on(response->occurred_on());
-    EmitEvent(tx, event, request.parent(), caller.account_id());
-    AppendAudit(tx, {.actor = caller.account_id(),
-                     .action = "CastBallot",
-                     .resource = request.parent(),
-                     .request_id = RequestId(ctx)});
     return absl::OkStatus();
   });
+  if (!st.ok()) {
+    for (CastRequest* c : batch) {
+      c->status = st;
+    }
+  }
+}
+
+void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastRequest*>& casts) {
+  LockVoteShared(tx, id);
+  std::vector<std::string> deputies;
+  for (const CastRequest* c : casts) {
+    deputies.push_back(c->caller->deputy());
+  }
+  const std::map<std::string, CastContext> contexts = LoadCastContexts(tx, id, deputies);
+  std::optional<VoteRules> rules;
+  std::vector<CastRequest*> valid;
+  for (CastRequest* c : casts) {
+    c->status = absl::OkStatus();  // the transaction may be a retry
+    auto it = contexts.find(c->caller->deputy());
+    if (it == contexts.end()) {
+      c->status = NotFoundError(*c->vote);
+      continue;
+    }
+    const CastContext& context = it->second;
+    if (context.state != VOTE_STATE_OPEN) {
+      c->status = WrongState("票决未开始或已结束，不能投票", context.state);
+    } else if (!context.elector) {
+      c->status = PermissionDenied("你不在本次票决的代表名单中");
+    } else if (!context.checked_in) {
+      c->status = FailedPrecondition("NOT_CHECKED_IN", "请先签到再领取选票");
+    }
+    if (!c->status.ok()) {
+      continue;
+    }
+    if (!rules.has_value()) {
+      rules = Rules(tx, id);
+    }
+    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(*rules, *c->vote, *c->ballot);
+    if (!ballot.ok()) {
+      c->status = ballot.status();
+      continue;
+    }
+    c->tracker = ballot->entry.tracker();
+    c->today = context.today;
+    c->receipt_check = ballot->receipt_check;
+    c->box = sealer_.Seal(*c->vote, ballot->entry.SerializeAsString());
+    valid.push_back(c);
+  }
+
+  // A deputy's first cast in the batch may be new; any later one in the same batch is a retry of it.
+  std::vector<NewVoter> voters;
+  std::set<std::string> seen;
+  for (const CastRequest* c : valid) {
+    if (seen.insert(c->caller->deputy()).second) {
+      voters.push_back({c->caller->deputy(), c->receipt_check});
+    }
+  }
+  const std::set<std::string> inserted = voters.empty() ? std::set<std::string>() : InsertVoters(tx, id, voters);
+  std::vector<CastRequest*> fresh, again;
+  std::set<std::string> taken;
+  for (CastRequest* c : valid) {
+    const bool first = inserted.count(c->caller->deputy()) > 0 && taken.insert(c->caller->deputy()).second;
+    (first ? fresh : again).push_back(c);
+  }
+  if (!again.empty()) {
+    std::vector<std::string> retried;
+    for (const CastRequest* c : again) {
+      retried.push_back(c->caller->deputy());
+    }
+    const std::map<std::string, std::string> checks = VoterReceiptChecks(tx, id, retried);
+    for (CastRequest* c : again) {
+      auto it = checks.find(c->caller->deputy());
+      if (it == checks.end() || it->second != c->receipt_check) {
+        c->tracker.clear();
+        c->status = FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
+      }  // else the same ballot again: its receipt, nothing new
+    }
+  }
+  if (fresh.empty()) {
+    return;
+  }
+  // The boxes go in shuffled: within a batch, nothing in the box's physical order follows the voters'.
+  std::vector<std::string> boxes;
+  for (const CastRequest* c : fresh) {
+    boxes.push_back(c->box);
+  }
+  std::shuffle(boxes.begin(), boxes.end(), std::mt19937_64(randombytes_random()));
+  InsertSealedBallots(tx, id, boxes);
+  std::vector<BallotCast> events(fresh.size());
+  std::vector<OutgoingEvent> outgoing;
+  std::vector<AuditEntry> audits;
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    const CastRequest& c = *fresh[i];
+    events[i].add_deputies(c.caller->deputy());
+    events[i].set_reference(*c.vote);
+    events[i].set_occurred_on(c.today);
+    outgoing.push_back({&events[i], *c.vote, c.caller->account_id()});
+    audits.push_back({.actor = c.caller->account_id(), .action = "CastBallot", .resource = *c.vote,
+                      .request_id = c.request_id});
+  }
+  EmitEvents(tx, outgoing);
+  AppendAudits(tx, audits);
 }
 
 absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, const CloseVoteRequest& request,

@@ -8,6 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "common/auth.h"
+#include "common/batcher.h"
 #include "common/pg.h"
 #include "common/service_client.h"
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
@@ -124,6 +125,10 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   // memory instead of the database on every ballot.
   VoteRules Rules(pqxx::transaction_base& tx, int64_t vote_id);
 
+  struct CastRequest;
+  void CastBatch(const std::vector<CastRequest*>& batch);
+  void CastInVote(pqxx::work& tx, int64_t vote_id, const std::vector<CastRequest*>& casts);
+
   PgPool& pool_;
   const Authorizer& authorizer_;
   const BallotSealer sealer_;
@@ -131,6 +136,9 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   ServiceCredentials credentials_;
   std::mutex rules_mu_;
   std::map<int64_t, VoteRules> rules_ ABSL_GUARDED_BY(rules_mu_);
+  // Casts arriving together are written in one transaction: up to 64 per batch, two batches at a time so
+  // one can be written while the other commits.
+  Batcher<CastRequest> cast_batcher_{64, 2, [this](const std::vector<CastRequest*>& batch) { CastBatch(batch); }};
 };
 
 }  // namespace minyi::voting

@@ -1,5 +1,6 @@
 #include "voting/store.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/names.h"
 #include "google/protobuf/util/time_util.h"
@@ -45,8 +46,9 @@ constexpr char kLockShared[] = "voting_lock_shared";
 constexpr char kLockExclusive[] = "voting_lock_exclusive";
 constexpr char kCastContext[] = "voting_cast_context";
 constexpr char kCheckIn[] = "voting_check_in";
-constexpr char kInsertBallot[] = "voting_insert_ballot";
-constexpr char kVoterCheck[] = "voting_voter_check";
+constexpr char kInsertVoters[] = "voting_insert_voters";
+constexpr char kInsertSealed[] = "voting_insert_sealed";
+constexpr char kVoterChecks[] = "voting_voter_checks";
 constexpr char kSealed[] = "voting_sealed";
 constexpr char kDeleteSealed[] = "voting_delete_sealed";
 constexpr char kInsertBulletin[] = "voting_insert_bulletin";
@@ -190,15 +192,21 @@ std::vector<PreparedStatement> Statements() {
       {kLockShared, absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")},
       {kLockExclusive, absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")},
       {kCastContext,
-       absl::StrCat("SELECT v.state, e.deputy IS NOT NULL AS elector, COALESCE(e.checked_in, false) AS checked_in, ",
-                    kTodayExpr, "::text AS today FROM votes v LEFT JOIN electorate e "
-                    "ON e.vote_id = v.id AND e.deputy = $2 WHERE v.id = $1")},
+       absl::StrCat("SELECT d.deputy, v.state, e.deputy IS NOT NULL AS elector, "
+                    "COALESCE(e.checked_in, false) AS checked_in, ", kTodayExpr, "::text AS today "
+                    "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) "
+                    "LEFT JOIN electorate e ON e.vote_id = v.id AND e.deputy = d.deputy WHERE v.id = $1")},
       {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
-      {kInsertBallot,
-       "WITH voter AS (INSERT INTO voters (vote_id, deputy, receipt_check) VALUES ($1, $2, $3) "
-       "ON CONFLICT DO NOTHING RETURNING vote_id) "
-       "INSERT INTO sealed_ballots (vote_id, box) SELECT vote_id, $4 FROM voter RETURNING 1"},
-      {kVoterCheck, "SELECT receipt_check FROM voters WHERE vote_id = $1 AND deputy = $2"},
+      {kInsertVoters,
+       "INSERT INTO voters (vote_id, deputy, receipt_check) "
+       "SELECT $1, v ->> 'deputy', decode(v ->> 'check', 'hex') FROM jsonb_array_elements($2::jsonb) AS t(v) "
+       "ON CONFLICT DO NOTHING RETURNING deputy"},
+      {kInsertSealed,
+       "INSERT INTO sealed_ballots (vote_id, box) "
+       "SELECT $1, decode(b, 'hex') FROM jsonb_array_elements_text($2::jsonb) AS t(b)"},
+      {kVoterChecks,
+       "SELECT deputy, receipt_check FROM voters "
+       "WHERE vote_id = $1 AND deputy IN (SELECT jsonb_array_elements_text($2::jsonb))"},
       {kSealed, "SELECT box FROM sealed_ballots WHERE vote_id = $1"},
       {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
       {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
@@ -393,17 +401,18 @@ std::string Today(pqxx::transaction_base& tx) { return tx.exec_prepared1(kToday)
 void LockVoteShared(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockShared, vote_id); }
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockExclusive, vote_id); }
 
-std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
-  pqxx::result r = tx.exec_prepared(kCastContext, vote_id, deputy);
-  if (r.empty()) {
-    return std::nullopt;
+std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, int64_t vote_id,
+                                                    const std::vector<std::string>& deputies) {
+  std::map<std::string, CastContext> out;
+  for (const pqxx::row& row : tx.exec_prepared(kCastContext, vote_id, nlohmann::json(deputies).dump())) {
+    CastContext c;
+    c.state = EnumOf<minyi::voting::v1::VoteState>(row["state"], minyi::voting::v1::VoteState_Parse);
+    c.elector = row["elector"].as<bool>();
+    c.checked_in = row["checked_in"].as<bool>();
+    c.today = row["today"].as<std::string>();
+    out.emplace(row["deputy"].as<std::string>(), std::move(c));
   }
-  CastContext c;
-  c.state = EnumOf<minyi::voting::v1::VoteState>(r[0]["state"], minyi::voting::v1::VoteState_Parse);
-  c.elector = r[0]["elector"].as<bool>();
-  c.checked_in = r[0]["checked_in"].as<bool>();
-  c.today = r[0]["today"].as<std::string>();
-  return c;
+  return out;
 }
 
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
@@ -411,18 +420,33 @@ bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
 }
 
 
-bool InsertBallot(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check,
-                  const std::string& box) {
-  return !tx.exec_prepared(kInsertBallot, vote_id, deputy, pqxx::binarystring(receipt_check), pqxx::binarystring(box))
-              .empty();
+std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::vector<NewVoter>& voters) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const NewVoter& v : voters) {
+    rows.push_back({{"deputy", v.deputy}, {"check", absl::BytesToHexString(v.receipt_check)}});
+  }
+  std::set<std::string> inserted;
+  for (const pqxx::row& row : tx.exec_prepared(kInsertVoters, vote_id, rows.dump())) {
+    inserted.insert(row[0].as<std::string>());
+  }
+  return inserted;
 }
 
-std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy) {
-  pqxx::result r = tx.exec_prepared(kVoterCheck, vote_id, deputy);
-  if (r.empty()) {
-    return std::nullopt;
+void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& boxes) {
+  nlohmann::json hex = nlohmann::json::array();
+  for (const std::string& box : boxes) {
+    hex.push_back(absl::BytesToHexString(box));
   }
-  return pqxx::binarystring(r[0][0]).str();
+  tx.exec_prepared(kInsertSealed, vote_id, hex.dump());
+}
+
+std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx, int64_t vote_id,
+                                                      const std::vector<std::string>& deputies) {
+  std::map<std::string, std::string> out;
+  for (const pqxx::row& row : tx.exec_prepared(kVoterChecks, vote_id, nlohmann::json(deputies).dump())) {
+    out.emplace(row[0].as<std::string>(), pqxx::binarystring(row[1]).str());
+  }
+  return out;
 }
 
 std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id) {

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,16 +71,25 @@ struct CastContext {
   bool checked_in = false;
   std::string today;  // YYYY-MM-DD, Asia/Shanghai
 };
-// nullopt when there is no such vote.
-std::optional<CastContext> LoadCastContext(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
+// Each deputy's casting context, in one round trip; empty when there is no such vote.
+std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, int64_t vote_id,
+                                                    const std::vector<std::string>& deputies);
 // False when the deputy is not in the electorate.
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
-// Records that the deputy voted and puts their sealed ballot in the box, in one statement; false (and
-// nothing written) when they already had voted. The voters primary key decides, also between concurrent
-// duplicates: the second waits for the first to commit.
-bool InsertBallot(pqxx::work& tx, int64_t vote_id, const std::string& deputy, const std::string& receipt_check,
-                  const std::string& box);
-std::optional<std::string> VoterReceiptCheck(pqxx::transaction_base& tx, int64_t vote_id, const std::string& deputy);
+// A deputy about to be recorded as having voted.
+struct NewVoter {
+  std::string deputy;
+  std::string receipt_check;
+};
+// Records the voters (distinct deputies) in one statement and returns those recorded now: a deputy who
+// had already voted is skipped. The voters primary key decides, also between concurrent duplicates: the
+// second waits for the first to commit.
+std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::vector<NewVoter>& voters);
+// Puts sealed ballots in the box, in one statement, in the order given (callers shuffle them).
+void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& boxes);
+// The stored receipt_check of each of `deputies` who has voted.
+std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx, int64_t vote_id,
+                                                      const std::vector<std::string>& deputies);
 std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id);
 void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id);
 

@@ -95,6 +95,13 @@ TEST_F(CastingTest, ManyVotersConcurrentlyEachCastExactlyOnce) {
   const std::string id = vote.name.substr(6);
   EXPECT_EQ(Query("SELECT count(*) FROM voters WHERE vote_id = " + id), std::to_string(kVoters));
   EXPECT_EQ(Query("SELECT count(*) FROM sealed_ballots WHERE vote_id = " + id), std::to_string(kVoters));
+  // Casts written in one transaction still get one event and one audit row each.
+  EXPECT_EQ(Query("SELECT count(DISTINCT event_id) FROM outbox WHERE event_type = 'minyi.voting.v1.BallotCast' "
+                  "AND subject = '" + vote.name + "'"),
+            std::to_string(kVoters));
+  EXPECT_EQ(Query("SELECT count(DISTINCT actor) FROM audit_log WHERE action = 'CastBallot' AND resource = '" +
+                  vote.name + "'"),
+            std::to_string(kVoters));
   for (int v = 0; v < kVoters; ++v) {
     EXPECT_EQ(trackers[v].size(), 1u) << "voter " << v;
   }
