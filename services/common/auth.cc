@@ -130,7 +130,9 @@ absl::StatusOr<TokenSigner::Verified> TokenSigner::Decode(absl::string_view toke
   if (Grant(j.get(), "aud") != audience_) {
     return Invalid("wrong audience");
   }
-  Verified v{.not_before = absl::FromUnixSeconds(nbf), .expires = absl::FromUnixSeconds(exp)};
+  Verified v;
+  v.not_before = absl::FromUnixSeconds(nbf);
+  v.expires = absl::FromUnixSeconds(exp);
   v.caller.set_account_id(Grant(j.get(), "sub"));
   Role role = minyi::common::v1::ROLE_UNSPECIFIED;
   if (v.caller.account_id().empty() || !minyi::common::v1::Role_Parse(Grant(j.get(), "role"), &role) ||
