@@ -896,18 +896,20 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
 
   // A deputy's first cast in the batch may be new; any later one in the same batch is a retry of it.
   std::vector<NewVoter> voters;
+  std::vector<CastRequest*> firsts, again;
   std::set<std::string> seen;
-  for (const CastRequest* c : valid) {
+  for (CastRequest* c : valid) {
     if (seen.insert(c->caller->deputy()).second) {
       voters.push_back({c->caller->deputy(), c->receipt_check});
+      firsts.push_back(c);
+    } else {
+      again.push_back(c);
     }
   }
   const std::set<std::string> inserted = voters.empty() ? std::set<std::string>() : InsertVoters(tx, id, voters);
-  std::vector<CastRequest*> fresh, again;
-  std::set<std::string> taken;
-  for (CastRequest* c : valid) {
-    const bool first = inserted.count(c->caller->deputy()) > 0 && taken.insert(c->caller->deputy()).second;
-    (first ? fresh : again).push_back(c);
+  std::vector<CastRequest*> fresh;
+  for (CastRequest* c : firsts) {
+    (inserted.count(c->caller->deputy()) > 0 ? fresh : again).push_back(c);
   }
   if (!again.empty()) {
     std::vector<std::string> retried;
