@@ -19,18 +19,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "boost/asio/connect.hpp"
-#include "boost/asio/ip/tcp.hpp"
-#include "boost/beast/core.hpp"
-#include "boost/beast/http.hpp"
 #include "common/auth.h"
 #include "nlohmann/json.hpp"
+#include "support/harness.h"
 
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
@@ -42,37 +36,16 @@ struct Options {
   int connections = 50;
 };
 
-// One keep-alive HTTP/1.1 connection to the gateway.
-class Connection final {
- public:
-  explicit Connection(int port) : stream_(ioc_) {
-    stream_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
+// One request on a keep-alive connection to the gateway as the holder of `token`; returns the status.
+int Call(minyi::testing::HttpConnection& conn, std::string_view method, const std::string& target,
+         const std::string& token, const std::string& payload, std::string* body) {
+  const minyi::testing::HttpResponse r =
+      conn.Request(method, target, payload, {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+  if (body != nullptr) {
+    *body = r.body;
   }
-
-  // Returns the status; *body gets the response body.
-  int Call(http::verb method, const std::string& target, const std::string& token, const std::string& payload,
-           std::string* body) {
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.set(http::field::authorization, "Bearer " + token);
-    req.set(http::field::content_type, "application/json");
-    req.keep_alive(true);
-    req.body() = payload;
-    req.prepare_payload();
-    http::write(stream_, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream_, buffer, res);
-    if (body != nullptr) {
-      *body = res.body();
-    }
-    return res.result_int();
-  }
-
- private:
-  boost::asio::io_context ioc_;
-  beast::tcp_stream stream_;
-};
+  return r.status;
+}
 
 std::string Mint(const minyi::TokenSigner& signer, minyi::common::v1::Role role, int account) {
   minyi::Caller caller;
@@ -179,15 +152,15 @@ int main(int argc, char** argv) {
   }
   const minyi::TokenSigner signer(o.jwt_secret, "minyi");
   const std::string staff = Mint(signer, minyi::common::v1::ROLE_STAFF, 1);
-  Connection admin(o.port);
+  minyi::testing::HttpConnection admin(o.port);
   std::string body;
-  if (admin.Call(http::verb::post, "/v1/evaluations", staff, Campaign(o).dump(), &body) != 200) {
+  if (Call(admin, "POST", "/v1/evaluations", staff, Campaign(o).dump(), &body) != 200) {
     std::fprintf(stderr, "create failed: %s\n", body.c_str());
     return 1;
   }
   const json created = json::parse(body);
   const std::string name = created.value("name", "");
-  if (admin.Call(http::verb::post, absl::StrCat("/v1/", name, ":open"), staff, "{}", &body) != 200) {
+  if (Call(admin, "POST", absl::StrCat("/v1/", name, ":open"), staff, "{}", &body) != 200) {
     std::fprintf(stderr, "open failed: %s\n", body.c_str());
     return 1;
   }
@@ -213,11 +186,11 @@ int main(int argc, char** argv) {
   const Clock::time_point start = Clock::now();
   for (int c = 0; c < o.connections; ++c) {
     threads.emplace_back([&, c] {
-      Connection conn(o.port);
+      minyi::testing::HttpConnection conn(o.port);
       for (std::size_t k = next++; k < jobs.size(); k = next++) {
         const Clock::time_point t0 = Clock::now();
         std::string response;
-        if (conn.Call(http::verb::post, target, jobs[k].token, jobs[k].payload, &response) != 200) {
+        if (Call(conn, "POST", target, jobs[k].token, jobs[k].payload, &response) != 200) {
           if (errors++ == 0) {
             std::fprintf(stderr, "sheet refused: %s\n", response.c_str());
           }
@@ -235,10 +208,10 @@ int main(int argc, char** argv) {
     all.insert(all.end(), l.begin(), l.end());
   }
 
-  admin.Call(http::verb::get, absl::StrCat("/v1/", name), staff, "", &body);
+  Call(admin, "GET", absl::StrCat("/v1/", name), staff, "", &body);
   const int received = json::parse(body).value("sheetsReceived", 0);
   const Clock::time_point close_start = Clock::now();
-  const int close_status = admin.Call(http::verb::post, absl::StrCat("/v1/", name, ":close"), staff, "{}", &body);
+  const int close_status = Call(admin, "POST", absl::StrCat("/v1/", name, ":close"), staff, "{}", &body);
   const double close_ms = std::chrono::duration<double, std::milli>(Clock::now() - close_start).count();
   const json result = close_status == 200 ? json::parse(body) : json::object();
   std::printf(

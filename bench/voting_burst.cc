@@ -3,13 +3,16 @@
 //   voting_burst setup --port P --admin-password X --voters N
 //       creates the deputy accounts bench-deputy-<i> (deputies/<900000+i>) that `run` signs in as.
 //   voting_burst run --port P --admin-password X --voters N --concurrency C [--twice]
-//                    [--out DIR] [--verifier PATH]
+//                    [--connection-per-request] [--casting-marker FILE] [--out DIR] [--verifier PATH]
 //       sets up and opens a vote of those deputies; C concurrent voters each sign in (POST /v1/auth/token)
 //       and check in, then, when all have, C concurrent voters cast (each request with its
 //       Idempotency-Key, retried on connection failure, 5xx and 409 until it succeeds; --twice sends
-//       every cast twice); then closes
-//       the vote and checks: every acknowledged tracker on the bulletin, ballots == acknowledged voters,
-//       and the verifier's recount == the published result. Prints one JSON line.
+//       every cast twice); then closes the vote and checks: every acknowledged tracker on the bulletin,
+//       ballots == acknowledged voters, and the verifier's recount == the published result. Prints one
+//       JSON line.
+//       Each of the C clients keeps one HTTP/1.1 connection open, as the ingress in front of the gateway
+//       keeps its upstream connections; --connection-per-request opens a new one for every request
+//       instead. --casting-marker creates FILE when casting starts.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -43,12 +46,15 @@ struct Options {
   int voters = 2000;
   int concurrency = 200;
   bool twice = false;
+  bool connection_per_request = false;
+  std::string casting_marker;
   std::string out = "/tmp";
   std::string verifier;
 };
 
-minyi::testing::HttpResponse Call(const Options& o, const std::string& method, const std::string& target,
-                                  const json& body, const std::string& token, const std::string& key = "") {
+minyi::testing::HttpResponse Call(const Options& o, minyi::testing::HttpConnection& conn, const std::string& method,
+                                  const std::string& target, const json& body, const std::string& token,
+                                  const std::string& key = "") {
   std::map<std::string, std::string> headers = {{"Content-Type", "application/json"}};
   if (!token.empty()) {
     headers["Authorization"] = "Bearer " + token;
@@ -57,19 +63,22 @@ minyi::testing::HttpResponse Call(const Options& o, const std::string& method, c
     headers["Idempotency-Key"] = key;
   }
   try {
-    return minyi::testing::HttpRequest(o.port, method, target, body.is_null() ? "" : body.dump(), headers);
+    const std::string payload = body.is_null() ? "" : body.dump();
+    return o.connection_per_request ? minyi::testing::HttpRequest(o.port, method, target, payload, headers)
+                                    : conn.Request(method, target, payload, headers);
   } catch (const std::exception&) {
     return {};  // status 0: the connection failed
   }
 }
 
 // Retries what a client may retry with the same key: no answer, 5xx, 409 (a duplicate in flight).
-minyi::testing::HttpResponse CallRetrying(const Options& o, const std::string& method, const std::string& target,
-                                          const json& body, const std::string& token, const std::string& key = "",
+minyi::testing::HttpResponse CallRetrying(const Options& o, minyi::testing::HttpConnection& conn,
+                                          const std::string& method, const std::string& target, const json& body,
+                                          const std::string& token, const std::string& key = "",
                                           int* retries = nullptr) {
   const auto deadline = Clock::now() + std::chrono::seconds(300);
   for (int attempt = 0;; ++attempt) {
-    minyi::testing::HttpResponse r = Call(o, method, target, body, token, key);
+    minyi::testing::HttpResponse r = Call(o, conn, method, target, body, token, key);
     const bool retry = r.status == 0 || r.status >= 500 || r.status == 409;
     if (!retry || Clock::now() > deadline) {
       return r;
@@ -81,9 +90,10 @@ minyi::testing::HttpResponse CallRetrying(const Options& o, const std::string& m
   }
 }
 
-std::string Login(const Options& o, const std::string& username, const std::string& password) {
+std::string Login(const Options& o, minyi::testing::HttpConnection& conn, const std::string& username,
+                  const std::string& password) {
   minyi::testing::HttpResponse r =
-      CallRetrying(o, "POST", "/v1/auth/token", {{"username", username}, {"password", password}}, "");
+      CallRetrying(o, conn, "POST", "/v1/auth/token", {{"username", username}, {"password", password}}, "");
   if (r.status != 200) {
     std::cerr << "sign-in of " << username << " failed: " << r.status << " " << r.body << "\n";
     std::exit(1);
@@ -91,13 +101,16 @@ std::string Login(const Options& o, const std::string& username, const std::stri
   return json::parse(r.body).value("accessToken", "");
 }
 
-void ParallelFor(int n, int threads, const std::function<void(int)>& fn) {
+// Runs fn(0..n-1) on `clients` threads, each with a connection of its own.
+void ParallelFor(const Options& o, int n, int clients,
+                 const std::function<void(int, minyi::testing::HttpConnection&)>& fn) {
   std::atomic<int> next{0};
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
+  for (int t = 0; t < clients; ++t) {
     pool.emplace_back([&] {
+      minyi::testing::HttpConnection conn(o.port);
       for (int i = next++; i < n; i = next++) {
-        fn(i);
+        fn(i, conn);
       }
     });
   }
@@ -115,15 +128,16 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 int Setup(const Options& o) {
-  const std::string admin = Login(o, "admin", o.admin_password);
+  minyi::testing::HttpConnection conn(o.port);
+  const std::string admin = Login(o, conn, "admin", o.admin_password);
   std::atomic<int> failed{0};
-  ParallelFor(o.voters, 8, [&](int i) {
+  ParallelFor(o, o.voters, 8, [&](int i, minyi::testing::HttpConnection& conn) {
     json account = {{"username", absl::StrCat("bench-deputy-", i)},
                     {"displayName", absl::StrCat("代表", i)},
                     {"role", "ROLE_DEPUTY"},
                     {"deputy", absl::StrCat("deputies/", kDeputyBase + i)}};
     minyi::testing::HttpResponse r =
-        CallRetrying(o, "POST", "/v1/accounts", {{"account", account}, {"password", kPassword}}, admin,
+        CallRetrying(o, conn, "POST", "/v1/accounts", {{"account", account}, {"password", kPassword}}, admin,
                      absl::StrCat("bench-account-", i));
     if (r.status != 200 && r.body.find("exist") == std::string::npos) {
       ++failed;
@@ -142,16 +156,17 @@ std::string MustName(const minyi::testing::HttpResponse& r, const std::string& w
 }
 
 int Run(const Options& o) {
-  const std::string admin = Login(o, "admin", o.admin_password);
+  minyi::testing::HttpConnection conn(o.port);
+  const std::string admin = Login(o, conn, "admin", o.admin_password);
   std::vector<std::string> candidates;
   for (int c = 0; c < 5; ++c) {
-    const std::string p = MustName(CallRetrying(o, "POST", "/v1/projects",
+    const std::string p = MustName(CallRetrying(o, conn, "POST", "/v1/projects",
                                                 {{"title", absl::StrCat("候选项目", c + 1)},
                                                  {"department", "bench"},
                                                  {"source", "NOMINATION_SOURCE_TOWN"}},
                                                 admin),
                                    "create project");
-    MustName(CallRetrying(o, "POST", absl::StrCat("/v1/", p, ":screen"), {{"admit", true}}, admin), "screen");
+    MustName(CallRetrying(o, conn, "POST", absl::StrCat("/v1/", p, ":screen"), {{"admit", true}}, admin), "screen");
     candidates.push_back(p);
   }
   json electorate = json::array();
@@ -159,12 +174,12 @@ int Run(const Options& o) {
     electorate.push_back(absl::StrCat("deputies/", kDeputyBase + i));
   }
   const std::string vote = MustName(
-      CallRetrying(o, "POST", "/v1/votes",
+      CallRetrying(o, conn, "POST", "/v1/votes",
                    {{"title", "现场票决"}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 2}, {"candidates", candidates},
                     {"electorate", electorate}},
                    admin),
       "create vote");
-  MustName(CallRetrying(o, "POST", absl::StrCat("/v1/", vote, ":open"), json::object(), admin), "open");
+  MustName(CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, ":open"), json::object(), admin), "open");
   const std::string vote_id = vote.substr(vote.find('/') + 1);
 
   std::mutex mu;
@@ -178,13 +193,14 @@ int Run(const Options& o) {
   std::atomic<int> cast_retries{0};
   // Phase 1: everyone signs in and checks in (签到 before ballots are issued).
   const auto start = Clock::now();
-  ParallelFor(o.voters, o.concurrency, [&](int i) {
+  ParallelFor(o, o.voters, o.concurrency, [&](int i, minyi::testing::HttpConnection& conn) {
     const auto t0 = Clock::now();
-    tokens[i] = Login(o, absl::StrCat("bench-deputy-", i), kPassword);
+    tokens[i] = Login(o, conn, absl::StrCat("bench-deputy-", i), kPassword);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     int r_count = 0;
-    minyi::testing::HttpResponse r = CallRetrying(o, "POST", absl::StrCat("/v1/", vote, ":checkIn"), json::object(),
-                                                  tokens[i], absl::StrCat("checkin-", vote_id, "-", i), &r_count);
+    minyi::testing::HttpResponse r =
+        CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, ":checkIn"), json::object(), tokens[i],
+                     absl::StrCat("checkin-", vote_id, "-", i), &r_count);
     retries += r_count;
     if (r.status != 200) {
       ++failed;
@@ -195,7 +211,10 @@ int Run(const Options& o) {
   });
   // Phase 2: ballots are issued and everyone casts at once.
   const auto cast_start = Clock::now();
-  ParallelFor(o.voters, o.concurrency, [&](int i) {
+  if (!o.casting_marker.empty()) {
+    std::ofstream(o.casting_marker) << vote << "\n";
+  }
+  ParallelFor(o, o.voters, o.concurrency, [&](int i, minyi::testing::HttpConnection& conn) {
     const json ballot = {{"content", {{"approvals", {candidates[i % 5], candidates[(i + 1 + (i / 5) % 4) % 5]}}}},
                          {"nonce", absl::StrCat("burst-", vote_id, "-voter-", i, "-0123456789abcdef")}};
     const std::string key = absl::StrCat("cast-", vote_id, "-", i);
@@ -204,7 +223,7 @@ int Run(const Options& o) {
     const auto t0 = Clock::now();
     for (int copy = 0; copy < (o.twice ? 2 : 1); ++copy) {
       minyi::testing::HttpResponse r =
-          CallRetrying(o, "POST", absl::StrCat("/v1/", vote, "/ballots"), ballot, tokens[i], key, &r_count);
+          CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, "/ballots"), ballot, tokens[i], key, &r_count);
       if (r.status != 200) {
         ++failed;
         std::cerr << "cast " << i << ": " << r.status << " " << r.body << "\n";
@@ -225,11 +244,11 @@ int Run(const Options& o) {
   const double seconds = std::chrono::duration<double>(end - start).count();
   const double cast_seconds = std::chrono::duration<double>(end - cast_start).count();
 
-  MustName(CallRetrying(o, "POST", absl::StrCat("/v1/", vote, ":close"), json::object(), admin,
+  MustName(CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, ":close"), json::object(), admin,
                         absl::StrCat("close-", vote_id)),
            "close");
-  minyi::testing::HttpResponse bulletin = CallRetrying(o, "GET", absl::StrCat("/v1/", vote, "/bulletin"), nullptr, admin);
-  minyi::testing::HttpResponse result = CallRetrying(o, "GET", absl::StrCat("/v1/", vote, "/result"), nullptr, admin);
+  minyi::testing::HttpResponse bulletin = CallRetrying(o, conn, "GET", absl::StrCat("/v1/", vote, "/bulletin"), nullptr, admin);
+  minyi::testing::HttpResponse result = CallRetrying(o, conn, "GET", absl::StrCat("/v1/", vote, "/result"), nullptr, admin);
   if (bulletin.status != 200 || result.status != 200) {
     std::cerr << "bulletin: " << bulletin.status << " " << bulletin.body.substr(0, 300) << "\nresult: " << result.status
               << " " << result.body.substr(0, 300) << "\n";
@@ -258,6 +277,7 @@ int Run(const Options& o) {
               {"voters", o.voters},
               {"concurrency", o.concurrency},
               {"twice", o.twice},
+              {"connection_per_request", o.connection_per_request},
               {"seconds", seconds},
               {"voters_per_second", acknowledged.size() / seconds},
               {"cast_seconds", cast_seconds},
@@ -287,7 +307,7 @@ int Run(const Options& o) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: voting_burst setup|run --port P --admin-password X [--voters N] [--concurrency C] "
-                 "[--twice] [--out DIR] [--verifier PATH]\n";
+                 "[--twice] [--connection-per-request] [--casting-marker FILE] [--out DIR] [--verifier PATH]\n";
     return 2;
   }
   Options o;
@@ -304,6 +324,10 @@ int main(int argc, char** argv) {
       o.concurrency = std::stoi(next());
     } else if (a == "--twice") {
       o.twice = true;
+    } else if (a == "--connection-per-request") {
+      o.connection_per_request = true;
+    } else if (a == "--casting-marker") {
+      o.casting_marker = next();
     } else if (a == "--out") {
       o.out = next();
     } else if (a == "--verifier") {

@@ -551,16 +551,35 @@ std::string ChildProcess::Log() const { return ReadFile(log_file_); }
 // ---------------------------------------------------------------------------------------------------
 // HTTP
 
-HttpResponse HttpRequest(int port, std::string_view method, std::string_view target, std::string_view body,
-                         const std::map<std::string, std::string>& headers) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  using tcp = boost::asio::ip::tcp;
+namespace beast = boost::beast;
+namespace http = beast::http;
 
+struct HttpConnection::Stream {
   boost::asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(30));
-  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
+  beast::tcp_stream tcp{ioc};
+  beast::flat_buffer buffer;  // bytes read past one response belong to the next
+};
+
+HttpConnection::HttpConnection(int port) : port_(port) {}
+
+HttpConnection::~HttpConnection() {
+  if (stream_ != nullptr) {
+    beast::error_code ec;
+    stream_->tcp.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+  }
+}
+
+HttpResponse HttpConnection::Request(std::string_view method, std::string_view target, std::string_view body,
+                                     const std::map<std::string, std::string>& headers) {
+  if (stream_ == nullptr) {
+    auto stream = std::make_unique<Stream>();
+    stream->tcp.expires_after(std::chrono::seconds(30));
+    stream->tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                       static_cast<uint16_t>(port_)));
+    stream_ = std::move(stream);
+  }
+  // Whatever goes wrong below leaves the connection in an unknown state: the next request starts afresh.
+  std::unique_ptr<Stream> stream = std::move(stream_);
 
   http::request<http::string_body> req;
   http::verb verb = http::string_to_verb(beast::string_view(method.data(), method.size()));
@@ -571,7 +590,7 @@ HttpResponse HttpRequest(int port, std::string_view method, std::string_view tar
   }
   req.target(beast::string_view(target.data(), target.size()));
   req.version(11);
-  req.set(http::field::host, absl::StrCat("127.0.0.1:", port));
+  req.set(http::field::host, absl::StrCat("127.0.0.1:", port_));
   for (const auto& [k, v] : headers) {
     req.set(k, v);
   }
@@ -579,17 +598,16 @@ HttpResponse HttpRequest(int port, std::string_view method, std::string_view tar
   if (!body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
     req.prepare_payload();
   }
-  stream.expires_after(std::chrono::seconds(30));
+  stream->tcp.expires_after(std::chrono::seconds(30));
   // A server may answer (413, say) and stop reading before the body is all sent: the write then fails,
   // and the answer is still there to read.
   beast::error_code write_error;
-  http::write(stream, req, write_error);
+  http::write(stream->tcp, req, write_error);
 
-  beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
-  stream.expires_after(std::chrono::seconds(30));
-  http::read(stream, buffer, parser);
+  stream->tcp.expires_after(std::chrono::seconds(30));
+  http::read(stream->tcp, stream->buffer, parser);
   const auto& res = parser.get();
 
   HttpResponse out;
@@ -604,9 +622,15 @@ HttpResponse HttpRequest(int port, std::string_view method, std::string_view tar
       it->second = absl::StrCat(it->second, ", ", value);
     }
   }
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  if (res.keep_alive() && !write_error) {
+    stream_ = std::move(stream);
+  }
   return out;
+}
+
+HttpResponse HttpRequest(int port, std::string_view method, std::string_view target, std::string_view body,
+                         const std::map<std::string, std::string>& headers) {
+  return HttpConnection(port).Request(method, target, body, headers);
 }
 
 }  // namespace minyi::testing

@@ -109,7 +109,26 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;  // lower-case names
 };
 
-// One HTTP/1.1 request to 127.0.0.1:port (Boost.Beast, a new connection per call).
+// A keep-alive HTTP/1.1 connection to 127.0.0.1:port (Boost.Beast), as a browser or an ingress proxy
+// keeps one. It connects on the first request, and again after the server closed it or a request failed
+// (which throws).
+class HttpConnection final {
+ public:
+  explicit HttpConnection(int port);
+  ~HttpConnection();
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+
+  HttpResponse Request(std::string_view method, std::string_view target, std::string_view body = "",
+                       const std::map<std::string, std::string>& headers = {});
+
+ private:
+  struct Stream;
+  int port_;
+  std::unique_ptr<Stream> stream_;  // null while not connected
+};
+
+// One HTTP/1.1 request to 127.0.0.1:port on a connection of its own.
 HttpResponse HttpRequest(int port, std::string_view method, std::string_view target,
                          std::string_view body = "", const std::map<std::string, std::string>& headers = {});
 
