@@ -133,11 +133,6 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
 
 void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
 
-void ServiceHost::AddConsumer(EventConsumer::Options options, EventConsumer::Handler handler) {
-  consumers_.push_back(
-      std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));
-}
-
 void ServiceHost::AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler) {
   consumers_.push_back(
       std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));

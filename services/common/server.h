@@ -52,7 +52,6 @@ class ServiceHost final {
   prometheus::Registry& metrics() { return *registry_; }
 
   void AddService(grpc::Service* service);
-  void AddConsumer(EventConsumer::Options options, EventConsumer::Handler handler);
   // A consumer that handles each read's new events in one transaction (see EventConsumer).
   void AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler);
   // Runs `task` every `interval` on its own thread while the service serves (deadline sweepers, retry

@@ -68,4 +68,13 @@ absl::Status RecordDutiesFromEvent(const minyi::common::v1::Event& event, pqxx::
   return absl::OkStatus();
 }
 
+absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
+  for (const minyi::common::v1::Event& event : events) {
+    if (absl::Status st = RecordDutiesFromEvent(event, tx); !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace minyi::deputies

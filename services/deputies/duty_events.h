@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "absl/status/status.h"
 #include "minyi/common/v1/common.pb.h"
 #include "pqxx/pqxx"
@@ -12,5 +14,9 @@ namespace minyi::deputies {
 // (deputy, event) index holds even so. Deputies the event names that do not exist are skipped and logged
 // by id, as retrying could never succeed.
 absl::Status RecordDutiesFromEvent(const minyi::common::v1::Event& event, pqxx::work& tx);
+
+// The consumer's batch form: the events of one read in one transaction (one commit for a sitting's burst
+// of ballots instead of one each).
+absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx);
 
 }  // namespace minyi::deputies

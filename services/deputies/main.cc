@@ -21,6 +21,6 @@ int main() {
   // Other services' duty-relevant events become duty records (see DutyEvidence in deputies.proto).
   minyi::EventConsumer::Options consumer;
   consumer.group = "deputies";
-  (*host)->AddConsumer(std::move(consumer), &minyi::deputies::RecordDutiesFromEvent);
+  (*host)->AddBatchConsumer(std::move(consumer), &minyi::deputies::RecordDutiesFromEvents);
   return (*host)->Run();
 }
