@@ -52,8 +52,7 @@ absl::Status EnvReader::Finish() const {
   return absl::FailedPreconditionError(absl::StrCat("configuration: ", absl::StrJoin(problems_, "; ")));
 }
 
-absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default_grpc_port,
-                                                int workers_per_connection) {
+absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default_grpc_port) {
   EnvReader env;
   ServiceConfig c;
   c.service = std::move(service);
@@ -64,9 +63,8 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default
   c.jwt_secret = env.Required("MINYI_JWT_SECRET");
   c.jwt_audience = env.Optional("MINYI_JWT_AUDIENCE", "minyi");
   c.pg_pool_size = env.Int("MINYI_PG_POOL_SIZE", 8, 1, 256);
-  // Nearly every handler needs a connection: more workers than connections would only queue in the pool,
-  // unless the service's handlers mostly wait elsewhere (voting's casts wait for their batch).
-  c.worker_threads = env.Int("MINYI_WORKER_THREADS", c.pg_pool_size * workers_per_connection, 1, 1024);
+  // Nearly every handler needs a connection: more workers than connections would only queue in the pool.
+  c.worker_threads = env.Int("MINYI_WORKER_THREADS", c.pg_pool_size, 1, 1024);
   c.statement_timeout = absl::Milliseconds(env.Int("MINYI_PG_STATEMENT_TIMEOUT_MS", 5000, 100, 600000));
   c.shutdown_grace = absl::Seconds(env.Int("MINYI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300));
   absl::Status st = env.Finish();

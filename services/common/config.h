@@ -33,16 +33,14 @@ struct ServiceConfig {
   std::string jwt_secret;       // MINYI_JWT_SECRET, at least 32 bytes
   std::string jwt_audience;     // MINYI_JWT_AUDIENCE
   int pg_pool_size = 8;         // MINYI_PG_POOL_SIZE
-  int worker_threads = 8;       // MINYI_WORKER_THREADS, default a multiple of the pool size
+  int worker_threads = 8;       // MINYI_WORKER_THREADS, default the pool size
   absl::Duration statement_timeout = absl::Seconds(5);  // MINYI_PG_STATEMENT_TIMEOUT_MS
   absl::Duration shutdown_grace = absl::Seconds(10);    // MINYI_SHUTDOWN_GRACE_SECONDS
 };
 
 // Loads the configuration of service `service`, whose gRPC port defaults to `default_grpc_port` and
-// whose metrics port defaults to `default_grpc_port + 2000`. Worker threads default to
-// `workers_per_connection` per pooled PostgreSQL connection.
-absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default_grpc_port,
-                                                int workers_per_connection = 1);
+// whose metrics port defaults to `default_grpc_port + 2000`.
+absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default_grpc_port);
 
 // The name of the running service ("gateway", "deputies", ...), used in logs and error domains.
 const std::string& ServiceName();

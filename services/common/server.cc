@@ -109,8 +109,7 @@ ServiceHost::~ServiceHost() = default;
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
   InitProcess(spec.name);
-  absl::StatusOr<ServiceConfig> config =
-      LoadServiceConfig(spec.name, spec.default_grpc_port, spec.workers_per_connection);
+  absl::StatusOr<ServiceConfig> config = LoadServiceConfig(spec.name, spec.default_grpc_port);
   if (!config.ok()) {
     return config.status();
   }

@@ -36,9 +36,6 @@ class ServiceHost final {
     int default_grpc_port = 0;
     const std::vector<Migration>* migrations = nullptr;
     std::vector<PreparedStatement> statements;
-    // Default worker threads per pooled connection (MINYI_WORKER_THREADS overrides): above 1 for a service
-    // whose handlers mostly wait without holding a connection.
-    int workers_per_connection = 1;
   };
 
   // Reads the environment, applies migrations and opens the pool. Fails naming what is wrong.

@@ -27,10 +27,7 @@ int main() {
   auto host = minyi::ServiceHost::Create({.name = "voting",
                                           .default_grpc_port = 7103,
                                           .migrations = &minyi::voting::Migrations(),
-                                          .statements = minyi::voting::Statements(),
-                                          // A cast waits for its batch without a connection of its own:
-                                          // more waiting casts make larger batches (bench/README.md).
-                                          .workers_per_connection = 4});
+                                          .statements = minyi::voting::Statements()});
   if (!host.ok()) {
     std::cerr << "minyi-voting: " << host.status() << "\n";
     return 1;

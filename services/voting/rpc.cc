@@ -89,7 +89,7 @@ grpc::ServerUnaryReactor* VotingService::GetTurnout(grpc::CallbackServerContext*
 
 grpc::ServerUnaryReactor* VotingService::CastBallot(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CastBallotRequest* request,
                                    minyi::voting::v1::BallotReceipt* response) {
-  return Serve(ctx, [=, this] { return DoCastBallot(*ctx, *request, response); });
+  return SubmitCast(ctx, request, response);
 }
 
 grpc::ServerUnaryReactor* VotingService::CloseVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CloseVoteRequest* request,

@@ -20,6 +20,7 @@
 #include "common/paging.h"
 #include "common/status.h"
 #include "common/target.h"
+#include "common/workers.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
 #include "minyi/voting/v1/events.pb.h"
@@ -246,7 +247,10 @@ VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotS
       authorizer_(authorizer),
       sealer_(std::move(sealer)),
       deputies_(minyi::deputies::v1::Deputies::NewStub(std::move(deputies))),
-      credentials_(signer, "voting") {}
+      credentials_(signer, "voting"),
+      cast_batcher_(
+          64, 2, [this](Batcher<CastRequest>::Batch& batch) { CastBatch(batch); },
+          [](std::function<void()> task) { CallWorkers().Submit(std::move(task)); }) {}
 
 VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
   {
@@ -786,69 +790,92 @@ absl::Status VotingService::DoGetTurnout(const grpc::ServerContextBase& ctx, con
 }
 
 // One cast waiting for its batch: the request, then what the batch decided.
+// One CastBallot call, from its arrival until the batch that writes it finishes the call.
 struct VotingService::CastRequest {
+  grpc::CallbackServerContext* ctx = nullptr;
+  const CastBallotRequest* request = nullptr;
+  BallotReceipt* response = nullptr;
+  grpc::ServerUnaryReactor* reactor = nullptr;
+  // Filled while the batch runs.
   int64_t vote_id = 0;
-  const std::string* vote = nullptr;  // "votes/{id}"
-  const Caller* caller = nullptr;
-  const minyi::voting::v1::Ballot* ballot = nullptr;
-  std::string request_id = "";
+  Caller caller;
   absl::Status status = absl::OkStatus();
   std::string tracker = "";
   std::string today = "";
-  // Filled while the batch runs.
   std::string receipt_check = "";
   std::string box = "";
 };
+
+// Here, where CastRequest is complete: the batcher's queue holds them.
+VotingService::~VotingService() = default;
+
+grpc::ServerUnaryReactor* VotingService::SubmitCast(grpc::CallbackServerContext* ctx, const CastBallotRequest* request,
+                                                    BallotReceipt* response) {
+  auto cast = std::make_unique<CastRequest>();
+  cast->ctx = ctx;
+  cast->request = request;
+  cast->response = response;
+  cast->reactor = ctx->DefaultReactor();
+  grpc::ServerUnaryReactor* reactor = cast->reactor;
+  cast_batcher_.Submit(std::move(cast));  // the call may be finished before this returns
+  return reactor;
+}
+
+// What is judged before the database: the call is still wanted, the caller is a deputy, the vote's name
+// and the nonce are well-formed.
+absl::Status VotingService::AdmitCast(CastRequest& cast) {
+  if (cast.ctx->IsCancelled()) {
+    return absl::CancelledError("the client gave up");
+  }
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(*cast.ctx, {minyi::common::v1::ROLE_DEPUTY}),
+                                                ParseResourceId(cast.request->parent(), kVotes, "parent"));
+  if (!target.ok()) {
+    return target.status();
+  }
+  cast.caller = std::move(target->caller);
+  cast.vote_id = target->id;
+  return CheckNonce(cast.request->ballot().nonce());
+}
 
 // Exactly once without storing who cast what. RunIdempotent is deliberately not used: it would keep the
 // receipt (the tracker) under the voter's account and key. Instead the voters table's primary key admits
 // one ballot per deputy, and a retry is recognized by the receipt check: a hash over the ballot and the
 // voter's nonce, which only the voter holds. A retry of the same ballot (with or without the same
 // Idempotency-Key, or concurrent with the first) recomputes the same tracker; anything else is refused.
-// Concurrent casts share one transaction (CastBatch). docs/voting.md has the whole argument.
-absl::Status VotingService::DoCastBallot(const grpc::ServerContextBase& ctx, const CastBallotRequest& request,
-                                         BallotReceipt* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
-                                                ParseResourceId(request.parent(), kVotes, "parent"));
-  if (!target.ok()) {
-    return target.status();
-  }
-  const auto& [caller, id] = *target;
-  if (absl::Status st = CheckNonce(request.ballot().nonce()); !st.ok()) {
-    return st;
-  }
-  CastRequest cast{.vote_id = id,
-                   .vote = &request.parent(),
-                   .caller = &caller,
-                   .ballot = &request.ballot(),
-                   .request_id = RequestId(ctx)};
-  cast_batcher_.Submit(cast);
-  if (!cast.status.ok()) {
-    return cast.status;
-  }
-  response->set_vote(request.parent());
-  response->set_tracker(cast.tracker);
-  response->set_occurred_on(cast.today);
-  return absl::OkStatus();
-}
-
-// One transaction for every cast of the batch: a failure (lost connection, ...) fails them all and
-// commits none, and their clients retry.
-void VotingService::CastBatch(const std::vector<CastRequest*>& batch) {
+// docs/voting.md has the whole argument.
+//
+// The casts of a batch share one transaction: a failure (lost connection, ...) fails them all and commits
+// none, and their clients retry. Each call is finished here, with its own outcome.
+void VotingService::CastBatch(Batcher<CastRequest>::Batch& batch) {
   std::map<int64_t, std::vector<CastRequest*>> by_vote;
-  for (CastRequest* c : batch) {
-    by_vote[c->vote_id].push_back(c);
+  for (const std::unique_ptr<CastRequest>& c : batch) {
+    c->status = AdmitCast(*c);
+    if (c->status.ok()) {
+      by_vote[c->vote_id].push_back(c.get());
+    }
   }
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
-    for (const auto& [id, casts] : by_vote) {
-      CastInVote(tx, id, casts);
+  if (!by_vote.empty()) {
+    absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+      for (const auto& [id, casts] : by_vote) {
+        CastInVote(tx, id, casts);
+      }
+      return absl::OkStatus();
+    });
+    if (!st.ok()) {
+      for (const auto& [id, casts] : by_vote) {
+        for (CastRequest* c : casts) {
+          c->status = st;
+        }
+      }
     }
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    for (CastRequest* c : batch) {
-      c->status = st;
+  }
+  for (const std::unique_ptr<CastRequest>& c : batch) {
+    if (c->status.ok()) {
+      c->response->set_vote(c->request->parent());
+      c->response->set_tracker(c->tracker);
+      c->response->set_occurred_on(c->today);
     }
+    c->reactor->Finish(ToGrpc(c->status));
   }
 }
 
@@ -856,16 +883,16 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   LockVoteShared(tx, id);
   std::vector<std::string> deputies;
   for (const CastRequest* c : casts) {
-    deputies.push_back(c->caller->deputy());
+    deputies.push_back(c->caller.deputy());
   }
   const std::map<std::string, CastContext> contexts = LoadCastContexts(tx, id, deputies);
   std::optional<VoteRules> rules;
   std::vector<CastRequest*> valid;
   for (CastRequest* c : casts) {
     c->status = absl::OkStatus();  // the transaction may be a retry
-    auto it = contexts.find(c->caller->deputy());
+    auto it = contexts.find(c->caller.deputy());
     if (it == contexts.end()) {
-      c->status = NotFoundError(*c->vote);
+      c->status = NotFoundError(c->request->parent());
       continue;
     }
     const CastContext& context = it->second;
@@ -882,7 +909,7 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     if (!rules.has_value()) {
       rules = Rules(tx, id);
     }
-    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(*rules, *c->vote, *c->ballot);
+    absl::StatusOr<PreparedBallot> ballot = PrepareBallot(*rules, c->request->parent(), c->request->ballot());
     if (!ballot.ok()) {
       c->status = ballot.status();
       continue;
@@ -890,7 +917,7 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     c->tracker = ballot->entry.tracker();
     c->today = context.today;
     c->receipt_check = ballot->receipt_check;
-    c->box = sealer_.Seal(*c->vote, ballot->entry.SerializeAsString());
+    c->box = sealer_.Seal(c->request->parent(), ballot->entry.SerializeAsString());
     valid.push_back(c);
   }
 
@@ -899,8 +926,8 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   std::vector<CastRequest*> firsts, again;
   std::set<std::string> seen;
   for (CastRequest* c : valid) {
-    if (seen.insert(c->caller->deputy()).second) {
-      voters.push_back({c->caller->deputy(), c->receipt_check});
+    if (seen.insert(c->caller.deputy()).second) {
+      voters.push_back({c->caller.deputy(), c->receipt_check});
       firsts.push_back(c);
     } else {
       again.push_back(c);
@@ -909,16 +936,16 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   const std::set<std::string> inserted = voters.empty() ? std::set<std::string>() : InsertVoters(tx, id, voters);
   std::vector<CastRequest*> fresh;
   for (CastRequest* c : firsts) {
-    (inserted.count(c->caller->deputy()) > 0 ? fresh : again).push_back(c);
+    (inserted.count(c->caller.deputy()) > 0 ? fresh : again).push_back(c);
   }
   if (!again.empty()) {
     std::vector<std::string> retried;
     for (const CastRequest* c : again) {
-      retried.push_back(c->caller->deputy());
+      retried.push_back(c->caller.deputy());
     }
     const std::map<std::string, std::string> checks = VoterReceiptChecks(tx, id, retried);
     for (CastRequest* c : again) {
-      auto it = checks.find(c->caller->deputy());
+      auto it = checks.find(c->caller.deputy());
       if (it == checks.end() || it->second != c->receipt_check) {
         c->tracker.clear();
         c->status = FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
@@ -940,12 +967,12 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   std::vector<AuditEntry> audits;
   for (size_t i = 0; i < fresh.size(); ++i) {
     const CastRequest& c = *fresh[i];
-    events[i].add_deputies(c.caller->deputy());
-    events[i].set_reference(*c.vote);
+    events[i].add_deputies(c.caller.deputy());
+    events[i].set_reference(c.request->parent());
     events[i].set_occurred_on(c.today);
-    outgoing.push_back({&events[i], *c.vote, c.caller->account_id()});
-    audits.push_back({.actor = c.caller->account_id(), .action = "CastBallot", .resource = *c.vote,
-                      .request_id = c.request_id});
+    outgoing.push_back({&events[i], c.request->parent(), c.caller.account_id()});
+    audits.push_back({.actor = c.caller.account_id(), .action = "CastBallot", .resource = c.request->parent(),
+                      .request_id = RequestId(*c.ctx)});
   }
   EmitEvents(tx, outgoing);
   AppendAudits(tx, audits);

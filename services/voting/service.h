@@ -29,6 +29,7 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   // token for those calls.
   VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
                 std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
+  ~VotingService() override;
 
   grpc::ServerUnaryReactor* CreateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
                       minyi::voting::v1::Project* response) override;
@@ -108,8 +109,6 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
                       minyi::voting::v1::CheckInResponse* response);
   absl::Status DoGetTurnout(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetTurnoutRequest& request,
                       minyi::voting::v1::Turnout* response);
-  absl::Status DoCastBallot(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CastBallotRequest& request,
-                      minyi::voting::v1::BallotReceipt* response);
   absl::Status DoCloseVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CloseVoteRequest& request,
                       minyi::voting::v1::Vote* response);
   absl::Status DoAnnounceResult(const grpc::ServerContextBase& ctx, const minyi::voting::v1::AnnounceResultRequest& request,
@@ -125,8 +124,13 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   // memory instead of the database on every ballot.
   VoteRules Rules(pqxx::transaction_base& tx, int64_t vote_id);
 
+  // Casting does not go through Serve: a cast joins the cast batcher and is finished by its batch.
   struct CastRequest;
-  void CastBatch(const std::vector<CastRequest*>& batch);
+  grpc::ServerUnaryReactor* SubmitCast(grpc::CallbackServerContext* ctx,
+                                       const minyi::voting::v1::CastBallotRequest* request,
+                                       minyi::voting::v1::BallotReceipt* response);
+  absl::Status AdmitCast(CastRequest& cast);
+  void CastBatch(Batcher<CastRequest>::Batch& batch);
   void CastInVote(pqxx::work& tx, int64_t vote_id, const std::vector<CastRequest*>& casts);
 
   PgPool& pool_;
@@ -137,8 +141,9 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   std::mutex rules_mu_;
   std::map<int64_t, VoteRules> rules_ ABSL_GUARDED_BY(rules_mu_);
   // Casts arriving together are written in one transaction: up to 64 per batch, two batches at a time so
-  // one can be written while the other commits.
-  Batcher<CastRequest> cast_batcher_{64, 2, [this](const std::vector<CastRequest*>& batch) { CastBatch(batch); }};
+  // one can be written while the other commits. Declared last: destroyed first, while the rest still
+  // serves the batches it waits for.
+  Batcher<CastRequest> cast_batcher_;
 };
 
 }  // namespace minyi::voting

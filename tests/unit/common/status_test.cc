@@ -65,16 +65,15 @@ TEST(Config, RefusesToStartNamingEveryMissingVariable) {
   EXPECT_EQ(good->metrics_listen, "127.0.0.1:9101");
 }
 
-TEST(Config, WorkerThreadsDefaultToAMultipleOfThePoolUnlessSet) {
+TEST(Config, WorkerThreadsDefaultToThePoolSizeUnlessSet) {
   setenv("MINYI_PG_DSN", "postgresql://x", 1);
   setenv("MINYI_REDIS_ADDR", "127.0.0.1:1", 1);
   setenv("MINYI_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
   setenv("MINYI_PG_POOL_SIZE", "6", 1);
   unsetenv("MINYI_WORKER_THREADS");
   EXPECT_EQ(LoadServiceConfig("deputies", 7101)->worker_threads, 6);
-  EXPECT_EQ(LoadServiceConfig("voting", 7103, 4)->worker_threads, 24);
   setenv("MINYI_WORKER_THREADS", "10", 1);
-  EXPECT_EQ(LoadServiceConfig("voting", 7103, 4)->worker_threads, 10);
+  EXPECT_EQ(LoadServiceConfig("deputies", 7101)->worker_threads, 10);
   unsetenv("MINYI_WORKER_THREADS");
   unsetenv("MINYI_PG_POOL_SIZE");
 }
