@@ -118,20 +118,30 @@ absl::StatusOr<int> OutboxRelay::PublishPending(int batch_size) {
       return 0;  // another relay is publishing this outbox right now
     }
     const pqxx::result rows = tx.exec_params(kSelectPendingSql, batch_size);
+    if (rows.empty()) {
+      return 0;
+    }
+    std::vector<std::vector<std::string>> xadds;
+    for (const auto& row : rows) {
+      xadds.push_back({"XADD", stream_, "MAXLEN", "~", kStreamMaxLen, "*", "id", row[1].as<std::string>(), "type",
+                       row[2].as<std::string>(), "event", pqxx::binarystring(row[3]).str()});
+    }
+    // One round trip for the batch. If the connection fails midway, nothing is marked and the whole batch
+    // is sent again: some entries may then be in the stream twice, which consumers deduplicate.
+    absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(xadds);
+    if (!replies.ok()) {
+      return replies.status();
+    }
+    // Rows up to the first error reply are published; the rest are sent again next round (entries after
+    // the error that went in anyway are then duplicates, deduplicated by the consumers).
     std::vector<int64_t> published;
     absl::Status failure;
-    for (const auto& row : rows) {
-      absl::StatusOr<RedisReply> reply = redis_->Command(
-          {"XADD", stream_, "MAXLEN", "~", kStreamMaxLen, "*", "id", row[1].as<std::string>(), "type",
-           row[2].as<std::string>(), "event", pqxx::binarystring(row[3]).str()});
-      if (reply.ok() && reply->type == RedisReply::Type::kError) {
-        reply = absl::UnavailableError(absl::StrCat("redis XADD: ", reply->str));
-      }
-      if (!reply.ok()) {
-        failure = reply.status();
+    for (size_t i = 0; i < replies->size(); ++i) {
+      if ((*replies)[i].type == RedisReply::Type::kError) {
+        failure = absl::UnavailableError(absl::StrCat("redis XADD: ", (*replies)[i].str));
         break;
       }
-      published.push_back(row[0].as<int64_t>());
+      published.push_back(rows[static_cast<pqxx::result::size_type>(i)][0].as<int64_t>());
     }
     if (!published.empty()) {
       tx.exec_params(kMarkPublishedSql, absl::StrCat("{", absl::StrJoin(published, ","), "}"));

@@ -78,30 +78,50 @@ absl::Status RedisClient::EnsureConnected() {
   return absl::OkStatus();
 }
 
+absl::Status RedisClient::Disconnect() {
+  // hiredis cannot reuse a context after an I/O error or timeout: the next command reconnects.
+  std::string why = ctx_->errstr;
+  redisFree(ctx_);
+  ctx_ = nullptr;
+  return absl::UnavailableError(absl::StrCat("redis ", host_, ":", port_, ": ", why));
+}
+
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> argvlen;
-  argv.reserve(args.size());
-  argvlen.reserve(args.size());
-  for (const std::string& a : args) {
-    argv.push_back(a.data());
-    argvlen.push_back(a.size());
+  absl::StatusOr<std::vector<RedisReply>> replies = Pipeline({args});
+  if (!replies.ok()) {
+    return replies.status();
   }
+  return std::move(replies->front());
+}
+
+absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(const std::vector<std::vector<std::string>>& commands) {
   std::lock_guard<std::mutex> lock(mu_);
   if (absl::Status st = EnsureConnected(); !st.ok()) {
     return st;
   }
-  auto* reply = static_cast<redisReply*>(
-      redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), argvlen.data()));
-  if (reply == nullptr) {
-    // hiredis cannot reuse a context after an I/O error or timeout: the next command reconnects.
-    std::string why = ctx_->errstr;
-    redisFree(ctx_);
-    ctx_ = nullptr;
-    return absl::UnavailableError(absl::StrCat("redis ", host_, ":", port_, ": ", why));
+  std::vector<const char*> argv;
+  std::vector<size_t> argvlen;
+  for (const std::vector<std::string>& args : commands) {
+    argv.clear();
+    argvlen.clear();
+    for (const std::string& a : args) {
+      argv.push_back(a.data());
+      argvlen.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), argvlen.data()) != REDIS_OK) {
+      return Disconnect();
+    }
   }
-  RedisReply out = Convert(reply);
-  freeReplyObject(reply);
+  std::vector<RedisReply> out;
+  out.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* reply = nullptr;
+    if (redisGetReply(ctx_, &reply) != REDIS_OK || reply == nullptr) {
+      return Disconnect();
+    }
+    out.push_back(Convert(static_cast<redisReply*>(reply)));
+    freeReplyObject(reply);
+  }
   return out;
 }
 

@@ -34,9 +34,14 @@ class RedisClient final {
 
   // UNAVAILABLE when Redis cannot be reached; a Redis error reply is returned as kError, not a status.
   absl::StatusOr<RedisReply> Command(const std::vector<std::string>& args);
+  // Sends every command before reading any reply: one round trip for all of them. The replies come in
+  // order, each as Command would return it. UNAVAILABLE when the connection fails midway, after which
+  // any of the commands may or may not have been applied.
+  absl::StatusOr<std::vector<RedisReply>> Pipeline(const std::vector<std::vector<std::string>>& commands);
 
  private:
   absl::Status EnsureConnected();
+  absl::Status Disconnect();  // after an I/O error: UNAVAILABLE with hiredis' reason
 
   std::string host_;
   int port_;

@@ -205,6 +205,20 @@ TEST_F(EventsTest, CommittedEventIsPublishedOnceWithItsPayloadAndRolledBackOneNe
   EXPECT_EQ(Unpublished(), 0);
 }
 
+TEST_F(EventsTest, PipelineAnswersEveryCommandInOrderAndAnErrorReplyIsThatCommandsAlone) {
+  const std::string key = absl::StrCat(stream_, ".counter");
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
+      {{"SET", key, "41"}, {"INCR", key}, {"XADD", key, "*", "f", "v"}, {"INCR", key}, {"GET", key}});
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  ASSERT_EQ(replies->size(), 5u);
+  EXPECT_EQ((*replies)[0].str, "OK");
+  EXPECT_EQ((*replies)[1].integer, 42);
+  EXPECT_EQ((*replies)[2].type, RedisReply::Type::kError);  // a string is not a stream
+  EXPECT_EQ((*replies)[3].integer, 43);                     // the error stopped nothing after it
+  EXPECT_EQ((*replies)[4].str, "43");
+  EXPECT_EQ(Redis({"GET", key}).str, "43");  // the connection is in step for the next command
+}
+
 TEST_F(EventsTest, RestartedRelayPublishesTheRestInOrder) {
   constexpr int kEvents = 9;
   std::vector<std::string> emitted;
