@@ -191,11 +191,13 @@ std::vector<PreparedStatement> Statements() {
       {kToday, absl::StrCat("SELECT ", kTodayExpr, "::text AS today")},
       {kLockShared, absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")},
       {kLockExclusive, absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")},
+      // Each deputy's electorate row is looked up by primary key (NULL: not an elector). As a join, the
+      // planner hashes the vote's whole electorate for every batch of casts.
       {kCastContext,
-       absl::StrCat("SELECT d.deputy, v.state, e.deputy IS NOT NULL AS elector, "
-                    "COALESCE(e.checked_in, false) AS checked_in, ", kTodayExpr, "::text AS today "
-                    "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) "
-                    "LEFT JOIN electorate e ON e.vote_id = v.id AND e.deputy = d.deputy WHERE v.id = $1")},
+       absl::StrCat("SELECT d.deputy, v.state, "
+                    "(SELECT e.checked_in FROM electorate e WHERE e.vote_id = v.id AND e.deputy = d.deputy) "
+                    "AS checked_in, ", kTodayExpr, "::text AS today "
+                    "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) WHERE v.id = $1")},
       {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
       {kInsertVoters,
        "INSERT INTO voters (vote_id, deputy, receipt_check) "
@@ -204,9 +206,10 @@ std::vector<PreparedStatement> Statements() {
       {kInsertSealed,
        "INSERT INTO sealed_ballots (vote_id, box) "
        "SELECT $1, decode(b, 'hex') FROM jsonb_array_elements_text($2::jsonb) AS t(b)"},
+      // By primary key: `deputy IN (SELECT ...)` is planned as a hash over the vote's every voter.
       {kVoterChecks,
        "SELECT deputy, receipt_check FROM voters "
-       "WHERE vote_id = $1 AND deputy IN (SELECT jsonb_array_elements_text($2::jsonb))"},
+       "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"},
       {kSealed, "SELECT box FROM sealed_ballots WHERE vote_id = $1"},
       {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
       {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
@@ -407,8 +410,8 @@ std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, 
   for (const pqxx::row& row : tx.exec_prepared(kCastContext, vote_id, nlohmann::json(deputies).dump())) {
     CastContext c;
     c.state = EnumOf<minyi::voting::v1::VoteState>(row["state"], minyi::voting::v1::VoteState_Parse);
-    c.elector = row["elector"].as<bool>();
-    c.checked_in = row["checked_in"].as<bool>();
+    c.elector = !row["checked_in"].is_null();
+    c.checked_in = c.elector && row["checked_in"].as<bool>();
     c.today = row["today"].as<std::string>();
     out.emplace(row["deputy"].as<std::string>(), std::move(c));
   }
