@@ -22,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -101,16 +102,25 @@ std::string Login(const Options& o, minyi::testing::HttpConnection& conn, const 
   return json::parse(r.body).value("accessToken", "");
 }
 
-// Runs fn(0..n-1) on `clients` threads, each with a connection of its own.
-void ParallelFor(const Options& o, int n, int clients,
-                 const std::function<void(int, minyi::testing::HttpConnection&)>& fn) {
+// Client connections, kept from one phase to the next as the ingress keeps its upstream connections.
+using Clients = std::vector<std::unique_ptr<minyi::testing::HttpConnection>>;
+
+Clients Connections(const Options& o, int n) {
+  Clients clients;
+  for (int i = 0; i < n; ++i) {
+    clients.push_back(std::make_unique<minyi::testing::HttpConnection>(o.port));
+  }
+  return clients;
+}
+
+// Runs fn(0..n-1) on one thread per client, each thread with its client's connection.
+void ParallelFor(int n, Clients& clients, const std::function<void(int, minyi::testing::HttpConnection&)>& fn) {
   std::atomic<int> next{0};
   std::vector<std::thread> pool;
-  for (int t = 0; t < clients; ++t) {
+  for (std::unique_ptr<minyi::testing::HttpConnection>& conn : clients) {
     pool.emplace_back([&] {
-      minyi::testing::HttpConnection conn(o.port);
       for (int i = next++; i < n; i = next++) {
-        fn(i, conn);
+        fn(i, *conn);
       }
     });
   }
@@ -131,7 +141,8 @@ int Setup(const Options& o) {
   minyi::testing::HttpConnection conn(o.port);
   const std::string admin = Login(o, conn, "admin", o.admin_password);
   std::atomic<int> failed{0};
-  ParallelFor(o, o.voters, 8, [&](int i, minyi::testing::HttpConnection& conn) {
+  Clients clients = Connections(o, 8);
+  ParallelFor(o.voters, clients, [&](int i, minyi::testing::HttpConnection& conn) {
     json account = {{"username", absl::StrCat("bench-deputy-", i)},
                     {"displayName", absl::StrCat("代表", i)},
                     {"role", "ROLE_DEPUTY"},
@@ -193,7 +204,8 @@ int Run(const Options& o) {
   std::atomic<int> cast_retries{0};
   // Phase 1: everyone signs in and checks in (签到 before ballots are issued).
   const auto start = Clock::now();
-  ParallelFor(o, o.voters, o.concurrency, [&](int i, minyi::testing::HttpConnection& conn) {
+  Clients clients = Connections(o, o.concurrency);
+  ParallelFor(o.voters, clients, [&](int i, minyi::testing::HttpConnection& conn) {
     const auto t0 = Clock::now();
     tokens[i] = Login(o, conn, absl::StrCat("bench-deputy-", i), kPassword);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -214,7 +226,7 @@ int Run(const Options& o) {
   if (!o.casting_marker.empty()) {
     std::ofstream(o.casting_marker) << vote << "\n";
   }
-  ParallelFor(o, o.voters, o.concurrency, [&](int i, minyi::testing::HttpConnection& conn) {
+  ParallelFor(o.voters, clients, [&](int i, minyi::testing::HttpConnection& conn) {
     const json ballot = {{"content", {{"approvals", {candidates[i % 5], candidates[(i + 1 + (i / 5) % 4) % 5]}}}},
                          {"nonce", absl::StrCat("burst-", vote_id, "-voter-", i, "-0123456789abcdef")}};
     const std::string key = absl::StrCat("cast-", vote_id, "-", i);
