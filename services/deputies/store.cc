@@ -38,6 +38,8 @@ constexpr char kLoadStationForUpdate[] = "deputies_load_station_for_update";
 constexpr char kListStations[] = "deputies_list_stations";
 constexpr char kDeputyExists[] = "deputies_deputy_exists";
 constexpr char kInsertDuty[] = "deputies_insert_duty";
+constexpr char kExistingDeputies[] = "deputies_existing_deputies";
+constexpr char kInsertEventDuties[] = "deputies_insert_event_duties";
 constexpr char kSnapshotDutyRevision[] = "deputies_snapshot_duty_revision";
 constexpr char kReviseDuty[] = "deputies_revise_duty";
 constexpr char kLoadDuty[] = "deputies_load_duty";
@@ -306,6 +308,22 @@ std::vector<PreparedStatement> Statements() {
        "source_event_id) VALUES ($1, $2::date, $3, $4, NULLIF($5::bigint, 0), $6::jsonb, $7, "
        "NULLIF($8, '')::uuid) ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
        "DO NOTHING RETURNING id"},
+      {kExistingDeputies, "SELECT id FROM deputies WHERE id = ANY($1::bigint[])"},
+      // The records and their first revisions in one statement; the revision rows join the new records
+      // back to their input rows by (deputy, event), which the unique index makes a key.
+      {kInsertEventDuties,
+       "WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, deputy_id bigint, occurred_on date, "
+       "category text, description text, evidence jsonb, event_id uuid, recorded_by text)), "
+       "ins AS (INSERT INTO duty_records (deputy_id, occurred_on, category, description, evidence, source, "
+       "source_event_id) SELECT deputy_id, occurred_on, category, description, evidence, 'DUTY_SOURCE_EVENT', "
+       "event_id FROM r ORDER BY i ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
+       "DO NOTHING RETURNING id, revision, deputy_id, source_event_id, occurred_on, category, description, "
+       "evidence), "
+       "rev AS (INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, "
+       "evidence, recorded_by) SELECT ins.id, ins.revision, ins.occurred_on, ins.category, ins.description, "
+       "ins.evidence, r.recorded_by FROM ins JOIN r ON r.deputy_id = ins.deputy_id AND r.event_id = "
+       "ins.source_event_id) "
+       "SELECT id, deputy_id, source_event_id::text FROM ins"},
       {kSnapshotDutyRevision, std::string(kSnapshotRevisionSql)},
       {kReviseDuty,
        "UPDATE duty_records SET occurred_on = $2::date, category = $3, description = $4, "
@@ -489,6 +507,35 @@ std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQue
 }
 
 bool DeputyExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kDeputyExists, id).empty(); }
+
+std::set<int64_t> ExistingDeputies(pqxx::transaction_base& tx, const std::vector<int64_t>& ids) {
+  std::set<int64_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kExistingDeputies, absl::StrCat("{", absl::StrJoin(ids, ","), "}"))) {
+    out.insert(row[0].as<int64_t>());
+  }
+  return out;
+}
+
+std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work& tx,
+                                                                      const std::vector<EventDuty>& duties) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t i = 0; i < duties.size(); ++i) {
+    const DutyRecord& content = *duties[i].content;
+    rows.push_back({{"i", i},
+                    {"deputy_id", duties[i].deputy_id},
+                    {"occurred_on", content.date()},
+                    {"category", minyi::deputies::v1::DutyCategory_Name(content.category())},
+                    {"description", content.description()},
+                    {"evidence", std::vector<std::string>(content.evidence().begin(), content.evidence().end())},
+                    {"event_id", duties[i].event_id},
+                    {"recorded_by", duties[i].recorded_by}});
+  }
+  std::map<std::pair<int64_t, std::string>, int64_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kInsertEventDuties, rows.dump())) {
+    out[{row[1].as<int64_t>(), row[2].as<std::string>()}] = row[0].as<int64_t>();
+  }
+  return out;
+}
 
 std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, const DutyRecord& content) {
   pqxx::result r = tx.exec_prepared(

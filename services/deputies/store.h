@@ -71,6 +71,19 @@ struct NewDuty {
 // source_event_id.
 std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty,
                                         const minyi::deputies::v1::DutyRecord& content);
+// Which of `ids` are deputies.
+std::set<int64_t> ExistingDeputies(pqxx::transaction_base& tx, const std::vector<int64_t>& ids);
+// A record an event implies for one deputy; at most one per (deputy, event).
+struct EventDuty {
+  int64_t deputy_id = 0;
+  std::string event_id = "";  // UUID
+  std::string recorded_by = "";
+  const minyi::deputies::v1::DutyRecord* content = nullptr;  // no station
+};
+// Inserts the records with their revision 1, all in one statement (a consumer's batch of events). Returns
+// the new ids by (deputy, event id); a pair that already has its record is left out.
+std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work& tx,
+                                                                      const std::vector<EventDuty>& duties);
 // Makes `content` the record's next revision. Returns that revision number.
 int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const minyi::deputies::v1::DutyRecord& content,
                          const std::string& recorded_by, const std::string& reason);

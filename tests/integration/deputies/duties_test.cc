@@ -96,6 +96,32 @@ class DutiesTest : public DeputiesServiceTest {
     return tx.exec_params(sql, param)[0][0].as<int64_t>();
   }
 
+  // What the voting service emits for a ballot: its own message, whose fields 1-3 are DutyEvidence's.
+  static minyi::common::v1::Event BallotCast(const std::string& id, const std::vector<std::string>& deputies) {
+    v1::DutyEvidence evidence;
+    for (const std::string& d : deputies) {
+      evidence.add_deputies(d);
+    }
+    evidence.set_reference("votes/7");
+    evidence.set_occurred_on("2026-01-15");
+    minyi::common::v1::Event event;
+    event.set_id(id);
+    event.set_type("minyi.voting.v1.BallotCast");
+    event.set_source("voting");
+    event.set_subject("votes/7");
+    event.set_actor("acct-voting");
+    event.mutable_time()->set_seconds(absl::ToUnixSeconds(absl::Now()));
+    event.mutable_data()->set_type_url("type.googleapis.com/minyi.voting.v1.BallotCast");
+    event.mutable_data()->set_value(evidence.SerializeAsString());
+    return event;
+  }
+
+  static void Publish(RedisClient& redis, const minyi::common::v1::Event& event) {
+    absl::StatusOr<RedisReply> r = redis.Command(
+        {"XADD", "minyi.events", "*", "id", event.id(), "type", event.type(), "event", event.SerializeAsString()});
+    ASSERT_TRUE(r.ok() && r->type == RedisReply::Type::kString) << (r.ok() ? r->str : r.status().ToString());
+  }
+
 };
 
 TEST_F(DutiesTest, DeputiesRecordIntoTheirOwnFileOnly) {
@@ -256,29 +282,11 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   const v1::Deputy a = NewDeputy(station.name());
   const v1::Deputy b = NewDeputy(station.name());
 
-  // What the voting service will emit: its own message, whose fields 1-3 are DutyEvidence's.
-  v1::DutyEvidence evidence;
-  evidence.add_deputies(a.name());
-  evidence.add_deputies(b.name());
-  evidence.add_deputies("deputies/999999");  // unknown: skipped, not retried forever
-  evidence.set_reference("votes/7");
-  evidence.set_occurred_on("2026-01-15");
-  minyi::common::v1::Event event;
-  event.set_id("6f1c2a3b-0000-4000-8000-00000000a001");
-  event.set_type("minyi.voting.v1.BallotCast");
-  event.set_source("voting");
-  event.set_subject("votes/7");
-  event.set_actor("acct-voting");
-  event.mutable_time()->set_seconds(absl::ToUnixSeconds(absl::Now()));
-  event.mutable_data()->set_type_url("type.googleapis.com/minyi.voting.v1.BallotCast");
-  event.mutable_data()->set_value(evidence.SerializeAsString());
-
+  // deputies/999999 is unknown: skipped, not retried forever.
+  const minyi::common::v1::Event event =
+      BallotCast("6f1c2a3b-0000-4000-8000-00000000a001", {a.name(), b.name(), "deputies/999999"});
   RedisClient redis(RedisServer::Shared().addr());
-  auto publish = [&] {
-    absl::StatusOr<RedisReply> r = redis.Command(
-        {"XADD", "minyi.events", "*", "id", event.id(), "type", event.type(), "event", event.SerializeAsString()});
-    ASSERT_TRUE(r.ok() && r->type == RedisReply::Type::kString) << (r.ok() ? r->str : r.status().ToString());
-  };
+  auto publish = [&] { Publish(redis, event); };
   const std::string kProcessed = "SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid";
   const std::string kRecords = "SELECT count(*) FROM deputies.duty_records WHERE source_event_id = $1::uuid";
   publish();
@@ -304,6 +312,48 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   EXPECT_EQ(out.duties(0).date(), "2026-01-15");
   EXPECT_THAT(out.duties(0).evidence(), ElementsAre("votes/7"));
   EXPECT_EQ(out.duties(0).recorded_by(), "acct-voting");
+}
+
+TEST_F(DutiesTest, ABurstOfEventsBooksEachDeputyOnceWithItsRevisionEventAndAuditRow) {
+  const v1::Station station = NewStation();
+  constexpr int kDeputies = 30;
+  std::vector<std::string> deputies;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kDeputies; ++i) {
+    deputies.push_back(NewDeputy(station.name()).name());
+    ids.push_back(absl::StrCat("6f1c2a3b-0000-4000-8000-0000000b", absl::Dec(i, absl::kZeroPad4)));
+  }
+  // All at once, so that the consumer reads them together; every third comes twice, as an at-least-once
+  // relay may send it.
+  RedisClient redis(RedisServer::Shared().addr());
+  for (int i = 0; i < kDeputies; ++i) {
+    for (int copy = 0; copy < (i % 3 == 0 ? 2 : 1); ++copy) {
+      Publish(redis, BallotCast(ids[i], {deputies[i]}));
+    }
+  }
+  const std::string kBurst = "6f1c2a3b-0000-4000-8000-0000000b%";
+  ASSERT_TRUE(Eventually([&] {
+    return Count("SELECT count(*) FROM deputies.duty_records WHERE source_event_id::text LIKE $1", kBurst) ==
+           kDeputies;
+  })) << process_->Log();
+  for (const std::string& id : ids) {
+    EXPECT_EQ(Count("SELECT count(*) FROM deputies.duty_records r JOIN deputies.duty_record_revisions v "
+                    "ON v.record_id = r.id AND v.revision = 1 AND v.recorded_by = 'acct-voting' "
+                    "WHERE r.source_event_id = $1::uuid",
+                    id),
+              1)
+        << id;
+    EXPECT_EQ(Count("SELECT count(*) FROM deputies.audit_log WHERE action = 'RecordDutyFromEvent' "
+                    "AND detail ->> 'event_id' = $1",
+                    id),
+              1)
+        << id;
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.outbox o JOIN deputies.duty_records r "
+                  "ON o.subject = 'deputies/' || r.deputy_id || '/duties/' || r.id "
+                  "WHERE o.event_type = 'minyi.deputies.v1.DutyRecorded' AND r.source_event_id::text LIKE $1",
+                  kBurst),
+            kDeputies);
 }
 
 TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
