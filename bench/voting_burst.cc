@@ -1,8 +1,9 @@
 // voting_burst: the on-site burst of a congress sitting, through the gateway as phones would speak it.
 //
-//   voting_burst setup --port P --admin-password X --voters N
-//       creates the deputy accounts bench-deputy-<i> (deputies/<900000+i>) that `run` signs in as.
-//   voting_burst run --port P --admin-password X --voters N --concurrency C [--twice]
+//   voting_burst setup --port P --admin-password X --voters N [--roster FILE]
+//       creates N deputies and their accounts bench-deputy-<i>, which `run` signs in as, and writes their
+//       names to the roster (default /tmp/voting-burst-roster).
+//   voting_burst run --port P --admin-password X --voters N --concurrency C [--roster FILE] [--twice]
 //                    [--connection-per-request] [--casting-marker FILE] [--out DIR] [--verifier PATH]
 //       sets up and opens a vote of those deputies; C concurrent voters each sign in (POST /v1/auth/token)
 //       and check in, then, when all have, C concurrent voters cast (each request with its
@@ -39,7 +40,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kPassword[] = "bench-deputy-password";
-constexpr int kDeputyBase = 900000;
 
 struct Options {
   int port = 8080;
@@ -51,6 +51,7 @@ struct Options {
   std::string casting_marker;
   std::string out = "/tmp";
   std::string verifier;
+  std::string roster = "/tmp/voting-burst-roster";
 };
 
 minyi::testing::HttpResponse Call(const Options& o, minyi::testing::HttpConnection& conn, const std::string& method,
@@ -137,33 +138,52 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
 }
 
-int Setup(const Options& o) {
-  minyi::testing::HttpConnection conn(o.port);
-  const std::string admin = Login(o, conn, "admin", o.admin_password);
-  std::atomic<int> failed{0};
-  Clients clients = Connections(o, 8);
-  ParallelFor(o.voters, clients, [&](int i, minyi::testing::HttpConnection& conn) {
-    json account = {{"username", absl::StrCat("bench-deputy-", i)},
-                    {"displayName", absl::StrCat("代表", i)},
-                    {"role", "ROLE_DEPUTY"},
-                    {"deputy", absl::StrCat("deputies/", kDeputyBase + i)}};
-    minyi::testing::HttpResponse r =
-        CallRetrying(o, conn, "POST", "/v1/accounts", {{"account", account}, {"password", kPassword}}, admin,
-                     absl::StrCat("bench-account-", i));
-    if (r.status != 200 && r.body.find("exist") == std::string::npos) {
-      ++failed;
-      std::cerr << r.status << " " << r.body << "\n";
-    }
-  });
-  return failed == 0 ? 0 : 1;
-}
-
 std::string MustName(const minyi::testing::HttpResponse& r, const std::string& what) {
   if (r.status != 200) {
     std::cerr << what << " failed: " << r.status << " " << r.body << "\n";
     std::exit(1);
   }
   return json::parse(r.body).value("name", "");
+}
+
+// Creates the deputies (in the deputies service, members of a demo station, so each ballot is booked as
+// a duty as in a real sitting) and their accounts, and writes the roster: line i is voter i's deputy.
+int Setup(const Options& o) {
+  minyi::testing::HttpConnection conn(o.port);
+  const std::string admin = Login(o, conn, "admin", o.admin_password);
+  const minyi::testing::HttpResponse stations =
+      CallRetrying(o, conn, "GET", "/v1/stations?pageSize=1", nullptr, admin);
+  const std::string station = stations.status == 200 ? json::parse(stations.body)["stations"][0].value("name", "") : "";
+  if (station.empty()) {
+    std::cerr << "no station to place the deputies in: " << stations.status << " " << stations.body << "\n";
+    return 1;
+  }
+  std::vector<std::string> roster(o.voters);
+  Clients clients = Connections(o, 8);
+  ParallelFor(o.voters, clients, [&](int i, minyi::testing::HttpConnection& conn) {
+    const json deputy = {{"displayName", absl::StrCat("代表", i)},
+                         {"gender", i % 2 == 0 ? "GENDER_FEMALE" : "GENDER_MALE"},
+                         {"level", "LEVEL_COUNTY"},
+                         {"term", 2},
+                         {"delegation", absl::StrCat("代表团", i % 20)},
+                         {"status", "DEPUTY_STATUS_SERVING"},
+                         {"stations", {station}},
+                         {"termStartDate", "2021-12-28"}};
+    roster[i] = MustName(CallRetrying(o, conn, "POST", "/v1/deputies", deputy, admin, absl::StrCat("bench-deputy-", i)),
+                         "create deputy");
+    const json account = {{"username", absl::StrCat("bench-deputy-", i)},
+                          {"displayName", absl::StrCat("代表", i)},
+                          {"role", "ROLE_DEPUTY"},
+                          {"deputy", roster[i]}};
+    MustName(CallRetrying(o, conn, "POST", "/v1/accounts", {{"account", account}, {"password", kPassword}}, admin,
+                          absl::StrCat("bench-account-", i)),
+             "create account");
+  });
+  std::ofstream out(o.roster);
+  for (const std::string& name : roster) {
+    out << name << "\n";
+  }
+  return out.good() ? 0 : 1;
 }
 
 int Run(const Options& o) {
@@ -181,8 +201,13 @@ int Run(const Options& o) {
     candidates.push_back(p);
   }
   json electorate = json::array();
-  for (int i = 0; i < o.voters; ++i) {
-    electorate.push_back(absl::StrCat("deputies/", kDeputyBase + i));
+  std::ifstream roster(o.roster);
+  for (std::string deputy; electorate.size() < static_cast<size_t>(o.voters) && std::getline(roster, deputy);) {
+    electorate.push_back(deputy);
+  }
+  if (electorate.size() != static_cast<size_t>(o.voters)) {
+    std::cerr << "the roster " << o.roster << " names " << electorate.size() << " deputies, not " << o.voters << "\n";
+    return 1;
   }
   const std::string vote = MustName(
       CallRetrying(o, conn, "POST", "/v1/votes",
@@ -319,7 +344,8 @@ int Run(const Options& o) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: voting_burst setup|run --port P --admin-password X [--voters N] [--concurrency C] "
-                 "[--twice] [--connection-per-request] [--casting-marker FILE] [--out DIR] [--verifier PATH]\n";
+                 "[--roster FILE] [--twice] [--connection-per-request] [--casting-marker FILE] [--out DIR] "
+                 "[--verifier PATH]\n";
     return 2;
   }
   Options o;
@@ -334,6 +360,8 @@ int main(int argc, char** argv) {
       o.voters = std::stoi(next());
     } else if (a == "--concurrency") {
       o.concurrency = std::stoi(next());
+    } else if (a == "--roster") {
+      o.roster = next();
     } else if (a == "--twice") {
       o.twice = true;
     } else if (a == "--connection-per-request") {
