@@ -189,14 +189,49 @@ bool HasId(const RedisReply& entry) {
   return !entry.elements.empty() && entry.elements[0].type == RedisReply::Type::kString;
 }
 
+// The entry's `type` field; empty when it has none.
+std::string_view EntryType(const RedisReply& entry) {
+  if (entry.elements.size() < 2) {
+    return {};
+  }
+  const std::vector<RedisReply>& fields = entry.elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i].str == "type") {
+      return fields[i + 1].str;
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+bool EventConsumer::Wanted(const RedisReply& entry) const {
+  const std::string_view type = EntryType(entry);
+  return !options_.wants || type.empty() || options_.wants(type);  // no type: parsing decides
+}
+
+absl::Status EventConsumer::Acknowledge(const std::vector<std::string>& ack) {
+  absl::StatusOr<RedisReply> acked = redis_->Command(ack);
+  if (!acked.ok()) {
+    return acked.status();
+  }
+  if (acked->type == RedisReply::Type::kError) {
+    return ReplyError("XACK", *acked);
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<bool> EventConsumer::ProcessBatch(const std::vector<RedisReply>& entries) {
   std::vector<minyi::common::v1::Event> events;
   std::vector<std::string> ack = {"XACK", options_.stream, options_.group};
+  const size_t head = ack.size();
   nlohmann::json ids = nlohmann::json::array();
   for (const RedisReply& entry : entries) {
     if (!HasId(entry)) {
+      continue;
+    }
+    if (!Wanted(entry)) {
+      ack.push_back(entry.elements[0].str);
       continue;
     }
     minyi::common::v1::Event event;
@@ -207,34 +242,32 @@ absl::StatusOr<bool> EventConsumer::ProcessBatch(const std::vector<RedisReply>& 
     ids.push_back(event.id());
     events.push_back(std::move(event));
   }
-  if (events.empty()) {
-    return false;
+  if (ack.size() == head) {
+    return false;  // nothing but entries without an id: the one-by-one path skips them
   }
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) -> absl::Status {
-    std::set<std::string> fresh;
-    for (const pqxx::row& row : tx.exec_params(kMarkBatchProcessedSql, options_.group, ids.dump())) {
-      fresh.insert(row[0].as<std::string>());
-    }
-    std::vector<minyi::common::v1::Event> todo;
-    for (minyi::common::v1::Event& e : events) {
-      // The stream may carry one event twice (an at-least-once relay): handle it once.
-      if (fresh.erase(e.id()) > 0) {
-        todo.push_back(e);
+  if (!events.empty()) {
+    absl::Status handled = pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+      std::set<std::string> fresh;
+      for (const pqxx::row& row : tx.exec_params(kMarkBatchProcessedSql, options_.group, ids.dump())) {
+        fresh.insert(row[0].as<std::string>());
       }
+      std::vector<minyi::common::v1::Event> todo;
+      for (minyi::common::v1::Event& e : events) {
+        // The stream may carry one event twice (an at-least-once relay): handle it once.
+        if (fresh.erase(e.id()) > 0) {
+          todo.push_back(e);
+        }
+      }
+      return todo.empty() ? absl::OkStatus() : batch_handler_(todo, tx);
+    });
+    if (!handled.ok()) {
+      log::Warn("event batch failed; handling its events one by one",
+                {{"group", options_.group}, {"events", events.size()}, {"error", handled.ToString()}});
+      return false;
     }
-    return todo.empty() ? absl::OkStatus() : batch_handler_(todo, tx);
-  });
-  if (!st.ok()) {
-    log::Warn("event batch failed; handling its events one by one",
-              {{"group", options_.group}, {"events", events.size()}, {"error", st.ToString()}});
-    return false;
   }
-  absl::StatusOr<RedisReply> acked = redis_->Command(ack);
-  if (!acked.ok()) {
-    return acked.status();
-  }
-  if (acked->type == RedisReply::Type::kError) {
-    return ReplyError("XACK", *acked);
+  if (absl::Status st = Acknowledge(ack); !st.ok()) {
+    return st;
   }
   return true;
 }
@@ -245,7 +278,9 @@ absl::StatusOr<bool> EventConsumer::Process(const RedisReply& entry) {
   }
   const std::string& entry_id = entry.elements[0].str;
   minyi::common::v1::Event event;
-  if (ParseEntry(entry, &event)) {
+  if (!Wanted(entry)) {
+    // Nothing to do for this type: acknowledged as it is.
+  } else if (ParseEntry(entry, &event)) {
     absl::Status st = pool_.Transact([&](pqxx::work& tx) -> absl::Status {
       if (tx.exec_params(kMarkProcessedSql, options_.group, event.id()).affected_rows() == 0) {
         return absl::OkStatus();  // already applied by an earlier delivery
@@ -263,12 +298,8 @@ absl::StatusOr<bool> EventConsumer::Process(const RedisReply& entry) {
     log::Error("malformed event entry acknowledged without handling",
                {{"group", options_.group}, {"stream", options_.stream}, {"entry", entry_id}});
   }
-  absl::StatusOr<RedisReply> ack = redis_->Command({"XACK", options_.stream, options_.group, entry_id});
-  if (!ack.ok()) {
-    return ack.status();
-  }
-  if (ack->type == RedisReply::Type::kError) {
-    return ReplyError("XACK", *ack);
+  if (absl::Status st = Acknowledge({"XACK", options_.stream, options_.group, entry_id}); !st.ok()) {
+    return st;
   }
   return true;
 }

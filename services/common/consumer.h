@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -47,6 +48,10 @@ class EventConsumer final {
     absl::Duration block = absl::Seconds(1);
     absl::Duration claim_idle = absl::Seconds(30);
     int batch_size = 50;
+    // The event types the handler acts on; when set, entries of other types are acknowledged without a
+    // transaction or a processed_events row (a consumer need not book every ballot of a sitting that it
+    // has nothing to do for). Unset: every type.
+    std::function<bool(std::string_view type)> wants = nullptr;
   };
 
   EventConsumer(PgPool& pool, std::string redis_addr, Options options, Handler handler);
@@ -69,6 +74,8 @@ class EventConsumer final {
   // Batch mode: handles and acknowledges `entries` together; false when the transaction failed and
   // nothing was acknowledged.
   absl::StatusOr<bool> ProcessBatch(const std::vector<RedisReply>& entries);
+  bool Wanted(const RedisReply& entry) const;  // by Options::wants
+  absl::Status Acknowledge(const std::vector<std::string>& xack);
 
   PgPool& pool_;
   std::unique_ptr<RedisClient> redis_;

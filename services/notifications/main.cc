@@ -2,6 +2,7 @@
 // external sending in worker.cc and provider.cc, the RPCs in service.cc, the SQL in store.cc.
 #include <iostream>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,7 @@
 #include "notifications/lag.h"
 #include "notifications/metrics.h"
 #include "notifications/provider.h"
+#include "notifications/rules.h"
 #include "notifications/schedule.h"
 #include "notifications/service.h"
 #include "notifications/store.h"
@@ -79,6 +81,7 @@ int main() {
   consumer.group = kGroup;
   consumer.claim_idle = claim_idle;
   consumer.batch_size = 200;
+  consumer.wants = [](std::string_view type) { return minyi::notifications::FindRule(type) != nullptr; };
   h.AddBatchConsumer(std::move(consumer), [&fanout](const std::vector<minyi::common::v1::Event>& events,
                                                     pqxx::work& tx) { return fanout.Handle(events, tx); });
 

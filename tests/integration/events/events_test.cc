@@ -421,6 +421,49 @@ TEST_F(EventsTest, BatchConsumerHandlesAReadInOneTransactionAndEachEventOnce) {
   EXPECT_EQ(Pending("evgroup"), 0);
 }
 
+TEST_F(EventsTest, EventsOfTypesTheConsumerDoesNotWantAreAcknowledgedWithoutATransaction) {
+  std::vector<std::string> wanted;
+  for (int n = 30; n < 33; ++n) {
+    wanted.push_back(Emit(n));
+    ASSERT_TRUE(pool_->Transact([&](pqxx::work& tx) {  // another type, in between
+                       EmitEvent(tx, Event(), "votes/1", "account-voting");
+                       return absl::OkStatus();
+                     }).ok());
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 6);
+
+  for (const bool batch : {true, false}) {
+    const std::string group = batch ? "batch" : "single";
+    EventConsumer::Options options = ConsumerOptions("c1");
+    options.group = group;
+    options.wants = [](std::string_view type) { return type == "minyi.common.v1.Caller"; };
+    std::vector<std::string> handled;
+    auto record = [&](const Event& e, pqxx::work& tx) {
+      handled.push_back(e.id());
+      tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, $2)", e.id(), group);
+    };
+    std::unique_ptr<EventConsumer> consumer =
+        batch ? std::make_unique<EventConsumer>(*pool_, redis_addr_, options,
+                                                [&](const std::vector<Event>& events, pqxx::work& tx) {
+                                                  for (const Event& e : events) {
+                                                    record(e, tx);
+                                                  }
+                                                  return absl::OkStatus();
+                                                })
+              : std::make_unique<EventConsumer>(*pool_, redis_addr_, options, [&](const Event& e, pqxx::work& tx) {
+                  record(e, tx);
+                  return absl::OkStatus();
+                });
+    PollUntilAcked(*consumer, 6);
+    EXPECT_EQ(handled, wanted) << group;
+    EXPECT_EQ(Pending(group), 0) << group;
+    // Only what was handled is remembered.
+    EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM processed_events WHERE consumer = '", group, "'")), 3)
+        << group;
+  }
+}
+
 TEST_F(EventsTest, FailedBatchFallsBackToOneEventAtATime) {
   std::vector<std::string> ids;
   for (int n = 20; n < 24; ++n) {
