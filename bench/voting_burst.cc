@@ -13,7 +13,8 @@
 //       JSON line.
 //       Each of the C clients keeps one HTTP/1.1 connection open, as the ingress in front of the gateway
 //       keeps its upstream connections; --connection-per-request opens a new one for every request
-//       instead. --casting-marker creates FILE when casting starts.
+//       instead. The casting is driven from one thread (CastDriver). --casting-marker creates FILE when
+//       casting starts.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -31,11 +32,17 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
 #include "nlohmann/json.hpp"
 #include "support/harness.h"
 
 namespace {
 
+namespace beast = boost::beast;
+namespace http = beast::http;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
@@ -74,6 +81,9 @@ minyi::testing::HttpResponse Call(const Options& o, minyi::testing::HttpConnecti
 }
 
 // Retries what a client may retry with the same key: no answer, 5xx, 409 (a duplicate in flight).
+// How long a client waits before its `attempt`th retry (0-based).
+std::chrono::milliseconds Backoff(int attempt) { return std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000)); }
+
 minyi::testing::HttpResponse CallRetrying(const Options& o, minyi::testing::HttpConnection& conn,
                                           const std::string& method, const std::string& target, const json& body,
                                           const std::string& token, const std::string& key = "",
@@ -88,7 +98,7 @@ minyi::testing::HttpResponse CallRetrying(const Options& o, minyi::testing::Http
     if (retries != nullptr) {
       ++*retries;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000)));
+    std::this_thread::sleep_for(Backoff(attempt));
   }
 }
 
@@ -186,6 +196,149 @@ int Setup(const Options& o) {
   return out.good() ? 0 : 1;
 }
 
+// The casting phase, from one thread: `concurrency` keep-alive connections, each sending the next voter's
+// ballot as soon as the previous one is answered, as wrk drives a server. A thread per client would
+// spend the two shared cores on the load generator's own scheduling. Retries what a client may retry
+// (no answer, 5xx, 409) with the same key and body; with `twice` every ballot is sent a second time.
+class CastDriver final {
+ public:
+  struct Outcome {
+    std::vector<double> ms;                 // per voter, first send to last answer
+    std::map<int, std::string> acknowledged;  // voter -> tracker
+    int failed = 0;
+    int mismatched = 0;  // the copies of a ballot got different trackers
+    int retries = 0;
+  };
+  // `request(voter)` is the voter's cast request.
+  CastDriver(const Options& o, std::function<http::request<http::string_body>(int voter)> request)
+      : o_(o), request_(std::move(request)) {
+    for (int i = 0; i < o.concurrency; ++i) {
+      clients_.push_back(std::make_unique<Client>(ioc_));
+    }
+  }
+
+  // Opens every connection, before the clock starts, as the ingress holds them already.
+  void Connect() {
+    for (auto& c : clients_) {
+      Open(*c, [](Client&) {});
+    }
+    ioc_.run();
+    ioc_.restart();
+  }
+
+  Outcome Run() {
+    for (auto& c : clients_) {
+      Next(*c);
+    }
+    ioc_.run();
+    return std::move(out_);
+  }
+
+ private:
+  struct Client {
+    explicit Client(boost::asio::io_context& ioc) : stream(ioc), timer(ioc) {}
+    beast::tcp_stream stream;
+    boost::asio::steady_timer timer;
+    bool connected = false;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> req;
+    http::response<http::string_body> res;
+    int voter = -1;
+    int copy = 0;
+    int attempt = 0;
+    std::set<std::string> trackers;
+    Clock::time_point t0;
+  };
+
+  void Open(Client& c, std::function<void(Client&)> then) {
+    const boost::asio::ip::tcp::endpoint gateway(boost::asio::ip::make_address("127.0.0.1"),
+                                                 static_cast<uint16_t>(o_.port));
+    c.stream.expires_after(std::chrono::seconds(30));
+    c.stream.async_connect(gateway, [this, &c, then = std::move(then)](beast::error_code ec) {
+      if (ec) {
+        Answered(c, 0);
+        return;
+      }
+      c.connected = true;
+      then(c);
+    });
+  }
+
+  void Next(Client& c) {
+    if (next_ >= o_.voters) {
+      return;  // this client is done
+    }
+    c.voter = next_++;
+    c.copy = 0;
+    c.attempt = 0;
+    c.trackers.clear();
+    c.t0 = Clock::now();
+    Send(c);
+  }
+
+  void Send(Client& c) {
+    if (!c.connected) {
+      Open(c, [this](Client& opened) { Send(opened); });
+      return;
+    }
+    c.req = request_(c.voter);
+    c.res = {};
+    c.stream.expires_after(std::chrono::seconds(30));
+    http::async_write(c.stream, c.req, [this, &c](beast::error_code ec, std::size_t) {
+      if (ec) {
+        Answered(c, 0);
+        return;
+      }
+      http::async_read(c.stream, c.buffer, c.res, [this, &c](beast::error_code read_ec, std::size_t) {
+        Answered(c, read_ec ? 0 : static_cast<int>(c.res.result_int()));
+      });
+    });
+  }
+
+  // status 0: no answer (the connection is closed and opened again on the next send).
+  void Answered(Client& c, int status) {
+    if (status == 0 || c.res.need_eof()) {
+      beast::error_code ignored;
+      c.stream.socket().close(ignored);
+      c.connected = false;
+      c.buffer.clear();
+    }
+    if (c.voter < 0) {
+      return;  // Connect: a failed connection is opened again by its first send
+    }
+    const bool retry = status == 0 || status >= 500 || status == 409;
+    if (retry && Clock::now() - c.t0 < std::chrono::seconds(300)) {
+      ++out_.retries;
+      c.timer.expires_after(Backoff(c.attempt++));
+      c.timer.async_wait([this, &c](beast::error_code) { Send(c); });
+      return;
+    }
+    if (status != 200) {
+      ++out_.failed;
+      std::cerr << "cast " << c.voter << ": " << status << " " << c.res.body() << "\n";
+      Next(c);
+      return;
+    }
+    c.trackers.insert(json::parse(c.res.body()).value("tracker", ""));
+    if (++c.copy < (o_.twice ? 2 : 1)) {
+      c.attempt = 0;
+      Send(c);
+      return;
+    }
+    out_.ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - c.t0).count());
+    out_.mismatched += c.trackers.size() == 1 ? 0 : 1;
+    out_.acknowledged[c.voter] = *c.trackers.begin();
+    Next(c);
+  }
+
+  const Options& o_;
+  const std::function<http::request<http::string_body>(int voter)> request_;
+  boost::asio::io_context ioc_;
+  std::vector<std::unique_ptr<Client>> clients_;
+  int next_ = 0;
+  Outcome out_;
+};
+
 int Run(const Options& o) {
   minyi::testing::HttpConnection conn(o.port);
   const std::string admin = Login(o, conn, "admin", o.admin_password);
@@ -220,13 +373,9 @@ int Run(const Options& o) {
 
   std::mutex mu;
   std::vector<double> login_ms;
-  std::vector<double> cast_ms;
   std::vector<std::string> tokens(o.voters);
-  std::map<int, std::string> acknowledged;  // voter -> tracker
-  std::atomic<int> mismatched{0};
   std::atomic<int> failed{0};
   std::atomic<int> retries{0};
-  std::atomic<int> cast_retries{0};
   // Phase 1: everyone signs in and checks in (签到 before ballots are issued).
   const auto start = Clock::now();
   Clients clients = Connections(o, o.concurrency);
@@ -247,36 +396,25 @@ int Run(const Options& o) {
     login_ms.push_back(ms);
   });
   // Phase 2: ballots are issued and everyone casts at once.
+  CastDriver driver(o, [&](int i) {
+    const json ballot = {{"content", {{"approvals", {candidates[i % 5], candidates[(i + 1 + (i / 5) % 4) % 5]}}}},
+                         {"nonce", absl::StrCat("burst-", vote_id, "-voter-", i, "-0123456789abcdef")}};
+    http::request<http::string_body> req{http::verb::post, absl::StrCat("/v1/", vote, "/ballots"), 11};
+    req.set(http::field::host, absl::StrCat("127.0.0.1:", o.port));
+    req.set(http::field::authorization, "Bearer " + tokens[i]);
+    req.set(http::field::content_type, "application/json");
+    req.set("Idempotency-Key", absl::StrCat("cast-", vote_id, "-", i));
+    req.keep_alive(!o.connection_per_request);
+    req.body() = ballot.dump();
+    req.prepare_payload();
+    return req;
+  });
+  driver.Connect();
   const auto cast_start = Clock::now();
   if (!o.casting_marker.empty()) {
     std::ofstream(o.casting_marker) << vote << "\n";
   }
-  ParallelFor(o.voters, clients, [&](int i, minyi::testing::HttpConnection& conn) {
-    const json ballot = {{"content", {{"approvals", {candidates[i % 5], candidates[(i + 1 + (i / 5) % 4) % 5]}}}},
-                         {"nonce", absl::StrCat("burst-", vote_id, "-voter-", i, "-0123456789abcdef")}};
-    const std::string key = absl::StrCat("cast-", vote_id, "-", i);
-    std::set<std::string> trackers;
-    int r_count = 0;
-    const auto t0 = Clock::now();
-    for (int copy = 0; copy < (o.twice ? 2 : 1); ++copy) {
-      minyi::testing::HttpResponse r =
-          CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, "/ballots"), ballot, tokens[i], key, &r_count);
-      if (r.status != 200) {
-        ++failed;
-        std::cerr << "cast " << i << ": " << r.status << " " << r.body << "\n";
-        return;
-      }
-      trackers.insert(json::parse(r.body).value("tracker", ""));
-    }
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    if (trackers.size() != 1) {
-      ++mismatched;
-    }
-    cast_retries += r_count;
-    std::lock_guard<std::mutex> lock(mu);
-    cast_ms.push_back(ms);
-    acknowledged[i] = *trackers.begin();
-  });
+  const CastDriver::Outcome cast = driver.Run();
   const auto end = Clock::now();
   const double seconds = std::chrono::duration<double>(end - start).count();
   const double cast_seconds = std::chrono::duration<double>(end - cast_start).count();
@@ -297,6 +435,7 @@ int Run(const Options& o) {
     on_bulletin.insert(b.value("tracker", ""));
   }
   int missing = 0;
+  const std::map<int, std::string>& acknowledged = cast.acknowledged;
   for (const auto& [voter, tracker] : acknowledged) {
     missing += on_bulletin.count(tracker) == 0 ? 1 : 0;
   }
@@ -321,19 +460,19 @@ int Run(const Options& o) {
               {"ballots_per_second", acknowledged.size() / cast_seconds},
               {"login_p50_ms", Percentile(login_ms, 0.50)},
               {"login_p99_ms", Percentile(login_ms, 0.99)},
-              {"cast_p50_ms", Percentile(cast_ms, 0.50)},
-              {"cast_p99_ms", Percentile(cast_ms, 0.99)},
+              {"cast_p50_ms", Percentile(cast.ms, 0.50)},
+              {"cast_p99_ms", Percentile(cast.ms, 0.99)},
               {"acknowledged", acknowledged.size()},
-              {"failed", failed.load()},
+              {"failed", failed.load() + cast.failed},
               {"check_in_retries", retries.load()},
-              {"cast_retries", cast_retries.load()},
-              {"receipt_mismatches", mismatched.load()},
+              {"cast_retries", cast.retries},
+              {"receipt_mismatches", cast.mismatched},
               {"bulletin_ballots", on_bulletin.size()},
               {"result_ballots_cast", ballots_cast},
               {"acknowledged_missing_from_bulletin", missing},
               {"verifier_exit", recount}};
   std::cout << out.dump() << "\n";
-  const bool ok = failed == 0 && mismatched == 0 && missing == 0 &&
+  const bool ok = failed == 0 && cast.failed == 0 && cast.mismatched == 0 && missing == 0 &&
                   on_bulletin.size() == acknowledged.size() && ballots_cast == static_cast<int>(acknowledged.size()) &&
                   (o.verifier.empty() || recount == 0);
   return ok ? 0 : 1;
