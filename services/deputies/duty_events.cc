@@ -28,6 +28,7 @@ absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>&
   std::vector<EventDuty> named;
   std::vector<const minyi::common::v1::Event*> source;  // named[i]'s event
   std::vector<int64_t> ids;
+  std::set<std::pair<int64_t, std::string>> seen;  // (deputy, event): one record, even if named twice
   auto skip_unknown = [](const minyi::common::v1::Event& event, const std::string& deputy) {
     log::Warn("duty event names an unknown deputy; skipped",
               {{"event_id", event.id()}, {"type", event.type()}, {"deputy", deputy}});
@@ -57,6 +58,9 @@ absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>&
       absl::StatusOr<int64_t> id = ParseResourceId(deputy, kDeputies, "deputies");
       if (!id.ok()) {
         skip_unknown(event, deputy);
+        continue;
+      }
+      if (!seen.insert({*id, event.id()}).second) {
         continue;
       }
       named.push_back({.deputy_id = *id, .event_id = event.id(), .recorded_by = event.actor(), .content = &content});

@@ -282,9 +282,9 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   const v1::Deputy a = NewDeputy(station.name());
   const v1::Deputy b = NewDeputy(station.name());
 
-  // deputies/999999 is unknown: skipped, not retried forever.
+  // deputies/999999 is unknown: skipped, not retried forever; a deputy named twice gets one record.
   const minyi::common::v1::Event event =
-      BallotCast("6f1c2a3b-0000-4000-8000-00000000a001", {a.name(), b.name(), "deputies/999999"});
+      BallotCast("6f1c2a3b-0000-4000-8000-00000000a001", {a.name(), b.name(), a.name(), "deputies/999999"});
   RedisClient redis(RedisServer::Shared().addr());
   auto publish = [&] { Publish(redis, event); };
   const std::string kProcessed = "SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid";
