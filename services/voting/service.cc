@@ -789,7 +789,6 @@ absl::Status VotingService::DoGetTurnout(const grpc::ServerContextBase& ctx, con
   });
 }
 
-// One cast waiting for its batch: the request, then what the batch decided.
 // One CastBallot call, from its arrival until the batch that writes it finishes the call.
 struct VotingService::CastRequest {
   grpc::CallbackServerContext* ctx = nullptr;
