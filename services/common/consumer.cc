@@ -171,43 +171,36 @@ absl::StatusOr<int> EventConsumer::PollOnce() {
 
 namespace {
 
-// The envelope of a stream entry ([id, [field, value, ...]]); false when it has none that parses.
-bool ParseEntry(const RedisReply& entry, minyi::common::v1::Event* event) {
+// A field of a stream entry ([id, [field, value, ...]]); null when it has none.
+const std::string* EntryField(const RedisReply& entry, std::string_view name) {
   if (entry.elements.size() < 2) {
-    return false;
+    return nullptr;
   }
   const std::vector<RedisReply>& fields = entry.elements[1].elements;
   for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i].str == "event") {
-      return event->ParseFromString(fields[i + 1].str) && IsUuid(event->id());
+    if (fields[i].str == name) {
+      return &fields[i + 1].str;
     }
   }
-  return false;
+  return nullptr;
+}
+
+// The envelope of a stream entry; false when it has none that parses.
+bool ParseEntry(const RedisReply& entry, minyi::common::v1::Event* event) {
+  const std::string* envelope = EntryField(entry, "event");
+  return envelope != nullptr && event->ParseFromString(*envelope) && IsUuid(event->id());
 }
 
 bool HasId(const RedisReply& entry) {
   return !entry.elements.empty() && entry.elements[0].type == RedisReply::Type::kString;
 }
 
-// The entry's `type` field; empty when it has none.
-std::string_view EntryType(const RedisReply& entry) {
-  if (entry.elements.size() < 2) {
-    return {};
-  }
-  const std::vector<RedisReply>& fields = entry.elements[1].elements;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i].str == "type") {
-      return fields[i + 1].str;
-    }
-  }
-  return {};
-}
-
 }  // namespace
 
 bool EventConsumer::Wanted(const RedisReply& entry) const {
-  const std::string_view type = EntryType(entry);
-  return !options_.wants || type.empty() || options_.wants(type);  // no type: parsing decides
+  const std::string* type = EntryField(entry, "type");
+  // No type: parsing decides.
+  return !options_.wants || type == nullptr || type->empty() || options_.wants(*type);
 }
 
 absl::Status EventConsumer::Acknowledge(const std::vector<std::string>& ack) {
