@@ -87,14 +87,14 @@ absl::Status RedisClient::Disconnect() {
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& args) {
-  absl::StatusOr<std::vector<RedisReply>> replies = Pipeline({args});
+  absl::StatusOr<std::vector<RedisReply>> replies = Pipeline(absl::MakeConstSpan(&args, 1));
   if (!replies.ok()) {
     return replies.status();
   }
   return std::move(replies->front());
 }
 
-absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(absl::Span<const std::vector<std::string>> commands) {
   std::lock_guard<std::mutex> lock(mu_);
   if (absl::Status st = EnsureConnected(); !st.ok()) {
     return st;

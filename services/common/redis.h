@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 
 struct redisContext;
 struct redisReply;
@@ -37,7 +38,7 @@ class RedisClient final {
   // Sends every command before reading any reply: one round trip for all of them. The replies come in
   // order, each as Command would return it. UNAVAILABLE when the connection fails midway, after which
   // any of the commands may or may not have been applied.
-  absl::StatusOr<std::vector<RedisReply>> Pipeline(const std::vector<std::vector<std::string>>& commands);
+  absl::StatusOr<std::vector<RedisReply>> Pipeline(absl::Span<const std::vector<std::string>> commands);
 
  private:
   absl::Status EnsureConnected();
