@@ -3,9 +3,9 @@
 // computed and announced in that one call. Prints sheets per second, latency percentiles, the close's
 // round trip and a check that every sheet counted, as one line of JSON.
 //
-//   evaluation_burst --port 18080 --jwt-secret S [--raters 500] [--subjects 10] [--connections 50]
+//   evaluation_burst --port 18080 --token-key PEM [--raters 500] [--subjects 10] [--connections 50]
 //
-// Tokens are minted with the platform's JWT secret, as the identity service would issue them, so the
+// Tokens are minted with the identity service's signing key, as the identity service would issue them, so the
 // burst measures scoring and not 500 Argon2id sign-ins.
 
 #include <algorithm>
@@ -30,7 +30,7 @@ using nlohmann::json;
 
 struct Options {
   int port = 18080;
-  std::string jwt_secret;
+  std::string token_key;  // the identity service's token signing key (PEM file)
   int raters = 500;
   int subjects = 10;
   int connections = 50;
@@ -47,7 +47,7 @@ int Call(minyi::testing::HttpConnection& conn, std::string_view method, const st
   return r.status;
 }
 
-std::string Mint(const minyi::TokenSigner& signer, minyi::common::v1::Role role, int account) {
+std::string Mint(const minyi::TokenIssuer& signer, minyi::common::v1::Role role, int account) {
   minyi::Caller caller;
   caller.set_account_id(absl::StrCat(account));
   caller.set_role(role);
@@ -132,8 +132,8 @@ int main(int argc, char** argv) {
     const std::string value = argv[i + 1];
     if (flag == "--port") {
       o.port = std::stoi(value);
-    } else if (flag == "--jwt-secret") {
-      o.jwt_secret = value;
+    } else if (flag == "--token-key") {
+      o.token_key = value;
     } else if (flag == "--raters") {
       o.raters = std::stoi(value);
     } else if (flag == "--subjects") {
@@ -145,12 +145,17 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.jwt_secret.empty()) {
+  if (o.token_key.empty()) {
     std::fprintf(stderr,
-                 "usage: evaluation_burst --port P --jwt-secret S [--raters R] [--subjects S] [--connections C]\n");
+                 "usage: evaluation_burst --port P --token-key PEM [--raters R] [--subjects S] [--connections C]\n");
     return 2;
   }
-  const minyi::TokenSigner signer(o.jwt_secret, "minyi");
+  absl::StatusOr<minyi::EcPrivateKey> key = minyi::LoadPrivateKey("--token-key", o.token_key);
+  if (!key.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(key.status().message()).c_str());
+    return 2;
+  }
+  const minyi::TokenIssuer signer(*key, "minyi");
   const std::string staff = Mint(signer, minyi::common::v1::ROLE_STAFF, 1);
   minyi::testing::HttpConnection admin(o.port);
   std::string body;

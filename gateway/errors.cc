@@ -73,6 +73,18 @@ google::rpc::Status ToRpcStatus(const grpc::Status& status) {
   return out;
 }
 
+std::string RetryAfter(const google::rpc::Status& status) {
+  for (const google::protobuf::Any& detail : status.details()) {
+    google::rpc::RetryInfo retry;
+    if (detail.UnpackTo(&retry)) {
+      const int64_t nanos = retry.retry_delay().nanos();
+      const int64_t seconds = retry.retry_delay().seconds() + (nanos > 0 ? 1 : 0);
+      return absl::StrCat(std::max<int64_t>(seconds, 1));
+    }
+  }
+  return "";
+}
+
 std::string ErrorBody(const google::rpc::Status& status) {
   std::string json;
   if (google::protobuf::util::MessageToJsonString(status, &json).ok()) {

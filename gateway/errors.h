@@ -24,6 +24,10 @@ google::rpc::Status ToRpcStatus(const grpc::Status& status);
 // not know are dropped rather than failing the whole error.
 std::string ErrorBody(const google::rpc::Status& status);
 
+// The whole seconds (rounded up, at least 1) of a google.rpc.RetryInfo among the details, as an HTTP
+// Retry-After value; empty when there is none.
+std::string RetryAfter(const google::rpc::Status& status);
+
 // The type URL prefix protobuf's JSON mapping resolves Any types against.
 inline constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
 

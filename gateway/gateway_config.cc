@@ -9,7 +9,6 @@
 namespace minyi::gateway {
 namespace {
 
-constexpr std::size_t kMinSecretBytes = 32;
 
 bool IsBackendName(absl::string_view name) {
   if (name.empty()) {
@@ -53,7 +52,8 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   GatewayConfig config;
   config.http_addr = env.Optional("MINYI_HTTP_ADDR", config.http_addr);
   const std::string backends = env.Required("MINYI_BACKENDS");
-  config.jwt_secret = env.Required("MINYI_JWT_SECRET");
+  config.token_keys = env.PublicKeys("MINYI_TOKEN_VERIFY_KEYS");
+  config.redis_addr = env.Required("MINYI_REDIS_ADDR");
   config.jwt_audience = env.Optional("MINYI_JWT_AUDIENCE", config.jwt_audience);
   config.threads = env.Int("MINYI_GATEWAY_THREADS", config.threads, 1, 256);
   config.max_body_bytes = env.Int("MINYI_MAX_BODY_BYTES", static_cast<int>(config.max_body_bytes), 1, 1 << 30);
@@ -62,9 +62,6 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   std::vector<std::string> problems;
   if (absl::Status s = env.Finish(); !s.ok()) {
     problems.emplace_back(s.message());
-  }
-  if (!config.jwt_secret.empty() && config.jwt_secret.size() < kMinSecretBytes) {
-    problems.push_back(absl::StrCat("MINYI_JWT_SECRET must be at least ", kMinSecretBytes, " bytes"));
   }
   if (config.http_addr.rfind(':') == std::string::npos) {
     problems.push_back("MINYI_HTTP_ADDR must be host:port");

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/keys.h"
 
 namespace minyi::gateway {
 
@@ -19,8 +20,9 @@ struct BackendSpec {
 struct GatewayConfig {
   std::string http_addr = "127.0.0.1:8080";        // MINYI_HTTP_ADDR, host:port
   std::vector<BackendSpec> backends;               // MINYI_BACKENDS, name=host:port,...
-  std::string jwt_secret;                          // MINYI_JWT_SECRET, at least 32 bytes
+  std::vector<EcPublicKey> token_keys;             // MINYI_TOKEN_VERIFY_KEYS: PEM bundle of token public keys
   std::string jwt_audience = "minyi";              // MINYI_JWT_AUDIENCE
+  std::string redis_addr;                          // MINYI_REDIS_ADDR: where revocations are read
   int threads = 2;                                 // MINYI_GATEWAY_THREADS
   std::size_t max_body_bytes = 1 << 20;            // MINYI_MAX_BODY_BYTES
   std::size_t max_header_bytes = 16 << 10;         // fixed: 431 beyond it

@@ -23,6 +23,7 @@
 #include "boost/beast/http.hpp"
 #include "common/auth.h"
 #include "common/log.h"
+#include "common/revocation.h"
 #include "errors.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/message.h"
@@ -136,7 +137,7 @@ class ServerState final {
       : config(std::move(config)),
         router(std::move(router)),
         openapi(BuildOpenApi(this->router.routes()).dump(2)),
-        signer(this->config.jwt_secret, this->config.jwt_audience),
+        tokens(this->config.token_keys, this->config.jwt_audience),
         metrics(RouteLabels(this->router)),
         acceptor(asio::make_strand(ioc)),
         work(asio::make_work_guard(ioc)) {
@@ -246,7 +247,8 @@ class ServerState final {
   const GatewayConfig config;
   const Router router;
   const std::string openapi;
-  const TokenSigner signer;
+  const TokenVerifier tokens;
+  RevocationList revocations;  // polled from Redis from Start until the state goes
   HttpMetrics metrics;
   absl::flat_hash_map<std::string, std::unique_ptr<Backend>> backends;
   std::vector<const Backend*> route_backends;  // parallel to router.routes()
@@ -332,6 +334,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     start_ = std::chrono::steady_clock::now();
     close_after_ = false;
     allow_.clear();
+    retry_after_.clear();
     route_label_ = kUnmatchedRoute;
     absl::string_view sent = View(request_["X-Request-Id"]);
     request_id_ = SaneRequestId(sent) ? std::string(sent) : NewRequestId();
@@ -387,18 +390,13 @@ class Session final : public std::enable_shared_from_this<Session> {
     const Route& route = *match.route;
     route_label_ = route.path.text();
 
-    // A token that is present must be good: the backend is not bothered with forged or expired ones.
+    // A token that is present must be good: the backend is not bothered with forged, expired or revoked
+    // ones.
     absl::string_view authorization = View(request_[http::field::authorization]);
     if (!authorization.empty()) {
-      constexpr absl::string_view kBearer = "Bearer ";
-      if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
-        FinishError(401, MakeStatus(absl::StatusCode::kUnauthenticated, "Authorization must be a Bearer token"));
-        return;
-      }
-      absl::StatusOr<Caller> caller =
-          state_.signer.Verify(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), absl::Now());
-      if (!caller.ok()) {
-        FinishError(401, ToRpcStatus(caller.status()));
+      absl::StatusOr<VerifiedToken> token = VerifyBearer(authorization, state_.tokens, state_.revocations, absl::Now());
+      if (!token.ok()) {
+        FinishError(401, ToRpcStatus(token.status()));
         return;
       }
     }
@@ -461,6 +459,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   }
 
   void FinishError(int http_status, const google::rpc::Status& status) {
+    retry_after_ = RetryAfter(status);
     Finish(http_status, ErrorBody(status), kJson);
   }
 
@@ -472,6 +471,9 @@ class Session final : public std::enable_shared_from_this<Session> {
     response_.set("X-Request-Id", request_id_);
     if (!allow_.empty()) {
       response_.set(http::field::allow, allow_);
+    }
+    if (!retry_after_.empty()) {
+      response_.set(http::field::retry_after, retry_after_);
     }
     response_.keep_alive(request_.keep_alive() && !close_after_ && !state_.draining.load());
     response_.body() = std::move(body);
@@ -529,6 +531,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   std::string request_id_;
   std::string route_label_;
   std::string allow_;
+  std::string retry_after_;
   bool close_after_ = false;
 };
 
@@ -596,6 +599,9 @@ absl::Status GatewayServer::Start() {
   }
   if (ec) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", addr, ": ", ec.message()));
+  }
+  if (!s.config.redis_addr.empty()) {  // empty only in tests that run no Redis
+    s.revocations.StartPolling(s.config.redis_addr);
   }
   Accept(s);
   for (int i = 0; i < s.config.threads; ++i) {

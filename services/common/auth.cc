@@ -1,15 +1,12 @@
 #include "auth.h"
 
-#include <jwt.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <memory>
-
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/jwt.h"
+#include "common/revocation.h"
 #include "grpcpp/server_context.h"
 #include "nlohmann/json.hpp"
 #include "sodium.h"
@@ -19,156 +16,161 @@ namespace minyi {
 namespace {
 
 constexpr char kIssuer[] = "minyi";
+constexpr char kServiceIssuer[] = "minyi-service";
 // Tokens are refused when their clocks disagree with ours by more than this.
 constexpr long kLeewaySeconds = 30;
 // Distinct tokens remembered as verified (a few hundred bytes each): every deputy of a sitting at once.
 constexpr size_t kMaxVerifiedTokens = 4096;
-
-struct JwtDeleter {
-  void operator()(jwt_t* j) const { jwt_free(j); }
-};
-using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
+constexpr absl::string_view kBearer = "Bearer ";
 
 absl::Status Invalid(absl::string_view why) {
   return Unauthenticated("TOKEN_INVALID", absl::StrCat("access token rejected: ", why));
 }
 
-std::string Grant(jwt_t* j, const char* name) {
-  const char* v = jwt_get_grant(j, name);
-  return v == nullptr ? std::string() : std::string(v);
+std::string RandomId() {
+  unsigned char id[16];
+  randombytes_buf(id, sizeof id);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(id), sizeof id));
 }
 
-// The algorithm is read from the header and checked before libjwt sees the token, so a token can never
-// choose how it is verified.
-absl::Status CheckHeader(absl::string_view token) {
-  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
-  if (parts.size() != 3 || parts[2].empty()) {
-    return Invalid("malformed");
+std::string StringClaim(const nlohmann::json& claims, const char* name) {
+  auto it = claims.find(name);
+  return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool IntClaim(const nlohmann::json& claims, const char* name, int64_t* out) {
+  auto it = claims.find(name);
+  if (it == claims.end() || !it->is_number_integer()) {
+    return false;
   }
-  std::string header;
-  if (!absl::WebSafeBase64Unescape(parts[0], &header)) {
-    return Invalid("malformed header");
+  *out = it->get<int64_t>();
+  return true;
+}
+
+// The claims every token of ours carries: issuer, audience and the time window.
+nlohmann::json BaseClaims(absl::string_view issuer, absl::string_view audience, absl::string_view subject,
+                          absl::Time now, absl::Duration ttl) {
+  const int64_t iat = absl::ToUnixSeconds(now);
+  return {{"iss", issuer}, {"aud", audience}, {"sub", subject},    {"jti", RandomId()},
+          {"iat", iat},    {"nbf", iat},      {"exp", iat + absl::ToInt64Seconds(ttl)}};
+}
+
+absl::Status InWindow(absl::Time now, absl::Time not_before, absl::Time expires) {
+  if (now > expires + absl::Seconds(kLeewaySeconds)) {
+    return Unauthenticated("TOKEN_EXPIRED", "access token expired; sign in again");
   }
-  auto json = nlohmann::json::parse(header, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || !json.contains("alg") || json["alg"] != "HS256") {
-    return Invalid("algorithm not allowed");
+  if (now + absl::Seconds(kLeewaySeconds) < not_before) {
+    return Invalid("not valid yet");
   }
   return absl::OkStatus();
 }
 
-}  // namespace
-
-TokenSigner::TokenSigner(std::string secret, std::string audience, absl::Duration ttl)
-    : secret_(std::move(secret)), audience_(std::move(audience)), ttl_(ttl) {}
-
-absl::StatusOr<std::string> TokenSigner::Issue(const Caller& caller, absl::Time now) const {
-  jwt_t* raw = nullptr;
-  if (jwt_new(&raw) != 0) {
-    return absl::InternalError("jwt_new failed");
-  }
-  JwtPtr j(raw);
-  const long iat = absl::ToUnixSeconds(now);
-  unsigned char jti[16];
-  randombytes_buf(jti, sizeof jti);
-  int rc = 0;
-  rc |= jwt_add_grant(j.get(), "iss", kIssuer);
-  rc |= jwt_add_grant(j.get(), "aud", audience_.c_str());
-  rc |= jwt_add_grant(j.get(), "sub", caller.account_id().c_str());
-  rc |= jwt_add_grant(j.get(), "role", minyi::common::v1::Role_Name(caller.role()).c_str());
-  if (!caller.deputy().empty()) {
-    rc |= jwt_add_grant(j.get(), "deputy", caller.deputy().c_str());
-  }
-  if (!caller.department().empty()) {
-    rc |= jwt_add_grant(j.get(), "department", caller.department().c_str());
-  }
-  rc |= jwt_add_grant(j.get(), "jti",
-                      absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(jti), sizeof jti)).c_str());
-  rc |= jwt_add_grant_int(j.get(), "iat", iat);
-  rc |= jwt_add_grant_int(j.get(), "nbf", iat);
-  rc |= jwt_add_grant_int(j.get(), "exp", iat + absl::ToInt64Seconds(ttl_));
-  rc |= jwt_set_alg(j.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret_.data()),
-                    static_cast<int>(secret_.size()));
-  if (rc != 0) {
-    return absl::InternalError("building token failed");
-  }
-  char* encoded = jwt_encode_str(j.get());
-  if (encoded == nullptr) {
-    return absl::InternalError("encoding token failed");
-  }
-  std::string out(encoded);
-  std::free(encoded);
-  return out;
+absl::string_view Metadata(const grpc::ServerContextBase& ctx, const char* key) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find(key);
+  return it == md.end() ? absl::string_view() : absl::string_view(it->second.data(), it->second.size());
 }
 
-absl::StatusOr<TokenSigner::Verified> TokenSigner::Decode(absl::string_view token) const {
-  if (absl::Status st = CheckHeader(token); !st.ok()) {
-    return st;
+Caller ServiceCaller(const std::string& service) {
+  Caller caller;
+  caller.set_account_id(absl::StrCat("service:", service));
+  caller.set_role(minyi::common::v1::ROLE_SERVICE);
+  caller.set_service(service);
+  return caller;
+}
+
+absl::Status RoleDenied(const Caller& caller) {
+  return PermissionDenied(
+      absl::StrCat("role ", minyi::common::v1::Role_Name(caller.role()), " may not make this call"));
+}
+
+}  // namespace
+
+TokenIssuer::TokenIssuer(EcPrivateKey key, std::string audience, absl::Duration ttl)
+    : key_(std::move(key)), audience_(std::move(audience)), ttl_(ttl) {}
+
+absl::StatusOr<std::string> TokenIssuer::Issue(const Caller& caller, absl::Time now, const Options& options) const {
+  if (caller.role() == minyi::common::v1::ROLE_SERVICE || caller.role() == minyi::common::v1::ROLE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("access tokens are for accounts' roles only");
   }
-  jwt_t* raw = nullptr;
-  std::string tok(token);
-  if (jwt_decode(&raw, tok.c_str(), reinterpret_cast<const unsigned char*>(secret_.data()),
-                 static_cast<int>(secret_.size())) != 0 ||
-      raw == nullptr) {
-    return Invalid("bad signature or encoding");
+  nlohmann::json claims = BaseClaims(kIssuer, audience_, caller.account_id(), now, ttl_);
+  claims["role"] = minyi::common::v1::Role_Name(caller.role());
+  claims["ver"] = options.version;
+  if (!caller.deputy().empty()) {
+    claims["deputy"] = caller.deputy();
   }
-  JwtPtr j(raw);
-  if (jwt_get_alg(j.get()) != JWT_ALG_HS256) {
-    return Invalid("algorithm not allowed");
+  if (!caller.department().empty()) {
+    claims["department"] = caller.department();
   }
-  errno = 0;
-  const long exp = jwt_get_grant_int(j.get(), "exp");
-  const bool has_exp = errno == 0;
-  errno = 0;
-  const long nbf = jwt_get_grant_int(j.get(), "nbf");
-  const bool has_nbf = errno == 0;
-  if (!has_exp || !has_nbf) {
-    return Invalid("exp and nbf are required");
+  if (options.password_change_required) {
+    claims["pcr"] = true;
   }
-  if (Grant(j.get(), "iss") != kIssuer) {
+  return SignJwt(key_, key_.public_key.kid, claims);
+}
+
+TokenVerifier::TokenVerifier(std::vector<EcPublicKey> keys, std::string audience)
+    : keys_(std::move(keys)), audience_(std::move(audience)) {}
+
+absl::StatusOr<VerifiedToken> TokenVerifier::Decode(absl::string_view token) const {
+  absl::StatusOr<nlohmann::json> claims = VerifyJwt(token, [this](absl::string_view kid) -> const EcPublicKey* {
+    for (const EcPublicKey& key : keys_) {
+      if (key.kid == kid) {
+        return &key;
+      }
+    }
+    return nullptr;
+  });
+  if (!claims.ok()) {
+    return claims.status();
+  }
+  int64_t exp = 0;
+  int64_t nbf = 0;
+  VerifiedToken v;
+  if (!IntClaim(*claims, "exp", &exp) || !IntClaim(*claims, "nbf", &nbf) || !IntClaim(*claims, "ver", &v.version)) {
+    return Invalid("exp, nbf and ver are required");
+  }
+  if (StringClaim(*claims, "iss") != kIssuer) {
     return Invalid("wrong issuer");
   }
-  if (Grant(j.get(), "aud") != audience_) {
+  if (StringClaim(*claims, "aud") != audience_) {
     return Invalid("wrong audience");
   }
-  Verified v;
   v.not_before = absl::FromUnixSeconds(nbf);
   v.expires = absl::FromUnixSeconds(exp);
-  v.caller.set_account_id(Grant(j.get(), "sub"));
+  v.caller.set_account_id(StringClaim(*claims, "sub"));
   Role role = minyi::common::v1::ROLE_UNSPECIFIED;
-  if (v.caller.account_id().empty() || !minyi::common::v1::Role_Parse(Grant(j.get(), "role"), &role) ||
-      role == minyi::common::v1::ROLE_UNSPECIFIED) {
+  if (v.caller.account_id().empty() || !minyi::common::v1::Role_Parse(StringClaim(*claims, "role"), &role) ||
+      role == minyi::common::v1::ROLE_UNSPECIFIED || role == minyi::common::v1::ROLE_SERVICE) {
     return Invalid("missing subject or role");
   }
   v.caller.set_role(role);
-  v.caller.set_deputy(Grant(j.get(), "deputy"));
-  v.caller.set_department(Grant(j.get(), "department"));
+  v.caller.set_deputy(StringClaim(*claims, "deputy"));
+  v.caller.set_department(StringClaim(*claims, "department"));
+  v.caller.set_token_id(StringClaim(*claims, "jti"));
+  v.caller.set_token_expire_unix(exp);
+  if (v.caller.token_id().empty()) {
+    return Invalid("jti is required");
+  }
+  auto pcr = claims->find("pcr");
+  v.password_change_required = pcr != claims->end() && pcr->is_boolean() && pcr->get<bool>();
   return v;
 }
 
-absl::StatusOr<Caller> TokenSigner::Verify(absl::string_view token, absl::Time now) const {
-  const auto in_window = [now](const Verified& v) -> absl::Status {
-    if (now > v.expires + absl::Seconds(kLeewaySeconds)) {
-      return Unauthenticated("TOKEN_EXPIRED", "access token expired; sign in again");
-    }
-    if (now + absl::Seconds(kLeewaySeconds) < v.not_before) {
-      return Invalid("not valid yet");
-    }
-    return absl::OkStatus();
-  };
+absl::StatusOr<VerifiedToken> TokenVerifier::Verify(absl::string_view token, absl::Time now) const {
   {
     absl::MutexLock lock(&verified_mu_);
     if (auto it = verified_.find(token); it != verified_.end()) {
-      if (absl::Status st = in_window(it->second); !st.ok()) {
+      if (absl::Status st = InWindow(now, it->second.not_before, it->second.expires); !st.ok()) {
         return st;
       }
-      return it->second.caller;
+      return it->second;
     }
   }
-  absl::StatusOr<Verified> v = Decode(token);
+  absl::StatusOr<VerifiedToken> v = Decode(token);
   if (!v.ok()) {
     return v.status();
   }
-  if (absl::Status st = in_window(*v); !st.ok()) {
+  if (absl::Status st = InWindow(now, v->not_before, v->expires); !st.ok()) {
     return st;
   }
   absl::MutexLock lock(&verified_mu_);
@@ -176,32 +178,147 @@ absl::StatusOr<Caller> TokenSigner::Verify(absl::string_view token, absl::Time n
     verified_.clear();  // simpler than LRU, and a full cache is refilled in one round of requests
   }
   verified_.emplace(std::string(token), *v);
-  return v->caller;
+  return v;
+}
+
+ServiceVerifier::ServiceVerifier(std::map<std::string, EcPublicKey> callers, std::string self)
+    : callers_(std::move(callers)), self_(std::move(self)) {}
+
+absl::StatusOr<std::string> ServiceVerifier::Verify(absl::string_view credential, absl::Time now) const {
+  const auto refuse = [](absl::string_view why) {
+    return Unauthenticated("SERVICE_CREDENTIAL_INVALID", absl::StrCat("service credential rejected: ", why));
+  };
+  std::string service;
+  absl::StatusOr<nlohmann::json> claims =
+      VerifyJwt(credential, [this, &service](absl::string_view kid) -> const EcPublicKey* {
+        auto it = callers_.find(std::string(kid));
+        if (it == callers_.end()) {
+          return nullptr;
+        }
+        service = it->first;
+        return &it->second;
+      });
+  if (!claims.ok()) {
+    return refuse(claims.status().message());
+  }
+  int64_t exp = 0;
+  int64_t nbf = 0;
+  if (!IntClaim(*claims, "exp", &exp) || !IntClaim(*claims, "nbf", &nbf)) {
+    return refuse("exp and nbf are required");
+  }
+  // The key id names the signing service, and the subject must agree: one service's key never speaks for
+  // another. The audience is this service, so a credential sent to one callee is useless at any other.
+  if (StringClaim(*claims, "iss") != kServiceIssuer || StringClaim(*claims, "sub") != service ||
+      StringClaim(*claims, "aud") != self_) {
+    return refuse("wrong issuer, subject or audience");
+  }
+  if (absl::Status st = InWindow(now, absl::FromUnixSeconds(nbf), absl::FromUnixSeconds(exp)); !st.ok()) {
+    return refuse(st.message());
+  }
+  return service;
+}
+
+absl::StatusOr<std::string> SignServiceCredential(const EcPrivateKey& key, absl::string_view service,
+                                                  absl::string_view callee, absl::Time now, absl::Duration ttl) {
+  return SignJwt(key, service, BaseClaims(kServiceIssuer, callee, service, now, ttl));
+}
+
+absl::StatusOr<VerifiedToken> VerifyBearer(absl::string_view authorization, const TokenVerifier& tokens,
+                                           const RevocationList& revocations, absl::Time now) {
+  if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
+    return Invalid("expected 'Bearer <token>'");
+  }
+  absl::StatusOr<VerifiedToken> token =
+      tokens.Verify(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())), now);
+  if (!token.ok()) {
+    return token.status();
+  }
+  if (revocations.IsRevoked(*token, now)) {
+    return Unauthenticated("TOKEN_REVOKED", "this session has ended; sign in again");
+  }
+  return token;
+}
+
+Authorizer::Authorizer(const TokenVerifier& tokens, const RevocationList& revocations,
+                       const ServiceVerifier* services)
+    : tokens_(tokens), revocations_(revocations), services_(services) {}
+
+absl::StatusOr<VerifiedToken> Authorizer::VerifyUser(const grpc::ServerContextBase& ctx) const {
+  const absl::string_view authorization = Metadata(ctx, "authorization");
+  if (authorization.empty()) {
+    return Unauthenticated("TOKEN_MISSING", "sign in first: this call needs an access token");
+  }
+  return VerifyBearer(authorization, tokens_, revocations_, absl::Now());
+}
+
+absl::StatusOr<std::string> Authorizer::VerifyService(const grpc::ServerContextBase& ctx) const {
+  const absl::string_view credential = Metadata(ctx, kServiceCredentialMetadata);
+  if (credential.empty()) {
+    return std::string();
+  }
+  if (services_ == nullptr) {
+    return Unauthenticated("SERVICE_CREDENTIAL_INVALID", "this process accepts no service credentials");
+  }
+  return services_->Verify(credential, absl::Now());
+}
+
+absl::StatusOr<Caller> Authorizer::AuthenticateForPasswordChange(const grpc::ServerContextBase& ctx) const {
+  // A service credential is never a user's identity, whatever else the call carries.
+  if (!Metadata(ctx, kServiceCredentialMetadata).empty()) {
+    return PermissionDenied("this call is for users, not services");
+  }
+  absl::StatusOr<VerifiedToken> token = VerifyUser(ctx);
+  if (!token.ok()) {
+    return token.status();
+  }
+  return token->caller;
 }
 
 absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContextBase& ctx) const {
-  const auto& md = ctx.client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) {
-    return Unauthenticated("TOKEN_MISSING", "sign in first: this call needs an access token");
+  if (!Metadata(ctx, kServiceCredentialMetadata).empty()) {
+    return PermissionDenied("this call is for users, not services");
   }
-  absl::string_view value(it->second.data(), it->second.size());
-  constexpr absl::string_view kBearer = "Bearer ";
-  if (!absl::StartsWithIgnoreCase(value, kBearer)) {
-    return Invalid("expected 'Bearer <token>'");
+  absl::StatusOr<VerifiedToken> token = VerifyUser(ctx);
+  if (!token.ok()) {
+    return token.status();
   }
-  return signer_.Verify(value.substr(kBearer.size()), absl::Now());
+  if (token->password_change_required) {
+    return FailedPrecondition("PASSWORD_CHANGE_REQUIRED", "this account must change its password first");
+  }
+  return token->caller;
 }
 
-absl::StatusOr<Caller> Authorizer::Require(const grpc::ServerContextBase& ctx,
-                                           std::initializer_list<Role> roles) const {
+absl::StatusOr<Caller> Authorizer::Require(const grpc::ServerContextBase& ctx, std::initializer_list<Role> roles) const {
   absl::StatusOr<Caller> caller = Authenticate(ctx);
-  if (!caller.ok()) {
-    return caller.status();
+  if (caller.ok() && !HasRole(*caller, roles)) {
+    return RoleDenied(*caller);
   }
-  if (!HasRole(*caller, roles)) {
-    return PermissionDenied(absl::StrCat("role ", minyi::common::v1::Role_Name(caller->role()),
-                                         " may not make this call"));
+  return caller;
+}
+
+absl::StatusOr<Caller> Authorizer::AuthenticateUserOrService(const grpc::ServerContextBase& ctx,
+                                                             std::initializer_list<absl::string_view> services) const {
+  absl::StatusOr<std::string> service = VerifyService(ctx);
+  if (!service.ok()) {
+    return service.status();
+  }
+  if (service->empty()) {
+    return Authenticate(ctx);
+  }
+  for (absl::string_view allowed : services) {
+    if (*service == allowed) {
+      return ServiceCaller(*service);
+    }
+  }
+  return PermissionDenied(absl::StrCat("service ", *service, " may not make this call"));
+}
+
+absl::StatusOr<Caller> Authorizer::RequireUserOrService(const grpc::ServerContextBase& ctx,
+                                                        std::initializer_list<Role> roles,
+                                                        std::initializer_list<absl::string_view> services) const {
+  absl::StatusOr<Caller> caller = AuthenticateUserOrService(ctx, services);
+  if (caller.ok() && caller->role() != minyi::common::v1::ROLE_SERVICE && !HasRole(*caller, roles)) {
+    return RoleDenied(*caller);
   }
   return caller;
 }

@@ -5,6 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/secrets.h"
 
 namespace minyi {
 namespace {
@@ -45,6 +47,55 @@ int EnvReader::Int(absl::string_view name, int fallback, int min, int max) {
   return out;
 }
 
+std::string EnvReader::Secret(absl::string_view name, std::size_t min_chars) {
+  std::string value = Required(name);
+  if (!value.empty()) {
+    if (absl::Status st = CheckSecret(name, value, min_chars); !st.ok()) {
+      problems_.emplace_back(absl::StripPrefix(st.message(), "configuration: "));
+    }
+  }
+  return value;
+}
+
+std::string EnvReader::OptionalSecret(absl::string_view name, std::size_t min_chars) {
+  std::string value = Optional(name, "");
+  if (!value.empty()) {
+    if (absl::Status st = CheckSecret(name, value, min_chars); !st.ok()) {
+      problems_.emplace_back(absl::StripPrefix(st.message(), "configuration: "));
+    }
+  }
+  return value;
+}
+
+namespace {
+
+// The value of a key loader, or a default one with the problem recorded.
+template <typename T>
+T Collect(absl::StatusOr<T> loaded, std::vector<std::string>& problems) {
+  if (!loaded.ok()) {
+    problems.emplace_back(absl::StripPrefix(loaded.status().message(), "configuration: "));
+    return T();
+  }
+  return *std::move(loaded);
+}
+
+}  // namespace
+
+EcPrivateKey EnvReader::PrivateKey(absl::string_view name) {
+  const std::string path = Required(name);
+  return path.empty() ? EcPrivateKey() : Collect(LoadPrivateKey(name, path), problems_);
+}
+
+std::vector<EcPublicKey> EnvReader::PublicKeys(absl::string_view name) {
+  const std::string path = Required(name);
+  return path.empty() ? std::vector<EcPublicKey>() : Collect(LoadPublicKeys(name, path), problems_);
+}
+
+std::map<std::string, EcPublicKey> EnvReader::PublicKeyDirectory(absl::string_view name) {
+  const std::string path = Required(name);
+  return path.empty() ? std::map<std::string, EcPublicKey>() : Collect(LoadPublicKeyDirectory(name, path), problems_);
+}
+
 absl::Status EnvReader::Finish() const {
   if (problems_.empty()) {
     return absl::OkStatus();
@@ -59,19 +110,30 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default
   c.grpc_listen = env.Optional("MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", default_grpc_port));
   c.metrics_listen = env.Optional("MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", default_grpc_port + 2000));
   c.postgres_dsn = env.Required("MINYI_PG_DSN");
+  // A connection string may carry no password (peer, certificate or trust authentication); one it does
+  // carry must be a real secret.
+  if (const std::string password = DsnPassword(c.postgres_dsn); !password.empty()) {
+    if (absl::Status st = CheckSecret("MINYI_PG_DSN's password", password); !st.ok()) {
+      env.Problem(std::string(absl::StripPrefix(st.message(), "configuration: ")));
+    }
+  }
   c.redis_addr = env.Required("MINYI_REDIS_ADDR");
-  c.jwt_secret = env.Required("MINYI_JWT_SECRET");
   c.jwt_audience = env.Optional("MINYI_JWT_AUDIENCE", "minyi");
+  c.token_keys = env.PublicKeys("MINYI_TOKEN_VERIFY_KEYS");
+  c.service_key = env.PrivateKey("MINYI_SERVICE_KEY");
+  c.service_keys = env.PublicKeyDirectory("MINYI_SERVICE_VERIFY_KEYS");
+  // Callees check this service's credentials against its public key there: a mismatch would fail every
+  // call to another service, so it stops the process now instead.
+  if (auto own = c.service_keys.find(c.service);
+      own != c.service_keys.end() && !c.service_key.pem.empty() && own->second.kid != c.service_key.public_key.kid) {
+    env.Problem(absl::StrCat("MINYI_SERVICE_KEY does not match ", c.service, ".pem in MINYI_SERVICE_VERIFY_KEYS"));
+  }
   c.pg_pool_size = env.Int("MINYI_PG_POOL_SIZE", 8, 1, 256);
   // Nearly every handler needs a connection: more workers than connections would only queue in the pool.
   c.worker_threads = env.Int("MINYI_WORKER_THREADS", c.pg_pool_size, 1, 1024);
   c.statement_timeout = absl::Milliseconds(env.Int("MINYI_PG_STATEMENT_TIMEOUT_MS", 5000, 100, 600000));
   c.shutdown_grace = absl::Seconds(env.Int("MINYI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300));
-  absl::Status st = env.Finish();
-  if (st.ok() && c.jwt_secret.size() < 32) {
-    st = absl::FailedPreconditionError("configuration: MINYI_JWT_SECRET must be at least 32 bytes");
-  }
-  if (!st.ok()) {
+  if (absl::Status st = env.Finish(); !st.ok()) {
     return st;
   }
   return c;

@@ -123,8 +123,14 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
                                                          .size = host->config_.pg_pool_size,
                                                          .statement_timeout = host->config_.statement_timeout,
                                                          .statements = std::move(spec.statements)});
-  host->signer_ = std::make_unique<TokenSigner>(host->config_.jwt_secret, host->config_.jwt_audience);
-  host->authorizer_ = std::make_unique<Authorizer>(*host->signer_);
+  const ServiceConfig& c = host->config_;
+  host->token_verifier_ = std::make_unique<TokenVerifier>(c.token_keys, c.jwt_audience);
+  host->revocations_ = std::make_unique<RevocationList>();
+  host->revocations_->StartPolling(c.redis_addr);
+  host->service_verifier_ = std::make_unique<ServiceVerifier>(c.service_keys, c.service);
+  host->authorizer_ =
+      std::make_unique<Authorizer>(*host->token_verifier_, *host->revocations_, host->service_verifier_.get());
+  host->credentials_ = std::make_unique<ServiceCredentials>(c.service_key, c.service);
   host->workers_ = std::make_unique<WorkerPool>(host->config_.worker_threads);
   SetCallWorkers(host->workers_.get());
   return host;

@@ -13,6 +13,8 @@
 #include "consumer.h"
 #include "migrate.h"
 #include "pg.h"
+#include "revocation.h"
+#include "service_client.h"
 #include "workers.h"
 #include "prometheus/registry.h"
 
@@ -44,7 +46,11 @@ class ServiceHost final {
 
   PgPool& pool() { return *pool_; }
   const Authorizer& authorizer() const { return *authorizer_; }
-  const TokenSigner& signer() const { return *signer_; }
+  const TokenVerifier& token_verifier() const { return *token_verifier_; }
+  // This process's view of revoked tokens (the identity service adds what it revokes at once).
+  RevocationList& revocations() { return *revocations_; }
+  // This service's own credential for calls to other services.
+  ServiceCredentials& credentials() { return *credentials_; }
   const ServiceConfig& config() const { return config_; }
   prometheus::Registry& metrics() { return *registry_; }
 
@@ -66,8 +72,11 @@ class ServiceHost final {
   ServiceConfig config_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<PgPool> pool_;
-  std::unique_ptr<TokenSigner> signer_;
+  std::unique_ptr<TokenVerifier> token_verifier_;
+  std::unique_ptr<RevocationList> revocations_;
+  std::unique_ptr<ServiceVerifier> service_verifier_;
   std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<ServiceCredentials> credentials_;
   std::unique_ptr<WorkerPool> workers_;  // after pool_: its handlers use the pool, so it stops first
   std::vector<grpc::Service*> services_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;

@@ -4,31 +4,37 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/auth.h"
 
 namespace minyi {
+namespace {
 
-ServiceCredentials::ServiceCredentials(const TokenSigner& signer, absl::string_view service_name)
-    : signer_(signer), account_(absl::StrCat("service-", service_name)) {}
+constexpr absl::Duration kCredentialTtl = absl::Minutes(5);
 
-std::unique_ptr<grpc::ClientContext> ServiceCredentials::Context(absl::Duration timeout) {
-  std::string token;
+}  // namespace
+
+ServiceCredentials::ServiceCredentials(EcPrivateKey key, std::string service_name)
+    : key_(std::move(key)), service_(std::move(service_name)) {}
+
+std::unique_ptr<grpc::ClientContext> ServiceCredentials::Context(absl::string_view callee, absl::Duration timeout) {
+  std::string credential;
   {
     absl::MutexLock lock(&mu_);
     const absl::Time now = absl::Now();
-    if (now >= renew_) {
-      Caller service;
-      service.set_account_id(account_);
-      service.set_role(minyi::common::v1::ROLE_STAFF);
-      // A failure keeps the previous token; the callee then answers UNAUTHENTICATED, which is reported.
-      if (absl::StatusOr<std::string> issued = signer_.Issue(service, now); issued.ok()) {
-        token_ = *std::move(issued);
-        renew_ = now + signer_.ttl() / 2;
+    Issued& issued = issued_[std::string(callee)];
+    if (now >= issued.renew) {
+      // A failure keeps the previous credential; the callee then answers UNAUTHENTICATED, which is reported.
+      if (absl::StatusOr<std::string> signed_credential =
+              SignServiceCredential(key_, service_, callee, now, kCredentialTtl);
+          signed_credential.ok()) {
+        issued.credential = *std::move(signed_credential);
+        issued.renew = now + kCredentialTtl / 2;
       }
     }
-    token = token_;
+    credential = issued.credential;
   }
   auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  ctx->AddMetadata(kServiceCredentialMetadata, credential);
   ctx->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));
   return ctx;
 }

@@ -68,6 +68,16 @@ absl::Status AlreadyExists(absl::string_view reason, absl::string_view message) 
   return Make(absl::StatusCode::kAlreadyExists, reason, message);
 }
 
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message, absl::Duration retry_after) {
+  absl::Status st = Make(absl::StatusCode::kResourceExhausted, reason, message);
+  google::rpc::RetryInfo retry;
+  const int64_t ms = absl::ToInt64Milliseconds(retry_after);
+  retry.mutable_retry_delay()->set_seconds(ms / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+  Attach(st, retry);
+  return st;
+}
+
 grpc::Status ToGrpc(const absl::Status& status) {
   if (status.ok()) {
     return grpc::Status::OK;

@@ -3,6 +3,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "grpcpp/support/status.h"
 
 namespace minyi {
@@ -16,6 +17,9 @@ absl::Status FailedPrecondition(absl::string_view reason, absl::string_view mess
 absl::Status PermissionDenied(absl::string_view message);
 absl::Status Unauthenticated(absl::string_view reason, absl::string_view message);
 absl::Status AlreadyExists(absl::string_view reason, absl::string_view message);
+// RESOURCE_EXHAUSTED (HTTP 429) with a google.rpc.RetryInfo saying when to try again (the gateway sends
+// it as Retry-After).
+absl::Status ResourceExhausted(absl::string_view reason, absl::string_view message, absl::Duration retry_after);
 absl::Status WithReason(absl::Status status, absl::string_view reason);
 
 // absl::Status -> grpc::Status, carrying the details as a serialized google.rpc.Status in the

@@ -435,7 +435,8 @@ absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContextBase& ctx, co
 absl::Status DeputiesService::DoListDeputies(const grpc::ServerContextBase& ctx,
                                              const ListDeputiesRequest& request,
                                              ListDeputiesResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  // The notifications service lists a station's members to reach them.
+  absl::StatusOr<Caller> caller = authorizer_.AuthenticateUserOrService(ctx, {"notifications"});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1412,7 +1413,11 @@ absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext
 absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContextBase& ctx,
                                                     const GetSupervisionGroupRequest& request,
                                                     SupervisionGroup* response) {
-  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
+  // The voting service reads a group's members when one is attached to a livelihood project.
+  absl::StatusOr<Caller> caller = authorizer_.RequireUserOrService(
+      ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_LEADER,
+            minyi::common::v1::ROLE_DEPUTY},
+      {"voting"});
   if (!caller.ok()) {
     return caller.status();
   }

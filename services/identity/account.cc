@@ -32,19 +32,6 @@ absl::Status ValidateUsername(absl::string_view username) {
   return absl::OkStatus();
 }
 
-absl::Status ValidatePassword(absl::string_view password) {
-  if (password.size() > kMaxPasswordBytes) {
-    return InvalidField("password", absl::StrCat("must be at most ", kMaxPasswordBytes, " bytes"));
-  }
-  if (!IsValidUtf8(password)) {
-    return InvalidField("password", "is not valid UTF-8");
-  }
-  if (Utf8Length(password) < kMinPasswordChars) {
-    return InvalidField("password", absl::StrCat("must be at least ", kMinPasswordChars, " characters"));
-  }
-  return absl::OkStatus();
-}
-
 // The deputy and department links say whom an account acts for; only the matching role may carry one,
 // so a citizen account can never be made to look like a deputy's.
 absl::Status ValidateLinks(const minyi::identity::v1::Account& account) {
@@ -68,6 +55,19 @@ absl::Status ValidateLinks(const minyi::identity::v1::Account& account) {
 
 }  // namespace
 
+absl::Status ValidatePassword(absl::string_view field, absl::string_view password) {
+  if (password.size() > kMaxPasswordBytes) {
+    return InvalidField(field, absl::StrCat("must be at most ", kMaxPasswordBytes, " bytes"));
+  }
+  if (!IsValidUtf8(password)) {
+    return InvalidField(field, "is not valid UTF-8");
+  }
+  if (Utf8Length(password) < kMinPasswordChars) {
+    return InvalidField(field, absl::StrCat("must be at least ", kMinPasswordChars, " characters"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateNewAccount(const minyi::identity::v1::CreateAccountRequest& request) {
   const auto& account = request.account();
   if (absl::Status st = ValidateUsername(account.username()); !st.ok()) {
@@ -76,14 +76,15 @@ absl::Status ValidateNewAccount(const minyi::identity::v1::CreateAccountRequest&
   if (absl::Status st = CheckText("account.display_name", account.display_name(), 1, 32); !st.ok()) {
     return st;
   }
-  if (account.role() == minyi::common::v1::ROLE_UNSPECIFIED ||
+  // ROLE_SERVICE is how another service appears to a callee, never an account's role.
+  if (account.role() == minyi::common::v1::ROLE_UNSPECIFIED || account.role() == minyi::common::v1::ROLE_SERVICE ||
       !minyi::common::v1::Role_IsValid(account.role())) {
-    return InvalidField("account.role", "must be one of the ROLE_* values");
+    return InvalidField("account.role", "must be one of the ROLE_* values of an account");
   }
   if (absl::Status st = ValidateLinks(account); !st.ok()) {
     return st;
   }
-  return ValidatePassword(request.password());
+  return ValidatePassword("password", request.password());
 }
 
 absl::StatusOr<int64_t> ParseAccountName(absl::string_view name) {

@@ -14,6 +14,9 @@ inline constexpr std::size_t kMinPasswordChars = 10;
 // Argon2 pre-hashes any length, but an unbounded password is a cheap way to make us work.
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
 
+// A new password: 10-1024 characters of UTF-8. The error names `field`.
+absl::Status ValidatePassword(absl::string_view field, absl::string_view password);
+
 // Checks a CreateAccount request; the error names the offending field ("account.username", "password").
 absl::Status ValidateNewAccount(const minyi::identity::v1::CreateAccountRequest& request);
 

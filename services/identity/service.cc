@@ -1,21 +1,19 @@
 #include "identity/service.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/paging.h"
 #include "common/status.h"
-#include "common/workers.h"
 #include "common/text.h"
+#include "common/workers.h"
 #include "grpcpp/server_context.h"
 #include "identity/account.h"
 #include "identity/password.h"
@@ -26,47 +24,38 @@ namespace {
 
 using ::minyi::identity::v1::Account;
 using ::minyi::identity::v1::CreateAccountRequest;
+using ::minyi::identity::v1::DisableAccountRequest;
+using ::minyi::identity::v1::EnableAccountRequest;
 using ::minyi::identity::v1::GetAccountRequest;
-using ::minyi::identity::v1::IssueTokenRequest;
 using ::minyi::identity::v1::ListAccountsRequest;
 using ::minyi::identity::v1::ListAccountsResponse;
-using ::minyi::identity::v1::Token;
+using ::minyi::identity::v1::ResetPasswordRequest;
 
-constexpr char kBootstrapPasswordEnv[] = "MINYI_BOOTSTRAP_ADMIN_PASSWORD";
 constexpr char kBootstrapUsername[] = "admin";
-// Longer user names cannot exist, so they are not looked up, but are still answered after equal work.
-constexpr std::size_t kMaxUsernameBytes = 64;
 // A recipient lookup names at most this many deputies or departments, and pages hold up to 1000 accounts.
 constexpr int kMaxFilterValues = 1000;
 constexpr int kDefaultAccountPage = 200;
 constexpr int kMaxAccountPage = 1000;
 
-// Verified against when the user name is unknown, so a wrong name costs as much as a wrong password and
-// response times do not reveal which accounts exist.
-const std::string& DummyHash() {
-  static const std::string* const kHash = [] {
-    absl::StatusOr<std::string> h = HashPassword("minyi-dummy-password-for-constant-work");
-    return new std::string(h.ok() ? *h : std::string());
-  }();
-  return *kHash;
-}
-
-absl::Status WrongCredentials() {
-  return Unauthenticated("INVALID_CREDENTIALS", "wrong username or password");
+absl::Status DeputyTaken() {
+  return AlreadyExists("DEPUTY_HAS_ACCOUNT", "this deputy already has an active account; disable it first");
 }
 
 }  // namespace
 
-IdentityService::IdentityService(PgPool& pool, const TokenSigner& signer, const Authorizer& authorizer)
-    : pool_(pool), signer_(signer), authorizer_(authorizer) {
-  DummyHash();  // pays the one-time hashing cost at start rather than in the first sign-in
+absl::Status HashingBusy() {
+  return ResourceExhausted("SIGN_IN_BUSY", "too many sign-ins at once; try again in a second", absl::Seconds(1));
 }
 
-absl::Status IdentityService::BootstrapAdminFromEnv() {
-  const char* password = std::getenv(kBootstrapPasswordEnv);
-  if (password == nullptr || *password == '\0') {
-    return absl::OkStatus();
+absl::StatusOr<std::string> IdentityService::Hash(absl::string_view password) {
+  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
+  if (!slot.has_value()) {
+    return HashingBusy();
   }
+  return HashPassword(password);
+}
+
+absl::Status IdentityService::BootstrapAdmin(const std::string& password) {
   CreateAccountRequest request;
   request.mutable_account()->set_username(kBootstrapUsername);
   request.mutable_account()->set_display_name("系统管理员");
@@ -74,7 +63,7 @@ absl::Status IdentityService::BootstrapAdminFromEnv() {
   request.set_password(password);
   if (absl::Status st = ValidateNewAccount(request); !st.ok()) {
     return absl::FailedPreconditionError(
-        absl::StrCat(kBootstrapPasswordEnv, " is not an acceptable password: ", st.message()));
+        absl::StrCat("MINYI_BOOTSTRAP_ADMIN_PASSWORD is not an acceptable password: ", st.message()));
   }
   absl::StatusOr<std::string> hash = HashPassword(request.password());
   if (!hash.ok()) {
@@ -82,7 +71,7 @@ absl::Status IdentityService::BootstrapAdminFromEnv() {
   }
   return pool_.Transact([&](pqxx::work& tx) {
     // ON CONFLICT makes replicas starting together create the account once.
-    std::optional<Account> created = InsertAccount(tx, request.account(), *hash);
+    std::optional<Account> created = InsertAccount(tx, request.account(), *hash, /*password_change_required=*/true);
     if (created.has_value()) {
       AppendAudit(tx, {.actor = "", .action = "BootstrapAdmin", .resource = created->name()});
       log::Info("bootstrap admin account created", {{"account", created->name()}});
@@ -91,81 +80,60 @@ absl::Status IdentityService::BootstrapAdminFromEnv() {
   });
 }
 
-grpc::ServerUnaryReactor* IdentityService::IssueToken(grpc::CallbackServerContext* ctx, const IssueTokenRequest* request,
-                                         Token* response) {
+grpc::ServerUnaryReactor* IdentityService::IssueToken(grpc::CallbackServerContext* ctx,
+                                                      const v1::IssueTokenRequest* request, v1::Token* response) {
   return Serve(ctx, [=, this] { return DoIssueToken(*ctx, *request, response); });
 }
 
-grpc::ServerUnaryReactor* IdentityService::CreateAccount(grpc::CallbackServerContext* ctx, const CreateAccountRequest* request,
-                                            Account* response) {
+grpc::ServerUnaryReactor* IdentityService::Logout(grpc::CallbackServerContext* ctx, const v1::LogoutRequest* request,
+                                                  google::protobuf::Empty*) {
+  return Serve(ctx, [=, this] { return DoLogout(*ctx, *request); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::GetJwks(grpc::CallbackServerContext* ctx, const v1::GetJwksRequest*,
+                                                   v1::Jwks* response) {
+  return Serve(ctx, [=, this] { return DoGetJwks(response); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ChangePassword(grpc::CallbackServerContext* ctx,
+                                                          const v1::ChangePasswordRequest* request,
+                                                          v1::Token* response) {
+  return Serve(ctx, [=, this] { return DoChangePassword(*ctx, *request, response); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::ResetPassword(grpc::CallbackServerContext* ctx,
+                                                         const ResetPasswordRequest* request, Account* response) {
+  return Serve(ctx, [=, this] { return DoResetPassword(*ctx, *request, response); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::DisableAccount(grpc::CallbackServerContext* ctx,
+                                                          const DisableAccountRequest* request, Account* response) {
+  return Serve(ctx, [=, this] { return DoSetDisabled(*ctx, request->name(), true, request->reason(), response); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::EnableAccount(grpc::CallbackServerContext* ctx,
+                                                         const EnableAccountRequest* request, Account* response) {
+  return Serve(ctx, [=, this] { return DoSetDisabled(*ctx, request->name(), false, "", response); });
+}
+
+grpc::ServerUnaryReactor* IdentityService::CreateAccount(grpc::CallbackServerContext* ctx,
+                                                         const CreateAccountRequest* request, Account* response) {
   return Serve(ctx, [=, this] { return DoCreateAccount(*ctx, *request, response); });
 }
 
-grpc::ServerUnaryReactor* IdentityService::GetAccount(grpc::CallbackServerContext* ctx, const GetAccountRequest* request,
-                                         Account* response) {
+grpc::ServerUnaryReactor* IdentityService::GetAccount(grpc::CallbackServerContext* ctx,
+                                                      const GetAccountRequest* request, Account* response) {
   return Serve(ctx, [=, this] { return DoGetAccount(*ctx, *request, response); });
 }
 
-grpc::ServerUnaryReactor* IdentityService::ListAccounts(grpc::CallbackServerContext* ctx, const ListAccountsRequest* request,
-                                           ListAccountsResponse* response) {
+grpc::ServerUnaryReactor* IdentityService::ListAccounts(grpc::CallbackServerContext* ctx,
+                                                        const ListAccountsRequest* request,
+                                                        ListAccountsResponse* response) {
   return Serve(ctx, [=, this] { return DoListAccounts(*ctx, *request, response); });
 }
 
-absl::Status IdentityService::DoIssueToken(const grpc::ServerContextBase& ctx, const IssueTokenRequest& request,
-                                           Token* response) {
-  std::optional<StoredAccount> found;
-  if (request.username().size() <= kMaxUsernameBytes && IsValidUtf8(request.username())) {
-    absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-      found = FindAccountByUsername(tx, request.username());
-      return absl::OkStatus();
-    });
-    if (!st.ok()) {
-      return st;
-    }
-  }
-  const bool password_ok = request.password().size() <= kMaxPasswordBytes &&
-                           VerifyPassword(found ? found->password_hash : DummyHash(), request.password());
-  if (!found.has_value() || !password_ok) {
-    // The audit row names the account only when it exists, so the trail is no list of guessed names.
-    std::string resource = found ? found->account.name() : std::string();
-    absl::Status st = pool_.Transact([&](pqxx::work& tx) {
-      AppendAudit(tx, {.action = "SignInFailed", .resource = resource, .request_id = RequestId(ctx)});
-      return absl::OkStatus();
-    });
-    if (!st.ok()) {
-      return st;
-    }
-    return WrongCredentials();
-  }
-  const Account& account = found->account;
-  Caller caller;
-  caller.set_account_id(absl::StrCat(found->id));
-  caller.set_role(account.role());
-  caller.set_deputy(account.deputy());
-  caller.set_department(account.department());
-  absl::StatusOr<std::string> token = signer_.Issue(caller, absl::Now());
-  if (!token.ok()) {
-    return token.status();
-  }
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) {
-    AppendAudit(tx, {.actor = caller.account_id(),
-                     .action = "SignIn",
-                     .resource = account.name(),
-                     .request_id = RequestId(ctx)});
-    return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    return st;
-  }
-  response->set_access_token(*std::move(token));
-  response->set_token_type("Bearer");
-  response->set_expires_in(absl::ToInt64Seconds(signer_.ttl()));
-  *response->mutable_account() = account;
-  return absl::OkStatus();
-}
-
-absl::Status IdentityService::DoCreateAccount(const grpc::ServerContextBase& ctx,
-                                              const CreateAccountRequest& request, Account* response) {
+absl::Status IdentityService::DoCreateAccount(const grpc::ServerContextBase& ctx, const CreateAccountRequest& request,
+                                              Account* response) {
   absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN});
   if (!caller.ok()) {
     return caller.status();
@@ -173,7 +141,7 @@ absl::Status IdentityService::DoCreateAccount(const grpc::ServerContextBase& ctx
   if (absl::Status st = ValidateNewAccount(request); !st.ok()) {
     return st;
   }
-  absl::StatusOr<std::string> hash = HashPassword(request.password());
+  absl::StatusOr<std::string> hash = Hash(request.password());
   if (!hash.ok()) {
     return hash.status();
   }
@@ -184,19 +152,135 @@ absl::Status IdentityService::DoCreateAccount(const grpc::ServerContextBase& ctx
   return RunIdempotent(
       pool_, ctx, *caller, "identity.CreateAccount", fingerprint, response,
       [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Account> created = InsertAccount(tx, request.account(), *hash);
+        // The unique index decides under races; this answers the common case by name.
+        if (!request.account().deputy().empty() && DeputyHasActiveAccount(tx, request.account().deputy())) {
+          return DeputyTaken();
+        }
+        std::optional<Account> created = InsertAccount(tx, request.account(), *hash, false);
         if (!created.has_value()) {
           return AlreadyExists("USERNAME_TAKEN", "an account with this username already exists");
+        }
+        nlohmann::json detail = {{"username", created->username()},
+                                 {"role", minyi::common::v1::Role_Name(created->role())}};
+        // The link decides whom the account acts for (a deputy's ballot, a department's answers).
+        if (!created->deputy().empty()) {
+          detail["deputy"] = created->deputy();
+        }
+        if (!created->department().empty()) {
+          detail["department"] = created->department();
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateAccount",
                          .resource = created->name(),
                          .request_id = RequestId(ctx),
-                         .detail = {{"username", created->username()},
-                                    {"role", minyi::common::v1::Role_Name(created->role())}}});
+                         .detail = std::move(detail)});
         *response = *std::move(created);
         return absl::OkStatus();
       });
+}
+
+absl::Status IdentityService::DoResetPassword(const grpc::ServerContextBase& ctx, const ResetPasswordRequest& request,
+                                              Account* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseAccountName(request.name());
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (absl::Status st = ValidatePassword("temporary_password", request.temporary_password()); !st.ok()) {
+    return st;
+  }
+  absl::StatusOr<std::string> hash = Hash(request.temporary_password());
+  if (!hash.ok()) {
+    return hash.status();
+  }
+  ResetPasswordRequest fingerprint = request;
+  fingerprint.clear_temporary_password();
+  std::optional<Revocation> ended;
+  absl::Status st = RunIdempotent(
+      pool_, ctx, *caller, "identity.ResetPassword", fingerprint, response, [&](pqxx::work& tx) -> absl::Status {
+        std::optional<int64_t> version = SetPassword(tx, *id, *hash, /*password_change_required=*/true);
+        if (!version.has_value()) {
+          return NotFoundError(request.name());
+        }
+        ended = EndSessionsBelow(*id, *version);
+        InsertRevocation(tx, *id, *ended);
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = "ResetPassword",
+                         .resource = AccountName(*id),
+                         .request_id = RequestId(ctx)});
+        *response = *LoadAccount(tx, *id);
+        return absl::OkStatus();
+      });
+  if (st.ok() && ended.has_value()) {
+    sessions_.revocations.Publish(*ended);
+  }
+  return st;
+}
+
+absl::Status IdentityService::DoSetDisabled(const grpc::ServerContextBase& ctx, absl::string_view name, bool disabled,
+                                            absl::string_view reason, Account* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN});
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  absl::StatusOr<int64_t> id = ParseAccountName(name);
+  if (!id.ok()) {
+    return id.status();
+  }
+  if (disabled) {
+    if (absl::Status st = CheckText("reason", reason, 1, 500); !st.ok()) {
+      return st;
+    }
+    // An admin locking themself out could leave nobody to undo it.
+    if (absl::StrCat(*id) == caller->account_id()) {
+      return FailedPrecondition("CANNOT_DISABLE_SELF", "an admin cannot disable their own account");
+    }
+  }
+  DisableAccountRequest fingerprint;
+  fingerprint.set_name(std::string(name));
+  fingerprint.set_reason(std::string(reason));
+  std::optional<Revocation> ended;
+  absl::Status st = RunIdempotent(
+      pool_, ctx, *caller, disabled ? "identity.DisableAccount" : "identity.EnableAccount", fingerprint, response,
+      [&](pqxx::work& tx) -> absl::Status {
+        std::optional<StoredAccount> before = LoadStoredAccount(tx, *id);
+        if (!before.has_value()) {
+          return minyi::NotFoundError(name);
+        }
+        if (before->account.disabled() == disabled) {
+          return FailedPrecondition(disabled ? "ALREADY_DISABLED" : "NOT_DISABLED",
+                                    disabled ? "the account is already disabled" : "the account is not disabled");
+        }
+        if (!disabled && !before->account.deputy().empty() && DeputyHasActiveAccount(tx, before->account.deputy())) {
+          return DeputyTaken();
+        }
+        std::optional<StoredAccount> after = SetDisabled(tx, *id, disabled);
+        if (disabled) {
+          ended = EndSessionsBelow(*id, after->token_version);
+          InsertRevocation(tx, *id, *ended);
+        }
+        nlohmann::json detail = nlohmann::json::object();
+        if (disabled) {
+          detail["reason"] = std::string(reason);
+        }
+        if (!after->account.deputy().empty()) {
+          detail["deputy"] = after->account.deputy();
+        }
+        AppendAudit(tx, {.actor = caller->account_id(),
+                         .action = disabled ? "DisableAccount" : "EnableAccount",
+                         .resource = AccountName(*id),
+                         .request_id = RequestId(ctx),
+                         .detail = std::move(detail)});
+        *response = after->account;
+        return absl::OkStatus();
+      });
+  if (st.ok() && ended.has_value()) {
+    sessions_.revocations.Publish(*ended);
+  }
+  return st;
 }
 
 absl::Status IdentityService::DoGetAccount(const grpc::ServerContextBase& ctx, const GetAccountRequest& request,
@@ -239,7 +323,7 @@ absl::Status IdentityService::DoGetAccount(const grpc::ServerContextBase& ctx, c
 absl::Status IdentityService::DoListAccounts(const grpc::ServerContextBase& ctx, const ListAccountsRequest& request,
                                              ListAccountsResponse* response) {
   absl::StatusOr<Caller> caller =
-      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+      authorizer_.RequireUserOrService(ctx, {minyi::common::v1::ROLE_ADMIN}, {"notifications"});
   if (!caller.ok()) {
     return caller.status();
   }

@@ -6,8 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "common/migrate.h"
 #include "common/pg.h"
+#include "common/revocation.h"
 #include "minyi/identity/v1/identity.pb.h"
 #include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
@@ -21,16 +23,37 @@ std::vector<PreparedStatement> Statements();
 
 struct StoredAccount {
   int64_t id = 0;
-  minyi::identity::v1::Account account;
+  minyi::identity::v1::Account account;  // `disabled` and `password_change_required` included
   std::string password_hash;
+  int64_t token_version = 0;
 };
 
 std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username);
+std::optional<StoredAccount> LoadStoredAccount(pqxx::transaction_base& tx, int64_t id);
 std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::transaction_base& tx, int64_t id);
-// nullopt when the username is taken.
+// nullopt when the username is taken. A second active account for the same deputy violates
+// accounts_one_active_per_deputy (the caller checks DeputyHasActiveAccount first for a clear answer).
 std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx,
                                                           const minyi::identity::v1::Account& account,
-                                                          const std::string& password_hash);
+                                                          const std::string& password_hash,
+                                                          bool password_change_required);
+bool DeputyHasActiveAccount(pqxx::transaction_base& tx, const std::string& deputy);
+
+// Sets the password hash and whether it must be changed at the next sign-in, and bumps the token version;
+// returns the new version (nullopt when the account does not exist).
+std::optional<int64_t> SetPassword(pqxx::work& tx, int64_t id, const std::string& password_hash,
+                                   bool password_change_required);
+// Disables (bumping the token version) or enables the account; the account after, nullopt when missing.
+std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled);
+// Bumps the token version (every session ended); the new version.
+std::optional<int64_t> BumpTokenVersion(pqxx::work& tx, int64_t id);
+
+// Revocations: written with the change that causes them, read back by the mirror into Redis.
+void InsertRevocation(pqxx::work& tx, int64_t account_id, const Revocation& revocation);
+// Every revocation whose `until` has not passed.
+std::vector<Revocation> ActiveRevocations(pqxx::transaction_base& tx);
+// Deletes revocations that ended more than a day ago; how many.
+int PurgeRevocations(pqxx::work& tx);
 
 struct AccountFilter {
   int64_t after_id = 0;
@@ -39,7 +62,7 @@ struct AccountFilter {
   std::vector<std::string> deputies;     // empty: any
   std::vector<std::string> departments;  // empty: any
 };
-// Accounts matching every filter, in id order, with their ids.
+// Active accounts matching every filter, in id order, with their ids.
 std::vector<std::pair<int64_t, minyi::identity::v1::Account>> ListAccounts(pqxx::transaction_base& tx,
                                                                            const AccountFilter& filter);
 

@@ -19,10 +19,10 @@ constexpr size_t kMaxFilterValues = 1000;
 }  // namespace
 
 Directory::Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies,
-                     const TokenSigner& signer, absl::Duration ttl)
+                     ServiceCredentials& credentials, absl::Duration ttl)
     : identity_(minyi::identity::v1::Identity::NewStub(identity)),
       deputies_(minyi::deputies::v1::Deputies::NewStub(deputies)),
-      credentials_(signer, "notifications"),
+      credentials_(credentials),
       ttl_(ttl) {}
 
 absl::StatusOr<std::vector<std::string>> Directory::Lookup(
@@ -71,7 +71,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::vector<std::string>>> Direc
   request.set_page_size(kPageSize);
   do {
     minyi::identity::v1::ListAccountsResponse response;
-    grpc::Status st = identity_->ListAccounts(credentials_.Context().get(), request, &response);
+    grpc::Status st = identity_->ListAccounts(credentials_.Context("identity").get(), request, &response);
     if (!st.ok()) {
       return FromGrpc(st, "identity ListAccounts");
     }
@@ -128,7 +128,7 @@ absl::StatusOr<std::vector<std::string>> Directory::MembersOfStation(const std::
     request.set_page_size(200);
     do {
       minyi::deputies::v1::ListDeputiesResponse response;
-      grpc::Status st = deputies_->ListDeputies(credentials_.Context().get(), request, &response);
+      grpc::Status st = deputies_->ListDeputies(credentials_.Context("deputies").get(), request, &response);
       if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT || st.error_code() == grpc::StatusCode::NOT_FOUND) {
         return out;  // a malformed or unknown station has no members to tell
       }

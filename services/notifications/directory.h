@@ -21,11 +21,11 @@ namespace minyi::notifications {
 // from identity, a station's current members from deputies. Nothing is copied into this service's
 // schema; answers are cached for `ttl`, so a burst of events for the same department costs one call.
 //
-// Calls carry the process's service token (common/service_client.h).
+// Calls carry the process's service credential (common/service_client.h).
 class Directory final {
  public:
-  Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies, const TokenSigner& signer,
-            absl::Duration ttl);
+  Directory(std::shared_ptr<grpc::Channel> identity, std::shared_ptr<grpc::Channel> deputies,
+            ServiceCredentials& credentials, absl::Duration ttl);
 
   // "accounts/{id}" of the accounts acting for each department / belonging to each deputy / holding the
   // role. UNAVAILABLE (or the callee's error) when the owning service does not answer.
@@ -55,7 +55,7 @@ class Directory final {
 
   std::unique_ptr<minyi::identity::v1::Identity::Stub> identity_;
   std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
-  ServiceCredentials credentials_;
+  ServiceCredentials& credentials_;
   absl::Duration ttl_;
   absl::Mutex mu_;
   absl::flat_hash_map<Key, Entry> cache_ ABSL_GUARDED_BY(mu_);

@@ -75,7 +75,7 @@ int main() {
 
   minyi::notifications::Directory directory(grpc::CreateChannel(identity_addr, grpc::InsecureChannelCredentials()),
                                             grpc::CreateChannel(deputies_addr, grpc::InsecureChannelCredentials()),
-                                            h.signer(), directory_ttl);
+                                            h.credentials(), directory_ttl);
   minyi::notifications::Fanout fanout(directory, metrics);
   minyi::EventConsumer::Options consumer;
   consumer.group = kGroup;

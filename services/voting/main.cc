@@ -12,7 +12,7 @@
 int main() {
   minyi::EnvReader env;
   // The ballot key seals ballots while a vote is open; it lives outside the database (docs/voting.md).
-  const std::string ballot_key = env.Required("MINYI_VOTING_BALLOT_KEY");
+  const std::string ballot_key = env.Secret("MINYI_VOTING_BALLOT_KEY", 64);
   // Supervision groups belong to the deputies service.
   const std::string deputies = env.Required("MINYI_DEPUTIES_ADDR");
   if (absl::Status st = env.Finish(); !st.ok()) {
@@ -34,7 +34,7 @@ int main() {
   }
   minyi::voting::VotingService service((*host)->pool(), (*host)->authorizer(), *std::move(sealer),
                                        grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()),
-                                       (*host)->signer());
+                                       (*host)->credentials());
   (*host)->AddService(&service);
   return (*host)->Run();
 }

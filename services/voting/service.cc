@@ -242,12 +242,12 @@ absl::StatusOr<PreparedBallot> PrepareBallot(const VoteRules& rules, const std::
 }  // namespace
 
 VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
-                             std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer)
+                             std::shared_ptr<grpc::ChannelInterface> deputies, ServiceCredentials& credentials)
     : pool_(pool),
       authorizer_(authorizer),
       sealer_(std::move(sealer)),
       deputies_(minyi::deputies::v1::Deputies::NewStub(std::move(deputies))),
-      credentials_(signer, "voting"),
+      credentials_(credentials),
       cast_batcher_(
           64, 2, [this](Batcher<CastRequest>::Batch& batch) { CastBatch(batch); },
           [](std::function<void()> task) { CallWorkers().Submit(std::move(task)); }) {}
@@ -404,7 +404,7 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContextBa
   minyi::deputies::v1::GetSupervisionGroupRequest get_group;
   get_group.set_name(request.supervision_group());
   minyi::deputies::v1::SupervisionGroup group;
-  if (grpc::Status st = deputies_->GetSupervisionGroup(credentials_.Context().get(), get_group, &group); !st.ok()) {
+  if (grpc::Status st = deputies_->GetSupervisionGroup(credentials_.Context("deputies").get(), get_group, &group); !st.ok()) {
     return st.error_code() == grpc::StatusCode::NOT_FOUND
                ? InvalidField("supervision_group", absl::StrCat(request.supervision_group(), " does not exist"))
                : FromGrpc(st, "deputies GetSupervisionGroup");

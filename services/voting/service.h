@@ -25,10 +25,10 @@ namespace minyi::voting {
 // service.cc) and write their event and audit row in the same transaction as the change.
 class VotingService final : public minyi::voting::v1::Voting::CallbackService {
  public:
-  // `deputies` reaches the deputies service, which owns supervision groups; `signer` signs this service's
-  // token for those calls.
+  // `deputies` reaches the deputies service, which owns supervision groups, with this service's own
+  // `credentials`.
   VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
-                std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
+                std::shared_ptr<grpc::ChannelInterface> deputies, ServiceCredentials& credentials);
   ~VotingService() override;
 
   grpc::ServerUnaryReactor* CreateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
@@ -137,7 +137,7 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   const Authorizer& authorizer_;
   const BallotSealer sealer_;
   std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
-  ServiceCredentials credentials_;
+  ServiceCredentials& credentials_;
   std::mutex rules_mu_;
   std::map<int64_t, VoteRules> rules_ ABSL_GUARDED_BY(rules_mu_);
   // Casts arriving together are written in one transaction: up to 64 per batch, two batches at a time so

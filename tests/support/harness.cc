@@ -560,7 +560,8 @@ struct HttpConnection::Stream {
   beast::flat_buffer buffer;  // bytes read past one response belong to the next
 };
 
-HttpConnection::HttpConnection(int port) : port_(port) {}
+HttpConnection::HttpConnection(int port, std::string source_address)
+    : port_(port), source_address_(std::move(source_address)) {}
 
 HttpConnection::~HttpConnection() {
   if (stream_ != nullptr) {
@@ -574,6 +575,10 @@ HttpResponse HttpConnection::Request(std::string_view method, std::string_view t
   if (stream_ == nullptr) {
     auto stream = std::make_unique<Stream>();
     stream->tcp.expires_after(std::chrono::seconds(30));
+    if (!source_address_.empty()) {
+      stream->tcp.socket().open(boost::asio::ip::tcp::v4());
+      stream->tcp.socket().bind(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(source_address_), 0));
+    }
     stream->tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
                                                        static_cast<uint16_t>(port_)));
     stream_ = std::move(stream);

@@ -111,10 +111,11 @@ struct HttpResponse {
 
 // A keep-alive HTTP/1.1 connection to 127.0.0.1:port (Boost.Beast), as a browser or an ingress proxy
 // keeps one. It connects on the first request, and again after the server closed it or a request failed
-// (which throws).
+// (which throws). With `source_address` (another loopback address, "127.0.0.12"), the connection comes
+// from there: a second client as the server sees it.
 class HttpConnection final {
  public:
-  explicit HttpConnection(int port);
+  explicit HttpConnection(int port, std::string source_address = "");
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -125,6 +126,7 @@ class HttpConnection final {
  private:
   struct Stream;
   int port_;
+  std::string source_address_;
   std::unique_ptr<Stream> stream_;  // null while not connected
 };
 

@@ -1,10 +1,12 @@
 #include "support/platform.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -18,8 +20,58 @@ nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
 }
 
-std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn,
-                                           absl::string_view jwt_secret, int* grpc_port,
+namespace {
+
+constexpr const char* kServices[] = {"identity", "deputies", "suggestions", "voting", "evaluation", "notifications"};
+
+void WriteFile(const std::string& path, const std::string& content, mode_t mode) {
+  std::ofstream(path) << content;
+  chmod(path.c_str(), mode);
+}
+
+}  // namespace
+
+const TestKeys& TestKeys::Shared() {
+  static const TestKeys* keys = new TestKeys();
+  return *keys;
+}
+
+TestKeys::TestKeys() : dir_(TempDir("minyi-keys")) {
+  const EcKeyPairPem token = GenerateEcKeyPair();
+  WriteFile(dir_ + "/token-signing.pem", token.private_pem, 0600);
+  WriteFile(dir_ + "/token-verify.pem", token.public_pem, 0644);
+  mkdir((dir_ + "/service-public").c_str(), 0755);
+  for (const char* name : kServices) {
+    const EcKeyPairPem pair = GenerateEcKeyPair();
+    WriteFile(absl::StrCat(dir_, "/", name, ".key.pem"), pair.private_pem, 0600);
+    WriteFile(absl::StrCat(dir_, "/service-public/", name, ".pem"), pair.public_pem, 0644);
+  }
+  absl::StatusOr<EcPrivateKey> signing = LoadPrivateKey("token signing key", dir_ + "/token-signing.pem");
+  EXPECT_TRUE(signing.ok()) << signing.status();
+  issuer_ = std::make_unique<TokenIssuer>(*signing, "minyi");
+}
+
+std::map<std::string, std::string> TestKeys::GatewayEnv() const {
+  return {{"MINYI_TOKEN_VERIFY_KEYS", dir_ + "/token-verify.pem"}};
+}
+
+std::map<std::string, std::string> TestKeys::ServiceEnv(absl::string_view name) const {
+  std::map<std::string, std::string> env = GatewayEnv();
+  env["MINYI_SERVICE_KEY"] = absl::StrCat(dir_, "/", name, ".key.pem");
+  env["MINYI_SERVICE_VERIFY_KEYS"] = dir_ + "/service-public";
+  if (name == "identity") {
+    env["MINYI_TOKEN_SIGNING_KEY"] = dir_ + "/token-signing.pem";
+  }
+  return env;
+}
+
+EcPrivateKey TestKeys::ServiceKey(absl::string_view name) const {
+  absl::StatusOr<EcPrivateKey> key = LoadPrivateKey("service key", absl::StrCat(dir_, "/", name, ".key.pem"));
+  EXPECT_TRUE(key.ok()) << key.status();
+  return key.ok() ? *key : EcPrivateKey();
+}
+
+std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env,
                                            int* metrics_port) {
   *grpc_port = FreePort();
@@ -27,12 +79,14 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
   if (metrics_port != nullptr) {
     *metrics_port = metrics;
   }
-  std::map<std::string, std::string> env = extra_env;
+  std::map<std::string, std::string> env = TestKeys::Shared().ServiceEnv(name);
+  for (const auto& [k, v] : extra_env) {
+    env[k] = v;
+  }
   env["MINYI_PG_DSN"] = dsn;
   if (env.find("MINYI_REDIS_ADDR") == env.end()) {  // a test may bring its own Redis
     env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
   }
-  env["MINYI_JWT_SECRET"] = std::string(jwt_secret);
   env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", *grpc_port);
   env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", metrics);
   auto process = std::make_unique<ChildProcess>(BuildPath(absl::StrCat("services/", name, "/minyi-", name)),
@@ -56,20 +110,28 @@ std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token, const
   return ctx;
 }
 
-std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy,
-                      const std::string& department) {
-  static std::atomic<int> next{0};
-  return AccountToken(signer, absl::StrCat("acct-", ++next), role, deputy, department);
+std::unique_ptr<grpc::ClientContext> ServiceContext(absl::string_view service, absl::string_view callee) {
+  auto ctx = CallContext("");
+  absl::StatusOr<std::string> credential =
+      SignServiceCredential(TestKeys::Shared().ServiceKey(service), service, callee, absl::Now(), absl::Minutes(5));
+  EXPECT_TRUE(credential.ok()) << credential.status();
+  ctx->AddMetadata(kServiceCredentialMetadata, credential.ok() ? *credential : "");
+  return ctx;
 }
 
-std::string AccountToken(const TokenSigner& signer, const std::string& account_id, minyi::common::v1::Role role,
-                         const std::string& deputy, const std::string& department) {
+std::string MintToken(minyi::common::v1::Role role, const std::string& deputy, const std::string& department) {
+  static std::atomic<int> next{0};
+  return AccountToken(absl::StrCat("acct-", ++next), role, deputy, department);
+}
+
+std::string AccountToken(const std::string& account_id, minyi::common::v1::Role role, const std::string& deputy,
+                         const std::string& department) {
   Caller caller;
   caller.set_account_id(account_id);
   caller.set_role(role);
   caller.set_deputy(deputy);
   caller.set_department(department);
-  return *signer.Issue(caller, absl::Now());
+  return *TestKeys::Shared().issuer().Issue(caller, absl::Now());
 }
 
 Platform& Platform::Shared() {
@@ -86,7 +148,7 @@ std::string Unique(absl::string_view prefix) {
 Platform::Platform()
     : dsn_(PostgresServer::Shared().CreateDatabase()), redis_addr_(RedisServer::Shared().addr()) {
   const std::map<std::string, std::string> extra_env = {
-      {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kAdminPassword)},
+      {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kBootstrapPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
       {"MINYI_LOG_LEVEL", "warn"},
       {"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d3031323334353637383961"},
@@ -95,14 +157,16 @@ Platform::Platform()
   std::map<std::string, std::string> service_env = extra_env;
   for (const char* name : {"identity", "deputies", "suggestions", "voting", "evaluation", "notifications"}) {
     int port = 0;
-    processes_[name] = StartService(name, dsn_, kJwtSecret, &port, service_env, &metrics_ports_[name]);
+    processes_[name] = StartService(name, dsn_, &port, service_env, &metrics_ports_[name]);
+    grpc_ports_[name] = port;
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
     // Services that call others find them the way a deployment tells them: MINYI_<NAME>_ADDR.
     service_env[absl::StrCat("MINYI_", absl::AsciiStrToUpper(name), "_ADDR")] = absl::StrCat("127.0.0.1:", port);
   }
   http_port_ = FreePort();
   std::map<std::string, std::string> env = extra_env;
-  env["MINYI_JWT_SECRET"] = std::string(kJwtSecret);
+  env.merge(TestKeys::Shared().GatewayEnv());
+  env["MINYI_REDIS_ADDR"] = redis_addr_;
   env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
   env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
   processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"),
@@ -139,6 +203,18 @@ std::string Platform::Token(absl::string_view username, absl::string_view passwo
   EXPECT_EQ(r.status, 200) << r.body;
   nlohmann::json j = Json(r);
   return j.is_object() ? j.value("accessToken", "") : "";
+}
+
+std::string Platform::AdminToken() {
+  if (!admin_password_changed_) {
+    const std::string first = Token("admin", kBootstrapPassword);
+    HttpResponse r = Call("POST", "/v1/accounts/me:changePassword",
+                          {{"currentPassword", kBootstrapPassword}, {"newPassword", kAdminPassword}}, first);
+    EXPECT_EQ(r.status, 200) << r.body;
+    admin_password_changed_ = true;
+    return Json(r).value("accessToken", "");
+  }
+  return Token("admin", kAdminPassword);
 }
 
 std::string Platform::CreateAccountAndToken(const nlohmann::json& account) {

@@ -15,11 +15,34 @@
 
 namespace minyi::testing {
 
-// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis and
-// `jwt_secret`, with `extra_env` on top, and waits until its gRPC port accepts (a test failure if it does
-// not). The ports are written to *grpc_port and, if given, *metrics_port.
-std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn,
-                                           absl::string_view jwt_secret, int* grpc_port,
+// The key material of the test processes, made once per test process in a temporary folder as
+// deploy/keys makes it for a deployment: identity's token signing key and the bundle that verifies it, and
+// a key pair for each service with the folder of their public keys.
+class TestKeys final {
+ public:
+  static const TestKeys& Shared();
+
+  // The key variables of service `name` (identity also gets the token signing key).
+  std::map<std::string, std::string> ServiceEnv(absl::string_view name) const;
+  // The key variables of the gateway.
+  std::map<std::string, std::string> GatewayEnv() const;
+  // Signs as the identity service does, so a test can act as any account.
+  const TokenIssuer& issuer() const { return *issuer_; }
+  // Service `name`'s own private key, to call another service as it.
+  EcPrivateKey ServiceKey(absl::string_view name) const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  TestKeys();
+
+  std::string dir_;
+  std::unique_ptr<TokenIssuer> issuer_;
+};
+
+// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis and the test
+// keys, with `extra_env` on top, and waits until its gRPC port accepts (a test failure if it does not).
+// The ports are written to *grpc_port and, if given, *metrics_port.
+std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env = {},
                                            int* metrics_port = nullptr);
 
@@ -27,20 +50,25 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
 // given) and a 30 s deadline.
 std::unique_ptr<grpc::ClientContext> CallContext(const std::string& token, const std::string& idempotency_key = "");
 
+// A client context for a direct gRPC call made as service `service` (its own key, addressed to `callee`),
+// with a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> ServiceContext(absl::string_view service, absl::string_view callee);
+
 // A valid access token for a fresh account id with `role` (and `deputy`, for deputy accounts, or
-// `department`, for department accounts), signed by `signer`: lets a test act as any role without
-// creating accounts.
-std::string MintToken(const TokenSigner& signer, minyi::common::v1::Role role, const std::string& deputy = "",
-                      const std::string& department = "");
+// `department`, for department accounts), signed with the test keys' token signing key: lets a test act
+// as any role without creating accounts.
+std::string MintToken(minyi::common::v1::Role role, const std::string& deputy = "", const std::string& department = "");
 // As MintToken, for the given account id: calls with the same id are one caller, so an Idempotency-Key
 // replays across them and ownership by account holds.
-std::string AccountToken(const TokenSigner& signer, const std::string& account_id, minyi::common::v1::Role role,
-                         const std::string& deputy = "", const std::string& department = "");
+std::string AccountToken(const std::string& account_id, minyi::common::v1::Role role, const std::string& deputy = "",
+                         const std::string& department = "");
 
 class Platform final {
  public:
-  static constexpr absl::string_view kJwtSecret = "e2e-test-secret-0123456789abcdef-0123456789";
-  static constexpr absl::string_view kAdminPassword = "admin-e2e-password";
+  // The bootstrap admin's password, which must be changed at the first sign-in, and the one it is changed
+  // to by Admin()/AdminToken().
+  static constexpr absl::string_view kBootstrapPassword = "Tq7-e2e-bootstrap-Vw3x9";
+  static constexpr absl::string_view kAdminPassword = "Hk4-e2e-admin-Zr8m2p";
 
   // The one platform of a test process, started on first use and left running until the process exits,
   // so the tests of an end-to-end binary share its services.
@@ -53,15 +81,17 @@ class Platform final {
   const std::string& redis_addr() const { return redis_addr_; }
   const std::string& dsn() const { return dsn_; }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
-  // The Prometheus port of a backend ("identity", "deputies").
+  // The Prometheus and gRPC ports of a backend ("identity", "deputies").
   int metrics_port(const std::string& name) const { return metrics_ports_.at(name); }
+  int grpc_port(const std::string& name) const { return grpc_ports_.at(name); }
 
   // HTTP through the gateway. `token` adds "Authorization: Bearer <token>".
   HttpResponse Call(absl::string_view method, absl::string_view target, const nlohmann::json& body = nullptr,
                     absl::string_view token = "", std::map<std::string, std::string> headers = {});
   // An access token for the account, via POST /v1/auth/token; fails the test when sign-in fails.
   std::string Token(absl::string_view username, absl::string_view password);
-  std::string AdminToken() { return Token("admin", kAdminPassword); }
+  // A fresh admin token; the first call changes the bootstrap password to kAdminPassword.
+  std::string AdminToken();
   // The admin's token, signed in on first use and reused after.
   const std::string& Admin();
   // Creates an account as admin (fields in proto JSON) and returns a token for it.
@@ -78,7 +108,9 @@ class Platform final {
   int http_port_ = 0;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
   std::map<std::string, int> metrics_ports_;
+  std::map<std::string, int> grpc_ports_;
   std::string admin_token_;
+  bool admin_password_changed_ = false;
 };
 
 nlohmann::json Json(const HttpResponse& r);

@@ -2,7 +2,7 @@
 
 // The base of an integration suite that speaks to one service: its binary as it ships, started once per
 // suite on a fresh database of the shared PostgreSQL (with the shared Redis), a gRPC stub to it, and
-// tokens for any role signed with the secret the service was given.
+// tokens for any role signed with the test keys' token signing key.
 
 #include <map>
 #include <memory>
@@ -23,35 +23,30 @@ namespace minyi::testing {
 template <typename Service>
 class ServiceFixture : public ::testing::Test {
  protected:
-  static constexpr char kJwtSecret[] = "integration-service-secret-0123456789abcdef";
-
   // Starts services/<name>/minyi-<name> with `env` on top of the standard configuration.
   static void StartSuite(absl::string_view name, const std::map<std::string, std::string>& env = {}) {
     dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
-    process_ = StartService(name, *dsn_, kJwtSecret, &port_, env);
+    process_ = StartService(name, *dsn_, &port_, env);
     stub_ = Service::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials()));
-    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
   }
 
   static void TearDownTestSuite() {
     stub_.reset();
     process_.reset();
-    signer_.reset();
     dsn_.reset();
   }
 
   // A token for a fresh account each call (see MintToken).
   static std::string Token(minyi::common::v1::Role role, const std::string& deputy = "",
                            const std::string& department = "") {
-    return MintToken(*signer_, role, deputy, department);
+    return MintToken(role, deputy, department);
   }
   static std::string Staff() { return Token(minyi::common::v1::ROLE_STAFF); }
 
   static inline std::unique_ptr<std::string> dsn_;
   static inline std::unique_ptr<ChildProcess> process_;
   static inline std::unique_ptr<typename Service::Stub> stub_;
-  static inline std::unique_ptr<TokenSigner> signer_;
   static inline int port_ = 0;
 };
 

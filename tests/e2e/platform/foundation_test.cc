@@ -1,6 +1,9 @@
 // End to end: every process started for real, HTTP/JSON through the gateway as a client would speak it.
 
 #include <signal.h>
+#include <sys/stat.h>
+
+#include <fstream>
 
 #include <atomic>
 #include <thread>
@@ -162,15 +165,23 @@ TEST(Auth, TokensAreCheckedAndRolesEnforced) {
   tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'a' ? 'b' : 'a';
   ExpectError(P().Call("GET", "/v1/deputies", nullptr, tampered), 401, 16, "");
 
-  TokenSigner signer(std::string(Platform::kJwtSecret), "minyi", absl::Minutes(5));
+  const EcPrivateKey signing = *LoadPrivateKey("key", TestKeys::Shared().dir() + "/token-signing.pem");
+  TokenIssuer issuer(signing, "minyi", absl::Minutes(5));
   Caller caller;
   caller.set_account_id("1");
   caller.set_role(minyi::common::v1::ROLE_ADMIN);
-  auto expired = signer.Issue(caller, absl::Now() - absl::Hours(1));
+  auto expired = issuer.Issue(caller, absl::Now() - absl::Hours(1));
   ASSERT_TRUE(expired.ok());
   ExpectError(P().Call("GET", "/v1/deputies", nullptr, *expired), 401, 16, "expired");
-  TokenSigner other_audience(std::string(Platform::kJwtSecret), "another-system", absl::Minutes(5));
+  TokenIssuer other_audience(signing, "another-system", absl::Minutes(5));
   ExpectError(P().Call("GET", "/v1/deputies", nullptr, *other_audience.Issue(caller, absl::Now())), 401, 16, "");
+  // A key that is not identity's, however well formed the token, mints nothing.
+  const EcKeyPairPem forged_pair = GenerateEcKeyPair();
+  const std::string forged_file = TempDir("forged") + "/key.pem";
+  std::ofstream(forged_file) << forged_pair.private_pem;
+  chmod(forged_file.c_str(), 0600);
+  TokenIssuer forger(*LoadPrivateKey("key", forged_file), "minyi", absl::Minutes(5));
+  ExpectError(P().Call("GET", "/v1/deputies", nullptr, *forger.Issue(caller, absl::Now())), 401, 16, "");
   // alg "none" with the signature stripped must not pass.
   const std::string payload = admin.substr(admin.find('.') + 1, admin.rfind('.') - admin.find('.') - 1);
   ExpectError(P().Call("GET", "/v1/deputies", nullptr, absl::StrCat("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.", payload, ".")),

@@ -38,7 +38,7 @@ class EvaluationTest : public ServiceFixture<v1::Evaluation> {
   // Fixed account ids: a rater's retries with one Idempotency-Key are the same caller.
   static std::string TokenFor(minyi::common::v1::Role role, int account, const std::string& deputy = "",
                               const std::string& department = "") {
-    return AccountToken(*signer_, absl::StrCat(account), role, deputy, department);
+    return AccountToken(absl::StrCat(account), role, deputy, department);
   }
   static std::string Staff() { return TokenFor(minyi::common::v1::ROLE_STAFF, 1); }
   static std::string Rater(int i) {

@@ -71,7 +71,7 @@ TEST_F(DeliveryTest, AWebhookThatNeverRecoversIsDeadLetteredAndStaffCanReplayIt)
   nv1::ListDeliveriesResponse dead;
   // The dead-letter list is the office's.
   EXPECT_EQ(
-      n.stub->ListDeliveries(CallContext(MintToken(*signer_, minyi::common::v1::ROLE_DEPARTMENT)).get(), list, &dead)
+      n.stub->ListDeliveries(CallContext(MintToken(minyi::common::v1::ROLE_DEPARTMENT)).get(), list, &dead)
           .error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(n.stub->ListDeliveries(CallContext(Staff()).get(), list, &dead).ok());

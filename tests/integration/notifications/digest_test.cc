@@ -88,13 +88,18 @@ TEST_F(DigestTest, RecipientLookupIsForTheOfficeAndServicesOnly) {
   req.set_role(minyi::common::v1::ROLE_DEPARTMENT);
   req.add_departments(dept);
   minyi::identity::v1::ListAccountsResponse out;
-  for (auto role : {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT, minyi::common::v1::ROLE_CITIZEN,
-                    minyi::common::v1::ROLE_LEADER}) {
-    EXPECT_EQ(identity_stub_->ListAccounts(CallContext(MintToken(*signer_, role)).get(), req, &out).error_code(),
+  for (auto role : {minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT,
+                    minyi::common::v1::ROLE_CITIZEN, minyi::common::v1::ROLE_LEADER}) {
+    EXPECT_EQ(identity_stub_->ListAccounts(CallContext(MintToken(role)).get(), req, &out).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }
+  // Among services, only notifications reaches people; and a credential is good only at its own callee.
+  EXPECT_EQ(identity_stub_->ListAccounts(ServiceContext("voting", "identity").get(), req, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(identity_stub_->ListAccounts(ServiceContext("notifications", "deputies").get(), req, &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   req.set_page_size(1);
-  grpc::Status st = identity_stub_->ListAccounts(CallContext(Staff()).get(), req, &out);
+  grpc::Status st = identity_stub_->ListAccounts(ServiceContext("notifications", "identity").get(), req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();
   ASSERT_EQ(out.accounts_size(), 1);
   EXPECT_EQ(out.accounts(0).name(), a);
@@ -102,12 +107,12 @@ TEST_F(DigestTest, RecipientLookupIsForTheOfficeAndServicesOnly) {
   EXPECT_TRUE(out.accounts(0).display_name().empty());  // a lookup, not a directory of people
   EXPECT_TRUE(out.accounts(0).username().empty());
   req.set_page_token(out.next_page_token());
-  ASSERT_TRUE(identity_stub_->ListAccounts(CallContext(Staff()).get(), req, &out).ok());
+  ASSERT_TRUE(identity_stub_->ListAccounts(CallContext(Admin()).get(), req, &out).ok());
   ASSERT_EQ(out.accounts_size(), 1);
   EXPECT_EQ(out.accounts(0).name(), b);
   EXPECT_TRUE(out.next_page_token().empty());
   req.set_page_size(-1);
-  EXPECT_EQ(identity_stub_->ListAccounts(CallContext(Staff()).get(), req, &out).error_code(),
+  EXPECT_EQ(identity_stub_->ListAccounts(CallContext(Admin()).get(), req, &out).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 

@@ -28,13 +28,10 @@ namespace minyi::testing {
 
 class NotificationsTest : public ::testing::Test {
  protected:
-  static constexpr char kJwtSecret[] = "integration-notifications-secret-0123456789abcdef";
-
   static void SetUpTestSuite() {
     dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
-    signer_ = std::make_unique<TokenSigner>(kJwtSecret, "minyi");
-    identity_ = StartService("identity", *dsn_, kJwtSecret, &identity_port_);
-    deputies_ = StartService("deputies", *dsn_, kJwtSecret, &deputies_port_);
+    identity_ = StartService("identity", *dsn_, &identity_port_);
+    deputies_ = StartService("deputies", *dsn_, &deputies_port_);
     identity_stub_ = minyi::identity::v1::Identity::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", identity_port_), grpc::InsecureChannelCredentials()));
     deputies_stub_ = minyi::deputies::v1::Deputies::NewStub(
@@ -50,7 +47,6 @@ class NotificationsTest : public ::testing::Test {
     deputies_stub_.reset();
     deputies_.reset();
     identity_.reset();
-    signer_.reset();
     dsn_.reset();
   }
 
@@ -77,14 +73,14 @@ class NotificationsTest : public ::testing::Test {
     n.sink_dir = sink;
     env.emplace("MINYI_NOTIFY_SMS_URL", absl::StrCat("file://", sink, "/sms.jsonl"));
     env.emplace("MINYI_NOTIFY_WEBHOOK_URL", absl::StrCat("file://", sink, "/webhook.jsonl"));
-    n.process = StartService("notifications", n.dsn, kJwtSecret, &n.port, env, &n.metrics_port);
+    n.process = StartService("notifications", n.dsn, &n.port, env, &n.metrics_port);
     n.stub = minyi::notifications::v1::Notifications::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", n.port), grpc::InsecureChannelCredentials()));
     return n;
   }
 
-  static std::string Admin() { return MintToken(*signer_, minyi::common::v1::ROLE_ADMIN); }
-  static std::string Staff() { return MintToken(*signer_, minyi::common::v1::ROLE_STAFF); }
+  static std::string Admin() { return MintToken(minyi::common::v1::ROLE_ADMIN); }
+  static std::string Staff() { return MintToken(minyi::common::v1::ROLE_STAFF); }
 
   // Creates an account; returns its name "accounts/{id}".
   static std::string CreateAccount(minyi::common::v1::Role role, const std::string& department = "",
@@ -104,7 +100,7 @@ class NotificationsTest : public ::testing::Test {
 
   // A token for an existing account, as the gateway would have it after sign-in.
   static std::string TokenOf(const std::string& account, minyi::common::v1::Role role) {
-    return AccountToken(*signer_, account.substr(std::string("accounts/").size()), role);
+    return AccountToken(account.substr(std::string("accounts/").size()), role);
   }
 
   // Writes the event to the scratch outbox, as the owning service would; returns its id.
@@ -137,7 +133,6 @@ class NotificationsTest : public ::testing::Test {
   }
 
   static inline std::unique_ptr<std::string> dsn_;
-  static inline std::unique_ptr<TokenSigner> signer_;
   static inline std::unique_ptr<ChildProcess> identity_;
   static inline std::unique_ptr<ChildProcess> deputies_;
   static inline int identity_port_ = 0;

@@ -1,5 +1,6 @@
 // The identity and deputies binaries as they ship, on a real PostgreSQL and Redis, spoken to over gRPC.
 
+#include <filesystem>
 #include <atomic>
 #include <memory>
 #include <set>
@@ -33,6 +34,7 @@ using ::minyi::deputies::v1::ListStationsResponse;
 using ::minyi::deputies::v1::Station;
 using ::minyi::deputies::v1::UpdateDeputyRequest;
 using ::minyi::identity::v1::Account;
+using ::minyi::identity::v1::ChangePasswordRequest;
 using ::minyi::identity::v1::CreateAccountRequest;
 using ::minyi::identity::v1::GetAccountRequest;
 using ::minyi::identity::v1::Identity;
@@ -40,8 +42,8 @@ using ::minyi::identity::v1::IssueTokenRequest;
 using ::minyi::identity::v1::Token;
 using ::testing::HasSubstr;
 
-constexpr char kJwtSecret[] = "integration-test-secret-0123456789abcdef";
-constexpr char kAdminPassword[] = "admin-password-for-tests";
+constexpr char kBootstrapPassword[] = "Bq9-integration-admin-X4tz";
+constexpr char kAdminPassword[] = "Nf2-integration-admin-K7wd";
 
 // A resident ID number with a valid GB 11643 check character; `seq` makes it unique.
 std::string IdNumber(int seq) {
@@ -60,17 +62,25 @@ class ServicesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dsn_ = new std::string(PostgresServer::Shared().CreateDatabase());
-    const std::map<std::string, std::string> env = {{"MINYI_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword}};
+    const std::map<std::string, std::string> env = {{"MINYI_BOOTSTRAP_ADMIN_PASSWORD", kBootstrapPassword}};
     int identity_port = 0;
     int deputies_port = 0;
-    identity_process_ = StartService("identity", *dsn_, kJwtSecret, &identity_port, env).release();
-    deputies_process_ = StartService("deputies", *dsn_, kJwtSecret, &deputies_port, env).release();
+    identity_process_ = StartService("identity", *dsn_, &identity_port, env).release();
+    deputies_process_ = StartService("deputies", *dsn_, &deputies_port, env).release();
     identity_ = Identity::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", identity_port),
                                                       grpc::InsecureChannelCredentials()))
                     .release();
     deputies_ = Deputies::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", deputies_port),
                                                       grpc::InsecureChannelCredentials()))
                     .release();
+    // The bootstrap password is good once: the first sign-in must change it.
+    ChangePasswordRequest change;
+    change.set_name("accounts/me");
+    change.set_current_password(kBootstrapPassword);
+    change.set_new_password(kAdminPassword);
+    Token changed;
+    ASSERT_TRUE(identity_->ChangePassword(CallContext(SignIn("admin", kBootstrapPassword)).get(), change, &changed).ok())
+        << identity_process_->Log();
     admin_token_ = new std::string(SignIn("admin", kAdminPassword));
     ASSERT_FALSE(admin_token_->empty()) << identity_process_->Log();
   }
@@ -582,17 +592,59 @@ TEST(ServiceStartTest, TakenMetricsPortExitsNamingIt) {
   const std::string dsn = PostgresServer::Shared().CreateDatabase();
   int identity_port = 0;
   int taken_port = 0;
-  std::unique_ptr<ChildProcess> identity = StartService("identity", dsn, kJwtSecret, &identity_port, {}, &taken_port);
+  std::unique_ptr<ChildProcess> identity = StartService("identity", dsn, &identity_port, {}, &taken_port);
   ASSERT_TRUE(WaitForPort(taken_port, absl::Seconds(30))) << identity->Log();
-  ChildProcess deputies(BuildPath("services/deputies/minyi-deputies"), {},
-                        {{"MINYI_PG_DSN", dsn},
-                         {"MINYI_REDIS_ADDR", RedisServer::Shared().addr()},
-                         {"MINYI_JWT_SECRET", kJwtSecret},
-                         {"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", FreePort())},
-                         {"MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", taken_port)}},
+  std::map<std::string, std::string> env = TestKeys::Shared().ServiceEnv("deputies");
+  env.insert({{"MINYI_PG_DSN", dsn},
+              {"MINYI_REDIS_ADDR", RedisServer::Shared().addr()},
+              {"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", FreePort())},
+              {"MINYI_METRICS_ADDR", absl::StrCat("127.0.0.1:", taken_port)}});
+  ChildProcess deputies(BuildPath("services/deputies/minyi-deputies"), {}, env,
                         absl::StrCat(TempDir("minyi-deputies"), "/deputies.log"));
   EXPECT_EQ(deputies.Wait(absl::Seconds(60)), 1);
   EXPECT_THAT(deputies.Log(), HasSubstr("cannot serve metrics"));
+}
+
+// A process refuses to start on a secret copied from the examples, a DSN password that is one, a private
+// key others can read, or a token signing key the verifiers do not have — naming what is wrong, never the
+// value.
+TEST(ServiceStartTest, BadSecretsAndKeysStopTheProcessNamingThem) {
+  const std::string dsn = PostgresServer::Shared().CreateDatabase();
+  struct Case {
+    const char* service;
+    std::map<std::string, std::string> env;
+    const char* named;
+  };
+  const std::string keys = TestKeys::Shared().dir();
+  const std::string open_key = TempDir("minyi-open-key") + "/key.pem";
+  std::filesystem::copy_file(keys + "/identity.key.pem", open_key);
+  std::filesystem::permissions(open_key, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  const std::vector<Case> cases = {
+      {"identity", {{"MINYI_BOOTSTRAP_ADMIN_PASSWORD", "change-me"}}, "MINYI_BOOTSTRAP_ADMIN_PASSWORD"},
+      {"deputies", {{"MINYI_PG_DSN", "postgresql://minyi:change-me@127.0.0.1:1/minyi"}}, "MINYI_PG_DSN"},
+      {"voting", {{"MINYI_VOTING_BALLOT_KEY", std::string(64, '0')}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
+       "MINYI_VOTING_BALLOT_KEY"},
+      {"evaluation", {{"MINYI_SERVICE_KEY", open_key}}, "MINYI_SERVICE_KEY"},
+      // A service's key that does not match its published public key would fail every call it makes.
+      {"evaluation", {{"MINYI_SERVICE_KEY", keys + "/voting.key.pem"}}, "MINYI_SERVICE_KEY"},
+      // Tokens signed with a key nobody verifies would lock every user out.
+      {"identity", {{"MINYI_TOKEN_SIGNING_KEY", keys + "/identity.key.pem"}}, "MINYI_TOKEN_VERIFY_KEYS"},
+  };
+  for (const Case& c : cases) {
+    std::map<std::string, std::string> env = TestKeys::Shared().ServiceEnv(c.service);
+    env["MINYI_PG_DSN"] = dsn;
+    env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
+    env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
+    env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
+    for (const auto& [k, v] : c.env) {
+      env[k] = v;
+    }
+    ChildProcess process(BuildPath(absl::StrCat("services/", c.service, "/minyi-", c.service)), {}, env,
+                         absl::StrCat(TempDir("minyi-bad-config"), "/", c.service, ".log"));
+    EXPECT_EQ(process.Wait(absl::Seconds(60)), 1) << c.named << "\n" << process.Log();
+    EXPECT_THAT(process.Log(), HasSubstr(c.named));
+    EXPECT_THAT(process.Log(), ::testing::Not(HasSubstr("change-me")));
+  }
 }
 
 }  // namespace

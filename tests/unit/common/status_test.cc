@@ -4,6 +4,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "support/platform.h"
 
 namespace minyi {
 namespace {
@@ -37,22 +38,33 @@ TEST(Status, InvalidFieldCarriesBadRequestAndErrorInfo) {
 
 TEST(Status, OkStaysOk) { EXPECT_TRUE(ToGrpc(absl::OkStatus()).ok()); }
 
+void SetKeys(absl::string_view service) {
+  for (const auto& [k, v] : minyi::testing::TestKeys::Shared().ServiceEnv(service)) {
+    setenv(k.c_str(), v.c_str(), 1);
+  }
+}
+
 TEST(Config, RefusesToStartNamingEveryMissingVariable) {
   unsetenv("MINYI_PG_DSN");
   unsetenv("MINYI_REDIS_ADDR");
-  setenv("MINYI_JWT_SECRET", "short", 1);
+  unsetenv("MINYI_TOKEN_VERIFY_KEYS");
+  unsetenv("MINYI_SERVICE_KEY");
+  unsetenv("MINYI_SERVICE_VERIFY_KEYS");
   auto config = LoadServiceConfig("deputies", 7101);
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("MINYI_PG_DSN"), absl::string_view::npos);
-  EXPECT_NE(config.status().message().find("MINYI_REDIS_ADDR"), absl::string_view::npos);
+  for (const char* name : {"MINYI_PG_DSN", "MINYI_REDIS_ADDR", "MINYI_TOKEN_VERIFY_KEYS", "MINYI_SERVICE_KEY",
+                           "MINYI_SERVICE_VERIFY_KEYS"}) {
+    EXPECT_NE(config.status().message().find(name), absl::string_view::npos) << name;
+  }
 
-  setenv("MINYI_PG_DSN", "postgresql://x", 1);
+  SetKeys("deputies");
+  setenv("MINYI_PG_DSN", "postgresql://minyi:change-me@db/minyi", 1);
   setenv("MINYI_REDIS_ADDR", "127.0.0.1:1", 1);
   auto weak = LoadServiceConfig("deputies", 7101);
   ASSERT_FALSE(weak.ok());
-  EXPECT_NE(weak.status().message().find("MINYI_JWT_SECRET"), absl::string_view::npos);
+  EXPECT_NE(weak.status().message().find("MINYI_PG_DSN"), absl::string_view::npos);
 
-  setenv("MINYI_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+  setenv("MINYI_PG_DSN", "postgresql://x", 1);
   setenv("MINYI_PG_POOL_SIZE", "lots", 1);
   auto bad_int = LoadServiceConfig("deputies", 7101);
   ASSERT_FALSE(bad_int.ok());
@@ -68,7 +80,7 @@ TEST(Config, RefusesToStartNamingEveryMissingVariable) {
 TEST(Config, WorkerThreadsDefaultToThePoolSizeUnlessSet) {
   setenv("MINYI_PG_DSN", "postgresql://x", 1);
   setenv("MINYI_REDIS_ADDR", "127.0.0.1:1", 1);
-  setenv("MINYI_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+  SetKeys("deputies");
   setenv("MINYI_PG_POOL_SIZE", "6", 1);
   unsetenv("MINYI_WORKER_THREADS");
   EXPECT_EQ(LoadServiceConfig("deputies", 7101)->worker_threads, 6);

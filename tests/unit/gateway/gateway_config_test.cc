@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/platform.h"
 
 namespace minyi::gateway {
 namespace {
@@ -28,17 +29,25 @@ TEST(ParseBackendsTest, RejectsMalformedEntries) {
 
 TEST(LoadGatewayConfigTest, NamesEveryProblem) {
   unsetenv("MINYI_BACKENDS");
-  setenv("MINYI_JWT_SECRET", "short", 1);
+  unsetenv("MINYI_REDIS_ADDR");
+  setenv("MINYI_TOKEN_VERIFY_KEYS", "/nonexistent/token-verify.pem", 1);
   auto config = LoadGatewayConfig();
   ASSERT_FALSE(config.ok());
   EXPECT_THAT(std::string(config.status().message()), HasSubstr("MINYI_BACKENDS"));
-  EXPECT_THAT(std::string(config.status().message()), HasSubstr("MINYI_JWT_SECRET"));
-  unsetenv("MINYI_JWT_SECRET");
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("MINYI_REDIS_ADDR"));
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("MINYI_TOKEN_VERIFY_KEYS"));
+  // A private key is not a bundle of public keys.
+  setenv("MINYI_TOKEN_VERIFY_KEYS", (minyi::testing::TestKeys::Shared().dir() + "/token-signing.pem").c_str(), 1);
+  EXPECT_THAT(std::string(LoadGatewayConfig().status().message()), HasSubstr("MINYI_TOKEN_VERIFY_KEYS"));
+  unsetenv("MINYI_TOKEN_VERIFY_KEYS");
 }
 
 TEST(LoadGatewayConfigTest, DefaultsAndOverrides) {
   setenv("MINYI_BACKENDS", "deputies=127.0.0.1:7101", 1);
-  setenv("MINYI_JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+  setenv("MINYI_REDIS_ADDR", "127.0.0.1:6379", 1);
+  for (const auto& [k, v] : minyi::testing::TestKeys::Shared().GatewayEnv()) {
+    setenv(k.c_str(), v.c_str(), 1);
+  }
   setenv("MINYI_REQUEST_TIMEOUT_MS", "250", 1);
   auto config = LoadGatewayConfig();
   ASSERT_TRUE(config.ok()) << config.status();
@@ -47,8 +56,10 @@ TEST(LoadGatewayConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(config->threads, 2);
   EXPECT_EQ(config->max_body_bytes, 1u << 20);
   EXPECT_EQ(config->request_timeout, absl::Milliseconds(250));
+  EXPECT_EQ(config->token_keys.size(), 1u);
   unsetenv("MINYI_BACKENDS");
-  unsetenv("MINYI_JWT_SECRET");
+  unsetenv("MINYI_REDIS_ADDR");
+  unsetenv("MINYI_TOKEN_VERIFY_KEYS");
   unsetenv("MINYI_REQUEST_TIMEOUT_MS");
 }
 
