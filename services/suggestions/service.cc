@@ -23,6 +23,7 @@
 #include "grpcpp/server_context.h"
 #include "minyi/suggestions/v1/events.pb.h"
 #include "suggestions/routing.h"
+#include "suggestions/visibility.h"
 
 namespace minyi::suggestions {
 namespace {
@@ -42,44 +43,6 @@ constexpr double kDefaultMinScore = 0.2;
 // Band-sharing candidates re-ranked by exact similarity: enough that items sharing a topic's vocabulary
 // cannot crowd a real near-duplicate out, cheap to re-rank (a few hundred short texts).
 constexpr int kCandidatePool = 200;
-
-std::string CitizenAccount(const Caller& caller) { return absl::StrCat(kAccounts, caller.account_id()); }
-
-bool IsLeader(const Caller& caller) { return HasRole(caller, {ROLE_LEADER}); }
-
-bool IsSubmitter(const Caller& caller, const Suggestion& s) {
-  if (caller.role() != ROLE_DEPUTY || caller.deputy().empty()) {
-    return false;
-  }
-  return std::find(s.deputies().begin(), s.deputies().end(), caller.deputy()) != s.deputies().end() ||
-         s.entered_by() == caller.deputy();
-}
-
-bool IsOwnOpinion(const Caller& caller, const Suggestion& s) {
-  return caller.role() == ROLE_CITIZEN && !s.citizen_account().empty() && s.citizen_account() == CitizenAccount(caller);
-}
-
-bool IsLead(const Caller& caller, const Suggestion& s) {
-  return caller.role() == ROLE_DEPARTMENT && !caller.department().empty() && s.lead_department() == caller.department();
-}
-
-bool IsCoUnit(const Caller& caller, const Suggestion& s) {
-  return caller.role() == ROLE_DEPARTMENT && !caller.department().empty() &&
-         std::find(s.co_departments().begin(), s.co_departments().end(), caller.department()) != s.co_departments().end();
-}
-
-// The drafter: the lead submitter, the deputy on duty who entered a citizen's opinion, or the citizen.
-bool IsAuthor(const Caller& caller, const Suggestion& s) {
-  if (caller.role() == ROLE_DEPUTY && !caller.deputy().empty()) {
-    return (s.deputies_size() > 0 && s.deputies(0) == caller.deputy()) || s.entered_by() == caller.deputy();
-  }
-  return IsOwnOpinion(caller, s);
-}
-
-bool CanRead(const Caller& caller, const Suggestion& s) {
-  return IsOffice(caller) || IsLeader(caller) || IsSubmitter(caller, s) || IsLead(caller, s) ||
-         IsCoUnit(caller, s) || IsOwnOpinion(caller, s) || (caller.role() == ROLE_CITIZEN && s.showcased());
-}
 
 // The suggestion as `caller` may see it. Not found and not visible look the same, so ids reveal nothing to
 // those who may not see them.

@@ -1,0 +1,89 @@
+#include "suggestions/visibility.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace minyi::suggestions {
+namespace {
+
+using namespace ::minyi::suggestions::v1;  // NOLINT: kinds and states read as a table
+using ::minyi::common::v1::Role;
+
+Caller As(Role role, const std::string& deputy = "", const std::string& department = "") {
+  Caller c;
+  c.set_account_id("42");
+  c.set_role(role);
+  c.set_deputy(deputy);
+  c.set_department(department);
+  return c;
+}
+
+Caller Deputy(const std::string& deputy) { return As(minyi::common::v1::ROLE_DEPUTY, deputy); }
+
+Suggestion Joint() {
+  Suggestion s;
+  s.set_kind(SUGGESTION_KIND_JOINT);
+  s.set_state(SUGGESTION_STATE_ASSIGNED);
+  s.add_deputies("deputies/1");
+  s.add_deputies("deputies/2");
+  s.set_lead_department("交通运输局");
+  s.add_co_departments("公安局");
+  return s;
+}
+
+Suggestion Opinion() {
+  Suggestion s;
+  s.set_kind(SUGGESTION_KIND_CITIZEN_OPINION);
+  s.set_state(SUGGESTION_STATE_SUBMITTED);
+  s.set_citizen_account("accounts/42");
+  s.set_station("stations/7");
+  return s;
+}
+
+TEST(VisibilityTest, OfficeAndLeadersReadEverything) {
+  for (Role role : {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_LEADER}) {
+    EXPECT_TRUE(CanRead(As(role), Joint())) << Role_Name(role);
+    EXPECT_TRUE(CanRead(As(role), Opinion())) << Role_Name(role);
+  }
+}
+
+TEST(VisibilityTest, DeputiesReadWhatTheySubmittedOrEntered) {
+  EXPECT_TRUE(CanRead(Deputy("deputies/1"), Joint()));
+  EXPECT_TRUE(CanRead(Deputy("deputies/2"), Joint()));
+  EXPECT_FALSE(CanRead(Deputy("deputies/3"), Joint()));
+  EXPECT_FALSE(CanRead(As(minyi::common::v1::ROLE_DEPUTY), Joint())) << "a deputy account bound to no deputy";
+  Suggestion entered = Opinion();
+  entered.set_citizen_account("");
+  entered.set_entered_by("deputies/3");
+  EXPECT_TRUE(CanRead(Deputy("deputies/3"), entered));
+  EXPECT_FALSE(CanRead(Deputy("deputies/1"), entered));
+}
+
+TEST(VisibilityTest, DepartmentsReadWhatIsAssignedToThem) {
+  EXPECT_TRUE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "交通运输局"), Joint()));
+  EXPECT_TRUE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "公安局"), Joint()));
+  EXPECT_FALSE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "卫健局"), Joint()));
+  EXPECT_FALSE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT), Suggestion())) << "no department, no match on empty";
+}
+
+TEST(VisibilityTest, CitizensReadTheirOwnOpinionAndTheShowcase) {
+  const Caller citizen = As(minyi::common::v1::ROLE_CITIZEN);
+  EXPECT_TRUE(CanRead(citizen, Opinion()));
+  Suggestion other = Opinion();
+  other.set_citizen_account("accounts/43");
+  EXPECT_FALSE(CanRead(citizen, other));
+  EXPECT_FALSE(CanRead(citizen, Joint()));
+  Suggestion showcased = Joint();
+  showcased.set_showcased(true);
+  EXPECT_TRUE(CanRead(citizen, showcased));
+}
+
+TEST(VisibilityTest, TheAuthorIsTheLeadSubmitterTheEnteringDeputyOrTheCitizen) {
+  EXPECT_TRUE(IsAuthor(Deputy("deputies/1"), Joint()));
+  EXPECT_FALSE(IsAuthor(Deputy("deputies/2"), Joint())) << "a co-signer is not the author";
+  EXPECT_TRUE(IsAuthor(As(minyi::common::v1::ROLE_CITIZEN), Opinion()));
+}
+
+}  // namespace
+}  // namespace minyi::suggestions
