@@ -305,8 +305,60 @@ std::string SatisfactionLabel(Satisfaction s) {
 
 }  // namespace
 
-SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy)
-    : pool_(pool), authorizer_(authorizer), policy_(std::move(policy)) {}
+SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
+                                       std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer)
+    : pool_(pool),
+      authorizer_(authorizer),
+      policy_(std::move(policy)),
+      deputies_(minyi::deputies::v1::Deputies::NewStub(std::move(deputies))),
+      credentials_(signer, "suggestions") {}
+
+absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> SuggestionsService::RegisteredDeputy(
+    const Caller& caller) {
+  if (caller.role() != ROLE_DEPUTY || caller.deputy().empty()) {
+    return std::nullopt;
+  }
+  minyi::deputies::v1::GetDeputyRequest get;
+  get.set_name(caller.deputy());
+  minyi::deputies::v1::Deputy deputy;
+  if (grpc::Status st = deputies_->GetDeputy(credentials_.Context().get(), get, &deputy); !st.ok()) {
+    if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
+      return std::nullopt;
+    }
+    return FromGrpc(st, "deputies GetDeputy");
+  }
+  return deputy;
+}
+
+absl::Status SuggestionsService::CheckEntersAt(const Caller& caller, const std::string& station) {
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(caller);
+  if (!deputy.ok()) {
+    return deputy.status();
+  }
+  if (deputy->has_value() && (*deputy)->status() == minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+    const auto& stations = (*deputy)->stations();
+    if (std::find(stations.begin(), stations.end(), station) != stations.end()) {
+      return absl::OkStatus();
+    }
+    const std::string today = ShanghaiDate(absl::Now());
+    minyi::deputies::v1::ListRotaEntriesRequest list;
+    list.set_parent(station);
+    list.set_start_date(today);
+    list.set_end_date(today);
+    minyi::deputies::v1::ListRotaEntriesResponse rota;
+    if (grpc::Status st = deputies_->ListRotaEntries(credentials_.Context().get(), list, &rota); !st.ok()) {
+      return st.error_code() == grpc::StatusCode::NOT_FOUND
+                 ? InvalidField("suggestion.station", absl::StrCat("联络站 ", station, " 不存在"))
+                 : FromGrpc(st, "deputies ListRotaEntries");
+    }
+    for (const minyi::deputies::v1::RotaEntry& entry : rota.rota_entries()) {
+      if (entry.deputy() == caller.deputy()) {
+        return absl::OkStatus();
+      }
+    }
+  }
+  return Deny(absl::StrCat("在 ", station, " 登记群众意见：suggestion.station 须为本人所在或今日值班的联络站"));
+}
 
 std::string SuggestionsService::Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule,
                                         absl::CivilDay start) {
@@ -380,6 +432,11 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
   std::vector<int64_t> deputy_ids;
   if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &deputy_ids); !st.ok()) {
     return st;
+  }
+  if (draft.kind() == SUGGESTION_KIND_CITIZEN_OPINION && caller->role() == ROLE_DEPUTY) {
+    if (absl::Status st = CheckEntersAt(*caller, draft.station()); !st.ok()) {
+      return st;
+    }
   }
   const std::string today = ShanghaiDate(absl::Now());
   return RunIdempotent(

@@ -1,12 +1,16 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/pg.h"
+#include "common/service_client.h"
+#include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/suggestions/v1/suggestions.grpc.pb.h"
 #include "suggestions/deadlines.h"
 #include "suggestions/dedup.h"
@@ -22,7 +26,10 @@ namespace v1 = ::minyi::suggestions::v1;
 // the state change, its timeline entry, its outbox event and its audit row in one transaction.
 class SuggestionsService final : public v1::Suggestions::CallbackService {
  public:
-  SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy);
+  // `deputies` reaches the deputies service, which owns stations and the duty rota; `signer` signs this
+  // service's token for those calls.
+  SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
+                     std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
 
   grpc::ServerUnaryReactor* CreateSuggestion(grpc::CallbackServerContext* ctx, const v1::CreateSuggestionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* GetSuggestion(grpc::CallbackServerContext* ctx, const v1::GetSuggestionRequest* request, v1::Suggestion* response) override;
@@ -118,10 +125,18 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   // The deadline `rule` gives from `start`, reading the holiday calendar when it counts working days.
   std::string Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule, absl::CivilDay start);
 
+  // The registry's record of a deputy caller; nullopt for a caller bound to no deputy the registry knows.
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> RegisteredDeputy(const Caller& caller);
+  // OK when the deputy `caller` may enter a citizen's opinion at `station`: a serving deputy who belongs
+  // to it, or is on its duty rota today.
+  absl::Status CheckEntersAt(const Caller& caller, const std::string& station);
+
   PgPool& pool_;
   const Authorizer& authorizer_;
   DeadlinePolicy policy_;
   MinHasher hasher_;
+  std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
+  ServiceCredentials credentials_;
 };
 
 }  // namespace minyi::suggestions
