@@ -1,6 +1,7 @@
 #include "suggestions/service.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -44,18 +45,17 @@ constexpr double kDefaultMinScore = 0.2;
 // cannot crowd a real near-duplicate out, cheap to re-rank (a few hundred short texts).
 constexpr int kCandidatePool = 200;
 
-// The suggestion as `caller` may see it. Not found and not visible look the same, so ids reveal nothing to
-// those who may not see them.
-absl::StatusOr<Record> LoadVisible(pqxx::transaction_base& tx, const Caller& caller, int64_t id,
-                                   bool for_update = false) {
-  std::optional<Record> rec = LoadSuggestion(tx, id, for_update);
-  if (!rec || !CanRead(caller, rec->suggestion)) {
-    return NotFoundError(ResourceName(kSuggestions, id));
-  }
-  return *std::move(rec);
-}
-
 absl::Status Deny(absl::string_view what) { return PermissionDenied(absl::StrCat("无权", what)); }
+
+// NOT_FOUND for an item a request names in `field`, with the BadRequest detail naming the field. A missing
+// item and one the caller may not read get this same answer, so ids reveal nothing.
+absl::Status NotFoundIn(absl::string_view field, absl::string_view name) {
+  const absl::Status named = InvalidField(field, absl::StrCat(name, " 不存在"));
+  absl::Status st(absl::StatusCode::kNotFound, named.message());
+  named.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& payload) { st.SetPayload(type_url, payload); });
+  return WithReason(std::move(st), "NOT_FOUND");
+}
 
 absl::Status RequireOfficeCaller(const Caller& caller, absl::string_view what) {
   return IsOffice(caller) ? absl::OkStatus() : Deny(what);
@@ -303,6 +303,12 @@ std::string SatisfactionLabel(Satisfaction s) {
   }
 }
 
+// A deputy who leaves office leaves their stations: the registry's current stations are a serving deputy's.
+std::vector<std::string> CurrentStations(const std::optional<minyi::deputies::v1::Deputy>& deputy) {
+  return deputy ? std::vector<std::string>(deputy->stations().begin(), deputy->stations().end())
+                : std::vector<std::string>{};
+}
+
 }  // namespace
 
 SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
@@ -330,16 +336,54 @@ absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> SuggestionsService::R
   return deputy;
 }
 
-absl::Status SuggestionsService::CheckEntersAt(const Caller& caller, const std::string& station) {
-  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(caller);
+absl::Status SuggestionsService::LookUpStations(Reader& reader) {
+  if (reader.stations) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(reader.caller);
   if (!deputy.ok()) {
     return deputy.status();
   }
+  reader.stations = CurrentStations(*deputy);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SuggestionsService::MayRead(Reader& reader, const Suggestion& s) {
+  if (NeedsStations(reader.caller, s)) {
+    if (absl::Status st = LookUpStations(reader); !st.ok()) {
+      return st;
+    }
+    return CanRead(reader.caller, s, *reader.stations);
+  }
+  return CanRead(reader.caller, s);
+}
+
+absl::StatusOr<Record> SuggestionsService::LoadVisible(pqxx::transaction_base& tx, Reader& reader, int64_t id,
+                                                       bool for_update) {
+  std::optional<Record> rec = LoadSuggestion(tx, id, for_update);
+  if (rec) {
+    absl::StatusOr<bool> readable = MayRead(reader, rec->suggestion);
+    if (!readable.ok()) {
+      return readable.status();
+    }
+    if (*readable) {
+      return *std::move(rec);
+    }
+  }
+  return NotFoundError(ResourceName(kSuggestions, id));
+}
+
+absl::Status SuggestionsService::CheckEntersAt(Reader& reader, const std::string& station) {
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(reader.caller);
+  if (!deputy.ok()) {
+    return deputy.status();
+  }
+  reader.stations = CurrentStations(*deputy);
   if (deputy->has_value() && (*deputy)->status() == minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
-    const auto& stations = (*deputy)->stations();
-    if (std::find(stations.begin(), stations.end(), station) != stations.end()) {
+    if (std::find(reader.stations->begin(), reader.stations->end(), station) != reader.stations->end()) {
       return absl::OkStatus();
     }
+    // On duty there today: a rota entry outlives a membership closed after it was made.
     const std::string today = ShanghaiDate(absl::Now());
     minyi::deputies::v1::ListRotaEntriesRequest list;
     list.set_parent(station);
@@ -352,7 +396,7 @@ absl::Status SuggestionsService::CheckEntersAt(const Caller& caller, const std::
                  : FromGrpc(st, "deputies ListRotaEntries");
     }
     for (const minyi::deputies::v1::RotaEntry& entry : rota.rota_entries()) {
-      if (entry.deputy() == caller.deputy()) {
+      if (entry.deputy() == reader.caller.deputy()) {
         return absl::OkStatus();
       }
     }
@@ -377,9 +421,10 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
   return RunIdempotent(pool_, ctx, caller, absl::StrCat("suggestions.", m.method), request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         absl::StatusOr<Record> rec = LoadVisible(tx, caller, id, /*for_update=*/true);
+                         absl::StatusOr<Record> rec = LoadVisible(tx, reader, id, /*for_update=*/true);
                          if (!rec.ok()) {
                            return rec.status();
                          }
@@ -433,8 +478,9 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
   if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &deputy_ids); !st.ok()) {
     return st;
   }
+  Reader reader{*caller};
   if (draft.kind() == SUGGESTION_KIND_CITIZEN_OPINION && caller->role() == ROLE_DEPUTY) {
-    if (absl::Status st = CheckEntersAt(*caller, draft.station()); !st.ok()) {
+    if (absl::Status st = CheckEntersAt(reader, draft.station()); !st.ok()) {
       return st;
     }
   }
@@ -484,8 +530,9 @@ absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContextBase& 
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<Record> rec = LoadVisible(tx, caller, id);
+    absl::StatusOr<Record> rec = LoadVisible(tx, reader, id);
     if (!rec.ok()) {
       return rec.status();
     }
@@ -527,7 +574,18 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContextBase
     }
     q.department = request.department();
   } else if (caller->role() == ROLE_DEPUTY) {
-    q.deputy_id = *ParseResourceId(caller->deputy(), kDeputies, "caller.deputy");
+    absl::StatusOr<int64_t> deputy = ParseResourceId(caller->deputy(), kDeputies, "caller.deputy");
+    if (!deputy.ok()) {
+      return Deny("查看建议列表：账号未关联代表");
+    }
+    q.deputy_id = *deputy;
+    Reader reader{*caller};
+    if (absl::Status st = LookUpStations(reader); !st.ok()) {
+      return st;
+    }
+    for (const std::string& station : *reader.stations) {
+      q.stations.push_back(*ParseResourceId(station, kStations, "station"));
+    }
   } else if (caller->role() == ROLE_DEPARTMENT && !caller->department().empty()) {
     q.department = caller->department();
   } else if (caller->role() == ROLE_CITIZEN) {
@@ -562,9 +620,10 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
       return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
     }
   }
+  Reader reader{caller};
   return RunIdempotent(
       pool_, ctx, caller, "suggestions.UpdateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<Record> rec = LoadVisible(tx, caller, id, /*for_update=*/true);
+        absl::StatusOr<Record> rec = LoadVisible(tx, reader, id, /*for_update=*/true);
         if (!rec.ok()) {
           return rec.status();
         }
@@ -1048,13 +1107,17 @@ absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContextBase
 absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& ctx, const LinkOpinionsRequest& request,
                                                 Suggestion* response) {
   if (request.opinions_size() < 1 || request.opinions_size() > 50) {
-    return InvalidField("opinions", "needs 1-50 citizens' opinions");
+    return InvalidField("opinions", "须列出 1 至 50 件群众意见");
   }
   std::vector<int64_t> opinion_ids;
   for (int i = 0; i < request.opinions_size(); ++i) {
-    absl::StatusOr<int64_t> id = ParseName(request.opinions(i), absl::StrCat("opinions[", i, "]"));
+    const std::string field = absl::StrCat("opinions[", i, "]");
+    absl::StatusOr<int64_t> id = ParseName(request.opinions(i), field);
     if (!id.ok()) {
       return id.status();
+    }
+    if (std::find(opinion_ids.begin(), opinion_ids.end(), *id) != opinion_ids.end()) {
+      return InvalidField(field, absl::StrCat(request.opinions(i), " 重复列出"));
     }
     opinion_ids.push_back(*id);
   }
@@ -1063,9 +1126,16 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
+  // Which opinions a deputy may read depends on their stations: asked before the transaction locks rows.
+  if (caller.role() == ROLE_DEPUTY) {
+    if (absl::Status st = LookUpStations(reader); !st.ok()) {
+      return st;
+    }
+  }
   return RunIdempotent(
       pool_, ctx, caller, "suggestions.LinkOpinions", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<Record> host = LoadVisible(tx, caller, id, /*for_update=*/true);
+        absl::StatusOr<Record> host = LoadVisible(tx, reader, id, /*for_update=*/true);
         if (!host.ok()) {
           return host.status();
         }
@@ -1074,7 +1144,7 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
           return Deny("将群众意见转入他人的建议");
         }
         if (t.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
-          return InvalidField("name", "citizens' opinions are taken into a deputy's suggestion, not another opinion");
+          return InvalidField("name", "群众意见只能转入代表建议，不能转入另一件群众意见");
         }
         if (!(t.state() == SUGGESTION_STATE_DRAFT || IsOpen(t.state())) || t.state() == SUGGESTION_STATE_ANSWERED) {
           return FailedPrecondition("ILLEGAL_TRANSITION", absl::StrCat("当前状态为「", StateLabel(t.state()), "」(",
@@ -1082,11 +1152,17 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
                                                                       ")，不能再转入群众意见"));
         }
         const std::string role = minyi::common::v1::Role_Name(caller.role());
+        // Every opinion named must be one the caller may read: one they may not answers as one that does not
+        // exist, and nothing is linked unless all are.
         for (std::size_t i = 0; i < opinion_ids.size(); ++i) {
-          std::optional<Record> o = LoadSuggestion(tx, opinion_ids[i], true);
           const std::string field = absl::StrCat("opinions[", i, "]");
-          if (!o) {
-            return InvalidField(field, absl::StrCat(request.opinions(i), " does not exist"));
+          std::optional<Record> o = LoadSuggestion(tx, opinion_ids[i], /*for_update=*/true);
+          absl::StatusOr<bool> readable = o ? MayRead(reader, o->suggestion) : absl::StatusOr<bool>(false);
+          if (!readable.ok()) {
+            return readable.status();
+          }
+          if (!*readable) {
+            return NotFoundIn(field, request.opinions(i));
           }
           absl::StatusOr<State> next = Next(o->suggestion.state(), Action::kLink, {.kind = o->suggestion.kind()});
           if (!next.ok()) {
@@ -1257,8 +1333,9 @@ absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContextBase& ct
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<Record> rec = LoadVisible(tx, caller, id);
+    absl::StatusOr<Record> rec = LoadVisible(tx, reader, id);
     if (!rec.ok()) {
       return rec.status();
     }
@@ -1294,8 +1371,9 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ct
   }
   const int limit = request.limit() == 0 ? 10 : request.limit();
   const double min_score = request.min_score() == 0 ? kDefaultMinScore : request.min_score();
+  Reader reader{*caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<Record> rec = LoadVisible(tx, *caller, *id);
+    absl::StatusOr<Record> rec = LoadVisible(tx, reader, *id);
     if (!rec.ok()) {
       return rec.status();
     }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -105,6 +106,13 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   absl::Status DoGetHolidayCalendar(const grpc::ServerContextBase& ctx, const v1::GetHolidayCalendarRequest& request, v1::HolidayCalendar* response);
   absl::Status DoUpdateHolidayCalendar(const grpc::ServerContextBase& ctx, const v1::UpdateHolidayCalendarRequest& request, v1::HolidayCalendar* response);
 
+  // A caller, and their current stations once the visibility rule has needed them: asked of the deputies
+  // service at most once per request, and only for a deputy looking at a citizen's opinion.
+  struct Reader {
+    Caller caller;
+    std::optional<std::vector<std::string>> stations = std::nullopt;
+  };
+
   // The shared path of every single-item mutation: load and lock the item, check the caller with
   // `authorize`, check the transition in the state machine, run `apply`, then record the timeline entry and
   // the audit row and answer with the item as the caller may see it.
@@ -127,9 +135,15 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
 
   // The registry's record of a deputy caller; nullopt for a caller bound to no deputy the registry knows.
   absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> RegisteredDeputy(const Caller& caller);
-  // OK when the deputy `caller` may enter a citizen's opinion at `station`: a serving deputy who belongs
-  // to it, or is on its duty rota today.
-  absl::Status CheckEntersAt(const Caller& caller, const std::string& station);
+  // Fills `reader.stations` if it is not yet known.
+  absl::Status LookUpStations(Reader& reader);
+  // CanRead (visibility.h), with the stations looked up when the rule needs them.
+  absl::StatusOr<bool> MayRead(Reader& reader, const v1::Suggestion& s);
+  // The item, when the reader may read it; NOT_FOUND, exactly as for a missing item, when they may not.
+  absl::StatusOr<Record> LoadVisible(pqxx::transaction_base& tx, Reader& reader, int64_t id, bool for_update = false);
+  // OK when the deputy reading may enter a citizen's opinion at `station`: a serving deputy who belongs to
+  // it, or is on its duty rota today.
+  absl::Status CheckEntersAt(Reader& reader, const std::string& station);
 
   PgPool& pool_;
   const Authorizer& authorizer_;

@@ -352,7 +352,9 @@ std::vector<PreparedStatement> Statements() {
                     " WHERE s.id > $1 AND ($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
                     "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
                     "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-                    "AND d.deputy_id = $5)) AND ($6 = '' OR s.citizen_account = $6) "
+                    "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
+                    "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
+                    "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
                     "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased) ORDER BY s.id LIMIT $9")},
       {kListCommitments,
        absl::StrCat("SELECT ", kCommitmentColumns,
@@ -602,7 +604,7 @@ std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuer
   std::vector<Record> out;
   for (const pqxx::row& row : tx.exec_prepared(kList, q.after_id, q.state, q.kind, q.department, q.deputy_id,
                                                q.citizen_account, q.key_supervision_only, q.showcased_only,
-                                               q.limit)) {
+                                               q.limit, IdArray(q.stations))) {
     out.push_back(FromRow(row));
   }
   return out;

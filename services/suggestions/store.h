@@ -111,7 +111,10 @@ struct ListQuery {
   std::string state = "";            // enum name or ""
   std::string kind = "";             // enum name or ""
   std::string department = "";       // lead or co-unit, or ""
-  int64_t deputy_id = 0;        // a submitter, or 0
+  // A deputy reading: items they submitted or entered, and the submitted citizens' opinions of `stations`
+  // (as the visibility rule in visibility.h has it); 0 for no deputy filter.
+  int64_t deputy_id = 0;
+  std::vector<int64_t> stations = {};
   std::string citizen_account = "";  // or ""
   bool key_supervision_only = false;
   bool showcased_only = false;

@@ -45,9 +45,17 @@ bool IsAuthor(const Caller& caller, const Suggestion& s) {
   return IsOwnOpinion(caller, s);
 }
 
-bool CanRead(const Caller& caller, const Suggestion& s) {
+bool NeedsStations(const Caller& caller, const Suggestion& s) {
+  return caller.role() == ROLE_DEPUTY && !caller.deputy().empty() &&
+         s.kind() == minyi::suggestions::v1::SUGGESTION_KIND_CITIZEN_OPINION &&
+         s.state() != minyi::suggestions::v1::SUGGESTION_STATE_DRAFT && !s.station().empty() &&
+         !IsSubmitter(caller, s);
+}
+
+bool CanRead(const Caller& caller, const Suggestion& s, const std::vector<std::string>& stations) {
   return IsOffice(caller) || IsLeader(caller) || IsSubmitter(caller, s) || IsLead(caller, s) ||
-         IsCoUnit(caller, s) || IsOwnOpinion(caller, s) || (caller.role() == ROLE_CITIZEN && s.showcased());
+         IsCoUnit(caller, s) || IsOwnOpinion(caller, s) || (caller.role() == ROLE_CITIZEN && s.showcased()) ||
+         (NeedsStations(caller, s) && std::find(stations.begin(), stations.end(), s.station()) != stations.end());
 }
 
 }  // namespace minyi::suggestions

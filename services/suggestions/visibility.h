@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/auth.h"
 #include "minyi/suggestions/v1/suggestions.pb.h"
@@ -24,8 +25,14 @@ bool IsCoUnit(const Caller& caller, const minyi::suggestions::v1::Suggestion& s)
 // The drafter: the lead submitter, the deputy on duty who entered a citizen's opinion, or the citizen.
 bool IsAuthor(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
 
-// Office staff and leaders read everything; a deputy what they submitted or entered; a department what is
-// assigned to it; a citizen their own opinion and showcased items.
-bool CanRead(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
+// Office staff and leaders read everything; a deputy what they submitted or entered, and the citizens'
+// opinions submitted to a station they belong to (the station's deputies take them up); a department what
+// is assigned to it; a citizen their own opinion and showcased items. `stations` are a deputy caller's
+// current stations ("stations/{id}"); only a case NeedsStations names reads them.
+bool CanRead(const Caller& caller, const minyi::suggestions::v1::Suggestion& s,
+             const std::vector<std::string>& stations = {});
+// True when CanRead's answer depends on the caller's stations: a deputy and a submitted citizen's opinion
+// they neither submitted nor entered. Elsewhere the stations need not be looked up.
+bool NeedsStations(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
 
 }  // namespace minyi::suggestions

@@ -2,9 +2,11 @@
 // citizen's opinion at which station, take opinions into a suggestion, see similar items, and make other
 // deputies co-signers of a joint suggestion.
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -64,6 +66,74 @@ TEST(SuggestionAuthorization, DeputiesEnterOpinionsOnlyAtStationsTheyBelongToOrA
   Call("POST", "/v1/suggestions", Opinion(elsewhere, "河道垃圾", Unique("河道里垃圾很多。")), P().NewAccount("ROLE_STAFF"));
   Call("POST", "/v1/suggestions", Opinion(elsewhere, "噪音扰民", Unique("工地夜间施工噪音大。")),
        P().NewAccount("ROLE_CITIZEN"));
+}
+
+bool Lists(const json& list, const std::string& name) {
+  for (const json& s : list.value("suggestions", json::array())) {
+    if (s.value("name", "") == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// An error answer with `id` replaced by "ID" and its details in one order (a status's details come in no
+// particular order).
+json Answer(const HttpResponse& r, const std::string& id) {
+  json answer = json::parse(absl::StrReplaceAll(r.body, {{id, "ID"}}));
+  std::vector<json> details = answer.value("details", json::array());
+  std::sort(details.begin(), details.end(),
+            [](const json& x, const json& y) { return x.value("@type", "") < y.value("@type", ""); });
+  answer["details"] = details;
+  return answer;
+}
+
+TEST(SuggestionAuthorization, LinkingOpinionsNeedsReadingEveryOneOfThem) {
+  const std::string home = NewStation();
+  const std::string elsewhere = NewStation();
+  const std::string deputy = P().NewDeputy(home, "吴刚");
+  const std::string token = P().NewAccount("ROLE_DEPUTY", deputy);
+  const std::string neighbour = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(elsewhere, "郑洁"));
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
+  const std::string staff = P().NewAccount("ROLE_STAFF");
+  const std::string ours =
+      Call("POST", "/v1/suggestions", Opinion(home, "村口桥梁破损", Unique("村口石桥栏杆断了，老人小孩过桥危险。")), citizen)
+          .value("name", "");
+  const std::string theirs =
+      Call("POST", "/v1/suggestions", Opinion(elsewhere, "社区缺少养老设施", Unique("社区没有日间照料中心。")), citizen)
+          .value("name", "");
+
+  // A station's deputies read the opinions submitted to it, and only those.
+  Call("GET", absl::StrCat("/v1/", ours), nullptr, token);
+  Call("GET", absl::StrCat("/v1/", theirs), nullptr, token, 404);
+  Call("GET", absl::StrCat("/v1/", theirs), nullptr, neighbour);
+  EXPECT_TRUE(Lists(Call("GET", "/v1/suggestions?kind=SUGGESTION_KIND_CITIZEN_OPINION&pageSize=200", nullptr, token), ours));
+  EXPECT_FALSE(Lists(Call("GET", "/v1/suggestions?kind=SUGGESTION_KIND_CITIZEN_OPINION&pageSize=200", nullptr, token), theirs));
+
+  const std::string draft = Call("POST", "/v1/suggestions",
+                                 {{"suggestion",
+                                   {{"kind", "SUGGESTION_KIND_DEPUTY"},
+                                    {"title", "关于维修村口石桥的建议"},
+                                    {"body", Unique("村口石桥年久失修，建议尽快维修加固。")}}}},
+                                 token)
+                                .value("name", "");
+  const std::string link = absl::StrCat("/v1/", draft, ":linkOpinions");
+  // Another station's opinion, second in the list: refused as if it did not exist, and nothing is linked.
+  const std::string missing = "suggestions/999999999";
+  HttpResponse unreadable = P().Call("POST", link, {{"opinions", {ours, theirs}}}, token);
+  HttpResponse absent = P().Call("POST", link, {{"opinions", {ours, missing}}}, token);
+  EXPECT_EQ(unreadable.status, 404) << unreadable.body;
+  EXPECT_THAT(Json(unreadable).value("message", ""), HasSubstr("opinions[1]"));
+  EXPECT_EQ(Answer(unreadable, theirs), Answer(absent, missing));
+  Call("POST", link, {{"opinions", {theirs}}}, token, 404);
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/", ours), nullptr, staff).value("state", ""), "SUGGESTION_STATE_SUBMITTED");
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/", theirs), nullptr, staff).value("state", ""), "SUGGESTION_STATE_SUBMITTED");
+
+  // Their own station's opinion they take in; office staff may take in any station's.
+  json linked = Call("POST", link, {{"opinions", {ours}}}, token);
+  EXPECT_EQ(linked["linkedOpinions"], json({ours}));
+  linked = Call("POST", link, {{"opinions", {theirs}}}, staff);
+  EXPECT_EQ(linked["linkedOpinions"], json({ours, theirs}));
 }
 
 }  // namespace

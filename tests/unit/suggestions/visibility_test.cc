@@ -60,6 +60,26 @@ TEST(VisibilityTest, DeputiesReadWhatTheySubmittedOrEntered) {
   EXPECT_FALSE(CanRead(Deputy("deputies/1"), entered));
 }
 
+TEST(VisibilityTest, DeputiesReadTheSubmittedOpinionsOfTheirStations) {
+  const Caller deputy = Deputy("deputies/5");
+  EXPECT_TRUE(NeedsStations(deputy, Opinion()));
+  EXPECT_TRUE(CanRead(deputy, Opinion(), {"stations/3", "stations/7"}));
+  EXPECT_FALSE(CanRead(deputy, Opinion(), {"stations/3"}));
+  EXPECT_FALSE(CanRead(deputy, Opinion())) << "no stations, no station's opinions";
+  Suggestion draft = Opinion();
+  draft.set_state(SUGGESTION_STATE_DRAFT);
+  EXPECT_FALSE(NeedsStations(deputy, draft));
+  EXPECT_FALSE(CanRead(deputy, draft, {"stations/7"})) << "a citizen's draft is theirs alone";
+  Suggestion suggestion = Joint();
+  suggestion.set_station("stations/7");
+  EXPECT_FALSE(NeedsStations(deputy, suggestion));
+  EXPECT_FALSE(CanRead(deputy, suggestion, {"stations/7"})) << "only citizens' opinions belong to a station";
+  // Other roles' answers never depend on stations.
+  EXPECT_FALSE(NeedsStations(As(minyi::common::v1::ROLE_STAFF), Opinion()));
+  EXPECT_FALSE(NeedsStations(As(minyi::common::v1::ROLE_CITIZEN), Opinion()));
+  EXPECT_FALSE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "交通运输局"), Opinion(), {"stations/7"}));
+}
+
 TEST(VisibilityTest, DepartmentsReadWhatIsAssignedToThem) {
   EXPECT_TRUE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "交通运输局"), Joint()));
   EXPECT_TRUE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "公安局"), Joint()));
