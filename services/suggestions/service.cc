@@ -259,28 +259,6 @@ std::string LevelWord(OpinionLevel level) {
   }
 }
 
-// The most similar open items to `text` (whose band keys are `band_keys`), excluding `self`.
-std::vector<SimilarItem> Similar(pqxx::transaction_base& tx, const MinHasher& hasher, absl::string_view text,
-                                 const std::vector<int64_t>& band_keys, int64_t self, double min_score, int limit) {
-  std::vector<Candidate> candidates = SelectCandidates(tx, band_keys, self, kCandidatePool);
-  std::vector<std::pair<int64_t, std::string>> texts;
-  std::map<int64_t, const Candidate*> by_id;
-  for (const Candidate& c : candidates) {
-    texts.emplace_back(c.id, c.text);
-    by_id[c.id] = &c;
-  }
-  std::vector<SimilarItem> out;
-  for (const ScoredItem& scored : RankBySimilarity(hasher, text, texts, min_score, limit)) {
-    SimilarItem item;
-    item.set_name(ResourceName(kSuggestions, scored.id));
-    item.set_title(by_id[scored.id]->title);
-    item.set_state(by_id[scored.id]->state);
-    item.set_score(scored.score);
-    out.push_back(std::move(item));
-  }
-  return out;
-}
-
 std::string DedupText(const Suggestion& s) { return absl::StrCat(s.title(), " ", s.body()); }
 
 // "A" to "D", as events and the timeline name answer categories.
@@ -373,6 +351,35 @@ absl::StatusOr<Record> SuggestionsService::LoadVisible(pqxx::transaction_base& t
   return NotFoundError(ResourceName(kSuggestions, id));
 }
 
+absl::StatusOr<std::vector<SimilarItem>> SuggestionsService::Similar(pqxx::transaction_base& tx, Reader& reader,
+                                                                    absl::string_view text,
+                                                                    const std::vector<int64_t>& band_keys,
+                                                                    int64_t self, double min_score, int limit) {
+  const std::vector<Candidate> candidates = SelectCandidates(tx, band_keys, self, kCandidatePool);
+  std::vector<std::pair<int64_t, std::string>> texts;
+  std::map<int64_t, const Suggestion*> by_id;
+  for (const Candidate& c : candidates) {
+    absl::StatusOr<bool> readable = MayRead(reader, c.record.suggestion);
+    if (!readable.ok()) {
+      return readable.status();
+    }
+    if (*readable) {
+      texts.emplace_back(c.record.id, c.text);
+      by_id[c.record.id] = &c.record.suggestion;
+    }
+  }
+  std::vector<SimilarItem> out;
+  for (const ScoredItem& scored : RankBySimilarity(hasher_, text, texts, min_score, limit)) {
+    SimilarItem item;
+    item.set_name(ResourceName(kSuggestions, scored.id));
+    item.set_title(by_id[scored.id]->title());
+    item.set_state(by_id[scored.id]->state());
+    item.set_score(scored.score);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 absl::Status SuggestionsService::CheckEntersAt(Reader& reader, const std::string& station) {
   absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(reader.caller);
   if (!deputy.ok()) {
@@ -460,10 +467,7 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
                                                      {"to", SuggestionState_Name(row.to)},
                                                      {"detail", row.detail}}});
                          *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
-                         if (m.finish) {
-                           m.finish(tx, *rec, response);
-                         }
-                         return absl::OkStatus();
+                         return m.finish ? m.finish(tx, reader, *rec, response) : absl::OkStatus();
                        });
 }
 
@@ -497,7 +501,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
                                              .actor_role = minyi::common::v1::Role_Name(caller->role())});
         const std::string name = ResourceName(kSuggestions, id);
         draft.set_name(name);
-        std::vector<SimilarItem> similar;
+        absl::StatusOr<std::vector<SimilarItem>> similar = std::vector<SimilarItem>{};
         if (request.submit()) {
           SuggestionSubmitted event;
           *event.mutable_deputies() = draft.deputies();
@@ -508,7 +512,10 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
           event.set_citizen_account(draft.citizen_account());
           event.set_station(draft.station());
           EmitEvent(tx, event, name, caller->account_id());
-          similar = Similar(tx, hasher_, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
+          similar = Similar(tx, reader, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
+          if (!similar.ok()) {
+            return similar.status();
+          }
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateSuggestion",
@@ -516,7 +523,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
                          .request_id = RequestId(ctx),
                          .detail = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}}});
         *response = View(*caller, LoadSuggestion(tx, id, false, /*details=*/false)->suggestion, false);
-        for (SimilarItem& item : similar) {
+        for (SimilarItem& item : *similar) {
           *response->add_similar() = std::move(item);
         }
         return absl::OkStatus();
@@ -690,12 +697,17 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBas
          return absl::OkStatus();
        },
        // The duplicate hint is part of the stored response, so a replay shows the same hint.
-       .finish = [&](pqxx::work& tx, const Record& r, Suggestion* out) {
+       .finish = [&](pqxx::work& tx, Reader& reader, const Record& r, Suggestion* out) -> absl::Status {
          const std::string text = DedupText(r.suggestion);
-         for (SimilarItem& item :
-              Similar(tx, hasher_, text, hasher_.BandKeysOf(text), r.id, kDefaultMinScore, kSubmitHintSize)) {
+         absl::StatusOr<std::vector<SimilarItem>> similar =
+             Similar(tx, reader, text, hasher_.BandKeysOf(text), r.id, kDefaultMinScore, kSubmitHintSize);
+         if (!similar.ok()) {
+           return similar.status();
+         }
+         for (SimilarItem& item : *similar) {
            *out->add_similar() = std::move(item);
          }
+         return absl::OkStatus();
        }},
       response);
 }
@@ -1356,8 +1368,8 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  if (caller->role() == ROLE_CITIZEN) {
-    return Deny("查看相似建议");
+  if (!IsOffice(*caller) && !IsLeader(*caller) && caller->role() != ROLE_DEPARTMENT) {
+    return Deny("查看相似建议：只有人大工作人员、常委会领导和承办单位可以");
   }
   absl::StatusOr<int64_t> id = ParseName(request.name());
   if (!id.ok()) {
@@ -1378,7 +1390,12 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ct
       return rec.status();
     }
     const std::string text = DedupText(rec->suggestion);
-    for (SimilarItem& item : Similar(tx, hasher_, text, hasher_.BandKeysOf(text), *id, min_score, limit)) {
+    absl::StatusOr<std::vector<SimilarItem>> similar =
+        Similar(tx, reader, text, hasher_.BandKeysOf(text), *id, min_score, limit);
+    if (!similar.ok()) {
+      return similar.status();
+    }
+    for (SimilarItem& item : *similar) {
       *response->add_items() = std::move(item);
     }
     return absl::OkStatus();

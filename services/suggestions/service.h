@@ -125,7 +125,7 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
     // Applies the change; may fill `row.detail`; returns an error to roll back.
     std::function<absl::Status(pqxx::work&, const Caller&, const Record&, State next, TransitionRow& row)> apply = nullptr;
     // Optional: adds to the response inside the transaction (so an idempotent replay returns it too).
-    std::function<void(pqxx::work&, const Record&, v1::Suggestion*)> finish = nullptr;
+    std::function<absl::Status(pqxx::work&, Reader&, const Record&, v1::Suggestion*)> finish = nullptr;
   };
   absl::Status Mutate(const grpc::ServerContextBase& ctx, const google::protobuf::Message& request,
                       absl::string_view name, const Mutation& mutation, v1::Suggestion* response);
@@ -137,6 +137,11 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> RegisteredDeputy(const Caller& caller);
   // Fills `reader.stations` if it is not yet known.
   absl::Status LookUpStations(Reader& reader);
+  // The most similar open items to `text` (whose band keys are `band_keys`) that the reader may read,
+  // best first, excluding `self`.
+  absl::StatusOr<std::vector<v1::SimilarItem>> Similar(pqxx::transaction_base& tx, Reader& reader,
+                                                       absl::string_view text, const std::vector<int64_t>& band_keys,
+                                                       int64_t self, double min_score, int limit);
   // CanRead (visibility.h), with the stations looked up when the rule needs them.
   absl::StatusOr<bool> MayRead(Reader& reader, const v1::Suggestion& s);
   // The item, when the reader may read it; NOT_FOUND, exactly as for a missing item, when they may not.

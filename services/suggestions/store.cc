@@ -342,10 +342,10 @@ std::vector<PreparedStatement> Statements() {
        "SELECT action, from_state, to_state, actor, actor_role, reason, detail, "
        "(extract(epoch FROM at) * 1000000)::bigint FROM transitions WHERE suggestion_id = $1 ORDER BY id"},
       {kCandidates,
-       absl::StrCat("SELECT s.id, s.title, s.title || ' ' || s.body AS text, s.state FROM (SELECT suggestion_id, "
-                    "count(*) AS shared FROM dedup_bands WHERE band_key = ANY($1::bigint[]) AND suggestion_id <> $2 "
-                    "GROUP BY suggestion_id ORDER BY shared DESC, suggestion_id LIMIT $3) m JOIN suggestions s ON "
-                    "s.id = m.suggestion_id WHERE s.state IN ",
+       absl::StrCat("SELECT s.title || ' ' || s.body AS dedup_text, ", kColumns,
+                    " JOIN (SELECT suggestion_id, count(*) AS shared FROM dedup_bands WHERE band_key = "
+                    "ANY($1::bigint[]) AND suggestion_id <> $2 GROUP BY suggestion_id ORDER BY shared DESC, "
+                    "suggestion_id LIMIT $3) m ON m.suggestion_id = s.id WHERE s.state IN ",
                     kOpenStates, " ORDER BY m.shared DESC, s.id")},
       {kList,
        absl::StrCat("SELECT ", kColumns,
@@ -592,10 +592,7 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
     return out;
   }
   for (const pqxx::row& row : tx.exec_prepared(kCandidates, IdArray(band_keys), exclude_id, limit)) {
-    out.push_back({.id = row[0].as<int64_t>(),
-                   .title = row[1].as<std::string>(),
-                   .text = row[2].as<std::string>(),
-                   .state = ParseEnum(row[3], &minyi::suggestions::v1::SuggestionState_Parse)});
+    out.push_back({.record = FromRow(row), .text = row["dedup_text"].as<std::string>()});
   }
   return out;
 }

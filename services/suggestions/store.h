@@ -95,12 +95,11 @@ struct TransitionRow {
 void AppendTransition(pqxx::work& tx, const TransitionRow& row);
 std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transaction_base& tx, int64_t id);
 
-// Duplicate candidates: items sharing a band key with `band_keys`, most shared bands first, open only.
+// Duplicate candidates: items sharing a band key with `band_keys`, most shared bands first, open only. Each
+// is read as a whole row (without details), so the visibility rule can be applied to it.
 struct Candidate {
-  int64_t id = 0;
-  std::string title = "";
+  Record record;
   std::string text = "";  // title and body
-  minyi::suggestions::v1::SuggestionState state = minyi::suggestions::v1::SUGGESTION_STATE_UNSPECIFIED;
 };
 std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::vector<int64_t>& band_keys,
                                         int64_t exclude_id, int limit);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -134,6 +135,59 @@ TEST(SuggestionAuthorization, LinkingOpinionsNeedsReadingEveryOneOfThem) {
   EXPECT_EQ(linked["linkedOpinions"], json({ours}));
   linked = Call("POST", link, {{"opinions", {theirs}}}, staff);
   EXPECT_EQ(linked["linkedOpinions"], json({ours, theirs}));
+}
+
+std::vector<std::string> Names(const json& items) {
+  std::vector<std::string> out;
+  for (const json& i : items) {
+    out.push_back(i.value("name", ""));
+  }
+  return out;
+}
+
+TEST(SuggestionAuthorization, SimilarItemsAreOnlyThoseTheCallerMayRead) {
+  const std::string station = NewStation();
+  const std::string author = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "冯军"));
+  const std::string colleague = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "陈芳"));
+  const std::string staff = P().NewAccount("ROLE_STAFF");
+  const std::string parks = P().NewAccount("ROLE_DEPARTMENT", "", "园林局");
+  const std::string text = "城北公园树木长期没有修剪，枝叶遮挡路灯，晚上散步的居民看不清道路，存在安全隐患，建议园林部门定期修剪。";
+  auto deputy_suggestion = [&](const std::string& title, const std::string& body) {
+    return json{{"submit", true}, {"suggestion", {{"kind", "SUGGESTION_KIND_DEPUTY"}, {"title", title}, {"body", body}}}};
+  };
+  const std::string theirs =
+      Call("POST", "/v1/suggestions", deputy_suggestion("关于定期修剪城北公园树木的建议", text), author).value("name", "");
+  const std::string opinion =
+      Call("POST", "/v1/suggestions", Opinion(station, "城北公园树木该修剪了", absl::StrCat("城北公园", text)),
+           P().NewAccount("ROLE_CITIZEN"))
+          .value("name", "");
+
+  // A citizen's submission lists none of other people's items; a deputy's only what they may read (here
+  // the opinions submitted to their own station, not another deputy's suggestion).
+  json own = Call("POST", "/v1/suggestions", Opinion(station, "城北公园树木需要修剪", absl::StrCat("我家附近", text)),
+                  P().NewAccount("ROLE_CITIZEN"));
+  EXPECT_TRUE(own.value("similar", json::array()).empty()) << own.dump();
+  const std::string own_name = own.value("name", "");
+  json mine = Call("POST", "/v1/suggestions", deputy_suggestion("建议修剪城北公园的树木", absl::StrCat("居民反映", text)),
+                   colleague);
+  EXPECT_THAT(Names(mine.value("similar", json::array())), ::testing::UnorderedElementsAre(opinion, own_name))
+      << mine.dump();
+  const std::string name = mine.value("name", "");
+
+  // GET .../similar is for office staff, leaders and departments, as the contract says; a department sees
+  // only items assigned to it.
+  Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, colleague, 403);
+  Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, P().NewAccount("ROLE_CITIZEN"), 403);
+  EXPECT_THAT(Names(Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, staff)["items"]),
+              ::testing::IsSupersetOf({theirs, opinion}));
+  Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, P().NewAccount("ROLE_LEADER"));
+  Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, parks, 404);
+  for (const std::string& item : {theirs, name}) {
+    Call("POST", absl::StrCat("/v1/", item, ":accept"), json::object(), staff);
+    Call("POST", absl::StrCat("/v1/", item, ":assign"), {{"leadDepartment", "园林局"}}, staff);
+  }
+  EXPECT_THAT(Names(Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, parks)["items"]),
+              ::testing::ElementsAre(theirs));
 }
 
 }  // namespace
