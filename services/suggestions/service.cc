@@ -159,9 +159,16 @@ absl::Status CheckPhone(absl::string_view phone) {
                                      : InvalidField("suggestion.contact_phone", "must have 5-20 digits");
 }
 
+// Who a draft names: its submitters, the lead first, and the co-signers a joint suggestion's author asks.
+struct DraftPeople {
+  std::vector<int64_t> submitters;
+  std::vector<int64_t> co_signers;
+};
+
 // Validates the draft's text fields and fills the submitters from the caller, never from the body where
-// the caller's own identity is meant.
-absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion* out, std::vector<int64_t>* ids) {
+// the caller's own identity is meant. The co-signers of a joint suggestion are named, not submitters: each
+// becomes one only by confirming.
+absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion* out, DraftPeople* people) {
   if (absl::Status st = CheckText("suggestion.title", in.title(), 1, 100); !st.ok()) {
     return st;
   }
@@ -205,7 +212,7 @@ absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion
         return InvalidField("suggestion.deputies", "a deputy suggestion has exactly one submitter; use SUGGESTION_KIND_JOINT");
       }
       if (in.kind() == SUGGESTION_KIND_JOINT && (deputies.size() < 2 || deputies.size() > kMaxJointDeputies)) {
-        return InvalidField("suggestion.deputies", "a joint suggestion needs 2-50 deputies");
+        return InvalidField("suggestion.deputies", "联名建议须有领衔代表和 1 至 49 名联名代表");
       }
       if (in.kind() == SUGGESTION_KIND_DELEGATION) {
         if (absl::Status st = CheckText("suggestion.delegation", in.delegation(), 1, 64); !st.ok()) {
@@ -239,11 +246,31 @@ absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion
     default:
       return InvalidField("suggestion.kind", "must be a known suggestion kind");
   }
-  for (const std::string& d : deputies) {
-    out->add_deputies(d);
-    ids->push_back(*ParseResourceId(d, kDeputies, "deputies"));
+  for (std::size_t i = 0; i < deputies.size(); ++i) {
+    const int64_t id = *ParseResourceId(deputies[i], kDeputies, "deputies");
+    if (in.kind() == SUGGESTION_KIND_JOINT && i > 0) {
+      people->co_signers.push_back(id);
+    } else {
+      out->add_deputies(deputies[i]);
+      people->submitters.push_back(id);
+    }
   }
   return absl::OkStatus();
+}
+
+// The named co-signers now asked to sign: those newly named and, when the text changed, every one who had
+// answered before.
+std::vector<std::string> Invited(const Suggestion& before, const std::vector<int64_t>& co_signers, bool reinvite) {
+  std::vector<std::string> out;
+  for (int64_t id : co_signers) {
+    const std::string name = ResourceName(kDeputies, id);
+    auto it = std::find_if(before.co_signers().begin(), before.co_signers().end(),
+                           [&](const CoSigner& c) { return c.deputy() == name; });
+    if (it == before.co_signers().end() || (reinvite && it->state() != CO_SIGNER_STATE_INVITED)) {
+      out.push_back(name);
+    }
+  }
+  return out;
 }
 
 OpinionLevel NextLevel(OpinionLevel level) {
@@ -438,6 +465,10 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
                          if (absl::Status st = m.authorize(caller, *rec); !st.ok()) {
                            return st;
                          }
+                         if (m.already_done && m.already_done(caller, *rec)) {
+                           *response = View(caller, rec->suggestion, false);
+                           return absl::OkStatus();
+                         }
                          const Suggestion& s = rec->suggestion;
                          absl::StatusOr<State> next =
                              Next(s.state(), m.action,
@@ -478,9 +509,13 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
     return caller.status();
   }
   Suggestion draft;
-  std::vector<int64_t> deputy_ids;
-  if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &deputy_ids); !st.ok()) {
+  DraftPeople people;
+  if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &people); !st.ok()) {
     return st;
+  }
+  if (request.submit() && draft.kind() == SUGGESTION_KIND_JOINT) {
+    return FailedPrecondition("CO_SIGNERS_UNCONFIRMED",
+                              "联名建议须先保存为草稿，待联名代表本人确认后再提交（suggestion.deputies）");
   }
   Reader reader{*caller};
   if (draft.kind() == SUGGESTION_KIND_CITIZEN_OPINION && caller->role() == ROLE_DEPUTY) {
@@ -493,7 +528,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
       pool_, ctx, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
         const std::vector<int64_t> band_keys =
             request.submit() ? hasher_.BandKeysOf(DedupText(draft)) : std::vector<int64_t>{};
-        const int64_t id = InsertSuggestion(tx, draft, deputy_ids,
+        const int64_t id = InsertSuggestion(tx, draft, people.submitters,
                                             {.submit = request.submit(),
                                              .today = today,
                                              .band_keys = band_keys,
@@ -501,7 +536,18 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
                                              .actor_role = minyi::common::v1::Role_Name(caller->role())});
         const std::string name = ResourceName(kSuggestions, id);
         draft.set_name(name);
-        absl::StatusOr<std::vector<SimilarItem>> similar = std::vector<SimilarItem>{};
+        if (!people.co_signers.empty()) {
+          SetCoSigners(tx, id, people.co_signers, /*reinvite=*/false);
+          const std::vector<std::string> invited = Invited(draft, people.co_signers, /*reinvite=*/false);
+          AppendTransition(tx, {.suggestion_id = id,
+                                .action = "INVITE_CO_SIGNERS",
+                                .from = SUGGESTION_STATE_DRAFT,
+                                .to = SUGGESTION_STATE_DRAFT,
+                                .actor = caller->account_id(),
+                                .actor_role = minyi::common::v1::Role_Name(caller->role()),
+                                .detail = absl::StrCat("邀请联名：", absl::StrJoin(invited, "、"))});
+        }
+        std::vector<SimilarItem> similar;
         if (request.submit()) {
           SuggestionSubmitted event;
           *event.mutable_deputies() = draft.deputies();
@@ -512,10 +558,12 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
           event.set_citizen_account(draft.citizen_account());
           event.set_station(draft.station());
           EmitEvent(tx, event, name, caller->account_id());
-          similar = Similar(tx, reader, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
-          if (!similar.ok()) {
-            return similar.status();
+          absl::StatusOr<std::vector<SimilarItem>> found =
+              Similar(tx, reader, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
+          if (!found.ok()) {
+            return found.status();
           }
+          similar = *std::move(found);
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateSuggestion",
@@ -523,7 +571,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
                          .request_id = RequestId(ctx),
                          .detail = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}}});
         *response = View(*caller, LoadSuggestion(tx, id, false, /*details=*/false)->suggestion, false);
-        for (SimilarItem& item : *similar) {
+        for (SimilarItem& item : similar) {
           *response->add_similar() = std::move(item);
         }
         return absl::OkStatus();
@@ -650,19 +698,48 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
         if (wants("title")) merged.set_title(request.suggestion().title());
         if (wants("body")) merged.set_body(request.suggestion().body());
         if (wants("delegation")) merged.set_delegation(request.suggestion().delegation());
-        if (wants("deputies") && merged.kind() == SUGGESTION_KIND_JOINT) {
-          *merged.mutable_deputies() = request.suggestion().deputies();
+        const Suggestion& before = rec->suggestion;
+        if (merged.kind() == SUGGESTION_KIND_JOINT) {
+          // `deputies` names the lead and every co-signer, whatever their answer; the stored submitters are
+          // only the lead and those who confirmed.
+          if (wants("deputies")) {
+            *merged.mutable_deputies() = request.suggestion().deputies();
+          } else {
+            if (merged.deputies_size() > 1) {
+              merged.mutable_deputies()->DeleteSubrange(1, merged.deputies_size() - 1);
+            }
+            for (const CoSigner& c : before.co_signers()) {
+              merged.add_deputies(c.deputy());
+            }
+          }
         }
         Suggestion draft;
-        std::vector<int64_t> deputy_ids;
+        DraftPeople people;
         // Re-validated as a new draft would be; the author stays the lead submitter.
-        if (absl::Status st = PrepareDraft(caller, merged, &draft, &deputy_ids); !st.ok()) {
+        if (absl::Status st = PrepareDraft(caller, merged, &draft, &people); !st.ok()) {
           return st;
         }
         if (merged.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
-          deputy_ids.clear();
+          people.submitters.clear();
         }
-        UpdateDraft(tx, id, draft, deputy_ids);
+        UpdateDraft(tx, id, draft, people.submitters);
+        if (draft.kind() == SUGGESTION_KIND_JOINT) {
+          // Co-signers sign a text: when it changes, each is asked again.
+          const bool reinvite = draft.title() != before.title() || draft.body() != before.body() ||
+                                draft.delegation() != before.delegation();
+          const std::vector<std::string> invited = Invited(before, people.co_signers, reinvite);
+          SetCoSigners(tx, id, people.co_signers, reinvite);
+          if (!invited.empty()) {
+            AppendTransition(tx, {.suggestion_id = id,
+                                  .action = "INVITE_CO_SIGNERS",
+                                  .from = SUGGESTION_STATE_DRAFT,
+                                  .to = SUGGESTION_STATE_DRAFT,
+                                  .actor = caller.account_id(),
+                                  .actor_role = minyi::common::v1::Role_Name(caller.role()),
+                                  .detail = absl::StrCat(reinvite ? "内容已修改，" : "", "邀请联名：",
+                                                         absl::StrJoin(invited, "、"))});
+          }
+        }
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "UpdateSuggestion",
                          .resource = rec->suggestion.name(),
@@ -682,11 +759,29 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBas
        .authorize = [](const Caller& c, const Record& r) {
          return IsAuthor(c, r.suggestion) || IsOffice(c) ? absl::OkStatus() : Deny("提交他人的草稿");
        },
-       .apply = [&](pqxx::work& tx, const Caller& caller, const Record& r, State, TransitionRow&) {
+       .apply = [&](pqxx::work& tx, const Caller& caller, const Record& r, State, TransitionRow& row) -> absl::Status {
          const Suggestion& s = r.suggestion;
+         if (s.kind() == SUGGESTION_KIND_JOINT) {
+           // 联名 needs a co-signer's own signature besides the lead's; whoever has not signed is dropped.
+           if (s.deputies_size() < 2) {
+             std::vector<std::string> waiting;
+             for (const CoSigner& c : s.co_signers()) {
+               if (c.state() == CO_SIGNER_STATE_INVITED) {
+                 waiting.push_back(c.deputy());
+               }
+             }
+             return FailedPrecondition(
+                 "CO_SIGNERS_UNCONFIRMED",
+                 absl::StrCat("联名建议须至少有一名联名代表确认后才能提交（suggestion.deputies）",
+                              waiting.empty() ? "" : absl::StrCat("，待确认：", absl::StrJoin(waiting, "、"))));
+           }
+           if (const std::vector<std::string> dropped = DropUnconfirmedCoSigners(tx, r.id); !dropped.empty()) {
+             row.detail = absl::StrCat("未确认的联名代表不再列入：", absl::StrJoin(dropped, "、"));
+           }
+         }
          MarkSubmitted(tx, r.id, today, hasher_.BandKeysOf(DedupText(s)));
          SuggestionSubmitted event;
-         *event.mutable_deputies() = s.deputies();
+         *event.mutable_deputies() = s.deputies();  // duty evidence: the lead and the confirmed co-signers only
          event.set_reference(s.name());
          event.set_occurred_on(today);
          event.set_title(s.title());
@@ -710,6 +805,33 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBas
          return absl::OkStatus();
        }},
       response);
+}
+
+absl::Status SuggestionsService::DoAnswerCoSigning(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+                                                   CoSignerState answer, Suggestion* response) {
+  if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
+    return st;
+  }
+  const bool confirm = answer == CO_SIGNER_STATE_CONFIRMED;
+  return Mutate(ctx, request, request.name(),
+                {.method = confirm ? "ConfirmCoSigning" : "DeclineCoSigning",
+                 .action = confirm ? Action::kConfirmCoSigning : Action::kDeclineCoSigning,
+                 .reason = request.reason(),
+                 // A signature is the co-signer's own: neither the author nor office staff give it for them.
+                 .authorize = [](const Caller& c, const Record& r) {
+                   return CoSignerOf(c, r.suggestion) != nullptr ? absl::OkStatus()
+                                                                 : Deny("答复联名邀请：只有受邀的联名代表本人可以");
+                 },
+                 .already_done = [answer](const Caller& c, const Record& r) {
+                   return CoSignerOf(c, r.suggestion)->state() == answer;
+                 },
+                 .apply = [answer, confirm](pqxx::work& tx, const Caller& caller, const Record& r, State,
+                                            TransitionRow& row) {
+                   SetCoSignerState(tx, r.id, *ParseResourceId(caller.deputy(), kDeputies, "caller.deputy"), answer);
+                   row.detail = absl::StrCat(caller.deputy(), confirm ? " 确认联名" : " 不同意联名");
+                   return absl::OkStatus();
+                 }},
+                response);
 }
 
 absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
@@ -1724,6 +1846,12 @@ grpc::ServerUnaryReactor* SuggestionsService::UpdateSuggestion(grpc::CallbackSer
 }
 grpc::ServerUnaryReactor* SuggestionsService::SubmitSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
   return Serve(ctx, [=, this] { return DoSubmitSuggestion(*ctx, *request, response); });
+}
+grpc::ServerUnaryReactor* SuggestionsService::ConfirmCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAnswerCoSigning(*ctx, *request, v1::CO_SIGNER_STATE_CONFIRMED, response); });
+}
+grpc::ServerUnaryReactor* SuggestionsService::DeclineCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAnswerCoSigning(*ctx, *request, v1::CO_SIGNER_STATE_DECLINED, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::AcceptSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
   return Serve(ctx, [=, this] { return DoAcceptSuggestion(*ctx, *request, response); });

@@ -37,6 +37,8 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   grpc::ServerUnaryReactor* ListSuggestions(grpc::CallbackServerContext* ctx, const v1::ListSuggestionsRequest* request, v1::ListSuggestionsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateSuggestion(grpc::CallbackServerContext* ctx, const v1::UpdateSuggestionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* SubmitSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
+  grpc::ServerUnaryReactor* ConfirmCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
+  grpc::ServerUnaryReactor* DeclineCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* AcceptSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* RejectSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* MergeSuggestion(grpc::CallbackServerContext* ctx, const v1::MergeSuggestionRequest* request, v1::Suggestion* response) override;
@@ -77,6 +79,9 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   absl::Status DoListSuggestions(const grpc::ServerContextBase& ctx, const v1::ListSuggestionsRequest& request, v1::ListSuggestionsResponse* response);
   absl::Status DoUpdateSuggestion(const grpc::ServerContextBase& ctx, const v1::UpdateSuggestionRequest& request, v1::Suggestion* response);
   absl::Status DoSubmitSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
+  // ConfirmCoSigning and DeclineCoSigning: the calling co-signer's `answer`.
+  absl::Status DoAnswerCoSigning(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request,
+                                 v1::CoSignerState answer, v1::Suggestion* response);
   absl::Status DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
   absl::Status DoRejectSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
   absl::Status DoMergeSuggestion(const grpc::ServerContextBase& ctx, const v1::MergeSuggestionRequest& request, v1::Suggestion* response);
@@ -114,14 +119,17 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   };
 
   // The shared path of every single-item mutation: load and lock the item, check the caller with
-  // `authorize`, check the transition in the state machine, run `apply`, then record the timeline entry and
-  // the audit row and answer with the item as the caller may see it.
+  // `authorize`, stop if it is `already_done`, check the transition in the state machine, run `apply`, then
+  // record the timeline entry and the audit row and answer with the item as the caller may see it.
   struct Mutation {
     std::string method = "";
     Action action = Action::kSubmit;
     std::string reason = "";
     bool unsatisfied = false;  // kRate
     std::function<absl::Status(const Caller&, const Record&)> authorize = nullptr;
+    // Optional: true when what the request asks for is so already (a repeated answer); the item is then
+    // returned as it is and nothing is written.
+    std::function<bool(const Caller&, const Record&)> already_done = nullptr;
     // Applies the change; may fill `row.detail`; returns an error to roll back.
     std::function<absl::Status(pqxx::work&, const Caller&, const Record&, State next, TransitionRow& row)> apply = nullptr;
     // Optional: adds to the response inside the transaction (so an idempotent replay returns it too).

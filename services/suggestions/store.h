@@ -51,6 +51,15 @@ void UpdateDraft(pqxx::work& tx, int64_t id, const minyi::suggestions::v1::Sugge
 std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update = false,
                                      bool details = true);
 
+// Names the co-signers of joint draft `id`, in order: those no longer named are dropped, new ones invited,
+// and with `reinvite` every one is asked again. The lead submitter must be in place (InsertSuggestion,
+// UpdateDraft); the confirmed co-signers follow it as submitters.
+void SetCoSigners(pqxx::work& tx, int64_t id, const std::vector<int64_t>& deputy_ids, bool reinvite);
+// A co-signer's answer; the submitters follow it.
+void SetCoSignerState(pqxx::work& tx, int64_t id, int64_t deputy_id, minyi::suggestions::v1::CoSignerState state);
+// On submission: drops the co-signers who have not confirmed; returns them ("deputies/{id}", by id).
+std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id);
+
 void SetState(pqxx::work& tx, int64_t id, minyi::suggestions::v1::SuggestionState state);
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys);
 void SetRejected(pqxx::work& tx, int64_t id, const std::string& reason);

@@ -38,6 +38,18 @@ bool IsCoUnit(const Caller& caller, const Suggestion& s) {
          std::find(s.co_departments().begin(), s.co_departments().end(), caller.department()) != s.co_departments().end();
 }
 
+const minyi::suggestions::v1::CoSigner* CoSignerOf(const Caller& caller, const Suggestion& s) {
+  if (caller.role() != ROLE_DEPUTY || caller.deputy().empty()) {
+    return nullptr;
+  }
+  for (const minyi::suggestions::v1::CoSigner& c : s.co_signers()) {
+    if (c.deputy() == caller.deputy()) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
 bool IsAuthor(const Caller& caller, const Suggestion& s) {
   if (caller.role() == ROLE_DEPUTY && !caller.deputy().empty()) {
     return (s.deputies_size() > 0 && s.deputies(0) == caller.deputy()) || s.entered_by() == caller.deputy();
@@ -53,8 +65,9 @@ bool NeedsStations(const Caller& caller, const Suggestion& s) {
 }
 
 bool CanRead(const Caller& caller, const Suggestion& s, const std::vector<std::string>& stations) {
-  return IsOffice(caller) || IsLeader(caller) || IsSubmitter(caller, s) || IsLead(caller, s) ||
-         IsCoUnit(caller, s) || IsOwnOpinion(caller, s) || (caller.role() == ROLE_CITIZEN && s.showcased()) ||
+  return IsOffice(caller) || IsLeader(caller) || IsSubmitter(caller, s) || CoSignerOf(caller, s) != nullptr ||
+         IsLead(caller, s) || IsCoUnit(caller, s) || IsOwnOpinion(caller, s) ||
+         (caller.role() == ROLE_CITIZEN && s.showcased()) ||
          (NeedsStations(caller, s) && std::find(stations.begin(), stations.end(), s.station()) != stations.end());
 }
 

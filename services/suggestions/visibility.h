@@ -22,13 +22,17 @@ bool IsOwnOpinion(const Caller& caller, const minyi::suggestions::v1::Suggestion
 // The department as the item's lead unit, or as one of its co-units.
 bool IsLead(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
 bool IsCoUnit(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
+// The caller's entry among the co-signers a joint suggestion's author named (whatever their answer), or
+// nullptr. Until they confirm they are not submitters, but they read the draft they are asked to sign.
+const minyi::suggestions::v1::CoSigner* CoSignerOf(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
 // The drafter: the lead submitter, the deputy on duty who entered a citizen's opinion, or the citizen.
 bool IsAuthor(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
 
-// Office staff and leaders read everything; a deputy what they submitted or entered, and the citizens'
-// opinions submitted to a station they belong to (the station's deputies take them up); a department what
-// is assigned to it; a citizen their own opinion and showcased items. `stations` are a deputy caller's
-// current stations ("stations/{id}"); only a case NeedsStations names reads them.
+// Office staff and leaders read everything; a deputy what they submitted or entered, the joint drafts they
+// are named co-signers of, and the citizens' opinions submitted to a station they belong to (the station's
+// deputies take them up); a department what is assigned to it; a citizen their own opinion and showcased
+// items. `stations` are a deputy caller's current stations ("stations/{id}"); only a case NeedsStations
+// names reads them.
 bool CanRead(const Caller& caller, const minyi::suggestions::v1::Suggestion& s,
              const std::vector<std::string>& stations = {});
 // True when CanRead's answer depends on the caller's stations: a deputy and a submitted citizen's opinion

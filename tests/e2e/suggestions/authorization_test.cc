@@ -1,6 +1,6 @@
 // End to end through the gateway, as an attacker holding ordinary accounts would try it: who may enter a
 // citizen's opinion at which station, take opinions into a suggestion, see similar items, and make other
-// deputies co-signers of a joint suggestion.
+// deputies co-signers of a joint suggestion (each must confirm with their own account).
 
 #include <algorithm>
 #include <string>
@@ -188,6 +188,130 @@ TEST(SuggestionAuthorization, SimilarItemsAreOnlyThoseTheCallerMayRead) {
   }
   EXPECT_THAT(Names(Call("GET", absl::StrCat("/v1/", name, "/similar"), nullptr, parks)["items"]),
               ::testing::ElementsAre(theirs));
+}
+
+std::vector<std::string> Actions(const json& timeline) {
+  std::vector<std::string> out;
+  for (const json& e : timeline.value("entries", json::array())) {
+    out.push_back(e.value("action", ""));
+  }
+  return out;
+}
+
+// Whether the deputy's duty file has a record with `reference` as its evidence.
+bool Booked(const std::string& deputy, const std::string& reference) {
+  const json duties = Call("GET", absl::StrCat("/v1/", deputy, "/duties"), nullptr, P().Admin());
+  for (const json& d : duties.value("duties", json::array())) {
+    for (const json& e : d.value("evidence", json::array())) {
+      if (e == reference) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+TEST(SuggestionAuthorization, CoSignersCountOnlyOnceEachConfirmsWithTheirOwnAccount) {
+  const std::string station = NewStation();
+  const std::string lead = P().NewDeputy(station, "林涛");
+  const std::string willing = P().NewDeputy(station, "何静");
+  const std::string unwilling = P().NewDeputy(station, "高远");
+  const std::string silent = P().NewDeputy(station, "罗兰");
+  const std::string a = P().NewAccount("ROLE_DEPUTY", lead);
+  const std::string b = P().NewAccount("ROLE_DEPUTY", willing);
+  const std::string c = P().NewAccount("ROLE_DEPUTY", unwilling);
+  const std::string d = P().NewAccount("ROLE_DEPUTY", silent);
+  const std::string outsider = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "马超"));
+  const std::string staff = P().NewAccount("ROLE_STAFF");
+  const json joint = {{"kind", "SUGGESTION_KIND_JOINT"},
+                      {"title", "关于增设社区老年食堂的建议"},
+                      {"body", Unique("社区老年人多，就餐不便，建议增设老年食堂。")},
+                      {"deputies", {willing, unwilling, silent}}};
+
+  // Naming deputies does not make them submitters: the joint suggestion cannot be submitted at once.
+  json err = Call("POST", "/v1/suggestions", {{"submit", true}, {"suggestion", joint}}, a, 400);
+  EXPECT_EQ(err.value("code", 0), 9);
+  EXPECT_THAT(err.value("message", ""), HasSubstr("suggestion.deputies"));
+  json draft = Call("POST", "/v1/suggestions", {{"suggestion", joint}}, a);
+  const std::string name = draft.value("name", "");
+  const std::string path = absl::StrCat("/v1/", name);
+  EXPECT_EQ(draft["deputies"], json({lead}));
+  ASSERT_EQ(draft.value("coSigners", json::array()).size(), 3u) << draft.dump();
+  EXPECT_EQ(draft["coSigners"][0].value("deputy", ""), willing);
+  EXPECT_EQ(draft["coSigners"][0].value("state", ""), "CO_SIGNER_STATE_INVITED");
+  err = Call("POST", absl::StrCat(path, ":submit"), json::object(), a, 400);
+  EXPECT_THAT(err.value("message", ""), HasSubstr("suggestion.deputies"));
+
+  // The invited read the draft they are asked to sign, and find it in their list; only each of them
+  // answers for themself.
+  Call("GET", path, nullptr, b);
+  EXPECT_TRUE(Lists(Call("GET", "/v1/suggestions?state=DRAFT&pageSize=200", nullptr, b), name));
+  Call("GET", path, nullptr, outsider, 404);
+  Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), outsider, 404);
+  Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), a, 403);
+  Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), staff, 403);
+  json signed_ = Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), b);
+  EXPECT_EQ(signed_["deputies"], json({lead, willing}));
+  EXPECT_EQ(signed_["coSigners"][0].value("state", ""), "CO_SIGNER_STATE_CONFIRMED");
+  EXPECT_EQ(Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), b)["deputies"], json({lead, willing}));
+  json declined = Call("POST", absl::StrCat(path, ":declineCoSigning"), {{"reason", "不熟悉该领域"}}, c);
+  EXPECT_EQ(declined["coSigners"][1].value("state", ""), "CO_SIGNER_STATE_DECLINED");
+  EXPECT_EQ(declined["deputies"], json({lead, willing}));
+
+  // A signature is given to a text: when the author changes it, the co-signers are asked again.
+  json edited = Call("PATCH", absl::StrCat(path, "?updateMask=title"), {{"title", "关于在社区增设老年食堂的建议"}}, a);
+  EXPECT_EQ(edited["deputies"], json({lead}));
+  EXPECT_EQ(edited["coSigners"][0].value("state", ""), "CO_SIGNER_STATE_INVITED");
+  Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), b);
+
+  // Submitted with the one who signed; the others are dropped, and only the signers' duty is booked.
+  json submitted = Call("POST", absl::StrCat(path, ":submit"), json::object(), a);
+  EXPECT_EQ(submitted.value("state", ""), "SUGGESTION_STATE_SUBMITTED");
+  EXPECT_EQ(submitted["deputies"], json({lead, willing}));
+  ASSERT_EQ(submitted.value("coSigners", json::array()).size(), 1u) << submitted.dump();
+  Call("GET", path, nullptr, d, 404);
+  Call("POST", absl::StrCat(path, ":declineCoSigning"), json::object(), b, 400);
+  EXPECT_THAT(Actions(Call("GET", absl::StrCat(path, "/timeline"), nullptr, a)),
+              ::testing::ElementsAre("CREATE", "INVITE_CO_SIGNERS", "CONFIRM_CO_SIGNING", "DECLINE_CO_SIGNING",
+                                     "INVITE_CO_SIGNERS", "CONFIRM_CO_SIGNING", "SUBMIT"));
+  bool booked = false;
+  for (int i = 0; i < 100 && !booked; ++i) {
+    booked = Booked(lead, name);
+    if (!booked) {
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  }
+  ASSERT_TRUE(booked);
+  EXPECT_TRUE(Booked(willing, name));
+  EXPECT_FALSE(Booked(unwilling, name));
+  EXPECT_FALSE(Booked(silent, name));
+}
+
+TEST(SuggestionAuthorization, RenamingCoSignersKeepsTheSignaturesOfAnUnchangedText) {
+  const std::string station = NewStation();
+  const std::string author = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "宋雨"));
+  const std::string kept = P().NewDeputy(station, "唐宁");
+  const std::string unnamed = P().NewDeputy(station, "韩梅");
+  const std::string added = P().NewDeputy(station, "曹阳");
+  const std::string kept_token = P().NewAccount("ROLE_DEPUTY", kept);
+  const std::string unnamed_token = P().NewAccount("ROLE_DEPUTY", unnamed);
+  const std::string path = absl::StrCat(
+      "/v1/", Call("POST", "/v1/suggestions",
+                   {{"suggestion",
+                     {{"kind", "SUGGESTION_KIND_JOINT"},
+                      {"title", "关于整治背街小巷积水的建议"},
+                      {"body", Unique("雨后背街小巷积水严重，建议改造排水设施。")},
+                      {"deputies", {kept, unnamed}}}}},
+                   author)
+                  .value("name", ""));
+  Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), kept_token);
+  json renamed = Call("PATCH", absl::StrCat(path, "?updateMask=deputies"), {{"deputies", {kept, added}}}, author);
+  EXPECT_EQ(renamed["deputies"], json::array({renamed["deputies"][0], kept})) << renamed.dump();
+  ASSERT_EQ(renamed.value("coSigners", json::array()).size(), 2u) << renamed.dump();
+  EXPECT_EQ(renamed["coSigners"][0].value("state", ""), "CO_SIGNER_STATE_CONFIRMED");
+  EXPECT_EQ(renamed["coSigners"][1].value("deputy", ""), added);
+  EXPECT_EQ(renamed["coSigners"][1].value("state", ""), "CO_SIGNER_STATE_INVITED");
+  Call("GET", path, nullptr, unnamed_token, 404);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "suggestions/visibility.h"
 
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 
@@ -78,6 +79,26 @@ TEST(VisibilityTest, DeputiesReadTheSubmittedOpinionsOfTheirStations) {
   EXPECT_FALSE(NeedsStations(As(minyi::common::v1::ROLE_STAFF), Opinion()));
   EXPECT_FALSE(NeedsStations(As(minyi::common::v1::ROLE_CITIZEN), Opinion()));
   EXPECT_FALSE(CanRead(As(minyi::common::v1::ROLE_DEPARTMENT, "", "交通运输局"), Opinion(), {"stations/7"}));
+}
+
+TEST(VisibilityTest, NamedCoSignersReadTheDraftTheyAreAskedToSignButAreNoSubmitters) {
+  Suggestion draft = Joint();
+  draft.set_state(SUGGESTION_STATE_DRAFT);
+  draft.mutable_deputies()->DeleteSubrange(1, 1);  // the lead alone has signed
+  for (auto [deputy, state] :
+       {std::pair{"deputies/2", CO_SIGNER_STATE_INVITED}, std::pair{"deputies/3", CO_SIGNER_STATE_DECLINED}}) {
+    CoSigner* c = draft.add_co_signers();
+    c->set_deputy(deputy);
+    c->set_state(state);
+  }
+  EXPECT_TRUE(CanRead(Deputy("deputies/2"), draft));
+  EXPECT_TRUE(CanRead(Deputy("deputies/3"), draft));
+  EXPECT_FALSE(CanRead(Deputy("deputies/4"), draft));
+  EXPECT_FALSE(IsSubmitter(Deputy("deputies/2"), draft)) << "named is not signed";
+  ASSERT_NE(CoSignerOf(Deputy("deputies/3"), draft), nullptr);
+  EXPECT_EQ(CoSignerOf(Deputy("deputies/3"), draft)->state(), CO_SIGNER_STATE_DECLINED);
+  EXPECT_EQ(CoSignerOf(Deputy("deputies/4"), draft), nullptr);
+  EXPECT_EQ(CoSignerOf(As(minyi::common::v1::ROLE_STAFF), draft), nullptr);
 }
 
 TEST(VisibilityTest, DepartmentsReadWhatIsAssignedToThem) {
