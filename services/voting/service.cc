@@ -4,7 +4,6 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -12,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
@@ -237,6 +237,14 @@ absl::StatusOr<PreparedBallot> PrepareBallot(const VoteRules& rules, const std::
   *out.entry.mutable_content() = PublishedContent(rules, *marks);
   out.receipt_check = ReceiptCheck(vote, canonical, ballot.nonce());
   return out;
+}
+
+// Boxes go into the table in a uniformly random order (Fisher-Yates on the system's CSPRNG), so that their
+// physical order (ctid) follows nothing.
+void Shuffle(std::vector<std::string>& boxes) {
+  for (std::size_t i = boxes.size(); i > 1; --i) {
+    std::swap(boxes[i - 1], boxes[randombytes_uniform(static_cast<uint32_t>(i))]);
+  }
 }
 
 }  // namespace
@@ -854,13 +862,23 @@ void VotingService::CastBatch(Batcher<CastRequest>::Batch& batch) {
     }
   }
   if (!by_vote.empty()) {
+    std::vector<int64_t> boxed;  // the votes this batch put ballots into
     absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+      boxed.clear();  // the transaction may be a retry
       for (const auto& [id, casts] : by_vote) {
-        CastInVote(tx, id, casts);
+        if (CastInVote(tx, id, casts)) {
+          boxed.push_back(id);
+        }
       }
       return absl::OkStatus();
     });
-    if (!st.ok()) {
+    if (st.ok()) {
+      // Each new box shares its transaction with its voter's row until the vote is remixed.
+      std::lock_guard<std::mutex> lock(remix_mu_);
+      for (int64_t id : boxed) {
+        remix_schedule_.Cast(id);
+      }
+    } else {
       for (const auto& [id, casts] : by_vote) {
         for (CastRequest* c : casts) {
           c->status = st;
@@ -878,7 +896,7 @@ void VotingService::CastBatch(Batcher<CastRequest>::Batch& batch) {
   }
 }
 
-void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastRequest*>& casts) {
+bool VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastRequest*>& casts) {
   LockVoteShared(tx, id);
   std::vector<std::string> deputies;
   for (const CastRequest* c : casts) {
@@ -886,6 +904,7 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   }
   const std::map<std::string, CastContext> contexts = LoadCastContexts(tx, id, deputies);
   std::optional<VoteRules> rules;
+  std::size_t longest = 0;
   std::vector<CastRequest*> valid;
   for (CastRequest* c : casts) {
     c->status = absl::OkStatus();  // the transaction may be a retry
@@ -907,16 +926,23 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     }
     if (!rules.has_value()) {
       rules = Rules(tx, id);
+      longest = LongestEntrySize(*rules);
     }
     absl::StatusOr<PreparedBallot> ballot = PrepareBallot(*rules, c->request->parent(), c->request->ballot());
     if (!ballot.ok()) {
       c->status = ballot.status();
       continue;
     }
+    // Padded to the vote's longest ballot: every box of the vote has one size.
+    absl::StatusOr<std::string> box = sealer_.Seal(c->request->parent(), ballot->entry.SerializeAsString(), longest);
+    if (!box.ok()) {
+      c->status = box.status();
+      continue;
+    }
     c->tracker = ballot->entry.tracker();
     c->today = context.today;
     c->receipt_check = ballot->receipt_check;
-    c->box = sealer_.Seal(c->request->parent(), ballot->entry.SerializeAsString());
+    c->box = *std::move(box);
     valid.push_back(c);
   }
 
@@ -952,14 +978,14 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     }
   }
   if (fresh.empty()) {
-    return;
+    return false;
   }
   // The boxes go in shuffled: within a batch, nothing in the box's physical order follows the voters'.
   std::vector<std::string> boxes;
   for (const CastRequest* c : fresh) {
     boxes.push_back(c->box);
   }
-  std::shuffle(boxes.begin(), boxes.end(), std::mt19937_64(randombytes_random()));
+  Shuffle(boxes);
   InsertSealedBallots(tx, id, boxes);
   std::vector<BallotCast> events(fresh.size());
   std::vector<OutgoingEvent> outgoing;
@@ -975,6 +1001,81 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   }
   EmitEvents(tx, outgoing);
   AppendAudits(tx, audits);
+  return true;
+}
+
+// The remix (docs/voting.md, "Remixing"): a box is written in its cast's transaction, so until then it
+// carries that transaction's id (xmin), as its voter's row does. A remix, a transaction that writes
+// nothing but boxes, re-seals every box of the vote under a fresh nonce, deletes the old rows and inserts
+// the new ones under new random ids in a random order: afterwards no box shares a transaction id, an id,
+// a place in the table or a ciphertext with anything of its cast.
+absl::Status VotingService::RemixDue() {
+  if (!remixed_at_start_) {
+    // A crash between a cast and its remix leaves boxes as they were cast.
+    std::vector<int64_t> votes;
+    if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+          votes = VotesWithSealedBallots(tx);
+          return absl::OkStatus();
+        });
+        !st.ok()) {
+      return st;
+    }
+    std::lock_guard<std::mutex> lock(remix_mu_);
+    for (int64_t id : votes) {
+      remix_schedule_.Cast(id);
+    }
+    remixed_at_start_ = true;
+  }
+  std::vector<int64_t> due;
+  {
+    std::lock_guard<std::mutex> lock(remix_mu_);
+    due = remix_schedule_.Due(absl::Now());
+  }
+  absl::Status out = absl::OkStatus();
+  for (int64_t id : due) {
+    if (absl::Status st = Remix(id); !st.ok()) {
+      std::lock_guard<std::mutex> lock(remix_mu_);
+      remix_schedule_.Cast(id);  // still to do
+      out.Update(st);
+    }
+  }
+  return out;
+}
+
+// One statement reads the box, one deletes, one inserts, whatever the number of ballots.
+absl::Status VotingService::Remix(int64_t id) {
+  const std::string vote = ResourceName(kVotes, id);
+  return pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+    LockVoteShared(tx, id);  // as a cast: closing waits for it
+    const std::vector<SealedBox> boxes = SealedBallots(tx, id);
+    if (boxes.empty()) {
+      return absl::OkStatus();
+    }
+    const std::size_t longest = LongestEntrySize(Rules(tx, id));
+    std::map<std::string, std::string> resealed;  // by the old box's id
+    std::vector<std::string> ids;
+    for (const SealedBox& b : boxes) {
+      absl::StatusOr<std::string> plain = sealer_.Open(vote, b.box, longest);
+      if (!plain.ok()) {
+        return absl::DataLossError(absl::StrCat(vote, ": a sealed ballot does not open"));
+      }
+      absl::StatusOr<std::string> box = sealer_.Seal(vote, *plain, longest);
+      if (!box.ok()) {
+        return box.status();
+      }
+      resealed.emplace(b.id, *std::move(box));
+      ids.push_back(b.id);
+    }
+    // By id: boxes cast meanwhile wait for the next remix, and a box another replica's remix has already
+    // replaced is not written twice.
+    std::vector<std::string> fresh;
+    for (const std::string& old : DeleteSealedBallots(tx, id, ids)) {
+      fresh.push_back(std::move(resealed[old]));
+    }
+    Shuffle(fresh);
+    InsertSealedBallots(tx, id, fresh);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, const CloseVoteRequest& request,
@@ -994,10 +1095,11 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
     }
     const VoteRules rules = LoadRules(tx, id, /*with_counts=*/true);
     const Turnout turnout = CountTurnout(tx, id);
+    const std::size_t longest = LongestEntrySize(rules);
     std::vector<BulletinEntry> entries;
     std::vector<Marks> ballots;
-    for (const std::string& box : SealedBallots(tx, id)) {
-      absl::StatusOr<std::string> plain = sealer_.Open(request.name(), box);
+    for (const SealedBox& sealed : SealedBallots(tx, id)) {
+      absl::StatusOr<std::string> plain = sealer_.Open(request.name(), sealed.box, longest);
       BulletinEntry entry;
       if (!plain.ok() || !entry.ParseFromString(*plain)) {
         return absl::DataLossError(absl::StrCat(request.name(), ": a sealed ballot does not open"));

@@ -51,6 +51,8 @@ constexpr char kInsertSealed[] = "voting_insert_sealed";
 constexpr char kVoterChecks[] = "voting_voter_checks";
 constexpr char kSealed[] = "voting_sealed";
 constexpr char kDeleteSealed[] = "voting_delete_sealed";
+constexpr char kDeleteSealedById[] = "voting_delete_sealed_by_id";
+constexpr char kVotesWithSealed[] = "voting_votes_with_sealed";
 constexpr char kInsertBulletin[] = "voting_insert_bulletin";
 constexpr char kBulletin[] = "voting_bulletin";
 constexpr char kStoreResult[] = "voting_store_result";
@@ -210,8 +212,12 @@ std::vector<PreparedStatement> Statements() {
       {kVoterChecks,
        "SELECT deputy, receipt_check FROM voters "
        "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"},
-      {kSealed, "SELECT box FROM sealed_ballots WHERE vote_id = $1"},
+      {kSealed, "SELECT id::text, box FROM sealed_ballots WHERE vote_id = $1"},
       {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
+      {kDeleteSealedById,
+       "DELETE FROM sealed_ballots WHERE vote_id = $1 "
+       "AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) RETURNING id::text"},
+      {kVotesWithSealed, "SELECT DISTINCT vote_id FROM sealed_ballots"},
       {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
       {kBulletin, "SELECT tracker, content FROM bulletin WHERE vote_id = $1 ORDER BY tracker"},
       {kStoreResult, "UPDATE votes SET result = $2 WHERE id = $1"},
@@ -452,15 +458,31 @@ std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx
   return out;
 }
 
-std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id) {
-  std::vector<std::string> out;
+std::vector<SealedBox> SealedBallots(pqxx::work& tx, int64_t vote_id) {
+  std::vector<SealedBox> out;
   for (const pqxx::row& row : tx.exec_prepared(kSealed, vote_id)) {
-    out.push_back(pqxx::binarystring(row[0]).str());
+    out.push_back({row[0].as<std::string>(), pqxx::binarystring(row[1]).str()});
+  }
+  return out;
+}
+
+std::set<std::string> DeleteSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& ids) {
+  std::set<std::string> out;
+  for (const pqxx::row& row : tx.exec_prepared(kDeleteSealedById, vote_id, nlohmann::json(ids).dump())) {
+    out.insert(row[0].as<std::string>());
   }
   return out;
 }
 
 void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kDeleteSealed, vote_id); }
+
+std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx) {
+  std::vector<int64_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kVotesWithSealed)) {
+    out.push_back(row[0].as<int64_t>());
+  }
+  return out;
+}
 
 void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const BulletinEntry& entry) {
   tx.exec_prepared(kInsertBulletin, vote_id, entry.tracker(), pqxx::binarystring(entry.content().SerializeAsString()));
