@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
@@ -271,6 +272,37 @@ VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
   std::lock_guard<std::mutex> lock(rules_mu_);
   rules_.emplace(vote_id, rules);
   return rules;
+}
+
+absl::Status VotingService::CheckElectorate(const google::protobuf::RepeatedPtrField<std::string>& electorate) {
+  minyi::deputies::v1::BatchGetDeputyStatusesRequest request;
+  *request.mutable_names() = electorate;
+  minyi::deputies::v1::BatchGetDeputyStatusesResponse response;
+  if (grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context().get(), request, &response); !st.ok()) {
+    return FromGrpc(st, "deputies BatchGetDeputyStatuses");
+  }
+  std::map<std::string, minyi::deputies::v1::DeputyStatus> status;
+  for (const minyi::deputies::v1::DeputyStatusEntry& d : response.deputies()) {
+    status.emplace(d.name(), d.status());
+  }
+  std::vector<std::string> unknown;
+  std::vector<std::string> not_serving;
+  for (const std::string& d : electorate) {
+    auto it = status.find(d);
+    if (it == status.end()) {
+      unknown.push_back(d);
+    } else if (it->second != minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+      not_serving.push_back(d);
+    }
+  }
+  std::vector<std::string> problems;
+  if (!unknown.empty()) {
+    problems.push_back(absl::StrCat("代表名册中没有 ", absl::StrJoin(unknown, "、")));
+  }
+  if (!not_serving.empty()) {
+    problems.push_back(absl::StrCat(absl::StrJoin(not_serving, "、"), " 不是在任代表"));
+  }
+  return problems.empty() ? absl::OkStatus() : InvalidField("vote.electorate", absl::StrJoin(problems, "；"));
 }
 
 // ---- Projects ----
@@ -654,6 +686,9 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, con
     return InvalidField("vote.max_approvals", "须在 1 与候选项目数之间");
   }
   if (absl::Status st = CheckNames(vote.electorate(), kDeputies, "vote.electorate", 1, kMaxElectorate); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckElectorate(vote.electorate()); !st.ok()) {
     return st;
   }
   return RunIdempotent(pool_, ctx, *caller, "voting.CreateVote", request, response,

@@ -132,6 +132,9 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   // A vote's counting rules (form, slots, candidates) never change after set-up: casting reads them from
   // memory instead of the database on every ballot.
   VoteRules Rules(pqxx::transaction_base& tx, int64_t vote_id);
+  // Every elector must be a serving deputy in the deputies service's registry: INVALID_ARGUMENT on
+  // "vote.electorate" naming those who are not.
+  absl::Status CheckElectorate(const google::protobuf::RepeatedPtrField<std::string>& electorate);
   absl::Status Remix(int64_t vote_id);
 
   // Casting does not go through Serve: a cast joins the cast batcher and is finished by its batch.
