@@ -99,6 +99,7 @@ using ::minyi::voting::v1::VOTE_STATE_CLOSED;
 using ::minyi::voting::v1::VOTE_STATE_DRAFT;
 using ::minyi::voting::v1::VOTE_STATE_OPEN;
 using ::minyi::voting::v1::Vote;
+using ::minyi::voting::v1::VoteAnnounced;
 using ::minyi::voting::v1::VoteClosed;
 using ::minyi::voting::v1::VoteOpened;
 using ::minyi::voting::v1::VoteResult;
@@ -119,11 +120,15 @@ absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::S
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
 }
 
-// Results and bulletins are for the public once announced; inside the congress (office, leaders,
-// deputies) as soon as the vote closes.
-bool IsInsider(const Caller& caller) {
+// Between closing and announcement a vote's outcome (result, bulletin, the projects it chose) is read by
+// office staff and leaders only; from announcement by everyone signed in (docs/voting.md, "Announcement").
+bool SeesUnannounced(const Caller& caller) {
   return HasRole(caller, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
-                          minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
+                          minyi::common::v1::ROLE_LEADER});
+}
+
+ProjectView ProjectViewOf(const Caller& caller) {
+  return SeesUnannounced(caller) ? ProjectView::kFull : ProjectView::kBeforeAnnouncement;
 }
 
 // A "name" field that may end in a fixed suffix ("votes/3/result").
@@ -181,16 +186,19 @@ absl::StatusOr<Row> InState(std::optional<Row> row, const std::string& name, std
   return *std::move(row);
 }
 
-// The state of a vote whose count is done (closed or announced): nothing is counted before closing.
-absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t id, absl::string_view what) {
+// The state of a vote whose count `caller` may read: closed (office staff and leaders) or announced
+// (everyone). Otherwise FAILED_PRECONDITION naming the state, saying `before_close` or, to others while
+// the vote is closed, `before_announcement`.
+absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t id, const Caller& caller,
+                                           absl::string_view before_close, absl::string_view before_announcement) {
   std::optional<VoteState> state = LoadVoteState(tx, id);
   if (!state.has_value()) {
     return NotFoundError(ResourceName(kVotes, id));
   }
-  if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
-    return WrongState(what, *state);
+  if (*state == VOTE_STATE_ANNOUNCED || (*state == VOTE_STATE_CLOSED && SeesUnannounced(caller))) {
+    return *state;
   }
-  return *state;
+  return WrongState(*state == VOTE_STATE_CLOSED ? before_announcement : before_close, *state);
 }
 
 nlohmann::json JsonList(const google::protobuf::RepeatedPtrField<std::string>& values) {
@@ -346,9 +354,9 @@ absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, con
   if (!target.ok()) {
     return target.status();
   }
-  const int64_t id = target->id;
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Project> project = LoadProject(tx, id);
+    std::optional<Project> project = LoadProject(tx, id, /*for_update=*/false, ProjectViewOf(caller));
     if (!project.has_value()) {
       return NotFoundError(request.name());
     }
@@ -359,8 +367,9 @@ absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, con
 
 absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, const ListProjectsRequest& request,
                                            ListProjectsResponse* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
   }
   if (!ProjectState_IsValid(request.state())) {
     return InvalidField("state", "未知的项目状态");
@@ -371,7 +380,7 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, c
     return page.status();
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::vector<Project> rows = SelectProjects(tx, page->after_id, page->size + 1, state);
+    std::vector<Project> rows = SelectProjects(tx, page->after_id, page->size + 1, state, ProjectViewOf(*caller));
     response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const Project& p) {
       return *ParseResourceId(p.name(), kProjects, "name");
     }));
@@ -498,7 +507,8 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContextBase& ctx, c
   }
   return RunIdempotent(
       pool_, ctx, caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Project> project = LoadProject(tx, id, /*for_update=*/true);
+        // A department is not told its project was chosen before the vote is announced.
+        std::optional<Project> project = LoadProject(tx, id, /*for_update=*/true, ProjectViewOf(caller));
         if (!project.has_value()) {
           return NotFoundError(request.parent());
         }
@@ -1168,18 +1178,19 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
     DeleteSealedBallots(tx, id);
     StoreResult(tx, id, result);
     SetVoteState(tx, id, VOTE_STATE_CLOSED);
+    nlohmann::json chosen = nlohmann::json::array();
+    for (const CandidateResult& c : result.candidates()) {
+      if (c.chosen()) {
+        // Read as a candidate by all but office staff and leaders until announced (ProjectView).
+        SetProjectState(tx, *ParseResourceId(c.candidate(), kProjects, "candidate"), PROJECT_STATE_CHOSEN);
+        chosen.push_back(c.candidate());
+      }
+    }
+    // The electorate hears that the vote is over; the result goes out with the announcement.
     VoteClosed event;
     event.set_reference(request.name());
     event.set_title(vote->title());
     *event.mutable_deputies() = vote->electorate();
-    event.set_quorum_met(result.quorum_met());
-    event.set_runoff_needed(result.runoff_needed());
-    for (const CandidateResult& c : result.candidates()) {
-      if (c.chosen()) {
-        SetProjectState(tx, *ParseResourceId(c.candidate(), kProjects, "candidate"), PROJECT_STATE_CHOSEN);
-        event.add_chosen_projects(c.candidate());
-      }
-    }
     EmitEvent(tx, event, request.name(), caller.account_id());
     AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "CloseVote",
@@ -1187,7 +1198,7 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
                      .request_id = RequestId(ctx),
                      .detail = {{"ballots", result.ballots_cast()},
                                 {"quorum_met", result.quorum_met()},
-                                {"chosen", JsonList(event.chosen_projects())}}});
+                                {"chosen", chosen}}});
     *response = *LoadVote(tx, id);
     return absl::OkStatus();
   });
@@ -1209,6 +1220,19 @@ absl::Status VotingService::DoAnnounceResult(const grpc::ServerContextBase& ctx,
                            return vote.status();
                          }
                          SetVoteState(tx, id, VOTE_STATE_ANNOUNCED);
+                         const VoteResult result = *LoadResult(tx, id);
+                         VoteAnnounced event;
+                         event.set_reference(request.name());
+                         event.set_title(vote->title());
+                         *event.mutable_deputies() = vote->electorate();
+                         event.set_quorum_met(result.quorum_met());
+                         event.set_runoff_needed(result.runoff_needed());
+                         for (const CandidateResult& c : result.candidates()) {
+                           if (c.chosen()) {
+                             event.add_chosen_projects(c.candidate());
+                           }
+                         }
+                         EmitEvent(tx, event, request.name(), caller.account_id());
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "AnnounceResult",
                                           .resource = request.name(),
@@ -1229,32 +1253,54 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContextBase& ctx, c
   if (absl::Status st = CheckText("title", request.title(), 0, 64); !st.ok()) {
     return st;
   }
+  // The tie is part of the result: a run-off, which everyone sees, waits for the announcement. Its
+  // electorate is the original's, checked again against the registry as for a new vote.
+  const auto tie = [&](pqxx::transaction_base& tx, bool for_update) -> absl::StatusOr<std::pair<Vote, VoteResult>> {
+    absl::StatusOr<Vote> original = InState(LoadVote(tx, id, for_update), request.name(), {VOTE_STATE_ANNOUNCED},
+                                            "结果公告后才能安排重新票决");
+    if (!original.ok()) {
+      return original.status();
+    }
+    std::optional<VoteResult> result = LoadResult(tx, id);
+    if (!result.has_value() || !result->runoff_needed()) {
+      return FailedPrecondition("NO_TIE", "该票决没有需要重新票决的并列项目");
+    }
+    return std::make_pair(*std::move(original), *std::move(result));
+  };
+  absl::StatusOr<std::pair<Vote, VoteResult>> checked = absl::InternalError("not read");
+  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+        checked = tie(tx, /*for_update=*/false);
+        return absl::OkStatus();
+      });
+      !st.ok()) {
+    return st;
+  }
+  if (!checked.ok()) {
+    return checked.status();
+  }
+  if (absl::Status st = CheckElectorate(checked->first.electorate()); !st.ok()) {
+    return st;
+  }
   return RunIdempotent(
       pool_, ctx, caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Vote> original = LoadVote(tx, id, /*for_update=*/true);
-        if (!original.has_value()) {
-          return NotFoundError(request.name());
+        absl::StatusOr<std::pair<Vote, VoteResult>> basis = tie(tx, /*for_update=*/true);
+        if (!basis.ok()) {
+          return basis.status();
         }
-        std::optional<VoteResult> result = LoadResult(tx, id);
-        if (!result.has_value()) {
-          return WrongState("票决结束后才能安排重新票决", original->state());
-        }
-        if (!result->runoff_needed()) {
-          return FailedPrecondition("NO_TIE", "该票决没有需要重新票决的并列项目");
-        }
+        const auto& [original, result] = *basis;
         Vote runoff;
-        runoff.set_title(request.title().empty() ? absl::StrCat(original->title(), "（重新票决）") : request.title());
-        runoff.set_form(original->form());
-        runoff.set_slots(result->runoff_slots());
-        runoff.set_max_approvals(result->runoff_slots());
+        runoff.set_title(request.title().empty() ? absl::StrCat(original.title(), "（重新票决）") : request.title());
+        runoff.set_form(original.form());
+        runoff.set_slots(result.runoff_slots());
+        runoff.set_max_approvals(result.runoff_slots());
         const int64_t runoff_id = InsertVote(tx, runoff, caller.account_id(), id);
         int position = 0;
-        for (const CandidateResult& c : result->candidates()) {
+        for (const CandidateResult& c : result.candidates()) {
           if (c.tied()) {
             InsertCandidate(tx, runoff_id, position++, *ParseResourceId(c.candidate(), kProjects, "candidate"));
           }
         }
-        for (const std::string& d : original->electorate()) {
+        for (const std::string& d : original.electorate()) {
           InsertElector(tx, runoff_id, d);
         }
         const std::string name = ResourceName(kVotes, runoff_id);
@@ -1277,12 +1323,10 @@ absl::Status VotingService::DoGetResult(const grpc::ServerContextBase& ctx, cons
   }
   const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<VoteState> state = CountedVoteState(tx, id, "票决结束前不公布任何结果");
+    absl::StatusOr<VoteState> state =
+        CountedVoteState(tx, id, caller, "票决结束前不公布任何结果", "票决结果公告后公开");
     if (!state.ok()) {
       return state.status();
-    }
-    if (*state == VOTE_STATE_CLOSED && !IsInsider(caller)) {
-      return PermissionDenied("结果公告后向社会公开");
     }
     *response = *LoadResult(tx, id);
     response->set_state(*state);
@@ -1297,9 +1341,11 @@ absl::Status VotingService::DoGetBulletin(const grpc::ServerContextBase& ctx, co
   if (!target.ok()) {
     return target.status();
   }
-  const int64_t id = target->id;
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<VoteState> state = CountedVoteState(tx, id, "票决结束后公布全部选票");
+    // The bulletin becomes public with the result: it recounts to it.
+    absl::StatusOr<VoteState> state =
+        CountedVoteState(tx, id, caller, "票决结束后公布全部选票", "全部选票与票决结果一并在公告后公开");
     if (!state.ok()) {
       return state.status();
     }

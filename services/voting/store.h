@@ -21,11 +21,16 @@ const std::vector<Migration>& Migrations();
 std::vector<PreparedStatement> Statements();
 
 // Projects.
+// How a project is read. Until the vote that chose it is announced, a chosen project reads, to all but
+// office staff and leaders, as the candidate it was: state CANDIDATE, no supervision group
+// (docs/voting.md, "Announcement").
+enum class ProjectView { kFull, kBeforeAnnouncement };
 int64_t InsertProject(pqxx::work& tx, const minyi::voting::v1::Project& project, const std::string& actor);
-std::optional<minyi::voting::v1::Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
-// Projects after `after_id` in id order; `state` "" for any.
+std::optional<minyi::voting::v1::Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update = false,
+                                                      ProjectView view = ProjectView::kFull);
+// Projects after `after_id` in id order; `state` "" for any, else the state as `view` shows it.
 std::vector<minyi::voting::v1::Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit,
-                                                       const std::string& state);
+                                                       const std::string& state, ProjectView view);
 void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& screening);
 void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState state);
 void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members);

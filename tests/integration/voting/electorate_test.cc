@@ -1,5 +1,5 @@
-// A vote's electorate is the registry's: when a vote is set up, every elector must exist in the deputies
-// service and be serving. Both services run here as they ship.
+// A vote's electorate is the registry's: when a vote or its run-off is set up, every elector must exist
+// in the deputies service and be serving. Both services run here as they ship.
 #include <string>
 
 #include "integration/voting/fixture.h"
@@ -19,6 +19,16 @@ class ElectorateTest : public VotingServiceTest {
     *create.mutable_vote()->mutable_electorate() = {electorate.begin(), electorate.end()};
     return create;
   }
+
+  static void Resign(const std::string& deputy) {
+    minyi::deputies::v1::UpdateDeputyRequest update;
+    update.mutable_deputy()->set_name(deputy);
+    update.mutable_deputy()->set_status(minyi::deputies::v1::DEPUTY_STATUS_RESIGNED);
+    update.mutable_update_mask()->add_paths("status");
+    minyi::deputies::v1::Deputy out;
+    grpc::Status st = deputies_->UpdateDeputy(CallContext(Staff()).get(), update, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
 };
 
 TEST_F(ElectorateTest, UnknownAndNotServingElectorsAreRefusedByName) {
@@ -37,6 +47,19 @@ TEST_F(ElectorateTest, UnknownAndNotServingElectorsAreRefusedByName) {
   st = stub_->CreateVote(CallContext(Staff()).get(), VoteOf({serving, NewDeputy()}), &vote);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(vote.electorate_size(), 2);
+}
+
+TEST_F(ElectorateTest, ARunoffIsCheckedAgainstTheRegistryAsItStandsThen) {
+  const OpenedVote tie = ClosedTie();
+  Announce(tie.name);
+  Resign(tie.deputies[2]);
+  minyi::voting::v1::CreateRunoffRequest request;
+  request.set_name(tie.name);
+  minyi::voting::v1::Vote runoff;
+  grpc::Status st = stub_->CreateRunoff(CallContext(Staff()).get(), request, &runoff);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), absl::StrCat("vote.electorate: ", tie.deputies[2], " 不是在任代表"));
+  EXPECT_EQ(Query("SELECT count(*) FROM votes WHERE runoff_of = " + tie.name.substr(6)), "0");
 }
 
 // The registry read voting uses is internal: office staff and services only.

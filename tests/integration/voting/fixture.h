@@ -120,6 +120,54 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
     return out;
   }
 
+  // A closed for/against vote over three fresh candidates, one slot and up to two "for" per ballot, where
+  // four deputies put candidates 1 and 2 level at 3 of 4 each and are all against candidate 3: the tie
+  // at the cut-off needs a run-off.
+  static OpenedVote ClosedTie() {
+    OpenedVote out = OpenApprovalVote(3, 1, 4, /*check_in=*/false);  // its candidates and deputies
+    minyi::voting::v1::CreateVoteRequest create;
+    create.mutable_vote()->set_title("并列测试");
+    create.mutable_vote()->set_form(minyi::voting::v1::BALLOT_FORM_FOR_AGAINST);
+    create.mutable_vote()->set_slots(1);
+    create.mutable_vote()->set_max_approvals(2);
+    *create.mutable_vote()->mutable_candidates() = {out.candidates.begin(), out.candidates.end()};
+    *create.mutable_vote()->mutable_electorate() = {out.deputies.begin(), out.deputies.end()};
+    minyi::voting::v1::Vote tie;
+    grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(), create, &tie);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    out.name = tie.name();
+    minyi::voting::v1::OpenVoteRequest open;
+    open.set_name(tie.name());
+    st = stub_->OpenVote(CallContext(Staff()).get(), open, &tie);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    for (int v = 0; v < 4; ++v) {
+      CheckIn(out.name, out.deputies[v]);
+      minyi::voting::v1::CastBallotRequest request;
+      request.set_parent(out.name);
+      request.mutable_ballot()->set_nonce(Nonce(absl::StrCat("tie", v)));
+      for (int c = 0; c < 3; ++c) {
+        auto* choice = request.mutable_ballot()->mutable_content()->add_choices();
+        choice->set_candidate(out.candidates[c]);
+        // Voters 0-2 are for 1; voters 1-3 are for 2; everyone is against 3.
+        const bool for_it = (c == 0 && v <= 2) || (c == 1 && v >= 1);
+        choice->set_choice(for_it ? minyi::voting::v1::CHOICE_FOR : minyi::voting::v1::CHOICE_AGAINST);
+      }
+      minyi::voting::v1::BallotReceipt receipt;
+      st = Cast(out.deputies[v], request, &receipt);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    Close(out.name);
+    return out;
+  }
+
+  static void Announce(const std::string& vote) {
+    minyi::voting::v1::AnnounceResultRequest request;
+    request.set_name(vote);
+    minyi::voting::v1::Vote out;
+    grpc::Status st = stub_->AnnounceResult(CallContext(Staff()).get(), request, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  }
+
   static void CheckIn(const std::string& vote, const std::string& deputy) {
     minyi::voting::v1::CheckInRequest request;
     request.set_name(vote);
