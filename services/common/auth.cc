@@ -244,6 +244,10 @@ Authorizer::Authorizer(const TokenVerifier& tokens, const RevocationList& revoca
     : tokens_(tokens), revocations_(revocations), services_(services) {}
 
 absl::StatusOr<VerifiedToken> Authorizer::VerifyUser(const grpc::ServerContextBase& ctx) const {
+  // A service credential is never a user's identity, whatever else the call carries.
+  if (!Metadata(ctx, kServiceCredentialMetadata).empty()) {
+    return PermissionDenied("this call is for users, not services");
+  }
   const absl::string_view authorization = Metadata(ctx, "authorization");
   if (authorization.empty()) {
     return Unauthenticated("TOKEN_MISSING", "sign in first: this call needs an access token");
@@ -263,10 +267,6 @@ absl::StatusOr<std::string> Authorizer::VerifyService(const grpc::ServerContextB
 }
 
 absl::StatusOr<Caller> Authorizer::AuthenticateForPasswordChange(const grpc::ServerContextBase& ctx) const {
-  // A service credential is never a user's identity, whatever else the call carries.
-  if (!Metadata(ctx, kServiceCredentialMetadata).empty()) {
-    return PermissionDenied("this call is for users, not services");
-  }
   absl::StatusOr<VerifiedToken> token = VerifyUser(ctx);
   if (!token.ok()) {
     return token.status();
@@ -275,15 +275,12 @@ absl::StatusOr<Caller> Authorizer::AuthenticateForPasswordChange(const grpc::Ser
 }
 
 absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContextBase& ctx) const {
-  if (!Metadata(ctx, kServiceCredentialMetadata).empty()) {
-    return PermissionDenied("this call is for users, not services");
-  }
   absl::StatusOr<VerifiedToken> token = VerifyUser(ctx);
+  if (token.ok() && token->password_change_required) {
+    return FailedPrecondition("PASSWORD_CHANGE_REQUIRED", "this account must change its password first");
+  }
   if (!token.ok()) {
     return token.status();
-  }
-  if (token->password_change_required) {
-    return FailedPrecondition("PASSWORD_CHANGE_REQUIRED", "this account must change its password first");
   }
   return token->caller;
 }

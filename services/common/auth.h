@@ -131,8 +131,9 @@ class Authorizer final {
   absl::StatusOr<Caller> AuthenticateForPasswordChange(const grpc::ServerContextBase& ctx) const;
 
  private:
+  // The user's verified, unrevoked token; refused when the call carries a service credential.
   absl::StatusOr<VerifiedToken> VerifyUser(const grpc::ServerContextBase& ctx) const;
-  // The calling service when the call carries a service credential, nullopt-like empty string when not.
+  // The calling service when the call carries a service credential, an empty name when it carries none.
   absl::StatusOr<std::string> VerifyService(const grpc::ServerContextBase& ctx) const;
 
   const TokenVerifier& tokens_;

@@ -16,7 +16,7 @@ namespace {
 // Words that mark a value as something to be replaced, or as a word rather than a secret.
 constexpr absl::string_view kPlaceholderWords[] = {
     "change-me", "changeme", "change_me", "replace", "placeholder", "example", "password", "passwd",
-    "secret",    "default",  "sample",    "dummy",   "todo",        "xxxx",    "<",        "${"};
+    "secret",    "default",  "sample",    "dummy",   "<",           "${"};
 constexpr std::size_t kPatternRun = 8;
 constexpr double kMinEntropyBits = 64;
 
