@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   rules.electorate = ballots;
   rules.checked_in = ballots;
   auto sealer = minyi::voting::BallotSealer::FromHex(std::string(64, 'a'));
+  const std::size_t longest = minyi::voting::LongestEntrySize(rules);
   std::mt19937 rng(42);
   std::vector<std::string> boxes;
   for (int b = 0; b < ballots; ++b) {
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
       entry.mutable_content()->add_approvals(rules.candidates[order[i]]);
     }
     entry.set_tracker(minyi::voting::Tracker("votes/1", std::to_string(b), "bench-nonce-0123456789ab"));
-    boxes.push_back(sealer->Seal("votes/1", entry.SerializeAsString()));
+    boxes.push_back(*sealer->Seal("votes/1", entry.SerializeAsString(), longest));
   }
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
   marks.reserve(boxes.size());
   for (const std::string& box : boxes) {
     minyi::voting::v1::BulletinEntry entry;
-    entry.ParseFromString(*sealer->Open("votes/1", box));
+    entry.ParseFromString(*sealer->Open("votes/1", box, longest));
     marks.push_back(*minyi::voting::ReadBallot(rules, entry.content()));
   }
   const auto opened = Clock::now();

@@ -35,6 +35,8 @@
 namespace minyi::deputies {
 namespace {
 
+using ::minyi::deputies::v1::BatchGetDeputyStatusesRequest;
+using ::minyi::deputies::v1::BatchGetDeputyStatusesResponse;
 using ::minyi::deputies::v1::CreateDeputyRequest;
 using ::minyi::deputies::v1::CreateStationRequest;
 using ::minyi::deputies::v1::Deputy;
@@ -87,6 +89,8 @@ using ::minyi::deputies::v1::SupervisionGroup;
 using ::minyi::deputies::v1::UpdateSupervisionGroupRequest;
 
 constexpr std::size_t kMaxFilterChars = 64;
+// As many as a vote's electorate may name.
+constexpr int kMaxStatusNames = 5000;
 
 absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
@@ -225,6 +229,12 @@ grpc::ServerUnaryReactor* DeputiesService::ListDeputies(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* DeputiesService::UpdateDeputy(grpc::CallbackServerContext* ctx, const UpdateDeputyRequest* request,
                                            Deputy* response) {
   return Serve(ctx, [=, this] { return DoUpdateDeputy(*ctx, *request, response); });
+}
+
+grpc::ServerUnaryReactor* DeputiesService::BatchGetDeputyStatuses(grpc::CallbackServerContext* ctx,
+                                                     const BatchGetDeputyStatusesRequest* request,
+                                                     BatchGetDeputyStatusesResponse* response) {
+  return Serve(ctx, [=, this] { return DoBatchGetDeputyStatuses(*ctx, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::CreateStation(grpc::CallbackServerContext* ctx, const CreateStationRequest* request,
@@ -549,6 +559,33 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContextBase& ctx,
         *response = *LoadDeputy(tx, *id);
         return absl::OkStatus();
       });
+}
+
+absl::Status DeputiesService::DoBatchGetDeputyStatuses(const grpc::ServerContextBase& ctx,
+                                                       const BatchGetDeputyStatusesRequest& request,
+                                                       BatchGetDeputyStatusesResponse* response) {
+  if (absl::Status st = RequireOffice(authorizer_, ctx).status(); !st.ok()) {
+    return st;
+  }
+  if (request.names_size() < 1 || request.names_size() > kMaxStatusNames) {
+    return InvalidField("names", absl::StrCat("must name 1-", kMaxStatusNames, " deputies"));
+  }
+  std::vector<int64_t> ids;
+  for (int i = 0; i < request.names_size(); ++i) {
+    absl::StatusOr<int64_t> id = ParseResourceId(request.names(i), kDeputies, absl::StrCat("names[", i, "]"));
+    if (!id.ok()) {
+      return id.status();
+    }
+    ids.push_back(*id);
+  }
+  return pool_.Read([&](pqxx::transaction_base& tx) {
+    for (const auto& [id, status] : SelectDeputyStatuses(tx, ids)) {
+      auto* entry = response->add_deputies();
+      entry->set_name(ResourceName(kDeputies, id));
+      entry->set_status(status);
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status DeputiesService::DoCreateStation(const grpc::ServerContextBase& ctx,

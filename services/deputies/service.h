@@ -24,6 +24,9 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::CallbackServ
                             minyi::deputies::v1::ListDeputiesResponse* response) override;
   grpc::ServerUnaryReactor* UpdateDeputy(grpc::CallbackServerContext* ctx, const minyi::deputies::v1::UpdateDeputyRequest* request,
                             minyi::deputies::v1::Deputy* response) override;
+  grpc::ServerUnaryReactor* BatchGetDeputyStatuses(grpc::CallbackServerContext* ctx,
+                                      const minyi::deputies::v1::BatchGetDeputyStatusesRequest* request,
+                                      minyi::deputies::v1::BatchGetDeputyStatusesResponse* response) override;
   grpc::ServerUnaryReactor* CreateStation(grpc::CallbackServerContext* ctx,
                              const minyi::deputies::v1::CreateStationRequest* request,
                              minyi::deputies::v1::Station* response) override;
@@ -117,6 +120,9 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::CallbackServ
   absl::Status DoUpdateDeputy(const grpc::ServerContextBase& ctx,
                               const minyi::deputies::v1::UpdateDeputyRequest& request,
                               minyi::deputies::v1::Deputy* response);
+  absl::Status DoBatchGetDeputyStatuses(const grpc::ServerContextBase& ctx,
+                                       const minyi::deputies::v1::BatchGetDeputyStatusesRequest& request,
+                                       minyi::deputies::v1::BatchGetDeputyStatusesResponse* response);
   absl::Status DoCreateStation(const grpc::ServerContextBase& ctx,
                                const minyi::deputies::v1::CreateStationRequest& request,
                                minyi::deputies::v1::Station* response);

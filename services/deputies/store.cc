@@ -60,6 +60,7 @@ constexpr char kUpsertEvaluationResult[] = "deputies_upsert_evaluation_result";
 constexpr char kLoadEvaluationResult[] = "deputies_load_evaluation_result";
 constexpr char kEvaluationScores[] = "deputies_evaluation_scores";
 constexpr char kServingDeputies[] = "deputies_serving_deputies";
+constexpr char kDeputyStatuses[] = "deputies_deputy_statuses";
 constexpr char kLoadChecklistItems[] = "deputies_load_checklist_items";
 constexpr char kLoadChecklistMeta[] = "deputies_load_checklist_meta";
 constexpr char kTouchChecklist[] = "deputies_touch_checklist";
@@ -383,6 +384,7 @@ std::vector<PreparedStatement> Statements() {
       {kEvaluationScores, "SELECT deputy_id, score FROM evaluation_results WHERE year = $1"},
       {kServingDeputies,
        "SELECT id, display_name FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' ORDER BY id"},
+      {kDeputyStatuses, "SELECT id, status FROM deputies WHERE id = ANY($1::bigint[])"},
       {kLoadChecklistItems, "SELECT item FROM checklist_items ORDER BY position"},
       {kLoadChecklistMeta,
        "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"},
@@ -743,6 +745,15 @@ std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx) {
   std::vector<Member> out;
   for (const pqxx::row& row : tx.exec_prepared(kServingDeputies)) {
     out.push_back({.deputy_id = row[0].as<int64_t>(), .display_name = row[1].as<std::string>()});
+  }
+  return out;
+}
+
+std::map<int64_t, minyi::deputies::v1::DeputyStatus> SelectDeputyStatuses(pqxx::transaction_base& tx,
+                                                                          const std::vector<int64_t>& ids) {
+  std::map<int64_t, minyi::deputies::v1::DeputyStatus> out;
+  for (const pqxx::row& row : tx.exec_prepared(kDeputyStatuses, IdArray(ids))) {
+    out.emplace(row["id"].as<int64_t>(), ParseEnum(row["status"], &minyi::deputies::v1::DeputyStatus_Parse));
   }
   return out;
 }

@@ -144,6 +144,9 @@ std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::
 std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, int32_t year);
 // Every serving deputy, in id order.
 std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx);
+// The status of each of `ids` that exists, by id.
+std::map<int64_t, minyi::deputies::v1::DeputyStatus> SelectDeputyStatuses(pqxx::transaction_base& tx,
+                                                                          const std::vector<int64_t>& ids);
 
 // Every station whose region path contains `region`, with its current member count, the number of
 // records its current members have dated first_day..last_day and the defined checklist items it meets, in

@@ -93,6 +93,11 @@ absl::StatusOr<State> Next(State s, Action action, const TransitionContext& c) {
     case Action::kShowcase:
       if (s == SUGGESTION_STATE_CLOSED) return s;
       break;
+    case Action::kConfirmCoSigning:
+    case Action::kDeclineCoSigning:
+      if (c.kind != SUGGESTION_KIND_JOINT) return Illegal(s, action, "只有联名建议有联名代表");
+      if (s == SUGGESTION_STATE_DRAFT) return s;
+      break;
   }
   return Illegal(s, action);
 }
@@ -116,6 +121,8 @@ std::string ActionName(Action action) {
     case Action::kFlag: return "FLAG_KEY_SUPERVISION";
     case Action::kAllocateFund: return "ALLOCATE_FUND";
     case Action::kShowcase: return "SHOWCASE";
+    case Action::kConfirmCoSigning: return "CONFIRM_CO_SIGNING";
+    case Action::kDeclineCoSigning: return "DECLINE_CO_SIGNING";
   }
   return "UNKNOWN";
 }

@@ -32,6 +32,8 @@ enum class Action {
   kFlag,           // key supervision on/off; no state change
   kAllocateFund,   // no state change
   kShowcase,       // no state change
+  kConfirmCoSigning,  // a named co-signer signs a joint draft; no state change
+  kDeclineCoSigning,  // or declines it; no state change
 };
 
 // What a transition needs to know besides the state.

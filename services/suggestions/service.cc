@@ -1,6 +1,7 @@
 #include "suggestions/service.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -23,6 +24,7 @@
 #include "grpcpp/server_context.h"
 #include "minyi/suggestions/v1/events.pb.h"
 #include "suggestions/routing.h"
+#include "suggestions/visibility.h"
 
 namespace minyi::suggestions {
 namespace {
@@ -43,56 +45,17 @@ constexpr double kDefaultMinScore = 0.2;
 // cannot crowd a real near-duplicate out, cheap to re-rank (a few hundred short texts).
 constexpr int kCandidatePool = 200;
 
-std::string CitizenAccount(const Caller& caller) { return absl::StrCat(kAccounts, caller.account_id()); }
-
-bool IsLeader(const Caller& caller) { return HasRole(caller, {ROLE_LEADER}); }
-
-bool IsSubmitter(const Caller& caller, const Suggestion& s) {
-  if (caller.role() != ROLE_DEPUTY || caller.deputy().empty()) {
-    return false;
-  }
-  return std::find(s.deputies().begin(), s.deputies().end(), caller.deputy()) != s.deputies().end() ||
-         s.entered_by() == caller.deputy();
-}
-
-bool IsOwnOpinion(const Caller& caller, const Suggestion& s) {
-  return caller.role() == ROLE_CITIZEN && !s.citizen_account().empty() && s.citizen_account() == CitizenAccount(caller);
-}
-
-bool IsLead(const Caller& caller, const Suggestion& s) {
-  return caller.role() == ROLE_DEPARTMENT && !caller.department().empty() && s.lead_department() == caller.department();
-}
-
-bool IsCoUnit(const Caller& caller, const Suggestion& s) {
-  return caller.role() == ROLE_DEPARTMENT && !caller.department().empty() &&
-         std::find(s.co_departments().begin(), s.co_departments().end(), caller.department()) != s.co_departments().end();
-}
-
-// The drafter: the lead submitter, the deputy on duty who entered a citizen's opinion, or the citizen.
-bool IsAuthor(const Caller& caller, const Suggestion& s) {
-  if (caller.role() == ROLE_DEPUTY && !caller.deputy().empty()) {
-    return (s.deputies_size() > 0 && s.deputies(0) == caller.deputy()) || s.entered_by() == caller.deputy();
-  }
-  return IsOwnOpinion(caller, s);
-}
-
-bool CanRead(const Caller& caller, const Suggestion& s) {
-  return IsOffice(caller) || IsLeader(caller) || IsSubmitter(caller, s) || IsLead(caller, s) ||
-         IsCoUnit(caller, s) || IsOwnOpinion(caller, s) || (caller.role() == ROLE_CITIZEN && s.showcased());
-}
-
-// The suggestion as `caller` may see it. Not found and not visible look the same, so ids reveal nothing to
-// those who may not see them.
-absl::StatusOr<Record> LoadVisible(pqxx::transaction_base& tx, const Caller& caller, int64_t id,
-                                   bool for_update = false) {
-  std::optional<Record> rec = LoadSuggestion(tx, id, for_update);
-  if (!rec || !CanRead(caller, rec->suggestion)) {
-    return NotFoundError(ResourceName(kSuggestions, id));
-  }
-  return *std::move(rec);
-}
-
 absl::Status Deny(absl::string_view what) { return PermissionDenied(absl::StrCat("无权", what)); }
+
+// NOT_FOUND for an item a request names in `field`, with the BadRequest detail naming the field. A missing
+// item and one the caller may not read get this same answer, so ids reveal nothing.
+absl::Status NotFoundIn(absl::string_view field, absl::string_view name) {
+  const absl::Status named = InvalidField(field, absl::StrCat(name, " 不存在"));
+  absl::Status st(absl::StatusCode::kNotFound, named.message());
+  named.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& payload) { st.SetPayload(type_url, payload); });
+  return WithReason(std::move(st), "NOT_FOUND");
+}
 
 absl::Status RequireOfficeCaller(const Caller& caller, absl::string_view what) {
   return IsOffice(caller) ? absl::OkStatus() : Deny(what);
@@ -196,9 +159,16 @@ absl::Status CheckPhone(absl::string_view phone) {
                                      : InvalidField("suggestion.contact_phone", "must have 5-20 digits");
 }
 
+// Who a draft names: its submitters, the lead first, and the co-signers a joint suggestion's author asks.
+struct DraftPeople {
+  std::vector<int64_t> submitters;
+  std::vector<int64_t> co_signers;
+};
+
 // Validates the draft's text fields and fills the submitters from the caller, never from the body where
-// the caller's own identity is meant.
-absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion* out, std::vector<int64_t>* ids) {
+// the caller's own identity is meant. The co-signers of a joint suggestion are named, not submitters: each
+// becomes one only by confirming.
+absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion* out, DraftPeople* people) {
   if (absl::Status st = CheckText("suggestion.title", in.title(), 1, 100); !st.ok()) {
     return st;
   }
@@ -242,7 +212,7 @@ absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion
         return InvalidField("suggestion.deputies", "a deputy suggestion has exactly one submitter; use SUGGESTION_KIND_JOINT");
       }
       if (in.kind() == SUGGESTION_KIND_JOINT && (deputies.size() < 2 || deputies.size() > kMaxJointDeputies)) {
-        return InvalidField("suggestion.deputies", "a joint suggestion needs 2-50 deputies");
+        return InvalidField("suggestion.deputies", "联名建议须有领衔代表和 1 至 49 名联名代表");
       }
       if (in.kind() == SUGGESTION_KIND_DELEGATION) {
         if (absl::Status st = CheckText("suggestion.delegation", in.delegation(), 1, 64); !st.ok()) {
@@ -276,11 +246,31 @@ absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion
     default:
       return InvalidField("suggestion.kind", "must be a known suggestion kind");
   }
-  for (const std::string& d : deputies) {
-    out->add_deputies(d);
-    ids->push_back(*ParseResourceId(d, kDeputies, "deputies"));
+  for (std::size_t i = 0; i < deputies.size(); ++i) {
+    const int64_t id = *ParseResourceId(deputies[i], kDeputies, "deputies");
+    if (in.kind() == SUGGESTION_KIND_JOINT && i > 0) {
+      people->co_signers.push_back(id);
+    } else {
+      out->add_deputies(deputies[i]);
+      people->submitters.push_back(id);
+    }
   }
   return absl::OkStatus();
+}
+
+// The named co-signers now asked to sign: those newly named and, when the text changed, every one who had
+// answered before.
+std::vector<std::string> Invited(const Suggestion& before, const std::vector<int64_t>& co_signers, bool reinvite) {
+  std::vector<std::string> out;
+  for (int64_t id : co_signers) {
+    const std::string name = ResourceName(kDeputies, id);
+    auto it = std::find_if(before.co_signers().begin(), before.co_signers().end(),
+                           [&](const CoSigner& c) { return c.deputy() == name; });
+    if (it == before.co_signers().end() || (reinvite && it->state() != CO_SIGNER_STATE_INVITED)) {
+      out.push_back(name);
+    }
+  }
+  return out;
 }
 
 OpinionLevel NextLevel(OpinionLevel level) {
@@ -294,28 +284,6 @@ std::string LevelWord(OpinionLevel level) {
     case OPINION_LEVEL_DISTRICT: return "district";
     default: return "";
   }
-}
-
-// The most similar open items to `text` (whose band keys are `band_keys`), excluding `self`.
-std::vector<SimilarItem> Similar(pqxx::transaction_base& tx, const MinHasher& hasher, absl::string_view text,
-                                 const std::vector<int64_t>& band_keys, int64_t self, double min_score, int limit) {
-  std::vector<Candidate> candidates = SelectCandidates(tx, band_keys, self, kCandidatePool);
-  std::vector<std::pair<int64_t, std::string>> texts;
-  std::map<int64_t, const Candidate*> by_id;
-  for (const Candidate& c : candidates) {
-    texts.emplace_back(c.id, c.text);
-    by_id[c.id] = &c;
-  }
-  std::vector<SimilarItem> out;
-  for (const ScoredItem& scored : RankBySimilarity(hasher, text, texts, min_score, limit)) {
-    SimilarItem item;
-    item.set_name(ResourceName(kSuggestions, scored.id));
-    item.set_title(by_id[scored.id]->title);
-    item.set_state(by_id[scored.id]->state);
-    item.set_score(scored.score);
-    out.push_back(std::move(item));
-  }
-  return out;
 }
 
 std::string DedupText(const Suggestion& s) { return absl::StrCat(s.title(), " ", s.body()); }
@@ -340,10 +308,135 @@ std::string SatisfactionLabel(Satisfaction s) {
   }
 }
 
+// A deputy who leaves office leaves their stations: the registry's current stations are a serving deputy's.
+std::vector<std::string> CurrentStations(const std::optional<minyi::deputies::v1::Deputy>& deputy) {
+  return deputy ? std::vector<std::string>(deputy->stations().begin(), deputy->stations().end())
+                : std::vector<std::string>{};
+}
+
 }  // namespace
 
-SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy)
-    : pool_(pool), authorizer_(authorizer), policy_(std::move(policy)) {}
+SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
+                                       std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer)
+    : pool_(pool),
+      authorizer_(authorizer),
+      policy_(std::move(policy)),
+      deputies_(minyi::deputies::v1::Deputies::NewStub(std::move(deputies))),
+      credentials_(signer, "suggestions") {}
+
+absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> SuggestionsService::RegisteredDeputy(
+    const Caller& caller) {
+  if (caller.role() != ROLE_DEPUTY || caller.deputy().empty()) {
+    return std::nullopt;
+  }
+  minyi::deputies::v1::GetDeputyRequest get;
+  get.set_name(caller.deputy());
+  minyi::deputies::v1::Deputy deputy;
+  if (grpc::Status st = deputies_->GetDeputy(credentials_.Context().get(), get, &deputy); !st.ok()) {
+    if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
+      return std::nullopt;
+    }
+    return FromGrpc(st, "deputies GetDeputy");
+  }
+  return deputy;
+}
+
+absl::Status SuggestionsService::LookUpStations(Reader& reader) {
+  if (reader.stations) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(reader.caller);
+  if (!deputy.ok()) {
+    return deputy.status();
+  }
+  reader.stations = CurrentStations(*deputy);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SuggestionsService::MayRead(Reader& reader, const Suggestion& s) {
+  if (NeedsStations(reader.caller, s)) {
+    if (absl::Status st = LookUpStations(reader); !st.ok()) {
+      return st;
+    }
+    return CanRead(reader.caller, s, *reader.stations);
+  }
+  return CanRead(reader.caller, s);
+}
+
+absl::StatusOr<Record> SuggestionsService::LoadVisible(pqxx::transaction_base& tx, Reader& reader, int64_t id,
+                                                       bool for_update) {
+  std::optional<Record> rec = LoadSuggestion(tx, id, for_update);
+  if (rec) {
+    absl::StatusOr<bool> readable = MayRead(reader, rec->suggestion);
+    if (!readable.ok()) {
+      return readable.status();
+    }
+    if (*readable) {
+      return *std::move(rec);
+    }
+  }
+  return NotFoundError(ResourceName(kSuggestions, id));
+}
+
+absl::StatusOr<std::vector<SimilarItem>> SuggestionsService::Similar(pqxx::transaction_base& tx, Reader& reader,
+                                                                    absl::string_view text,
+                                                                    const std::vector<int64_t>& band_keys,
+                                                                    int64_t self, double min_score, int limit) {
+  const std::vector<Candidate> candidates = SelectCandidates(tx, band_keys, self, kCandidatePool);
+  std::vector<std::pair<int64_t, std::string>> texts;
+  std::map<int64_t, const Suggestion*> by_id;
+  for (const Candidate& c : candidates) {
+    absl::StatusOr<bool> readable = MayRead(reader, c.record.suggestion);
+    if (!readable.ok()) {
+      return readable.status();
+    }
+    if (*readable) {
+      texts.emplace_back(c.record.id, c.text);
+      by_id[c.record.id] = &c.record.suggestion;
+    }
+  }
+  std::vector<SimilarItem> out;
+  for (const ScoredItem& scored : RankBySimilarity(hasher_, text, texts, min_score, limit)) {
+    SimilarItem item;
+    item.set_name(ResourceName(kSuggestions, scored.id));
+    item.set_title(by_id[scored.id]->title());
+    item.set_state(by_id[scored.id]->state());
+    item.set_score(scored.score);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+absl::Status SuggestionsService::CheckEntersAt(Reader& reader, const std::string& station) {
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> deputy = RegisteredDeputy(reader.caller);
+  if (!deputy.ok()) {
+    return deputy.status();
+  }
+  reader.stations = CurrentStations(*deputy);
+  if (deputy->has_value() && (*deputy)->status() == minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+    if (std::find(reader.stations->begin(), reader.stations->end(), station) != reader.stations->end()) {
+      return absl::OkStatus();
+    }
+    // On duty there today: a rota entry outlives a membership closed after it was made.
+    const std::string today = ShanghaiDate(absl::Now());
+    minyi::deputies::v1::ListRotaEntriesRequest list;
+    list.set_parent(station);
+    list.set_start_date(today);
+    list.set_end_date(today);
+    minyi::deputies::v1::ListRotaEntriesResponse rota;
+    if (grpc::Status st = deputies_->ListRotaEntries(credentials_.Context().get(), list, &rota); !st.ok()) {
+      return st.error_code() == grpc::StatusCode::NOT_FOUND
+                 ? InvalidField("suggestion.station", absl::StrCat("联络站 ", station, " 不存在"))
+                 : FromGrpc(st, "deputies ListRotaEntries");
+    }
+    for (const minyi::deputies::v1::RotaEntry& entry : rota.rota_entries()) {
+      if (entry.deputy() == reader.caller.deputy()) {
+        return absl::OkStatus();
+      }
+    }
+  }
+  return Deny(absl::StrCat("在 ", station, " 登记群众意见：suggestion.station 须为本人所在或今日值班的联络站"));
+}
 
 std::string SuggestionsService::Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule,
                                         absl::CivilDay start) {
@@ -362,14 +455,19 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
   return RunIdempotent(pool_, ctx, caller, absl::StrCat("suggestions.", m.method), request, response,
                        [&](pqxx::work& tx) -> absl::Status {
-                         absl::StatusOr<Record> rec = LoadVisible(tx, caller, id, /*for_update=*/true);
+                         absl::StatusOr<Record> rec = LoadVisible(tx, reader, id, /*for_update=*/true);
                          if (!rec.ok()) {
                            return rec.status();
                          }
                          if (absl::Status st = m.authorize(caller, *rec); !st.ok()) {
                            return st;
+                         }
+                         if (m.already_done && m.already_done(caller, *rec)) {
+                           *response = View(caller, rec->suggestion, false);
+                           return absl::OkStatus();
                          }
                          const Suggestion& s = rec->suggestion;
                          absl::StatusOr<State> next =
@@ -400,10 +498,7 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
                                                      {"to", SuggestionState_Name(row.to)},
                                                      {"detail", row.detail}}});
                          *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
-                         if (m.finish) {
-                           m.finish(tx, *rec, response);
-                         }
-                         return absl::OkStatus();
+                         return m.finish ? m.finish(tx, reader, *rec, response) : absl::OkStatus();
                        });
 }
 
@@ -414,16 +509,26 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
     return caller.status();
   }
   Suggestion draft;
-  std::vector<int64_t> deputy_ids;
-  if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &deputy_ids); !st.ok()) {
+  DraftPeople people;
+  if (absl::Status st = PrepareDraft(*caller, request.suggestion(), &draft, &people); !st.ok()) {
     return st;
+  }
+  if (request.submit() && draft.kind() == SUGGESTION_KIND_JOINT) {
+    return FailedPrecondition("CO_SIGNERS_UNCONFIRMED",
+                              "联名建议须先保存为草稿，待联名代表本人确认后再提交（suggestion.deputies）");
+  }
+  Reader reader{*caller};
+  if (draft.kind() == SUGGESTION_KIND_CITIZEN_OPINION && caller->role() == ROLE_DEPUTY) {
+    if (absl::Status st = CheckEntersAt(reader, draft.station()); !st.ok()) {
+      return st;
+    }
   }
   const std::string today = ShanghaiDate(absl::Now());
   return RunIdempotent(
       pool_, ctx, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
         const std::vector<int64_t> band_keys =
             request.submit() ? hasher_.BandKeysOf(DedupText(draft)) : std::vector<int64_t>{};
-        const int64_t id = InsertSuggestion(tx, draft, deputy_ids,
+        const int64_t id = InsertSuggestion(tx, draft, people.submitters,
                                             {.submit = request.submit(),
                                              .today = today,
                                              .band_keys = band_keys,
@@ -431,6 +536,17 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
                                              .actor_role = minyi::common::v1::Role_Name(caller->role())});
         const std::string name = ResourceName(kSuggestions, id);
         draft.set_name(name);
+        if (!people.co_signers.empty()) {
+          SetCoSigners(tx, id, people.co_signers, /*reinvite=*/false);
+          const std::vector<std::string> invited = Invited(draft, people.co_signers, /*reinvite=*/false);
+          AppendTransition(tx, {.suggestion_id = id,
+                                .action = "INVITE_CO_SIGNERS",
+                                .from = SUGGESTION_STATE_DRAFT,
+                                .to = SUGGESTION_STATE_DRAFT,
+                                .actor = caller->account_id(),
+                                .actor_role = minyi::common::v1::Role_Name(caller->role()),
+                                .detail = absl::StrCat("邀请联名：", absl::StrJoin(invited, "、"))});
+        }
         std::vector<SimilarItem> similar;
         if (request.submit()) {
           SuggestionSubmitted event;
@@ -442,7 +558,12 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
           event.set_citizen_account(draft.citizen_account());
           event.set_station(draft.station());
           EmitEvent(tx, event, name, caller->account_id());
-          similar = Similar(tx, hasher_, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
+          absl::StatusOr<std::vector<SimilarItem>> found =
+              Similar(tx, reader, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize);
+          if (!found.ok()) {
+            return found.status();
+          }
+          similar = *std::move(found);
         }
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateSuggestion",
@@ -464,8 +585,9 @@ absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContextBase& 
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<Record> rec = LoadVisible(tx, caller, id);
+    absl::StatusOr<Record> rec = LoadVisible(tx, reader, id);
     if (!rec.ok()) {
       return rec.status();
     }
@@ -507,7 +629,18 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContextBase
     }
     q.department = request.department();
   } else if (caller->role() == ROLE_DEPUTY) {
-    q.deputy_id = *ParseResourceId(caller->deputy(), kDeputies, "caller.deputy");
+    absl::StatusOr<int64_t> deputy = ParseResourceId(caller->deputy(), kDeputies, "caller.deputy");
+    if (!deputy.ok()) {
+      return Deny("查看建议列表：账号未关联代表");
+    }
+    q.deputy_id = *deputy;
+    Reader reader{*caller};
+    if (absl::Status st = LookUpStations(reader); !st.ok()) {
+      return st;
+    }
+    for (const std::string& station : *reader.stations) {
+      q.stations.push_back(*ParseResourceId(station, kStations, "station"));
+    }
   } else if (caller->role() == ROLE_DEPARTMENT && !caller->department().empty()) {
     q.department = caller->department();
   } else if (caller->role() == ROLE_CITIZEN) {
@@ -542,9 +675,10 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
       return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
     }
   }
+  Reader reader{caller};
   return RunIdempotent(
       pool_, ctx, caller, "suggestions.UpdateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<Record> rec = LoadVisible(tx, caller, id, /*for_update=*/true);
+        absl::StatusOr<Record> rec = LoadVisible(tx, reader, id, /*for_update=*/true);
         if (!rec.ok()) {
           return rec.status();
         }
@@ -564,19 +698,48 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
         if (wants("title")) merged.set_title(request.suggestion().title());
         if (wants("body")) merged.set_body(request.suggestion().body());
         if (wants("delegation")) merged.set_delegation(request.suggestion().delegation());
-        if (wants("deputies") && merged.kind() == SUGGESTION_KIND_JOINT) {
-          *merged.mutable_deputies() = request.suggestion().deputies();
+        const Suggestion& before = rec->suggestion;
+        if (merged.kind() == SUGGESTION_KIND_JOINT) {
+          // `deputies` names the lead and every co-signer, whatever their answer; the stored submitters are
+          // only the lead and those who confirmed.
+          if (wants("deputies")) {
+            *merged.mutable_deputies() = request.suggestion().deputies();
+          } else {
+            if (merged.deputies_size() > 1) {
+              merged.mutable_deputies()->DeleteSubrange(1, merged.deputies_size() - 1);
+            }
+            for (const CoSigner& c : before.co_signers()) {
+              merged.add_deputies(c.deputy());
+            }
+          }
         }
         Suggestion draft;
-        std::vector<int64_t> deputy_ids;
+        DraftPeople people;
         // Re-validated as a new draft would be; the author stays the lead submitter.
-        if (absl::Status st = PrepareDraft(caller, merged, &draft, &deputy_ids); !st.ok()) {
+        if (absl::Status st = PrepareDraft(caller, merged, &draft, &people); !st.ok()) {
           return st;
         }
         if (merged.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
-          deputy_ids.clear();
+          people.submitters.clear();
         }
-        UpdateDraft(tx, id, draft, deputy_ids);
+        UpdateDraft(tx, id, draft, people.submitters);
+        if (draft.kind() == SUGGESTION_KIND_JOINT) {
+          // Co-signers sign a text: when it changes, each is asked again.
+          const bool reinvite = draft.title() != before.title() || draft.body() != before.body() ||
+                                draft.delegation() != before.delegation();
+          const std::vector<std::string> invited = Invited(before, people.co_signers, reinvite);
+          SetCoSigners(tx, id, people.co_signers, reinvite);
+          if (!invited.empty()) {
+            AppendTransition(tx, {.suggestion_id = id,
+                                  .action = "INVITE_CO_SIGNERS",
+                                  .from = SUGGESTION_STATE_DRAFT,
+                                  .to = SUGGESTION_STATE_DRAFT,
+                                  .actor = caller.account_id(),
+                                  .actor_role = minyi::common::v1::Role_Name(caller.role()),
+                                  .detail = absl::StrCat(reinvite ? "内容已修改，" : "", "邀请联名：",
+                                                         absl::StrJoin(invited, "、"))});
+          }
+        }
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "UpdateSuggestion",
                          .resource = rec->suggestion.name(),
@@ -596,11 +759,29 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBas
        .authorize = [](const Caller& c, const Record& r) {
          return IsAuthor(c, r.suggestion) || IsOffice(c) ? absl::OkStatus() : Deny("提交他人的草稿");
        },
-       .apply = [&](pqxx::work& tx, const Caller& caller, const Record& r, State, TransitionRow&) {
+       .apply = [&](pqxx::work& tx, const Caller& caller, const Record& r, State, TransitionRow& row) -> absl::Status {
          const Suggestion& s = r.suggestion;
+         if (s.kind() == SUGGESTION_KIND_JOINT) {
+           // 联名 needs a co-signer's own signature besides the lead's; whoever has not signed is dropped.
+           if (s.deputies_size() < 2) {
+             std::vector<std::string> waiting;
+             for (const CoSigner& c : s.co_signers()) {
+               if (c.state() == CO_SIGNER_STATE_INVITED) {
+                 waiting.push_back(c.deputy());
+               }
+             }
+             return FailedPrecondition(
+                 "CO_SIGNERS_UNCONFIRMED",
+                 absl::StrCat("联名建议须至少有一名联名代表确认后才能提交（suggestion.deputies）",
+                              waiting.empty() ? "" : absl::StrCat("，待确认：", absl::StrJoin(waiting, "、"))));
+           }
+           if (const std::vector<std::string> dropped = DropUnconfirmedCoSigners(tx, r.id); !dropped.empty()) {
+             row.detail = absl::StrCat("未确认的联名代表不再列入：", absl::StrJoin(dropped, "、"));
+           }
+         }
          MarkSubmitted(tx, r.id, today, hasher_.BandKeysOf(DedupText(s)));
          SuggestionSubmitted event;
-         *event.mutable_deputies() = s.deputies();
+         *event.mutable_deputies() = s.deputies();  // duty evidence: the lead and the confirmed co-signers only
          event.set_reference(s.name());
          event.set_occurred_on(today);
          event.set_title(s.title());
@@ -611,14 +792,46 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBas
          return absl::OkStatus();
        },
        // The duplicate hint is part of the stored response, so a replay shows the same hint.
-       .finish = [&](pqxx::work& tx, const Record& r, Suggestion* out) {
+       .finish = [&](pqxx::work& tx, Reader& reader, const Record& r, Suggestion* out) -> absl::Status {
          const std::string text = DedupText(r.suggestion);
-         for (SimilarItem& item :
-              Similar(tx, hasher_, text, hasher_.BandKeysOf(text), r.id, kDefaultMinScore, kSubmitHintSize)) {
+         absl::StatusOr<std::vector<SimilarItem>> similar =
+             Similar(tx, reader, text, hasher_.BandKeysOf(text), r.id, kDefaultMinScore, kSubmitHintSize);
+         if (!similar.ok()) {
+           return similar.status();
+         }
+         for (SimilarItem& item : *similar) {
            *out->add_similar() = std::move(item);
          }
+         return absl::OkStatus();
        }},
       response);
+}
+
+absl::Status SuggestionsService::DoAnswerCoSigning(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+                                                   CoSignerState answer, Suggestion* response) {
+  if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
+    return st;
+  }
+  const bool confirm = answer == CO_SIGNER_STATE_CONFIRMED;
+  return Mutate(ctx, request, request.name(),
+                {.method = confirm ? "ConfirmCoSigning" : "DeclineCoSigning",
+                 .action = confirm ? Action::kConfirmCoSigning : Action::kDeclineCoSigning,
+                 .reason = request.reason(),
+                 // A signature is the co-signer's own: neither the author nor office staff give it for them.
+                 .authorize = [](const Caller& c, const Record& r) {
+                   return CoSignerOf(c, r.suggestion) != nullptr ? absl::OkStatus()
+                                                                 : Deny("答复联名邀请：只有受邀的联名代表本人可以");
+                 },
+                 .already_done = [answer](const Caller& c, const Record& r) {
+                   return CoSignerOf(c, r.suggestion)->state() == answer;
+                 },
+                 .apply = [answer, confirm](pqxx::work& tx, const Caller& caller, const Record& r, State,
+                                            TransitionRow& row) {
+                   SetCoSignerState(tx, r.id, *ParseResourceId(caller.deputy(), kDeputies, "caller.deputy"), answer);
+                   row.detail = absl::StrCat(caller.deputy(), confirm ? " 确认联名" : " 不同意联名");
+                   return absl::OkStatus();
+                 }},
+                response);
 }
 
 absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
@@ -1028,13 +1241,17 @@ absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContextBase
 absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& ctx, const LinkOpinionsRequest& request,
                                                 Suggestion* response) {
   if (request.opinions_size() < 1 || request.opinions_size() > 50) {
-    return InvalidField("opinions", "needs 1-50 citizens' opinions");
+    return InvalidField("opinions", "须列出 1 至 50 件群众意见");
   }
   std::vector<int64_t> opinion_ids;
   for (int i = 0; i < request.opinions_size(); ++i) {
-    absl::StatusOr<int64_t> id = ParseName(request.opinions(i), absl::StrCat("opinions[", i, "]"));
+    const std::string field = absl::StrCat("opinions[", i, "]");
+    absl::StatusOr<int64_t> id = ParseName(request.opinions(i), field);
     if (!id.ok()) {
       return id.status();
+    }
+    if (std::find(opinion_ids.begin(), opinion_ids.end(), *id) != opinion_ids.end()) {
+      return InvalidField(field, absl::StrCat(request.opinions(i), " 重复列出"));
     }
     opinion_ids.push_back(*id);
   }
@@ -1043,9 +1260,16 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
+  // Which opinions a deputy may read depends on their stations: asked before the transaction locks rows.
+  if (caller.role() == ROLE_DEPUTY) {
+    if (absl::Status st = LookUpStations(reader); !st.ok()) {
+      return st;
+    }
+  }
   return RunIdempotent(
       pool_, ctx, caller, "suggestions.LinkOpinions", request, response, [&](pqxx::work& tx) -> absl::Status {
-        absl::StatusOr<Record> host = LoadVisible(tx, caller, id, /*for_update=*/true);
+        absl::StatusOr<Record> host = LoadVisible(tx, reader, id, /*for_update=*/true);
         if (!host.ok()) {
           return host.status();
         }
@@ -1054,7 +1278,7 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
           return Deny("将群众意见转入他人的建议");
         }
         if (t.kind() == SUGGESTION_KIND_CITIZEN_OPINION) {
-          return InvalidField("name", "citizens' opinions are taken into a deputy's suggestion, not another opinion");
+          return InvalidField("name", "群众意见只能转入代表建议，不能转入另一件群众意见");
         }
         if (!(t.state() == SUGGESTION_STATE_DRAFT || IsOpen(t.state())) || t.state() == SUGGESTION_STATE_ANSWERED) {
           return FailedPrecondition("ILLEGAL_TRANSITION", absl::StrCat("当前状态为「", StateLabel(t.state()), "」(",
@@ -1062,11 +1286,17 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
                                                                       ")，不能再转入群众意见"));
         }
         const std::string role = minyi::common::v1::Role_Name(caller.role());
+        // Every opinion named must be one the caller may read: one they may not answers as one that does not
+        // exist, and nothing is linked unless all are.
         for (std::size_t i = 0; i < opinion_ids.size(); ++i) {
-          std::optional<Record> o = LoadSuggestion(tx, opinion_ids[i], true);
           const std::string field = absl::StrCat("opinions[", i, "]");
-          if (!o) {
-            return InvalidField(field, absl::StrCat(request.opinions(i), " does not exist"));
+          std::optional<Record> o = LoadSuggestion(tx, opinion_ids[i], /*for_update=*/true);
+          absl::StatusOr<bool> readable = o ? MayRead(reader, o->suggestion) : absl::StatusOr<bool>(false);
+          if (!readable.ok()) {
+            return readable.status();
+          }
+          if (!*readable) {
+            return NotFoundIn(field, request.opinions(i));
           }
           absl::StatusOr<State> next = Next(o->suggestion.state(), Action::kLink, {.kind = o->suggestion.kind()});
           if (!next.ok()) {
@@ -1237,8 +1467,9 @@ absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContextBase& ct
     return target.status();
   }
   const auto& [caller, id] = *target;
+  Reader reader{caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<Record> rec = LoadVisible(tx, caller, id);
+    absl::StatusOr<Record> rec = LoadVisible(tx, reader, id);
     if (!rec.ok()) {
       return rec.status();
     }
@@ -1259,8 +1490,8 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ct
   if (!caller.ok()) {
     return caller.status();
   }
-  if (caller->role() == ROLE_CITIZEN) {
-    return Deny("查看相似建议");
+  if (!IsOffice(*caller) && !IsLeader(*caller) && caller->role() != ROLE_DEPARTMENT) {
+    return Deny("查看相似建议：只有人大工作人员、常委会领导和承办单位可以");
   }
   absl::StatusOr<int64_t> id = ParseName(request.name());
   if (!id.ok()) {
@@ -1274,13 +1505,19 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ct
   }
   const int limit = request.limit() == 0 ? 10 : request.limit();
   const double min_score = request.min_score() == 0 ? kDefaultMinScore : request.min_score();
+  Reader reader{*caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<Record> rec = LoadVisible(tx, *caller, *id);
+    absl::StatusOr<Record> rec = LoadVisible(tx, reader, *id);
     if (!rec.ok()) {
       return rec.status();
     }
     const std::string text = DedupText(rec->suggestion);
-    for (SimilarItem& item : Similar(tx, hasher_, text, hasher_.BandKeysOf(text), *id, min_score, limit)) {
+    absl::StatusOr<std::vector<SimilarItem>> similar =
+        Similar(tx, reader, text, hasher_.BandKeysOf(text), *id, min_score, limit);
+    if (!similar.ok()) {
+      return similar.status();
+    }
+    for (SimilarItem& item : *similar) {
       *response->add_items() = std::move(item);
     }
     return absl::OkStatus();
@@ -1609,6 +1846,12 @@ grpc::ServerUnaryReactor* SuggestionsService::UpdateSuggestion(grpc::CallbackSer
 }
 grpc::ServerUnaryReactor* SuggestionsService::SubmitSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
   return Serve(ctx, [=, this] { return DoSubmitSuggestion(*ctx, *request, response); });
+}
+grpc::ServerUnaryReactor* SuggestionsService::ConfirmCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAnswerCoSigning(*ctx, *request, v1::CO_SIGNER_STATE_CONFIRMED, response); });
+}
+grpc::ServerUnaryReactor* SuggestionsService::DeclineCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
+  return Serve(ctx, [=, this] { return DoAnswerCoSigning(*ctx, *request, v1::CO_SIGNER_STATE_DECLINED, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::AcceptSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
   return Serve(ctx, [=, this] { return DoAcceptSuggestion(*ctx, *request, response); });

@@ -1,12 +1,17 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/pg.h"
+#include "common/service_client.h"
+#include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/suggestions/v1/suggestions.grpc.pb.h"
 #include "suggestions/deadlines.h"
 #include "suggestions/dedup.h"
@@ -22,13 +27,18 @@ namespace v1 = ::minyi::suggestions::v1;
 // the state change, its timeline entry, its outbox event and its audit row in one transaction.
 class SuggestionsService final : public v1::Suggestions::CallbackService {
  public:
-  SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy);
+  // `deputies` reaches the deputies service, which owns stations and the duty rota; `signer` signs this
+  // service's token for those calls.
+  SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
+                     std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
 
   grpc::ServerUnaryReactor* CreateSuggestion(grpc::CallbackServerContext* ctx, const v1::CreateSuggestionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* GetSuggestion(grpc::CallbackServerContext* ctx, const v1::GetSuggestionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* ListSuggestions(grpc::CallbackServerContext* ctx, const v1::ListSuggestionsRequest* request, v1::ListSuggestionsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateSuggestion(grpc::CallbackServerContext* ctx, const v1::UpdateSuggestionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* SubmitSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
+  grpc::ServerUnaryReactor* ConfirmCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
+  grpc::ServerUnaryReactor* DeclineCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* AcceptSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* RejectSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* MergeSuggestion(grpc::CallbackServerContext* ctx, const v1::MergeSuggestionRequest* request, v1::Suggestion* response) override;
@@ -69,6 +79,9 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   absl::Status DoListSuggestions(const grpc::ServerContextBase& ctx, const v1::ListSuggestionsRequest& request, v1::ListSuggestionsResponse* response);
   absl::Status DoUpdateSuggestion(const grpc::ServerContextBase& ctx, const v1::UpdateSuggestionRequest& request, v1::Suggestion* response);
   absl::Status DoSubmitSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
+  // ConfirmCoSigning and DeclineCoSigning: the calling co-signer's `answer`.
+  absl::Status DoAnswerCoSigning(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request,
+                                 v1::CoSignerState answer, v1::Suggestion* response);
   absl::Status DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
   absl::Status DoRejectSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
   absl::Status DoMergeSuggestion(const grpc::ServerContextBase& ctx, const v1::MergeSuggestionRequest& request, v1::Suggestion* response);
@@ -98,19 +111,29 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   absl::Status DoGetHolidayCalendar(const grpc::ServerContextBase& ctx, const v1::GetHolidayCalendarRequest& request, v1::HolidayCalendar* response);
   absl::Status DoUpdateHolidayCalendar(const grpc::ServerContextBase& ctx, const v1::UpdateHolidayCalendarRequest& request, v1::HolidayCalendar* response);
 
+  // A caller, and their current stations once the visibility rule has needed them: asked of the deputies
+  // service at most once per request, and only for a deputy looking at a citizen's opinion.
+  struct Reader {
+    Caller caller;
+    std::optional<std::vector<std::string>> stations = std::nullopt;
+  };
+
   // The shared path of every single-item mutation: load and lock the item, check the caller with
-  // `authorize`, check the transition in the state machine, run `apply`, then record the timeline entry and
-  // the audit row and answer with the item as the caller may see it.
+  // `authorize`, stop if it is `already_done`, check the transition in the state machine, run `apply`, then
+  // record the timeline entry and the audit row and answer with the item as the caller may see it.
   struct Mutation {
     std::string method = "";
     Action action = Action::kSubmit;
     std::string reason = "";
     bool unsatisfied = false;  // kRate
     std::function<absl::Status(const Caller&, const Record&)> authorize = nullptr;
+    // Optional: true when what the request asks for is so already (a repeated answer); the item is then
+    // returned as it is and nothing is written.
+    std::function<bool(const Caller&, const Record&)> already_done = nullptr;
     // Applies the change; may fill `row.detail`; returns an error to roll back.
     std::function<absl::Status(pqxx::work&, const Caller&, const Record&, State next, TransitionRow& row)> apply = nullptr;
     // Optional: adds to the response inside the transaction (so an idempotent replay returns it too).
-    std::function<void(pqxx::work&, const Record&, v1::Suggestion*)> finish = nullptr;
+    std::function<absl::Status(pqxx::work&, Reader&, const Record&, v1::Suggestion*)> finish = nullptr;
   };
   absl::Status Mutate(const grpc::ServerContextBase& ctx, const google::protobuf::Message& request,
                       absl::string_view name, const Mutation& mutation, v1::Suggestion* response);
@@ -118,10 +141,29 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   // The deadline `rule` gives from `start`, reading the holiday calendar when it counts working days.
   std::string Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule, absl::CivilDay start);
 
+  // The registry's record of a deputy caller; nullopt for a caller bound to no deputy the registry knows.
+  absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> RegisteredDeputy(const Caller& caller);
+  // Fills `reader.stations` if it is not yet known.
+  absl::Status LookUpStations(Reader& reader);
+  // The most similar open items to `text` (whose band keys are `band_keys`) that the reader may read,
+  // best first, excluding `self`.
+  absl::StatusOr<std::vector<v1::SimilarItem>> Similar(pqxx::transaction_base& tx, Reader& reader,
+                                                       absl::string_view text, const std::vector<int64_t>& band_keys,
+                                                       int64_t self, double min_score, int limit);
+  // CanRead (visibility.h), with the stations looked up when the rule needs them.
+  absl::StatusOr<bool> MayRead(Reader& reader, const v1::Suggestion& s);
+  // The item, when the reader may read it; NOT_FOUND, exactly as for a missing item, when they may not.
+  absl::StatusOr<Record> LoadVisible(pqxx::transaction_base& tx, Reader& reader, int64_t id, bool for_update = false);
+  // OK when the deputy reading may enter a citizen's opinion at `station`: a serving deputy who belongs to
+  // it, or is on its duty rota today.
+  absl::Status CheckEntersAt(Reader& reader, const std::string& station);
+
   PgPool& pool_;
   const Authorizer& authorizer_;
   DeadlinePolicy policy_;
   MinHasher hasher_;
+  std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
+  ServiceCredentials credentials_;
 };
 
 }  // namespace minyi::suggestions

@@ -1,5 +1,7 @@
 #include "suggestions/store.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -77,6 +79,13 @@ constexpr char kDeleteCalendarYear[] = "suggestions_delete_calendar_year";
 constexpr char kInsertCalendarDay[] = "suggestions_insert_calendar_day";
 constexpr char kLockDue[] = "suggestions_lock_due";
 constexpr char kRecordAlert[] = "suggestions_record_alert";
+constexpr char kUnnameCoSigners[] = "suggestions_unname_co_signers";
+constexpr char kReinviteCoSigners[] = "suggestions_reinvite_co_signers";
+constexpr char kNameCoSigners[] = "suggestions_name_co_signers";
+constexpr char kSetCoSignerState[] = "suggestions_set_co_signer_state";
+constexpr char kDropUnconfirmedCoSigners[] = "suggestions_drop_unconfirmed_co_signers";
+constexpr char kClearCoSigningSubmitters[] = "suggestions_clear_co_signing_submitters";
+constexpr char kAddConfirmedSubmitters[] = "suggestions_add_confirmed_submitters";
 
 // Every suggestion read selects these columns; FromRow reads them by name.
 constexpr absl::string_view kColumns =
@@ -91,6 +100,9 @@ constexpr absl::string_view kColumns =
     "coalesce((extract(epoch FROM s.submit_time) * 1000000)::bigint, 0) AS submit_us, "
     "array_to_string(ARRAY(SELECT d.deputy_id FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
     "ORDER BY d.position), ',') AS deputy_ids, "
+    "(SELECT coalesce(json_agg(json_build_array(c.deputy_id, c.state, (extract(epoch FROM c.update_time) * "
+    "1000000)::bigint) ORDER BY c.position), '[]') FROM co_signers c WHERE c.suggestion_id = s.id)::text AS "
+    "co_signers, "
     "(SELECT coalesce(sum(f.amount_fen), 0) FROM fund_allocations f WHERE f.suggestion_id = s.id)::bigint AS funded "
     "FROM suggestions s";
 
@@ -121,6 +133,14 @@ Record FromRow(const pqxx::row& row) {
   s.set_state(ParseEnum(row["state"], &minyi::suggestions::v1::SuggestionState_Parse));
   for (absl::string_view id : absl::StrSplit(row["deputy_ids"].as<std::string>(), ',', absl::SkipEmpty())) {
     s.add_deputies(absl::StrCat(kDeputies, id));
+  }
+  for (const nlohmann::json& c : nlohmann::json::parse(row["co_signers"].as<std::string>())) {
+    auto* co = s.add_co_signers();
+    co->set_deputy(absl::StrCat(kDeputies, c[0].get<int64_t>()));
+    minyi::suggestions::v1::CoSignerState state{};
+    minyi::suggestions::v1::CoSignerState_Parse(c[1].get<std::string>(), &state);
+    co->set_state(state);
+    *co->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(c[2].get<int64_t>());
   }
   s.set_delegation(row["delegation"].as<std::string>());
   s.set_citizen_account(row["citizen_account"].as<std::string>());
@@ -229,6 +249,12 @@ constexpr StatsGrouping kGroupings[] = {
     {"deputy", "'deputies/' || sd.deputy_id", "JOIN suggestion_deputies sd ON sd.suggestion_id = s.id", ""},
     {"period", "to_char(s.submitted_on, 'YYYY-MM')", "", ""},
 };
+
+// A joint suggestion's submitters are its lead (position 0) and its confirmed co-signers.
+void SyncCoSigningSubmitters(pqxx::work& tx, int64_t id) {
+  tx.exec_prepared(kClearCoSigningSubmitters, id);
+  tx.exec_prepared(kAddConfirmedSubmitters, id);
+}
 
 }  // namespace
 
@@ -342,17 +368,20 @@ std::vector<PreparedStatement> Statements() {
        "SELECT action, from_state, to_state, actor, actor_role, reason, detail, "
        "(extract(epoch FROM at) * 1000000)::bigint FROM transitions WHERE suggestion_id = $1 ORDER BY id"},
       {kCandidates,
-       absl::StrCat("SELECT s.id, s.title, s.title || ' ' || s.body AS text, s.state FROM (SELECT suggestion_id, "
-                    "count(*) AS shared FROM dedup_bands WHERE band_key = ANY($1::bigint[]) AND suggestion_id <> $2 "
-                    "GROUP BY suggestion_id ORDER BY shared DESC, suggestion_id LIMIT $3) m JOIN suggestions s ON "
-                    "s.id = m.suggestion_id WHERE s.state IN ",
+       absl::StrCat("SELECT s.title || ' ' || s.body AS dedup_text, ", kColumns,
+                    " JOIN (SELECT suggestion_id, count(*) AS shared FROM dedup_bands WHERE band_key = "
+                    "ANY($1::bigint[]) AND suggestion_id <> $2 GROUP BY suggestion_id ORDER BY shared DESC, "
+                    "suggestion_id LIMIT $3) m ON m.suggestion_id = s.id WHERE s.state IN ",
                     kOpenStates, " ORDER BY m.shared DESC, s.id")},
       {kList,
        absl::StrCat("SELECT ", kColumns,
                     " WHERE s.id > $1 AND ($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
                     "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
                     "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-                    "AND d.deputy_id = $5)) AND ($6 = '' OR s.citizen_account = $6) "
+                    "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
+                    "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
+                    "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
+                    "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
                     "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased) ORDER BY s.id LIMIT $9")},
       {kListCommitments,
        absl::StrCat("SELECT ", kCommitmentColumns,
@@ -393,6 +422,22 @@ std::vector<PreparedStatement> Statements() {
       {kRecordAlert,
        "INSERT INTO deadline_alerts (suggestion_id, round, deadline, threshold) VALUES ($1, $2, $3::date, $4) "
        "ON CONFLICT DO NOTHING RETURNING suggestion_id"},
+      {kUnnameCoSigners, "DELETE FROM co_signers WHERE suggestion_id = $1 AND deputy_id <> ALL($2::bigint[])"},
+      {kReinviteCoSigners,
+       "UPDATE co_signers SET state = 'CO_SIGNER_STATE_INVITED', update_time = now() "
+       "WHERE suggestion_id = $1 AND state <> 'CO_SIGNER_STATE_INVITED'"},
+      {kNameCoSigners,
+       "INSERT INTO co_signers (suggestion_id, deputy_id, position, state) "
+       "SELECT $1::bigint, d, i::integer, 'CO_SIGNER_STATE_INVITED' FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i) "
+       "ON CONFLICT (suggestion_id, deputy_id) DO UPDATE SET position = excluded.position"},
+      {kSetCoSignerState,
+       "UPDATE co_signers SET state = $3, update_time = now() WHERE suggestion_id = $1 AND deputy_id = $2"},
+      {kDropUnconfirmedCoSigners,
+       "DELETE FROM co_signers WHERE suggestion_id = $1 AND state <> 'CO_SIGNER_STATE_CONFIRMED' RETURNING deputy_id"},
+      {kClearCoSigningSubmitters, "DELETE FROM suggestion_deputies WHERE suggestion_id = $1 AND position > 0"},
+      {kAddConfirmedSubmitters,
+       "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) SELECT suggestion_id, deputy_id, "
+       "position FROM co_signers WHERE suggestion_id = $1 AND state = 'CO_SIGNER_STATE_CONFIRMED'"},
   };
   for (const StatsGrouping& g : kGroupings) {
     out.push_back({absl::StrCat(kStatsPrefix, g.name), StatsSql(g.key, g.join, g.filter)});
@@ -479,6 +524,33 @@ std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, boo
     e->set_decision_reason(ext[0][3].as<std::string>());
   }
   return rec;
+}
+
+void SetCoSigners(pqxx::work& tx, int64_t id, const std::vector<int64_t>& deputy_ids, bool reinvite) {
+  tx.exec_prepared(kUnnameCoSigners, id, IdArray(deputy_ids));
+  if (reinvite) {
+    tx.exec_prepared(kReinviteCoSigners, id);
+  }
+  tx.exec_prepared(kNameCoSigners, id, IdArray(deputy_ids));
+  SyncCoSigningSubmitters(tx, id);
+}
+
+void SetCoSignerState(pqxx::work& tx, int64_t id, int64_t deputy_id, minyi::suggestions::v1::CoSignerState state) {
+  tx.exec_prepared(kSetCoSignerState, id, deputy_id, minyi::suggestions::v1::CoSignerState_Name(state));
+  SyncCoSigningSubmitters(tx, id);
+}
+
+std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id) {
+  std::vector<int64_t> ids;
+  for (const pqxx::row& row : tx.exec_prepared(kDropUnconfirmedCoSigners, id)) {
+    ids.push_back(row[0].as<int64_t>());
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::string> names;
+  for (int64_t d : ids) {
+    names.push_back(ResourceName(kDeputies, d));
+  }
+  return names;
 }
 
 void SetState(pqxx::work& tx, int64_t id, SuggestionState state) {
@@ -590,10 +662,7 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
     return out;
   }
   for (const pqxx::row& row : tx.exec_prepared(kCandidates, IdArray(band_keys), exclude_id, limit)) {
-    out.push_back({.id = row[0].as<int64_t>(),
-                   .title = row[1].as<std::string>(),
-                   .text = row[2].as<std::string>(),
-                   .state = ParseEnum(row[3], &minyi::suggestions::v1::SuggestionState_Parse)});
+    out.push_back({.record = FromRow(row), .text = row["dedup_text"].as<std::string>()});
   }
   return out;
 }
@@ -602,7 +671,7 @@ std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuer
   std::vector<Record> out;
   for (const pqxx::row& row : tx.exec_prepared(kList, q.after_id, q.state, q.kind, q.department, q.deputy_id,
                                                q.citizen_account, q.key_supervision_only, q.showcased_only,
-                                               q.limit)) {
+                                               q.limit, IdArray(q.stations))) {
     out.push_back(FromRow(row));
   }
   return out;

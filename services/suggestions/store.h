@@ -51,6 +51,15 @@ void UpdateDraft(pqxx::work& tx, int64_t id, const minyi::suggestions::v1::Sugge
 std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update = false,
                                      bool details = true);
 
+// Names the co-signers of joint draft `id`, in order: those no longer named are dropped, new ones invited,
+// and with `reinvite` every one is asked again. The lead submitter must be in place (InsertSuggestion,
+// UpdateDraft); the confirmed co-signers follow it as submitters.
+void SetCoSigners(pqxx::work& tx, int64_t id, const std::vector<int64_t>& deputy_ids, bool reinvite);
+// A co-signer's answer; the submitters follow it.
+void SetCoSignerState(pqxx::work& tx, int64_t id, int64_t deputy_id, minyi::suggestions::v1::CoSignerState state);
+// On submission: drops the co-signers who have not confirmed; returns them ("deputies/{id}", by id).
+std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id);
+
 void SetState(pqxx::work& tx, int64_t id, minyi::suggestions::v1::SuggestionState state);
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys);
 void SetRejected(pqxx::work& tx, int64_t id, const std::string& reason);
@@ -95,12 +104,11 @@ struct TransitionRow {
 void AppendTransition(pqxx::work& tx, const TransitionRow& row);
 std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transaction_base& tx, int64_t id);
 
-// Duplicate candidates: items sharing a band key with `band_keys`, most shared bands first, open only.
+// Duplicate candidates: items sharing a band key with `band_keys`, most shared bands first, open only. Each
+// is read as a whole row (without details), so the visibility rule can be applied to it.
 struct Candidate {
-  int64_t id = 0;
-  std::string title = "";
+  Record record;
   std::string text = "";  // title and body
-  minyi::suggestions::v1::SuggestionState state = minyi::suggestions::v1::SUGGESTION_STATE_UNSPECIFIED;
 };
 std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::vector<int64_t>& band_keys,
                                         int64_t exclude_id, int limit);
@@ -111,7 +119,10 @@ struct ListQuery {
   std::string state = "";            // enum name or ""
   std::string kind = "";             // enum name or ""
   std::string department = "";       // lead or co-unit, or ""
-  int64_t deputy_id = 0;        // a submitter, or 0
+  // A deputy reading: items they submitted or entered, and the submitted citizens' opinions of `stations`
+  // (as the visibility rule in visibility.h has it); 0 for no deputy filter.
+  int64_t deputy_id = 0;
+  std::vector<int64_t> stations = {};
   std::string citizen_account = "";  // or ""
   bool key_supervision_only = false;
   bool showcased_only = false;

@@ -36,5 +36,8 @@ int main() {
                                        grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()),
                                        (*host)->credentials());
   (*host)->AddService(&service);
+  // Soon after ballots are cast, the remix separates their boxes from their casting transactions.
+  (*host)->AddPeriodicTask("remix sealed ballots", minyi::voting::VotingService::kRemixLook,
+                           [&service] { return service.RemixDue(); });
   return (*host)->Run();
 }

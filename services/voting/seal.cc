@@ -66,28 +66,43 @@ absl::StatusOr<BallotSealer> BallotSealer::FromHex(absl::string_view key_hex) {
   return BallotSealer(absl::HexStringToBytes(key_hex));
 }
 
-std::string BallotSealer::Seal(absl::string_view vote, absl::string_view plaintext) const {
-  std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plaintext.size() +
-                      crypto_aead_xchacha20poly1305_ietf_ABYTES,
+absl::StatusOr<std::string> BallotSealer::Seal(absl::string_view vote, absl::string_view plaintext,
+                                               std::size_t max_plaintext) const {
+  if (plaintext.size() > max_plaintext) {
+    return absl::InternalError("a ballot is longer than the longest its vote allows");
+  }
+  // One block of max_plaintext + 1 bytes holds any plaintext with at least one byte of padding.
+  const std::size_t padded_size = max_plaintext + 1;
+  std::string padded(plaintext);
+  padded.resize(padded_size);
+  std::size_t padded_len = 0;
+  if (sodium_pad(&padded_len, reinterpret_cast<unsigned char*>(padded.data()), plaintext.size(), padded_size,
+                 padded_size) != 0 ||
+      padded_len != padded_size) {
+    return absl::InternalError("ballot padding failed");
+  }
+  std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + padded_size + crypto_aead_xchacha20poly1305_ietf_ABYTES,
                   '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(out.data());
   randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written,
-      reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+      reinterpret_cast<const unsigned char*>(padded.data()), padded.size(),
       reinterpret_cast<const unsigned char*>(vote.data()), vote.size(), nullptr, nonce,
       reinterpret_cast<const unsigned char*>(key_.data()));
   return out;
 }
 
-absl::StatusOr<std::string> BallotSealer::Open(absl::string_view vote, absl::string_view sealed) const {
+absl::StatusOr<std::string> BallotSealer::Open(absl::string_view vote, absl::string_view sealed,
+                                               std::size_t max_plaintext) const {
   constexpr std::size_t kOverhead = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-  if (sealed.size() < kOverhead) {
-    return absl::DataLossError("sealed ballot is truncated");
+  const std::size_t padded_size = max_plaintext + 1;
+  if (sealed.size() != kOverhead + padded_size) {
+    return absl::DataLossError("sealed ballot does not have its vote's length");
   }
   const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
-  std::string out(sealed.size() - kOverhead, '\0');
+  std::string out(padded_size, '\0');
   unsigned long long len = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(out.data()), &len, nullptr,
@@ -97,7 +112,12 @@ absl::StatusOr<std::string> BallotSealer::Open(absl::string_view vote, absl::str
           reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
     return absl::DataLossError("sealed ballot does not open under the ballot key");
   }
-  out.resize(len);
+  std::size_t unpadded = 0;
+  if (len != padded_size ||
+      sodium_unpad(&unpadded, reinterpret_cast<const unsigned char*>(out.data()), padded_size, padded_size) != 0) {
+    return absl::DataLossError("sealed ballot is not padded as sealed ballots are");
+  }
+  out.resize(unpadded);
   return out;
 }
 

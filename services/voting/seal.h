@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,15 +22,21 @@ std::string Tracker(absl::string_view vote, absl::string_view canonical_content,
 std::string ReceiptCheck(absl::string_view vote, absl::string_view canonical_content, absl::string_view nonce);
 
 // Authenticated encryption (XChaCha20-Poly1305, the vote as associated data) of ballots while the vote is
-// open, under a key the service holds and the database never sees.
+// open, under a key the service holds and the database never sees. Plaintexts are padded to one length
+// per vote before sealing (ISO/IEC 7816-4: 0x80, then zeros), so every box of a vote has the same size
+// whatever the ballot says.
 class BallotSealer final {
  public:
   // `key_hex` is 64 hex characters (MINYI_VOTING_BALLOT_KEY).
   static absl::StatusOr<BallotSealer> FromHex(absl::string_view key_hex);
 
-  std::string Seal(absl::string_view vote, absl::string_view plaintext) const;
-  // DATA_LOSS when the box was not sealed under this key for this vote.
-  absl::StatusOr<std::string> Open(absl::string_view vote, absl::string_view sealed) const;
+  // Seals `plaintext` padded to `max_plaintext` + 1 bytes, under a fresh random nonce; INTERNAL when it is
+  // longer than `max_plaintext`.
+  absl::StatusOr<std::string> Seal(absl::string_view vote, absl::string_view plaintext,
+                                   std::size_t max_plaintext) const;
+  // The plaintext of a box that Seal made for this vote, under this key, with the same `max_plaintext`;
+  // DATA_LOSS for anything else (another key or vote, altered, another length, malformed padding).
+  absl::StatusOr<std::string> Open(absl::string_view vote, absl::string_view sealed, std::size_t max_plaintext) const;
 
  private:
   explicit BallotSealer(std::string key) : key_(std::move(key)) {}

@@ -4,7 +4,6 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -12,6 +11,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/audit.h"
 #include "common/idempotency.h"
 #include "common/log.h"
@@ -98,6 +99,7 @@ using ::minyi::voting::v1::VOTE_STATE_CLOSED;
 using ::minyi::voting::v1::VOTE_STATE_DRAFT;
 using ::minyi::voting::v1::VOTE_STATE_OPEN;
 using ::minyi::voting::v1::Vote;
+using ::minyi::voting::v1::VoteAnnounced;
 using ::minyi::voting::v1::VoteClosed;
 using ::minyi::voting::v1::VoteOpened;
 using ::minyi::voting::v1::VoteResult;
@@ -118,11 +120,15 @@ absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::S
   return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
 }
 
-// Results and bulletins are for the public once announced; inside the congress (office, leaders,
-// deputies) as soon as the vote closes.
-bool IsInsider(const Caller& caller) {
+// Between closing and announcement a vote's outcome (result, bulletin, the projects it chose) is read by
+// office staff and leaders only; from announcement by everyone signed in (docs/voting.md, "Announcement").
+bool SeesUnannounced(const Caller& caller) {
   return HasRole(caller, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
-                          minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
+                          minyi::common::v1::ROLE_LEADER});
+}
+
+ProjectView ProjectViewOf(const Caller& caller) {
+  return SeesUnannounced(caller) ? ProjectView::kFull : ProjectView::kBeforeAnnouncement;
 }
 
 // A "name" field that may end in a fixed suffix ("votes/3/result").
@@ -180,16 +186,19 @@ absl::StatusOr<Row> InState(std::optional<Row> row, const std::string& name, std
   return *std::move(row);
 }
 
-// The state of a vote whose count is done (closed or announced): nothing is counted before closing.
-absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t id, absl::string_view what) {
+// The state of a vote whose count `caller` may read: closed (office staff and leaders) or announced
+// (everyone). Otherwise FAILED_PRECONDITION naming the state, saying `before_close` or, to others while
+// the vote is closed, `before_announcement`.
+absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t id, const Caller& caller,
+                                           absl::string_view before_close, absl::string_view before_announcement) {
   std::optional<VoteState> state = LoadVoteState(tx, id);
   if (!state.has_value()) {
     return NotFoundError(ResourceName(kVotes, id));
   }
-  if (*state != VOTE_STATE_CLOSED && *state != VOTE_STATE_ANNOUNCED) {
-    return WrongState(what, *state);
+  if (*state == VOTE_STATE_ANNOUNCED || (*state == VOTE_STATE_CLOSED && SeesUnannounced(caller))) {
+    return *state;
   }
-  return *state;
+  return WrongState(*state == VOTE_STATE_CLOSED ? before_announcement : before_close, *state);
 }
 
 nlohmann::json JsonList(const google::protobuf::RepeatedPtrField<std::string>& values) {
@@ -239,6 +248,14 @@ absl::StatusOr<PreparedBallot> PrepareBallot(const VoteRules& rules, const std::
   return out;
 }
 
+// Boxes go into the table in a uniformly random order (Fisher-Yates on the system's CSPRNG), so that their
+// physical order (ctid) follows nothing.
+void Shuffle(std::vector<std::string>& boxes) {
+  for (std::size_t i = boxes.size(); i > 1; --i) {
+    std::swap(boxes[i - 1], boxes[randombytes_uniform(static_cast<uint32_t>(i))]);
+  }
+}
+
 }  // namespace
 
 VotingService::VotingService(PgPool& pool, const Authorizer& authorizer, BallotSealer sealer,
@@ -263,6 +280,37 @@ VoteRules VotingService::Rules(pqxx::transaction_base& tx, int64_t vote_id) {
   std::lock_guard<std::mutex> lock(rules_mu_);
   rules_.emplace(vote_id, rules);
   return rules;
+}
+
+absl::Status VotingService::CheckElectorate(const google::protobuf::RepeatedPtrField<std::string>& electorate) {
+  minyi::deputies::v1::BatchGetDeputyStatusesRequest request;
+  *request.mutable_names() = electorate;
+  minyi::deputies::v1::BatchGetDeputyStatusesResponse response;
+  if (grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context().get(), request, &response); !st.ok()) {
+    return FromGrpc(st, "deputies BatchGetDeputyStatuses");
+  }
+  std::map<std::string, minyi::deputies::v1::DeputyStatus> status;
+  for (const minyi::deputies::v1::DeputyStatusEntry& d : response.deputies()) {
+    status.emplace(d.name(), d.status());
+  }
+  std::vector<std::string> unknown;
+  std::vector<std::string> not_serving;
+  for (const std::string& d : electorate) {
+    auto it = status.find(d);
+    if (it == status.end()) {
+      unknown.push_back(d);
+    } else if (it->second != minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+      not_serving.push_back(d);
+    }
+  }
+  std::vector<std::string> problems;
+  if (!unknown.empty()) {
+    problems.push_back(absl::StrCat("代表名册中没有 ", absl::StrJoin(unknown, "、")));
+  }
+  if (!not_serving.empty()) {
+    problems.push_back(absl::StrCat(absl::StrJoin(not_serving, "、"), " 不是在任代表"));
+  }
+  return problems.empty() ? absl::OkStatus() : InvalidField("vote.electorate", absl::StrJoin(problems, "；"));
 }
 
 // ---- Projects ----
@@ -306,9 +354,9 @@ absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, con
   if (!target.ok()) {
     return target.status();
   }
-  const int64_t id = target->id;
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::optional<Project> project = LoadProject(tx, id);
+    std::optional<Project> project = LoadProject(tx, id, /*for_update=*/false, ProjectViewOf(caller));
     if (!project.has_value()) {
       return NotFoundError(request.name());
     }
@@ -319,8 +367,9 @@ absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, con
 
 absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, const ListProjectsRequest& request,
                                            ListProjectsResponse* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
-    return st;
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  if (!caller.ok()) {
+    return caller.status();
   }
   if (!ProjectState_IsValid(request.state())) {
     return InvalidField("state", "未知的项目状态");
@@ -331,7 +380,7 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, c
     return page.status();
   }
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    std::vector<Project> rows = SelectProjects(tx, page->after_id, page->size + 1, state);
+    std::vector<Project> rows = SelectProjects(tx, page->after_id, page->size + 1, state, ProjectViewOf(*caller));
     response->set_next_page_token(TrimToPage(rows, page->size, page->fingerprint, [](const Project& p) {
       return *ParseResourceId(p.name(), kProjects, "name");
     }));
@@ -458,7 +507,8 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContextBase& ctx, c
   }
   return RunIdempotent(
       pool_, ctx, caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Project> project = LoadProject(tx, id, /*for_update=*/true);
+        // A department is not told its project was chosen before the vote is announced.
+        std::optional<Project> project = LoadProject(tx, id, /*for_update=*/true, ProjectViewOf(caller));
         if (!project.has_value()) {
           return NotFoundError(request.parent());
         }
@@ -646,6 +696,9 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, con
     return InvalidField("vote.max_approvals", "须在 1 与候选项目数之间");
   }
   if (absl::Status st = CheckNames(vote.electorate(), kDeputies, "vote.electorate", 1, kMaxElectorate); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckElectorate(vote.electorate()); !st.ok()) {
     return st;
   }
   return RunIdempotent(pool_, ctx, *caller, "voting.CreateVote", request, response,
@@ -854,13 +907,23 @@ void VotingService::CastBatch(Batcher<CastRequest>::Batch& batch) {
     }
   }
   if (!by_vote.empty()) {
+    std::vector<int64_t> boxed;  // the votes this batch put ballots into
     absl::Status st = pool_.Transact([&](pqxx::work& tx) {
+      boxed.clear();  // the transaction may be a retry
       for (const auto& [id, casts] : by_vote) {
-        CastInVote(tx, id, casts);
+        if (CastInVote(tx, id, casts)) {
+          boxed.push_back(id);
+        }
       }
       return absl::OkStatus();
     });
-    if (!st.ok()) {
+    if (st.ok()) {
+      // Each new box shares its transaction with its voter's row until the vote is remixed.
+      std::lock_guard<std::mutex> lock(remix_mu_);
+      for (int64_t id : boxed) {
+        remix_schedule_.Cast(id);
+      }
+    } else {
       for (const auto& [id, casts] : by_vote) {
         for (CastRequest* c : casts) {
           c->status = st;
@@ -878,7 +941,7 @@ void VotingService::CastBatch(Batcher<CastRequest>::Batch& batch) {
   }
 }
 
-void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastRequest*>& casts) {
+bool VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastRequest*>& casts) {
   LockVoteShared(tx, id);
   std::vector<std::string> deputies;
   for (const CastRequest* c : casts) {
@@ -886,6 +949,7 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   }
   const std::map<std::string, CastContext> contexts = LoadCastContexts(tx, id, deputies);
   std::optional<VoteRules> rules;
+  std::size_t longest = 0;
   std::vector<CastRequest*> valid;
   for (CastRequest* c : casts) {
     c->status = absl::OkStatus();  // the transaction may be a retry
@@ -907,16 +971,23 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     }
     if (!rules.has_value()) {
       rules = Rules(tx, id);
+      longest = LongestEntrySize(*rules);
     }
     absl::StatusOr<PreparedBallot> ballot = PrepareBallot(*rules, c->request->parent(), c->request->ballot());
     if (!ballot.ok()) {
       c->status = ballot.status();
       continue;
     }
+    // Padded to the vote's longest ballot: every box of the vote has one size.
+    absl::StatusOr<std::string> box = sealer_.Seal(c->request->parent(), ballot->entry.SerializeAsString(), longest);
+    if (!box.ok()) {
+      c->status = box.status();
+      continue;
+    }
     c->tracker = ballot->entry.tracker();
     c->today = context.today;
     c->receipt_check = ballot->receipt_check;
-    c->box = sealer_.Seal(c->request->parent(), ballot->entry.SerializeAsString());
+    c->box = *std::move(box);
     valid.push_back(c);
   }
 
@@ -952,14 +1023,14 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     }
   }
   if (fresh.empty()) {
-    return;
+    return false;
   }
   // The boxes go in shuffled: within a batch, nothing in the box's physical order follows the voters'.
   std::vector<std::string> boxes;
   for (const CastRequest* c : fresh) {
     boxes.push_back(c->box);
   }
-  std::shuffle(boxes.begin(), boxes.end(), std::mt19937_64(randombytes_random()));
+  Shuffle(boxes);
   InsertSealedBallots(tx, id, boxes);
   std::vector<BallotCast> events(fresh.size());
   std::vector<OutgoingEvent> outgoing;
@@ -975,6 +1046,81 @@ void VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
   }
   EmitEvents(tx, outgoing);
   AppendAudits(tx, audits);
+  return true;
+}
+
+// The remix (docs/voting.md, "Remixing"): a box is written in its cast's transaction, so until then it
+// carries that transaction's id (xmin), as its voter's row does. A remix, a transaction that writes
+// nothing but boxes, re-seals every box of the vote under a fresh nonce, deletes the old rows and inserts
+// the new ones under new random ids in a random order: afterwards no box shares a transaction id, an id,
+// a place in the table or a ciphertext with anything of its cast.
+absl::Status VotingService::RemixDue() {
+  if (!remixed_at_start_) {
+    // A crash between a cast and its remix leaves boxes as they were cast.
+    std::vector<int64_t> votes;
+    if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+          votes = VotesWithSealedBallots(tx);
+          return absl::OkStatus();
+        });
+        !st.ok()) {
+      return st;
+    }
+    std::lock_guard<std::mutex> lock(remix_mu_);
+    for (int64_t id : votes) {
+      remix_schedule_.Cast(id);
+    }
+    remixed_at_start_ = true;
+  }
+  std::vector<int64_t> due;
+  {
+    std::lock_guard<std::mutex> lock(remix_mu_);
+    due = remix_schedule_.Due(absl::Now());
+  }
+  absl::Status out = absl::OkStatus();
+  for (int64_t id : due) {
+    if (absl::Status st = Remix(id); !st.ok()) {
+      std::lock_guard<std::mutex> lock(remix_mu_);
+      remix_schedule_.Cast(id);  // still to do
+      out.Update(st);
+    }
+  }
+  return out;
+}
+
+// One statement reads the box, one deletes, one inserts, whatever the number of ballots.
+absl::Status VotingService::Remix(int64_t id) {
+  const std::string vote = ResourceName(kVotes, id);
+  return pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+    LockVoteShared(tx, id);  // as a cast: closing waits for it
+    const std::vector<SealedBox> boxes = SealedBallots(tx, id);
+    if (boxes.empty()) {
+      return absl::OkStatus();
+    }
+    const std::size_t longest = LongestEntrySize(Rules(tx, id));
+    std::map<std::string, std::string> resealed;  // by the old box's id
+    std::vector<std::string> ids;
+    for (const SealedBox& b : boxes) {
+      absl::StatusOr<std::string> plain = sealer_.Open(vote, b.box, longest);
+      if (!plain.ok()) {
+        return absl::DataLossError(absl::StrCat(vote, ": a sealed ballot does not open"));
+      }
+      absl::StatusOr<std::string> box = sealer_.Seal(vote, *plain, longest);
+      if (!box.ok()) {
+        return box.status();
+      }
+      resealed.emplace(b.id, *std::move(box));
+      ids.push_back(b.id);
+    }
+    // By id: boxes cast meanwhile wait for the next remix, and a box another replica's remix has already
+    // replaced is not written twice.
+    std::vector<std::string> fresh;
+    for (const std::string& old : DeleteSealedBallots(tx, id, ids)) {
+      fresh.push_back(std::move(resealed[old]));
+    }
+    Shuffle(fresh);
+    InsertSealedBallots(tx, id, fresh);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, const CloseVoteRequest& request,
@@ -994,10 +1140,11 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
     }
     const VoteRules rules = LoadRules(tx, id, /*with_counts=*/true);
     const Turnout turnout = CountTurnout(tx, id);
+    const std::size_t longest = LongestEntrySize(rules);
     std::vector<BulletinEntry> entries;
     std::vector<Marks> ballots;
-    for (const std::string& box : SealedBallots(tx, id)) {
-      absl::StatusOr<std::string> plain = sealer_.Open(request.name(), box);
+    for (const SealedBox& sealed : SealedBallots(tx, id)) {
+      absl::StatusOr<std::string> plain = sealer_.Open(request.name(), sealed.box, longest);
       BulletinEntry entry;
       if (!plain.ok() || !entry.ParseFromString(*plain)) {
         return absl::DataLossError(absl::StrCat(request.name(), ": a sealed ballot does not open"));
@@ -1031,18 +1178,19 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
     DeleteSealedBallots(tx, id);
     StoreResult(tx, id, result);
     SetVoteState(tx, id, VOTE_STATE_CLOSED);
+    nlohmann::json chosen = nlohmann::json::array();
+    for (const CandidateResult& c : result.candidates()) {
+      if (c.chosen()) {
+        // Read as a candidate by all but office staff and leaders until announced (ProjectView).
+        SetProjectState(tx, *ParseResourceId(c.candidate(), kProjects, "candidate"), PROJECT_STATE_CHOSEN);
+        chosen.push_back(c.candidate());
+      }
+    }
+    // The electorate hears that the vote is over; the result goes out with the announcement.
     VoteClosed event;
     event.set_reference(request.name());
     event.set_title(vote->title());
     *event.mutable_deputies() = vote->electorate();
-    event.set_quorum_met(result.quorum_met());
-    event.set_runoff_needed(result.runoff_needed());
-    for (const CandidateResult& c : result.candidates()) {
-      if (c.chosen()) {
-        SetProjectState(tx, *ParseResourceId(c.candidate(), kProjects, "candidate"), PROJECT_STATE_CHOSEN);
-        event.add_chosen_projects(c.candidate());
-      }
-    }
     EmitEvent(tx, event, request.name(), caller.account_id());
     AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "CloseVote",
@@ -1050,7 +1198,7 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
                      .request_id = RequestId(ctx),
                      .detail = {{"ballots", result.ballots_cast()},
                                 {"quorum_met", result.quorum_met()},
-                                {"chosen", JsonList(event.chosen_projects())}}});
+                                {"chosen", chosen}}});
     *response = *LoadVote(tx, id);
     return absl::OkStatus();
   });
@@ -1072,6 +1220,19 @@ absl::Status VotingService::DoAnnounceResult(const grpc::ServerContextBase& ctx,
                            return vote.status();
                          }
                          SetVoteState(tx, id, VOTE_STATE_ANNOUNCED);
+                         const VoteResult result = *LoadResult(tx, id);
+                         VoteAnnounced event;
+                         event.set_reference(request.name());
+                         event.set_title(vote->title());
+                         *event.mutable_deputies() = vote->electorate();
+                         event.set_quorum_met(result.quorum_met());
+                         event.set_runoff_needed(result.runoff_needed());
+                         for (const CandidateResult& c : result.candidates()) {
+                           if (c.chosen()) {
+                             event.add_chosen_projects(c.candidate());
+                           }
+                         }
+                         EmitEvent(tx, event, request.name(), caller.account_id());
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "AnnounceResult",
                                           .resource = request.name(),
@@ -1092,32 +1253,54 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContextBase& ctx, c
   if (absl::Status st = CheckText("title", request.title(), 0, 64); !st.ok()) {
     return st;
   }
+  // The tie is part of the result: a run-off, which everyone sees, waits for the announcement. Its
+  // electorate is the original's, checked again against the registry as for a new vote.
+  const auto tie = [&](pqxx::transaction_base& tx, bool for_update) -> absl::StatusOr<std::pair<Vote, VoteResult>> {
+    absl::StatusOr<Vote> original = InState(LoadVote(tx, id, for_update), request.name(), {VOTE_STATE_ANNOUNCED},
+                                            "结果公告后才能安排重新票决");
+    if (!original.ok()) {
+      return original.status();
+    }
+    std::optional<VoteResult> result = LoadResult(tx, id);
+    if (!result.has_value() || !result->runoff_needed()) {
+      return FailedPrecondition("NO_TIE", "该票决没有需要重新票决的并列项目");
+    }
+    return std::make_pair(*std::move(original), *std::move(result));
+  };
+  absl::StatusOr<std::pair<Vote, VoteResult>> checked = absl::InternalError("not read");
+  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+        checked = tie(tx, /*for_update=*/false);
+        return absl::OkStatus();
+      });
+      !st.ok()) {
+    return st;
+  }
+  if (!checked.ok()) {
+    return checked.status();
+  }
+  if (absl::Status st = CheckElectorate(checked->first.electorate()); !st.ok()) {
+    return st;
+  }
   return RunIdempotent(
       pool_, ctx, caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
-        std::optional<Vote> original = LoadVote(tx, id, /*for_update=*/true);
-        if (!original.has_value()) {
-          return NotFoundError(request.name());
+        absl::StatusOr<std::pair<Vote, VoteResult>> basis = tie(tx, /*for_update=*/true);
+        if (!basis.ok()) {
+          return basis.status();
         }
-        std::optional<VoteResult> result = LoadResult(tx, id);
-        if (!result.has_value()) {
-          return WrongState("票决结束后才能安排重新票决", original->state());
-        }
-        if (!result->runoff_needed()) {
-          return FailedPrecondition("NO_TIE", "该票决没有需要重新票决的并列项目");
-        }
+        const auto& [original, result] = *basis;
         Vote runoff;
-        runoff.set_title(request.title().empty() ? absl::StrCat(original->title(), "（重新票决）") : request.title());
-        runoff.set_form(original->form());
-        runoff.set_slots(result->runoff_slots());
-        runoff.set_max_approvals(result->runoff_slots());
+        runoff.set_title(request.title().empty() ? absl::StrCat(original.title(), "（重新票决）") : request.title());
+        runoff.set_form(original.form());
+        runoff.set_slots(result.runoff_slots());
+        runoff.set_max_approvals(result.runoff_slots());
         const int64_t runoff_id = InsertVote(tx, runoff, caller.account_id(), id);
         int position = 0;
-        for (const CandidateResult& c : result->candidates()) {
+        for (const CandidateResult& c : result.candidates()) {
           if (c.tied()) {
             InsertCandidate(tx, runoff_id, position++, *ParseResourceId(c.candidate(), kProjects, "candidate"));
           }
         }
-        for (const std::string& d : original->electorate()) {
+        for (const std::string& d : original.electorate()) {
           InsertElector(tx, runoff_id, d);
         }
         const std::string name = ResourceName(kVotes, runoff_id);
@@ -1140,12 +1323,10 @@ absl::Status VotingService::DoGetResult(const grpc::ServerContextBase& ctx, cons
   }
   const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<VoteState> state = CountedVoteState(tx, id, "票决结束前不公布任何结果");
+    absl::StatusOr<VoteState> state =
+        CountedVoteState(tx, id, caller, "票决结束前不公布任何结果", "票决结果公告后公开");
     if (!state.ok()) {
       return state.status();
-    }
-    if (*state == VOTE_STATE_CLOSED && !IsInsider(caller)) {
-      return PermissionDenied("结果公告后向社会公开");
     }
     *response = *LoadResult(tx, id);
     response->set_state(*state);
@@ -1160,9 +1341,11 @@ absl::Status VotingService::DoGetBulletin(const grpc::ServerContextBase& ctx, co
   if (!target.ok()) {
     return target.status();
   }
-  const int64_t id = target->id;
+  const auto& [caller, id] = *target;
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    absl::StatusOr<VoteState> state = CountedVoteState(tx, id, "票决结束后公布全部选票");
+    // The bulletin becomes public with the result: it recounts to it.
+    absl::StatusOr<VoteState> state =
+        CountedVoteState(tx, id, caller, "票决结束后公布全部选票", "全部选票与票决结果一并在公告后公开");
     if (!state.ok()) {
       return state.status();
     }

@@ -7,6 +7,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/batcher.h"
 #include "common/pg.h"
@@ -14,6 +15,7 @@
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/voting/v1/voting.grpc.pb.h"
 #include "pqxx/pqxx"
+#include "voting/remix.h"
 #include "voting/seal.h"
 #include "voting/tally.h"
 
@@ -76,6 +78,13 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   grpc::ServerUnaryReactor* GetBulletin(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetBulletinRequest* request,
                       minyi::voting::v1::Bulletin* response) override;
 
+  // Remixes the sealed ballots of the votes that received some since their last remix, each at most once
+  // per kRemixInterval; at the first call, those of every vote with ballots in its box. main.cc runs it
+  // every kRemixLook, from one thread.
+  absl::Status RemixDue();
+  static constexpr absl::Duration kRemixLook = absl::Milliseconds(100);
+  static constexpr absl::Duration kRemixInterval = absl::Seconds(1);
+
  private:
   absl::Status DoCreateProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateProjectRequest& request,
                       minyi::voting::v1::Project* response);
@@ -123,6 +132,10 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   // A vote's counting rules (form, slots, candidates) never change after set-up: casting reads them from
   // memory instead of the database on every ballot.
   VoteRules Rules(pqxx::transaction_base& tx, int64_t vote_id);
+  // Every elector must be a serving deputy in the deputies service's registry: INVALID_ARGUMENT on
+  // "vote.electorate" naming those who are not.
+  absl::Status CheckElectorate(const google::protobuf::RepeatedPtrField<std::string>& electorate);
+  absl::Status Remix(int64_t vote_id);
 
   // Casting does not go through Serve: a cast joins the cast batcher and is finished by its batch.
   struct CastRequest;
@@ -131,7 +144,8 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
                                        minyi::voting::v1::BallotReceipt* response);
   absl::Status AdmitCast(CastRequest& cast);
   void CastBatch(Batcher<CastRequest>::Batch& batch);
-  void CastInVote(pqxx::work& tx, int64_t vote_id, const std::vector<CastRequest*>& casts);
+  // Whether it put any ballot into the box.
+  bool CastInVote(pqxx::work& tx, int64_t vote_id, const std::vector<CastRequest*>& casts);
 
   PgPool& pool_;
   const Authorizer& authorizer_;
@@ -140,6 +154,9 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   ServiceCredentials& credentials_;
   std::mutex rules_mu_;
   std::map<int64_t, VoteRules> rules_ ABSL_GUARDED_BY(rules_mu_);
+  std::mutex remix_mu_;
+  RemixSchedule remix_schedule_ ABSL_GUARDED_BY(remix_mu_){kRemixInterval};
+  bool remixed_at_start_ = false;  // RemixDue's thread only
   // Casts arriving together are written in one transaction: up to 64 per batch, two batches at a time so
   // one can be written while the other commits. Declared last: destroyed first, while the rest still
   // serves the batches it waits for.

@@ -51,6 +51,8 @@ constexpr char kInsertSealed[] = "voting_insert_sealed";
 constexpr char kVoterChecks[] = "voting_voter_checks";
 constexpr char kSealed[] = "voting_sealed";
 constexpr char kDeleteSealed[] = "voting_delete_sealed";
+constexpr char kDeleteSealedById[] = "voting_delete_sealed_by_id";
+constexpr char kVotesWithSealed[] = "voting_votes_with_sealed";
 constexpr char kInsertBulletin[] = "voting_insert_bulletin";
 constexpr char kBulletin[] = "voting_bulletin";
 constexpr char kStoreResult[] = "voting_store_result";
@@ -60,11 +62,21 @@ constexpr char kLoadResult[] = "voting_load_result";
 // outbox relay and migrations use).
 constexpr int kVoteLockClass = 7103;
 
-constexpr char kProjectColumns[] =
-    "p.id, p.title, p.description, p.source, p.nominator, p.department, p.state, p.exclusion_reason, "
-    "p.screening_note, p.opinion_feasible, p.opinion_budget_yuan, p.opinion_text, p.supervision_group, "
-    "p.supervision_members::text AS supervision_members, p.percent_complete, p.created_by, "
-    "(extract(epoch FROM p.create_time) * 1000000)::bigint AS create_us";
+// Chosen by a vote that is closed but not announced. A chosen project stands in no later vote, so the
+// vote that chose it is its latest.
+constexpr char kUnannounced[] =
+    "(p.state = 'PROJECT_STATE_CHOSEN' AND (SELECT v.state FROM vote_candidates c JOIN votes v ON v.id = c.vote_id "
+    "WHERE c.project_id = p.id ORDER BY c.vote_id DESC LIMIT 1) = 'VOTE_STATE_CLOSED')";
+
+const std::string& ProjectColumns() {
+  static const std::string* const kColumns = new std::string(absl::StrCat(
+      "p.id, p.title, p.description, p.source, p.nominator, p.department, p.state, p.exclusion_reason, "
+      "p.screening_note, p.opinion_feasible, p.opinion_budget_yuan, p.opinion_text, p.supervision_group, "
+      "p.supervision_members::text AS supervision_members, p.percent_complete, p.created_by, "
+      "(extract(epoch FROM p.create_time) * 1000000)::bigint AS create_us, ",
+      kUnannounced, " AS unannounced"));
+  return *kColumns;
+}
 
 constexpr char kVoteColumns[] =
     "v.id, v.title, v.form, v.slots, v.max_approvals, v.state, COALESCE(v.runoff_of, 0) AS runoff_of, "
@@ -85,7 +97,7 @@ std::vector<std::string> FromJsonArray(const pqxx::field& f) {
   return nlohmann::json::parse(f.as<std::string>()).get<std::vector<std::string>>();
 }
 
-Project ProjectOf(const pqxx::row& row) {
+Project ProjectOf(const pqxx::row& row, ProjectView view) {
   Project p;
   p.set_name(ResourceName("projects/", row["id"].as<int64_t>()));
   p.set_title(row["title"].as<std::string>());
@@ -108,6 +120,11 @@ Project ProjectOf(const pqxx::row& row) {
   p.set_percent_complete(row["percent_complete"].as<int>());
   p.set_created_by(row["created_by"].as<std::string>());
   *p.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  if (view == ProjectView::kBeforeAnnouncement && row["unannounced"].as<bool>()) {
+    p.set_state(minyi::voting::v1::PROJECT_STATE_CANDIDATE);
+    p.clear_supervision_group();
+    p.clear_supervision_members();
+  }
   return p;
 }
 
@@ -138,11 +155,15 @@ std::vector<PreparedStatement> Statements() {
       {kInsertProject,
        "INSERT INTO projects (title, description, source, nominator, department, created_by) "
        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"},
-      {kLoadProject, absl::StrCat("SELECT ", kProjectColumns, " FROM projects p WHERE p.id = $1")},
-      {kLoadProjectForUpdate, absl::StrCat("SELECT ", kProjectColumns, " FROM projects p WHERE p.id = $1 FOR UPDATE")},
-      {kListProjects, absl::StrCat("SELECT ", kProjectColumns,
-                                   " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR p.state = $2::text)"
-                                   " ORDER BY p.id LIMIT $3")},
+      {kLoadProject, absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1")},
+      {kLoadProjectForUpdate,
+       absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1 FOR UPDATE OF p")},
+      // $4: filter on the state as read before announcement (a chosen project of an unannounced vote is a
+      // candidate).
+      {kListProjects,
+       absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR "
+                    "(CASE WHEN $4::boolean AND ", kUnannounced, " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END)"
+                    " = $2::text) ORDER BY p.id LIMIT $3")},
       {kScreenProject,
        "UPDATE projects SET state = $2, exclusion_reason = $3, screening_note = $4, opinion_feasible = $5, "
        "opinion_budget_yuan = $6, opinion_text = $7 WHERE id = $1"},
@@ -210,8 +231,12 @@ std::vector<PreparedStatement> Statements() {
       {kVoterChecks,
        "SELECT deputy, receipt_check FROM voters "
        "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"},
-      {kSealed, "SELECT box FROM sealed_ballots WHERE vote_id = $1"},
+      {kSealed, "SELECT id::text, box FROM sealed_ballots WHERE vote_id = $1"},
       {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
+      {kDeleteSealedById,
+       "DELETE FROM sealed_ballots WHERE vote_id = $1 "
+       "AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) RETURNING id::text"},
+      {kVotesWithSealed, "SELECT DISTINCT vote_id FROM sealed_ballots"},
       {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
       {kBulletin, "SELECT tracker, content FROM bulletin WHERE vote_id = $1 ORDER BY tracker"},
       {kStoreResult, "UPDATE votes SET result = $2 WHERE id = $1"},
@@ -227,18 +252,20 @@ int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string&
       .as<int64_t>();
 }
 
-std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update) {
+std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update, ProjectView view) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadProjectForUpdate : kLoadProject, id);
   if (r.empty()) {
     return std::nullopt;
   }
-  return ProjectOf(r[0]);
+  return ProjectOf(r[0], view);
 }
 
-std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state) {
+std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state,
+                                    ProjectView view) {
   std::vector<Project> out;
-  for (const pqxx::row& row : tx.exec_prepared(kListProjects, after_id, state, limit)) {
-    out.push_back(ProjectOf(row));
+  for (const pqxx::row& row :
+       tx.exec_prepared(kListProjects, after_id, state, limit, view == ProjectView::kBeforeAnnouncement)) {
+    out.push_back(ProjectOf(row, view));
   }
   return out;
 }
@@ -452,15 +479,31 @@ std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx
   return out;
 }
 
-std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id) {
-  std::vector<std::string> out;
+std::vector<SealedBox> SealedBallots(pqxx::work& tx, int64_t vote_id) {
+  std::vector<SealedBox> out;
   for (const pqxx::row& row : tx.exec_prepared(kSealed, vote_id)) {
-    out.push_back(pqxx::binarystring(row[0]).str());
+    out.push_back({row[0].as<std::string>(), pqxx::binarystring(row[1]).str()});
+  }
+  return out;
+}
+
+std::set<std::string> DeleteSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& ids) {
+  std::set<std::string> out;
+  for (const pqxx::row& row : tx.exec_prepared(kDeleteSealedById, vote_id, nlohmann::json(ids).dump())) {
+    out.insert(row[0].as<std::string>());
   }
   return out;
 }
 
 void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kDeleteSealed, vote_id); }
+
+std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx) {
+  std::vector<int64_t> out;
+  for (const pqxx::row& row : tx.exec_prepared(kVotesWithSealed)) {
+    out.push_back(row[0].as<int64_t>());
+  }
+  return out;
+}
 
 void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const BulletinEntry& entry) {
   tx.exec_prepared(kInsertBulletin, vote_id, entry.tracker(), pqxx::binarystring(entry.content().SerializeAsString()));

@@ -21,11 +21,16 @@ const std::vector<Migration>& Migrations();
 std::vector<PreparedStatement> Statements();
 
 // Projects.
+// How a project is read. Until the vote that chose it is announced, a chosen project reads, to all but
+// office staff and leaders, as the candidate it was: state CANDIDATE, no supervision group
+// (docs/voting.md, "Announcement").
+enum class ProjectView { kFull, kBeforeAnnouncement };
 int64_t InsertProject(pqxx::work& tx, const minyi::voting::v1::Project& project, const std::string& actor);
-std::optional<minyi::voting::v1::Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
-// Projects after `after_id` in id order; `state` "" for any.
+std::optional<minyi::voting::v1::Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update = false,
+                                                      ProjectView view = ProjectView::kFull);
+// Projects after `after_id` in id order; `state` "" for any, else the state as `view` shows it.
 std::vector<minyi::voting::v1::Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit,
-                                                       const std::string& state);
+                                                       const std::string& state, ProjectView view);
 void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& screening);
 void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState state);
 void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members);
@@ -85,13 +90,25 @@ struct NewVoter {
 // had already voted is skipped. The voters primary key decides, also between concurrent duplicates: the
 // second waits for the first to commit.
 std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::vector<NewVoter>& voters);
-// Puts sealed ballots in the box, in one statement, in the order given (callers shuffle them).
+// Puts sealed ballots in the box under new random ids, in one statement, in the order given (callers
+// shuffle them).
 void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& boxes);
 // The stored receipt_check of each of `deputies` who has voted.
 std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx, int64_t vote_id,
                                                       const std::vector<std::string>& deputies);
-std::vector<std::string> SealedBallots(pqxx::work& tx, int64_t vote_id);
+struct SealedBox {
+  std::string id;  // the row's random UUID, as text
+  std::string box;
+};
+// The vote's box, in one statement.
+std::vector<SealedBox> SealedBallots(pqxx::work& tx, int64_t vote_id);
+// Deletes the vote's boxes with these ids, in one statement, and returns the ids it deleted: a box that
+// is already gone (taken by a concurrent remix) is not among them.
+std::set<std::string> DeleteSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& ids);
+// Empties the vote's box.
 void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id);
+// The votes whose box holds ballots: the open votes that have any.
+std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx);
 
 void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::BulletinEntry& entry);
 std::vector<minyi::voting::v1::BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vote_id);

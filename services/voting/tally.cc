@@ -108,6 +108,27 @@ std::string CanonicalContent(const VoteRules& rules, const Marks& marks) {
   return out;
 }
 
+std::size_t LongestEntrySize(const VoteRules& rules) {
+  // Each mark adds a field whose size grows with its candidate's name, and a for/against ballot marks
+  // every candidate with a one-byte choice: marking "for" on the max_approvals longest names (and
+  // "against" on the rest) gives the longest entry.
+  std::vector<std::size_t> order(rules.candidates.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return rules.candidates[a].size() > rules.candidates[b].size();
+  });
+  Marks marks(rules.candidates.size(), minyi::voting::v1::CHOICE_AGAINST);
+  for (std::size_t i = 0; i < order.size() && static_cast<int>(i) < rules.max_approvals; ++i) {
+    marks[order[i]] = minyi::voting::v1::CHOICE_FOR;
+  }
+  minyi::voting::v1::BulletinEntry entry;
+  entry.set_tracker(std::string(64, '0'));
+  *entry.mutable_content() = PublishedContent(rules, marks);
+  return entry.ByteSizeLong();
+}
+
 VoteResult Tally(const VoteRules& rules, const std::vector<Marks>& ballots, const std::string& vote) {
   VoteResult result;
   result.set_vote(vote);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ minyi::voting::v1::BallotContent PublishedContent(const VoteRules& rules, const 
 
 // A byte string that equal ballots share and different ballots never do; trackers hash it.
 std::string CanonicalContent(const VoteRules& rules, const Marks& marks);
+
+// The serialized size of the longest BulletinEntry (a 64-character tracker and the published content)
+// that a valid ballot under `rules` makes: the most marks, on the candidates with the longest names.
+// Sealed ballots are padded to it, so the box's size says nothing of the ballot.
+std::size_t LongestEntrySize(const VoteRules& rules);
 
 // Counts the ballots: quorum is met when more than half of the electorate checked in and more than half
 // cast a ballot; a candidate

@@ -146,8 +146,11 @@ std::string Unique(absl::string_view prefix) {
 }
 
 Platform::Platform()
-    : dsn_(PostgresServer::Shared().CreateDatabase()), redis_addr_(RedisServer::Shared().addr()) {
+    : dsn_(PostgresServer::Shared().CreateDatabase()),
+      redis_(std::make_unique<RedisServer>()),
+      redis_addr_(redis_->addr()) {
   const std::map<std::string, std::string> extra_env = {
+      {"MINYI_REDIS_ADDR", redis_addr_},
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kBootstrapPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
       {"MINYI_LOG_LEVEL", "warn"},
@@ -166,7 +169,6 @@ Platform::Platform()
   http_port_ = FreePort();
   std::map<std::string, std::string> env = extra_env;
   env.merge(TestKeys::Shared().GatewayEnv());
-  env["MINYI_REDIS_ADDR"] = redis_addr_;
   env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
   env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
   processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"),

@@ -1,6 +1,6 @@
 #pragma once
 
-// The whole platform for end-to-end tests: a fresh database on the shared PostgreSQL, the shared Redis,
+// The whole platform for end-to-end tests: a fresh database on the shared PostgreSQL, a Redis of its own,
 // every service binary and the gateway as real child processes on free ports.
 
 #include <map>
@@ -104,6 +104,9 @@ class Platform final {
 
  private:
   std::string dsn_;
+  // A Redis of its own: two platforms of one test process share no event stream, consumer group or
+  // revocation (account ids of their databases overlap).
+  std::unique_ptr<RedisServer> redis_;
   std::string redis_addr_;
   int http_port_ = 0;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;

@@ -81,7 +81,7 @@ TEST(Operations, HealthReadinessMetricsAndOpenApi) {
   EXPECT_EQ(m.status, 200);
   EXPECT_THAT(m.body, HasSubstr("http_requests_total"));
   // Each service exposes its own RPC metrics: a sign-in counts in identity's.
-  P().Token("admin", Platform::kAdminPassword);
+  P().AdminToken();
   HttpResponse service_metrics = HttpRequest(P().metrics_port("identity"), "GET", "/metrics");
   EXPECT_EQ(service_metrics.status, 200);
   EXPECT_THAT(service_metrics.body, HasSubstr("grpc_server_handled_total{grpc_code=\"0\",grpc_method=\"/minyi.identity.v1.Identity/IssueToken\"}"));

@@ -1,7 +1,8 @@
-// End to end through the gateway: a citizen's opinion escalated and taken into a joint deputy suggestion,
-// duplicate detection and merging, assignment with routing help, contact, co-unit opinion, a B answer with
-// a commitment, an unsatisfied rating and re-handling, double satisfaction, key supervision, the showcase,
-// statistics, the special fund and the commitment ledger — with real accounts, tokens and services.
+// End to end through the gateway: a citizen's opinion escalated and taken into a joint deputy suggestion
+// (signed by its co-signer), duplicate detection and merging, assignment with routing help, contact,
+// co-unit opinion, a B answer with a commitment, an unsatisfied rating and re-handling, double
+// satisfaction, key supervision, the showcase, statistics, the special fund and the commitment ledger —
+// with real accounts, tokens and services.
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -94,11 +95,13 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
                    a);
   const std::string name = mine.value("name", "");
   EXPECT_EQ(mine.value("state", ""), "SUGGESTION_STATE_DRAFT");
-  EXPECT_EQ(mine["deputies"], json({deputy_a, deputy_b}));
-  Call("GET", absl::StrCat("/v1/", name), nullptr, b);  // a co-signer sees it
+  EXPECT_EQ(mine["deputies"], json({deputy_a}));  // B is named, and a submitter only once B signs
+  Call("GET", absl::StrCat("/v1/", name), nullptr, b);  // the named co-signer sees it
   Call("PATCH", absl::StrCat("/v1/", name, "?updateMask=title"), {{"title", "x"}}, b, 403);  // only the author edits
   mine = Call("POST", absl::StrCat("/v1/", name, ":linkOpinions"), {{"opinions", {opinion_name}}}, a);
   EXPECT_EQ(mine["linkedOpinions"], json({opinion_name}));
+  mine = Call("POST", absl::StrCat("/v1/", name, ":confirmCoSigning"), json::object(), b);
+  EXPECT_EQ(mine["deputies"], json({deputy_a, deputy_b}));
   mine = Call("POST", absl::StrCat("/v1/", name, ":submit"), json::object(), a);
   EXPECT_EQ(mine.value("state", ""), "SUGGESTION_STATE_SUBMITTED");
 
@@ -199,9 +202,10 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   // The whole story on the timeline.
   const json timeline = Call("GET", absl::StrCat("/v1/", name, "/timeline"), nullptr, a);
   EXPECT_THAT(Actions(timeline),
-              ::testing::ElementsAre("CREATE", "LINK_IN", "SUBMIT", "MERGE_IN", "ACCEPT", "ASSIGN",
-                                     "FLAG_KEY_SUPERVISION", "CONTACT", "CO_UNIT_OPINION", "ANSWER", "RATE", "CONTACT",
-                                     "CO_UNIT_OPINION", "ANSWER", "RATE"));
+              ::testing::ElementsAre("CREATE", "INVITE_CO_SIGNERS", "LINK_IN", "CONFIRM_CO_SIGNING", "SUBMIT",
+                                     "MERGE_IN", "ACCEPT", "ASSIGN", "FLAG_KEY_SUPERVISION", "CONTACT",
+                                     "CO_UNIT_OPINION", "ANSWER", "RATE", "CONTACT", "CO_UNIT_OPINION", "ANSWER",
+                                     "RATE"));
 
   // Showcase: well handled, published, visible to citizens.
   Call("POST", absl::StrCat("/v1/", name, ":showcase"), json::object(), staff);

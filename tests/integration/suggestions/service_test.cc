@@ -24,9 +24,10 @@ class SuggestionsServiceTest : public ServiceFixture<v1::Suggestions> {
  protected:
   static void SetUpTestSuite() {
     // Deadlines short enough to sweep now: one working day to answer, reminders five days ahead, a sweep
-    // every second.
+    // every second. No deputies service: nothing here asks it (no deputy enters or reads an opinion).
     StartSuite("suggestions", {{"MINYI_SUGGESTIONS_DEADLINES", "answer=1wd,extended=3wd,rehandle=1wd,reminders=5"},
-                               {"MINYI_SUGGESTIONS_SWEEP_SECONDS", "1"}});
+                               {"MINYI_SUGGESTIONS_SWEEP_SECONDS", "1"},
+                               {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}});
   }
 
   static int64_t Count(const std::string& sql) {

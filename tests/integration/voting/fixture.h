@@ -1,8 +1,9 @@
 #pragma once
 
 // The fixture every voting integration suite shares: the minyi-voting binary as it ships, started once
-// per suite on a fresh database, a stub to it, a direct database connection for inspecting what is
-// stored, tokens for any role, and helpers that set up a vote.
+// per suite on a fresh database beside the minyi-deputies binary (the registry every elector is checked
+// against), stubs to both, a direct database connection for inspecting what is stored, tokens for any
+// role, and helpers that set up a vote.
 
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/voting/v1/voting.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "support/service_fixture.h"
@@ -20,13 +22,49 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
  protected:
   static constexpr char kBallotKey[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-  // No deputies service here: attaching supervision groups, the one call voting makes to it, is covered
-  // end to end (tests/e2e/voting).
   static void SetUpTestSuite() {
-    StartSuite("voting", {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}});
+    int port = 0;
+    deputies_process_ = StartService("deputies", PostgresServer::Shared().CreateDatabase(), kJwtSecret, &port);
+    deputies_ = minyi::deputies::v1::Deputies::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    StartSuite("voting",
+               {{"MINYI_VOTING_BALLOT_KEY", kBallotKey}, {"MINYI_DEPUTIES_ADDR", absl::StrCat("127.0.0.1:", port)}});
+  }
+
+  static void TearDownTestSuite() {
+    ServiceFixture::TearDownTestSuite();
+    deputies_.reset();
+    deputies_process_.reset();
+    station_.clear();
   }
 
   static std::string DeputyToken(const std::string& deputy) { return Token(minyi::common::v1::ROLE_DEPUTY, deputy); }
+
+  // A deputy in the registry, serving (in a station, as serving deputies are) unless told otherwise.
+  static std::string NewDeputy(minyi::deputies::v1::DeputyStatus status = minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+    if (station_.empty()) {
+      minyi::deputies::v1::CreateStationRequest create;
+      create.mutable_station()->set_display_name("城关镇代表联络站");
+      create.mutable_station()->set_kind(minyi::deputies::v1::STATION_KIND_VILLAGE);
+      create.mutable_station()->add_region_path("城关镇");
+      minyi::deputies::v1::Station station;
+      grpc::Status st = deputies_->CreateStation(CallContext(Staff()).get(), create, &station);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      station_ = station.name();
+    }
+    minyi::deputies::v1::CreateDeputyRequest create;
+    create.mutable_deputy()->set_display_name("代表");
+    create.mutable_deputy()->set_level(minyi::deputies::v1::LEVEL_COUNTY);
+    create.mutable_deputy()->set_term(2);
+    create.mutable_deputy()->set_status(status);
+    if (status == minyi::deputies::v1::DEPUTY_STATUS_SERVING) {
+      create.mutable_deputy()->add_stations(station_);
+    }
+    minyi::deputies::v1::Deputy deputy;
+    grpc::Status st = deputies_->CreateDeputy(CallContext(Staff()).get(), create, &deputy);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return deputy.name();
+  }
 
   // A screened-in candidate project.
   static std::string CandidateProject(const std::string& title) {
@@ -45,15 +83,14 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
     return project.name();
   }
 
-  // An open approval vote of `candidates` projects for `slots`, with `electorate` fresh deputies
-  // ("deputies/<base+i>"), all checked in when `check_in`.
+  // An open approval vote of `candidates` projects for `slots`, with `electorate` fresh serving deputies,
+  // all checked in when `check_in`.
   struct OpenedVote {
     std::string name;
     std::vector<std::string> candidates;
     std::vector<std::string> deputies;
   };
   static OpenedVote OpenApprovalVote(int candidates, int slots, int electorate, bool check_in = true) {
-    static int next_deputy = 1000;
     OpenedVote out;
     minyi::voting::v1::CreateVoteRequest create;
     create.mutable_vote()->set_title("民生实事项目票决");
@@ -64,7 +101,7 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
       create.mutable_vote()->add_candidates(out.candidates.back());
     }
     for (int i = 0; i < electorate; ++i) {
-      out.deputies.push_back(absl::StrCat("deputies/", ++next_deputy));
+      out.deputies.push_back(NewDeputy());
       create.mutable_vote()->add_electorate(out.deputies.back());
     }
     minyi::voting::v1::Vote vote;
@@ -81,6 +118,54 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
       }
     }
     return out;
+  }
+
+  // A closed for/against vote over three fresh candidates, one slot and up to two "for" per ballot, where
+  // four deputies put candidates 1 and 2 level at 3 of 4 each and are all against candidate 3: the tie
+  // at the cut-off needs a run-off.
+  static OpenedVote ClosedTie() {
+    OpenedVote out = OpenApprovalVote(3, 1, 4, /*check_in=*/false);  // its candidates and deputies
+    minyi::voting::v1::CreateVoteRequest create;
+    create.mutable_vote()->set_title("并列测试");
+    create.mutable_vote()->set_form(minyi::voting::v1::BALLOT_FORM_FOR_AGAINST);
+    create.mutable_vote()->set_slots(1);
+    create.mutable_vote()->set_max_approvals(2);
+    *create.mutable_vote()->mutable_candidates() = {out.candidates.begin(), out.candidates.end()};
+    *create.mutable_vote()->mutable_electorate() = {out.deputies.begin(), out.deputies.end()};
+    minyi::voting::v1::Vote tie;
+    grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(), create, &tie);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    out.name = tie.name();
+    minyi::voting::v1::OpenVoteRequest open;
+    open.set_name(tie.name());
+    st = stub_->OpenVote(CallContext(Staff()).get(), open, &tie);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    for (int v = 0; v < 4; ++v) {
+      CheckIn(out.name, out.deputies[v]);
+      minyi::voting::v1::CastBallotRequest request;
+      request.set_parent(out.name);
+      request.mutable_ballot()->set_nonce(Nonce(absl::StrCat("tie", v)));
+      for (int c = 0; c < 3; ++c) {
+        auto* choice = request.mutable_ballot()->mutable_content()->add_choices();
+        choice->set_candidate(out.candidates[c]);
+        // Voters 0-2 are for 1; voters 1-3 are for 2; everyone is against 3.
+        const bool for_it = (c == 0 && v <= 2) || (c == 1 && v >= 1);
+        choice->set_choice(for_it ? minyi::voting::v1::CHOICE_FOR : minyi::voting::v1::CHOICE_AGAINST);
+      }
+      minyi::voting::v1::BallotReceipt receipt;
+      st = Cast(out.deputies[v], request, &receipt);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    Close(out.name);
+    return out;
+  }
+
+  static void Announce(const std::string& vote) {
+    minyi::voting::v1::AnnounceResultRequest request;
+    request.set_name(vote);
+    minyi::voting::v1::Vote out;
+    grpc::Status st = stub_->AnnounceResult(CallContext(Staff()).get(), request, &out);
+    EXPECT_TRUE(st.ok()) << st.error_message();
   }
 
   static void CheckIn(const std::string& vote, const std::string& deputy) {
@@ -139,6 +224,10 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
     pqxx::result r = tx.exec(sql);
     return r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
   }
+
+  static inline std::unique_ptr<ChildProcess> deputies_process_;
+  static inline std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
+  static inline std::string station_;
 };
 
 }  // namespace minyi::testing

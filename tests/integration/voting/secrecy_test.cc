@@ -1,7 +1,10 @@
 // Ballot secrecy (docs/voting.md): nothing stored — no table, no column, no row order, no transaction
-// id, no event, no idempotency record, no audit row, no log line — links a deputy to a tracker or a
-// ballot's content. Only the voter's nonce, which is never stored, makes the link.
+// id, no size, no event, no idempotency record, no audit row, no log line — links a deputy to a tracker,
+// a ballot's content or, once remixed, their sealed box. Only the voter's nonce, which is never stored,
+// makes the link.
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,41 @@ class SecrecyTest : public VotingServiceTest {
     return tx.exec_params("SELECT count(*) FROM " + tx.quote_name(table) + " x WHERE strpos(lower(x::text), lower($1)) > 0"
                           " OR strpos(x::text, encode(convert_to($1, 'UTF8'), 'hex')) > 0",
                           needle)[0][0].as<int>();
+  }
+
+  // Every column of `table`, its own and the system columns a `psql` user can select.
+  static std::vector<std::string> AllColumns(const std::string& table) {
+    std::vector<std::string> out = {"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"};
+    pqxx::connection conn(*dsn_);
+    pqxx::nontransaction tx(conn);
+    for (const pqxx::row& r : tx.exec_params("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                             "'voting' AND table_name = $1 ORDER BY ordinal_position",
+                                             table)) {
+      out.push_back(r[0].as<std::string>());
+    }
+    return out;
+  }
+
+  // The vote's rows of `table`, each column as text.
+  using Row = std::map<std::string, std::string>;
+  static std::vector<Row> Rows(const std::string& table, const std::vector<std::string>& columns,
+                               const std::string& vote_id) {
+    pqxx::connection conn(*dsn_);
+    pqxx::nontransaction tx(conn);
+    std::vector<std::string> selected;
+    for (const std::string& c : columns) {
+      selected.push_back(tx.quote_name(c) + "::text");
+    }
+    std::vector<Row> out;
+    for (const pqxx::row& r : tx.exec("SELECT " + absl::StrJoin(selected, ", ") + " FROM voting." +
+                                      tx.quote_name(table) + " WHERE vote_id = " + vote_id)) {
+      Row row;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        row[columns[i]] = r[static_cast<int>(i)].is_null() ? "" : r[static_cast<int>(i)].as<std::string>();
+      }
+      out.push_back(std::move(row));
+    }
+    return out;
   }
 };
 
@@ -156,6 +194,140 @@ TEST_F(SecrecyTest, NoStoredRowLinksADeputyToTheirTrackerOrContent) {
       tx.exec_params1("SELECT receipt_check FROM voting.voters WHERE vote_id = $1 AND deputy = $2", std::stoll(id),
                       vote.deputies[0])[0]).str();
   EXPECT_EQ(check, minyi::voting::ReceiptCheck(vote.name, canonical, nonces[0]));
+}
+
+// A DBA with psql but without the ballot key, at a quiet time: each deputy casts alone, so each cast is a
+// transaction of its own. Every box of the vote has one length whatever the ballot, and once the remix has
+// run, no column of a voters row — system columns included — equals a column of the voter's box more
+// often than chance, and no order of the voters (their xmin or ctid: arrival) lines up with an order of
+// the boxes. The test holds the ballot key, so it knows whose box each is and counts the pairs an
+// attacker's rule gets right.
+TEST_F(SecrecyTest, AfterTheRemixNoColumnSizeOrOrderPairsAVoterWithTheirBox) {
+  constexpr int kVoters = 24;
+  // Far above what chance gives (about one pair per rule), far below what pairing by xmin gave before the
+  // remix (every voter).
+  constexpr double kMaxPaired = kVoters / 3.0;
+  // Candidates whose names have one or two digits, so that approvals of different lengths are possible.
+  const OpenedVote vote = OpenApprovalVote(12, 3, kVoters);
+  const std::string id = vote.name.substr(6);
+  std::map<std::string, std::string> voter_of_tracker;
+  for (int v = 0; v < kVoters; ++v) {
+    // Blank, one short, two, and three of the longest names: ballots whose plain encodings differ in length.
+    std::vector<std::string> approvals;
+    for (int a = 0; a < v % 4; ++a) {
+      approvals.push_back(vote.candidates[v % 4 == 3 ? 11 - a : (v + a) % 12]);
+    }
+    BallotReceipt receipt;
+    grpc::Status st = Cast(vote.deputies[v], ApprovalBallot(vote.name, approvals, Nonce(absl::StrCat("pair", v))),
+                           &receipt);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    voter_of_tracker[receipt.tracker()] = vote.deputies[v];
+  }
+  EXPECT_EQ(Query("SELECT count(DISTINCT octet_length(box)) FROM sealed_ballots WHERE vote_id = " + id), "1");
+
+  // The remix has run once every box carries one transaction id that no voter row has.
+  EXPECT_TRUE(Eventually([&] {
+    return Query("SELECT count(*) FROM sealed_ballots WHERE vote_id = " + id) == std::to_string(kVoters) &&
+           Query("SELECT count(DISTINCT xmin::text) FROM sealed_ballots WHERE vote_id = " + id) == "1" &&
+           Query("SELECT count(*) FROM voters v JOIN sealed_ballots b ON v.xmin::text = b.xmin::text") == "0";
+  })) << "the boxes were not remixed";
+  EXPECT_EQ(Query("SELECT count(DISTINCT octet_length(box)) FROM sealed_ballots WHERE vote_id = " + id), "1");
+  EXPECT_EQ(Query("SELECT count(DISTINCT cmin::text) FROM sealed_ballots WHERE vote_id = " + id), "1");
+  // The remix wrote nothing but boxes: no row of any other table shares its transaction.
+  for (const std::string& table : Tables()) {
+    if (table != "sealed_ballots") {
+      EXPECT_EQ(Query("SELECT count(*) FROM " + table + " WHERE xmin::text IN (SELECT xmin::text FROM sealed_ballots)"),
+                "0")
+          << table;
+    }
+  }
+
+  // The truth, which only the ballot key gives: whose box each is.
+  const std::vector<std::string> voter_columns = AllColumns("voters");
+  const std::vector<std::string> box_columns = AllColumns("sealed_ballots");
+  const std::vector<Row> voters = Rows("voters", voter_columns, id);
+  std::vector<Row> boxes = Rows("sealed_ballots", box_columns, id);
+  ASSERT_EQ(voters.size(), static_cast<std::size_t>(kVoters));
+  ASSERT_EQ(boxes.size(), static_cast<std::size_t>(kVoters));
+  minyi::voting::VoteRules rules;
+  rules.form = minyi::voting::v1::BALLOT_FORM_APPROVAL;
+  rules.max_approvals = 3;
+  rules.candidates = vote.candidates;
+  const minyi::voting::BallotSealer sealer = *minyi::voting::BallotSealer::FromHex(kBallotKey);
+  pqxx::connection conn(*dsn_);
+  pqxx::nontransaction tx(conn);
+  for (Row& box : boxes) {
+    const std::string bytes = pqxx::binarystring(
+        tx.exec_params1("SELECT box FROM voting.sealed_ballots WHERE id = $1::uuid", box["id"])[0]).str();
+    absl::StatusOr<std::string> plain = sealer.Open(vote.name, bytes, minyi::voting::LongestEntrySize(rules));
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    minyi::voting::v1::BulletinEntry entry;
+    ASSERT_TRUE(entry.ParseFromString(*plain));
+    ASSERT_EQ(voter_of_tracker.count(entry.tracker()), 1u);
+    box["owner"] = voter_of_tracker[entry.tracker()];
+  }
+
+  // Pairing by equal values: each voter gets one of the boxes whose column equals theirs, at random.
+  // The expected number of voters paired with their own box, summed over voters.
+  for (const std::string& vc : voter_columns) {
+    for (const std::string& bc : box_columns) {
+      double paired = 0;
+      for (const Row& voter : voters) {
+        int matches = 0;
+        int own = 0;
+        for (const Row& box : boxes) {
+          if (box.at(bc) == voter.at(vc)) {
+            ++matches;
+            own += box.at("owner") == voter.at("deputy") ? 1 : 0;
+          }
+        }
+        paired += matches > 0 ? static_cast<double>(own) / matches : 0;
+      }
+      EXPECT_LE(paired, kMaxPaired) << "voters." << vc << " = sealed_ballots." << bc << " pairs " << paired;
+    }
+  }
+  // Pairing by order: the i-th voter in arrival order (xmin, or ctid) with the i-th box by any column,
+  // ties broken by the box's place in the table.
+  const auto numeric = [](const std::string& column) {
+    return column == "xmin" || column == "xmax" || column == "cmin" || column == "cmax" || column == "tableoid";
+  };
+  // "(page,item)" as numbers, so that (10,1) comes after (9,1).
+  const auto ctid = [](const std::string& value) {
+    const std::size_t comma = value.find(',');
+    return std::make_pair(std::stoll(value.substr(1, comma - 1)), std::stoll(value.substr(comma + 1)));
+  };
+  const auto by = [&](const std::string& column) {
+    return [&, column](const Row& a, const Row& b) {
+      if (column == "ctid") {
+        return ctid(a.at(column)) < ctid(b.at(column));
+      }
+      if (a.at(column) != b.at(column)) {
+        return numeric(column) ? std::stoll(a.at(column)) < std::stoll(b.at(column)) : a.at(column) < b.at(column);
+      }
+      return ctid(a.at("ctid")) < ctid(b.at("ctid"));
+    };
+  };
+  for (const char* vc : {"xmin", "ctid"}) {
+    std::vector<Row> in_order = voters;
+    std::sort(in_order.begin(), in_order.end(), by(vc));
+    for (const std::string& bc : box_columns) {
+      std::vector<Row> sorted = boxes;
+      std::sort(sorted.begin(), sorted.end(), by(bc));
+      int paired = 0;
+      for (int i = 0; i < kVoters; ++i) {
+        paired += sorted[i].at("owner") == in_order[i].at("deputy") ? 1 : 0;
+      }
+      EXPECT_LE(paired, kMaxPaired) << "voters by " << vc << " against sealed_ballots by " << bc << " pairs "
+                                    << paired;
+    }
+  }
+
+  // The remix kept every ballot, once: the count is whole.
+  Close(vote.name);
+  EXPECT_EQ(Query("SELECT count(*) FROM bulletin WHERE vote_id = " + id), std::to_string(kVoters));
+  for (const auto& [tracker, voter] : voter_of_tracker) {
+    EXPECT_EQ(RowsContaining("bulletin", tracker), 1) << voter;
+  }
 }
 
 }  // namespace

@@ -53,18 +53,19 @@ TEST_F(VerifierTest, TheBulletinRecountsToThePublishedResultAndTamperingIsCaught
   minyi::voting::v1::GetBulletinRequest bulletin_request;
   bulletin_request.set_name(vote.name + "/bulletin");
   minyi::voting::v1::Bulletin bulletin;
-  // The bulletin is public after closing: a citizen may read it.
-  ASSERT_TRUE(stub_->GetBulletin(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), bulletin_request, &bulletin)
-                  .ok());
-  EXPECT_EQ(bulletin.ballots_size(), 5);
   minyi::voting::v1::GetResultRequest result_request;
   result_request.set_name(vote.name + "/result");
   minyi::voting::v1::VoteResult result;
-  // The result itself reaches the public only once announced.
-  EXPECT_EQ(stub_->GetResult(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), result_request, &result)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_TRUE(stub_->GetResult(CallContext(Staff()).get(), result_request, &result).ok());
+  // Bulletin and result reach the public together, once announced (per role: tests/e2e/voting).
+  const std::string citizen = Token(minyi::common::v1::ROLE_CITIZEN);
+  EXPECT_EQ(stub_->GetBulletin(CallContext(citizen).get(), bulletin_request, &bulletin).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(stub_->GetResult(CallContext(citizen).get(), result_request, &result).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  Announce(vote.name);
+  ASSERT_TRUE(stub_->GetBulletin(CallContext(citizen).get(), bulletin_request, &bulletin).ok());
+  EXPECT_EQ(bulletin.ballots_size(), 5);
+  ASSERT_TRUE(stub_->GetResult(CallContext(citizen).get(), result_request, &result).ok());
   EXPECT_EQ(result.ballots_cast(), 5);
   EXPECT_EQ(result.candidates(0).votes_for(), 2);
 
@@ -82,45 +83,10 @@ TEST_F(VerifierTest, TheBulletinRecountsToThePublishedResultAndTamperingIsCaught
   EXPECT_EQ(Verify("/nonexistent.json"), 2);
 }
 
-TEST_F(VerifierTest, ATieAtTheCutOffIsSettledByARunoffBetweenTheTiedCandidates) {
-  // Candidates and deputies from a vote set up for the purpose; the tie is in a for/against vote over them
-  // with one slot and up to two "for" per ballot, where candidates 1 and 2 get 3 of 4 each.
-  const OpenedVote vote = OpenApprovalVote(3, 1, 4, /*check_in=*/false);
-  minyi::voting::v1::CreateVoteRequest create;
-  create.mutable_vote()->set_title("并列测试");
-  create.mutable_vote()->set_form(minyi::voting::v1::BALLOT_FORM_FOR_AGAINST);
-  create.mutable_vote()->set_slots(1);
-  create.mutable_vote()->set_max_approvals(2);
-  for (const std::string& c : vote.candidates) {
-    create.mutable_vote()->add_candidates(c);
-  }
-  for (const std::string& d : vote.deputies) {
-    create.mutable_vote()->add_electorate(d);
-  }
-  minyi::voting::v1::Vote tie_vote;
-  ASSERT_TRUE(stub_->CreateVote(CallContext(Staff()).get(), create, &tie_vote).ok());
-  minyi::voting::v1::OpenVoteRequest open;
-  open.set_name(tie_vote.name());
-  ASSERT_TRUE(stub_->OpenVote(CallContext(Staff()).get(), open, &tie_vote).ok());
-  for (int v = 0; v < 4; ++v) {
-    CheckIn(tie_vote.name(), vote.deputies[v]);
-    minyi::voting::v1::CastBallotRequest request;
-    request.set_parent(tie_vote.name());
-    request.mutable_ballot()->set_nonce(Nonce(absl::StrCat("tie", v)));
-    for (int c = 0; c < 3; ++c) {
-      auto* choice = request.mutable_ballot()->mutable_content()->add_choices();
-      choice->set_candidate(vote.candidates[c]);
-      // Voters 0-2 are for 1; voters 1-3 are for 2; everyone is against 3.
-      const bool for_it = (c == 0 && v <= 2) || (c == 1 && v >= 1);
-      choice->set_choice(for_it ? minyi::voting::v1::CHOICE_FOR : minyi::voting::v1::CHOICE_AGAINST);
-    }
-    BallotReceipt receipt;
-    grpc::Status st = Cast(vote.deputies[v], request, &receipt);
-    ASSERT_TRUE(st.ok()) << st.error_message();
-  }
-  Close(tie_vote.name());
+TEST_F(VerifierTest, ATieAtTheCutOffIsSettledByARunoffBetweenTheTiedCandidatesOnceAnnounced) {
+  const OpenedVote tie = ClosedTie();
   minyi::voting::v1::GetResultRequest result_request;
-  result_request.set_name(tie_vote.name() + "/result");
+  result_request.set_name(tie.name + "/result");
   minyi::voting::v1::VoteResult result;
   ASSERT_TRUE(stub_->GetResult(CallContext(Staff()).get(), result_request, &result).ok());
   EXPECT_TRUE(result.quorum_met());
@@ -130,15 +96,20 @@ TEST_F(VerifierTest, ATieAtTheCutOffIsSettledByARunoffBetweenTheTiedCandidates) 
   EXPECT_TRUE(result.candidates(1).tied());
   EXPECT_EQ(result.candidates(2).votes_against(), 4);
 
+  // The tie is part of the result: the run-off, which everyone sees, waits for the announcement.
   minyi::voting::v1::CreateRunoffRequest runoff_request;
-  runoff_request.set_name(tie_vote.name());
+  runoff_request.set_name(tie.name);
   minyi::voting::v1::Vote runoff;
-  ASSERT_TRUE(stub_->CreateRunoff(CallContext(Staff()).get(), runoff_request, &runoff).ok());
-  EXPECT_EQ(runoff.runoff_of(), tie_vote.name());
+  grpc::Status st = stub_->CreateRunoff(CallContext(Staff()).get(), runoff_request, &runoff);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  Announce(tie.name);
+  st = stub_->CreateRunoff(CallContext(Staff()).get(), runoff_request, &runoff);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(runoff.runoff_of(), tie.name);
   EXPECT_EQ(runoff.slots(), 1);
   ASSERT_EQ(runoff.candidates_size(), 2);
-  EXPECT_EQ(runoff.candidates(0), vote.candidates[0]);
-  EXPECT_EQ(runoff.candidates(1), vote.candidates[1]);
+  EXPECT_EQ(runoff.candidates(0), tie.candidates[0]);
+  EXPECT_EQ(runoff.candidates(1), tie.candidates[1]);
   EXPECT_EQ(runoff.electorate_size(), 4);
   EXPECT_EQ(runoff.state(), minyi::voting::v1::VOTE_STATE_DRAFT);
 }

@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "minyi/evaluation/v1/events.pb.h"
 #include "minyi/suggestions/v1/events.pb.h"
+#include "minyi/voting/v1/events.pb.h"
 #include "notifications/payload.h"
 
 namespace minyi::notifications {
@@ -113,6 +114,40 @@ TEST(RulesTest, OpinionDeadlinesTellTheOrganiserAndLeadersWhenOverdue) {
   const Targets late = SelectTargets(rule->audiences[0], Payload(overdue));
   EXPECT_THAT(late.accounts, ElementsAre("accounts/17"));
   EXPECT_TRUE(late.leaders);
+}
+
+// Nothing of a vote's result reaches the electorate before it is announced: the closing message says the
+// vote is over, the announcement's that the result is out (docs/voting.md, "Announcement").
+TEST(RulesTest, TheElectorateHearsOfTheResultAtTheAnnouncementNotAtClosing) {
+  minyi::voting::v1::VoteClosed closed;
+  closed.set_reference("votes/3");
+  closed.set_title("2027年民生实事项目票决");
+  closed.add_deputies("deputies/1");
+  closed.add_deputies("deputies/2");
+  const Rule* rule = FindRule("minyi.voting.v1.VoteClosed");
+  ASSERT_NE(rule, nullptr);
+  ASSERT_EQ(rule->audiences.size(), 1u);
+  EXPECT_THAT(SelectTargets(rule->audiences[0], Payload(closed)).deputies, ElementsAre("deputies/1", "deputies/2"));
+  const Rendered at_close = Render(rule->audiences[0], Payload(closed));
+  EXPECT_EQ(at_close.title, "投票已结束：2027年民生实事项目票决");
+  EXPECT_EQ(at_close.body, "「2027年民生实事项目票决」（votes/3）投票已结束，计票结果将在公告后公布。");
+  for (const std::string& text : {at_close.title, at_close.body}) {
+    EXPECT_EQ(text.find("已公布"), std::string::npos) << text;
+    EXPECT_EQ(text.find("已公告"), std::string::npos) << text;
+  }
+  EXPECT_EQ(at_close.title_en.find("announced"), std::string::npos) << at_close.title_en;
+  EXPECT_EQ(at_close.body_en.find("is published"), std::string::npos) << at_close.body_en;
+
+  minyi::voting::v1::VoteAnnounced announced;
+  announced.set_reference("votes/3");
+  announced.set_title("2027年民生实事项目票决");
+  announced.add_deputies("deputies/1");
+  announced.add_chosen_projects("projects/9");
+  rule = FindRule("minyi.voting.v1.VoteAnnounced");
+  ASSERT_NE(rule, nullptr);
+  ASSERT_EQ(rule->audiences.size(), 1u);
+  EXPECT_THAT(SelectTargets(rule->audiences[0], Payload(announced)).deputies, ElementsAre("deputies/1"));
+  EXPECT_EQ(Render(rule->audiences[0], Payload(announced)).title, "票决结果已公告：2027年民生实事项目票决");
 }
 
 TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {

@@ -21,7 +21,7 @@ const std::vector<Action> kAllActions = {
     Action::kSubmit,  Action::kAccept, Action::kReject,  Action::kMerge,          Action::kAssign,
     Action::kContact, Action::kCoUnitOpinion, Action::kAnswer, Action::kRate,     Action::kReopen,
     Action::kEscalate, Action::kLink, Action::kRequestExtension, Action::kDecideExtension, Action::kFlag,
-    Action::kAllocateFund, Action::kShowcase,
+    Action::kAllocateFund, Action::kShowcase, Action::kConfirmCoSigning, Action::kDeclineCoSigning,
 };
 
 // The whole legal table for a first-round deputy suggestion (satisfied rating). Everything else is illegal.
@@ -81,7 +81,11 @@ TEST(LifecycleTest, EveryTransitionOfADeputySuggestion) {
 }
 
 TEST(LifecycleTest, JointAndDelegationSuggestionsFollowTheSameTable) {
-  ExpectTable(DeputyTable(), {.kind = SUGGESTION_KIND_JOINT, .round = 1});
+  auto joint = DeputyTable();
+  // Co-signers answer while the joint suggestion is a draft, and only then.
+  joint[{SUGGESTION_STATE_DRAFT, Action::kConfirmCoSigning}] = SUGGESTION_STATE_DRAFT;
+  joint[{SUGGESTION_STATE_DRAFT, Action::kDeclineCoSigning}] = SUGGESTION_STATE_DRAFT;
+  ExpectTable(joint, {.kind = SUGGESTION_KIND_JOINT, .round = 1});
   ExpectTable(DeputyTable(), {.kind = SUGGESTION_KIND_DELEGATION, .round = 1});
 }
 

@@ -1,7 +1,10 @@
 #include "voting/seal.h"
 
+#include <sodium.h>
+
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 
 namespace minyi::voting {
@@ -32,15 +35,58 @@ TEST(SealTest, NonceMustCarryEnoughRandomness) {
 TEST(SealTest, SealedBallotsOpenOnlyForTheirVoteUnderTheirKey) {
   absl::StatusOr<BallotSealer> sealer = BallotSealer::FromHex(kKey);
   ASSERT_TRUE(sealer.ok()) << sealer.status();
-  const std::string box = sealer->Seal("votes/1", "content");
+  const std::string box = *sealer->Seal("votes/1", "content", 40);
   EXPECT_EQ(box.find("content"), std::string::npos);
-  EXPECT_NE(box, sealer->Seal("votes/1", "content"));  // a fresh nonce each time
-  EXPECT_EQ(*sealer->Open("votes/1", box), "content");
-  EXPECT_EQ(sealer->Open("votes/2", box).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(box, *sealer->Seal("votes/1", "content", 40));  // a fresh nonce each time
+  EXPECT_EQ(*sealer->Open("votes/1", box, 40), "content");
+  EXPECT_EQ(sealer->Open("votes/2", box, 40).status().code(), absl::StatusCode::kDataLoss);
   absl::StatusOr<BallotSealer> other =
       BallotSealer::FromHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
-  EXPECT_EQ(other->Open("votes/1", box).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(other->Open("votes/1", box, 40).status().code(), absl::StatusCode::kDataLoss);
   EXPECT_FALSE(BallotSealer::FromHex("not-hex").ok());
+}
+
+TEST(SealTest, EveryBoxOfAVoteHasOneLengthWhateverItHolds) {
+  absl::StatusOr<BallotSealer> sealer = BallotSealer::FromHex(kKey);
+  ASSERT_TRUE(sealer.ok()) << sealer.status();
+  constexpr std::size_t kLongest = 50;
+  const std::string first = *sealer->Seal("votes/1", "", kLongest);
+  std::string plaintext;
+  for (std::size_t n = 0; n <= kLongest; ++n) {
+    const std::string box = *sealer->Seal("votes/1", plaintext, kLongest);
+    EXPECT_EQ(box.size(), first.size()) << n;
+    // Plaintexts ending in what padding is made of (0x80, zeros) read back exactly.
+    EXPECT_EQ(*sealer->Open("votes/1", box, kLongest), plaintext) << n;
+    plaintext.push_back(n % 2 == 0 ? '\x80' : '\0');
+  }
+  // Longer than the vote's longest ballot: refused, not sealed at another length.
+  EXPECT_EQ(sealer->Seal("votes/1", std::string(kLongest + 1, 'x'), kLongest).status().code(),
+            absl::StatusCode::kInternal);
+  // A box of another length does not open.
+  EXPECT_EQ(sealer->Open("votes/1", *sealer->Seal("votes/1", "x", kLongest + 1), kLongest).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+TEST(SealTest, ABoxWhosePaddingIsMalformedDoesNotOpen) {
+  absl::StatusOr<BallotSealer> sealer = BallotSealer::FromHex(kKey);
+  ASSERT_TRUE(sealer.ok()) << sealer.status();
+  constexpr std::size_t kLongest = 20;
+  // Sealed under the right key, for the right vote, at the right length, but not padded: all zeros (no
+  // 0x80 marker), then a marker followed by a non-zero byte.
+  for (std::string padded : {std::string(kLongest + 1, '\0'), std::string("ab\x80\x01") + std::string(kLongest - 3, '\0')}) {
+    std::string box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + padded.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES,
+                    '\0');
+    auto* nonce = reinterpret_cast<unsigned char*>(box.data());
+    randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    const std::string key = absl::HexStringToBytes(kKey);
+    unsigned long long written = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written,
+                                               reinterpret_cast<const unsigned char*>(padded.data()), padded.size(),
+                                               reinterpret_cast<const unsigned char*>("votes/1"), 7, nullptr, nonce,
+                                               reinterpret_cast<const unsigned char*>(key.data()));
+    ASSERT_EQ(box.size(), sealer->Seal("votes/1", "", kLongest)->size());
+    EXPECT_EQ(sealer->Open("votes/1", box, kLongest).status().code(), absl::StatusCode::kDataLoss);
+  }
 }
 
 }  // namespace

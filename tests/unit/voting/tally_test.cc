@@ -1,5 +1,6 @@
 #include "voting/tally.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -253,6 +254,48 @@ TEST(BallotTest, EqualIntentionsHaveOneCanonicalFormAndPublishedContentReadsBack
   other.add_approvals("projects/1");
   EXPECT_NE(CanonicalContent(rules, m1), CanonicalContent(rules, *ReadBallot(rules, other)));
   EXPECT_EQ(*ReadBallot(rules, PublishedContent(rules, m2)), m1);
+}
+
+// Every valid ballot of `rules`, as its marks: each candidate for, against or abstaining (approval form:
+// for or not), with at most max_approvals "for".
+std::vector<Marks> EveryBallot(const VoteRules& rules) {
+  const bool approval = rules.form == minyi::voting::v1::BALLOT_FORM_APPROVAL;
+  const std::vector<minyi::voting::v1::Choice> choices =
+      approval ? std::vector<minyi::voting::v1::Choice>{kFor, kAbstain}
+               : std::vector<minyi::voting::v1::Choice>{kFor, kAgainst, kAbstain};
+  std::vector<Marks> out = {{}};
+  for (std::size_t c = 0; c < rules.candidates.size(); ++c) {
+    std::vector<Marks> next;
+    for (const Marks& m : out) {
+      for (minyi::voting::v1::Choice choice : choices) {
+        Marks longer = m;
+        longer.push_back(choice);
+        if (std::count(longer.begin(), longer.end(), kFor) <= rules.max_approvals) {
+          next.push_back(std::move(longer));
+        }
+      }
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
+TEST(BallotTest, TheLongestEntryBoundsEveryBallotOfTheVoteAndIsReached) {
+  for (const auto form : {minyi::voting::v1::BALLOT_FORM_APPROVAL, minyi::voting::v1::BALLOT_FORM_FOR_AGAINST}) {
+    VoteRules rules = Rules(form, 0, 2, 10);
+    // Names of one to five digits, the longest not first: the bound must follow the names, not the order.
+    rules.candidates = {"projects/7", "projects/12", "projects/1234", "projects/98765", "projects/345"};
+    std::size_t longest_seen = 0;
+    for (const Marks& marks : EveryBallot(rules)) {
+      minyi::voting::v1::BulletinEntry entry;
+      entry.set_tracker(std::string(64, 'f'));
+      *entry.mutable_content() = PublishedContent(rules, marks);
+      ASSERT_TRUE(ReadBallot(rules, entry.content()).ok());
+      EXPECT_LE(entry.ByteSizeLong(), LongestEntrySize(rules)) << CanonicalContent(rules, marks);
+      longest_seen = std::max(longest_seen, entry.ByteSizeLong());
+    }
+    EXPECT_EQ(longest_seen, LongestEntrySize(rules)) << form;
+  }
 }
 
 }  // namespace
