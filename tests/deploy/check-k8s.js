@@ -292,7 +292,7 @@ for (const s of services) {
   checkServiceKeys(s, r.dep, r.c);
   // What the service's own main.cc requires beyond the common variables must reach its container too.
   const main = fs.readFileSync(path.join(__dirname, '..', '..', 'services', s.name, 'main.cc'), 'utf8');
-  for (const [, v] of main.matchAll(/(?:Required\(|getenv\()"(MINYI_[A-Z0-9_]+)"/g)) {
+  for (const [, v] of main.matchAll(/\b(?:Required|Secret|PrivateKey|getenv)\("(MINYI_[A-Z0-9_]+)"/g)) {
     if (!env[v] && !(v in config)) problem(`${s.name}: ${v} (required by services/${s.name}/main.cc) is not set`);
   }
   if (r.np) {
