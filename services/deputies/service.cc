@@ -418,8 +418,9 @@ absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContextBase& ctx,
 
 absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContextBase& ctx, const GetDeputyRequest& request,
                                           Deputy* response) {
-  absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kDeputies, "name"));
+  // The suggestions service reads a deputy's stations to check where they may enter citizens' opinions.
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.AuthenticateUserOrService(ctx, {"suggestions"}),
+                                                ParseResourceId(request.name(), kDeputies, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -564,7 +565,11 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContextBase& ctx,
 absl::Status DeputiesService::DoBatchGetDeputyStatuses(const grpc::ServerContextBase& ctx,
                                                        const BatchGetDeputyStatusesRequest& request,
                                                        BatchGetDeputyStatusesResponse* response) {
-  if (absl::Status st = RequireOffice(authorizer_, ctx).status(); !st.ok()) {
+  if (absl::Status st = authorizer_
+                            .RequireUserOrService(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF},
+                                                  {"voting"})
+                            .status();
+      !st.ok()) {
     return st;
   }
   if (request.names_size() < 1 || request.names_size() > kMaxStatusNames) {
@@ -1259,8 +1264,9 @@ absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContextBase& c
 
 absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContextBase& ctx, const ListRotaEntriesRequest& request,
                                                 ListRotaEntriesResponse* response) {
-  absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kStations, "parent"));
+  // The suggestions service reads who is on duty at a station today.
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.AuthenticateUserOrService(ctx, {"suggestions"}),
+                                                ParseResourceId(request.parent(), kStations, "parent"));
   if (!target.ok()) {
     return target.status();
   }

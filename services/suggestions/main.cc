@@ -33,7 +33,7 @@ int main() {
   }
   minyi::suggestions::SuggestionsService service(
       (*host)->pool(), (*host)->authorizer(), *policy,
-      grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()), (*host)->signer());
+      grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()), (*host)->credentials());
   (*host)->AddService(&service);
   // Due-soon and overdue events, each exactly once (recorded in deadline_alerts).
   (*host)->AddPeriodicTask("deadline-sweeper", absl::Seconds(sweep_seconds),

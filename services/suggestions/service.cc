@@ -317,12 +317,12 @@ std::vector<std::string> CurrentStations(const std::optional<minyi::deputies::v1
 }  // namespace
 
 SuggestionsService::SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
-                                       std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer)
+                                       std::shared_ptr<grpc::ChannelInterface> deputies, ServiceCredentials& credentials)
     : pool_(pool),
       authorizer_(authorizer),
       policy_(std::move(policy)),
       deputies_(minyi::deputies::v1::Deputies::NewStub(std::move(deputies))),
-      credentials_(signer, "suggestions") {}
+      credentials_(credentials) {}
 
 absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> SuggestionsService::RegisteredDeputy(
     const Caller& caller) {
@@ -332,7 +332,7 @@ absl::StatusOr<std::optional<minyi::deputies::v1::Deputy>> SuggestionsService::R
   minyi::deputies::v1::GetDeputyRequest get;
   get.set_name(caller.deputy());
   minyi::deputies::v1::Deputy deputy;
-  if (grpc::Status st = deputies_->GetDeputy(credentials_.Context().get(), get, &deputy); !st.ok()) {
+  if (grpc::Status st = deputies_->GetDeputy(credentials_.Context("deputies").get(), get, &deputy); !st.ok()) {
     if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
       return std::nullopt;
     }
@@ -424,7 +424,7 @@ absl::Status SuggestionsService::CheckEntersAt(Reader& reader, const std::string
     list.set_start_date(today);
     list.set_end_date(today);
     minyi::deputies::v1::ListRotaEntriesResponse rota;
-    if (grpc::Status st = deputies_->ListRotaEntries(credentials_.Context().get(), list, &rota); !st.ok()) {
+    if (grpc::Status st = deputies_->ListRotaEntries(credentials_.Context("deputies").get(), list, &rota); !st.ok()) {
       return st.error_code() == grpc::StatusCode::NOT_FOUND
                  ? InvalidField("suggestion.station", absl::StrCat("联络站 ", station, " 不存在"))
                  : FromGrpc(st, "deputies ListRotaEntries");

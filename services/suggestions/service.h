@@ -27,10 +27,10 @@ namespace v1 = ::minyi::suggestions::v1;
 // the state change, its timeline entry, its outbox event and its audit row in one transaction.
 class SuggestionsService final : public v1::Suggestions::CallbackService {
  public:
-  // `deputies` reaches the deputies service, which owns stations and the duty rota; `signer` signs this
-  // service's token for those calls.
+  // `deputies` reaches the deputies service, which owns stations and the duty rota, with this service's
+  // own `credentials`.
   SuggestionsService(PgPool& pool, const Authorizer& authorizer, DeadlinePolicy policy,
-                     std::shared_ptr<grpc::ChannelInterface> deputies, const TokenSigner& signer);
+                     std::shared_ptr<grpc::ChannelInterface> deputies, ServiceCredentials& credentials);
 
   grpc::ServerUnaryReactor* CreateSuggestion(grpc::CallbackServerContext* ctx, const v1::CreateSuggestionRequest* request, v1::Suggestion* response) override;
   grpc::ServerUnaryReactor* GetSuggestion(grpc::CallbackServerContext* ctx, const v1::GetSuggestionRequest* request, v1::Suggestion* response) override;
@@ -163,7 +163,7 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   DeadlinePolicy policy_;
   MinHasher hasher_;
   std::unique_ptr<minyi::deputies::v1::Deputies::Stub> deputies_;
-  ServiceCredentials credentials_;
+  ServiceCredentials& credentials_;
 };
 
 }  // namespace minyi::suggestions

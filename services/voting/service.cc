@@ -286,7 +286,7 @@ absl::Status VotingService::CheckElectorate(const google::protobuf::RepeatedPtrF
   minyi::deputies::v1::BatchGetDeputyStatusesRequest request;
   *request.mutable_names() = electorate;
   minyi::deputies::v1::BatchGetDeputyStatusesResponse response;
-  if (grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context().get(), request, &response); !st.ok()) {
+  if (grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context("deputies").get(), request, &response); !st.ok()) {
     return FromGrpc(st, "deputies BatchGetDeputyStatuses");
   }
   std::map<std::string, minyi::deputies::v1::DeputyStatus> status;

@@ -24,7 +24,7 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
 
   static void SetUpTestSuite() {
     int port = 0;
-    deputies_process_ = StartService("deputies", PostgresServer::Shared().CreateDatabase(), kJwtSecret, &port);
+    deputies_process_ = StartService("deputies", PostgresServer::Shared().CreateDatabase(), &port);
     deputies_ = minyi::deputies::v1::Deputies::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
     StartSuite("voting",
