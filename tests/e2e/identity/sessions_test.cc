@@ -1,6 +1,8 @@
 // Sign-in, sessions and accounts through the gateway, tried as an attacker with ordinary accounts would:
 // throttled guessing, revoked and disabled sessions refused at the gateway and at every service, forced
 // password changes, one account per deputy, the public key set. docs/security.md lists what each defends.
+#include <signal.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -334,11 +336,16 @@ TEST(Sessions, ARevocationOutlivesRedisLosingIt) {
   const std::string token = TokenOf(SignIn("127.0.0.91", user.username, kPassword));
   ASSERT_EQ(P().Call("POST", "/v1/auth:logout", json::object(), token).status, 200);
   ASSERT_TRUE(RefusedEverywhere(token));
+  // Identity is held still, so nothing writes the hash back while the other processes read it empty.
+  P().process("identity").Signal(SIGSTOP);
   RedisClient redis(P().redis_addr());
   ASSERT_TRUE(redis.Command({"DEL", "minyi.revocations"}).ok());
-  // Every process keeps what it knew, and identity writes Redis again from PostgreSQL within seconds.
+  absl::SleepFor(absl::Milliseconds(2500));  // two and more of every process's one-second reads
+  // Every process keeps what it knew: the token stays refused at the gateway and at the services.
   EXPECT_EQ(P().Call("GET", "/v1/accounts/me", nullptr, token).status, 401);
   EXPECT_EQ(AtDeputies(token), grpc::StatusCode::UNAUTHENTICATED);
+  // And identity writes Redis again from PostgreSQL within seconds of running again.
+  P().process("identity").Signal(SIGCONT);
   EXPECT_TRUE(Eventually(
       [&] {
         absl::StatusOr<RedisReply> n = redis.Command({"HLEN", "minyi.revocations"});
