@@ -7,6 +7,10 @@
 //   is there, built from the Dockerfile with its SERVICE and ports, starting after PostgreSQL and
 //   Redis are healthy; the gateway starts after every service is healthy and names each in
 //   MINYI_BACKENDS;
+// - every variable a service's main.cc requires is in its environment;
+// - keys: every service gets the verify bundle, the services' public keys and its own private key, and
+//   no other service's; only identity gets the token signing key; the gateway gets no private key and
+//   MINYI_REDIS_ADDR; every key variable names a file of a read-only mount; no MINYI_JWT_SECRET;
 // - every ${VARIABLE} used has a default or is in the .env example, and the example holds no secret.
 'use strict';
 
@@ -57,6 +61,40 @@ if (!validate(compose)) {
 const svcs = compose.services || {};
 const healthyDeps = (svc) => Object.entries((svc && svc.depends_on) || {})
   .filter(([, v]) => v && v.condition === 'service_healthy').map(([k]) => k);
+// Where a container path comes from: the volume mounted at it or at a folder above it.
+const mountOf = (svc, target) => ((svc && svc.volumes) || [])
+  .map((v) => (typeof v === 'string'
+    ? { source: v.split(':')[0], target: v.split(':')[1], read_only: /:ro$/.test(v) }
+    : v))
+  .find((v) => v.target && (target === v.target || target.startsWith(`${v.target}/`)));
+const PRIVATE_KEY = /\/services\/([a-z0-9_]+)\.key\.pem$/;
+const SIGNING_KEY = /token-signing[^/]*\.pem$/;
+// The one service that signs access tokens.
+const ISSUER = 'identity';
+// Each variable that names a key file (or folder), and the file it must come from.
+function checkKeys(name, svc, wanted) {
+  const env = envOf(svc);
+  for (const [variable, source] of Object.entries(wanted)) {
+    const path = env[variable];
+    if (!path) {
+      problem(`${name}: environment ${variable} is missing`);
+      continue;
+    }
+    const m = mountOf(svc, path);
+    if (!m) {
+      problem(`${name}: ${variable} (${path}) is on no mounted volume`);
+    } else {
+      if (m.read_only !== true) problem(`${name}: the key mount at ${m.target} must be read_only`);
+      if (!String(m.source).endsWith(source)) problem(`${name}: ${variable} must be mounted from ${source} (is ${m.source})`);
+    }
+  }
+  for (const v of (svc.volumes || [])) {
+    const source = String(typeof v === 'string' ? v.split(':')[0] : v.source);
+    const own = PRIVATE_KEY.exec(source);
+    if (own && own[1] !== name) problem(`${name}: mounts ${own[1]}'s private key (${source})`);
+    if (SIGNING_KEY.test(source) && name !== ISSUER) problem(`${name}: mounts the token signing key; only ${ISSUER} may`);
+  }
+}
 const envOf = (svc) => {
   const env = (svc && svc.environment) || {};
   return Array.isArray(env) ? Object.fromEntries(env.map((e) => [e.split('=')[0], e.split('=').slice(1).join('=')])) : env;
@@ -112,8 +150,20 @@ for (const s of services) {
     if (!healthyDeps(svc).includes(dep)) problem(`${s.name}: depends_on ${dep} with condition service_healthy is missing`);
   }
   const env = envOf(svc);
-  for (const v of ['MINYI_PG_DSN', 'MINYI_REDIS_ADDR', 'MINYI_JWT_SECRET']) {
+  for (const v of ['MINYI_PG_DSN', 'MINYI_REDIS_ADDR']) {
     if (!env[v]) problem(`${s.name}: environment ${v} is missing`);
+  }
+  checkKeys(s.name, svc, {
+    MINYI_TOKEN_VERIFY_KEYS: '/token-verify.pem',
+    MINYI_SERVICE_VERIFY_KEYS: '/service-public',
+    MINYI_SERVICE_KEY: `/services/${s.name}.key.pem`,
+    ...(s.name === ISSUER ? { MINYI_TOKEN_SIGNING_KEY: '/token-signing.pem' } : {}),
+  });
+  if (s.name !== ISSUER && env.MINYI_TOKEN_SIGNING_KEY) problem(`${s.name}: MINYI_TOKEN_SIGNING_KEY is set; only ${ISSUER} signs tokens`);
+  // What the service's own main.cc requires beyond the common variables (the services it calls, its keys).
+  const main = fs.readFileSync(path.join(root, 'services', s.name, 'main.cc'), 'utf8');
+  for (const [, v] of main.matchAll(/\b(?:Required|Secret|PrivateKey|getenv)\("(MINYI_[A-Z0-9_]+)"/g)) {
+    if (!(v in env)) problem(`${s.name}: environment ${v} (required by services/${s.name}/main.cc) is missing`);
   }
   if (svc.stop_signal && svc.stop_signal !== 'SIGTERM') problem(`${s.name}: stop_signal must be SIGTERM`);
 }
@@ -132,13 +182,23 @@ if (!gw) {
   for (const name of backends.keys()) {
     if (!services.some((s) => s.name === name)) problem(`gateway: MINYI_BACKENDS names ${name}, which has no services/${name}/main.cc`);
   }
-  if (!env.MINYI_JWT_SECRET) problem('gateway: environment MINYI_JWT_SECRET is missing');
+  checkKeys('gateway', gw, { MINYI_TOKEN_VERIFY_KEYS: '/token-verify.pem' });
+  for (const v of (gw.volumes || [])) {
+    const source = String(typeof v === 'string' ? v.split(':')[0] : v.source);
+    if (PRIVATE_KEY.test(source)) problem(`gateway: mounts a private key (${source}); it holds public keys only`);
+  }
+  for (const v of ['MINYI_SERVICE_KEY', 'MINYI_TOKEN_SIGNING_KEY']) if (env[v]) problem(`gateway: ${v} is set; it holds public keys only`);
+  // The gateway reads token revocations from Redis.
+  if (!env.MINYI_REDIS_ADDR) problem('gateway: environment MINYI_REDIS_ADDR is missing');
   if (!(gw.ports || []).length) problem('gateway: publishes no port');
 }
 
 // ---- variables and the .env example -------------------------------------------------------
 const envFile = path.resolve(root, envArg);
 const envText = fs.readFileSync(envFile, 'utf8');
+// One HS256 key in every process is gone: tokens are signed by identity's key alone.
+if (/MINYI_JWT_SECRET/.test(text)) problem('MINYI_JWT_SECRET is gone (keys: deploy/keys); remove it');
+if (/MINYI_JWT_SECRET/.test(envText)) problems.push(`${path.relative(root, envFile)}: MINYI_JWT_SECRET is gone; remove it`);
 const example = new Map();
 envText.split('\n').forEach((line, i) => {
   if (!line.trim() || line.trim().startsWith('#')) return;

@@ -28,7 +28,7 @@ const problem = (msg, line) => problems.push(`${rel}${line !== undefined ? `:${l
 const KNOWN = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME',
   'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'MAINTAINER']);
 // Packages of deploy/local/install-deps that run or test the platform rather than build it.
-const NOT_FOR_BUILD = new Set(['ccache', 'curl', 'procps', 'postgresql-15', 'redis-server', 'redis-tools',
+const NOT_FOR_BUILD = new Set(['ccache', 'curl', 'procps', 'openssl', 'postgresql-15', 'redis-server', 'redis-tools',
   'wrk', 'jq', 'nodejs', 'npm']);
 const BUILD_TOOLS = /^(build-essential|cmake|make|gcc(-\d+)?|g\+\+(-\d+)?|clang.*|pkg-config|pkgconf|protobuf-compiler.*|git|.*-dev)$/;
 

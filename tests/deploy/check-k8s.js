@@ -8,6 +8,12 @@
 // - every workload is hardened (non-root, read-only root filesystem, no capabilities, seccomp
 //   RuntimeDefault, requests and limits) and Minyi's stop gracefully (preStop sleep, grace period
 //   longer than the sleep plus MINYI_SHUTDOWN_GRACE_SECONDS);
+// - keys are files: every service mounts the token verify bundle and the services' public keys from their
+//   ConfigMaps and its own private key from its Secret minyi-service-key-<service>, and no other service's;
+//   only identity mounts the token signing key; the gateway mounts no private key; Secret volumes are
+//   unreadable by others (defaultMode); nothing names the retired minyi-jwt Secret or MINYI_JWT_SECRET;
+// - NetworkPolicies let each workload reach what its MINYI_<X>_ADDR variables name (a caller's egress and
+//   the callee's ingress): a service calling another, and the gateway and services reaching Redis;
 // - no Secret object and no secret value is in the output.
 'use strict';
 
@@ -21,7 +27,12 @@ const { validateObject } = require('./lib/k8s-schema');
 const KNOWN_CRDS = {
   'postgresql.cnpg.io/v1': ['Cluster', 'ScheduledBackup', 'Pooler', 'Backup'],
 };
-const SECRET_ENV = ['MINYI_PG_DSN', 'MINYI_JWT_SECRET', 'MINYI_BOOTSTRAP_ADMIN_PASSWORD'];
+const SECRET_ENV = ['MINYI_PG_DSN', 'MINYI_BOOTSTRAP_ADMIN_PASSWORD'];
+// The one service that signs access tokens, and the Secrets and ConfigMaps the keys come from
+// (docs/deploy.md, "Secrets").
+const ISSUER = 'identity';
+const SIGNING_SECRET = 'minyi-token-signing-key';
+const SERVICE_KEY_SECRET = /^minyi-service-key-(.+)$/;
 
 const [overlay, file, ...serviceArgs] = process.argv.slice(2);
 if (!overlay || !file) {
@@ -38,8 +49,12 @@ const notes = [];
 const problem = (msg) => problems.push(`k8s/overlays/${overlay}: ${msg}`);
 
 // ---- parse and validate every object ---------------------------------------------------------
+const rendered = fs.readFileSync(file, 'utf8');
+// One HS256 secret shared by every process is gone: access tokens are signed by identity's key alone.
+if (/minyi-jwt\b/.test(rendered)) problem('the Secret minyi-jwt is gone (keys: docs/deploy.md, "Secrets"); nothing may name it');
+if (/MINYI_JWT_SECRET/.test(rendered)) problem('MINYI_JWT_SECRET is gone; nothing may set it');
 const objects = [];
-for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+for (const doc of YAML.parseAllDocuments(rendered)) {
   if (doc.errors.length) {
     problem(`kustomize output does not parse: ${doc.errors[0].message}`);
     continue;
@@ -196,6 +211,70 @@ function checkCommon(name, ports) {
   return { dep, c, np, labels };
 }
 
+// ---- keys ---------------------------------------------------------------------------------------
+// The Secrets a pod mounts as volumes (plain or projected).
+function mountedSecrets(pod) {
+  const names = [];
+  for (const v of pod.volumes || []) {
+    if (v.secret) names.push(v.secret.secretName);
+    for (const src of (v.projected || {}).sources || []) if (src.secret) names.push(src.secret.name);
+  }
+  return names;
+}
+// A key variable of container `c` must name a file (or, for a folder, the mount itself) of a read-only
+// volume from `source` ({configMap|secret: name}) holding `key` ('' for the whole folder).
+function checkKeyFile(id, pod, c, variable, source, key) {
+  const env = (c.env || []).find((e) => e.name === variable);
+  if (!env || !env.value) {
+    problem(`${id}: ${variable} is not set (a path under a mounted ${source.configMap ? 'ConfigMap' : 'Secret'})`);
+    return;
+  }
+  const vm = (c.volumeMounts || []).find((m) => env.value === m.mountPath || env.value.startsWith(`${m.mountPath}/`));
+  const vol = vm && (pod.volumes || []).find((v) => v.name === vm.name);
+  if (!vol) {
+    problem(`${id}: ${variable} (${env.value}) is on no mounted volume`);
+    return;
+  }
+  const from = source.configMap ? vol.configMap && vol.configMap.name : vol.secret && vol.secret.secretName;
+  const want = source.configMap || source.secret;
+  if (from !== want) problem(`${id}: ${variable} must come from ${source.configMap ? 'ConfigMap' : 'Secret'} ${want} (mounts ${JSON.stringify(vol)})`);
+  if (vm.readOnly !== true) problem(`${id}: the volumeMount of ${variable} must be readOnly`);
+  const rest = path.posix.relative(vm.mountPath, env.value);
+  const items = (vol.configMap || vol.secret || {}).items;
+  const file = items ? (items.find((i) => i.path === rest) || {}).key : rest;
+  if (key && file !== key) problem(`${id}: ${variable} must name the key ${key} of ${want} (names ${rest || 'the folder'})`);
+  if (!key && rest !== '') problem(`${id}: ${variable} must name the mounted folder ${vm.mountPath}`);
+}
+// Private keys: the processes refuse a file others can read, and a Secret volume's files are 0644 unless
+// defaultMode says otherwise.
+for (const w of workloads) {
+  for (const v of podSpecOf(w).volumes || []) {
+    if (v.secret && (v.secret.defaultMode === undefined || (v.secret.defaultMode & 0o007) !== 0)) {
+      problem(`${w.kind} ${w.metadata.name}: Secret volume ${v.name} needs a defaultMode others cannot read (0400)`);
+    }
+  }
+  const holders = mountedSecrets(podSpecOf(w));
+  if (holders.includes(SIGNING_SECRET) && w.metadata.name !== ISSUER) {
+    problem(`${w.kind} ${w.metadata.name}: mounts ${SIGNING_SECRET}; only ${ISSUER} may sign tokens`);
+  }
+}
+function checkServiceKeys(s, dep, c) {
+  const id = `${s.name}`;
+  const pod = dep.spec.template.spec;
+  checkKeyFile(id, pod, c, 'MINYI_TOKEN_VERIFY_KEYS', { configMap: 'minyi-token-keys' }, 'token-verify.pem');
+  checkKeyFile(id, pod, c, 'MINYI_SERVICE_VERIFY_KEYS', { configMap: 'minyi-service-keys' }, '');
+  checkKeyFile(id, pod, c, 'MINYI_SERVICE_KEY', { secret: `minyi-service-key-${s.name}` }, 'key.pem');
+  const keys = mountedSecrets(pod).filter((n) => SERVICE_KEY_SECRET.test(n));
+  for (const n of keys) {
+    if (n !== `minyi-service-key-${s.name}`) problem(`${id}: mounts ${n}, another service's private key`);
+  }
+  if (s.name === ISSUER) {
+    checkKeyFile(id, pod, c, 'MINYI_TOKEN_SIGNING_KEY', { secret: SIGNING_SECRET }, 'token-signing.pem');
+  } else if ((c.env || []).some((e) => e.name === 'MINYI_TOKEN_SIGNING_KEY')) {
+    problem(`${id}: MINYI_TOKEN_SIGNING_KEY is set; only ${ISSUER} signs tokens`);
+  }
+}
+
 for (const s of services) {
   const r = checkCommon(s.name, { grpc: s.port, metrics: s.metrics });
   if (!r) continue;
@@ -209,10 +288,11 @@ for (const s of services) {
   const env = Object.fromEntries((r.c.env || []).map((e) => [e.name, e]));
   if (!env.MINYI_GRPC_ADDR || env.MINYI_GRPC_ADDR.value !== `0.0.0.0:${s.port}`) problem(`${s.name}: MINYI_GRPC_ADDR must be 0.0.0.0:${s.port}`);
   if (!env.MINYI_METRICS_ADDR || env.MINYI_METRICS_ADDR.value !== `0.0.0.0:${s.metrics}`) problem(`${s.name}: MINYI_METRICS_ADDR must be 0.0.0.0:${s.metrics}`);
-  for (const v of ['MINYI_PG_DSN', 'MINYI_JWT_SECRET']) if (!env[v]) problem(`${s.name}: ${v} is not set`);
+  if (!env.MINYI_PG_DSN) problem(`${s.name}: MINYI_PG_DSN is not set`);
+  checkServiceKeys(s, r.dep, r.c);
   // What the service's own main.cc requires beyond the common variables must reach its container too.
   const main = fs.readFileSync(path.join(__dirname, '..', '..', 'services', s.name, 'main.cc'), 'utf8');
-  for (const [, v] of main.matchAll(/(?:Required\(|getenv\()"(MINYI_[A-Z0-9_]+)"/g)) {
+  for (const [, v] of main.matchAll(/\b(?:Required|Secret|PrivateKey|getenv)\("(MINYI_[A-Z0-9_]+)"/g)) {
     if (!env[v] && !(v in config)) problem(`${s.name}: ${v} (required by services/${s.name}/main.cc) is not set`);
   }
   if (r.np) {
@@ -229,7 +309,16 @@ const gw = checkCommon('gateway', { http: 8080 });
 if (gw) {
   const env = Object.fromEntries((gw.c.env || []).map((e) => [e.name, e]));
   if (!env.MINYI_HTTP_ADDR || env.MINYI_HTTP_ADDR.value !== '0.0.0.0:8080') problem('gateway: MINYI_HTTP_ADDR must be 0.0.0.0:8080');
-  if (!env.MINYI_JWT_SECRET) problem('gateway: MINYI_JWT_SECRET is not set');
+  const pod = gw.dep.spec.template.spec;
+  checkKeyFile('gateway', pod, gw.c, 'MINYI_TOKEN_VERIFY_KEYS', { configMap: 'minyi-token-keys' }, 'token-verify.pem');
+  // Public keys only: a gateway pod can verify tokens, never mint one or speak as a service.
+  const held = mountedSecrets(pod).filter((n) => n === SIGNING_SECRET || SERVICE_KEY_SECRET.test(n));
+  if (held.length) problem(`gateway: mounts the private key Secret(s) ${held.join(', ')}; it holds public keys only`);
+  for (const v of ['MINYI_SERVICE_KEY', 'MINYI_TOKEN_SIGNING_KEY']) {
+    if (env[v]) problem(`gateway: ${v} is set; it holds public keys only`);
+  }
+  // It reads token revocations from Redis.
+  if (!env.MINYI_REDIS_ADDR && !config.MINYI_REDIS_ADDR) problem('gateway: MINYI_REDIS_ADDR is not set');
   const ing = all('Ingress').find((i) => (i.spec.rules || []).some((r) =>
     ((r.http || {}).paths || []).some((p) => p.backend.service && p.backend.service.name === 'gateway')));
   if (!ing) problem('gateway: no Ingress routes to Service gateway');
@@ -245,6 +334,62 @@ const monitoringRule = (n) => (n.spec.ingress || []).some((rule) => (rule.from |
 for (const s of services) {
   const np = nps.find((n) => (n.spec.podSelector.matchLabels || {})['app.kubernetes.io/name'] === s.name);
   if (np && !monitoringRule(np)) problem(`${s.name}: its NetworkPolicy must let Prometheus (namespace monitoring) scrape port metrics`);
+}
+
+// Who may connect to whom, as a NetworkPolicy-enforcing CNI decides it (pods of this namespace only).
+const podLabels = (w) => (w.kind === 'CronJob' ? w.spec.jobTemplate.spec.template : w.spec.template).metadata.labels || {};
+function policyTypes(n) {
+  return n.spec.policyTypes || (n.spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+}
+function allows(direction, self, peer, port) {
+  const [rules, peers] = direction === 'Egress' ? ['egress', 'to'] : ['ingress', 'from'];
+  const applicable = nps.filter((n) => labelsMatch(n.spec.podSelector.matchLabels || {}, self) && policyTypes(n).includes(direction));
+  if (applicable.length === 0) return true; // not isolated in that direction
+  return applicable.some((n) => (n.spec[rules] || []).some((rule) =>
+    (!rule[peers] || rule[peers].some((p) => !p.namespaceSelector && !p.ipBlock && p.podSelector &&
+      labelsMatch(p.podSelector.matchLabels || {}, peer))) &&
+    (!rule.ports || rule.ports.some((p) => p.port === undefined || p.port === port.name || p.port === port.number))));
+}
+// host:port of a Service of this overlay -> the workload behind it and the container port.
+function serviceTarget(value) {
+  const m = /^([a-z0-9-]+):(\d+)$/.exec(value || '');
+  const svc = m && find('Service', m[1]);
+  const sp = svc && (svc.spec.ports || []).find((p) => p.port === Number(m[2]));
+  const w = sp && workloads.find((x) => labelsMatch(svc.spec.selector, podLabels(x)));
+  if (!w) return null;
+  const target = sp.targetPort === undefined ? sp.port : sp.targetPort;
+  for (const c of podSpecOf(w).containers || []) {
+    const cp = (c.ports || []).find((p) => p.name === target || p.containerPort === target);
+    if (cp) return { workload: w, port: { name: cp.name, number: cp.containerPort } };
+  }
+  return { workload: w, port: { number: typeof target === 'number' ? target : Number(m[2]) } };
+}
+// Callers are set per Deployment, so that this check sees who calls whom: not in the shared ConfigMap.
+for (const v of Object.keys(config)) {
+  const m = /^MINYI_([A-Z0-9]+)_ADDR$/.exec(v);
+  if (m && services.some((s) => s.name === m[1].toLowerCase())) {
+    problem(`${v} is in minyi-config, which every process reads: set it in the Deployment of each service that calls ${m[1].toLowerCase()}`);
+  }
+}
+for (const w of workloads) {
+  for (const c of podSpecOf(w).containers || []) {
+    const fromConfig = (c.envFrom || []).some((e) => e.configMapRef && e.configMapRef.name === (configMaps[0] || {}).metadata?.name);
+    const vars = { ...(fromConfig ? config : {}), ...Object.fromEntries((c.env || []).filter((e) => e.value).map((e) => [e.name, e.value])) };
+    for (const [v, value] of Object.entries(vars)) {
+      if (!/^MINYI_[A-Z0-9]+_ADDR$/.test(v)) continue;
+      const t = serviceTarget(value);
+      if (!t) continue;
+      const from = w.metadata.name;
+      const to = t.workload.metadata.name;
+      const at = t.port.name || t.port.number;
+      if (!allows('Egress', podLabels(w), podLabels(t.workload), t.port)) {
+        problem(`${from}: ${v} names ${value}, but no NetworkPolicy lets ${from} connect to ${to} on port ${at} (egress)`);
+      }
+      if (!allows('Ingress', podLabels(t.workload), podLabels(w), t.port)) {
+        problem(`${from}: ${v} names ${value}, but the NetworkPolicy of ${to} does not admit ${from} on port ${at}`);
+      }
+    }
+  }
 }
 
 // ---- data stores ------------------------------------------------------------------------------

@@ -7,9 +7,12 @@
 #   2. k8s/: base and every overlay build with kustomize; every object validates against the
 #      Kubernetes schemas (unknown fields included); every service has its manifest file in base, its
 #      NetworkPolicy file in components/network-policies, and in each overlay its Deployment,
-#      Service, HPA, PDB, NetworkPolicy, gRPC probes on its port, hardening and graceful stop;
+#      Service, HPA, PDB, NetworkPolicy, gRPC probes on its port, hardening and graceful stop, its
+#      keys (own private key only, the signing key in identity alone, none in the gateway), and the
+#      NetworkPolicies let each workload reach what its MINYI_<X>_ADDR variables name;
 #   3. deploy/docker/Dockerfile parses, names only files that exist, and builds hardened images;
-#   4. deploy/docker-compose.yml validates against the Compose schema and has every service.
+#   4. deploy/docker-compose.yml validates against the Compose schema and has every service, with the
+#      variables its main.cc requires and its key mounts.
 # Prints every problem, then exits 1 if there was any.
 set -euo pipefail
 
