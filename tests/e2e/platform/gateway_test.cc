@@ -1,0 +1,79 @@
+// End to end at the gateway's edge: the gateway binary running out of file descriptors.
+
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "boost/asio/ip/tcp.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "support/platform.h"
+
+namespace minyi::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// utime + stime of a process, in seconds.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  std::vector<std::string> fields = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+TEST(GatewayUnderAbuse, RunningOutOfDescriptorsNeitherSpinsNorStopsTheAcceptor) {
+  const int port = FreePort();
+  const std::string gateway = BuildPath("gateway/minyi-gateway");
+  // 64 descriptors and caps far above them: accepting fails with EMFILE long before a cap refuses.
+  ChildProcess process("/bin/sh", {"-c", "ulimit -n 64 && exec \"$0\"", gateway},
+                       {{"MINYI_HTTP_ADDR", absl::StrCat("127.0.0.1:", port)},
+                        {"MINYI_BACKENDS", absl::StrCat("identity=127.0.0.1:", FreePort())},
+                        {"MINYI_JWT_SECRET", std::string(Platform::kJwtSecret)},
+                        {"MINYI_MAX_CONNECTIONS", "10000"},
+                        {"MINYI_MAX_CONNECTIONS_PER_ADDRESS", "0"},
+                        {"MINYI_LOG_LEVEL", "warn"}},
+                       absl::StrCat(TempDir("minyi-emfile"), "/gateway.log"));
+  ASSERT_TRUE(WaitForPort(port, absl::Seconds(30))) << process.Log();
+
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::ip::tcp::socket>> held;
+  for (int i = 0; i < 100; ++i) {  // the kernel completes them; the gateway cannot take them all
+    auto socket = std::make_unique<asio::ip::tcp::socket>(ioc);
+    socket->connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
+    held.push_back(std::move(socket));
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  const double before = CpuSeconds(process.pid());
+  absl::SleepFor(absl::Seconds(2));
+  const double used = CpuSeconds(process.pid()) - before;
+  EXPECT_LT(used, 0.4) << "the acceptor must back off, not retry a readable listening socket at once";
+  EXPECT_THAT(process.Log(), HasSubstr("accept failed"));
+
+  held.clear();
+  EXPECT_TRUE(Eventually(
+      [&] {
+        try {
+          return HttpRequest(port, "GET", "/healthz").status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      absl::Seconds(10)))
+      << process.Log();
+  HttpResponse metrics = HttpRequest(port, "GET", "/metrics");
+  EXPECT_THAT(metrics.body, ::testing::Not(HasSubstr("gateway_accept_errors_total 0\n")));
+  EXPECT_TRUE(process.Running());
+}
+
+}  // namespace
+}  // namespace minyi::testing
