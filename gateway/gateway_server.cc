@@ -429,8 +429,12 @@ class Session final : public std::enable_shared_from_this<Session> {
     retry_after_ = false;
     allow_.clear();
     route_label_ = kUnmatchedRoute;
+    // The id forwarded to the services and written to their audit rows is always the gateway's own; a
+    // client's id is only a correlation field in the access log, so no client can choose what an audit
+    // row says.
+    request_id_ = NewRequestId();
     absl::string_view sent = View(request_["X-Request-Id"]);
-    request_id_ = SaneRequestId(sent) ? std::string(sent) : NewRequestId();
+    client_request_id_ = SaneRequestId(sent) ? std::string(sent) : std::string();
   }
 
   void Handle() {
@@ -590,11 +594,15 @@ class Session final : public std::enable_shared_from_this<Session> {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const absl::string_view method = MethodLabel(request_.method());
     state_.metrics.Observe(method, route_label_, http_status, seconds);
-    log::Info("http request", {{"method", std::string(method)},
-                               {"route", route_label_},
-                               {"status", http_status},
-                               {"duration_ms", seconds * 1000.0},
-                               {"request_id", request_id_}});
+    nlohmann::json fields = {{"method", std::string(method)},
+                             {"route", route_label_},
+                             {"status", http_status},
+                             {"duration_ms", seconds * 1000.0},
+                             {"request_id", request_id_}};
+    if (!client_request_id_.empty()) {
+      fields["client_request_id"] = client_request_id_;
+    }
+    log::Info("http request", fields);
 
     stream_.expires_after(absl::ToChronoMilliseconds(state_.config.write_timeout));
     http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
@@ -643,6 +651,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   // The request being answered.
   std::chrono::steady_clock::time_point start_;
   std::string request_id_;
+  std::string client_request_id_;
   std::string route_label_;
   std::string allow_;
   bool close_after_ = false;

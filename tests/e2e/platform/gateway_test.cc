@@ -1,4 +1,5 @@
-// End to end at the gateway's edge: the gateway binary running out of file descriptors.
+// End to end at the gateway's edge: request ids against the audit trail, and the gateway binary running
+// out of file descriptors.
 
 #include <unistd.h>
 
@@ -14,12 +15,40 @@
 #include "boost/asio/ip/tcp.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 #include "support/platform.h"
 
 namespace minyi::testing {
 namespace {
 
 using ::testing::HasSubstr;
+
+Platform& P() { return Platform::Shared(); }
+
+TEST(RequestIds, AClientChosenIdNeverReachesAnAuditRow) {
+  // Identity only: the deputies service is stopped by the last test of foundation_test.cc.
+  const std::string chosen = Unique("client-chosen-id");
+  const std::map<std::string, std::string> header = {{"X-Request-Id", chosen}};
+  HttpResponse signed_in = P().Call("POST", "/v1/auth/token",
+                                    {{"username", "admin"}, {"password", Platform::kAdminPassword}}, "", header);
+  HttpResponse refused =
+      P().Call("POST", "/v1/auth/token", {{"username", "admin"}, {"password", "not-the-password"}}, "", header);
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  ASSERT_EQ(refused.status, 401) << refused.body;
+  const std::string first = signed_in.headers["x-request-id"];
+  const std::string second = refused.headers["x-request-id"];
+  EXPECT_NE(first, chosen);
+  EXPECT_NE(second, chosen);
+
+  pqxx::connection db(P().dsn());
+  pqxx::nontransaction tx(db);
+  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM identity.audit_log WHERE request_id = $1", chosen)[0].as<int>(), 0);
+  pqxx::result rows = tx.exec_params(
+      "SELECT action FROM identity.audit_log WHERE request_id = $1 OR request_id = $2 ORDER BY id", first, second);
+  ASSERT_EQ(rows.size(), 2u) << "each audit row carries the gateway's own id";
+  EXPECT_EQ(rows[0][0].as<std::string>(), "SignIn");
+  EXPECT_EQ(rows[1][0].as<std::string>(), "SignInFailed");
+}
 
 // utime + stime of a process, in seconds.
 double CpuSeconds(pid_t pid) {

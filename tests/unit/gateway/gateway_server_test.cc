@@ -216,14 +216,22 @@ TEST_F(GatewayServerTest, TranscodesGetAndForwardsMetadata) {
   EXPECT_EQ(body["phone"], "127.0.0.1");
 }
 
-TEST_F(GatewayServerTest, ClientRequestIdIsKeptWhenSane) {
+TEST_F(GatewayServerTest, ClientRequestIdIsOnlyLoggedNeverForwarded) {
   StartGateway();
+  ::testing::internal::CaptureStderr();
   HttpResponse r = Call("GET", "/v1/deputies/1", "", {{"X-Request-Id", "req-abc.123"}});
+  const std::string log = ::testing::internal::GetCapturedStderr();
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.headers["x-request-id"], "req-abc.123");
-  EXPECT_EQ(json::parse(r.body)["delegation"], "req-abc.123");
+  const std::string own = r.headers["x-request-id"];
+  EXPECT_TRUE(std::regex_match(own, std::regex("[0-9a-f]{32}"))) << own;
+  EXPECT_EQ(json::parse(r.body)["delegation"], own) << "the services get the gateway's own id";
+  EXPECT_THAT(log, HasSubstr(R"("client_request_id":"req-abc.123")"));
+  EXPECT_THAT(log, HasSubstr(absl::StrCat(R"("request_id":")", own, R"(")")));
+
+  ::testing::internal::CaptureStderr();
   HttpResponse insane = Call("GET", "/v1/deputies/1", "", {{"X-Request-Id", "a b\"c"}});
-  EXPECT_NE(insane.headers["x-request-id"], "a b\"c");
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), ::testing::Not(HasSubstr("client_request_id")));
+  EXPECT_NE(json::parse(insane.body)["delegation"], "a b\"c");
 }
 
 TEST_F(GatewayServerTest, PatchWithBodyAndMask) {
