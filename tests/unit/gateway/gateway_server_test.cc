@@ -63,11 +63,14 @@ class RawClient final {
   void Send(const std::string& bytes) { asio::write(stream_.socket(), asio::buffer(bytes)); }
 
   // The next response; nullopt when the connection ends or `timeout` passes first (see last_error()).
+  // Asynchronous underneath: tcp_stream's timeout only bounds asynchronous reads.
   std::optional<http::response<http::string_body>> Read(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
     stream_.expires_after(timeout);
-    http::read(stream_, buffer_, parser, error_);
+    http::async_read(stream_, buffer_, parser, [this](beast::error_code ec, std::size_t) { error_ = ec; });
+    ioc_.restart();
+    ioc_.run();
     if (error_) {
       return std::nullopt;
     }
