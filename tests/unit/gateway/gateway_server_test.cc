@@ -314,6 +314,15 @@ TEST_F(GatewayServerTest, GatewayMadeErrors) {
   EXPECT_EQ(json::parse(bad_query.body)["details"][0]["fieldViolations"][0]["field"], "page_size");
 }
 
+TEST_F(GatewayServerTest, AFieldMaskThatIsNotUtf8IsA400NotACrash) {
+  // One such request, without any token, used to terminate the gateway process.
+  StartGateway();
+  HttpResponse r = Call("PATCH", "/v1/deputies/3?updateMask=%FF", "{}");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json::parse(r.body)["details"][0]["fieldViolations"][0]["field"], "update_mask");
+  EXPECT_EQ(Call("GET", "/v1/deputies/1").status, 200);
+}
+
 TEST_F(GatewayServerTest, BodyAndHeaderLimits) {
   StartGateway();
   HttpResponse big = Call("PATCH", "/v1/deputies/1", std::string(2048, ' '));
