@@ -24,6 +24,7 @@
 #include "boost/beast/http.hpp"
 #include "common/auth.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "connection_limiter.h"
 #include "errors.h"
 #include "google/protobuf/arena.h"
@@ -117,10 +118,11 @@ absl::string_view MethodLabel(http::verb verb) {
   }
 }
 
-google::rpc::Status MakeStatus(absl::StatusCode code, std::string message) {
+// `message` may quote the client's bytes (a path, say): kept UTF-8, as protobuf and JSON need.
+google::rpc::Status MakeStatus(absl::StatusCode code, absl::string_view message) {
   google::rpc::Status status;
   status.set_code(static_cast<int>(code));
-  status.set_message(std::move(message));
+  status.set_message(ToValidUtf8(message));
   return status;
 }
 

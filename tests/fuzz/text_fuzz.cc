@@ -1,5 +1,5 @@
-// libFuzzer target: the CJK text helpers, services/common/text.* (UTF-8 validation, character counts,
-// field checks, masks) and the normalisation suggestions' near-duplicate detection cuts shingles from
+// libFuzzer target: the CJK text helpers, services/common/text.* (UTF-8 validation and repair, character
+// counts, field checks, masks) and the normalisation suggestions' near-duplicate detection cuts shingles from
 // (services/suggestions/dedup.*). Input: any bytes.
 
 #include <cstdint>
@@ -33,6 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const bool valid = minyi::IsValidUtf8(input);
   FUZZ_CHECK(valid == JsonSaysValid(input));
+  const std::string repaired = minyi::ToValidUtf8(input);
+  FUZZ_CHECK(minyi::IsValidUtf8(repaired));
+  FUZZ_CHECK(valid == (repaired == input));
   absl::Status checked = minyi::CheckText("field", input, 0, 1 << 20);
   if (!valid) {
     FUZZ_CHECK(!checked.ok());

@@ -295,6 +295,9 @@ TEST_F(GatewayServerTest, GatewayMadeErrors) {
   HttpResponse missing = Call("GET", "/v1/nothing");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(json::parse(missing.body)["code"], 5);
+  HttpResponse not_utf8 = Call("GET", "/v1/\xFF");
+  EXPECT_EQ(not_utf8.status, 404);
+  EXPECT_EQ(json::parse(not_utf8.body)["message"], "no route for /v1/\uFFFD");
 
   HttpResponse wrong = Call("DELETE", "/v1/deputies/1");
   EXPECT_EQ(wrong.status, 405);
