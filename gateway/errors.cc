@@ -1,6 +1,7 @@
 #include "errors.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 
@@ -51,7 +52,7 @@ int HttpStatusFromCode(int grpc_code) {
 google::rpc::Status ToRpcStatus(const absl::Status& status) {
   google::rpc::Status out;
   out.set_code(static_cast<int>(status.code()));
-  out.set_message(std::string(status.message()));
+  out.set_message(ToValidUtf8(status.message()));
   status.ForEachPayload([&out](absl::string_view type_url, const absl::Cord& payload) {
     google::protobuf::Any* any = out.add_details();
     any->set_type_url(std::string(type_url));
@@ -110,11 +111,14 @@ std::string ErrorBody(const google::rpc::Status& status) {
 }
 
 absl::Status InvalidFieldError(absl::string_view field, absl::string_view description) {
-  absl::Status status = absl::InvalidArgumentError(absl::StrCat(field, ": ", description));
+  // Both may quote the client's bytes (an unknown query key, a bad value).
+  const std::string safe_field = ToValidUtf8(field);
+  const std::string safe_description = ToValidUtf8(description);
+  absl::Status status = absl::InvalidArgumentError(absl::StrCat(safe_field, ": ", safe_description));
   google::rpc::BadRequest bad_request;
   google::rpc::BadRequest::FieldViolation* violation = bad_request.add_field_violations();
-  violation->set_field(std::string(field));
-  violation->set_description(std::string(description));
+  violation->set_field(safe_field);
+  violation->set_description(safe_description);
   status.SetPayload(absl::StrCat(kTypeUrlPrefix, bad_request.GetDescriptor()->full_name()),
                     absl::Cord(bad_request.SerializeAsString()));
   return status;

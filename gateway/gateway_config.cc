@@ -23,6 +23,12 @@ bool IsBackendName(absl::string_view name) {
   return true;
 }
 
+// A timeout in milliseconds, from 1 ms to 10 minutes.
+absl::Duration Millis(EnvReader& env, absl::string_view name, absl::Duration fallback) {
+  return absl::Milliseconds(
+      env.Int(name, static_cast<int>(absl::ToInt64Milliseconds(fallback)), 1, 10 * 60 * 1000));
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<BackendSpec>> ParseBackends(absl::string_view list) {
@@ -59,6 +65,14 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   config.max_body_bytes = env.Int("MINYI_MAX_BODY_BYTES", static_cast<int>(config.max_body_bytes), 1, 1 << 30);
   config.request_timeout =
       absl::Milliseconds(env.Int("MINYI_REQUEST_TIMEOUT_MS", 10000, 1, 10 * 60 * 1000));
+  config.max_connections = env.Int("MINYI_MAX_CONNECTIONS", config.max_connections, 1, 1 << 20);
+  config.max_connections_per_address =
+      env.Int("MINYI_MAX_CONNECTIONS_PER_ADDRESS", config.max_connections_per_address, 0, 1 << 20);
+  config.refusal_slots = env.Int("MINYI_REFUSAL_SLOTS", config.refusal_slots, 0, 1 << 16);
+  config.header_timeout = Millis(env, "MINYI_HEADER_TIMEOUT_MS", config.header_timeout);
+  config.body_timeout = Millis(env, "MINYI_BODY_TIMEOUT_MS", config.body_timeout);
+  config.keepalive_timeout = Millis(env, "MINYI_KEEPALIVE_TIMEOUT_MS", config.keepalive_timeout);
+  config.write_timeout = Millis(env, "MINYI_WRITE_TIMEOUT_MS", config.write_timeout);
   std::vector<std::string> problems;
   if (absl::Status s = env.Finish(); !s.ok()) {
     problems.emplace_back(s.message());

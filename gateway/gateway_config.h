@@ -28,6 +28,14 @@ struct GatewayConfig {
   std::size_t max_header_bytes = 16 << 10;         // fixed: 431 beyond it
   absl::Duration request_timeout = absl::Seconds(10);  // MINYI_REQUEST_TIMEOUT_MS, the gRPC deadline
   absl::Duration shutdown_grace = absl::Seconds(10);   // in-flight requests get this long on SIGTERM
+  // Client connections (connection_limiter.h).
+  int max_connections = 4096;              // MINYI_MAX_CONNECTIONS, open at once
+  int max_connections_per_address = 256;   // MINYI_MAX_CONNECTIONS_PER_ADDRESS, 0: no cap
+  int refusal_slots = 64;                  // MINYI_REFUSAL_SLOTS, refused connections answered at once
+  absl::Duration header_timeout = absl::Seconds(10);     // MINYI_HEADER_TIMEOUT_MS, a request's head
+  absl::Duration body_timeout = absl::Seconds(30);       // MINYI_BODY_TIMEOUT_MS, its body
+  absl::Duration keepalive_timeout = absl::Seconds(60);  // MINYI_KEEPALIVE_TIMEOUT_MS, idle between requests
+  absl::Duration write_timeout = absl::Seconds(30);      // MINYI_WRITE_TIMEOUT_MS, a response to the socket
 };
 
 // "identity=127.0.0.1:7100,deputies=127.0.0.1:7101" -> specs. INVALID_ARGUMENT naming the bad entry.

@@ -18,14 +18,18 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/post.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "common/auth.h"
 #include "common/log.h"
 #include "common/revocation.h"
+#include "common/text.h"
+#include "connection_limiter.h"
 #include "errors.h"
 #include "google/protobuf/arena.h"
+#include "google/rpc/error_details.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -44,9 +48,17 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // How long a closing connection keeps reading (and discarding) what the client still sends.
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
+// A refused connection gets at most this long (or the header timeout, if shorter) to send its request.
+constexpr absl::Duration kRefusalReadTimeout = absl::Seconds(2);
+// Retry-After of a refusal, in seconds.
+constexpr int kRetryAfterSeconds = 1;
+// After a failed accept (EMFILE, ENFILE, ENOBUFS) the listening socket stays readable, so accepting again
+// at once would spin a core: back off as Go's net/http does, 5 ms doubling up to 1 s.
+constexpr auto kAcceptBackoffFirst = std::chrono::milliseconds(5);
+constexpr auto kAcceptBackoffMax = std::chrono::seconds(1);
+constexpr std::size_t kFirstReadBytes = 1024;
 constexpr absl::Duration kReadyCacheTtl = absl::Seconds(1);
 constexpr auto kHealthDeadline = std::chrono::seconds(1);
 constexpr auto kCancelWait = std::chrono::seconds(2);
@@ -108,10 +120,20 @@ absl::string_view MethodLabel(http::verb verb) {
   }
 }
 
-google::rpc::Status MakeStatus(absl::StatusCode code, std::string message) {
+// `message` may quote the client's bytes (a path, say): kept UTF-8, as protobuf and JSON need.
+google::rpc::Status MakeStatus(absl::StatusCode code, absl::string_view message) {
   google::rpc::Status status;
   status.set_code(static_cast<int>(code));
-  status.set_message(std::move(message));
+  status.set_message(ToValidUtf8(message));
+  return status;
+}
+
+// A refusal the client should retry shortly: a google.rpc.RetryInfo, which FinishError sends as
+// Retry-After.
+google::rpc::Status RetryLater(google::rpc::Status status) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(kRetryAfterSeconds);
+  status.add_details()->PackFrom(retry);
   return status;
 }
 
@@ -139,7 +161,10 @@ class ServerState final {
         openapi(BuildOpenApi(this->router.routes()).dump(2)),
         tokens(this->config.token_keys, this->config.jwt_audience),
         metrics(RouteLabels(this->router)),
+        limiter({this->config.max_connections, this->config.max_connections_per_address,
+                 this->config.refusal_slots}),
         acceptor(asio::make_strand(ioc)),
+        accept_timer(acceptor.get_executor()),
         work(asio::make_work_guard(ioc)) {
     for (const Route& route : this->router.routes()) {
       auto* factory = google::protobuf::MessageFactory::generated_factory();
@@ -250,6 +275,8 @@ class ServerState final {
   const TokenVerifier tokens;
   RevocationList revocations;  // polled from Redis from Start until the state goes
   HttpMetrics metrics;
+  // Before ioc: sessions still queued in it are destroyed with it, and release their connection here.
+  ConnectionLimiter limiter;
   absl::flat_hash_map<std::string, std::unique_ptr<Backend>> backends;
   std::vector<const Backend*> route_backends;  // parallel to router.routes()
   std::vector<const google::protobuf::Message*> input_prototypes;
@@ -257,6 +284,8 @@ class ServerState final {
 
   asio::io_context ioc;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;                   // on the acceptor's strand
+  std::chrono::milliseconds accept_backoff{0};      // on the acceptor's strand; 0 while accepts succeed
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
@@ -272,31 +301,109 @@ class ServerState final {
 namespace {
 
 // One HTTP/1.1 connection: reads a request, answers it, reads the next while keep-alive holds. All its
-// handlers run on its strand, including the completions of its backend calls.
+// handlers run on its strand, including the completions of its backend calls. Every wait is bounded: the
+// request head by the header timeout (from accept, or from the first byte of a kept-alive connection's
+// next request), the body by the body timeout, the response by the write timeout, the pause between
+// requests by the keep-alive timeout. A refused connection (`refusal` 429 or 503) is read for one request
+// only: the operational endpoints are served as usual, so probes and scrapes get through a flood, and
+// anything else gets the refusal with Retry-After.
 class Session final : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerState& state) : stream_(std::move(socket)), state_(state) {
-    beast::error_code ec;
-    tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
-    if (!ec) {
-      client_ip_ = peer.address().to_string();
-    }
-  }
+  Session(tcp::socket socket, ServerState& state, std::uint64_t connection_id, int refusal, std::string client_ip)
+      : stream_(std::move(socket)),
+        state_(state),
+        connection_id_(connection_id),
+        refusal_(refusal),
+        client_ip_(std::move(client_ip)) {}
+
+  ~Session() { state_.limiter.Release(connection_id_); }
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      const absl::Duration timeout = self->refusal_ == 0 ? self->state_.config.header_timeout
+                                                         : std::min(self->state_.config.header_timeout,
+                                                                    kRefusalReadTimeout);
+      self->stream_.expires_after(absl::ToChronoMilliseconds(timeout));
+      self->ReadHeader();
+    });
   }
 
  private:
-  void Read() {
+  void ReadHeader() {
     parser_.emplace();
     parser_->body_limit(state_.config.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(state_.config.max_header_bytes));
-    stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
   }
 
-  void OnRead(beast::error_code ec, std::size_t) {
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) {
+      OnReadError(ec, "header_timeout");
+      return;
+    }
+    // A refusal is answered without its body; the linger on close discards it.
+    if (refusal_ != 0 || parser_->is_done()) {
+      OnRequest();
+      return;
+    }
+    stream_.expires_after(absl::ToChronoMilliseconds(state_.config.body_timeout));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, std::size_t) {
+    if (ec) {
+      OnReadError(ec, "body_timeout");
+      return;
+    }
+    OnRequest();
+  }
+
+  void OnRequest() {
+    BeginRequest(parser_->release());
+    Handle();
+  }
+
+  // Between two requests on a kept-alive connection: idle, and so closable to make room for a new
+  // connection, until the first byte of the next request arrives.
+  void WaitForRequest() {
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      stream_.expires_after(absl::ToChronoMilliseconds(state_.config.header_timeout));
+      ReadHeader();
+      return;
+    }
+    state_.limiter.MarkIdle(connection_id_, [weak = weak_from_this()] {
+      if (std::shared_ptr<Session> self = weak.lock()) {
+        asio::post(self->stream_.get_executor(), [self] { self->Evict(); });
+      }
+    });
+    stream_.expires_after(absl::ToChronoMilliseconds(state_.config.keepalive_timeout));
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            beast::bind_front_handler(&Session::OnFirstByte, shared_from_this()));
+  }
+
+  void OnFirstByte(beast::error_code ec, std::size_t bytes) {
+    buffer_.commit(bytes);
+    if (!state_.limiter.MarkBusy(connection_id_)) {
+      return;  // evicted: Evict, posted, closes the socket
+    }
+    if (ec) {  // the keep-alive timeout, or the client closed
+      Close();
+      return;
+    }
+    stream_.expires_after(absl::ToChronoMilliseconds(state_.config.header_timeout));
+    ReadHeader();
+  }
+
+  // The limiter gave this idle connection's place to a new one. Nothing is unread, so no linger.
+  void Evict() {
+    state_.metrics.ConnectionCut("idle_evicted");
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  void OnReadError(beast::error_code ec, absl::string_view timeout_reason) {
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       const bool body = ec == http::error::body_limit;
       BeginRequest(body ? parser_->release() : http::request<http::string_body>{});
@@ -308,23 +415,23 @@ class Session final : public std::enable_shared_from_this<Session> {
                                                  " bytes")));
       return;
     }
-    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == beast::error::timeout) {
+    if (ec == beast::error::timeout) {
+      state_.metrics.ConnectionCut(timeout_reason);
       Close();
       return;
     }
-    if (ec) {
-      if (ec.category() == make_error_code(http::error::end_of_stream).category()) {
-        BeginRequest({});
-        close_after_ = true;
-        FinishError(400, MakeStatus(absl::StatusCode::kInvalidArgument, absl::StrCat("malformed HTTP request: ",
-                                                                                     ec.message())));
-      } else {
-        Close();
-      }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+      Close();
       return;
     }
-    BeginRequest(parser_->release());
-    Handle();
+    if (ec.category() == make_error_code(http::error::end_of_stream).category()) {
+      BeginRequest({});
+      close_after_ = true;
+      FinishError(400, MakeStatus(absl::StatusCode::kInvalidArgument, absl::StrCat("malformed HTTP request: ",
+                                                                                   ec.message())));
+    } else {
+      Close();
+    }
   }
 
   void BeginRequest(http::request<http::string_body> request) {
@@ -332,12 +439,16 @@ class Session final : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     state_.in_flight.fetch_add(1);
     start_ = std::chrono::steady_clock::now();
-    close_after_ = false;
+    close_after_ = refusal_ != 0;
     allow_.clear();
     retry_after_.clear();
     route_label_ = kUnmatchedRoute;
+    // The id forwarded to the services and written to their audit rows is always the gateway's own; a
+    // client's id is only a correlation field in the access log, so no client can choose what an audit
+    // row says.
+    request_id_ = NewRequestId();
     absl::string_view sent = View(request_["X-Request-Id"]);
-    request_id_ = SaneRequestId(sent) ? std::string(sent) : NewRequestId();
+    client_request_id_ = SaneRequestId(sent) ? std::string(sent) : std::string();
   }
 
   void Handle() {
@@ -346,6 +457,15 @@ class Session final : public std::enable_shared_from_this<Session> {
     absl::string_view path = target.substr(0, q);
     absl::string_view query = q == absl::string_view::npos ? absl::string_view() : target.substr(q + 1);
     const bool get = request_.method() == http::verb::get;
+
+    if (refusal_ != 0 && !(get && (path == "/healthz" || path == "/readyz" || path == "/metrics"))) {
+      if (refusal_ == 429) {
+        FinishError(429, RetryLater(MakeStatus(absl::StatusCode::kResourceExhausted, "来自同一地址的连接过多，请稍后重试")));
+      } else {
+        FinishError(503, RetryLater(MakeStatus(absl::StatusCode::kUnavailable, "网关连接已满，请稍后重试")));
+      }
+      return;
+    }
 
     if (get && path == "/healthz") {
       route_label_ = "/healthz";
@@ -366,6 +486,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     }
     if (get && path == "/metrics") {
       route_label_ = "/metrics";
+      state_.metrics.SetOpenConnections(state_.limiter.counts().open);
       Finish(200, state_.metrics.Serialize(), "text/plain; version=0.0.4; charset=utf-8");
       return;
     }
@@ -482,22 +603,30 @@ class Session final : public std::enable_shared_from_this<Session> {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const absl::string_view method = MethodLabel(request_.method());
     state_.metrics.Observe(method, route_label_, http_status, seconds);
-    log::Info("http request", {{"method", std::string(method)},
-                               {"route", route_label_},
-                               {"status", http_status},
-                               {"duration_ms", seconds * 1000.0},
-                               {"request_id", request_id_}});
+    nlohmann::json fields = {{"method", std::string(method)},
+                             {"route", route_label_},
+                             {"status", http_status},
+                             {"duration_ms", seconds * 1000.0},
+                             {"request_id", request_id_}};
+    if (!client_request_id_.empty()) {
+      fields["client_request_id"] = client_request_id_;
+    }
+    log::Info("http request", fields);
 
+    stream_.expires_after(absl::ToChronoMilliseconds(state_.config.write_timeout));
     http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, std::size_t) {
     state_.in_flight.fetch_sub(1);
+    if (ec == beast::error::timeout) {
+      state_.metrics.ConnectionCut("write_timeout");
+    }
     if (ec || !response_.keep_alive()) {
       Close();
       return;
     }
-    Read();
+    WaitForRequest();
   }
 
   // Half-closes, then reads and discards what the client still sends until it closes too or the linger
@@ -520,30 +649,77 @@ class Session final : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   ServerState& state_;
+  const std::uint64_t connection_id_;
+  const int refusal_;  // 0, or the status a refused connection is answered with
+  const std::string client_ip_;
   beast::flat_buffer buffer_;
   std::array<char, 4096> linger_buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> request_;
   http::response<http::string_body> response_;
-  std::string client_ip_;
   // The request being answered.
   std::chrono::steady_clock::time_point start_;
   std::string request_id_;
+  std::string client_request_id_;
   std::string route_label_;
   std::string allow_;
   std::string retry_after_;
   bool close_after_ = false;
 };
 
+void Accept(ServerState& state);
+
+void BackOff(ServerState& state, const beast::error_code& error) {
+  state.metrics.AcceptFailed();
+  if (state.accept_backoff.count() == 0) {
+    log::Warn("accept failed, backing off", {{"error", error.message()}});
+    state.accept_backoff = kAcceptBackoffFirst;
+  } else {
+    state.accept_backoff = std::min<std::chrono::milliseconds>(state.accept_backoff * 2, kAcceptBackoffMax);
+  }
+  state.accept_timer.expires_after(state.accept_backoff);
+  state.accept_timer.async_wait([&state](beast::error_code ec) {
+    if (!ec && state.acceptor.is_open()) {
+      Accept(state);
+    }
+  });
+}
+
+void Admit(ServerState& state, tcp::socket socket) {
+  beast::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) {
+    return;  // the client is gone already
+  }
+  ConnectionLimiter::Admission admission = state.limiter.Admit(ConnectionLimiter::AddressKey(peer.address()));
+  if (admission.evict) {
+    admission.evict();
+  }
+  int refusal = 0;
+  if (admission.outcome != ConnectionLimiter::Outcome::kAdmitted) {
+    const bool per_address = admission.outcome == ConnectionLimiter::Outcome::kRefusedPerAddress;
+    state.metrics.ConnectionRefused(per_address ? "per_address" : "total");
+    if (!admission.answer) {
+      state.metrics.ConnectionCut("refusal_overflow");
+      return;  // the socket closes here
+    }
+    refusal = per_address ? 429 : 503;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  std::make_shared<Session>(std::move(socket), state, admission.id, refusal, peer.address().to_string())->Start();
+}
+
 void Accept(ServerState& state) {
   state.acceptor.async_accept(asio::make_strand(state.ioc), [&state](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !state.acceptor.is_open()) {
       return;
     }
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<Session>(std::move(socket), state)->Start();
+    if (ec) {
+      BackOff(state, ec);
+      return;
     }
+    state.accept_backoff = std::chrono::milliseconds(0);
+    Admit(state, std::move(socket));
     Accept(state);
   });
 }
@@ -630,6 +806,7 @@ void GatewayServer::Shutdown() {
   asio::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ignored;
     s.acceptor.close(ignored);
+    s.accept_timer.cancel();
   });
   const auto grace_end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(s.config.shutdown_grace);
   while (s.in_flight.load() > 0 && std::chrono::steady_clock::now() < grace_end && !threads_.empty()) {

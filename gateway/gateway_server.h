@@ -15,7 +15,9 @@ class ServerState;
 // The HTTP/1.1 server (Boost.Beast, keep-alive) that transcodes REST/JSON calls to the backends' gRPC
 // methods without blocking: one channel and generic stub per backend, callback-based unary calls whose
 // completions are posted back to the connection's strand. Also serves /healthz, /readyz, /metrics and
-// /openapi.json.
+// /openapi.json. Client connections are capped per address and in total (connection_limiter.h), every
+// wait on a client is bounded by a timeout, and a failing accept backs off (docs/architecture.md,
+// "Connections").
 class GatewayServer final {
  public:
   GatewayServer(GatewayConfig config, Router router);

@@ -3,6 +3,8 @@
 //   minyi-gateway                  serve (configuration from MINYI_* environment variables)
 //   minyi-gateway --print-openapi  print the OpenAPI document of every linked service and exit
 
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include "absl/strings/string_view.h"
@@ -27,6 +29,31 @@ absl::StatusOr<minyi::gateway::Router> BuildRouter(const std::vector<std::string
     services.insert(services.end(), found->begin(), found->end());
   }
   return minyi::gateway::Router::Build(services);
+}
+
+// Descriptors the gateway needs besides its client connections: gRPC channels, epoll, logs.
+constexpr rlim_t kReservedDescriptors = 64;
+
+// The connection caps only protect the process if its descriptors can hold them: raise the soft limit to
+// the hard one, as nginx's worker_rlimit_nofile or Go's runtime do, and say so when the caps still do not
+// fit (accepts would then fail with EMFILE, which the acceptor survives by backing off).
+void RaiseDescriptorLimit(const minyi::gateway::GatewayConfig& config) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t needed = static_cast<rlim_t>(config.max_connections) + static_cast<rlim_t>(config.refusal_slots) +
+                        kReservedDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    minyi::log::Warn("open file limit below the connection caps",
+                     {{"nofile", static_cast<std::uint64_t>(limit.rlim_cur)},
+                      {"needed", static_cast<std::uint64_t>(needed)}});
+  }
 }
 
 int PrintOpenApi() {
@@ -62,6 +89,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  RaiseDescriptorLimit(*config);
   minyi::gateway::GatewayServer server(*std::move(config), *std::move(router));
   if (absl::Status s = server.Start(); !s.ok()) {
     minyi::log::Error("cannot start", {{"error", s.message()}});

@@ -180,6 +180,9 @@ absl::Status SetFromString(Message* msg, const FieldDescriptor* field, absl::str
       if (field->message_type()->file()->name().rfind("google/protobuf/", 0) != 0) {
         return InvalidFieldError(name, "is a message: set its fields as " + std::string(name) + ".<field>=...");
       }
+      if (!minyi::IsValidUtf8(value)) {  // quoting it as a JSON string below would throw
+        return InvalidFieldError(name, "not valid UTF-8");
+      }
       Message* sub = rep ? r->AddMessage(msg, field) : r->MutableMessage(msg, field);
       google::protobuf::util::JsonParseOptions options;
       if (google::protobuf::util::JsonStringToMessage(nlohmann::json(std::string(value)).dump(), sub, options).ok() ||

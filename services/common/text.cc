@@ -65,6 +65,21 @@ std::size_t Utf8Length(absl::string_view s) {
   return n;
 }
 
+std::string ToValidUtf8(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t start = i;
+    if (NextCodePoint(s, i) < 0) {
+      out.append("\xEF\xBF\xBD");
+      i = start + 1;
+    } else {
+      out.append(s.data() + start, i - start);
+    }
+  }
+  return out;
+}
+
 absl::Status CheckText(absl::string_view field, absl::string_view value, std::size_t min_chars,
                        std::size_t max_chars) {
   std::size_t n = 0;

@@ -21,6 +21,13 @@ TEST(Utf8, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("a\xFF"));
 }
 
+TEST(Utf8, ToValidUtf8ReplacesEachBadByte) {
+  EXPECT_EQ(ToValidUtf8("代表之家"), "代表之家");
+  EXPECT_EQ(ToValidUtf8("a\xFF" "b"), "a\uFFFD" "b");
+  EXPECT_EQ(ToValidUtf8("\xE4\xBB"), "\uFFFD\uFFFD");
+  EXPECT_EQ(ToValidUtf8("\xC0\xAF/"), "\uFFFD\uFFFD/");
+}
+
 TEST(CheckText, NamesTheFieldAndCountsCjkAsOne) {
   EXPECT_TRUE(CheckText("deputy.display_name", "欧阳娜娜", 1, 4).ok());
   absl::Status too_long = CheckText("deputy.display_name", "欧阳娜娜娜", 1, 4);

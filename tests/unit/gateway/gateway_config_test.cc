@@ -63,5 +63,38 @@ TEST(LoadGatewayConfigTest, DefaultsAndOverrides) {
   unsetenv("MINYI_REQUEST_TIMEOUT_MS");
 }
 
+TEST(LoadGatewayConfigTest, ConnectionLimits) {
+  setenv("MINYI_BACKENDS", "deputies=127.0.0.1:7101", 1);
+  setenv("MINYI_REDIS_ADDR", "127.0.0.1:6379", 1);
+  for (const auto& [k, v] : minyi::testing::TestKeys::Shared().GatewayEnv()) {
+    setenv(k.c_str(), v.c_str(), 1);
+  }
+  auto defaults = LoadGatewayConfig();
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->max_connections, 4096);
+  EXPECT_EQ(defaults->max_connections_per_address, 256);
+  EXPECT_EQ(defaults->refusal_slots, 64);
+  EXPECT_EQ(defaults->header_timeout, absl::Seconds(10));
+  EXPECT_EQ(defaults->body_timeout, absl::Seconds(30));
+  EXPECT_EQ(defaults->keepalive_timeout, absl::Seconds(60));
+  EXPECT_EQ(defaults->write_timeout, absl::Seconds(30));
+
+  setenv("MINYI_MAX_CONNECTIONS_PER_ADDRESS", "0", 1);
+  setenv("MINYI_WRITE_TIMEOUT_MS", "1500", 1);
+  setenv("MINYI_HEADER_TIMEOUT_MS", "0", 1);
+  auto bad = LoadGatewayConfig();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("MINYI_HEADER_TIMEOUT_MS"));
+  unsetenv("MINYI_HEADER_TIMEOUT_MS");
+  auto set = LoadGatewayConfig();
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->max_connections_per_address, 0);
+  EXPECT_EQ(set->write_timeout, absl::Milliseconds(1500));
+  for (const char* name : {"MINYI_BACKENDS", "MINYI_REDIS_ADDR", "MINYI_TOKEN_VERIFY_KEYS",
+                           "MINYI_MAX_CONNECTIONS_PER_ADDRESS", "MINYI_WRITE_TIMEOUT_MS"}) {
+    unsetenv(name);
+  }
+}
+
 }  // namespace
 }  // namespace minyi::gateway

@@ -154,6 +154,13 @@ TEST_F(TranscoderTest, BadQueryValuesNameTheField) {
   EXPECT_THAT(Error("GET", "/v1/things:search?query=%FF%FE"), HasSubstr("UTF-8"));
 }
 
+TEST_F(TranscoderTest, WellKnownTypeQueryValuesThatAreNotUtf8AreRefused) {
+  // Found by fuzz_transcoder: these values used to be quoted with the JSON library, which throws on
+  // invalid UTF-8, and the exception took the whole gateway down.
+  EXPECT_THAT(Error("GET", "/v1/things:search?mask=dis%E6%9D%3F%8E"), HasSubstr("mask"));
+  EXPECT_THAT(Error("GET", "/v1/things:search?after=%FF"), HasSubstr("UTF-8"));
+}
+
 TEST_F(TranscoderTest, QueryErrorsCarryABadRequestDetail) {
   auto r = Build("GET", "/v1/things:search?pageSize=abc");
   ASSERT_FALSE(r.ok());
