@@ -80,6 +80,12 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   if (config.http_addr.rfind(':') == std::string::npos) {
     problems.push_back("MINYI_HTTP_ADDR must be host:port");
   }
+  if (absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(env.Optional("MINYI_TRUSTED_PROXIES", ""));
+      proxies.ok()) {
+    config.trusted_proxies = *std::move(proxies);
+  } else {
+    problems.emplace_back(proxies.status().message());
+  }
   if (!backends.empty()) {
     absl::StatusOr<std::vector<BackendSpec>> parsed = ParseBackends(backends);
     if (parsed.ok()) {

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "client_address.h"
 #include "common/keys.h"
 
 namespace minyi::gateway {
@@ -30,6 +31,7 @@ struct GatewayConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);   // in-flight requests get this long on SIGTERM
   // Client connections (connection_limiter.h).
   int max_connections = 4096;              // MINYI_MAX_CONNECTIONS, open at once
+  TrustedProxies trusted_proxies;                  // MINYI_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed
   int max_connections_per_address = 256;   // MINYI_MAX_CONNECTIONS_PER_ADDRESS, 0: no cap
   int refusal_slots = 64;                  // MINYI_REFUSAL_SLOTS, refused connections answered at once
   absl::Duration header_timeout = absl::Seconds(10);     // MINYI_HEADER_TIMEOUT_MS, a request's head

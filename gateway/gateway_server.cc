@@ -309,12 +309,12 @@ namespace {
 // anything else gets the refusal with Retry-After.
 class Session final : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerState& state, std::uint64_t connection_id, int refusal, std::string client_ip)
+  Session(tcp::socket socket, ServerState& state, std::uint64_t connection_id, int refusal, asio::ip::address peer)
       : stream_(std::move(socket)),
         state_(state),
         connection_id_(connection_id),
         refusal_(refusal),
-        client_ip_(std::move(client_ip)) {}
+        peer_(std::move(peer)) {}
 
   ~Session() { state_.limiter.Release(connection_id_); }
 
@@ -548,9 +548,10 @@ class Session final : public std::enable_shared_from_this<Session> {
     if (!idempotency_key.empty()) {
       call->context.AddMetadata("idempotency-key", std::string(idempotency_key));
     }
-    if (!client_ip_.empty()) {
-      call->context.AddMetadata("x-forwarded-for", client_ip_);
-    }
+    // The client as the services see it (the sign-in throttle counts by it): the socket peer, or, behind
+    // a trusted proxy, the address that proxy recorded.
+    call->context.AddMetadata("x-forwarded-for",
+                              state_.config.trusted_proxies.ClientAddress(peer_, View(request_["X-Forwarded-For"])));
     call->context.set_deadline(std::chrono::system_clock::now() +
                                absl::ToChronoMilliseconds(state_.config.request_timeout));
 
@@ -651,7 +652,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   ServerState& state_;
   const std::uint64_t connection_id_;
   const int refusal_;  // 0, or the status a refused connection is answered with
-  const std::string client_ip_;
+  const asio::ip::address peer_;
   beast::flat_buffer buffer_;
   std::array<char, 4096> linger_buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -706,7 +707,7 @@ void Admit(ServerState& state, tcp::socket socket) {
     refusal = per_address ? 429 : 503;
   }
   socket.set_option(tcp::no_delay(true), ec);
-  std::make_shared<Session>(std::move(socket), state, admission.id, refusal, peer.address().to_string())->Start();
+  std::make_shared<Session>(std::move(socket), state, admission.id, refusal, peer.address())->Start();
 }
 
 void Accept(ServerState& state) {

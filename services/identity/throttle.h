@@ -22,8 +22,10 @@ struct ThrottlePolicy {
 
 // A person mistyping stays well inside these; a guesser is down to a few guesses an hour within minutes.
 inline constexpr ThrottlePolicy kPerUsername{5, absl::Seconds(1), absl::Minutes(15)};
-// Higher: an office or a school signs in from behind one address.
-inline constexpr ThrottlePolicy kPerAddress{20, absl::Seconds(1), absl::Minutes(15)};
+// Far higher, with a short cap: hundreds of deputies sign in at a sitting from behind the venue's one
+// address, and their typos must not lock the hall out. A guesser spraying many names from one address
+// still gets a hundred tries, then one a minute.
+inline constexpr ThrottlePolicy kPerAddress{100, absl::Seconds(1), absl::Minutes(1)};
 // Counters are forgotten this long after the last failure.
 inline constexpr absl::Duration kFailureMemory = absl::Hours(1);
 

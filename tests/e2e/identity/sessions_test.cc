@@ -145,8 +145,8 @@ TEST(SignIn, GuessingOneNameIsThrottledAlikeForKnownAndUnknownNames) {
 
 TEST(SignIn, GuessingFromOneAddressIsThrottledWithoutLockingOthersOut) {
   const NewUser user = CreateUser();
-  // Twenty free failures per address, each on a different name so no name is locked.
-  for (int i = 0; i < 20; ++i) {
+  // A hundred free failures per address, each on a different name so no name is locked.
+  for (int i = 0; i < 100; ++i) {
     EXPECT_EQ(SignIn("127.0.0.31", Unique("spray"), "guess").status, 401) << i;
   }
   HttpResponse locked = SignIn("127.0.0.31", user.username, kPassword);

@@ -223,6 +223,17 @@ TEST_F(GatewayServerTest, TranscodesGetAndForwardsMetadata) {
   EXPECT_EQ(body["phone"], "127.0.0.1");
 }
 
+TEST_F(GatewayServerTest, TheClientAddressComesFromXForwardedForOnlyThroughATrustedProxy) {
+  StartGateway();
+  // Not trusted: a client cannot choose the address the services throttle it by.
+  HttpResponse direct = Call("GET", "/v1/deputies/1", "", {{"X-Forwarded-For", "198.51.100.1"}});
+  EXPECT_EQ(json::parse(direct.body)["phone"], "127.0.0.1");
+  gateway_->Shutdown();
+  StartGateway("", [](GatewayConfig& config) { config.trusted_proxies = *TrustedProxies::Parse("127.0.0.0/8"); });
+  HttpResponse proxied = Call("GET", "/v1/deputies/1", "", {{"X-Forwarded-For", "203.0.113.5, 198.51.100.1"}});
+  EXPECT_EQ(json::parse(proxied.body)["phone"], "198.51.100.1");
+}
+
 TEST_F(GatewayServerTest, ClientRequestIdIsOnlyLoggedNeverForwarded) {
   StartGateway();
   ::testing::internal::CaptureStderr();
