@@ -184,10 +184,15 @@ absl::StatusOr<VerifiedToken> TokenVerifier::Verify(absl::string_view token, abs
 ServiceVerifier::ServiceVerifier(std::map<std::string, EcPublicKey> callers, std::string self)
     : callers_(std::move(callers)), self_(std::move(self)) {}
 
-absl::StatusOr<std::string> ServiceVerifier::Verify(absl::string_view credential, absl::Time now) const {
-  const auto refuse = [](absl::string_view why) {
-    return Unauthenticated("SERVICE_CREDENTIAL_INVALID", absl::StrCat("service credential rejected: ", why));
-  };
+namespace {
+
+absl::Status RefuseCredential(absl::string_view why) {
+  return Unauthenticated("SERVICE_CREDENTIAL_INVALID", absl::StrCat("service credential rejected: ", why));
+}
+
+}  // namespace
+
+absl::StatusOr<ServiceVerifier::Verified> ServiceVerifier::Decode(absl::string_view credential) const {
   std::string service;
   absl::StatusOr<nlohmann::json> claims =
       VerifyJwt(credential, [this, &service](absl::string_view kid) -> const EcPublicKey* {
@@ -199,23 +204,48 @@ absl::StatusOr<std::string> ServiceVerifier::Verify(absl::string_view credential
         return &it->second;
       });
   if (!claims.ok()) {
-    return refuse(claims.status().message());
+    return RefuseCredential(claims.status().message());
   }
   int64_t exp = 0;
   int64_t nbf = 0;
   if (!IntClaim(*claims, "exp", &exp) || !IntClaim(*claims, "nbf", &nbf)) {
-    return refuse("exp and nbf are required");
+    return RefuseCredential("exp and nbf are required");
   }
   // The key id names the signing service, and the subject must agree: one service's key never speaks for
   // another. The audience is this service, so a credential sent to one callee is useless at any other.
   if (StringClaim(*claims, "iss") != kServiceIssuer || StringClaim(*claims, "sub") != service ||
       StringClaim(*claims, "aud") != self_) {
-    return refuse("wrong issuer, subject or audience");
+    return RefuseCredential("wrong issuer, subject or audience");
   }
-  if (absl::Status st = InWindow(now, absl::FromUnixSeconds(nbf), absl::FromUnixSeconds(exp)); !st.ok()) {
-    return refuse(st.message());
+  return Verified{service, absl::FromUnixSeconds(nbf), absl::FromUnixSeconds(exp)};
+}
+
+absl::StatusOr<std::string> ServiceVerifier::Verify(absl::string_view credential, absl::Time now) const {
+  absl::StatusOr<Verified> v;
+  {
+    absl::MutexLock lock(&verified_mu_);
+    if (auto it = verified_.find(credential); it != verified_.end()) {
+      v = it->second;
+    }
   }
-  return service;
+  const bool remembered = v.ok();
+  if (!remembered) {
+    v = Decode(credential);
+    if (!v.ok()) {
+      return v.status();
+    }
+  }
+  if (absl::Status st = InWindow(now, v->not_before, v->expires); !st.ok()) {
+    return RefuseCredential(st.message());
+  }
+  if (!remembered) {
+    absl::MutexLock lock(&verified_mu_);
+    if (verified_.size() >= kMaxVerifiedTokens) {
+      verified_.clear();
+    }
+    verified_.emplace(std::string(credential), *v);
+  }
+  return v->service;
 }
 
 absl::StatusOr<std::string> SignServiceCredential(const EcPrivateKey& key, absl::string_view service,

@@ -99,8 +99,18 @@ class ServiceVerifier final {
   absl::StatusOr<std::string> Verify(absl::string_view credential, absl::Time now) const;
 
  private:
+  struct Verified {
+    std::string service;
+    absl::Time not_before;
+    absl::Time expires;
+  };
+  absl::StatusOr<Verified> Decode(absl::string_view credential) const;
+
   std::map<std::string, EcPublicKey> callers_;
   std::string self_;
+  // A caller sends the same credential for minutes: verified once, its time window checked on every use.
+  mutable absl::Mutex verified_mu_;
+  mutable absl::flat_hash_map<std::string, Verified> verified_ ABSL_GUARDED_BY(verified_mu_);
 };
 
 // A service credential: `service` speaking to `callee`, signed with the service's own key.

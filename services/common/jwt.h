@@ -16,9 +16,9 @@ namespace minyi {
 absl::StatusOr<std::string> SignJwt(const EcPrivateKey& key, absl::string_view kid, const nlohmann::json& claims);
 
 // The claims of `token` when its header names ES256 and a `kid` for which `key_for` gives a key, and its
-// signature verifies under that key. The header is read before the token reaches libjwt, so a token never
-// chooses how it is verified ("none", HS256 with a public key as the secret). UNAUTHENTICATED
-// (TOKEN_INVALID) with the reason otherwise.
+// signature verifies under that key. The header's algorithm is checked before anything else, so a token
+// never chooses how it is verified ("none", HS256 with a public key as the secret). Every part must be
+// canonical base64url. UNAUTHENTICATED (TOKEN_INVALID) with the reason otherwise.
 absl::StatusOr<nlohmann::json> VerifyJwt(absl::string_view token,
                                          const std::function<const EcPublicKey*(absl::string_view kid)>& key_for);
 

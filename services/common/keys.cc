@@ -32,6 +32,8 @@ struct BnFree {
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+std::shared_ptr<EVP_PKEY> Shared(PkeyPtr key) { return std::shared_ptr<EVP_PKEY>(key.release(), PkeyFree()); }
 using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 
 absl::Status Problem(absl::string_view variable, absl::string_view what) {
@@ -77,7 +79,7 @@ std::string Coordinate(EVP_PKEY* key, const char* param) {
   return Base64Url(buf, sizeof buf);
 }
 
-// The public half of a P-256 key: its PEM, coordinates and thumbprint. Empty pem on failure.
+// The public half of a P-256 key: its PEM, coordinates, thumbprint and parsed form. Empty pem on failure.
 EcPublicKey Describe(EVP_PKEY* key) {
   EcPublicKey out;
   out.x = Coordinate(key, OSSL_PKEY_PARAM_EC_PUB_X);
@@ -89,6 +91,12 @@ EcPublicKey Describe(EVP_PKEY* key) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
   out.pem.assign(data, static_cast<size_t>(size));
+  // A key of its own holding only the public half, so a verifier never holds a private key.
+  BioPtr again(BIO_new_mem_buf(out.pem.data(), static_cast<int>(out.pem.size())));
+  out.key = Shared(PkeyPtr(PEM_read_bio_PUBKEY(again.get(), nullptr, nullptr, nullptr)));
+  if (out.key == nullptr) {
+    return {};
+  }
   // RFC 7638: the required members in lexicographic order, no whitespace.
   const std::string canonical = absl::StrCat(R"({"crv":"P-256","kty":"EC","x":")", out.x, R"(","y":")", out.y, R"("})");
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -130,7 +138,7 @@ absl::StatusOr<EcPrivateKey> PrivateKeyFromPem(absl::string_view pem) {
   if (pub.pem.empty()) {
     return absl::InternalError("cannot derive the public key");
   }
-  return EcPrivateKey{std::move(pub), std::string(pem)};
+  return EcPrivateKey{std::move(pub), std::string(pem), Shared(std::move(key))};
 }
 
 absl::StatusOr<EcPrivateKey> LoadPrivateKey(absl::string_view variable, const std::string& path) {

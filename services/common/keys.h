@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,18 +10,24 @@
 
 // EC P-256 keys for ES256 signatures (access tokens, service credentials), read from PEM files. No key is
 // ever taken from the environment itself: variables name files, which Kubernetes mounts from Secrets.
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
+
 namespace minyi {
 
 struct EcPublicKey {
   std::string kid;  // RFC 7638 thumbprint (base64url SHA-256 of the canonical JWK)
-  std::string pem;  // SubjectPublicKeyInfo PEM, as libjwt verifies with it
+  std::string pem;  // SubjectPublicKeyInfo PEM
   std::string x;    // base64url affine coordinates, for the JWK Set
   std::string y;
+  // The parsed key, made once: OpenSSL 3 takes hundreds of microseconds to decode a PEM key, many times
+  // what the signature itself costs.
+  std::shared_ptr<evp_pkey_st> key;
 };
 
 struct EcPrivateKey {
   EcPublicKey public_key;
-  std::string pem;  // PKCS#8 or SEC1 PEM, as libjwt signs with it
+  std::string pem;  // PKCS#8 or SEC1 PEM
+  std::shared_ptr<evp_pkey_st> key;  // parsed once, as above
 };
 
 // The private key in file `path`. FAILED_PRECONDITION naming `variable` when the file cannot be read, is
