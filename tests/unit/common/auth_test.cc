@@ -76,6 +76,34 @@ TEST(AccessTokens, RoundTripTheCallerAndTheSession) {
   EXPECT_NE(k.verifier.Verify(*again, kNow)->caller.token_id(), v->caller.token_id());
 }
 
+// ES256 is signed and verified with OpenSSL directly (common/jwt.cc); libjwt, an independent implementation,
+// must accept what it signs and sign what it accepts (RFC 7515's raw R || S signature, not DER).
+TEST(AccessTokens, AgreeWithAnIndependentImplementation) {
+  Keys k;
+  auto token = k.issuer.Issue(Deputy(), kNow);
+  ASSERT_TRUE(token.ok());
+  jwt_t* decoded = nullptr;
+  const std::string& pem = k.signing.public_key.pem;
+  ASSERT_EQ(jwt_decode(&decoded, token->c_str(), reinterpret_cast<const unsigned char*>(pem.data()),
+                       static_cast<int>(pem.size())),
+            0);
+  EXPECT_EQ(jwt_get_alg(decoded), JWT_ALG_ES256);
+  EXPECT_STREQ(jwt_get_grant(decoded, "sub"), "42");
+  jwt_free(decoded);
+
+  const std::string kid = k.signing.public_key.kid;
+  const std::string by_libjwt = Forge(JWT_ALG_ES256, k.signing.pem, ClaimsOf(*token), kid.c_str());
+  auto v = k.verifier.Verify(by_libjwt, kNow);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->caller.account_id(), "42");
+  // The same bytes spelt another way (a non-canonical last base64url character) are not the same token.
+  // A P-256 signature is 64 bytes, 86 characters: the last one's four low bits carry nothing.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string respelt = *token;
+  respelt.back() = alphabet[alphabet.find(respelt.back()) ^ 1];
+  EXPECT_FALSE(k.verifier.Verify(respelt, kNow).ok());
+}
+
 TEST(AccessTokens, NeverForAServiceRole) {
   Keys k;
   Caller service;
