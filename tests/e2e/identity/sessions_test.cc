@@ -50,18 +50,20 @@ HttpResponse SignIn(const std::string& address, const std::string& username, con
   return From(address, "POST", "/v1/auth/token", {{"username", username}, {"password", password}});
 }
 
-std::string Reason(const HttpResponse& r) {
+// The google.rpc.ErrorInfo detail of an error answer (reason, domain), or an empty object.
+json ErrorInfo(const HttpResponse& r) {
   const json j = Json(r);
-  if (!j.is_object() || !j.contains("details")) {
-    return "";
-  }
-  for (const json& d : j["details"]) {
-    if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
-      return d.value("reason", "");
+  if (j.is_object() && j.contains("details")) {
+    for (const json& d : j["details"]) {
+      if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
+        return d;
+      }
     }
   }
-  return "";
+  return json::object();
 }
+
+std::string Reason(const HttpResponse& r) { return ErrorInfo(r).value("reason", ""); }
 
 // A fresh account with `role` (linked to `deputy` for a deputy); its name and user name.
 struct NewUser {
@@ -100,7 +102,10 @@ bool RefusedEverywhere(const std::string& token) {
   return Eventually(
       [&] {
         HttpResponse r = P().Call("GET", "/v1/accounts/me", nullptr, token);
-        return r.status == 401 && Reason(r) == "TOKEN_REVOKED" && AtDeputies(token) == grpc::StatusCode::UNAUTHENTICATED;
+        // The gateway's own refusal, not identity's behind it: the gateway itself has learnt the revocation.
+        const json info = ErrorInfo(r);
+        return r.status == 401 && info.value("reason", "") == "TOKEN_REVOKED" &&
+               info.value("domain", "") == "minyi.gateway" && AtDeputies(token) == grpc::StatusCode::UNAUTHENTICATED;
       },
       kPropagation);
 }
