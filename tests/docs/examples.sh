@@ -62,7 +62,10 @@ extract() {  # file
       }
       next
     }
-    infence { line = $0; sub("^[ \t]{0," indent "}", "", line); body = body line "\n" }
+    infence {  # without the indentation of the fence (a block in a list item)
+      match($0, /^[ \t]*/); cut = RLENGTH < indent ? RLENGTH : indent
+      body = body substr($0, cut + 1) "\n"
+    }
     !infence && NF { if (mark && mark != NR) { problem("a not-run mark must be the line just before a ```sh fence (line " mark ")"); mark = 0 } }
     END {
       if (infence) problem("unclosed fence from line " start - 1)

@@ -14,11 +14,12 @@ trap '__rc=$?; if [ -n "$__fence" ]; then
 fi' EXIT
 
 # An HTTP status of 400 or more fails (--fail-with-body), and so does a 2xx answer that is a
-# google.rpc.Status error; the examples' localhost:8080 is the test platform's gateway.
+# google.rpc.Status error; the examples' localhost:8080 (or 127.0.0.1:8080) is the test platform's gateway.
 curl() {
   local out rc=0
   out="$(mktemp)"
-  command curl --fail-with-body --show-error --connect-to "localhost:8080:127.0.0.1:$__port" "$@" >"$out" || rc=$?
+  command curl --fail-with-body --show-error --connect-to "localhost:8080:127.0.0.1:$__port" \
+    --connect-to "127.0.0.1:8080:127.0.0.1:$__port" "$@" >"$out" || rc=$?
   cat "$out"
   if [ "$rc" -eq 0 ] && jq -e 'type == "object" and (.code | type) == "number" and .code != 0 and (.message | type) == "string"' \
     "$out" >/dev/null 2>&1; then
