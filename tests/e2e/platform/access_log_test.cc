@@ -73,7 +73,8 @@ class AccessLogTest : public ::testing::Test {
 // An admitted project through the shared gateway: a candidate of the vote.
 std::string Candidate(absl::string_view title) {
   HttpResponse r = P().Call("POST", "/v1/projects",
-                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}}, P().Admin());
+                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}},
+                            P().Admin());
   EXPECT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
   r = P().Call("POST", absl::StrCat("/v1/", name, ":screen"), {{"admit", true}}, P().Admin());

@@ -31,7 +31,8 @@ constexpr int kRounds = 3;
 
 std::string Candidate(absl::string_view title) {
   HttpResponse r = P().Call("POST", "/v1/projects",
-                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}}, P().Admin());
+                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}},
+                            P().Admin());
   EXPECT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
   r = P().Call("POST", absl::StrCat("/v1/", name, ":screen"), {{"admit", true}}, P().Admin());
