@@ -136,7 +136,7 @@ std::vector<Pair> LoadPairs(const std::string& path) {
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> p = absl::StrSplit(line, '\t');
-    if (p.size() == 3) out.push_back({p[0] == "dup", p[1], p[2]});
+    if (p.size() >= 3) out.push_back({p[0] == "dup", p[1], p[2]});
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +22,10 @@
 
 namespace minyi {
 namespace {
+
+// How long after the shutdown grace the process waits for cancelled calls to return before it exits
+// without them.
+constexpr auto kAbandonAfter = std::chrono::seconds(1);
 
 using grpc::experimental::InterceptionHookPoints;
 
@@ -232,6 +237,20 @@ int ServiceHost::Run() {
   log::Info("serving", {{"grpc", config_.grpc_listen}, {"metrics", config_.metrics_listen}});
   const int sig = WaitForShutdownSignal();
   log::Info("shutting down", {{"signal", sig}});
+  const auto grace = std::chrono::milliseconds(absl::ToInt64Milliseconds(config_.shutdown_grace));
+  const auto deadline = std::chrono::system_clock::now() + grace;
+  // gRPC cancels the calls still running at the deadline, but a handler blocked in PostgreSQL (waiting
+  // for a row lock, say) holds the shutdown until it returns: the grace bounds the shutdown only if the
+  // process then leaves without it. Its transaction rolls back as its connection closes.
+  bool stopped = false;  // guarded by mu
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    if (!wake.wait_for(lock, grace + kAbandonAfter, [&] { return stopped; })) {
+      log::Error("in-flight work outlived the shutdown grace; exiting without it",
+                 {{"grace_ms", absl::ToInt64Milliseconds(config_.shutdown_grace)}});
+      std::_Exit(0);
+    }
+  });
 
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -244,13 +263,18 @@ int ServiceHost::Run() {
   }
   health->SetServingStatus(false);
   // Stops accepting at once; in-flight calls get until the deadline, then are cancelled.
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::milliseconds(absl::ToInt64Milliseconds(config_.shutdown_grace)));
+  server->Shutdown(deadline);
   server->Wait();
   for (auto it = consumers_.rbegin(); it != consumers_.rend(); ++it) {
     (*it)->Stop();
   }
   relay.Stop();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopped = true;
+  }
+  wake.notify_all();
+  watchdog.join();
   log::Info("stopped");
   return 0;
 }

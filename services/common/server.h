@@ -64,6 +64,7 @@ class ServiceHost final {
 
   // Serves until SIGTERM or SIGINT, then: health NOT_SERVING, stop accepting, finish in-flight calls
   // (bounded by the shutdown grace), stop consumers and the relay, close the pool. Returns the exit code.
+  // Work still running a second after the grace is abandoned: the process exits at once.
   int Run();
 
  private:

@@ -1,6 +1,5 @@
 // End to end: every process started for real, HTTP/JSON through the gateway as a client would speak it.
 
-#include <signal.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -287,20 +286,6 @@ TEST(Idempotency, RetriedCreateDoesTheWorkOnce) {
   }
   EXPECT_FALSE(names[0].empty());
   EXPECT_EQ(CountDeputies(admin), before + 2);
-}
-
-TEST(Shutdown, SigtermFinishesGracefully) {
-  // Last test in this file: it stops the deputies service.
-  ChildProcess& deputies = P().process("deputies");
-  deputies.Signal(SIGTERM);
-  EXPECT_EQ(deputies.Wait(absl::Seconds(15)), 0) << deputies.Log();
-  const absl::Time deadline = absl::Now() + absl::Seconds(5);
-  int ready = 200;
-  while (absl::Now() < deadline && (ready = P().Call("GET", "/readyz").status) == 200) {
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  EXPECT_EQ(ready, 503) << "readiness must follow a backend going away";
-  EXPECT_EQ(P().Call("GET", "/v1/deputies", nullptr, P().AdminToken()).status, 503);
 }
 
 }  // namespace

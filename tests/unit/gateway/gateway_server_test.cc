@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <thread>
@@ -133,6 +135,12 @@ class FakeDeputies final : public minyi::deputies::v1::Deputies::Service {
     if (request->name() == "deputies/slow") {
       std::this_thread::sleep_for(std::chrono::milliseconds(600));
     }
+    if (request->name() == "deputies/held") {
+      std::unique_lock<std::mutex> lock(held_mu_);
+      ++held;
+      held_cv_.notify_all();
+      held_cv_.wait(lock, [&] { return released_; });
+    }
     response->set_name(request->name());
     response->set_display_name("张三");
     response->set_delegation(Metadata(ctx, "x-request-id"));
@@ -150,7 +158,26 @@ class FakeDeputies final : public minyi::deputies::v1::Deputies::Service {
     return grpc::Status::OK;
   }
 
+  // Lets the calls held on "deputies/held" finish.
+  void Release() {
+    std::lock_guard<std::mutex> lock(held_mu_);
+    released_ = true;
+    held_cv_.notify_all();
+  }
+
+  // Waits until `n` calls are held; whether they were within `timeout`.
+  bool WaitHeld(int n, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(held_mu_);
+    return held_cv_.wait_for(lock, timeout, [&] { return held >= n; });
+  }
+
   std::atomic<int> calls{0};
+
+ private:
+  std::mutex held_mu_;
+  std::condition_variable held_cv_;
+  int held = 0;            // guarded by held_mu_
+  bool released_ = false;  // guarded by held_mu_
 };
 
 class GatewayServerTest : public ::testing::Test {
@@ -168,6 +195,7 @@ class GatewayServerTest : public ::testing::Test {
     if (gateway_ != nullptr) {
       gateway_->Shutdown();
     }
+    deputies_.Release();
     backend_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   }
 
@@ -407,14 +435,64 @@ TEST_F(GatewayServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
-TEST_F(GatewayServerTest, ShutdownFinishesInFlightRequests) {
-  StartGateway();
+// Whether a TCP connection to 127.0.0.1:port is refused (nothing listens there any more).
+bool ConnectionRefused(int port) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  beast::error_code ec;
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)), ec);
+  return ec == asio::error::connection_refused;
+}
+
+TEST_F(GatewayServerTest, ShutdownFinishesACallInFlightAndRefusesNewConnections) {
+  StartGateway("", [](GatewayConfig& c) {
+    c.request_timeout = absl::Seconds(20);
+    c.shutdown_grace = absl::Seconds(10);
+  });
   std::atomic<int> status{0};
-  std::thread client([&] { status = Call("GET", "/v1/deputies/1?").status; });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  gateway_->Shutdown();
+  std::thread client([&] { status = Call("GET", "/v1/deputies/held").status; });
+  ASSERT_TRUE(deputies_.WaitHeld(1, std::chrono::seconds(5)));
+
+  const auto start = std::chrono::steady_clock::now();
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    gateway_->Shutdown();
+    stopped = true;
+  });
+  // While the call is held open across the shutdown, a new client is refused at once.
+  EXPECT_TRUE(::minyi::testing::Eventually([&] { return ConnectionRefused(port_); }, absl::Seconds(3)));
+  EXPECT_EQ(status.load(), 0) << "the held call is still in flight";
+  EXPECT_FALSE(stopped.load()) << "shutdown waits for it";
+
+  deputies_.Release();
   client.join();
+  stopper.join();
   EXPECT_EQ(status.load(), 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5)) << "well within the grace";
+}
+
+TEST_F(GatewayServerTest, ShutdownCutsACallThatOutlastsTheGrace) {
+  StartGateway("", [](GatewayConfig& c) {
+    c.request_timeout = absl::Seconds(20);
+    c.shutdown_grace = absl::Milliseconds(500);
+  });
+  std::atomic<int> status{0};
+  std::thread client([&] {
+    try {
+      status = Call("GET", "/v1/deputies/held").status;
+    } catch (const std::exception&) {
+      status = -1;  // the connection closed without an answer
+    }
+  });
+  ASSERT_TRUE(deputies_.WaitHeld(1, std::chrono::seconds(5)));
+  const auto start = std::chrono::steady_clock::now();
+  gateway_->Shutdown();
+  const auto took = std::chrono::steady_clock::now() - start;
+  client.join();
+  EXPECT_GE(took, std::chrono::milliseconds(450)) << "the call had its grace";
+  EXPECT_LT(took, std::chrono::seconds(3)) << "and no more (the grace, then at most the cancellation wait)";
+  EXPECT_NE(status.load(), 200);
+  EXPECT_NE(status.load(), 0) << "the client is not left hanging";
 }
 
 }  // namespace
