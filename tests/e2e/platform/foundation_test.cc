@@ -129,29 +129,26 @@ TEST(Deputies, CreationPublishesAnEventOnTheStream) {
   json station = NewStation(admin, Unique("事件联络站"));
   const std::string name = NewDeputy(admin, station.value("name", ""), "事件代表").value("name", "");
   RedisClient redis(P().redis_addr());
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  bool found = false;
-  while (!found && absl::Now() < deadline) {
-    auto reply = redis.Command({"XRANGE", "minyi.events", "-", "+"});
-    ASSERT_TRUE(reply.ok()) << reply.status();
-    for (const RedisReply& entry : reply->elements) {
-      const auto& fields = entry.elements.at(1).elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        minyi::common::v1::Event event;
-        if (fields[i].str == "event" && event.ParseFromString(fields[i + 1].str) && event.subject() == name) {
-          minyi::deputies::v1::DeputyCreated data;
-          ASSERT_TRUE(event.data().UnpackTo(&data));
-          EXPECT_EQ(data.display_name(), "事件代表");
-          EXPECT_EQ(event.source(), "deputies");
-          found = true;
+  minyi::common::v1::Event created;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto reply = redis.Command({"XRANGE", "minyi.events", "-", "+"});
+        for (const RedisReply& entry : reply.ok() ? reply->elements : std::vector<RedisReply>{}) {
+          const auto& fields = entry.elements.at(1).elements;
+          for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+            if (fields[i].str == "event" && created.ParseFromString(fields[i + 1].str) && created.subject() == name) {
+              return true;
+            }
+          }
         }
-      }
-    }
-    if (!found) {
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-  }
-  EXPECT_TRUE(found) << "no DeputyCreated event for " << name;
+        return false;
+      },
+      absl::Seconds(10)))
+      << "no DeputyCreated event for " << name;
+  minyi::deputies::v1::DeputyCreated data;
+  ASSERT_TRUE(created.data().UnpackTo(&data));
+  EXPECT_EQ(data.display_name(), "事件代表");
+  EXPECT_EQ(created.source(), "deputies");
 }
 
 TEST(Auth, TokensAreCheckedAndRolesEnforced) {
@@ -290,17 +287,15 @@ TEST(Idempotency, RetriedCreateDoesTheWorkOnce) {
 }
 
 TEST(Shutdown, SigtermFinishesGracefully) {
-  // Last test in this file: it stops the deputies service.
-  ChildProcess& deputies = P().process("deputies");
+  // A platform of its own: the shared one's deputies service keeps serving the other tests.
+  Platform platform;
+  const std::string admin = platform.AdminToken();
+  ChildProcess& deputies = platform.process("deputies");
   deputies.Signal(SIGTERM);
   EXPECT_EQ(deputies.Wait(absl::Seconds(15)), 0) << deputies.Log();
-  const absl::Time deadline = absl::Now() + absl::Seconds(5);
-  int ready = 200;
-  while (absl::Now() < deadline && (ready = P().Call("GET", "/readyz").status) == 200) {
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  EXPECT_EQ(ready, 503) << "readiness must follow a backend going away";
-  EXPECT_EQ(P().Call("GET", "/v1/deputies", nullptr, P().AdminToken()).status, 503);
+  EXPECT_TRUE(Eventually([&] { return platform.Call("GET", "/readyz").status == 503; }, absl::Seconds(5)))
+      << "readiness must follow a backend going away";
+  EXPECT_EQ(platform.Call("GET", "/v1/deputies", nullptr, admin).status, 503);
 }
 
 }  // namespace
