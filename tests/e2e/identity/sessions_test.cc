@@ -337,6 +337,15 @@ TEST(Sessions, ARevocationOutlivesRedisLosingIt) {
   const std::string token = TokenOf(SignIn("127.0.0.91", user.username, kPassword));
   ASSERT_EQ(P().Call("POST", "/v1/auth:logout", json::object(), token).status, 200);
   ASSERT_TRUE(RefusedEverywhere(token));
+  // The gateway itself knows it too, not only identity behind it (the gateway reads Redis on its own
+  // second): it checks a token before the Idempotency-Key's length, so one too long answers 400 without a
+  // backend only while the token passes.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return P().Call("GET", "/v1/accounts/me", nullptr, token, {{"Idempotency-Key", std::string(257, 'k')}})
+                   .status == 401;
+      },
+      kPropagation));
   // Identity is held still, so nothing writes the hash back while the other processes read it empty.
   P().process("identity").Signal(SIGSTOP);
   RedisClient redis(P().redis_addr());

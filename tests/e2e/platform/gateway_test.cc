@@ -26,7 +26,8 @@ using ::testing::HasSubstr;
 Platform& P() { return Platform::Shared(); }
 
 TEST(RequestIds, AClientChosenIdNeverReachesAnAuditRow) {
-  // Identity only: the deputies service is stopped by the last test of foundation_test.cc.
+  // Identity only. The admin's own password, which AdminToken sets on first use (whichever test runs first).
+  P().AdminToken();
   const std::string chosen = Unique("client-chosen-id");
   const std::map<std::string, std::string> header = {{"X-Request-Id", chosen}};
   HttpResponse signed_in = P().Call("POST", "/v1/auth/token",
