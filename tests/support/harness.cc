@@ -23,6 +23,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -148,27 +149,23 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
 
 // Waits for `pid` to exit; returns its exit status (128+signal when killed), or -1 on timeout.
 int WaitPid(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      if (WIFEXITED(status)) {
-        return WEXITSTATUS(status);
-      }
-      if (WIFSIGNALED(status)) {
-        return 128 + WTERMSIG(status);
-      }
-      continue;
-    }
-    if (r < 0 && errno != EINTR) {
-      return -1;
-    }
-    if (absl::Now() >= deadline) {
-      return -1;
-    }
-    absl::SleepFor(absl::Milliseconds(10));
-  }
+  int result = -1;
+  (void)Eventually(
+      [&] {
+        int status = 0;
+        pid_t r = 0;
+        do {
+          r = waitpid(pid, &status, WNOHANG);
+        } while (r < 0 && errno == EINTR);
+        if (r == pid && WIFEXITED(status)) {
+          result = WEXITSTATUS(status);
+        } else if (r == pid && WIFSIGNALED(status)) {
+          result = 128 + WTERMSIG(status);
+        }
+        return result != -1 || r < 0;  // exited, or not a child of ours to wait for
+      },
+      timeout);
+  return result;
 }
 
 // Sends `sig`, waits up to `grace`, then SIGKILLs. Reaps the child either way.
@@ -294,56 +291,135 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    Fail("socket failed");
+// The ports FreePort hands out, reserved across processes by write locks on single bytes of one lock
+// file (the byte at offset `port`). A record lock belongs to the process and goes when it exits, however
+// it ends, so a crashed test leaks nothing; within the process a set keeps threads from sharing a port.
+class PortReservations final {
+ public:
+  static PortReservations& Get() {
+    static PortReservations* const reservations = new PortReservations();
+    return *reservations;
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    Fail("cannot bind a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
-bool Eventually(const std::function<bool()>& condition, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (condition()) {
-      return true;
+  int Reserve() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int attempt = 0; attempt < 10000; ++attempt) {
+      const int port = candidates_[std::uniform_int_distribution<size_t>(0, candidates_.size() - 1)(random_)];
+      if (held_.count(port) > 0) {
+        continue;
+      }
+      struct flock range {};
+      range.l_type = F_WRLCK;
+      range.l_whence = SEEK_SET;
+      range.l_start = port;
+      range.l_len = 1;
+      if (fcntl(fd_, F_SETLK, &range) != 0) {
+        continue;  // another test process has it
+      }
+      held_.insert(port);  // kept even when not bindable: whoever listens there keeps it a while
+      if (Bindable(port)) {
+        return port;
+      }
     }
-    absl::SleepFor(absl::Milliseconds(50));
+    Fail("no free port left to reserve");
   }
-  return condition();
-}
 
-bool WaitForPort(int port, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
+ private:
+  PortReservations() : random_(std::random_device{}()) {
+    fd_ = open(kLockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0) {
+      Fail(absl::StrCat("cannot open ", kLockFile, ": ", std::strerror(errno)));
+    }
+    (void)fchmod(fd_, 0666);  // shared by every user's tests; best effort when another user made it
+    int low = 32768;
+    int high = 60999;
+    std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+    for (int port = kFirstPort; port <= 65535; ++port) {
+      if (port < low || port > high) {
+        candidates_.push_back(port);
+      }
+    }
+    if (candidates_.empty()) {
+      Fail("the ephemeral port range leaves no ports for test servers");
+    }
+  }
+
+  // Whether nothing is bound to the port: no listener outside the tests, no connection lingering in
+  // TIME_WAIT (no SO_REUSEADDR here, so either makes the bind fail).
+  static bool Bindable(int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      Fail("socket failed");
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = htons(static_cast<uint16_t>(port));
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
     close(fd);
-    if (ok) {
-      return true;
-    }
-    if (absl::Now() >= deadline) {
-      return false;
-    }
-    absl::SleepFor(absl::Milliseconds(20));
+    return ok;
   }
+
+  // Above the well-known and registered ports that local runs use (deploy/local: 7100, 8080, 15432,
+  // 16379).
+  static constexpr int kFirstPort = 20000;
+  static constexpr char kLockFile[] = "/tmp/minyi-test-ports.lock";
+
+  std::mutex mu_;
+  int fd_ = -1;
+  std::vector<int> candidates_;
+  std::mt19937 random_;  // guarded by mu_
+  std::set<int> held_;   // guarded by mu_
+};
+
+}  // namespace
+
+int FreePort() { return PortReservations::Get().Reserve(); }
+
+::testing::AssertionResult Eventually(const std::function<bool()>& condition, absl::Duration timeout) {
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + timeout;
+  absl::Duration pause = absl::Milliseconds(1);
+  while (!condition()) {
+    const absl::Time now = absl::Now();
+    if (now >= deadline) {
+      return ::testing::AssertionFailure() << "still false after waiting " << absl::FormatDuration(now - start);
+    }
+    absl::SleepFor(std::min(pause, deadline - now));
+    pause = std::min(pause * 2, absl::Milliseconds(50));
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult HoldsFor(const std::function<bool()>& condition, absl::Duration watch) {
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + watch;
+  while (true) {
+    if (!condition()) {
+      return ::testing::AssertionFailure() << "stopped holding after " << absl::FormatDuration(absl::Now() - start)
+                                           << " of the " << absl::FormatDuration(watch) << " watched";
+    }
+    const absl::Time now = absl::Now();
+    if (now >= end) {
+      return ::testing::AssertionSuccess();
+    }
+    absl::SleepFor(std::min(absl::Milliseconds(50), end - now));
+  }
+}
+
+bool WaitForPort(int port, absl::Duration timeout) {
+  return Eventually(
+      [port] {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+        close(fd);
+        return ok;
+      },
+      timeout);
 }
 
 std::string BuildPath(std::string_view relative) { return absl::StrCat(MINYI_BUILD_DIR, "/", std::string(relative)); }
@@ -406,22 +482,27 @@ void PostgresServer::Start() {
                 "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=200"},
                {}, dir_ + "/postgres.log", ServerUser());
   const std::string dsn = absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/postgres?connect_timeout=2");
-  const absl::Time deadline = absl::Now() + kStartTimeout;
-  while (true) {
-    try {
-      pqxx::connection conn(dsn);
-      return;
-    } catch (const std::exception& e) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        Fail(absl::StrCat("postgres exited at start:\n", ReadFile(dir_ + "/postgres.log")));
-      }
-      if (absl::Now() >= deadline) {
-        Fail(absl::StrCat("postgres not ready: ", e.what(), "\n", ReadFile(dir_ + "/postgres.log")));
-      }
-    }
-    absl::SleepFor(absl::Milliseconds(50));
+  std::string error;
+  bool exited = false;
+  const bool ready = Eventually(
+      [&] {
+        try {
+          pqxx::connection conn(dsn);
+          return true;
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+        int status = 0;
+        exited = waitpid(pid_, &status, WNOHANG) == pid_;
+        return exited;
+      },
+      kStartTimeout);
+  if (exited) {
+    pid_ = -1;
+    Fail(absl::StrCat("postgres exited at start:\n", ReadFile(dir_ + "/postgres.log")));
+  }
+  if (!ready) {
+    Fail(absl::StrCat("postgres not ready: ", error, "\n", ReadFile(dir_ + "/postgres.log")));
   }
 }
 
@@ -478,33 +559,33 @@ void RedisServer::Start() {
                 "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"},
                {}, dir_ + "/redis.log", std::nullopt);
   // Redis accepts connections while it still loads the AOF (answering LOADING): wait for a real PONG.
-  const absl::Time deadline = absl::Now() + kStartTimeout;
-  while (true) {
-    timeval tv{1, 0};
-    redisContext* ctx = redisConnectWithTimeout("127.0.0.1", port_, tv);
-    bool ready = false;
-    if (ctx != nullptr && ctx->err == 0) {
-      auto* reply = static_cast<redisReply*>(redisCommand(ctx, "PING"));
-      ready = reply != nullptr && reply->type == REDIS_REPLY_STATUS && std::string(reply->str) == "PONG";
-      if (reply != nullptr) {
-        freeReplyObject(reply);
-      }
-    }
-    if (ctx != nullptr) {
-      redisFree(ctx);
-    }
-    if (ready) {
-      return;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      Fail(absl::StrCat("redis-server exited at start:\n", ReadFile(dir_ + "/redis.log")));
-    }
-    if (absl::Now() >= deadline) {
-      Fail(absl::StrCat("redis-server not ready:\n", ReadFile(dir_ + "/redis.log")));
-    }
-    absl::SleepFor(absl::Milliseconds(20));
+  bool exited = false;
+  const bool ready = Eventually(
+      [&] {
+        timeval tv{1, 0};
+        redisContext* ctx = redisConnectWithTimeout("127.0.0.1", port_, tv);
+        bool pong = false;
+        if (ctx != nullptr && ctx->err == 0) {
+          auto* reply = static_cast<redisReply*>(redisCommand(ctx, "PING"));
+          pong = reply != nullptr && reply->type == REDIS_REPLY_STATUS && std::string(reply->str) == "PONG";
+          if (reply != nullptr) {
+            freeReplyObject(reply);
+          }
+        }
+        if (ctx != nullptr) {
+          redisFree(ctx);
+        }
+        int status = 0;
+        exited = !pong && waitpid(pid_, &status, WNOHANG) == pid_;
+        return pong || exited;
+      },
+      kStartTimeout);
+  if (exited) {
+    pid_ = -1;
+    Fail(absl::StrCat("redis-server exited at start:\n", ReadFile(dir_ + "/redis.log")));
+  }
+  if (!ready) {
+    Fail(absl::StrCat("redis-server not ready:\n", ReadFile(dir_ + "/redis.log")));
   }
 }
 

@@ -14,16 +14,29 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 
 namespace minyi::testing {
 
-// A TCP port on 127.0.0.1 that was free when asked.
+// A TCP port on 127.0.0.1 that no other caller of FreePort on this machine gets while this process
+// lives, and that nothing listened on when asked: for a server this process is about to start. Ports come
+// from outside the kernel's ephemeral range (which any outgoing connection or bind to port 0 may take),
+// and each is reserved by a lock on its byte of a lock file shared by every test process, held until
+// this process exits. So two tests under `ctest -j` never race for one port, restarts on the same port
+// keep it, and nothing needs to retry.
 int FreePort();
 // Waits until something accepts TCP connections on 127.0.0.1:port.
 bool WaitForPort(int port, absl::Duration timeout);
-// Polls `condition` every 50 ms until it holds or `timeout` passes; whether it held. For what a service
-// does asynchronously (event consumers, sweepers), where a fixed sleep would be flaky or slow.
-bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(30));
+// Polls `condition` (first at once, then at intervals growing from 1 ms to 50 ms) until it holds or
+// `timeout` passes: the one way a test waits for what happens asynchronously (event consumers,
+// sweepers, another process), instead of sleeping. The failure says how long it waited; ASSERT_TRUE
+// around the call also prints the condition's source.
+[[nodiscard]] ::testing::AssertionResult Eventually(const std::function<bool()>& condition,
+                                                    absl::Duration timeout = absl::Seconds(30));
+// Checks `condition` every 50 ms and at the end of `watch`: the way a test asserts that something does
+// NOT happen. It fails as soon as the condition stops holding, saying when. The caller states why
+// `watch` is long enough (e.g. "the relay polls every 100 ms; 1 s is ten polls").
+[[nodiscard]] ::testing::AssertionResult HoldsFor(const std::function<bool()>& condition, absl::Duration watch);
 // Path of a built artifact, relative to the CMake build directory (e.g. "services/deputies/minyi-deputies").
 std::string BuildPath(std::string_view relative);
 // Path of a source file, relative to the project root.

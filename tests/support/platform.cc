@@ -13,11 +13,43 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/outbox.h"
+#include "common/redis.h"
 
 namespace minyi::testing {
 
 nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+}
+
+bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group) {
+  RedisClient redis(redis_addr);
+  const std::string stream(kEventStream);
+  absl::StatusOr<RedisReply> info = redis.Command({"XINFO", "STREAM", stream});
+  absl::StatusOr<RedisReply> groups = redis.Command({"XINFO", "GROUPS", stream});
+  if (!info.ok() || !groups.ok()) {
+    return false;
+  }
+  // Both replies are flat field, value lists (a list of them for the groups).
+  auto field = [](const RedisReply& fields, absl::string_view name) -> const RedisReply* {
+    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+      if (fields.elements[i].str == name) {
+        return &fields.elements[i + 1];
+      }
+    }
+    return nullptr;
+  };
+  const RedisReply* last = field(*info, "last-generated-id");
+  for (const RedisReply& g : groups->elements) {
+    const RedisReply* name = field(g, "name");
+    if (name != nullptr && name->str == group) {
+      const RedisReply* pending = field(g, "pending");
+      const RedisReply* delivered = field(g, "last-delivered-id");
+      return last != nullptr && pending != nullptr && delivered != nullptr && pending->integer == 0 &&
+             delivered->str == last->str;
+    }
+  }
+  return false;
 }
 
 namespace {
@@ -174,14 +206,18 @@ Platform::Platform()
   processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"),
                                                          std::vector<std::string>{}, env,
                                                          absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    if (WaitForPort(http_port_, absl::Milliseconds(200)) && HttpRequest(http_port_, "GET", "/readyz").status == 200) {
-      return;
-    }
-    absl::SleepFor(absl::Milliseconds(100));
+  const ::testing::AssertionResult ready = Eventually(
+      [&] {
+        try {
+          return HttpRequest(http_port_, "GET", "/readyz").status == 200;
+        } catch (const std::exception&) {  // not listening yet
+          return false;
+        }
+      },
+      absl::Seconds(60));
+  if (!ready) {
+    ADD_FAILURE() << "gateway not ready (" << ready.message() << "):\n" << processes_["gateway"]->Log();
   }
-  ADD_FAILURE() << "gateway not ready:\n" << processes_["gateway"]->Log();
 }
 
 Platform::~Platform() = default;

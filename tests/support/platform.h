@@ -116,6 +116,11 @@ class Platform final {
   bool admin_password_changed_ = false;
 };
 
+// Whether consumer group `group` of the event stream at `redis_addr` has been handed every entry on the
+// stream and has acknowledged each: after that, nothing already published can still reach the
+// consumer, so a test may check that a duplicate was not applied without watching a clock.
+bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group);
+
 nlohmann::json Json(const HttpResponse& r);
 // A name no other call in this process (or a concurrent test process) gets: prefix, counter, pid.
 std::string Unique(absl::string_view prefix);

@@ -49,10 +49,11 @@ TEST(InboxE2eTest, ADepartmentReadsItsAssignmentInTheInbox) {
   ASSERT_TRUE(relay.PublishPending().ok());
 
   json inbox;
-  Eventually([&] {
+  EXPECT_TRUE(Eventually([&] {
     inbox = Json(platform.Call("GET", "/v1/inbox", nullptr, token));
-    return inbox.value("unreadCount", 0) == 2;
-  });
+    // Both, since the count and the page are read apart and may straddle the message's arrival.
+    return inbox.value("unreadCount", 0) == 2 && inbox.value("notifications", json::array()).size() == 2u;
+  }));
   ASSERT_EQ(inbox.value("unreadCount", 0), 2) << inbox.dump() << platform.process("notifications").Log();
   ASSERT_EQ(inbox["notifications"].size(), 2u);
   const json newest = inbox["notifications"][0];
@@ -109,10 +110,11 @@ TEST(InboxE2eTest, PublishedStationRankingReachesItsMembers) {
   ASSERT_EQ(r.status, 200) << r.body;
 
   json inbox;
-  Eventually([&] {
+  EXPECT_TRUE(Eventually([&] {
     inbox = Json(platform.Call("GET", "/v1/inbox", nullptr, token));
-    return inbox.value("unreadCount", 0) == 1;
-  });
+    // Both, since the count and the page are read apart and may straddle the message's arrival.
+    return inbox.value("unreadCount", 0) == 1 && inbox.value("notifications", json::array()).size() == 1u;
+  }));
   ASSERT_EQ(inbox.value("unreadCount", 0), 1) << inbox.dump() << platform.process("notifications").Log();
   EXPECT_EQ(inbox["notifications"][0]["category"], "CATEGORY_RANKING");
   EXPECT_EQ(inbox["notifications"][0]["body"], absl::StrCat(station, " 2026-Q1 履职积分排名已公布，请登录查看。"));

@@ -128,29 +128,26 @@ TEST(Deputies, CreationPublishesAnEventOnTheStream) {
   json station = NewStation(admin, Unique("事件联络站"));
   const std::string name = NewDeputy(admin, station.value("name", ""), "事件代表").value("name", "");
   RedisClient redis(P().redis_addr());
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  bool found = false;
-  while (!found && absl::Now() < deadline) {
-    auto reply = redis.Command({"XRANGE", "minyi.events", "-", "+"});
-    ASSERT_TRUE(reply.ok()) << reply.status();
-    for (const RedisReply& entry : reply->elements) {
-      const auto& fields = entry.elements.at(1).elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        minyi::common::v1::Event event;
-        if (fields[i].str == "event" && event.ParseFromString(fields[i + 1].str) && event.subject() == name) {
-          minyi::deputies::v1::DeputyCreated data;
-          ASSERT_TRUE(event.data().UnpackTo(&data));
-          EXPECT_EQ(data.display_name(), "事件代表");
-          EXPECT_EQ(event.source(), "deputies");
-          found = true;
+  minyi::common::v1::Event created;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto reply = redis.Command({"XRANGE", "minyi.events", "-", "+"});
+        for (const RedisReply& entry : reply.ok() ? reply->elements : std::vector<RedisReply>{}) {
+          const auto& fields = entry.elements.at(1).elements;
+          for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+            if (fields[i].str == "event" && created.ParseFromString(fields[i + 1].str) && created.subject() == name) {
+              return true;
+            }
+          }
         }
-      }
-    }
-    if (!found) {
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-  }
-  EXPECT_TRUE(found) << "no DeputyCreated event for " << name;
+        return false;
+      },
+      absl::Seconds(10)))
+      << "no DeputyCreated event for " << name;
+  minyi::deputies::v1::DeputyCreated data;
+  ASSERT_TRUE(created.data().UnpackTo(&data));
+  EXPECT_EQ(data.display_name(), "事件代表");
+  EXPECT_EQ(created.source(), "deputies");
 }
 
 TEST(Auth, TokensAreCheckedAndRolesEnforced) {

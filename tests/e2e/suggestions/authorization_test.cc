@@ -274,14 +274,7 @@ TEST(SuggestionAuthorization, CoSignersCountOnlyOnceEachConfirmsWithTheirOwnAcco
   EXPECT_THAT(Actions(Call("GET", absl::StrCat(path, "/timeline"), nullptr, a)),
               ::testing::ElementsAre("CREATE", "INVITE_CO_SIGNERS", "CONFIRM_CO_SIGNING", "DECLINE_CO_SIGNING",
                                      "INVITE_CO_SIGNERS", "CONFIRM_CO_SIGNING", "SUBMIT"));
-  bool booked = false;
-  for (int i = 0; i < 100 && !booked; ++i) {
-    booked = Booked(lead, name);
-    if (!booked) {
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-  }
-  ASSERT_TRUE(booked);
+  ASSERT_TRUE(Eventually([&] { return Booked(lead, name); }, absl::Seconds(10)));
   EXPECT_TRUE(Booked(willing, name));
   EXPECT_FALSE(Booked(unwilling, name));
   EXPECT_FALSE(Booked(silent, name));

@@ -254,17 +254,17 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   EXPECT_EQ(Call("GET", "/v1/funds/2026", nullptr, leader).value("remainingFen", ""), "40000");
 
   // The deputies service books the submission as a duty record for each submitter, from the event.
-  bool booked = false;
-  for (int i = 0; i < 100 && !booked; ++i) {
-    const json duties = Call("GET", absl::StrCat("/v1/", deputy_b, "/duties"), nullptr, P().Admin());
-    for (const json& d : duties.value("duties", json::array())) {
-      booked = booked || d.value("category", "") == "DUTY_CATEGORY_MOTION_OR_SUGGESTION";
-    }
-    if (!booked) {
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-  }
-  EXPECT_TRUE(booked);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        const json duties = Call("GET", absl::StrCat("/v1/", deputy_b, "/duties"), nullptr, P().Admin());
+        for (const json& d : duties.value("duties", json::array())) {
+          if (d.value("category", "") == "DUTY_CATEGORY_MOTION_OR_SUGGESTION") {
+            return true;
+          }
+        }
+        return false;
+      },
+      absl::Seconds(10)));
 }
 
 TEST(SuggestionLifecycle, DeputiesSeeOnlyTheirOwnAndDepartmentsOnlyWhatIsAssigned) {

@@ -174,10 +174,10 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
 
   // The ballot earned each voter a duty record (BallotCast is duty evidence), naming the vote only.
   std::string duties;
-  Eventually([&] {
+  EXPECT_TRUE(Eventually([&] {
     duties = P().Call("GET", absl::StrCat("/v1/", deputies[0], "/duties"), nullptr, tokens[0]).body;
     return duties.find(name) != std::string::npos;
-  });
+  }));
   EXPECT_THAT(duties, HasSubstr(name));
   for (const std::string& t : trackers) {
     EXPECT_EQ(duties.find(t), std::string::npos);

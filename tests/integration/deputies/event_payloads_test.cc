@@ -88,8 +88,10 @@ TEST_F(EventPayloadsTest, RealPayloadsBookOneRecordPerDeputyEach) {
   }
   ASSERT_TRUE(relay.PublishPending().ok());
 
-  Eventually([&] { return RecordsOf(ids[0]) == 2 && RecordsOf(ids[1]) == 1 && RecordsOf(ids[2]) == 1; });
-  absl::SleepFor(absl::Seconds(1));  // a duplicate would have landed by now
+  ASSERT_TRUE(Eventually([&] { return RecordsOf(ids[0]) == 2 && RecordsOf(ids[1]) == 1 && RecordsOf(ids[2]) == 1; }))
+      << process_->Log();
+  // Once the consumer has acknowledged every entry, the duplicates among them included, none can land later.
+  ASSERT_TRUE(Eventually([&] { return GroupCaughtUp(RedisServer::Shared().addr(), "deputies"); })) << process_->Log();
   EXPECT_EQ(RecordsOf(ids[0]), 2);
   EXPECT_EQ(RecordsOf(ids[1]), 1);
   EXPECT_EQ(RecordsOf(ids[2]), 1);

@@ -373,8 +373,8 @@ TEST_F(EvaluationTest, EverySheetAcceptedBeforeTheCloseIsCountedAndNoneAfter) {
       }
     });
   }
-  // Close while the sheets are coming in.
-  absl::SleepFor(absl::Milliseconds(20));
+  // Close while the sheets are coming in: once the first is in.
+  EXPECT_TRUE(Eventually([&] { return accepted.load() > 0; }));
   v1::CloseEvaluationRequest close;
   close.set_name(c.name());
   v1::EvaluationResult result;

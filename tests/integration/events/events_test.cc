@@ -32,6 +32,7 @@ namespace {
 using minyi::common::v1::Caller;
 using minyi::common::v1::Event;
 using testing::Eventually;
+using testing::HoldsFor;
 using testing::PostgresServer;
 using testing::RedisServer;
 
@@ -280,19 +281,23 @@ std::string EventsTest::RunConsumerKilled(bool after_commit) {
       }
       killer = std::thread([this, id = event.id()] {
         pqxx::connection conn(dsn_);
-        while (true) {
-          pqxx::work tx(conn);
-          if (tx.exec_params1("SELECT count(*) FROM evtest.effects WHERE event_id = $1::uuid", id)[0].as<int>() > 0) {
-            raise(SIGKILL);
-          }
-          tx.abort();
-          usleep(5000);
+        if (Eventually(
+                [&] {
+                  pqxx::nontransaction tx(conn);
+                  return tx.exec_params1("SELECT count(*) FROM evtest.effects WHERE event_id = $1::uuid", id)[0]
+                             .as<int>() > 0;
+                },
+                absl::Seconds(10))) {
+          raise(SIGKILL);
         }
+        _exit(5);  // the handler's transaction never committed
       });
       return absl::OkStatus();
     });
     consumer.PollOnce().status().IgnoreError();
-    absl::SleepFor(absl::Seconds(10));
+    if (killer.joinable()) {
+      killer.join();  // it kills the process or exits 5
+    }
     _exit(3);
   }
   int status = 0;
@@ -311,8 +316,7 @@ TEST_F(EventsTest, EntryOfConsumerKilledAfterCommitIsReclaimedWithoutRerunningTh
 
   std::atomic<int> calls{0};
   EventConsumer survivor(*pool_, redis_addr_, ConsumerOptions("survivor"), RecordingHandler("survivor", &calls));
-  absl::SleepFor(absl::Milliseconds(250));  // past claim_idle
-  PollUntilAcked(survivor, 1);
+  PollUntilAcked(survivor, 1);  // claimed once idle past claim_idle
   EXPECT_EQ(calls, 0);
   EXPECT_EQ(Effects(id), 1);
   EXPECT_EQ(Pending("evgroup"), 0);
@@ -325,7 +329,6 @@ TEST_F(EventsTest, EntryOfConsumerKilledBeforeCommitIsReclaimedAndHandledOnce) {
 
   std::atomic<int> calls{0};
   EventConsumer survivor(*pool_, redis_addr_, ConsumerOptions("survivor"), RecordingHandler("survivor", &calls));
-  absl::SleepFor(absl::Milliseconds(250));
   PollUntilAcked(survivor, 1);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(Effects(id), 1);
@@ -365,13 +368,14 @@ TEST_F(EventsTest, FailedHandlerIsRetriedAfterClaimIdle) {
     tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", event.id());
     return ++calls == 1 ? absl::UnavailableError("downstream unavailable") : absl::OkStatus();
   });
+  const absl::Time failed = absl::Now();
   EXPECT_EQ(consumer.PollOnce().value_or(-1), 0);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(Effects(id), 0);  // the failed attempt rolled back with processed_events
   EXPECT_EQ(Pending("evgroup"), 1);
 
-  absl::SleepFor(absl::Milliseconds(250));
   PollUntilAcked(consumer, 1);
+  EXPECT_GE(absl::Now() - failed, ConsumerOptions("c1").claim_idle) << "retried before claim_idle";
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(Effects(id), 1);
   EXPECT_EQ(Pending("evgroup"), 0);
@@ -506,8 +510,9 @@ TEST_F(EventsTest, RedisRestartWhileRelayAndConsumerRunLosesNothing) {
   for (int i = 20; i < 40; ++i) {
     emitted.push_back(Emit(i));
   }
-  absl::SleepFor(absl::Milliseconds(300));  // the relay and the consumer fail and back off
-  EXPECT_EQ(Unpublished(), 20);
+  // Nothing is marked published while Redis is down. The relay tries after 10 ms, then doubles the
+  // pause while it fails: 300 ms holds about five failed tries.
+  EXPECT_TRUE(HoldsFor([&] { return Unpublished() == 20; }, absl::Milliseconds(300)));
   RedisServer::Shared().Start();
   for (int i = 40; i < 60; ++i) {
     emitted.push_back(Emit(i));
@@ -532,7 +537,9 @@ TEST_F(EventsTest, PostgresRestartWhileRelayAndConsumerRunLosesNothing) {
     emitted.push_back(Emit(i));
   }
   PostgresServer::Shared().Stop();
-  absl::SleepFor(absl::Milliseconds(300));  // the relay and the consumer fail and back off
+  // The outage itself, not a wait: 300 ms in which the relay (every 10 ms, doubling) and the consumer
+  // (every 100 ms) fail and back off.
+  absl::SleepFor(absl::Milliseconds(300));
   PostgresServer::Shared().Start();
   for (int i = 20; i < 40; ++i) {
     emitted.push_back(Emit(i));

@@ -609,7 +609,9 @@ TEST_F(GatewayAbuseTest, ASlowReaderIsCutByTheWriteTimeout) {
     requests += "GET /openapi.json HTTP/1.1\r\nHost: gateway\r\n\r\n";
   }
   reader.Send(requests);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(::minyi::testing::Eventually(
+      [&] { return Sample(Metrics(), R"(gateway_connections_closed_total{reason="write_timeout"})") == 1; },
+      absl::Seconds(10)));
   int answered = 0;
   while (answered < kRequests && reader.Read(std::chrono::seconds(3)).has_value()) {
     ++answered;
