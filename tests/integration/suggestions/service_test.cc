@@ -109,7 +109,8 @@ TEST_F(SuggestionsServiceTest, SweeperEmitsEachThresholdExactlyOnce) {
   // Time passes: the deadline is now yesterday. One overdue event, however many sweeps follow (and the
   // reminder for what is now a different deadline).
   const std::string id = name.substr(std::string("suggestions/").size());
-  Count(absl::StrCat("WITH u AS (UPDATE suggestions.suggestions SET deadline = current_date - 1 WHERE id = ", id,
+  Count(absl::StrCat("WITH u AS (UPDATE suggestions.suggestions SET deadline = '", minyi::FormatDay(TestToday() - 1),
+                     "' WHERE id = ", id,
                      " RETURNING 1) SELECT count(*) FROM u"));
   for (int i = 0; i < 50 && Count(overdue) == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(100));
@@ -121,7 +122,7 @@ TEST_F(SuggestionsServiceTest, SweeperEmitsEachThresholdExactlyOnce) {
 
 TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
   // Declare the next ten days of the calendar holidays: one working day now ends after them.
-  const absl::CivilDay today = minyi::ShanghaiDay(absl::Now());
+  const absl::CivilDay today = TestToday();
   v1::UpdateHolidayCalendarRequest update;
   update.mutable_calendar()->set_name(absl::StrCat("holidayCalendars/", today.year()));
   absl::CivilDay last = today;
