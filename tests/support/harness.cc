@@ -375,6 +375,11 @@ absl::Time TestNow() { return TestClock().Now(); }
 
 absl::CivilDay TestToday() { return TestClock().Today(); }
 
+std::string LastYear(std::string_view rest) {
+  const std::string year = absl::StrCat(TestToday().year() - 1);
+  return rest.empty() ? year : absl::StrCat(year, "-", std::string(rest));
+}
+
 std::map<std::string, std::string> ClockEnv() {
   if (!TestClock().shifted()) {
     return {};

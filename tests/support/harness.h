@@ -37,6 +37,9 @@ std::string TempDir(std::string_view prefix);
 // system time. Tests ask it for "today" instead of assuming the date they were written on.
 absl::Time TestNow();
 absl::CivilDay TestToday();  // in Asia/Shanghai
+// The test clock's last year, "-<rest>" appended: a year, date or period that has passed whatever day the
+// tests run on, e.g. LastYear(), LastYear("03-02"), LastYear("Q1").
+std::string LastYear(std::string_view rest = "");
 // MINYI_CLOCK_START for a child process, so that it reads what TestNow() reads; empty when the test clock
 // is the system time.
 std::map<std::string, std::string> ClockEnv();
