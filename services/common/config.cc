@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/secrets.h"
 
 namespace minyi {
@@ -133,6 +134,14 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(std::string service, int default
   c.worker_threads = env.Int("MINYI_WORKER_THREADS", c.pg_pool_size, 1, 1024);
   c.statement_timeout = absl::Milliseconds(env.Int("MINYI_PG_STATEMENT_TIMEOUT_MS", 5000, 100, 600000));
   c.shutdown_grace = absl::Seconds(env.Int("MINYI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300));
+  if (const std::string start = env.Optional("MINYI_CLOCK_START", ""); !start.empty()) {
+    absl::Time t;
+    if (ParseInstant(start, &t)) {
+      c.clock = Clock(t, absl::Now());
+    } else {
+      env.Problem("MINYI_CLOCK_START must be an RFC 3339 time with its offset, e.g. 2028-02-29T23:59:00+08:00");
+    }
+  }
   if (absl::Status st = env.Finish(); !st.ok()) {
     return st;
   }

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/keys.h"
 
 namespace minyi {
@@ -51,6 +52,9 @@ struct ServiceConfig {
   int worker_threads = 8;       // MINYI_WORKER_THREADS, default the pool size
   absl::Duration statement_timeout = absl::Seconds(5);  // MINYI_PG_STATEMENT_TIMEOUT_MS
   absl::Duration shutdown_grace = absl::Seconds(10);    // MINYI_SHUTDOWN_GRACE_SECONDS
+  // MINYI_CLOCK_START (tests and rehearsals): the domain clock reads this instant at start; unset, the
+  // system time (common/clock.h).
+  Clock clock;
 };
 
 // Loads the configuration of service `service`, whose gRPC port defaults to `default_grpc_port` and

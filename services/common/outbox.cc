@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
+#include "clock.h"
 #include "config.h"
 #include "log.h"
 #include "minyi/common/v1/common.pb.h"
@@ -59,7 +59,8 @@ std::string NewUuid() {
 std::vector<std::string> EmitEvents(pqxx::work& tx, const std::vector<OutgoingEvent>& events) {
   std::vector<std::string> ids;
   nlohmann::json rows = nlohmann::json::array();
-  const int64_t now_ns = absl::ToUnixNanos(absl::Now());
+  // Consumers take the day something happened from this time (a duty record's date): the domain clock's.
+  const int64_t now_ns = absl::ToUnixNanos(DomainNow());
   for (const OutgoingEvent& e : events) {
     minyi::common::v1::Event event;
     event.set_id(NewUuid());

@@ -118,6 +118,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
   if (!config.ok()) {
     return config.status();
   }
+  if (config->clock.shifted()) {
+    SetDomainClock(config->clock);
+    log::Warn("MINYI_CLOCK_START is set: deadlines, periods and dates follow a shifted clock (tests and rehearsals only)",
+              {{"clock", FormatInstant(DomainNow())}});
+  }
   static const std::vector<Migration> kNone;
   if (absl::Status st = MigrateWithRetry(*config, spec.migrations ? *spec.migrations : kNone); !st.ok()) {
     return st;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/audit.h"
+#include "common/clock.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/names.h"
@@ -741,7 +741,7 @@ absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContextBase& 
   }
   DutyRecord content = request.duty();
   KeepDutyContent(&content);
-  if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(absl::Now()), "duty"); !st.ok()) {
+  if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(DomainNow()), "duty"); !st.ok()) {
     return st;
   }
   return RunIdempotent(pool_, ctx, caller, "deputies.CreateDutyRecord", request, response,
@@ -874,7 +874,7 @@ absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContextBase&
   }
   DutyRecord content = request.duty();
   KeepDutyContent(&content);
-  if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(absl::Now()), "duty"); !st.ok()) {
+  if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(DomainNow()), "duty"); !st.ok()) {
     return st;
   }
   if (absl::Status st = CheckText("reason", request.reason(), 1, kMaxReasonChars); !st.ok()) {

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/calendar.h"
+#include "common/clock.h"
 #include "common/names.h"
 #include "deputies/checklist.h"
 #include "deputies/duties.h"
@@ -128,9 +130,6 @@ constexpr absl::string_view kSupervisionGroupColumns =
     "array_to_string(ARRAY(SELECT m.deputy_id FROM supervision_group_members m "
     "WHERE m.group_id = g.id ORDER BY m.position), ',') AS member_ids "
     "FROM supervision_groups g";
-
-// Membership dates are calendar days in Asia/Shanghai, whatever the session time zone.
-constexpr absl::string_view kToday = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
 
 template <typename Enum>
 Enum ParseEnum(const pqxx::field& f, bool (*parse)(const std::string&, Enum*)) {
@@ -283,10 +282,9 @@ std::vector<PreparedStatement> Statements() {
       {kCurrentStations,
        "SELECT station_id FROM memberships WHERE deputy_id = $1 AND end_date IS NULL ORDER BY id"},
       {kOpenMembership,
-       absl::StrCat("INSERT INTO memberships (deputy_id, station_id, start_date) VALUES ($1, $2, ", kToday,
-                    ")")},
-      {kCloseMembership, absl::StrCat("UPDATE memberships SET end_date = ", kToday,
-                                      " WHERE deputy_id = $1 AND station_id = $2 AND end_date IS NULL")},
+       "INSERT INTO memberships (deputy_id, station_id, start_date) VALUES ($1, $2, $3::date)"},
+      {kCloseMembership,
+       "UPDATE memberships SET end_date = $3::date WHERE deputy_id = $1 AND station_id = $2 AND end_date IS NULL"},
       {kStationExists, "SELECT 1 FROM stations WHERE id = $1"},
       {kInsertStation,
        absl::StrCat("INSERT INTO stations (display_name, kind, region_path, address, created_by, updated_by) "
@@ -470,11 +468,12 @@ std::vector<int64_t> CurrentStationIds(pqxx::transaction_base& tx, int64_t deput
 }
 
 void OpenMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id) {
-  tx.exec_prepared(kOpenMembership, deputy_id, station_id);
+  // Membership dates are days of the domain calendar (Asia/Shanghai).
+  tx.exec_prepared(kOpenMembership, deputy_id, station_id, ShanghaiDate(DomainNow()));
 }
 
 void CloseMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id) {
-  tx.exec_prepared(kCloseMembership, deputy_id, station_id);
+  tx.exec_prepared(kCloseMembership, deputy_id, station_id, ShanghaiDate(DomainNow()));
 }
 
 bool StationExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kStationExists, id).empty(); }

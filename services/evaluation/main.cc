@@ -1,7 +1,7 @@
 // minyi-evaluation: wiring only. The service logic lives in service.cc, its SQL in store.cc.
 #include <iostream>
 
-#include "absl/time/clock.h"
+#include "common/clock.h"
 #include "common/server.h"
 #include "evaluation/deadlines.h"
 #include "evaluation/follow_up.h"
@@ -23,7 +23,7 @@ int main() {
   // every notice once-only across sweeps and replicas.
   minyi::PgPool& pool = (*host)->pool();
   (*host)->AddPeriodicTask("rectification-deadlines", absl::Minutes(5), [&pool]() {
-    return minyi::evaluation::SweepDeadlines(pool, minyi::ShanghaiDay(absl::Now())).status();
+    return minyi::evaluation::SweepDeadlines(pool, minyi::ShanghaiDay(minyi::DomainNow())).status();
   });
   return (*host)->Run();
 }

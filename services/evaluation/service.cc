@@ -11,8 +11,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/audit.h"
+#include "common/clock.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/names.h"
@@ -597,7 +597,7 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContextBase
           event.add_deputies(caller.deputy());
         }
         event.set_reference(ResourceName(kEvaluations, id));
-        event.set_occurred_on(ShanghaiDate(absl::Now()));
+        event.set_occurred_on(ShanghaiDate(DomainNow()));
         event.set_rater_account(absl::StrCat("accounts/", caller.account_id()));
         event.set_subject(content.subject());
         EmitEvent(tx, event, sheet->name(), caller.account_id());
@@ -665,7 +665,7 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContextBase&
         for (const StoredTotal& t : SelectSheetTotals(tx, id)) {
           inputs[t.subject_no].sheet_totals[t.group_code].push_back(t.total);
         }
-        const absl::CivilDay session_day = ShanghaiDay(absl::Now());
+        const absl::CivilDay session_day = ShanghaiDay(DomainNow());
         const Scorer scorer = ScorerFor(campaign);
         MarkClosed(tx, id, session_day);
         for (int n = 1; n <= campaign.subjects_size(); ++n) {
@@ -774,7 +774,7 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContextBase& ct
       ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(), request.opinion().subject(),
       "opinion.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
         return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
-          if (absl::Status st = FollowUp::IssueOpinion(&record, ShanghaiDay(absl::Now())); !st.ok()) {
+          if (absl::Status st = FollowUp::IssueOpinion(&record, ShanghaiDay(DomainNow())); !st.ok()) {
             return st;
           }
           SetOpinion(tx, id, n, request.opinion().text());
@@ -852,7 +852,7 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContextBase& c
         return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
           const int round = record.round;
           absl::StatusOr<LookBackOutcome> outcome =
-              FollowUp::ScoreLookBack(&record, *score, PassMark(campaign), ShanghaiDay(absl::Now()));
+              FollowUp::ScoreLookBack(&record, *score, PassMark(campaign), ShanghaiDay(DomainNow()));
           if (!outcome.ok()) {
             return outcome.status();
           }

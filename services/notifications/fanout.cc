@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "notifications/payload.h"
 #include "notifications/rules.h"
@@ -116,7 +117,8 @@ absl::Status Fanout::Handle(const std::vector<minyi::common::v1::Event>& events,
   for (const auto& [id, n] : created) {
     auto it = stored.find(n->account);
     const AccountPreferences& prefs = it == stored.end() ? defaults : it->second;
-    const absl::Time release = ReleaseTime(now, prefs.quiet, n->urgent);
+    // Quiet hours are hours of the domain clock's day; the release is stored against PostgreSQL's now().
+    const absl::Time release = DomainClock().RealTime(ReleaseTime(DomainClock().At(now), prefs.quiet, n->urgent));
     const bool digest = prefs.daily_digest && IsLowPriority(n->category) && !n->urgent;
     for (Channel channel : ExternalChannels(prefs, n->category)) {
       deliveries.push_back({id, n->event_id, n->account, channel, release, digest});

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/redis.h"
 #include "common/server.h"
@@ -101,7 +101,7 @@ int main() {
     return absl::OkStatus();
   });
   h.AddPeriodicTask("digest", absl::Minutes(1), [&h, digest_hour]() -> absl::Status {
-    const absl::Time now = absl::Now();
+    const absl::Time now = minyi::DomainNow();
     if (!minyi::notifications::DigestDue(now, digest_hour)) {
       return absl::OkStatus();
     }

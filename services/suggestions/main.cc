@@ -1,6 +1,7 @@
 // minyi-suggestions: wiring only. The service logic lives in service.cc, its SQL in store.cc.
 #include <iostream>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/server.h"
 #include "grpcpp/grpcpp.h"
@@ -37,6 +38,6 @@ int main() {
   (*host)->AddService(&service);
   // Due-soon and overdue events, each exactly once (recorded in deadline_alerts).
   (*host)->AddPeriodicTask("deadline-sweeper", absl::Seconds(sweep_seconds),
-                           [&service]() { return service.SweepDeadlines(absl::Now()).status(); });
+                           [&service]() { return service.SweepDeadlines(minyi::DomainNow()).status(); });
   return (*host)->Run();
 }

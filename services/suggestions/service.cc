@@ -10,8 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "common/audit.h"
+#include "common/clock.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/names.h"
@@ -418,7 +418,7 @@ absl::Status SuggestionsService::CheckEntersAt(Reader& reader, const std::string
       return absl::OkStatus();
     }
     // On duty there today: a rota entry outlives a membership closed after it was made.
-    const std::string today = ShanghaiDate(absl::Now());
+    const std::string today = ShanghaiDate(DomainNow());
     minyi::deputies::v1::ListRotaEntriesRequest list;
     list.set_parent(station);
     list.set_start_date(today);
@@ -523,7 +523,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
       return st;
     }
   }
-  const std::string today = ShanghaiDate(absl::Now());
+  const std::string today = ShanghaiDate(DomainNow());
   return RunIdempotent(
       pool_, ctx, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
         const std::vector<int64_t> band_keys =
@@ -751,7 +751,7 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
 
 absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
                                                     Suggestion* response) {
-  const std::string today = ShanghaiDate(absl::Now());
+  const std::string today = ShanghaiDate(DomainNow());
   return Mutate(
       ctx, request, request.name(),
       {.method = "SubmitSuggestion",
@@ -947,7 +947,7 @@ absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContextBas
   if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
     return st;
   }
-  const absl::CivilDay today = ShanghaiDay(absl::Now());
+  const absl::CivilDay today = ShanghaiDay(DomainNow());
   return Mutate(
       ctx, request, request.name(),
       {.method = "AssignSuggestion",
@@ -999,7 +999,7 @@ absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContextBase& 
   if (!ParseDay(c.contact_date(), &day)) {
     return InvalidField("contact.contact_date", "must be a date as YYYY-MM-DD");
   }
-  if (day > ShanghaiDay(absl::Now())) {
+  if (day > ShanghaiDay(DomainNow())) {
     return InvalidField("contact.contact_date", "must not be in the future");
   }
   return Mutate(ctx, request, request.name(),
@@ -1049,7 +1049,7 @@ absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContextBas
   if (absl::Status st = CheckText("answer.text", a.text(), 1, 10000); !st.ok()) {
     return st;
   }
-  const absl::CivilDay today = ShanghaiDay(absl::Now());
+  const absl::CivilDay today = ShanghaiDay(DomainNow());
   if (a.category() == ANSWER_CATEGORY_B && a.commitments_size() == 0) {
     return InvalidField("answer.commitments", "a B answer (正在解决或列入计划) needs at least one commitment");
   }
@@ -1130,7 +1130,7 @@ absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContextBase&
   }
   const bool unsatisfied =
       rating.attitude() == SATISFACTION_UNSATISFIED || rating.result() == SATISFACTION_UNSATISFIED;
-  const absl::CivilDay today = ShanghaiDay(absl::Now());
+  const absl::CivilDay today = ShanghaiDay(DomainNow());
   return Mutate(
       ctx, request, request.name(),
       {.method = "RateSuggestion",
@@ -1182,7 +1182,7 @@ absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContextBas
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
   }
-  const absl::CivilDay today = ShanghaiDay(absl::Now());
+  const absl::CivilDay today = ShanghaiDay(DomainNow());
   return Mutate(ctx, request, request.name(),
                 {.method = "ReopenSuggestion",
                  .action = Action::kReopen,
@@ -1550,7 +1550,7 @@ absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContextB
   }
   response->set_group_by(group_by);
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    for (StatsRow& row : SelectStats(tx, group_by, start, end, ShanghaiDate(absl::Now()))) {
+    for (StatsRow& row : SelectStats(tx, group_by, start, end, ShanghaiDate(DomainNow()))) {
       *response->add_rows() = std::move(row);
     }
     return absl::OkStatus();
@@ -1632,7 +1632,7 @@ absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContextBase
                          if (c->fulfilled()) {
                            return FailedPrecondition("COMMITMENT_FULFILLED", "该承诺事项已兑现，无需回头看");
                          }
-                         InsertCommitmentCheck(tx, id, request.check(), ShanghaiDate(absl::Now()), caller.account_id());
+                         InsertCommitmentCheck(tx, id, request.check(), ShanghaiDate(DomainNow()), caller.account_id());
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "CheckCommitment",
                                           .resource = request.name(),

@@ -2,6 +2,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/calendar.h"
+#include "common/clock.h"
 #include "common/names.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
@@ -41,7 +43,6 @@ constexpr char kVoteState[] = "voting_vote_state";
 constexpr char kListVotes[] = "voting_list_votes";
 constexpr char kSetVoteState[] = "voting_set_vote_state";
 constexpr char kTurnout[] = "voting_turnout";
-constexpr char kToday[] = "voting_today";
 constexpr char kLockShared[] = "voting_lock_shared";
 constexpr char kLockExclusive[] = "voting_lock_exclusive";
 constexpr char kCastContext[] = "voting_cast_context";
@@ -81,8 +82,6 @@ const std::string& ProjectColumns() {
 constexpr char kVoteColumns[] =
     "v.id, v.title, v.form, v.slots, v.max_approvals, v.state, COALESCE(v.runoff_of, 0) AS runoff_of, "
     "v.created_by, (extract(epoch FROM v.create_time) * 1000000)::bigint AS create_us";
-
-constexpr char kTodayExpr[] = "(now() AT TIME ZONE 'Asia/Shanghai')::date";
 
 template <typename Enum, typename Parse>
 Enum EnumOf(const pqxx::field& f, Parse parse) {
@@ -201,15 +200,14 @@ std::vector<PreparedStatement> Statements() {
       {kVoteState, "SELECT state FROM votes WHERE id = $1"},
       {kListVotes, "SELECT id FROM votes WHERE id > $1 ORDER BY id LIMIT $2"},
       {kSetVoteState,
-       absl::StrCat("UPDATE votes SET state = $2, "
-                    "opened_on = CASE WHEN $2 = 'VOTE_STATE_OPEN' THEN ", kTodayExpr, " ELSE opened_on END, "
-                    "closed_on = CASE WHEN $2 = 'VOTE_STATE_CLOSED' THEN ", kTodayExpr, " ELSE closed_on END "
-                    "WHERE id = $1")},
+       "UPDATE votes SET state = $2, "
+       "opened_on = CASE WHEN $2 = 'VOTE_STATE_OPEN' THEN $3::date ELSE opened_on END, "
+       "closed_on = CASE WHEN $2 = 'VOTE_STATE_CLOSED' THEN $3::date ELSE closed_on END "
+       "WHERE id = $1"},
       {kTurnout,
        "SELECT (SELECT count(*) FROM electorate WHERE vote_id = $1) AS electorate, "
        "(SELECT count(*) FROM electorate WHERE vote_id = $1 AND checked_in) AS checked_in, "
        "(SELECT count(*) FROM voters WHERE vote_id = $1) AS cast"},
-      {kToday, absl::StrCat("SELECT ", kTodayExpr, "::text AS today")},
       {kLockShared, absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")},
       {kLockExclusive, absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")},
       // Each deputy's electorate row is looked up by primary key (NULL: not an elector). As a join, the
@@ -217,7 +215,7 @@ std::vector<PreparedStatement> Statements() {
       {kCastContext,
        absl::StrCat("SELECT d.deputy, v.state, "
                     "(SELECT e.checked_in FROM electorate e WHERE e.vote_id = v.id AND e.deputy = d.deputy) "
-                    "AS checked_in, ", kTodayExpr, "::text AS today "
+                    "AS checked_in "
                     "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) WHERE v.id = $1")},
       {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
       {kInsertVoters,
@@ -386,7 +384,7 @@ std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id,
 }
 
 void SetVoteState(pqxx::work& tx, int64_t id, minyi::voting::v1::VoteState state) {
-  tx.exec_prepared(kSetVoteState, id, minyi::voting::v1::VoteState_Name(state));
+  tx.exec_prepared(kSetVoteState, id, minyi::voting::v1::VoteState_Name(state), ShanghaiDate(DomainNow()));
 }
 
 std::optional<minyi::voting::v1::VoteState> LoadVoteState(pqxx::transaction_base& tx, int64_t vote_id) {
@@ -426,20 +424,19 @@ minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote
   return t;
 }
 
-std::string Today(pqxx::transaction_base& tx) { return tx.exec_prepared1(kToday)[0].as<std::string>(); }
-
 void LockVoteShared(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockShared, vote_id); }
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockExclusive, vote_id); }
 
 std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, int64_t vote_id,
                                                     const std::vector<std::string>& deputies) {
   std::map<std::string, CastContext> out;
+  const std::string today = ShanghaiDate(DomainNow());
   for (const pqxx::row& row : tx.exec_prepared(kCastContext, vote_id, nlohmann::json(deputies).dump())) {
     CastContext c;
     c.state = EnumOf<minyi::voting::v1::VoteState>(row["state"], minyi::voting::v1::VoteState_Parse);
     c.elector = !row["checked_in"].is_null();
     c.checked_in = c.elector && row["checked_in"].as<bool>();
-    c.today = row["today"].as<std::string>();
+    c.today = today;
     out.emplace(row["deputy"].as<std::string>(), std::move(c));
   }
   return out;

@@ -62,7 +62,6 @@ VoteRules LoadRules(pqxx::transaction_base& tx, int64_t vote_id, bool with_count
 // The vote's state, or nullopt when there is no such vote.
 std::optional<minyi::voting::v1::VoteState> LoadVoteState(pqxx::transaction_base& tx, int64_t vote_id);
 minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote_id);
-std::string Today(pqxx::transaction_base& tx);
 
 // Casting and closing serialize on a per-vote advisory lock: many casts share it, closing takes it alone,
 // so no ballot commits after the tally has read the box.

@@ -36,6 +36,7 @@
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
+#include "common/clock.h"
 #include "hiredis.h"
 #include "pqxx/pqxx"
 
@@ -425,6 +426,42 @@ bool WaitForPort(int port, absl::Duration timeout) {
 std::string BuildPath(std::string_view relative) { return absl::StrCat(MINYI_BUILD_DIR, "/", std::string(relative)); }
 
 std::string SourcePath(std::string_view relative) { return absl::StrCat(MINYI_SOURCE_DIR, "/", std::string(relative)); }
+
+namespace {
+
+const Clock& TestClock() {
+  static const bool started = [] {
+    const char* start = std::getenv("MINYI_TEST_CLOCK");
+    if (start != nullptr && *start != '\0') {
+      absl::Time t;
+      if (!ParseInstant(start, &t)) {
+        Fail(absl::StrCat("MINYI_TEST_CLOCK is not an RFC 3339 time with its offset: ", start));
+      }
+      SetDomainClock(Clock(t, absl::Now()));
+    }
+    return true;
+  }();
+  (void)started;
+  return DomainClock();
+}
+
+}  // namespace
+
+absl::Time TestNow() { return TestClock().Now(); }
+
+absl::CivilDay TestToday() { return TestClock().Today(); }
+
+std::string LastYear(std::string_view rest) {
+  const std::string year = absl::StrCat(TestToday().year() - 1);
+  return rest.empty() ? year : absl::StrCat(year, "-", std::string(rest));
+}
+
+std::map<std::string, std::string> ClockEnv() {
+  if (!TestClock().shifted()) {
+    return {};
+  }
+  return {{"MINYI_CLOCK_START", FormatInstant(TestNow())}};
+}
 
 std::string TempDir(std::string_view prefix) {
   std::string tmpl = absl::StrCat("/tmp/minyi-", std::string(prefix), "-XXXXXX");

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 
@@ -43,6 +44,18 @@ std::string BuildPath(std::string_view relative);
 std::string SourcePath(std::string_view relative);
 // A fresh temporary directory, removed at process exit.
 std::string TempDir(std::string_view prefix);
+
+// The domain clock (common/clock.h) of the test process and of every service it starts. MINYI_TEST_CLOCK
+// (RFC 3339, e.g. 2026-12-31T23:50:00+08:00) starts it at that instant on first use; unset, it is the
+// system time. Tests ask it for "today" instead of assuming the date they were written on.
+absl::Time TestNow();
+absl::CivilDay TestToday();  // in Asia/Shanghai
+// The test clock's last year, "-<rest>" appended: a year, date or period that has passed whatever day the
+// tests run on, e.g. LastYear(), LastYear("03-02"), LastYear("Q1").
+std::string LastYear(std::string_view rest = "");
+// MINYI_CLOCK_START for a child process, so that it reads what TestNow() reads; empty when the test clock
+// is the system time.
+std::map<std::string, std::string> ClockEnv();
 
 // Servers and child processes are children of the thread that started them and are SIGKILLed when that
 // thread ends (PR_SET_PDEATHSIG): start them from the test's main thread, not from a short-lived one.

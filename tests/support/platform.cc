@@ -112,6 +112,7 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
     *metrics_port = metrics;
   }
   std::map<std::string, std::string> env = TestKeys::Shared().ServiceEnv(name);
+  env.merge(ClockEnv());  // a test may start a service at a clock of its own, in extra_env
   for (const auto& [k, v] : extra_env) {
     env[k] = v;
   }

@@ -39,8 +39,9 @@ class TestKeys final {
   std::unique_ptr<TokenIssuer> issuer_;
 };
 
-// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis and the test
-// keys, with `extra_env` on top, and waits until its gRPC port accepts (a test failure if it does not).
+// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis, the test
+// keys and the test clock (ClockEnv), with `extra_env` on top, and waits until its gRPC port accepts (a
+// test failure if it does not).
 // The ports are written to *grpc_port and, if given, *metrics_port.
 std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env = {},

@@ -36,7 +36,7 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
   const std::string other = P().NewDeputy(station, "张伟");
   const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
 
-  json duty = Duty("2026-03-02", "DUTY_CATEGORY_STATION_DUTY");
+  json duty = Duty(LastYear("03-02"), "DUTY_CATEGORY_STATION_DUTY");
   duty["station"] = station;
   duty["evidence"] = {"files/12"};
   HttpResponse r = P().Call("POST", absl::StrCat("/v1/", me, "/duties"), duty, my_token);
@@ -51,15 +51,16 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
 
   const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/duties"), nullptr, citizen).status, 403);
-  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/points?period=2026-Q1"), nullptr, citizen).status, 403);
+  EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", me, "/points?period=", LastYear("Q1")), nullptr, citizen).status, 403);
 
-  r = P().Call("GET", absl::StrCat("/v1/", me, "/duties?category=DUTY_CATEGORY_STATION_DUTY&startDate=2026-03-01"),
+  r = P().Call("GET",
+               absl::StrCat("/v1/", me, "/duties?category=DUTY_CATEGORY_STATION_DUTY&startDate=", LastYear("03-01")),
                nullptr, my_token);
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(Json(r)["duties"].size(), 1u);
 
   // Staff record on another's behalf; the record names them.
-  r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), Duty("2026-03-05", "DUTY_CATEGORY_TRAINING"),
+  r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), Duty(LastYear("03-05"), "DUTY_CATEGORY_TRAINING"),
                P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(Json(r).value("recordedBy", "").empty());
@@ -74,10 +75,10 @@ TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
   const std::string me = P().NewDeputy(station, "赵敏");
   const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
   HttpResponse r =
-      P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty("2026-01-09", "DUTY_CATEGORY_TRAINING"), my_token);
+      P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty(LastYear("01-09"), "DUTY_CATEGORY_TRAINING"), my_token);
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
-  const json correction = {{"duty", Duty("2026-01-10", "DUTY_CATEGORY_SPECIAL_INQUIRY")}, {"reason", "日期有误"}};
+  const json correction = {{"duty", Duty(LastYear("01-10"), "DUTY_CATEGORY_SPECIAL_INQUIRY")}, {"reason", "日期有误"}};
   EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, my_token).status, 403);
   r = P().Call("POST", absl::StrCat("/v1/", name, ":correct"), correction, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
@@ -85,7 +86,7 @@ TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
   r = P().Call("GET", absl::StrCat("/v1/", name, "?revision=1"), nullptr, my_token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("category", ""), "DUTY_CATEGORY_TRAINING");
-  EXPECT_EQ(Json(r).value("date", ""), "2026-01-09");
+  EXPECT_EQ(Json(r).value("date", ""), LastYear("01-09"));
 }
 
 TEST(Duties, RulesPointsRankingAndStars) {
@@ -106,24 +107,24 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(P().Call("PATCH", "/v1/pointRules", {{"rules", json::array()}}, deputy_token).status, 403);
   EXPECT_EQ(P().Call("GET", "/v1/pointRules", nullptr, deputy_token).status, 200);
 
-  for (const char* date : {"2026-01-02", "2026-01-03", "2026-01-04"}) {
+  for (const std::string& date : {LastYear("01-02"), LastYear("01-03"), LastYear("01-04")}) {
     ASSERT_EQ(
         P().Call("POST", absl::StrCat("/v1/", first, "/duties"), Duty(date, "DUTY_CATEGORY_TRAINING"), P().Admin()).status,
         200);
   }
-  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", second, "/duties"), Duty("2026-02-02", "DUTY_CATEGORY_STATION_DUTY"),
+  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", second, "/duties"), Duty(LastYear("02-02"), "DUTY_CATEGORY_STATION_DUTY"),
                      P().Admin())
                 .status,
             200);
 
-  r = P().Call("GET", absl::StrCat("/v1/", first, "/points?period=2026-Q1"), nullptr, deputy_token);
+  r = P().Call("GET", absl::StrCat("/v1/", first, "/points?period=", LastYear("Q1")), nullptr, deputy_token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r).value("total", ""), "4");  // int64 is a string in proto JSON; 6 capped at 4
   r = P().Call("GET", absl::StrCat("/v1/", first, "/points?period=2026-13"), nullptr, deputy_token);
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("period"));
 
-  r = P().Call("GET", absl::StrCat("/v1/", station, "/ranking?period=2026-Q1"), nullptr, deputy_token);
+  r = P().Call("GET", absl::StrCat("/v1/", station, "/ranking?period=", LastYear("Q1")), nullptr, deputy_token);
   ASSERT_EQ(r.status, 200) << r.body;
   json entries = Json(r)["entries"];
   ASSERT_EQ(entries.size(), 2u);
@@ -131,13 +132,13 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(entries[0].value("rank", 0), 1);
   EXPECT_EQ(entries[1].value("deputy", ""), second);
   EXPECT_EQ(entries[1].value("rank", 0), 2);
-  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, deputy_token)
+  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", LastYear("Q1")}}, deputy_token)
                 .status,
             403);
-  r = P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, P().Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", LastYear("Q1")}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
 
-  r = P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, P().Admin());
+  r = P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", LastYear("Q1")}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   json ratings = Json(r)["ratings"];
   ASSERT_EQ(ratings.size(), 2u);
@@ -146,12 +147,12 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(ratings[0].value("stars", 0), 4);  // two stations: floor(0.4) = 0 five-star, floor(1.0) = 1 four-star
   EXPECT_EQ(ratings[1].value("stars", 0), 3);
   r = P().Call("POST", "/v1/stations:rate",
-               {{"region", region}, {"period", "2026-Q1"}, {"quotas", {{"fiveStarPercent", 50}, {"fourStarPercent", 50}}}},
+               {{"region", region}, {"period", LastYear("Q1")}, {"quotas", {{"fiveStarPercent", 50}, {"fourStarPercent", 50}}}},
                P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["ratings"][0].value("stars", 0), 5);
   EXPECT_EQ(Json(r)["ratings"][1].value("stars", 0), 4);
-  EXPECT_EQ(P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", "2026-Q1"}}, deputy_token).status,
+  EXPECT_EQ(P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", LastYear("Q1")}}, deputy_token).status,
             403);
 }
 

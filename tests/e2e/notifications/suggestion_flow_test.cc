@@ -70,7 +70,7 @@ TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerRea
   EXPECT_EQ(Json(platform.Call("GET", "/v1/inbox", nullptr, other_token))["notifications"].size(), 0u);
 
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":contact"),
-                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", ShanghaiDate(absl::Now())}}}},
+                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", FormatDay(TestToday())}}}},
                    lead_token));
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":answer"),
                    {{"answer", {{"category", "ANSWER_CATEGORY_A"}, {"text", "已在学校门口增设红绿灯和斑马线。"}}}},

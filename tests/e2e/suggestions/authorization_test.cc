@@ -59,7 +59,7 @@ TEST(SuggestionAuthorization, DeputiesEnterOpinionsOnlyAtStationsTheyBelongToOrA
   const std::string on_duty = P().NewDeputy(elsewhere, "周平");
   const std::string on_duty_token = P().NewAccount("ROLE_DEPUTY", on_duty);
   Call("POST", absl::StrCat("/v1/", elsewhere, "/rotaEntries"),
-       {{"deputy", on_duty}, {"date", minyi::ShanghaiDate(absl::Now())}, {"note", "9:00-12:00"}}, P().Admin());
+       {{"deputy", on_duty}, {"date", minyi::FormatDay(TestToday())}, {"note", "9:00-12:00"}}, P().Admin());
   Call("PATCH", absl::StrCat("/v1/", on_duty, "?updateMask=stations"), {{"stations", {home}}}, P().Admin());
   Call("POST", "/v1/suggestions", Opinion(elsewhere, "公园厕所太少", Unique("公园只有一个厕所。")), on_duty_token);
 

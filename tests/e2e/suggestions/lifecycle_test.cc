@@ -33,10 +33,10 @@ json Call(absl::string_view method, const std::string& path, const json& body, c
   return Json(r);
 }
 
-std::string Today() { return minyi::ShanghaiDate(absl::Now()); }
+std::string Today() { return minyi::FormatDay(TestToday()); }
 std::string MonthsFromToday(int months) {
   return minyi::FormatDay(
-      minyi::AddCalendarMonths(minyi::ShanghaiDay(absl::Now()), months));
+      minyi::AddCalendarMonths(TestToday(), months));
 }
 
 std::vector<std::string> Actions(const json& timeline) {

@@ -131,7 +131,7 @@ TEST_F(DutiesTest, DeputiesRecordIntoTheirOwnFileOnly) {
   const v1::Deputy b = NewDeputy(station.name());
   const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
 
-  v1::DutyRecord content = Content("2026-03-02", v1::DUTY_CATEGORY_RECEIVING_VOTERS);
+  v1::DutyRecord content = Content(LastYear("03-02"), v1::DUTY_CATEGORY_RECEIVING_VOTERS);
   content.set_station(station.name());
   content.add_evidence("files/1");
   content.set_recorded_by("forged");  // output only: ignored
@@ -173,10 +173,10 @@ TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
   const v1::Deputy a = NewDeputy(station.name());
   const v1::Deputy b = NewDeputy(station.name());
   const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
-  for (const char* date : {"2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10"}) {
+  for (const std::string& date : {LastYear("01-10"), LastYear("02-10"), LastYear("03-10"), LastYear("04-10")}) {
     ASSERT_TRUE(Record(a_token, a.name(), Content(date, v1::DUTY_CATEGORY_TRAINING)).ok());
   }
-  ASSERT_TRUE(Record(a_token, a.name(), Content("2026-02-20", v1::DUTY_CATEGORY_STATION_DUTY)).ok());
+  ASSERT_TRUE(Record(a_token, a.name(), Content(LastYear("02-20"), v1::DUTY_CATEGORY_STATION_DUTY)).ok());
 
   auto list = [&](const std::string& token, v1::ListDutyRecordsRequest req, v1::ListDutyRecordsResponse* out) {
     req.set_parent(a.name());
@@ -196,18 +196,19 @@ TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
     req.set_page_token(page.next_page_token());
     ++pages;
   } while (!req.page_token().empty());
-  EXPECT_THAT(dates, ElementsAre("2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-02-20"));
+  EXPECT_THAT(dates,
+              ElementsAre(LastYear("01-10"), LastYear("02-10"), LastYear("03-10"), LastYear("04-10"), LastYear("02-20")));
   EXPECT_EQ(pages, 3);
 
   v1::ListDutyRecordsRequest filtered;
   filtered.set_category(v1::DUTY_CATEGORY_TRAINING);
-  filtered.set_start_date("2026-02-01");
-  filtered.set_end_date("2026-03-31");
+  filtered.set_start_date(LastYear("02-01"));
+  filtered.set_end_date(LastYear("03-31"));
   v1::ListDutyRecordsResponse out;
   ASSERT_TRUE(list(Token(minyi::common::v1::ROLE_LEADER), filtered, &out).ok());
   ASSERT_EQ(out.duties_size(), 2);
-  EXPECT_EQ(out.duties(0).date(), "2026-02-10");
-  EXPECT_EQ(out.duties(1).date(), "2026-03-10");
+  EXPECT_EQ(out.duties(0).date(), LastYear("02-10"));
+  EXPECT_EQ(out.duties(1).date(), LastYear("03-10"));
   out.Clear();
   ASSERT_TRUE(list(Staff(), {}, &out).ok());
   EXPECT_EQ(out.duties_size(), 5);
@@ -219,8 +220,8 @@ TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
   EXPECT_EQ(list(Token(minyi::common::v1::ROLE_DEPUTY, b.name()), {}, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::ListDutyRecordsRequest backwards;
-  backwards.set_start_date("2026-03-01");
-  backwards.set_end_date("2026-02-01");
+  backwards.set_start_date(LastYear("03-01"));
+  backwards.set_end_date(LastYear("02-01"));
   grpc::Status st = list(a_token, backwards, &out);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("end_date"));
@@ -231,11 +232,11 @@ TEST_F(DutiesTest, CorrectionsAreNewRevisionsAndKeepTheOriginal) {
   const v1::Deputy a = NewDeputy(station.name());
   const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
   v1::DutyRecord original;
-  ASSERT_TRUE(Record(a_token, a.name(), Content("2026-03-02", v1::DUTY_CATEGORY_TRAINING, "参加培训"), &original).ok());
+  ASSERT_TRUE(Record(a_token, a.name(), Content(LastYear("03-02"), v1::DUTY_CATEGORY_TRAINING, "参加培训"), &original).ok());
 
   v1::CorrectDutyRecordRequest req;
   req.set_name(original.name());
-  *req.mutable_duty() = Content("2026-03-03", v1::DUTY_CATEGORY_INSPECTION_RESEARCH, "参加视察调研");
+  *req.mutable_duty() = Content(LastYear("03-03"), v1::DUTY_CATEGORY_INSPECTION_RESEARCH, "参加视察调研");
   req.set_reason("类别登记错误");
   v1::DutyRecord out;
   EXPECT_EQ(stub_->CorrectDutyRecord(CallContext(a_token).get(), req, &out).error_code(),
@@ -246,7 +247,7 @@ TEST_F(DutiesTest, CorrectionsAreNewRevisionsAndKeepTheOriginal) {
   EXPECT_EQ(out.name(), original.name());
   EXPECT_EQ(out.revision(), 2);
   EXPECT_EQ(out.category(), v1::DUTY_CATEGORY_INSPECTION_RESEARCH);
-  EXPECT_EQ(out.date(), "2026-03-03");
+  EXPECT_EQ(out.date(), LastYear("03-03"));
   EXPECT_EQ(out.correction_reason(), "类别登记错误");
   EXPECT_EQ(out.recorded_by(), AccountOf(staff));
 
@@ -378,19 +379,19 @@ TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   const v1::Station station = NewStation();
   const v1::Deputy a = NewDeputy(station.name());
   const std::string staff = Staff();
-  for (const char* date : {"2026-01-05", "2026-01-06", "2026-01-07", "2026-04-01"}) {
+  for (const std::string& date : {LastYear("01-05"), LastYear("01-06"), LastYear("01-07"), LastYear("04-01")}) {
     ASSERT_TRUE(Record(staff, a.name(), Content(date, v1::DUTY_CATEGORY_TRAINING)).ok());
   }
-  ASSERT_TRUE(Record(staff, a.name(), Content("2026-02-28", v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
-  ASSERT_TRUE(Record(staff, a.name(), Content("2026-02-28", v1::DUTY_CATEGORY_OTHER)).ok());  // no rule now
+  ASSERT_TRUE(Record(staff, a.name(), Content(LastYear("02-28"), v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
+  ASSERT_TRUE(Record(staff, a.name(), Content(LastYear("02-28"), v1::DUTY_CATEGORY_OTHER)).ok());  // no rule now
 
   v1::GetDeputyPointsRequest req;
   req.set_name(a.name() + "/points");
-  req.set_period("2026-Q1");
+  req.set_period(LastYear("Q1"));
   v1::DeputyPoints points;
   st = stub_->GetDeputyPoints(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, a.name())).get(), req, &points);
   ASSERT_TRUE(st.ok()) << st.error_message();
-  EXPECT_EQ(points.period(), "2026-Q1");
+  EXPECT_EQ(points.period(), LastYear("Q1"));
   EXPECT_EQ(points.total(), 4 + 3);
   ASSERT_EQ(points.by_month_size(), 3);
   EXPECT_EQ(points.by_month(0).points(), 4);
@@ -400,14 +401,14 @@ TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   EXPECT_EQ(points.by_category(0).category(), v1::DUTY_CATEGORY_TRAINING);
   EXPECT_EQ(points.by_category(0).records(), 3);
   EXPECT_EQ(points.by_category(0).points(), 4);
-  req.set_period("2026");
+  req.set_period(LastYear());
   ASSERT_TRUE(stub_->GetDeputyPoints(CallContext(staff).get(), req, &points).ok());
   EXPECT_EQ(points.total(), 4 + 3 + 2);
   req.set_period("2026-Q5");
   st = stub_->GetDeputyPoints(CallContext(staff).get(), req, &points);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("period"));
-  req.set_period("2026-Q1");
+  req.set_period(LastYear("Q1"));
   EXPECT_EQ(stub_->GetDeputyPoints(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &points).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 }
@@ -422,17 +423,17 @@ TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
   const std::string staff = Staff();
   // d0: 6, d1: 6, d2: 2, d3: 0 in Q1; d3's record is in Q2.
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(Record(staff, d[0].name(), Content("2026-02-01", v1::DUTY_CATEGORY_TRAINING)).ok());
+    ASSERT_TRUE(Record(staff, d[0].name(), Content(LastYear("02-01"), v1::DUTY_CATEGORY_TRAINING)).ok());
   }
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(Record(staff, d[1].name(), Content("2026-03-31", v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
+    ASSERT_TRUE(Record(staff, d[1].name(), Content(LastYear("03-31"), v1::DUTY_CATEGORY_RECEIVING_VOTERS)).ok());
   }
-  ASSERT_TRUE(Record(staff, d[2].name(), Content("2026-01-01", v1::DUTY_CATEGORY_TRAINING)).ok());
-  ASSERT_TRUE(Record(staff, d[3].name(), Content("2026-04-01", v1::DUTY_CATEGORY_TRAINING)).ok());
+  ASSERT_TRUE(Record(staff, d[2].name(), Content(LastYear("01-01"), v1::DUTY_CATEGORY_TRAINING)).ok());
+  ASSERT_TRUE(Record(staff, d[3].name(), Content(LastYear("04-01"), v1::DUTY_CATEGORY_TRAINING)).ok());
 
   v1::GetStationRankingRequest req;
   req.set_name(station.name() + "/ranking");
-  req.set_period("2026-Q1");
+  req.set_period(LastYear("Q1"));
   v1::StationRanking ranking;
   grpc::Status st =
       stub_->GetStationRanking(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[3].name())).get(), req, &ranking);
@@ -452,7 +453,7 @@ TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
 
   v1::PublishStationRankingRequest publish;
   publish.set_name(station.name() + "/ranking");
-  publish.set_period("2026-Q1");
+  publish.set_period(LastYear("Q1"));
   v1::StationRanking published;
   EXPECT_EQ(stub_->PublishStationRanking(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), publish,
                                          &published)
@@ -481,7 +482,7 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
     }
     const v1::Deputy member = NewDeputy(stations.back().name());
     for (int r = 0; r < i; ++r) {
-      ASSERT_TRUE(Record(staff, member.name(), Content("2026-02-02", v1::DUTY_CATEGORY_STATION_DUTY)).ok());
+      ASSERT_TRUE(Record(staff, member.name(), Content(LastYear("02-02"), v1::DUTY_CATEGORY_STATION_DUTY)).ok());
     }
   }
   NewStation("别的区");
@@ -496,7 +497,7 @@ TEST_F(DutiesTest, StarRatingByQuotaWithinADistrict) {
 
   v1::RateStationsRequest req;
   req.set_region(region);
-  req.set_period("2026-Q1");
+  req.set_period(LastYear("Q1"));
   v1::RateStationsResponse out;
   grpc::Status st = stub_->RateStations(CallContext(staff).get(), req, &out);
   ASSERT_TRUE(st.ok()) << st.error_message();

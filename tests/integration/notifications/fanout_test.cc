@@ -317,7 +317,7 @@ TEST_F(FanoutTest, QuietHoursHoldOrdinaryDeliveriesButNotOverdueEscalations) {
   const std::string token = TokenOf(account, minyi::common::v1::ROLE_DEPARTMENT);
   // A window around the present moment in Asia/Shanghai.
   const absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
-  const absl::Time now = absl::Now();
+  const absl::Time now = TestNow();
   nv1::UpdatePreferencesRequest update;
   update.mutable_preferences()->mutable_quiet_hours()->set_enabled(true);
   update.mutable_preferences()->mutable_quiet_hours()->set_start(

@@ -106,7 +106,8 @@ TEST_F(SuggestionsServiceTest, SweeperEmitsEachThresholdExactlyOnce) {
   // Time passes: the deadline is now yesterday. One overdue event, however many sweeps follow (and the
   // reminder for what is now a different deadline).
   const std::string id = name.substr(std::string("suggestions/").size());
-  Count(absl::StrCat("WITH u AS (UPDATE suggestions.suggestions SET deadline = current_date - 1 WHERE id = ", id,
+  Count(absl::StrCat("WITH u AS (UPDATE suggestions.suggestions SET deadline = '", minyi::FormatDay(TestToday() - 1),
+                     "' WHERE id = ", id,
                      " RETURNING 1) SELECT count(*) FROM u"));
   ASSERT_TRUE(Eventually([&] { return Count(overdue) > 0 && Count(due_soon) == 2; }, absl::Seconds(10)))
       << process_->Log();
@@ -115,7 +116,7 @@ TEST_F(SuggestionsServiceTest, SweeperEmitsEachThresholdExactlyOnce) {
 
 TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
   // Declare the next ten days of the calendar holidays: one working day now ends after them.
-  const absl::CivilDay today = minyi::ShanghaiDay(absl::Now());
+  const absl::CivilDay today = TestToday();
   v1::UpdateHolidayCalendarRequest update;
   update.mutable_calendar()->set_name(absl::StrCat("holidayCalendars/", today.year()));
   absl::CivilDay last = today;
