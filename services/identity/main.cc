@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
 #include "common/server.h"
-#include "identity/service.h"
+#include "identity/rpc.h"
 #include "identity/store.h"
 
 namespace {
@@ -66,12 +66,16 @@ int main() {
   minyi::identity::RevocationMirror revocations((*host)->pool(), sc.redis_addr, (*host)->revocations());
   minyi::identity::SignInThrottle throttle(sc.redis_addr);
   minyi::identity::HashingSlots hashing(config->hashing_slots);
-  minyi::identity::IdentityService service(
-      (*host)->pool(), (*host)->authorizer(),
-      {.issuer = issuer, .verifier = (*host)->token_verifier(), .revocations = revocations, .throttle = throttle,
-       .hashing = hashing});
+  const minyi::identity::Sessions sessions{.issuer = issuer,
+                                           .verifier = (*host)->token_verifier(),
+                                           .revocations = revocations,
+                                           .throttle = throttle,
+                                           .hashing = hashing};
+  minyi::identity::Accounts accounts((*host)->pool(), (*host)->authorizer(), sessions);
+  minyi::identity::SignIn sign_in((*host)->pool(), (*host)->authorizer(), sessions);
+  minyi::identity::IdentityRpc service(accounts, sign_in);
   if (!config->bootstrap_password.empty()) {
-    if (absl::Status st = service.BootstrapAdmin(config->bootstrap_password); !st.ok()) {
+    if (absl::Status st = accounts.BootstrapAdmin(config->bootstrap_password); !st.ok()) {
       std::cerr << "minyi-identity: " << st << "\n";
       return 1;
     }

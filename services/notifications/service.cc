@@ -10,7 +10,7 @@
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
-#include "common/workers.h"
+#include "common/rpc.h"
 #include "common/target.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpcpp/server_context.h"
@@ -56,39 +56,39 @@ void FillPreferences(pqxx::transaction_base& tx, const std::string& account, con
 
 grpc::ServerUnaryReactor* NotificationsService::ListInbox(grpc::CallbackServerContext* ctx, const ListInboxRequest* request,
                                              ListInboxResponse* response) {
-  return Serve(ctx, [=, this] { return DoListInbox(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListInbox(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* NotificationsService::MarkRead(grpc::CallbackServerContext* ctx, const MarkReadRequest* request,
                                             Notification* response) {
-  return Serve(ctx, [=, this] { return DoMarkRead(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoMarkRead(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* NotificationsService::GetPreferences(grpc::CallbackServerContext* ctx,
                                                   const minyi::notifications::v1::GetPreferencesRequest*,
                                                   Preferences* response) {
-  return Serve(ctx, [=, this] { return DoGetPreferences(*ctx, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetPreferences(call, response); });
 }
 
 grpc::ServerUnaryReactor* NotificationsService::UpdatePreferences(grpc::CallbackServerContext* ctx, const UpdatePreferencesRequest* request,
                                                      Preferences* response) {
-  return Serve(ctx, [=, this] { return DoUpdatePreferences(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdatePreferences(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* NotificationsService::ListDeliveries(grpc::CallbackServerContext* ctx, const ListDeliveriesRequest* request,
                                                   ListDeliveriesResponse* response) {
-  return Serve(ctx, [=, this] { return DoListDeliveries(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListDeliveries(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* NotificationsService::ReplayDelivery(grpc::CallbackServerContext* ctx,
                                                   const minyi::notifications::v1::ReplayDeliveryRequest* request,
                                                   Delivery* response) {
-  return Serve(ctx, [=, this] { return DoReplayDelivery(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoReplayDelivery(call, *request, response); });
 }
 
-absl::Status NotificationsService::DoListInbox(const grpc::ServerContextBase& ctx, const ListInboxRequest& request,
+absl::Status NotificationsService::DoListInbox(const Call& call, const ListInboxRequest& request,
                                                ListInboxResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -117,16 +117,16 @@ absl::Status NotificationsService::DoListInbox(const grpc::ServerContextBase& ct
   return absl::OkStatus();
 }
 
-absl::Status NotificationsService::DoMarkRead(const grpc::ServerContextBase& ctx, const MarkReadRequest& request,
+absl::Status NotificationsService::DoMarkRead(const Call& call, const MarkReadRequest& request,
                                               Notification* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kInbox, "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.name(), kInbox, "name"));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
   const std::string account = AccountOf(caller);
-  return RunIdempotent(pool_, ctx, caller, "notifications.MarkRead", request, response,
+  return RunIdempotent(pool_, call, caller, "notifications.MarkRead", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          // Another account's message is as absent as a missing one.
                          std::optional<Notification> read = minyi::notifications::MarkRead(tx, id, account);
@@ -136,14 +136,14 @@ absl::Status NotificationsService::DoMarkRead(const grpc::ServerContextBase& ctx
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "MarkRead",
                                           .resource = request.name(),
-                                          .request_id = RequestId(ctx)});
+                                          .request_id = call.request_id});
                          *response = *std::move(read);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContextBase& ctx, Preferences* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+absl::Status NotificationsService::DoGetPreferences(const Call& call, Preferences* response) {
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -154,9 +154,9 @@ absl::Status NotificationsService::DoGetPreferences(const grpc::ServerContextBas
   });
 }
 
-absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContextBase& ctx,
+absl::Status NotificationsService::DoUpdatePreferences(const Call& call,
                                                        const UpdatePreferencesRequest& request, Preferences* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -165,7 +165,7 @@ absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContext
           ? ImpliedPaths(request.preferences())
           : std::vector<std::string>(request.update_mask().paths().begin(), request.update_mask().paths().end());
   const std::string account = AccountOf(*caller);
-  return RunIdempotent(pool_, ctx, *caller, "notifications.UpdatePreferences", request, response,
+  return RunIdempotent(pool_, call, *caller, "notifications.UpdatePreferences", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          AccountPreferences prefs = LoadOne(tx, account);
                          if (absl::Status st = ApplyPatch(request.preferences(), paths, &prefs); !st.ok()) {
@@ -175,18 +175,18 @@ absl::Status NotificationsService::DoUpdatePreferences(const grpc::ServerContext
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "UpdatePreferences",
                                           .resource = absl::StrCat(account, "/preferences"),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"paths", paths}}});
                          FillPreferences(tx, account, prefs, response);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContextBase& ctx,
+absl::Status NotificationsService::DoListDeliveries(const Call& call,
                                                     const ListDeliveriesRequest& request,
                                                     ListDeliveriesResponse* response) {
   absl::StatusOr<Caller> caller =
-      authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+      authorizer_.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -223,18 +223,18 @@ absl::Status NotificationsService::DoListDeliveries(const grpc::ServerContextBas
   return absl::OkStatus();
 }
 
-absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContextBase& ctx,
+absl::Status NotificationsService::DoReplayDelivery(const Call& call,
                                                     const minyi::notifications::v1::ReplayDeliveryRequest& request,
                                                     Delivery* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}),
+      ResolveTarget(authorizer_.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}),
                     ParseResourceId(request.name(), kDeliveries, "name"));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
   absl::Status st = RunIdempotent(
-      pool_, ctx, caller, "notifications.ReplayDelivery", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "notifications.ReplayDelivery", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<Delivery> revived = ReviveDelivery(tx, id);
         if (!revived.has_value()) {
           std::optional<Delivery> existing = LoadDelivery(tx, id);
@@ -248,7 +248,7 @@ absl::Status NotificationsService::DoReplayDelivery(const grpc::ServerContextBas
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "ReplayDelivery",
                          .resource = request.name(),
-                         .request_id = RequestId(ctx)});
+                         .request_id = call.request_id});
         *response = *std::move(revived);
         return absl::OkStatus();
       });

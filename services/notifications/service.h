@@ -31,18 +31,18 @@ class NotificationsService final : public minyi::notifications::v1::Notification
                               minyi::notifications::v1::Delivery* response) override;
 
  private:
-  absl::Status DoListInbox(const grpc::ServerContextBase& ctx, const minyi::notifications::v1::ListInboxRequest& request,
+  absl::Status DoListInbox(const Call& call, const minyi::notifications::v1::ListInboxRequest& request,
                            minyi::notifications::v1::ListInboxResponse* response);
-  absl::Status DoMarkRead(const grpc::ServerContextBase& ctx, const minyi::notifications::v1::MarkReadRequest& request,
+  absl::Status DoMarkRead(const Call& call, const minyi::notifications::v1::MarkReadRequest& request,
                           minyi::notifications::v1::Notification* response);
-  absl::Status DoGetPreferences(const grpc::ServerContextBase& ctx, minyi::notifications::v1::Preferences* response);
-  absl::Status DoUpdatePreferences(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetPreferences(const Call& call, minyi::notifications::v1::Preferences* response);
+  absl::Status DoUpdatePreferences(const Call& call,
                                    const minyi::notifications::v1::UpdatePreferencesRequest& request,
                                    minyi::notifications::v1::Preferences* response);
-  absl::Status DoListDeliveries(const grpc::ServerContextBase& ctx,
+  absl::Status DoListDeliveries(const Call& call,
                                 const minyi::notifications::v1::ListDeliveriesRequest& request,
                                 minyi::notifications::v1::ListDeliveriesResponse* response);
-  absl::Status DoReplayDelivery(const grpc::ServerContextBase& ctx,
+  absl::Status DoReplayDelivery(const Call& call,
                                 const minyi::notifications::v1::ReplayDeliveryRequest& request,
                                 minyi::notifications::v1::Delivery* response);
 
