@@ -16,9 +16,9 @@
 #include "notifications/lag.h"
 #include "notifications/metrics.h"
 #include "notifications/provider.h"
+#include "notifications/rpc.h"
 #include "notifications/rules.h"
 #include "notifications/schedule.h"
-#include "notifications/service.h"
 #include "notifications/store.h"
 #include "notifications/worker.h"
 
@@ -70,7 +70,9 @@ int main() {
 
   minyi::ServiceHost& h = **host;
   minyi::notifications::NotifyMetrics metrics(h.metrics());
-  minyi::notifications::NotificationsService service(h.pool(), h.authorizer(), metrics);
+  minyi::notifications::Inbox inbox(h.pool(), h.authorizer());
+  minyi::notifications::Deliveries deliveries(h.pool(), h.authorizer(), metrics);
+  minyi::notifications::NotificationsRpc service(inbox, deliveries);
   h.AddService(&service);
 
   minyi::notifications::Directory directory(grpc::CreateChannel(identity_addr, grpc::InsecureChannelCredentials()),
