@@ -1,4 +1,4 @@
-// minyi-identity: wiring only. The service logic lives in service.cc and signin.cc, its SQL in store.cc.
+// minyi-identity: wiring only. Accounts and sign-in live in accounts.cc and signin.cc, their SQL in store.cc.
 #include <malloc.h>
 
 #include <iostream>

@@ -1,5 +1,5 @@
 // minyi-notifications: wiring only. Rules and templates live in rules.cc, the event handler in fanout.cc,
-// external sending in worker.cc and provider.cc, the RPCs in service.cc, the SQL in store.cc.
+// external sending in worker.cc and provider.cc, the inbox and preferences in inbox.cc, the office's delivery view in deliveries.cc, the SQL in store.cc.
 #include <iostream>
 #include <memory>
 #include <string_view>
