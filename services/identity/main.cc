@@ -2,43 +2,18 @@
 #include <malloc.h>
 
 #include <iostream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "common/config.h"
 #include "common/server.h"
+#include "identity/config.h"
 #include "identity/rpc.h"
 #include "identity/store.h"
-
-namespace {
-
-// Identity's own settings, read before the host so a missing key stops the process before migrations.
-struct IdentityConfig {
-  minyi::EcPrivateKey signing_key;  // MINYI_TOKEN_SIGNING_KEY: the only key that can mint access tokens
-  std::string bootstrap_password;   // MINYI_BOOTSTRAP_ADMIN_PASSWORD, optional
-  int hashing_slots = 2;            // MINYI_SIGNIN_CONCURRENCY
-};
-
-absl::StatusOr<IdentityConfig> LoadIdentityConfig() {
-  minyi::EnvReader env;
-  IdentityConfig c;
-  c.signing_key = env.PrivateKey("MINYI_TOKEN_SIGNING_KEY");
-  c.bootstrap_password = env.OptionalSecret("MINYI_BOOTSTRAP_ADMIN_PASSWORD");
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  c.hashing_slots = env.Int("MINYI_SIGNIN_CONCURRENCY", cores, 1, 64);
-  if (absl::Status st = env.Finish(); !st.ok()) {
-    return st;
-  }
-  return c;
-}
-
-}  // namespace
 
 int main() {
   // Each Argon2id hash takes 19 MiB. A fixed mmap threshold makes such blocks go back to the kernel when
   // freed; glibc's default raises the threshold after the first one and keeps later ones in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  absl::StatusOr<IdentityConfig> config = LoadIdentityConfig();
+  absl::StatusOr<minyi::identity::IdentityConfig> config = minyi::identity::LoadIdentityConfig();
   if (!config.ok()) {
     std::cerr << "minyi-identity: " << config.status() << "\n";
     return 1;
