@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "common/jwt.h"
 #include "common/revocation.h"
-#include "grpcpp/server_context.h"
 #include "nlohmann/json.hpp"
 #include "sodium.h"
 #include "status.h"
@@ -63,12 +62,6 @@ absl::Status InWindow(absl::Time now, absl::Time not_before, absl::Time expires)
     return Invalid("not valid yet");
   }
   return absl::OkStatus();
-}
-
-absl::string_view Metadata(const grpc::ServerContextBase& ctx, const char* key) {
-  const auto& md = ctx.client_metadata();
-  auto it = md.find(key);
-  return it == md.end() ? absl::string_view() : absl::string_view(it->second.data(), it->second.size());
 }
 
 Caller ServiceCaller(const std::string& service) {
@@ -273,39 +266,37 @@ Authorizer::Authorizer(const TokenVerifier& tokens, const RevocationList& revoca
                        const ServiceVerifier* services)
     : tokens_(tokens), revocations_(revocations), services_(services) {}
 
-absl::StatusOr<VerifiedToken> Authorizer::VerifyUser(const grpc::ServerContextBase& ctx) const {
+absl::StatusOr<VerifiedToken> Authorizer::VerifyUser(const Call& call) const {
   // A service credential is never a user's identity, whatever else the call carries.
-  if (!Metadata(ctx, kServiceCredentialMetadata).empty()) {
+  if (!call.service_credential.empty()) {
     return PermissionDenied("this call is for users, not services");
   }
-  const absl::string_view authorization = Metadata(ctx, "authorization");
-  if (authorization.empty()) {
+  if (call.authorization.empty()) {
     return Unauthenticated("TOKEN_MISSING", "sign in first: this call needs an access token");
   }
-  return VerifyBearer(authorization, tokens_, revocations_, absl::Now());
+  return VerifyBearer(call.authorization, tokens_, revocations_, absl::Now());
 }
 
-absl::StatusOr<std::string> Authorizer::VerifyService(const grpc::ServerContextBase& ctx) const {
-  const absl::string_view credential = Metadata(ctx, kServiceCredentialMetadata);
-  if (credential.empty()) {
+absl::StatusOr<std::string> Authorizer::VerifyService(const Call& call) const {
+  if (call.service_credential.empty()) {
     return std::string();
   }
   if (services_ == nullptr) {
     return Unauthenticated("SERVICE_CREDENTIAL_INVALID", "this process accepts no service credentials");
   }
-  return services_->Verify(credential, absl::Now());
+  return services_->Verify(call.service_credential, absl::Now());
 }
 
-absl::StatusOr<Caller> Authorizer::AuthenticateForPasswordChange(const grpc::ServerContextBase& ctx) const {
-  absl::StatusOr<VerifiedToken> token = VerifyUser(ctx);
+absl::StatusOr<Caller> Authorizer::AuthenticateForPasswordChange(const Call& call) const {
+  absl::StatusOr<VerifiedToken> token = VerifyUser(call);
   if (!token.ok()) {
     return token.status();
   }
   return token->caller;
 }
 
-absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContextBase& ctx) const {
-  absl::StatusOr<VerifiedToken> token = VerifyUser(ctx);
+absl::StatusOr<Caller> Authorizer::Authenticate(const Call& call) const {
+  absl::StatusOr<VerifiedToken> token = VerifyUser(call);
   if (token.ok() && token->password_change_required) {
     return FailedPrecondition("PASSWORD_CHANGE_REQUIRED", "this account must change its password first");
   }
@@ -315,22 +306,22 @@ absl::StatusOr<Caller> Authorizer::Authenticate(const grpc::ServerContextBase& c
   return token->caller;
 }
 
-absl::StatusOr<Caller> Authorizer::Require(const grpc::ServerContextBase& ctx, std::initializer_list<Role> roles) const {
-  absl::StatusOr<Caller> caller = Authenticate(ctx);
+absl::StatusOr<Caller> Authorizer::Require(const Call& call, std::initializer_list<Role> roles) const {
+  absl::StatusOr<Caller> caller = Authenticate(call);
   if (caller.ok() && !HasRole(*caller, roles)) {
     return RoleDenied(*caller);
   }
   return caller;
 }
 
-absl::StatusOr<Caller> Authorizer::AuthenticateUserOrService(const grpc::ServerContextBase& ctx,
+absl::StatusOr<Caller> Authorizer::AuthenticateUserOrService(const Call& call,
                                                              std::initializer_list<absl::string_view> services) const {
-  absl::StatusOr<std::string> service = VerifyService(ctx);
+  absl::StatusOr<std::string> service = VerifyService(call);
   if (!service.ok()) {
     return service.status();
   }
   if (service->empty()) {
-    return Authenticate(ctx);
+    return Authenticate(call);
   }
   for (absl::string_view allowed : services) {
     if (*service == allowed) {
@@ -340,10 +331,10 @@ absl::StatusOr<Caller> Authorizer::AuthenticateUserOrService(const grpc::ServerC
   return PermissionDenied(absl::StrCat("service ", *service, " may not make this call"));
 }
 
-absl::StatusOr<Caller> Authorizer::RequireUserOrService(const grpc::ServerContextBase& ctx,
+absl::StatusOr<Caller> Authorizer::RequireUserOrService(const Call& call,
                                                         std::initializer_list<Role> roles,
                                                         std::initializer_list<absl::string_view> services) const {
-  absl::StatusOr<Caller> caller = AuthenticateUserOrService(ctx, services);
+  absl::StatusOr<Caller> caller = AuthenticateUserOrService(call, services);
   if (caller.ok() && caller->role() != minyi::common::v1::ROLE_SERVICE && !HasRole(*caller, roles)) {
     return RoleDenied(*caller);
   }

@@ -10,12 +10,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/call.h"
 #include "common/keys.h"
 #include "minyi/common/v1/common.pb.h"
-
-namespace grpc {
-class ServerContextBase;
-}
 
 namespace minyi {
 
@@ -128,23 +125,23 @@ class Authorizer final {
 
   // The user calling, or UNAUTHENTICATED when the call carries no valid, unrevoked token.
   // FAILED_PRECONDITION (PASSWORD_CHANGE_REQUIRED) for a token that is good only to change the password.
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& ctx) const;
+  absl::StatusOr<Caller> Authenticate(const Call& call) const;
   // The user when their role is one of `roles`; PERMISSION_DENIED otherwise.
-  absl::StatusOr<Caller> Require(const grpc::ServerContextBase& ctx, std::initializer_list<Role> roles) const;
+  absl::StatusOr<Caller> Require(const Call& call, std::initializer_list<Role> roles) const;
   // As Authenticate, or one of `services` calling with its own credential (role ROLE_SERVICE).
-  absl::StatusOr<Caller> AuthenticateUserOrService(const grpc::ServerContextBase& ctx,
+  absl::StatusOr<Caller> AuthenticateUserOrService(const Call& call,
                                                    std::initializer_list<absl::string_view> services) const;
   // As Require, or one of `services` calling with its own credential (role ROLE_SERVICE).
-  absl::StatusOr<Caller> RequireUserOrService(const grpc::ServerContextBase& ctx, std::initializer_list<Role> roles,
+  absl::StatusOr<Caller> RequireUserOrService(const Call& call, std::initializer_list<Role> roles,
                                               std::initializer_list<absl::string_view> services) const;
   // As Authenticate, but a token that is good only to change the password is accepted too.
-  absl::StatusOr<Caller> AuthenticateForPasswordChange(const grpc::ServerContextBase& ctx) const;
+  absl::StatusOr<Caller> AuthenticateForPasswordChange(const Call& call) const;
 
  private:
   // The user's verified, unrevoked token; refused when the call carries a service credential.
-  absl::StatusOr<VerifiedToken> VerifyUser(const grpc::ServerContextBase& ctx) const;
+  absl::StatusOr<VerifiedToken> VerifyUser(const Call& call) const;
   // The calling service when the call carries a service credential, an empty name when it carries none.
-  absl::StatusOr<std::string> VerifyService(const grpc::ServerContextBase& ctx) const;
+  absl::StatusOr<std::string> VerifyService(const Call& call) const;
 
   const TokenVerifier& tokens_;
   const RevocationList& revocations_;

@@ -8,14 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "grpcpp/server_context.h"
 #include "pg.h"
 #include "status.h"
 
 namespace minyi {
 namespace {
 
-constexpr char kKeyHeader[] = "idempotency-key";
 constexpr std::size_t kMaxKeyLength = 255;
 
 // Plain SQL: common code cannot add prepared statements to every service's pool, and all values are
@@ -32,16 +30,6 @@ constexpr char kLookup[] =
     "SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2";
 constexpr char kPurgeExpired[] = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
 constexpr char kStoreResponse[] = "UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2";
-
-// The key from the call's metadata; nullopt when there is none.
-std::optional<std::string> KeyOf(const grpc::ServerContextBase& ctx) {
-  const auto& md = ctx.client_metadata();
-  auto it = md.find(kKeyHeader);
-  if (it == md.end()) {
-    return std::nullopt;
-  }
-  return std::string(it->second.data(), it->second.size());
-}
 
 absl::Status ValidateKey(absl::string_view key) {
   if (key.empty() || key.size() > kMaxKeyLength) {
@@ -71,11 +59,11 @@ std::string RequestHash(const google::protobuf::Message& request) {
 
 }  // namespace
 
-absl::Status RunIdempotent(PgPool& pool, const grpc::ServerContextBase& ctx, const Caller& caller,
+absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller,
                            absl::string_view method, const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work) {
-  std::optional<std::string> key = KeyOf(ctx);
+  const std::optional<std::string>& key = call.idempotency_key;
   if (!key.has_value()) {
     return pool.Transact(work);
   }

@@ -8,7 +8,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "config.h"
-#include "grpcpp/server_context.h"
 
 namespace minyi::log {
 namespace {
@@ -64,13 +63,3 @@ void Write(Level level, absl::string_view msg, const nlohmann::json& fields) {
 }
 
 }  // namespace minyi::log
-
-namespace minyi {
-
-std::string RequestId(const grpc::ServerContextBase& ctx) {
-  const auto& md = ctx.client_metadata();
-  auto it = md.find("x-request-id");
-  return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
-
-}  // namespace minyi

@@ -4,10 +4,6 @@
 
 #include "nlohmann/json.hpp"
 
-namespace grpc {
-class ServerContextBase;
-}
-
 namespace minyi::log {
 
 enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
@@ -26,10 +22,3 @@ inline void Warn(absl::string_view msg, const nlohmann::json& f = nlohmann::json
 inline void Error(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kError, msg, f); }
 
 }  // namespace minyi::log
-
-namespace minyi {
-
-// The request id the gateway forwarded in `x-request-id` metadata, or "" when called directly.
-std::string RequestId(const grpc::ServerContextBase& ctx);
-
-}  // namespace minyi

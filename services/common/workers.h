@@ -8,9 +8,6 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "grpcpp/support/server_callback.h"
-#include "grpcpp/server_context.h"
-#include "status.h"
 
 namespace minyi {
 
@@ -36,22 +33,9 @@ class WorkerPool final {
   std::vector<std::thread> threads_;
 };
 
-// The pool that Serve hands calls to. ServiceHost creates it (MINYI_WORKER_THREADS threads) and sets it
+// The pool that Serve (rpc.h) hands calls to. ServiceHost creates it (MINYI_WORKER_THREADS threads) and sets it
 // before the server starts; it outlives every call.
 void SetCallWorkers(WorkerPool* workers);
 WorkerPool& CallWorkers();
-
-// Runs `handler` (an absl::Status method of the service) on the call workers and finishes the call with
-// its status. Every RPC method of every service is one line of this. A call whose client gave up while it
-// waited for a worker (deadline passed, connection gone) is not started: after a burst the backlog drains
-// instead of doing work nobody waits for.
-template <typename Handler>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* ctx, Handler handler) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  CallWorkers().Submit([ctx, reactor, handler = std::move(handler)]() mutable {
-    reactor->Finish(ctx->IsCancelled() ? grpc::Status::CANCELLED : ToGrpc(handler()));
-  });
-  return reactor;
-}
 
 }  // namespace minyi

@@ -16,7 +16,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
-#include "common/workers.h"
+#include "common/rpc.h"
 #include "common/target.h"
 #include "common/text.h"
 #include "deputies/checklist.h"
@@ -92,13 +92,13 @@ constexpr std::size_t kMaxFilterChars = 64;
 // As many as a vote's electorate may name.
 constexpr int kMaxStatusNames = 5000;
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
-  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call) {
+  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
 }
 
 // The shortlist and supervision-group proposals prepare decisions that office staff and leaders take.
-absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
-  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
+absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const Call& call) {
+  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                                   minyi::common::v1::ROLE_LEADER});
 }
 
@@ -141,8 +141,8 @@ absl::Status RequireDutyFileReader(const Caller& caller, absl::string_view deput
 // Rankings are announced to the deputies (每季度通报) and supervision groups are the deputies' own work, so
 // any deputy may read them, as may office staff and leaders; citizens and departments may not.
 absl::StatusOr<Caller> RequireOfficeLeaderOrDeputy(const Authorizer& authorizer,
-                                                   const grpc::ServerContextBase& ctx) {
-  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
+                                                   const Call& call) {
+  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                                   minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY});
 }
 
@@ -213,176 +213,176 @@ DeputiesService::DeputiesService(PgPool& pool, const Authorizer& authorizer)
 
 grpc::ServerUnaryReactor* DeputiesService::CreateDeputy(grpc::CallbackServerContext* ctx, const CreateDeputyRequest* request,
                                            Deputy* response) {
-  return Serve(ctx, [=, this] { return DoCreateDeputy(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateDeputy(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetDeputy(grpc::CallbackServerContext* ctx, const GetDeputyRequest* request,
                                         Deputy* response) {
-  return Serve(ctx, [=, this] { return DoGetDeputy(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetDeputy(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::ListDeputies(grpc::CallbackServerContext* ctx, const ListDeputiesRequest* request,
                                            ListDeputiesResponse* response) {
-  return Serve(ctx, [=, this] { return DoListDeputies(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListDeputies(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::UpdateDeputy(grpc::CallbackServerContext* ctx, const UpdateDeputyRequest* request,
                                            Deputy* response) {
-  return Serve(ctx, [=, this] { return DoUpdateDeputy(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateDeputy(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::BatchGetDeputyStatuses(grpc::CallbackServerContext* ctx,
                                                      const BatchGetDeputyStatusesRequest* request,
                                                      BatchGetDeputyStatusesResponse* response) {
-  return Serve(ctx, [=, this] { return DoBatchGetDeputyStatuses(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoBatchGetDeputyStatuses(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::CreateStation(grpc::CallbackServerContext* ctx, const CreateStationRequest* request,
                                             Station* response) {
-  return Serve(ctx, [=, this] { return DoCreateStation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateStation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetStation(grpc::CallbackServerContext* ctx, const GetStationRequest* request,
                                          Station* response) {
-  return Serve(ctx, [=, this] { return DoGetStation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetStation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::ListStations(grpc::CallbackServerContext* ctx, const ListStationsRequest* request,
                                            ListStationsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListStations(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListStations(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::UpdateStation(grpc::CallbackServerContext* ctx, const UpdateStationRequest* request,
                                             Station* response) {
-  return Serve(ctx, [=, this] { return DoUpdateStation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateStation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::CreateDutyRecord(grpc::CallbackServerContext* ctx, const CreateDutyRecordRequest* request,
                                                DutyRecord* response) {
-  return Serve(ctx, [=, this] { return DoCreateDutyRecord(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateDutyRecord(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetDutyRecord(grpc::CallbackServerContext* ctx, const GetDutyRecordRequest* request,
                                             DutyRecord* response) {
-  return Serve(ctx, [=, this] { return DoGetDutyRecord(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetDutyRecord(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::ListDutyRecords(grpc::CallbackServerContext* ctx, const ListDutyRecordsRequest* request,
                                               ListDutyRecordsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListDutyRecords(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListDutyRecords(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::CorrectDutyRecord(grpc::CallbackServerContext* ctx, const CorrectDutyRecordRequest* request,
                                                 DutyRecord* response) {
-  return Serve(ctx, [=, this] { return DoCorrectDutyRecord(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCorrectDutyRecord(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetPointRules(grpc::CallbackServerContext* ctx, const GetPointRulesRequest* request,
                                             PointRules* response) {
-  return Serve(ctx, [=, this] { return DoGetPointRules(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetPointRules(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::UpdatePointRules(grpc::CallbackServerContext* ctx, const UpdatePointRulesRequest* request,
                                                PointRules* response) {
-  return Serve(ctx, [=, this] { return DoUpdatePointRules(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdatePointRules(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetDeputyPoints(grpc::CallbackServerContext* ctx, const GetDeputyPointsRequest* request,
                                               DeputyPoints* response) {
-  return Serve(ctx, [=, this] { return DoGetDeputyPoints(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetDeputyPoints(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetStationRanking(grpc::CallbackServerContext* ctx, const GetStationRankingRequest* request,
                                                 StationRanking* response) {
-  return Serve(ctx, [=, this] { return DoGetStationRanking(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetStationRanking(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::PublishStationRanking(grpc::CallbackServerContext* ctx,
                                                     const PublishStationRankingRequest* request,
                                                     StationRanking* response) {
-  return Serve(ctx, [=, this] { return DoPublishStationRanking(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoPublishStationRanking(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::RateStations(grpc::CallbackServerContext* ctx, const RateStationsRequest* request,
                                            RateStationsResponse* response) {
-  return Serve(ctx, [=, this] { return DoRateStations(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRateStations(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetChecklistDefinition(grpc::CallbackServerContext* ctx,
                                                      const GetChecklistDefinitionRequest* request,
                                                      ChecklistDefinition* response) {
-  return Serve(ctx, [=, this] { return DoGetChecklistDefinition(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetChecklistDefinition(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::UpdateChecklistDefinition(grpc::CallbackServerContext* ctx,
                                                         const UpdateChecklistDefinitionRequest* request,
                                                         ChecklistDefinition* response) {
-  return Serve(ctx, [=, this] { return DoUpdateChecklistDefinition(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateChecklistDefinition(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetStationChecklist(grpc::CallbackServerContext* ctx, const GetStationChecklistRequest* request,
                                                   StationChecklist* response) {
-  return Serve(ctx, [=, this] { return DoGetStationChecklist(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetStationChecklist(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::UpdateStationChecklist(grpc::CallbackServerContext* ctx,
                                                      const UpdateStationChecklistRequest* request,
                                                      StationChecklist* response) {
-  return Serve(ctx, [=, this] { return DoUpdateStationChecklist(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateStationChecklist(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::CreateRotaEntry(grpc::CallbackServerContext* ctx, const CreateRotaEntryRequest* request,
                                               RotaEntry* response) {
-  return Serve(ctx, [=, this] { return DoCreateRotaEntry(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateRotaEntry(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::ListRotaEntries(grpc::CallbackServerContext* ctx, const ListRotaEntriesRequest* request,
                                               ListRotaEntriesResponse* response) {
-  return Serve(ctx, [=, this] { return DoListRotaEntries(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListRotaEntries(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::SetEvaluationResult(grpc::CallbackServerContext* ctx, const SetEvaluationResultRequest* request,
                                                   EvaluationResult* response) {
-  return Serve(ctx, [=, this] { return DoSetEvaluationResult(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoSetEvaluationResult(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetShortlist(grpc::CallbackServerContext* ctx, const GetShortlistRequest* request,
                                            Shortlist* response) {
-  return Serve(ctx, [=, this] { return DoGetShortlist(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetShortlist(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::ProposeSupervisionGroup(grpc::CallbackServerContext* ctx,
                                                       const ProposeSupervisionGroupRequest* request,
                                                       ProposeSupervisionGroupResponse* response) {
-  return Serve(ctx, [=, this] { return DoProposeSupervisionGroup(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoProposeSupervisionGroup(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::CreateSupervisionGroup(grpc::CallbackServerContext* ctx,
                                                      const CreateSupervisionGroupRequest* request,
                                                      SupervisionGroup* response) {
-  return Serve(ctx, [=, this] { return DoCreateSupervisionGroup(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateSupervisionGroup(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::GetSupervisionGroup(grpc::CallbackServerContext* ctx, const GetSupervisionGroupRequest* request,
                                                   SupervisionGroup* response) {
-  return Serve(ctx, [=, this] { return DoGetSupervisionGroup(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetSupervisionGroup(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::ListSupervisionGroups(grpc::CallbackServerContext* ctx,
                                                     const ListSupervisionGroupsRequest* request,
                                                     ListSupervisionGroupsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListSupervisionGroups(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListSupervisionGroups(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* DeputiesService::UpdateSupervisionGroup(grpc::CallbackServerContext* ctx,
                                                      const UpdateSupervisionGroupRequest* request,
                                                      SupervisionGroup* response) {
-  return Serve(ctx, [=, this] { return DoUpdateSupervisionGroup(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateSupervisionGroup(call, *request, response); });
 }
 
-absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoCreateDeputy(const Call& call,
                                              const CreateDeputyRequest& request, Deputy* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -391,7 +391,7 @@ absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContextBase& ctx,
   if (absl::Status st = ValidateDeputy(deputy); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "deputies.CreateDeputy", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.CreateDeputy", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (absl::Status st = CheckStationsExist(tx, deputy); !st.ok()) {
                            return st;
@@ -409,17 +409,17 @@ absl::Status DeputiesService::DoCreateDeputy(const grpc::ServerContextBase& ctx,
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "CreateDeputy",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"stations", JsonList(deputy.stations())}}});
                          *response = *LoadDeputy(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContextBase& ctx, const GetDeputyRequest& request,
+absl::Status DeputiesService::DoGetDeputy(const Call& call, const GetDeputyRequest& request,
                                           Deputy* response) {
   // The suggestions service reads a deputy's stations to check where they may enter citizens' opinions.
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.AuthenticateUserOrService(ctx, {"suggestions"}),
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.AuthenticateUserOrService(call, {"suggestions"}),
                                                 ParseResourceId(request.name(), kDeputies, "name"));
   if (!target.ok()) {
     return target.status();
@@ -443,11 +443,11 @@ absl::Status DeputiesService::DoGetDeputy(const grpc::ServerContextBase& ctx, co
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoListDeputies(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoListDeputies(const Call& call,
                                              const ListDeputiesRequest& request,
                                              ListDeputiesResponse* response) {
   // The notifications service lists a station's members to reach them.
-  absl::StatusOr<Caller> caller = authorizer_.AuthenticateUserOrService(ctx, {"notifications"});
+  absl::StatusOr<Caller> caller = authorizer_.AuthenticateUserOrService(call, {"notifications"});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -494,9 +494,9 @@ absl::Status DeputiesService::DoListDeputies(const grpc::ServerContextBase& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoUpdateDeputy(const Call& call,
                                              const UpdateDeputyRequest& request, Deputy* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -506,7 +506,7 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContextBase& ctx,
   }
   const std::string name = ResourceName(kDeputies, *id);
   return RunIdempotent(
-      pool_, ctx, *caller, "deputies.UpdateDeputy", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "deputies.UpdateDeputy", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<Deputy> current = LoadDeputy(tx, *id, /*for_update=*/true);
         if (!current.has_value()) {
           return NotFoundError(name);
@@ -555,18 +555,18 @@ absl::Status DeputiesService::DoUpdateDeputy(const grpc::ServerContextBase& ctx,
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "UpdateDeputy",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"changed_fields", JsonList(event.changed_fields())}}});
         *response = *LoadDeputy(tx, *id);
         return absl::OkStatus();
       });
 }
 
-absl::Status DeputiesService::DoBatchGetDeputyStatuses(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoBatchGetDeputyStatuses(const Call& call,
                                                        const BatchGetDeputyStatusesRequest& request,
                                                        BatchGetDeputyStatusesResponse* response) {
   if (absl::Status st = authorizer_
-                            .RequireUserOrService(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF},
+                            .RequireUserOrService(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF},
                                                   {"voting"})
                             .status();
       !st.ok()) {
@@ -593,9 +593,9 @@ absl::Status DeputiesService::DoBatchGetDeputyStatuses(const grpc::ServerContext
   });
 }
 
-absl::Status DeputiesService::DoCreateStation(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoCreateStation(const Call& call,
                                               const CreateStationRequest& request, Station* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -604,7 +604,7 @@ absl::Status DeputiesService::DoCreateStation(const grpc::ServerContextBase& ctx
   if (absl::Status st = ValidateStation(station); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "deputies.CreateStation", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.CreateStation", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          const int64_t id = InsertStation(tx, station, caller->account_id());
                          const std::string name = ResourceName(kStations, id);
@@ -615,16 +615,16 @@ absl::Status DeputiesService::DoCreateStation(const grpc::ServerContextBase& ctx
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "CreateStation",
                                           .resource = name,
-                                          .request_id = RequestId(ctx)});
+                                          .request_id = call.request_id});
                          *response = *LoadStation(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoGetStation(const grpc::ServerContextBase& ctx, const GetStationRequest& request,
+absl::Status DeputiesService::DoGetStation(const Call& call, const GetStationRequest& request,
                                            Station* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kStations, "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.name(), kStations, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -644,10 +644,10 @@ absl::Status DeputiesService::DoGetStation(const grpc::ServerContextBase& ctx, c
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoListStations(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoListStations(const Call& call,
                                              const ListStationsRequest& request,
                                              ListStationsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -684,9 +684,9 @@ absl::Status DeputiesService::DoListStations(const grpc::ServerContextBase& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoUpdateStation(const Call& call,
                                               const UpdateStationRequest& request, Station* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -696,7 +696,7 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContextBase& ctx
   }
   const std::string name = ResourceName(kStations, *id);
   return RunIdempotent(
-      pool_, ctx, *caller, "deputies.UpdateStation", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "deputies.UpdateStation", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<Station> current = LoadStation(tx, *id, /*for_update=*/true);
         if (!current.has_value()) {
           return NotFoundError(name);
@@ -720,17 +720,17 @@ absl::Status DeputiesService::DoUpdateStation(const grpc::ServerContextBase& ctx
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "UpdateStation",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"changed_fields", nlohmann::json(*paths)}}});
         *response = *LoadStation(tx, *id);
         return absl::OkStatus();
       });
 }
 
-absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoCreateDutyRecord(const Call& call,
                                                  const CreateDutyRecordRequest& request, DutyRecord* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kDeputies, "parent"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.parent(), kDeputies, "parent"));
   if (!target.ok()) {
     return target.status();
   }
@@ -744,7 +744,7 @@ absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContextBase& 
   if (absl::Status st = ValidateDutyContent(content, ShanghaiDate(DomainNow()), "duty"); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, caller, "deputies.CreateDutyRecord", request, response,
+  return RunIdempotent(pool_, call, caller, "deputies.CreateDutyRecord", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (!DeputyExists(tx, deputy_id)) {
                            return NotFoundError(parent);
@@ -766,16 +766,16 @@ absl::Status DeputiesService::DoCreateDutyRecord(const grpc::ServerContextBase& 
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "CreateDutyRecord",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"category", DutyCategory_Name(content.category())}}});
                          *response = *LoadDutyRecord(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContextBase& ctx, const GetDutyRecordRequest& request,
+absl::Status DeputiesService::DoGetDutyRecord(const Call& call, const GetDutyRecordRequest& request,
                                               DutyRecord* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -806,11 +806,11 @@ absl::Status DeputiesService::DoGetDutyRecord(const grpc::ServerContextBase& ctx
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoListDutyRecords(const Call& call,
                                                 const ListDutyRecordsRequest& request,
                                                 ListDutyRecordsResponse* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kDeputies, "parent"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.parent(), kDeputies, "parent"));
   if (!target.ok()) {
     return target.status();
   }
@@ -862,9 +862,9 @@ absl::Status DeputiesService::DoListDutyRecords(const grpc::ServerContextBase& c
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoCorrectDutyRecord(const Call& call,
                                                   const CorrectDutyRecordRequest& request, DutyRecord* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -882,7 +882,7 @@ absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContextBase&
   }
   const std::string name = DutyName(key->deputy_id, key->id);
   return RunIdempotent(
-      pool_, ctx, *caller, "deputies.CorrectDutyRecord", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "deputies.CorrectDutyRecord", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<DutyRecord> current = LoadDutyRecord(tx, key->id, 0, /*for_update=*/true);
         if (!current.has_value() || current->name() != name) {
           return NotFoundError(name);
@@ -899,16 +899,16 @@ absl::Status DeputiesService::DoCorrectDutyRecord(const grpc::ServerContextBase&
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CorrectDutyRecord",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"revision", revision}}});
         *response = *LoadDutyRecord(tx, key->id);
         return absl::OkStatus();
       });
 }
 
-absl::Status DeputiesService::DoGetPointRules(const grpc::ServerContextBase& ctx, const GetPointRulesRequest&,
+absl::Status DeputiesService::DoGetPointRules(const Call& call, const GetPointRulesRequest&,
                                               PointRules* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -918,9 +918,9 @@ absl::Status DeputiesService::DoGetPointRules(const grpc::ServerContextBase& ctx
   });
 }
 
-absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoUpdatePointRules(const Call& call,
                                                  const UpdatePointRulesRequest& request, PointRules* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -930,7 +930,7 @@ absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContextBase& 
   if (absl::Status st = ValidatePointRules(request.point_rules()); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "deputies.UpdatePointRules", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.UpdatePointRules", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          ReplacePointRules(tx, request.point_rules(), caller->account_id());
                          minyi::deputies::v1::PointRulesUpdated event;
@@ -939,17 +939,17 @@ absl::Status DeputiesService::DoUpdatePointRules(const grpc::ServerContextBase& 
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "UpdatePointRules",
                                           .resource = std::string(kPointRulesName),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"rule_count", event.rule_count()}}});
                          *response = LoadPointRules(tx);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoGetDeputyPoints(const Call& call,
                                                 const GetDeputyPointsRequest& request, DeputyPoints* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseChildOfResource(request.name(), kDeputies, "/points", "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseChildOfResource(request.name(), kDeputies, "/points", "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -992,10 +992,10 @@ absl::Status DeputiesService::DoGetDeputyPoints(const grpc::ServerContextBase& c
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoGetStationRanking(const Call& call,
                                                   const GetStationRankingRequest& request,
                                                   StationRanking* response) {
-  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1010,10 +1010,10 @@ absl::Status DeputiesService::DoGetStationRanking(const grpc::ServerContextBase&
   return pool_.Read([&](pqxx::transaction_base& tx) { return RankStation(tx, *station_id, *period, response); });
 }
 
-absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoPublishStationRanking(const Call& call,
                                                       const PublishStationRankingRequest& request,
                                                       StationRanking* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1025,7 +1025,7 @@ absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContextB
   if (!period.ok()) {
     return period.status();
   }
-  return RunIdempotent(pool_, ctx, *caller, "deputies.PublishStationRanking", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.PublishStationRanking", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (absl::Status st = RankStation(tx, *station_id, *period, response); !st.ok()) {
                            return st;
@@ -1039,15 +1039,15 @@ absl::Status DeputiesService::DoPublishStationRanking(const grpc::ServerContextB
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "PublishStationRanking",
                                           .resource = response->name(),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"period", response->period()}}});
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoRateStations(const grpc::ServerContextBase& ctx, const RateStationsRequest& request,
+absl::Status DeputiesService::DoRateStations(const Call& call, const RateStationsRequest& request,
                                              RateStationsResponse* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1094,10 +1094,10 @@ absl::Status DeputiesService::DoRateStations(const grpc::ServerContextBase& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoGetChecklistDefinition(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoGetChecklistDefinition(const Call& call,
                                                        const GetChecklistDefinitionRequest&,
                                                        ChecklistDefinition* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1107,10 +1107,10 @@ absl::Status DeputiesService::DoGetChecklistDefinition(const grpc::ServerContext
   });
 }
 
-absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoUpdateChecklistDefinition(const Call& call,
                                                           const UpdateChecklistDefinitionRequest& request,
                                                           ChecklistDefinition* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1121,7 +1121,7 @@ absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerCont
     return st;
   }
   const std::string name(kChecklistDefinitionName);
-  return RunIdempotent(pool_, ctx, *caller, "deputies.UpdateChecklistDefinition", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.UpdateChecklistDefinition", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          ReplaceChecklistDefinition(tx, request.checklist_definition(), caller->account_id());
                          minyi::deputies::v1::ChecklistDefinitionUpdated event;
@@ -1130,18 +1130,18 @@ absl::Status DeputiesService::DoUpdateChecklistDefinition(const grpc::ServerCont
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "UpdateChecklistDefinition",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"items", JsonList(event.items())}}});
                          *response = LoadChecklistDefinition(tx);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoGetStationChecklist(const Call& call,
                                                     const GetStationChecklistRequest& request,
                                                     StationChecklist* response) {
   absl::StatusOr<Target> target = ResolveTarget(
-      authorizer_.Authenticate(ctx), ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name"));
+      authorizer_.Authenticate(call), ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -1159,10 +1159,10 @@ absl::Status DeputiesService::DoGetStationChecklist(const grpc::ServerContextBas
   });
 }
 
-absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoUpdateStationChecklist(const Call& call,
                                                        const UpdateStationChecklistRequest& request,
                                                        StationChecklist* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1177,7 +1177,7 @@ absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContext
   const std::string station = ResourceName(kStations, *station_id);
   const std::string name = absl::StrCat(station, kChecklistSuffix);
   return RunIdempotent(
-      pool_, ctx, *caller, "deputies.UpdateStationChecklist", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "deputies.UpdateStationChecklist", request, response, [&](pqxx::work& tx) -> absl::Status {
         if (!LoadStation(tx, *station_id, /*for_update=*/true).has_value()) {
           return NotFoundError(station);
         }
@@ -1200,15 +1200,15 @@ absl::Status DeputiesService::DoUpdateStationChecklist(const grpc::ServerContext
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "UpdateStationChecklist",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"items", JsonList(event.items())}, {"items_met", event.items_met()}}});
         return absl::OkStatus();
       });
 }
 
-absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContextBase& ctx, const CreateRotaEntryRequest& request,
+absl::Status DeputiesService::DoCreateRotaEntry(const Call& call, const CreateRotaEntryRequest& request,
                                                 RotaEntry* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1224,7 +1224,7 @@ absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContextBase& c
   const int64_t deputy_id = *ParseResourceId(content.deputy(), kDeputies, "rota_entry.deputy");
   const std::string station = ResourceName(kStations, *station_id);
   return RunIdempotent(
-      pool_, ctx, *caller, "deputies.CreateRotaEntry", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "deputies.CreateRotaEntry", request, response, [&](pqxx::work& tx) -> absl::Status {
         if (!StationExists(tx, *station_id)) {
           return NotFoundError(station);
         }
@@ -1255,17 +1255,17 @@ absl::Status DeputiesService::DoCreateRotaEntry(const grpc::ServerContextBase& c
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateRotaEntry",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"deputy", content.deputy()}, {"date", content.date()}}});
         *response = *LoadRotaEntry(tx, *id);
         return absl::OkStatus();
       });
 }
 
-absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContextBase& ctx, const ListRotaEntriesRequest& request,
+absl::Status DeputiesService::DoListRotaEntries(const Call& call, const ListRotaEntriesRequest& request,
                                                 ListRotaEntriesResponse* response) {
   // The suggestions service reads who is on duty at a station today.
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.AuthenticateUserOrService(ctx, {"suggestions"}),
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.AuthenticateUserOrService(call, {"suggestions"}),
                                                 ParseResourceId(request.parent(), kStations, "parent"));
   if (!target.ok()) {
     return target.status();
@@ -1285,10 +1285,10 @@ absl::Status DeputiesService::DoListRotaEntries(const grpc::ServerContextBase& c
   });
 }
 
-absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoSetEvaluationResult(const Call& call,
                                                     const SetEvaluationResultRequest& request,
                                                     EvaluationResult* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1302,7 +1302,7 @@ absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContextBas
     return InvalidField("evaluation_result.score", absl::StrCat("must be between 0 and ", kMaxEvaluationScore));
   }
   const std::string name = EvaluationResultName(key->deputy_id, key->year);
-  return RunIdempotent(pool_, ctx, *caller, "deputies.SetEvaluationResult", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.SetEvaluationResult", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (!DeputyExists(tx, key->deputy_id)) {
                            return NotFoundError(ResourceName(kDeputies, key->deputy_id));
@@ -1314,16 +1314,16 @@ absl::Status DeputiesService::DoSetEvaluationResult(const grpc::ServerContextBas
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "SetEvaluationResult",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"score", score}}});
                          *response = *LoadEvaluationResult(tx, key->deputy_id, key->year);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContextBase& ctx, const GetShortlistRequest& request,
+absl::Status DeputiesService::DoGetShortlist(const Call& call, const GetShortlistRequest& request,
                                              Shortlist* response) {
-  absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1388,10 +1388,10 @@ absl::Status DeputiesService::DoGetShortlist(const grpc::ServerContextBase& ctx,
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoProposeSupervisionGroup(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoProposeSupervisionGroup(const Call& call,
                                                         const ProposeSupervisionGroupRequest& request,
                                                         ProposeSupervisionGroupResponse* response) {
-  absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOfficeOrLeader(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1415,10 +1415,10 @@ absl::Status DeputiesService::DoProposeSupervisionGroup(const grpc::ServerContex
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoCreateSupervisionGroup(const Call& call,
                                                        const CreateSupervisionGroupRequest& request,
                                                        SupervisionGroup* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1430,7 +1430,7 @@ absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext
   if (absl::Status st = ValidateSupervisionGroup(group); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "deputies.CreateSupervisionGroup", request, response,
+  return RunIdempotent(pool_, call, *caller, "deputies.CreateSupervisionGroup", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (absl::Status st = CheckMembersServing(tx, group); !st.ok()) {
                            return st;
@@ -1445,7 +1445,7 @@ absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "CreateSupervisionGroup",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"target", AuditTarget(group.target())},
                                                      {"members", JsonList(group.members())}}});
                          *response = *LoadSupervisionGroup(tx, id);
@@ -1453,12 +1453,12 @@ absl::Status DeputiesService::DoCreateSupervisionGroup(const grpc::ServerContext
                        });
 }
 
-absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoGetSupervisionGroup(const Call& call,
                                                     const GetSupervisionGroupRequest& request,
                                                     SupervisionGroup* response) {
   // The voting service reads a group's members when one is attached to a livelihood project.
   absl::StatusOr<Caller> caller = authorizer_.RequireUserOrService(
-      ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_LEADER,
+      call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_LEADER,
             minyi::common::v1::ROLE_DEPUTY},
       {"voting"});
   if (!caller.ok()) {
@@ -1478,10 +1478,10 @@ absl::Status DeputiesService::DoGetSupervisionGroup(const grpc::ServerContextBas
   });
 }
 
-absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoListSupervisionGroups(const Call& call,
                                                       const ListSupervisionGroupsRequest& request,
                                                       ListSupervisionGroupsResponse* response) {
-  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOfficeLeaderOrDeputy(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1523,10 +1523,10 @@ absl::Status DeputiesService::DoListSupervisionGroups(const grpc::ServerContextB
   return absl::OkStatus();
 }
 
-absl::Status DeputiesService::DoUpdateSupervisionGroup(const grpc::ServerContextBase& ctx,
+absl::Status DeputiesService::DoUpdateSupervisionGroup(const Call& call,
                                                        const UpdateSupervisionGroupRequest& request,
                                                        SupervisionGroup* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1537,7 +1537,7 @@ absl::Status DeputiesService::DoUpdateSupervisionGroup(const grpc::ServerContext
   }
   const std::string name = ResourceName(kSupervisionGroups, *id);
   return RunIdempotent(
-      pool_, ctx, *caller, "deputies.UpdateSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "deputies.UpdateSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<SupervisionGroup> current = LoadSupervisionGroup(tx, *id, /*for_update=*/true);
         if (!current.has_value()) {
           return NotFoundError(name);
@@ -1566,7 +1566,7 @@ absl::Status DeputiesService::DoUpdateSupervisionGroup(const grpc::ServerContext
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "UpdateSupervisionGroup",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"changed_fields", nlohmann::json(*paths)},
                                     {"members", JsonList(updated.members())}}});
         *response = *LoadSupervisionGroup(tx, *id);

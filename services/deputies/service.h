@@ -108,100 +108,100 @@ class DeputiesService final : public minyi::deputies::v1::Deputies::CallbackServ
                                       minyi::deputies::v1::SupervisionGroup* response) override;
 
  private:
-  absl::Status DoCreateDeputy(const grpc::ServerContextBase& ctx,
+  absl::Status DoCreateDeputy(const Call& call,
                               const minyi::deputies::v1::CreateDeputyRequest& request,
                               minyi::deputies::v1::Deputy* response);
-  absl::Status DoGetDeputy(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetDeputy(const Call& call,
                            const minyi::deputies::v1::GetDeputyRequest& request,
                            minyi::deputies::v1::Deputy* response);
-  absl::Status DoListDeputies(const grpc::ServerContextBase& ctx,
+  absl::Status DoListDeputies(const Call& call,
                               const minyi::deputies::v1::ListDeputiesRequest& request,
                               minyi::deputies::v1::ListDeputiesResponse* response);
-  absl::Status DoUpdateDeputy(const grpc::ServerContextBase& ctx,
+  absl::Status DoUpdateDeputy(const Call& call,
                               const minyi::deputies::v1::UpdateDeputyRequest& request,
                               minyi::deputies::v1::Deputy* response);
-  absl::Status DoBatchGetDeputyStatuses(const grpc::ServerContextBase& ctx,
+  absl::Status DoBatchGetDeputyStatuses(const Call& call,
                                        const minyi::deputies::v1::BatchGetDeputyStatusesRequest& request,
                                        minyi::deputies::v1::BatchGetDeputyStatusesResponse* response);
-  absl::Status DoCreateStation(const grpc::ServerContextBase& ctx,
+  absl::Status DoCreateStation(const Call& call,
                                const minyi::deputies::v1::CreateStationRequest& request,
                                minyi::deputies::v1::Station* response);
-  absl::Status DoGetStation(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetStation(const Call& call,
                             const minyi::deputies::v1::GetStationRequest& request,
                             minyi::deputies::v1::Station* response);
-  absl::Status DoListStations(const grpc::ServerContextBase& ctx,
+  absl::Status DoListStations(const Call& call,
                               const minyi::deputies::v1::ListStationsRequest& request,
                               minyi::deputies::v1::ListStationsResponse* response);
-  absl::Status DoUpdateStation(const grpc::ServerContextBase& ctx,
+  absl::Status DoUpdateStation(const Call& call,
                                const minyi::deputies::v1::UpdateStationRequest& request,
                                minyi::deputies::v1::Station* response);
 
-  absl::Status DoCreateDutyRecord(const grpc::ServerContextBase& ctx,
+  absl::Status DoCreateDutyRecord(const Call& call,
                                   const minyi::deputies::v1::CreateDutyRecordRequest& request,
                                   minyi::deputies::v1::DutyRecord* response);
-  absl::Status DoGetDutyRecord(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetDutyRecord(const Call& call,
                                const minyi::deputies::v1::GetDutyRecordRequest& request,
                                minyi::deputies::v1::DutyRecord* response);
-  absl::Status DoListDutyRecords(const grpc::ServerContextBase& ctx,
+  absl::Status DoListDutyRecords(const Call& call,
                                  const minyi::deputies::v1::ListDutyRecordsRequest& request,
                                  minyi::deputies::v1::ListDutyRecordsResponse* response);
-  absl::Status DoCorrectDutyRecord(const grpc::ServerContextBase& ctx,
+  absl::Status DoCorrectDutyRecord(const Call& call,
                                    const minyi::deputies::v1::CorrectDutyRecordRequest& request,
                                    minyi::deputies::v1::DutyRecord* response);
-  absl::Status DoGetPointRules(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetPointRules(const Call& call,
                                const minyi::deputies::v1::GetPointRulesRequest& request,
                                minyi::deputies::v1::PointRules* response);
-  absl::Status DoUpdatePointRules(const grpc::ServerContextBase& ctx,
+  absl::Status DoUpdatePointRules(const Call& call,
                                   const minyi::deputies::v1::UpdatePointRulesRequest& request,
                                   minyi::deputies::v1::PointRules* response);
-  absl::Status DoGetDeputyPoints(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetDeputyPoints(const Call& call,
                                  const minyi::deputies::v1::GetDeputyPointsRequest& request,
                                  minyi::deputies::v1::DeputyPoints* response);
-  absl::Status DoGetStationRanking(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetStationRanking(const Call& call,
                                    const minyi::deputies::v1::GetStationRankingRequest& request,
                                    minyi::deputies::v1::StationRanking* response);
-  absl::Status DoPublishStationRanking(const grpc::ServerContextBase& ctx,
+  absl::Status DoPublishStationRanking(const Call& call,
                                        const minyi::deputies::v1::PublishStationRankingRequest& request,
                                        minyi::deputies::v1::StationRanking* response);
-  absl::Status DoRateStations(const grpc::ServerContextBase& ctx, const minyi::deputies::v1::RateStationsRequest& request,
+  absl::Status DoRateStations(const Call& call, const minyi::deputies::v1::RateStationsRequest& request,
                       minyi::deputies::v1::RateStationsResponse* response);
-  absl::Status DoGetChecklistDefinition(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetChecklistDefinition(const Call& call,
                                         const minyi::deputies::v1::GetChecklistDefinitionRequest& request,
                                         minyi::deputies::v1::ChecklistDefinition* response);
-  absl::Status DoUpdateChecklistDefinition(const grpc::ServerContextBase& ctx,
+  absl::Status DoUpdateChecklistDefinition(const Call& call,
                                            const minyi::deputies::v1::UpdateChecklistDefinitionRequest& request,
                                            minyi::deputies::v1::ChecklistDefinition* response);
-  absl::Status DoGetStationChecklist(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetStationChecklist(const Call& call,
                                      const minyi::deputies::v1::GetStationChecklistRequest& request,
                                      minyi::deputies::v1::StationChecklist* response);
-  absl::Status DoUpdateStationChecklist(const grpc::ServerContextBase& ctx,
+  absl::Status DoUpdateStationChecklist(const Call& call,
                                         const minyi::deputies::v1::UpdateStationChecklistRequest& request,
                                         minyi::deputies::v1::StationChecklist* response);
-  absl::Status DoCreateRotaEntry(const grpc::ServerContextBase& ctx,
+  absl::Status DoCreateRotaEntry(const Call& call,
                                  const minyi::deputies::v1::CreateRotaEntryRequest& request,
                                  minyi::deputies::v1::RotaEntry* response);
-  absl::Status DoListRotaEntries(const grpc::ServerContextBase& ctx,
+  absl::Status DoListRotaEntries(const Call& call,
                                  const minyi::deputies::v1::ListRotaEntriesRequest& request,
                                  minyi::deputies::v1::ListRotaEntriesResponse* response);
-  absl::Status DoSetEvaluationResult(const grpc::ServerContextBase& ctx,
+  absl::Status DoSetEvaluationResult(const Call& call,
                                      const minyi::deputies::v1::SetEvaluationResultRequest& request,
                                      minyi::deputies::v1::EvaluationResult* response);
-  absl::Status DoGetShortlist(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetShortlist(const Call& call,
                               const minyi::deputies::v1::GetShortlistRequest& request,
                               minyi::deputies::v1::Shortlist* response);
-  absl::Status DoProposeSupervisionGroup(const grpc::ServerContextBase& ctx,
+  absl::Status DoProposeSupervisionGroup(const Call& call,
                                          const minyi::deputies::v1::ProposeSupervisionGroupRequest& request,
                                          minyi::deputies::v1::ProposeSupervisionGroupResponse* response);
-  absl::Status DoCreateSupervisionGroup(const grpc::ServerContextBase& ctx,
+  absl::Status DoCreateSupervisionGroup(const Call& call,
                                         const minyi::deputies::v1::CreateSupervisionGroupRequest& request,
                                         minyi::deputies::v1::SupervisionGroup* response);
-  absl::Status DoGetSupervisionGroup(const grpc::ServerContextBase& ctx,
+  absl::Status DoGetSupervisionGroup(const Call& call,
                                      const minyi::deputies::v1::GetSupervisionGroupRequest& request,
                                      minyi::deputies::v1::SupervisionGroup* response);
-  absl::Status DoListSupervisionGroups(const grpc::ServerContextBase& ctx,
+  absl::Status DoListSupervisionGroups(const Call& call,
                                        const minyi::deputies::v1::ListSupervisionGroupsRequest& request,
                                        minyi::deputies::v1::ListSupervisionGroupsResponse* response);
-  absl::Status DoUpdateSupervisionGroup(const grpc::ServerContextBase& ctx,
+  absl::Status DoUpdateSupervisionGroup(const Call& call,
                                         const minyi::deputies::v1::UpdateSupervisionGroupRequest& request,
                                         minyi::deputies::v1::SupervisionGroup* response);
 

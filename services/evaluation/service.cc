@@ -19,7 +19,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
-#include "common/workers.h"
+#include "common/rpc.h"
 #include "common/target.h"
 #include "common/text.h"
 #include "evaluation/campaign.h"
@@ -43,8 +43,8 @@ constexpr std::size_t kMaxSectionChars = 50000;
 constexpr std::size_t kMaxFilingChars = 20000;
 constexpr int kMaxProblems = 100;
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
-  return authorizer.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call) {
+  return authorizer.Require(call, {ROLE_ADMIN, ROLE_STAFF});
 }
 
 // Staff run campaigns and leaders sign results off: both see everything.
@@ -160,85 +160,85 @@ EvaluationService::EvaluationService(PgPool& pool, const Authorizer& authorizer)
 
 grpc::ServerUnaryReactor* EvaluationService::CreateEvaluation(grpc::CallbackServerContext* ctx, const v1::CreateEvaluationRequest* request,
                                                  v1::Campaign* response) {
-  return Serve(ctx, [=, this] { return DoCreateEvaluation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateEvaluation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::GetEvaluation(grpc::CallbackServerContext* ctx, const v1::GetEvaluationRequest* request,
                                               v1::Campaign* response) {
-  return Serve(ctx, [=, this] { return DoGetEvaluation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetEvaluation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ListEvaluations(grpc::CallbackServerContext* ctx, const v1::ListEvaluationsRequest* request,
                                                 v1::ListEvaluationsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListEvaluations(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListEvaluations(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::OpenEvaluation(grpc::CallbackServerContext* ctx, const v1::OpenEvaluationRequest* request,
                                                v1::Campaign* response) {
-  return Serve(ctx, [=, this] { return DoOpenEvaluation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoOpenEvaluation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::RecordInvestigation(grpc::CallbackServerContext* ctx,
                                                     const v1::RecordInvestigationRequest* request,
                                                     v1::Investigation* response) {
-  return Serve(ctx, [=, this] { return DoRecordInvestigation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRecordInvestigation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::IssueProblemList(grpc::CallbackServerContext* ctx, const v1::IssueProblemListRequest* request,
                                                  v1::ProblemList* response) {
-  return Serve(ctx, [=, this] { return DoIssueProblemList(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoIssueProblemList(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::RecordStageScore(grpc::CallbackServerContext* ctx, const v1::RecordStageScoreRequest* request,
                                                  v1::StageScore* response) {
-  return Serve(ctx, [=, this] { return DoRecordStageScore(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRecordStageScore(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ListInvestigations(grpc::CallbackServerContext* ctx,
                                                    const v1::ListInvestigationsRequest* request,
                                                    v1::ListInvestigationsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListInvestigations(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListInvestigations(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::SubmitScoreSheet(grpc::CallbackServerContext* ctx, const v1::SubmitScoreSheetRequest* request,
                                                  v1::ScoreSheet* response) {
-  return Serve(ctx, [=, this] { return DoSubmitScoreSheet(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoSubmitScoreSheet(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ListScoreSheets(grpc::CallbackServerContext* ctx, const v1::ListScoreSheetsRequest* request,
                                                 v1::ListScoreSheetsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListScoreSheets(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListScoreSheets(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::CloseEvaluation(grpc::CallbackServerContext* ctx, const v1::CloseEvaluationRequest* request,
                                                 v1::EvaluationResult* response) {
-  return Serve(ctx, [=, this] { return DoCloseEvaluation(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCloseEvaluation(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::GetEvaluationResult(grpc::CallbackServerContext* ctx,
                                                     const v1::GetEvaluationResultRequest* request,
                                                     v1::EvaluationResult* response) {
-  return Serve(ctx, [=, this] { return DoGetEvaluationResult(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetEvaluationResult(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::CheckReport(grpc::CallbackServerContext* ctx, const v1::CheckReportRequest* request,
                                             v1::ReportCheck* response) {
-  return Serve(ctx, [=, this] { return DoCheckReport(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCheckReport(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::IssueOpinion(grpc::CallbackServerContext* ctx, const v1::IssueOpinionRequest* request,
                                              v1::SubjectResult* response) {
-  return Serve(ctx, [=, this] { return DoIssueOpinion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoIssueOpinion(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::FileRectification(grpc::CallbackServerContext* ctx, const v1::FileRectificationRequest* request,
                                                   v1::SubjectResult* response) {
-  return Serve(ctx, [=, this] { return DoFileRectification(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoFileRectification(call, *request, response); });
 }
 
 grpc::ServerUnaryReactor* EvaluationService::ScoreLookBack(grpc::CallbackServerContext* ctx, const v1::ScoreLookBackRequest* request,
                                               v1::SubjectResult* response) {
-  return Serve(ctx, [=, this] { return DoScoreLookBack(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoScoreLookBack(call, *request, response); });
 }
 
 absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definition(int64_t id) {
@@ -257,10 +257,10 @@ absl::StatusOr<std::shared_ptr<const v1::Campaign>> EvaluationService::Definitio
   return definitions_.try_emplace(id, std::move(definition)).first->second;
 }
 
-absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const grpc::ServerContextBase& ctx,
+absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(const Call& call,
                                                                                 absl::string_view name,
                                                                                 absl::string_view field) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(name, field));
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(call), ParseCampaignId(name, field));
   if (!target.ok()) {
     return target.status();
   }
@@ -271,9 +271,9 @@ absl::StatusOr<EvaluationService::CampaignRead> EvaluationService::ReadAsCaller(
   return CampaignRead{.caller = std::move(target->caller), .id = target->id, .campaign = *std::move(campaign)};
 }
 
-absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoCreateEvaluation(const Call& call,
                                                    const v1::CreateEvaluationRequest& request, v1::Campaign* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -282,23 +282,23 @@ absl::Status EvaluationService::DoCreateEvaluation(const grpc::ServerContextBase
     return st;
   }
   return RunIdempotent(
-      pool_, ctx, *caller, "evaluation.CreateEvaluation", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "evaluation.CreateEvaluation", request, response, [&](pqxx::work& tx) -> absl::Status {
         const int64_t id = InsertCampaign(tx, campaign, caller->account_id());
         const std::string name = ResourceName(kEvaluations, id);
         AppendAudit(
             tx, {.actor = caller->account_id(),
                  .action = "CreateEvaluation",
                  .resource = name,
-                 .request_id = RequestId(ctx),
+                 .request_id = call.request_id,
                  .detail = {{"kind", v1::CampaignKind_Name(campaign.kind())}, {"subjects", campaign.subjects_size()}}});
         *response = *LoadCampaign(tx, id);
         return absl::OkStatus();
       });
 }
 
-absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContextBase& ctx, const v1::GetEvaluationRequest& request,
+absl::Status EvaluationService::DoGetEvaluation(const Call& call, const v1::GetEvaluationRequest& request,
                                                 v1::Campaign* response) {
-  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.name(), "name");
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(call, request.name(), "name");
   if (!read.ok()) {
     return read.status();
   }
@@ -309,10 +309,10 @@ absl::Status EvaluationService::DoGetEvaluation(const grpc::ServerContextBase& c
   return absl::OkStatus();
 }
 
-absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoListEvaluations(const Call& call,
                                                   const v1::ListEvaluationsRequest& request,
                                                   v1::ListEvaluationsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -339,13 +339,13 @@ absl::Status EvaluationService::DoListEvaluations(const grpc::ServerContextBase&
   return absl::OkStatus();
 }
 
-absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoOpenEvaluation(const Call& call,
                                                  const v1::OpenEvaluationRequest& request, v1::Campaign* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
-  return RunOnCampaign(ctx, *caller, "evaluation.OpenEvaluation", request, response, request.name(), "name",
+  return RunOnCampaign(call, *caller, "evaluation.OpenEvaluation", request, response, request.name(), "name",
                        [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id) -> absl::Status {
                          if (campaign.state() != v1::CAMPAIGN_STATE_DRAFT) {
                            return WrongState(campaign, "开始评议");
@@ -367,13 +367,13 @@ absl::Status EvaluationService::DoOpenEvaluation(const grpc::ServerContextBase& 
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "OpenEvaluation",
                                           .resource = campaign.name(),
-                                          .request_id = RequestId(ctx)});
+                                          .request_id = call.request_id});
                          *response = *LoadCampaign(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContextBase& ctx, const Caller& caller,
+absl::Status EvaluationService::RunOnCampaign(const Call& call, const Caller& caller,
                                               absl::string_view method, const google::protobuf::Message& request,
                                               google::protobuf::Message* response, absl::string_view name,
                                               absl::string_view name_field, const CampaignWork& work) {
@@ -381,7 +381,7 @@ absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContextBase& ctx
   if (!id.ok()) {
     return id.status();
   }
-  return RunIdempotent(pool_, ctx, caller, method, request, response, [&](pqxx::work& tx) -> absl::Status {
+  return RunIdempotent(pool_, call, caller, method, request, response, [&](pqxx::work& tx) -> absl::Status {
     absl::StatusOr<v1::Campaign> campaign = LockCampaign(tx, *id);
     if (!campaign.ok()) {
       return campaign.status();
@@ -390,12 +390,12 @@ absl::Status EvaluationService::RunOnCampaign(const grpc::ServerContextBase& ctx
   });
 }
 
-absl::Status EvaluationService::RunOnSubject(const grpc::ServerContextBase& ctx, const Caller& caller,
+absl::Status EvaluationService::RunOnSubject(const Call& call, const Caller& caller,
                                              absl::string_view method, const google::protobuf::Message& request,
                                              google::protobuf::Message* response, absl::string_view parent,
                                              absl::string_view subject, absl::string_view subject_field,
                                              const SubjectWork& work) {
-  return RunOnCampaign(ctx, caller, method, request, response, parent, "parent",
+  return RunOnCampaign(call, caller, method, request, response, parent, "parent",
                        [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id) -> absl::Status {
                          absl::StatusOr<int> n = SubjectIndex(campaign, subject, subject_field);
                          if (!n.ok()) {
@@ -405,10 +405,10 @@ absl::Status EvaluationService::RunOnSubject(const grpc::ServerContextBase& ctx,
                        });
 }
 
-absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoRecordInvestigation(const Call& call,
                                                       const v1::RecordInvestigationRequest& request,
                                                       v1::Investigation* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -424,23 +424,23 @@ absl::Status EvaluationService::DoRecordInvestigation(const grpc::ServerContextB
   if (absl::Status st = CheckText("investigation.findings", inv.findings(), 1, kMaxFindingsChars); !st.ok()) {
     return st;
   }
-  return RunOnSubject(ctx, *caller, "evaluation.RecordInvestigation", request, response, request.parent(),
+  return RunOnSubject(call, *caller, "evaluation.RecordInvestigation", request, response, request.parent(),
                       inv.subject(), "investigation.subject",
                       [&](pqxx::work& tx, const v1::Campaign& /*campaign*/, int64_t id, int n) -> absl::Status {
                         *response = InsertInvestigation(tx, id, n, inv, caller->account_id());
                         AppendAudit(tx, {.actor = caller->account_id(),
                                          .action = "RecordInvestigation",
                                          .resource = response->name(),
-                                         .request_id = RequestId(ctx),
+                                         .request_id = call.request_id,
                                          .detail = {{"subject", inv.subject()}}});
                         return absl::OkStatus();
                       });
 }
 
-absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoIssueProblemList(const Call& call,
                                                    const v1::IssueProblemListRequest& request,
                                                    v1::ProblemList* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -454,23 +454,23 @@ absl::Status EvaluationService::DoIssueProblemList(const grpc::ServerContextBase
       return st;
     }
   }
-  return RunOnSubject(ctx, *caller, "evaluation.IssueProblemList", request, response, request.parent(), list.subject(),
+  return RunOnSubject(call, *caller, "evaluation.IssueProblemList", request, response, request.parent(), list.subject(),
                       "problem_list.subject",
                       [&](pqxx::work& tx, const v1::Campaign& /*campaign*/, int64_t id, int n) -> absl::Status {
                         *response = InsertProblemList(tx, id, n, list, caller->account_id());
                         AppendAudit(tx, {.actor = caller->account_id(),
                                          .action = "IssueProblemList",
                                          .resource = response->name(),
-                                         .request_id = RequestId(ctx),
+                                         .request_id = call.request_id,
                                          .detail = {{"subject", list.subject()}, {"problems", list.problems_size()}}});
                         return absl::OkStatus();
                       });
 }
 
-absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoRecordStageScore(const Call& call,
                                                    const v1::RecordStageScoreRequest& request,
                                                    v1::StageScore* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -480,7 +480,7 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContextBase
     return centi.status();
   }
   return RunOnSubject(
-      ctx, *caller, "evaluation.RecordStageScore", request, response, request.parent(), score.subject(),
+      call, *caller, "evaluation.RecordStageScore", request, response, request.parent(), score.subject(),
       "stage_score.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
         if (campaign.state() == v1::CAMPAIGN_STATE_CLOSED) {
           return WrongState(campaign, "修改阶段得分");
@@ -495,7 +495,7 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContextBase
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "RecordStageScore",
                          .resource = score.subject(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"stage", v1::Stage_Name(score.stage())}, {"score", FormatCenti(*centi)}}});
         *response = score;
         response->set_recorded_by(caller->account_id());
@@ -503,10 +503,10 @@ absl::Status EvaluationService::DoRecordStageScore(const grpc::ServerContextBase
       });
 }
 
-absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoListInvestigations(const Call& call,
                                                      const v1::ListInvestigationsRequest& request,
                                                      v1::ListInvestigationsResponse* response) {
-  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.parent(), "parent");
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(call, request.parent(), "parent");
   if (!read.ok()) {
     return read.status();
   }
@@ -545,11 +545,11 @@ absl::Status EvaluationService::DoListInvestigations(const grpc::ServerContextBa
   });
 }
 
-absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoSubmitScoreSheet(const Call& call,
                                                    const v1::SubmitScoreSheetRequest& request,
                                                    v1::ScoreSheet* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(request.parent(), "parent"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseCampaignId(request.parent(), "parent"));
   if (!target.ok()) {
     return target.status();
   }
@@ -577,7 +577,7 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContextBase
   *content.mutable_scores() = request.score_sheet().scores();
   content.set_grade(request.score_sheet().grade());
   return RunIdempotent(
-      pool_, ctx, caller, "evaluation.SubmitScoreSheet", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "evaluation.SubmitScoreSheet", request, response, [&](pqxx::work& tx) -> absl::Status {
         std::optional<v1::CampaignState> state = LockCampaignState(tx, id);
         if (!state.has_value()) {
           return NotFoundError(request.parent());
@@ -604,17 +604,17 @@ absl::Status EvaluationService::DoSubmitScoreSheet(const grpc::ServerContextBase
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "SubmitScoreSheet",
                          .resource = sheet->name(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"subject", content.subject()}, {"group", rater_group.code()}}});
         *response = *std::move(sheet);
         return absl::OkStatus();
       });
 }
 
-absl::Status EvaluationService::DoListScoreSheets(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoListScoreSheets(const Call& call,
                                                   const v1::ListScoreSheetsRequest& request,
                                                   v1::ListScoreSheetsResponse* response) {
-  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.parent(), "parent");
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(call, request.parent(), "parent");
   if (!read.ok()) {
     return read.status();
   }
@@ -637,16 +637,16 @@ absl::Status EvaluationService::DoListScoreSheets(const grpc::ServerContextBase&
   });
 }
 
-absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoCloseEvaluation(const Call& call,
                                                   const v1::CloseEvaluationRequest& request,
                                                   v1::EvaluationResult* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
   // The campaign's row lock waits for sheets in flight (they share-lock it) and turns every later sheet away.
   return RunOnCampaign(
-      ctx, *caller, "evaluation.CloseEvaluation", request, response, request.name(), "name",
+      call, *caller, "evaluation.CloseEvaluation", request, response, request.name(), "name",
       [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id) -> absl::Status {
         if (campaign.state() != v1::CAMPAIGN_STATE_OPEN) {
           return WrongState(campaign, "闭会计分");
@@ -688,7 +688,7 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContextBase&
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CloseEvaluation",
                          .resource = campaign.name(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"session_date", FormatDay(session_day)}}});
         response->set_name(absl::StrCat(campaign.name(), "/result"));
         response->set_title(campaign.title());
@@ -700,10 +700,10 @@ absl::Status EvaluationService::DoCloseEvaluation(const grpc::ServerContextBase&
       });
 }
 
-absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoGetEvaluationResult(const Call& call,
                                                       const v1::GetEvaluationResultRequest& request,
                                                       v1::EvaluationResult* response) {
-  absl::StatusOr<CampaignRead> read = ReadAsCaller(ctx, request.name(), "name");
+  absl::StatusOr<CampaignRead> read = ReadAsCaller(call, request.name(), "name");
   if (!read.ok()) {
     return read.status();
   }
@@ -732,9 +732,9 @@ absl::Status EvaluationService::DoGetEvaluationResult(const grpc::ServerContextB
   });
 }
 
-absl::Status EvaluationService::DoCheckReport(const grpc::ServerContextBase& ctx, const v1::CheckReportRequest& request,
+absl::Status EvaluationService::DoCheckReport(const Call& call, const v1::CheckReportRequest& request,
                                               v1::ReportCheck* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseCampaignId(request.name(), "name"));
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(call), ParseCampaignId(request.name(), "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -761,9 +761,9 @@ absl::Status EvaluationService::DoCheckReport(const grpc::ServerContextBase& ctx
   return absl::OkStatus();
 }
 
-absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContextBase& ctx, const v1::IssueOpinionRequest& request,
+absl::Status EvaluationService::DoIssueOpinion(const Call& call, const v1::IssueOpinionRequest& request,
                                                v1::SubjectResult* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -771,7 +771,7 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContextBase& ct
     return st;
   }
   return RunOnSubject(
-      ctx, *caller, "evaluation.IssueOpinion", request, response, request.parent(), request.opinion().subject(),
+      call, *caller, "evaluation.IssueOpinion", request, response, request.parent(), request.opinion().subject(),
       "opinion.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
         return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
           if (absl::Status st = FollowUp::IssueOpinion(&record, ShanghaiDay(DomainNow())); !st.ok()) {
@@ -787,16 +787,16 @@ absl::Status EvaluationService::DoIssueOpinion(const grpc::ServerContextBase& ct
           AppendAudit(tx, {.actor = caller->account_id(),
                            .action = "IssueOpinion",
                            .resource = SubjectName(id, n),
-                           .request_id = RequestId(ctx)});
+                           .request_id = call.request_id});
           return absl::OkStatus();
         });
       });
 }
 
-absl::Status EvaluationService::DoFileRectification(const grpc::ServerContextBase& ctx,
+absl::Status EvaluationService::DoFileRectification(const Call& call,
                                                     const v1::FileRectificationRequest& request,
                                                     v1::SubjectResult* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -808,7 +808,7 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContextBas
     return st;
   }
   return RunOnSubject(
-      ctx, *caller, "evaluation.FileRectification", request, response, request.parent(), filing.subject(),
+      call, *caller, "evaluation.FileRectification", request, response, request.parent(), filing.subject(),
       "rectification.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
         // The subject files its own rectification, from its own account.
         if (!ActsForSubject(campaign, n, *caller)) {
@@ -828,16 +828,16 @@ absl::Status EvaluationService::DoFileRectification(const grpc::ServerContextBas
           AppendAudit(tx, {.actor = caller->account_id(),
                            .action = "FileRectification",
                            .resource = SubjectName(id, n),
-                           .request_id = RequestId(ctx),
+                           .request_id = call.request_id,
                            .detail = {{"step", step}, {"round", record.round}}});
           return absl::OkStatus();
         });
       });
 }
 
-absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContextBase& ctx, const v1::ScoreLookBackRequest& request,
+absl::Status EvaluationService::DoScoreLookBack(const Call& call, const v1::ScoreLookBackRequest& request,
                                                 v1::SubjectResult* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -847,7 +847,7 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContextBase& c
     return score.status();
   }
   return RunOnSubject(
-      ctx, *caller, "evaluation.ScoreLookBack", request, response, request.parent(), look_back.subject(),
+      call, *caller, "evaluation.ScoreLookBack", request, response, request.parent(), look_back.subject(),
       "look_back.subject", [&](pqxx::work& tx, const v1::Campaign& campaign, int64_t id, int n) -> absl::Status {
         return ChangeFollowUp(tx, campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
           const int round = record.round;
@@ -866,7 +866,7 @@ absl::Status EvaluationService::DoScoreLookBack(const grpc::ServerContextBase& c
           AppendAudit(tx, {.actor = caller->account_id(),
                            .action = "ScoreLookBack",
                            .resource = SubjectName(id, n),
-                           .request_id = RequestId(ctx),
+                           .request_id = call.request_id,
                            .detail = {{"score", FormatCenti(*score)},
                                       {"round", round},
                                       {"second_round", outcome->second_round},

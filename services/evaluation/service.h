@@ -58,37 +58,37 @@ class EvaluationService final : public v1::Evaluation::CallbackService {
                              v1::SubjectResult* response) override;
 
  private:
-  absl::Status DoCreateEvaluation(const grpc::ServerContextBase& ctx, const v1::CreateEvaluationRequest& request,
+  absl::Status DoCreateEvaluation(const Call& call, const v1::CreateEvaluationRequest& request,
                                   v1::Campaign* response);
-  absl::Status DoGetEvaluation(const grpc::ServerContextBase& ctx, const v1::GetEvaluationRequest& request,
+  absl::Status DoGetEvaluation(const Call& call, const v1::GetEvaluationRequest& request,
                                v1::Campaign* response);
-  absl::Status DoListEvaluations(const grpc::ServerContextBase& ctx, const v1::ListEvaluationsRequest& request,
+  absl::Status DoListEvaluations(const Call& call, const v1::ListEvaluationsRequest& request,
                                  v1::ListEvaluationsResponse* response);
-  absl::Status DoOpenEvaluation(const grpc::ServerContextBase& ctx, const v1::OpenEvaluationRequest& request,
+  absl::Status DoOpenEvaluation(const Call& call, const v1::OpenEvaluationRequest& request,
                                 v1::Campaign* response);
-  absl::Status DoRecordInvestigation(const grpc::ServerContextBase& ctx, const v1::RecordInvestigationRequest& request,
+  absl::Status DoRecordInvestigation(const Call& call, const v1::RecordInvestigationRequest& request,
                                      v1::Investigation* response);
-  absl::Status DoIssueProblemList(const grpc::ServerContextBase& ctx, const v1::IssueProblemListRequest& request,
+  absl::Status DoIssueProblemList(const Call& call, const v1::IssueProblemListRequest& request,
                                   v1::ProblemList* response);
-  absl::Status DoRecordStageScore(const grpc::ServerContextBase& ctx, const v1::RecordStageScoreRequest& request,
+  absl::Status DoRecordStageScore(const Call& call, const v1::RecordStageScoreRequest& request,
                                   v1::StageScore* response);
-  absl::Status DoListInvestigations(const grpc::ServerContextBase& ctx, const v1::ListInvestigationsRequest& request,
+  absl::Status DoListInvestigations(const Call& call, const v1::ListInvestigationsRequest& request,
                                     v1::ListInvestigationsResponse* response);
-  absl::Status DoSubmitScoreSheet(const grpc::ServerContextBase& ctx, const v1::SubmitScoreSheetRequest& request,
+  absl::Status DoSubmitScoreSheet(const Call& call, const v1::SubmitScoreSheetRequest& request,
                                   v1::ScoreSheet* response);
-  absl::Status DoListScoreSheets(const grpc::ServerContextBase& ctx, const v1::ListScoreSheetsRequest& request,
+  absl::Status DoListScoreSheets(const Call& call, const v1::ListScoreSheetsRequest& request,
                                  v1::ListScoreSheetsResponse* response);
-  absl::Status DoCloseEvaluation(const grpc::ServerContextBase& ctx, const v1::CloseEvaluationRequest& request,
+  absl::Status DoCloseEvaluation(const Call& call, const v1::CloseEvaluationRequest& request,
                                  v1::EvaluationResult* response);
-  absl::Status DoGetEvaluationResult(const grpc::ServerContextBase& ctx, const v1::GetEvaluationResultRequest& request,
+  absl::Status DoGetEvaluationResult(const Call& call, const v1::GetEvaluationResultRequest& request,
                                      v1::EvaluationResult* response);
-  absl::Status DoCheckReport(const grpc::ServerContextBase& ctx, const v1::CheckReportRequest& request,
+  absl::Status DoCheckReport(const Call& call, const v1::CheckReportRequest& request,
                              v1::ReportCheck* response);
-  absl::Status DoIssueOpinion(const grpc::ServerContextBase& ctx, const v1::IssueOpinionRequest& request,
+  absl::Status DoIssueOpinion(const Call& call, const v1::IssueOpinionRequest& request,
                               v1::SubjectResult* response);
-  absl::Status DoFileRectification(const grpc::ServerContextBase& ctx, const v1::FileRectificationRequest& request,
+  absl::Status DoFileRectification(const Call& call, const v1::FileRectificationRequest& request,
                                    v1::SubjectResult* response);
-  absl::Status DoScoreLookBack(const grpc::ServerContextBase& ctx, const v1::ScoreLookBackRequest& request,
+  absl::Status DoScoreLookBack(const Call& call, const v1::ScoreLookBackRequest& request,
                                v1::SubjectResult* response);
 
   // A read of campaign `name` (the error names `field`) by the authenticated caller; authorization is
@@ -98,20 +98,20 @@ class EvaluationService final : public v1::Evaluation::CallbackService {
     int64_t id = 0;
     v1::Campaign campaign;
   };
-  absl::StatusOr<CampaignRead> ReadAsCaller(const grpc::ServerContextBase& ctx, absl::string_view name,
+  absl::StatusOr<CampaignRead> ReadAsCaller(const Call& call, absl::string_view name,
                                             absl::string_view field);
 
   // A mutation of campaign `name` (the error names `name_field`): in one idempotent transaction, locks the
   // campaign for update (NOT_FOUND when missing) and runs `work`.
   using CampaignWork = std::function<absl::Status(pqxx::work&, const v1::Campaign&, int64_t id)>;
-  absl::Status RunOnCampaign(const grpc::ServerContextBase& ctx, const Caller& caller, absl::string_view method,
+  absl::Status RunOnCampaign(const Call& call, const Caller& caller, absl::string_view method,
                              const google::protobuf::Message& request, google::protobuf::Message* response,
                              absl::string_view name, absl::string_view name_field, const CampaignWork& work);
 
   // A mutation about one subject of campaign `parent`: RunOnCampaign, then resolves `subject` (the error
   // names `subject_field`) and runs `work`.
   using SubjectWork = std::function<absl::Status(pqxx::work&, const v1::Campaign&, int64_t id, int n)>;
-  absl::Status RunOnSubject(const grpc::ServerContextBase& ctx, const Caller& caller, absl::string_view method,
+  absl::Status RunOnSubject(const Call& call, const Caller& caller, absl::string_view method,
                             const google::protobuf::Message& request, google::protobuf::Message* response,
                             absl::string_view parent, absl::string_view subject, absl::string_view subject_field,
                             const SubjectWork& work);

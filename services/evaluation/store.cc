@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/query.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/names.h"
@@ -22,33 +23,6 @@ using ::minyi::evaluation::v1::ProblemList;
 using ::minyi::evaluation::v1::ScoreSheet;
 using ::minyi::evaluation::v1::Stage;
 using ::minyi::evaluation::v1::SubjectResult;
-
-constexpr char kInsertCampaign[] = "evaluation_insert_campaign";
-constexpr char kLoadCampaign[] = "evaluation_load_campaign";
-constexpr char kLoadCampaignForUpdate[] = "evaluation_load_campaign_for_update";
-constexpr char kListCampaigns[] = "evaluation_list_campaigns";
-constexpr char kLockState[] = "evaluation_lock_state";
-constexpr char kMarkOpened[] = "evaluation_mark_opened";
-constexpr char kMarkClosed[] = "evaluation_mark_closed";
-constexpr char kCountSheets[] = "evaluation_count_sheets";
-constexpr char kInsertSheet[] = "evaluation_insert_sheet";
-constexpr char kListSheets[] = "evaluation_list_sheets";
-constexpr char kSheetTotals[] = "evaluation_sheet_totals";
-constexpr char kUpsertStageScore[] = "evaluation_upsert_stage_score";
-constexpr char kStageScores[] = "evaluation_stage_scores";
-constexpr char kInsertInvestigation[] = "evaluation_insert_investigation";
-constexpr char kInsertProblemList[] = "evaluation_insert_problem_list";
-constexpr char kListInvestigations[] = "evaluation_list_investigations";
-constexpr char kListProblemLists[] = "evaluation_list_problem_lists";
-constexpr char kInsertResult[] = "evaluation_insert_result";
-constexpr char kInsertFollowUp[] = "evaluation_insert_follow_up";
-constexpr char kLoadFollowUp[] = "evaluation_load_follow_up";
-constexpr char kSaveFollowUp[] = "evaluation_save_follow_up";
-constexpr char kSetOpinion[] = "evaluation_set_opinion";
-constexpr char kInsertFiling[] = "evaluation_insert_filing";
-constexpr char kListResults[] = "evaluation_list_results";
-constexpr char kPendingFollowUps[] = "evaluation_pending_follow_ups";
-constexpr char kClaimNotice[] = "evaluation_claim_notice";
 
 constexpr absl::string_view kCampaignColumns =
     "id, state, definition::text AS definition, "
@@ -141,88 +115,11 @@ FollowUpRecord FollowUpFromRow(const pqxx::row& row) {
 
 }  // namespace
 
-std::vector<PreparedStatement> Statements() {
-  return {
-      {kInsertCampaign,
-       "INSERT INTO campaigns (title, kind, state, definition, created_by) "
-       "VALUES ($1, $2, 'CAMPAIGN_STATE_DRAFT', $3::jsonb, $4) RETURNING id"},
-      {kLoadCampaign, absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1")},
-      {kLoadCampaignForUpdate, absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1 FOR UPDATE")},
-      {kListCampaigns, absl::StrCat("SELECT ", kCampaignColumns, " WHERE id > $1 ORDER BY id LIMIT $2")},
-      {kLockState, "SELECT state FROM campaigns WHERE id = $1 FOR SHARE"},
-      {kMarkOpened, "UPDATE campaigns SET state = 'CAMPAIGN_STATE_OPEN', open_time = now() WHERE id = $1"},
-      {kMarkClosed,
-       "UPDATE campaigns SET state = 'CAMPAIGN_STATE_CLOSED', close_time = now(), session_date = $2::date "
-       "WHERE id = $1"},
-      {kCountSheets, "SELECT count(*) FROM score_sheets WHERE campaign_id = $1"},
-      {kInsertSheet,
-       "INSERT INTO score_sheets (campaign_id, subject_no, rater, group_code, total_centi, sheet) "
-       "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT ON CONSTRAINT score_sheets_one_per_rater DO NOTHING "
-       "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"},
-      {kListSheets,
-       "SELECT id, subject_no, rater, group_code, total_centi, sheet::text, "
-       "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us FROM score_sheets "
-       "WHERE campaign_id = $1 AND ($2 = '' OR rater = $2) ORDER BY id"},
-      {kSheetTotals, "SELECT subject_no, group_code, total_centi FROM score_sheets WHERE campaign_id = $1"},
-      {kUpsertStageScore,
-       "INSERT INTO stage_scores (campaign_id, subject_no, stage, score_centi, basis, recorded_by) "
-       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, subject_no, stage) DO UPDATE SET "
-       "score_centi = EXCLUDED.score_centi, basis = EXCLUDED.basis, recorded_by = EXCLUDED.recorded_by, "
-       "update_time = now()"},
-      {kStageScores, "SELECT subject_no, stage, score_centi FROM stage_scores WHERE campaign_id = $1"},
-      {kInsertInvestigation,
-       "INSERT INTO investigations (campaign_id, subject_no, methods, findings, recorded_by) "
-       "VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"},
-      {kInsertProblemList,
-       "INSERT INTO problem_lists (campaign_id, subject_no, problems, issued_by) VALUES ($1, $2, $3::jsonb, $4) "
-       "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"},
-      {kListInvestigations,
-       "SELECT id, subject_no, methods::text, findings, recorded_by, "
-       "(extract(epoch FROM create_time) * 1000000)::bigint FROM investigations "
-       "WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"},
-      {kListProblemLists,
-       "SELECT id, subject_no, problems::text, issued_by, (extract(epoch FROM create_time) * 1000000)::bigint "
-       "FROM problem_lists WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"},
-      {kInsertResult,
-       "INSERT INTO results (campaign_id, subject_no, breakdown, final_centi, grade) "
-       "VALUES ($1, $2, $3::jsonb, NULLIF($4, -1), $5)"},
-      {kInsertFollowUp,
-       "INSERT INTO follow_ups (campaign_id, subject_no, state, grade, round, unsatisfied, opinion_due) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7::date)"},
-      {kLoadFollowUp, absl::StrCat("SELECT ", kFollowUpColumns,
-                                   " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")},
-      {kSaveFollowUp,
-       "UPDATE follow_ups SET state = $3, grade = $4, round = $5, unsatisfied = $6, "
-       "opinion_date = NULLIF($7, '')::date, plan_due = NULLIF($8, '')::date, report_due = NULLIF($9, '')::date, "
-       "update_time = now() WHERE campaign_id = $1 AND subject_no = $2"},
-      {kSetOpinion, "UPDATE follow_ups SET opinion = $3 WHERE campaign_id = $1 AND subject_no = $2"},
-      {kInsertFiling,
-       "INSERT INTO follow_up_filings (campaign_id, subject_no, round, kind, content, score_centi, filed_by) "
-       "VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7)"},
-      {kListResults,
-       absl::StrCat("SELECT r.subject_no, r.breakdown::text AS breakdown, f.opinion, ",
-                    "coalesce(f.state, '') AS fstate, coalesce(f.grade, '') AS fgrade, "
-                    "coalesce(f.round, 0) AS fround, "
-                    "coalesce(to_char(f.opinion_due, 'YYYY-MM-DD'), '') AS opinion_due, "
-                    "coalesce(to_char(f.opinion_date, 'YYYY-MM-DD'), '') AS opinion_date, "
-                    "coalesce(to_char(f.plan_due, 'YYYY-MM-DD'), '') AS plan_due, "
-                    "coalesce(to_char(f.report_due, 'YYYY-MM-DD'), '') AS report_due, "
-                    "array_to_string(ARRAY(SELECT score_centi FROM follow_up_filings l WHERE "
-                    "l.campaign_id = r.campaign_id AND l.subject_no = r.subject_no AND l.kind = 'look_back' "
-                    "ORDER BY l.id), ',') AS look_backs "
-                    "FROM results r LEFT JOIN follow_ups f USING (campaign_id, subject_no) "
-                    "WHERE r.campaign_id = $1 ORDER BY r.subject_no")},
-      {kPendingFollowUps,
-       "SELECT f.campaign_id, f.subject_no, c.created_by FROM follow_ups f JOIN campaigns c ON c.id = f.campaign_id "
-       "WHERE (f.state = 'FOLLOW_UP_STATE_AWAITING_OPINION' AND f.opinion_due - $2::int <= $1::date) OR "
-       "(f.state = 'FOLLOW_UP_STATE_AWAITING_PLAN' AND f.plan_due - $2::int <= $1::date) OR "
-       "(f.state = 'FOLLOW_UP_STATE_AWAITING_REPORT' AND f.report_due - $2::int <= $1::date) "
-       "ORDER BY f.campaign_id, f.subject_no"},
-      {kClaimNotice,
-       "INSERT INTO deadline_notices (campaign_id, subject_no, round, step, kind) VALUES ($1, $2, $3, $4, $5) "
-       "ON CONFLICT DO NOTHING RETURNING 1"},
-  };
-}
+std::vector<PreparedStatement> Statements() { return QueriesOf("evaluation_"); }
+
+const Query kInsertCampaign{"evaluation_insert_campaign",
+                "INSERT INTO campaigns (title, kind, state, definition, created_by) "
+                "VALUES ($1, $2, 'CAMPAIGN_STATE_DRAFT', $3::jsonb, $4) RETURNING id"};
 
 int64_t InsertCampaign(pqxx::work& tx, const Campaign& campaign, const std::string& actor) {
   return tx
@@ -230,6 +127,10 @@ int64_t InsertCampaign(pqxx::work& tx, const Campaign& campaign, const std::stri
                       ToJson(campaign), actor)[0]
       .as<int64_t>();
 }
+
+const Query kLoadCampaign{"evaluation_load_campaign", absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1")};
+const Query kLoadCampaignForUpdate{"evaluation_load_campaign_for_update",
+                absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1 FOR UPDATE")};
 
 std::optional<Campaign> LoadCampaign(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadCampaignForUpdate : kLoadCampaign, id);
@@ -239,6 +140,9 @@ std::optional<Campaign> LoadCampaign(pqxx::transaction_base& tx, int64_t id, boo
   return CampaignFromRow(r[0]);
 }
 
+const Query kListCampaigns{"evaluation_list_campaigns",
+                absl::StrCat("SELECT ", kCampaignColumns, " WHERE id > $1 ORDER BY id LIMIT $2")};
+
 std::vector<Campaign> SelectCampaigns(pqxx::transaction_base& tx, int64_t after_id, int limit) {
   std::vector<Campaign> out;
   for (const pqxx::row& row : tx.exec_prepared(kListCampaigns, after_id, limit)) {
@@ -246,6 +150,8 @@ std::vector<Campaign> SelectCampaigns(pqxx::transaction_base& tx, int64_t after_
   }
   return out;
 }
+
+const Query kLockState{"evaluation_lock_state", "SELECT state FROM campaigns WHERE id = $1 FOR SHARE"};
 
 std::optional<CampaignState> LockCampaignState(pqxx::work& tx, int64_t id) {
   pqxx::result r = tx.exec_prepared(kLockState, id);
@@ -255,15 +161,29 @@ std::optional<CampaignState> LockCampaignState(pqxx::work& tx, int64_t id) {
   return StoredEnum(r[0][0].as<std::string>(), &minyi::evaluation::v1::CampaignState_Parse);
 }
 
+const Query kMarkOpened{"evaluation_mark_opened",
+                "UPDATE campaigns SET state = 'CAMPAIGN_STATE_OPEN', open_time = now() WHERE id = $1"};
+
 void MarkOpened(pqxx::work& tx, int64_t id) { tx.exec_prepared(kMarkOpened, id); }
+
+const Query kMarkClosed{"evaluation_mark_closed",
+                "UPDATE campaigns SET state = 'CAMPAIGN_STATE_CLOSED', close_time = now(), session_date = $2::date "
+                "WHERE id = $1"};
 
 void MarkClosed(pqxx::work& tx, int64_t id, absl::CivilDay session_day) {
   tx.exec_prepared(kMarkClosed, id, FormatDay(session_day));
 }
 
+const Query kCountSheets{"evaluation_count_sheets", "SELECT count(*) FROM score_sheets WHERE campaign_id = $1"};
+
 int CountSheets(pqxx::transaction_base& tx, int64_t campaign_id) {
   return tx.exec_prepared1(kCountSheets, campaign_id)[0].as<int>();
 }
+
+const Query kInsertSheet{"evaluation_insert_sheet",
+                "INSERT INTO score_sheets (campaign_id, subject_no, rater, group_code, total_centi, sheet) "
+                "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT ON CONSTRAINT score_sheets_one_per_rater DO NOTHING "
+                "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
 
 std::optional<ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet, const ScoreSheet& content) {
   pqxx::result r = tx.exec_prepared(kInsertSheet, sheet.campaign_id, sheet.subject_no, sheet.rater, sheet.group_code,
@@ -279,6 +199,11 @@ std::optional<ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet, con
   *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(r[0][1].as<int64_t>());
   return out;
 }
+
+const Query kListSheets{"evaluation_list_sheets",
+                "SELECT id, subject_no, rater, group_code, total_centi, sheet::text, "
+                "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us FROM score_sheets "
+                "WHERE campaign_id = $1 AND ($2 = '' OR rater = $2) ORDER BY id"};
 
 std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaign_id, const std::string& rater) {
   std::vector<ScoreSheet> out;
@@ -296,6 +221,9 @@ std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaig
   return out;
 }
 
+const Query kSheetTotals{"evaluation_sheet_totals",
+                "SELECT subject_no, group_code, total_centi FROM score_sheets WHERE campaign_id = $1"};
+
 std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::vector<StoredTotal> out;
   for (const pqxx::row& row : tx.exec_prepared(kSheetTotals, campaign_id)) {
@@ -305,11 +233,20 @@ std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t c
   return out;
 }
 
+const Query kUpsertStageScore{"evaluation_upsert_stage_score",
+                "INSERT INTO stage_scores (campaign_id, subject_no, stage, score_centi, basis, recorded_by) "
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, subject_no, stage) DO UPDATE SET "
+                "score_centi = EXCLUDED.score_centi, basis = EXCLUDED.basis, recorded_by = EXCLUDED.recorded_by, "
+                "update_time = now()"};
+
 void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
                       const minyi::evaluation::v1::StageScore& score, Centi centi, const std::string& actor) {
   tx.exec_prepared(kUpsertStageScore, campaign_id, subject_no, minyi::evaluation::v1::Stage_Name(score.stage()), centi,
                    score.basis(), actor);
 }
+
+const Query kStageScores{"evaluation_stage_scores",
+                "SELECT subject_no, stage, score_centi FROM stage_scores WHERE campaign_id = $1"};
 
 std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::map<int, std::map<Stage, Centi>> out;
@@ -319,6 +256,10 @@ std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& 
   }
   return out;
 }
+
+const Query kInsertInvestigation{"evaluation_insert_investigation",
+                "INSERT INTO investigations (campaign_id, subject_no, methods, findings, recorded_by) "
+                "VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
 
 Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
                                   const Investigation& investigation, const std::string& actor) {
@@ -335,6 +276,10 @@ Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subje
   return out;
 }
 
+const Query kInsertProblemList{"evaluation_insert_problem_list",
+                "INSERT INTO problem_lists (campaign_id, subject_no, problems, issued_by) VALUES ($1, $2, $3::jsonb, $4) "
+                "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
+
 ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_no, const ProblemList& list,
                               const std::string& actor) {
   const nlohmann::json problems(std::vector<std::string>(list.problems().begin(), list.problems().end()));
@@ -345,6 +290,11 @@ ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_n
   *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
   return out;
 }
+
+const Query kListInvestigations{"evaluation_list_investigations",
+                "SELECT id, subject_no, methods::text, findings, recorded_by, "
+                "(extract(epoch FROM create_time) * 1000000)::bigint FROM investigations "
+                "WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"};
 
 std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
   std::vector<Investigation> out;
@@ -363,6 +313,10 @@ std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int6
   return out;
 }
 
+const Query kListProblemLists{"evaluation_list_problem_lists",
+                "SELECT id, subject_no, problems::text, issued_by, (extract(epoch FROM create_time) * 1000000)::bigint "
+                "FROM problem_lists WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"};
+
 std::vector<ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
   std::vector<ProblemList> out;
   for (const pqxx::row& row : tx.exec_prepared(kListProblemLists, campaign_id, subject_no)) {
@@ -379,16 +333,28 @@ std::vector<ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t 
   return out;
 }
 
+const Query kInsertResult{"evaluation_insert_result",
+                "INSERT INTO results (campaign_id, subject_no, breakdown, final_centi, grade) "
+                "VALUES ($1, $2, $3::jsonb, NULLIF($4, -1), $5)"};
+
 void InsertResult(pqxx::work& tx, int64_t campaign_id, int subject_no, const SubjectResult& breakdown,
                   std::optional<Centi> final_score) {
   tx.exec_prepared(kInsertResult, campaign_id, subject_no, ToJson(breakdown), final_score.value_or(-1),
                    minyi::evaluation::v1::Grade_Name(breakdown.grade()));
 }
 
+const Query kInsertFollowUp{"evaluation_insert_follow_up",
+                "INSERT INTO follow_ups (campaign_id, subject_no, state, grade, round, unsatisfied, opinion_due) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7::date)"};
+
 void InsertFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const FollowUpRecord& r) {
   tx.exec_prepared(kInsertFollowUp, campaign_id, subject_no, minyi::evaluation::v1::FollowUpState_Name(r.state),
                    minyi::evaluation::v1::Grade_Name(r.grade), r.round, r.unsatisfied, FormatDay(r.opinion_due));
 }
+
+const Query kLoadFollowUp{"evaluation_load_follow_up",
+                absl::StrCat("SELECT ", kFollowUpColumns,
+                " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")};
 
 std::optional<FollowUpRecord> LoadFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no) {
   pqxx::result r = tx.exec_prepared(kLoadFollowUp, campaign_id, subject_no);
@@ -398,20 +364,46 @@ std::optional<FollowUpRecord> LoadFollowUp(pqxx::work& tx, int64_t campaign_id, 
   return FollowUpFromRow(r[0]);
 }
 
+const Query kSaveFollowUp{"evaluation_save_follow_up",
+                "UPDATE follow_ups SET state = $3, grade = $4, round = $5, unsatisfied = $6, "
+                "opinion_date = NULLIF($7, '')::date, plan_due = NULLIF($8, '')::date, report_due = NULLIF($9, '')::date, "
+                "update_time = now() WHERE campaign_id = $1 AND subject_no = $2"};
+
 void SaveFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const FollowUpRecord& r) {
   tx.exec_prepared(kSaveFollowUp, campaign_id, subject_no, minyi::evaluation::v1::FollowUpState_Name(r.state),
                    minyi::evaluation::v1::Grade_Name(r.grade), r.round, r.unsatisfied, OptionalDay(r.opinion_date),
                    OptionalDay(r.plan_due), OptionalDay(r.report_due));
 }
 
+const Query kSetOpinion{"evaluation_set_opinion",
+                "UPDATE follow_ups SET opinion = $3 WHERE campaign_id = $1 AND subject_no = $2"};
+
 void SetOpinion(pqxx::work& tx, int64_t campaign_id, int subject_no, const std::string& text) {
   tx.exec_prepared(kSetOpinion, campaign_id, subject_no, text);
 }
+
+const Query kInsertFiling{"evaluation_insert_filing",
+                "INSERT INTO follow_up_filings (campaign_id, subject_no, round, kind, content, score_centi, filed_by) "
+                "VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7)"};
 
 void InsertFiling(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& kind,
                   const std::string& content, std::optional<Centi> score, const std::string& actor) {
   tx.exec_prepared(kInsertFiling, campaign_id, subject_no, round, kind, content, score.value_or(-1), actor);
 }
+
+const Query kListResults{"evaluation_list_results",
+                absl::StrCat("SELECT r.subject_no, r.breakdown::text AS breakdown, f.opinion, ",
+                "coalesce(f.state, '') AS fstate, coalesce(f.grade, '') AS fgrade, "
+                "coalesce(f.round, 0) AS fround, "
+                "coalesce(to_char(f.opinion_due, 'YYYY-MM-DD'), '') AS opinion_due, "
+                "coalesce(to_char(f.opinion_date, 'YYYY-MM-DD'), '') AS opinion_date, "
+                "coalesce(to_char(f.plan_due, 'YYYY-MM-DD'), '') AS plan_due, "
+                "coalesce(to_char(f.report_due, 'YYYY-MM-DD'), '') AS report_due, "
+                "array_to_string(ARRAY(SELECT score_centi FROM follow_up_filings l WHERE "
+                "l.campaign_id = r.campaign_id AND l.subject_no = r.subject_no AND l.kind = 'look_back' "
+                "ORDER BY l.id), ',') AS look_backs "
+                "FROM results r LEFT JOIN follow_ups f USING (campaign_id, subject_no) "
+                "WHERE r.campaign_id = $1 ORDER BY r.subject_no")};
 
 std::vector<SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::vector<SubjectResult> out;
@@ -445,6 +437,13 @@ std::vector<SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t cam
   return out;
 }
 
+const Query kPendingFollowUps{"evaluation_pending_follow_ups",
+                "SELECT f.campaign_id, f.subject_no, c.created_by FROM follow_ups f JOIN campaigns c ON c.id = f.campaign_id "
+                "WHERE (f.state = 'FOLLOW_UP_STATE_AWAITING_OPINION' AND f.opinion_due - $2::int <= $1::date) OR "
+                "(f.state = 'FOLLOW_UP_STATE_AWAITING_PLAN' AND f.plan_due - $2::int <= $1::date) OR "
+                "(f.state = 'FOLLOW_UP_STATE_AWAITING_REPORT' AND f.report_due - $2::int <= $1::date) "
+                "ORDER BY f.campaign_id, f.subject_no"};
+
 std::vector<PendingFollowUp> SelectPendingFollowUps(pqxx::transaction_base& tx, absl::CivilDay today,
                                                     int due_soon_days) {
   std::vector<PendingFollowUp> out;
@@ -454,6 +453,10 @@ std::vector<PendingFollowUp> SelectPendingFollowUps(pqxx::transaction_base& tx, 
   }
   return out;
 }
+
+const Query kClaimNotice{"evaluation_claim_notice",
+                "INSERT INTO deadline_notices (campaign_id, subject_no, round, step, kind) VALUES ($1, $2, $3, $4, $5) "
+                "ON CONFLICT DO NOTHING RETURNING 1"};
 
 bool ClaimNotice(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& step,
                  const std::string& kind) {

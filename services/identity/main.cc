@@ -1,44 +1,19 @@
-// minyi-identity: wiring only. The service logic lives in service.cc and signin.cc, its SQL in store.cc.
+// minyi-identity: wiring only. Accounts and sign-in live in accounts.cc and signin.cc, their SQL in store.cc.
 #include <malloc.h>
 
 #include <iostream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "common/config.h"
 #include "common/server.h"
-#include "identity/service.h"
+#include "identity/config.h"
+#include "identity/rpc.h"
 #include "identity/store.h"
-
-namespace {
-
-// Identity's own settings, read before the host so a missing key stops the process before migrations.
-struct IdentityConfig {
-  minyi::EcPrivateKey signing_key;  // MINYI_TOKEN_SIGNING_KEY: the only key that can mint access tokens
-  std::string bootstrap_password;   // MINYI_BOOTSTRAP_ADMIN_PASSWORD, optional
-  int hashing_slots = 2;            // MINYI_SIGNIN_CONCURRENCY
-};
-
-absl::StatusOr<IdentityConfig> LoadIdentityConfig() {
-  minyi::EnvReader env;
-  IdentityConfig c;
-  c.signing_key = env.PrivateKey("MINYI_TOKEN_SIGNING_KEY");
-  c.bootstrap_password = env.OptionalSecret("MINYI_BOOTSTRAP_ADMIN_PASSWORD");
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  c.hashing_slots = env.Int("MINYI_SIGNIN_CONCURRENCY", cores, 1, 64);
-  if (absl::Status st = env.Finish(); !st.ok()) {
-    return st;
-  }
-  return c;
-}
-
-}  // namespace
 
 int main() {
   // Each Argon2id hash takes 19 MiB. A fixed mmap threshold makes such blocks go back to the kernel when
   // freed; glibc's default raises the threshold after the first one and keeps later ones in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  absl::StatusOr<IdentityConfig> config = LoadIdentityConfig();
+  absl::StatusOr<minyi::identity::IdentityConfig> config = minyi::identity::LoadIdentityConfig();
   if (!config.ok()) {
     std::cerr << "minyi-identity: " << config.status() << "\n";
     return 1;
@@ -66,12 +41,16 @@ int main() {
   minyi::identity::RevocationMirror revocations((*host)->pool(), sc.redis_addr, (*host)->revocations());
   minyi::identity::SignInThrottle throttle(sc.redis_addr);
   minyi::identity::HashingSlots hashing(config->hashing_slots);
-  minyi::identity::IdentityService service(
-      (*host)->pool(), (*host)->authorizer(),
-      {.issuer = issuer, .verifier = (*host)->token_verifier(), .revocations = revocations, .throttle = throttle,
-       .hashing = hashing});
+  const minyi::identity::Sessions sessions{.issuer = issuer,
+                                           .verifier = (*host)->token_verifier(),
+                                           .revocations = revocations,
+                                           .throttle = throttle,
+                                           .hashing = hashing};
+  minyi::identity::Accounts accounts((*host)->pool(), (*host)->authorizer(), sessions);
+  minyi::identity::SignIn sign_in((*host)->pool(), (*host)->authorizer(), sessions);
+  minyi::identity::IdentityRpc service(accounts, sign_in);
   if (!config->bootstrap_password.empty()) {
-    if (absl::Status st = service.BootstrapAdmin(config->bootstrap_password); !st.ok()) {
+    if (absl::Status st = accounts.BootstrapAdmin(config->bootstrap_password); !st.ok()) {
       std::cerr << "minyi-identity: " << st << "\n";
       return 1;
     }

@@ -3,8 +3,10 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/status.h"
 #include "identity/store.h"
 
 namespace minyi::identity {
@@ -72,6 +74,16 @@ absl::Status RevocationMirror::Sync() {
     }
   }
   return absl::OkStatus();
+}
+
+Revocation EndSessionsBelow(const TokenIssuer& issuer, int64_t id, int64_t version) {
+  return Revocation{.account_id = absl::StrCat(id),
+                    .min_version = version,
+                    .until = absl::Now() + issuer.ttl() + kRevocationMargin};
+}
+
+absl::Status HashingBusy() {
+  return ResourceExhausted("SIGN_IN_BUSY", "too many sign-ins at once; try again in a second", absl::Seconds(1));
 }
 
 }  // namespace minyi::identity

@@ -1,4 +1,5 @@
-// Sign-in and sessions: tokens, logout, password changes, the JWK Set.
+#include "identity/signin.h"
+
 #include <optional>
 #include <string>
 
@@ -8,11 +9,10 @@
 #include "common/audit.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/text.h"
-#include "grpcpp/server_context.h"
 #include "identity/account.h"
 #include "identity/password.h"
-#include "identity/service.h"
 #include "identity/store.h"
 
 namespace minyi::identity {
@@ -20,8 +20,6 @@ namespace {
 
 // Longer user names cannot exist, so they are not looked up, but are still answered after equal work.
 constexpr std::size_t kMaxUsernameBytes = 64;
-// A revocation outlives every token it voids: their lifetime plus the verifiers' clock leeway and a margin.
-constexpr absl::Duration kRevocationMargin = absl::Seconds(60);
 
 // Verified against when the user name is unknown, so a wrong name costs as much as a wrong password and
 // response times do not reveal which accounts exist.
@@ -43,19 +41,6 @@ absl::Status Throttled(absl::Duration wait) {
                            rounded);
 }
 
-// The client's address as the gateway saw it (its socket peer), or this call's peer without the port.
-std::string ClientAddress(const grpc::ServerContextBase& ctx) {
-  const auto& md = ctx.client_metadata();
-  if (auto it = md.find("x-forwarded-for"); it != md.end() && it->second.size() > 0) {
-    return std::string(it->second.data(), it->second.size());
-  }
-  std::string peer = ctx.peer();
-  if (const size_t colon = peer.rfind(':'); colon != std::string::npos) {
-    peer.resize(colon);
-  }
-  return peer;
-}
-
 absl::StatusOr<int64_t> OwnAccountId(const Caller& caller, absl::string_view name) {
   int64_t id = 0;
   if (!absl::SimpleAtoi(caller.account_id(), &id)) {
@@ -75,30 +60,21 @@ absl::StatusOr<int64_t> OwnAccountId(const Caller& caller, absl::string_view nam
 
 }  // namespace
 
-IdentityService::IdentityService(PgPool& pool, const Authorizer& authorizer, Sessions sessions)
+SignIn::SignIn(PgPool& pool, const Authorizer& authorizer, Sessions sessions)
     : pool_(pool), authorizer_(authorizer), sessions_(sessions) {
   DummyHash();  // pays the one-time hashing cost at start rather than in the first sign-in
 }
 
-Revocation IdentityService::EndSessionsBelow(int64_t id, int64_t version) const {
-  return Revocation{.account_id = absl::StrCat(id),
-                    .min_version = version,
-                    .until = absl::Now() + sessions_.issuer.ttl() + kRevocationMargin};
-}
-
-absl::Status IdentityService::FillToken(const StoredAccount& account, int64_t version, v1::Token* response) {
+absl::Status SignIn::FillToken(const StoredAccount& account, int64_t version, v1::Token* response) {
   Caller caller;
   caller.set_account_id(absl::StrCat(account.id));
   caller.set_role(account.account.role());
   caller.set_deputy(account.account.deputy());
   caller.set_department(account.account.department());
   const bool change = account.account.password_change_required();
-  absl::StatusOr<std::string> token =
-      sessions_.issuer.Issue(caller, absl::Now(), {.version = version, .password_change_required = change});
-  if (!token.ok()) {
-    return token.status();
-  }
-  response->set_access_token(*std::move(token));
+  ASSIGN_OR_RETURN(std::string token, sessions_.issuer.Issue(caller, absl::Now(),
+                                                            {.version = version, .password_change_required = change}));
+  response->set_access_token(std::move(token));
   response->set_token_type("Bearer");
   response->set_expires_in(absl::ToInt64Seconds(sessions_.issuer.ttl()));
   response->set_password_change_required(change);
@@ -106,9 +82,8 @@ absl::Status IdentityService::FillToken(const StoredAccount& account, int64_t ve
   return absl::OkStatus();
 }
 
-absl::Status IdentityService::DoIssueToken(const grpc::ServerContextBase& ctx, const v1::IssueTokenRequest& request,
-                                           v1::Token* response) {
-  const std::string address = ClientAddress(ctx);
+absl::Status SignIn::IssueToken(const Call& call, const v1::IssueTokenRequest& request, v1::Token* response) {
+  const std::string& address = call.client_address;
   // Before any password work: a throttled guesser costs one Redis round trip, not an Argon2id hash.
   if (const absl::Duration wait = sessions_.throttle.Wait(request.username(), address); wait > absl::ZeroDuration()) {
     return Throttled(wait);
@@ -119,13 +94,10 @@ absl::Status IdentityService::DoIssueToken(const grpc::ServerContextBase& ctx, c
   }
   std::optional<StoredAccount> found;
   if (request.username().size() <= kMaxUsernameBytes && IsValidUtf8(request.username())) {
-    absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
+    RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) {
       found = FindAccountByUsername(tx, request.username());
       return absl::OkStatus();
-    });
-    if (!st.ok()) {
-      return st;
-    }
+    }));
   }
   const bool password_ok = request.password().size() <= kMaxPasswordBytes &&
                            VerifyPassword(found ? found->password_hash : DummyHash(), request.password());
@@ -135,7 +107,7 @@ absl::Status IdentityService::DoIssueToken(const grpc::ServerContextBase& ctx, c
     // The audit row names the account only when it exists, so the trail is no list of guessed names.
     const std::string resource = found ? found->account.name() : std::string();
     absl::Status st = pool_.Transact([&](pqxx::work& tx) {
-      AppendAudit(tx, {.action = "SignInFailed", .resource = resource, .request_id = RequestId(ctx)});
+      AppendAudit(tx, {.action = "SignInFailed", .resource = resource, .request_id = call.request_id});
       return absl::OkStatus();
     });
     return st.ok() ? WrongCredentials() : st;
@@ -145,25 +117,20 @@ absl::Status IdentityService::DoIssueToken(const grpc::ServerContextBase& ctx, c
     // Only someone who knows the password learns that the account is disabled.
     return PermissionDenied("this account is disabled; ask an administrator");
   }
-  if (absl::Status st = FillToken(*found, found->token_version, response); !st.ok()) {
-    return st;
-  }
+  RETURN_IF_ERROR(FillToken(*found, found->token_version, response));
   return pool_.Transact([&](pqxx::work& tx) {
     AppendAudit(tx, {.actor = absl::StrCat(found->id),
                      .action = "SignIn",
                      .resource = found->account.name(),
-                     .request_id = RequestId(ctx)});
+                     .request_id = call.request_id});
     return absl::OkStatus();
   });
 }
 
-absl::Status IdentityService::DoLogout(const grpc::ServerContextBase& ctx, const v1::LogoutRequest& request) {
-  absl::StatusOr<Caller> caller = authorizer_.AuthenticateForPasswordChange(ctx);
-  if (!caller.ok()) {
-    return caller.status();
-  }
+absl::Status SignIn::Logout(const Call& call, const v1::LogoutRequest& request, google::protobuf::Empty*) {
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.AuthenticateForPasswordChange(call));
   int64_t id = 0;
-  if (!absl::SimpleAtoi(caller->account_id(), &id)) {
+  if (!absl::SimpleAtoi(caller.account_id(), &id)) {
     return Unauthenticated("TOKEN_INVALID", "the access token names no account");
   }
   // Not RunIdempotent: a retry carries the token this call revokes, and is refused at once (401), which is
@@ -175,17 +142,17 @@ absl::Status IdentityService::DoLogout(const grpc::ServerContextBase& ctx, const
       if (!version.has_value()) {
         return NotFoundError(AccountName(id));
       }
-      ended = EndSessionsBelow(id, *version);
+      ended = EndSessionsBelow(sessions_.issuer, id, *version);
     } else {
-      ended = Revocation{.account_id = caller->account_id(),
-                         .token_id = caller->token_id(),
-                         .until = absl::FromUnixSeconds(caller->token_expire_unix()) + kRevocationMargin};
+      ended = Revocation{.account_id = caller.account_id(),
+                         .token_id = caller.token_id(),
+                         .until = absl::FromUnixSeconds(caller.token_expire_unix()) + kRevocationMargin};
     }
     InsertRevocation(tx, id, *ended);
-    AppendAudit(tx, {.actor = caller->account_id(),
+    AppendAudit(tx, {.actor = caller.account_id(),
                      .action = request.all_sessions() ? "LogoutAllSessions" : "Logout",
                      .resource = AccountName(id),
-                     .request_id = RequestId(ctx)});
+                     .request_id = call.request_id});
     return absl::OkStatus();
   });
   if (st.ok()) {
@@ -194,7 +161,7 @@ absl::Status IdentityService::DoLogout(const grpc::ServerContextBase& ctx, const
   return st;
 }
 
-absl::Status IdentityService::DoGetJwks(v1::Jwks* response) {
+absl::Status SignIn::GetJwks(const Call&, const v1::GetJwksRequest&, v1::Jwks* response) {
   for (const EcPublicKey& key : sessions_.verifier.keys()) {
     v1::Jwk* jwk = response->add_keys();
     jwk->set_kty("EC");
@@ -208,35 +175,24 @@ absl::Status IdentityService::DoGetJwks(v1::Jwks* response) {
   return absl::OkStatus();
 }
 
-absl::Status IdentityService::DoChangePassword(const grpc::ServerContextBase& ctx,
-                                               const v1::ChangePasswordRequest& request, v1::Token* response) {
-  absl::StatusOr<Caller> caller = authorizer_.AuthenticateForPasswordChange(ctx);
-  if (!caller.ok()) {
-    return caller.status();
-  }
-  absl::StatusOr<int64_t> id = OwnAccountId(*caller, request.name());
-  if (!id.ok()) {
-    return id.status();
-  }
-  if (absl::Status st = ValidatePassword("new_password", request.new_password()); !st.ok()) {
-    return st;
-  }
+absl::Status SignIn::ChangePassword(const Call& call, const v1::ChangePasswordRequest& request,
+                                    v1::Token* response) {
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.AuthenticateForPasswordChange(call));
+  ASSIGN_OR_RETURN(const int64_t id, OwnAccountId(caller, request.name()));
+  RETURN_IF_ERROR(ValidatePassword("new_password", request.new_password()));
   if (request.new_password() == request.current_password()) {
     return InvalidField("new_password", "must differ from the current password");
   }
   std::optional<StoredAccount> account;
-  if (absl::Status st = pool_.Read([&](pqxx::transaction_base& tx) {
-        account = LoadStoredAccount(tx, *id);
-        return absl::OkStatus();
-      });
-      !st.ok()) {
-    return st;
-  }
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) {
+    account = LoadStoredAccount(tx, id);
+    return absl::OkStatus();
+  }));
   if (!account.has_value()) {
-    return NotFoundError(AccountName(*id));
+    return NotFoundError(AccountName(id));
   }
   // A stolen session must not become a way around the sign-in throttle: the same counters apply.
-  const std::string address = ClientAddress(ctx);
+  const std::string& address = call.client_address;
   const std::string& username = account->account.username();
   if (const absl::Duration wait = sessions_.throttle.Wait(username, address); wait > absl::ZeroDuration()) {
     return Throttled(wait);
@@ -253,29 +209,24 @@ absl::Status IdentityService::DoChangePassword(const grpc::ServerContextBase& ct
   }
   absl::StatusOr<std::string> hash = HashPassword(request.new_password());
   slot.reset();
-  if (!hash.ok()) {
-    return hash.status();
-  }
+  RETURN_IF_ERROR(hash.status());
   // Not RunIdempotent: its stored response would be a bearer token in the database. A retry with the old
   // token is refused (401) since this call ends that session; the new password signs in.
   std::optional<Revocation> ended;
-  absl::Status st = pool_.Transact([&](pqxx::work& tx) -> absl::Status {
-    std::optional<int64_t> version = SetPassword(tx, *id, *hash, /*password_change_required=*/false);
+  RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+    std::optional<int64_t> version = SetPassword(tx, id, *hash, /*password_change_required=*/false);
     if (!version.has_value()) {
-      return NotFoundError(AccountName(*id));
+      return NotFoundError(AccountName(id));
     }
-    ended = EndSessionsBelow(*id, *version);
-    InsertRevocation(tx, *id, *ended);
-    AppendAudit(tx, {.actor = caller->account_id(),
+    ended = EndSessionsBelow(sessions_.issuer, id, *version);
+    InsertRevocation(tx, id, *ended);
+    AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "ChangePassword",
-                     .resource = AccountName(*id),
-                     .request_id = RequestId(ctx)});
+                     .resource = AccountName(id),
+                     .request_id = call.request_id});
     account->token_version = *version;
     return absl::OkStatus();
-  });
-  if (!st.ok()) {
-    return st;
-  }
+  }));
   sessions_.revocations.Publish(*ended);
   account->account.set_password_change_required(false);
   return FillToken(*account, account->token_version, response);

@@ -1,6 +1,7 @@
 #include "identity/store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/query.h"
 #include "google/protobuf/util/time_util.h"
 #include "identity/account.h"
 
@@ -8,18 +9,6 @@ namespace minyi::identity {
 namespace {
 
 using ::minyi::identity::v1::Account;
-
-constexpr char kFindByUsername[] = "identity_find_by_username";
-constexpr char kLoadAccount[] = "identity_load_account";
-constexpr char kInsertAccount[] = "identity_insert_account";
-constexpr char kListAccounts[] = "identity_list_accounts";
-constexpr char kDeputyHasActive[] = "identity_deputy_has_active_account";
-constexpr char kSetPassword[] = "identity_set_password";
-constexpr char kSetDisabled[] = "identity_set_disabled";
-constexpr char kBumpVersion[] = "identity_bump_token_version";
-constexpr char kInsertRevocation[] = "identity_insert_revocation";
-constexpr char kActiveRevocations[] = "identity_active_revocations";
-constexpr char kPurgeRevocations[] = "identity_purge_revocations";
 
 // Every account read selects these columns; AccountFromRow reads them by name.
 constexpr absl::string_view kAccountColumns =
@@ -51,40 +40,10 @@ StoredAccount StoredFromRow(const pqxx::row& row) {
 
 }  // namespace
 
-std::vector<PreparedStatement> Statements() {
-  return {
-      {kFindByUsername, absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE username = $1")},
-      {kLoadAccount, absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE id = $1")},
-      {kInsertAccount,
-       absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash, "
-                    "password_change_required) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                    "ON CONFLICT (username) DO NOTHING RETURNING ",
-                    kAccountColumns)},
-      {kDeputyHasActive, "SELECT 1 FROM accounts WHERE deputy = $1 AND NOT disabled"},
-      {kSetPassword,
-       "UPDATE accounts SET password_hash = $2, password_change_required = $3, token_version = token_version + 1 "
-       "WHERE id = $1 RETURNING token_version"},
-      {kSetDisabled,
-       absl::StrCat("UPDATE accounts SET disabled = $2, "
-                    "token_version = token_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ",
-                    kAccountColumns)},
-      {kBumpVersion, "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version"},
-      {kInsertRevocation,
-       "INSERT INTO token_revocations (account_id, min_version, token_id, until) "
-       "VALUES ($1, $2, NULLIF($3, ''), to_timestamp($4))"},
-      {kActiveRevocations,
-       "SELECT account_id, coalesce(min_version, 0) AS min_version, coalesce(token_id, '') AS token_id, "
-       "extract(epoch FROM until)::bigint AS until FROM token_revocations WHERE until > now() ORDER BY id"},
-      {kPurgeRevocations, "DELETE FROM token_revocations WHERE until < now() - interval '1 day'"},
-      // Empty filters match everything; the lists arrive as JSON arrays of strings.
-      {kListAccounts,
-       absl::StrCat("SELECT ", kAccountColumns,
-                    " FROM accounts WHERE id > $1 AND NOT disabled AND ($2 = '' OR role = $2)"
-                    " AND ($3::jsonb = '[]'::jsonb OR deputy IN (SELECT jsonb_array_elements_text($3::jsonb)))"
-                    " AND ($4::jsonb = '[]'::jsonb OR department IN (SELECT jsonb_array_elements_text($4::jsonb)))"
-                    " ORDER BY id LIMIT $5")},
-  };
-}
+std::vector<PreparedStatement> Statements() { return QueriesOf("identity_"); }
+
+const Query kFindByUsername{"identity_find_by_username",
+                absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE username = $1")};
 
 std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username) {
   pqxx::result r = tx.exec_prepared(kFindByUsername, username);
@@ -93,6 +52,9 @@ std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, c
   }
   return StoredFromRow(r[0]);
 }
+
+const Query kLoadAccount{"identity_load_account",
+                absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE id = $1")};
 
 std::optional<StoredAccount> LoadStoredAccount(pqxx::transaction_base& tx, int64_t id) {
   pqxx::result r = tx.exec_prepared(kLoadAccount, id);
@@ -110,6 +72,12 @@ std::optional<Account> LoadAccount(pqxx::transaction_base& tx, int64_t id) {
   return AccountFromRow(r[0]);
 }
 
+const Query kInsertAccount{"identity_insert_account",
+                absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash, "
+                "password_change_required) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                "ON CONFLICT (username) DO NOTHING RETURNING ",
+                kAccountColumns)};
+
 std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account, const std::string& password_hash,
                                      bool password_change_required) {
   pqxx::result r = tx.exec_prepared(kInsertAccount, account.username(), account.display_name(),
@@ -120,6 +88,9 @@ std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account, con
   }
   return AccountFromRow(r[0]);
 }
+
+const Query kDeputyHasActive{"identity_deputy_has_active_account",
+                "SELECT 1 FROM accounts WHERE deputy = $1 AND NOT disabled"};
 
 bool DeputyHasActiveAccount(pqxx::transaction_base& tx, const std::string& deputy) {
   return !tx.exec_prepared(kDeputyHasActive, deputy).empty();
@@ -136,10 +107,19 @@ std::optional<int64_t> VersionOf(const pqxx::result& r) {
 
 }  // namespace
 
+const Query kSetPassword{"identity_set_password",
+                "UPDATE accounts SET password_hash = $2, password_change_required = $3, token_version = token_version + 1 "
+                "WHERE id = $1 RETURNING token_version"};
+
 std::optional<int64_t> SetPassword(pqxx::work& tx, int64_t id, const std::string& password_hash,
                                    bool password_change_required) {
   return VersionOf(tx.exec_prepared(kSetPassword, id, password_hash, password_change_required));
 }
+
+const Query kSetDisabled{"identity_set_disabled",
+                absl::StrCat("UPDATE accounts SET disabled = $2, "
+                "token_version = token_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ",
+                kAccountColumns)};
 
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled) {
   pqxx::result r = tx.exec_prepared(kSetDisabled, id, disabled);
@@ -149,9 +129,16 @@ std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabl
   return StoredFromRow(r[0]);
 }
 
+const Query kBumpVersion{"identity_bump_token_version",
+                "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version"};
+
 std::optional<int64_t> BumpTokenVersion(pqxx::work& tx, int64_t id) {
   return VersionOf(tx.exec_prepared(kBumpVersion, id));
 }
+
+const Query kInsertRevocation{"identity_insert_revocation",
+                "INSERT INTO token_revocations (account_id, min_version, token_id, until) "
+                "VALUES ($1, $2, NULLIF($3, ''), to_timestamp($4))"};
 
 void InsertRevocation(pqxx::work& tx, int64_t account_id, const Revocation& revocation) {
   std::optional<int64_t> min_version;
@@ -161,6 +148,10 @@ void InsertRevocation(pqxx::work& tx, int64_t account_id, const Revocation& revo
   tx.exec_prepared(kInsertRevocation, account_id, min_version, revocation.token_id,
                    absl::ToUnixSeconds(revocation.until));
 }
+
+const Query kActiveRevocations{"identity_active_revocations",
+                "SELECT account_id, coalesce(min_version, 0) AS min_version, coalesce(token_id, '') AS token_id, "
+                "extract(epoch FROM until)::bigint AS until FROM token_revocations WHERE until > now() ORDER BY id"};
 
 std::vector<Revocation> ActiveRevocations(pqxx::transaction_base& tx) {
   std::vector<Revocation> out;
@@ -173,7 +164,18 @@ std::vector<Revocation> ActiveRevocations(pqxx::transaction_base& tx) {
   return out;
 }
 
+const Query kPurgeRevocations{"identity_purge_revocations",
+                "DELETE FROM token_revocations WHERE until < now() - interval '1 day'"};
+
 int PurgeRevocations(pqxx::work& tx) { return static_cast<int>(tx.exec_prepared(kPurgeRevocations).affected_rows()); }
+
+// Empty filters match everything; the lists arrive as JSON arrays of strings.
+const Query kListAccounts{"identity_list_accounts",
+                absl::StrCat("SELECT ", kAccountColumns,
+                " FROM accounts WHERE id > $1 AND NOT disabled AND ($2 = '' OR role = $2)"
+                " AND ($3::jsonb = '[]'::jsonb OR deputy IN (SELECT jsonb_array_elements_text($3::jsonb)))"
+                " AND ($4::jsonb = '[]'::jsonb OR department IN (SELECT jsonb_array_elements_text($4::jsonb)))"
+                " ORDER BY id LIMIT $5")};
 
 std::vector<std::pair<int64_t, Account>> ListAccounts(pqxx::transaction_base& tx, const AccountFilter& filter) {
   const std::string role =

@@ -1,5 +1,5 @@
 // minyi-notifications: wiring only. Rules and templates live in rules.cc, the event handler in fanout.cc,
-// external sending in worker.cc and provider.cc, the RPCs in service.cc, the SQL in store.cc.
+// external sending in worker.cc and provider.cc, the inbox and preferences in inbox.cc, the office's delivery view in deliveries.cc, the SQL in store.cc.
 #include <iostream>
 #include <memory>
 #include <string_view>
@@ -16,9 +16,9 @@
 #include "notifications/lag.h"
 #include "notifications/metrics.h"
 #include "notifications/provider.h"
+#include "notifications/rpc.h"
 #include "notifications/rules.h"
 #include "notifications/schedule.h"
-#include "notifications/service.h"
 #include "notifications/store.h"
 #include "notifications/worker.h"
 
@@ -70,7 +70,9 @@ int main() {
 
   minyi::ServiceHost& h = **host;
   minyi::notifications::NotifyMetrics metrics(h.metrics());
-  minyi::notifications::NotificationsService service(h.pool(), h.authorizer(), metrics);
+  minyi::notifications::Inbox inbox(h.pool(), h.authorizer());
+  minyi::notifications::Deliveries deliveries(h.pool(), h.authorizer(), metrics);
+  minyi::notifications::NotificationsRpc service(inbox, deliveries);
   h.AddService(&service);
 
   minyi::notifications::Directory directory(grpc::CreateChannel(identity_addr, grpc::InsecureChannelCredentials()),

@@ -18,7 +18,7 @@
 #include "common/outbox.h"
 #include "common/paging.h"
 #include "common/status.h"
-#include "common/workers.h"
+#include "common/rpc.h"
 #include "common/target.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
@@ -448,15 +448,15 @@ std::string SuggestionsService::Deadline(pqxx::transaction_base& tx, const Deadl
   return FormatDay(ApplyRule(rule, start, calendar));
 }
 
-absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, const google::protobuf::Message& request,
+absl::Status SuggestionsService::Mutate(const Call& call, const google::protobuf::Message& request,
                                         absl::string_view name, const Mutation& m, Suggestion* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(name));
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(call), ParseName(name));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
   Reader reader{caller};
-  return RunIdempotent(pool_, ctx, caller, absl::StrCat("suggestions.", m.method), request, response,
+  return RunIdempotent(pool_, call, caller, absl::StrCat("suggestions.", m.method), request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          absl::StatusOr<Record> rec = LoadVisible(tx, reader, id, /*for_update=*/true);
                          if (!rec.ok()) {
@@ -493,7 +493,7 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = m.method,
                                           .resource = s.name(),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"from", SuggestionState_Name(row.from)},
                                                      {"to", SuggestionState_Name(row.to)},
                                                      {"detail", row.detail}}});
@@ -502,9 +502,9 @@ absl::Status SuggestionsService::Mutate(const grpc::ServerContextBase& ctx, cons
                        });
 }
 
-absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoCreateSuggestion(const Call& call,
                                                     const CreateSuggestionRequest& request, Suggestion* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -525,7 +525,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
   }
   const std::string today = ShanghaiDate(DomainNow());
   return RunIdempotent(
-      pool_, ctx, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, *caller, "suggestions.CreateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
         const std::vector<int64_t> band_keys =
             request.submit() ? hasher_.BandKeysOf(DedupText(draft)) : std::vector<int64_t>{};
         const int64_t id = InsertSuggestion(tx, draft, people.submitters,
@@ -568,7 +568,7 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
         AppendAudit(tx, {.actor = caller->account_id(),
                          .action = "CreateSuggestion",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}}});
         *response = View(*caller, LoadSuggestion(tx, id, false, /*details=*/false)->suggestion, false);
         for (SimilarItem& item : similar) {
@@ -578,9 +578,9 @@ absl::Status SuggestionsService::DoCreateSuggestion(const grpc::ServerContextBas
       });
 }
 
-absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContextBase& ctx, const GetSuggestionRequest& request,
+absl::Status SuggestionsService::DoGetSuggestion(const Call& call, const GetSuggestionRequest& request,
                                                  Suggestion* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(call), ParseName(request.name()));
   if (!target.ok()) {
     return target.status();
   }
@@ -600,10 +600,10 @@ absl::Status SuggestionsService::DoGetSuggestion(const grpc::ServerContextBase& 
   });
 }
 
-absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoListSuggestions(const Call& call,
                                                    const ListSuggestionsRequest& request,
                                                    ListSuggestionsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -662,10 +662,10 @@ absl::Status SuggestionsService::DoListSuggestions(const grpc::ServerContextBase
       response);
 }
 
-absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoUpdateSuggestion(const Call& call,
                                                     const UpdateSuggestionRequest& request, Suggestion* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.suggestion().name(), "suggestion.name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseName(request.suggestion().name(), "suggestion.name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -677,7 +677,7 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
   }
   Reader reader{caller};
   return RunIdempotent(
-      pool_, ctx, caller, "suggestions.UpdateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "suggestions.UpdateSuggestion", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<Record> rec = LoadVisible(tx, reader, id, /*for_update=*/true);
         if (!rec.ok()) {
           return rec.status();
@@ -743,17 +743,17 @@ absl::Status SuggestionsService::DoUpdateSuggestion(const grpc::ServerContextBas
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "UpdateSuggestion",
                          .resource = rec->suggestion.name(),
-                         .request_id = RequestId(ctx)});
+                         .request_id = call.request_id});
         *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
         return absl::OkStatus();
       });
 }
 
-absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoSubmitSuggestion(const Call& call, const TransitionRequest& request,
                                                     Suggestion* response) {
   const std::string today = ShanghaiDate(DomainNow());
   return Mutate(
-      ctx, request, request.name(),
+      call, request, request.name(),
       {.method = "SubmitSuggestion",
        .action = Action::kSubmit,
        .authorize = [](const Caller& c, const Record& r) {
@@ -807,13 +807,13 @@ absl::Status SuggestionsService::DoSubmitSuggestion(const grpc::ServerContextBas
       response);
 }
 
-absl::Status SuggestionsService::DoAnswerCoSigning(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoAnswerCoSigning(const Call& call, const TransitionRequest& request,
                                                    CoSignerState answer, Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
     return st;
   }
   const bool confirm = answer == CO_SIGNER_STATE_CONFIRMED;
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = confirm ? "ConfirmCoSigning" : "DeclineCoSigning",
                  .action = confirm ? Action::kConfirmCoSigning : Action::kDeclineCoSigning,
                  .reason = request.reason(),
@@ -834,12 +834,12 @@ absl::Status SuggestionsService::DoAnswerCoSigning(const grpc::ServerContextBase
                 response);
 }
 
-absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoAcceptSuggestion(const Call& call, const TransitionRequest& request,
                                                     Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "AcceptSuggestion",
                  .action = Action::kAccept,
                  .reason = request.reason(),
@@ -855,12 +855,12 @@ absl::Status SuggestionsService::DoAcceptSuggestion(const grpc::ServerContextBas
                 response);
 }
 
-absl::Status SuggestionsService::DoRejectSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoRejectSuggestion(const Call& call, const TransitionRequest& request,
                                                     Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "RejectSuggestion",
                  .action = Action::kReject,
                  .reason = request.reason(),
@@ -877,7 +877,7 @@ absl::Status SuggestionsService::DoRejectSuggestion(const grpc::ServerContextBas
                 response);
 }
 
-absl::Status SuggestionsService::DoMergeSuggestion(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoMergeSuggestion(const Call& call,
                                                    const MergeSuggestionRequest& request, Suggestion* response) {
   absl::StatusOr<int64_t> into = ParseName(request.into(), "into");
   if (!into.ok()) {
@@ -887,7 +887,7 @@ absl::Status SuggestionsService::DoMergeSuggestion(const grpc::ServerContextBase
     return st;
   }
   return Mutate(
-      ctx, request, request.name(),
+      call, request, request.name(),
       {.method = "MergeSuggestion",
        .action = Action::kMerge,
        .reason = request.reason(),
@@ -925,7 +925,7 @@ absl::Status SuggestionsService::DoMergeSuggestion(const grpc::ServerContextBase
       response);
 }
 
-absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoAssignSuggestion(const Call& call,
                                                     const AssignSuggestionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckDepartment("lead_department", request.lead_department()); !st.ok()) {
     return st;
@@ -949,7 +949,7 @@ absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContextBas
   }
   const absl::CivilDay today = ShanghaiDay(DomainNow());
   return Mutate(
-      ctx, request, request.name(),
+      call, request, request.name(),
       {.method = "AssignSuggestion",
        .action = Action::kAssign,
        .reason = request.reason(),
@@ -986,7 +986,7 @@ absl::Status SuggestionsService::DoAssignSuggestion(const grpc::ServerContextBas
       response);
 }
 
-absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContextBase& ctx, const RecordContactRequest& request,
+absl::Status SuggestionsService::DoRecordContact(const Call& call, const RecordContactRequest& request,
                                                  Suggestion* response) {
   const ContactRecord& c = request.contact();
   if (absl::Status st = CheckText("contact.method", c.method(), 1, 20); !st.ok()) {
@@ -1002,7 +1002,7 @@ absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContextBase& 
   if (day > ShanghaiDay(DomainNow())) {
     return InvalidField("contact.contact_date", "must not be in the future");
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "RecordContact",
                  .action = Action::kContact,
                  .authorize = [](const Caller& caller, const Record& r) {
@@ -1017,12 +1017,12 @@ absl::Status SuggestionsService::DoRecordContact(const grpc::ServerContextBase& 
                 response);
 }
 
-absl::Status SuggestionsService::DoSubmitCoUnitOpinion(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoSubmitCoUnitOpinion(const Call& call,
                                                        const SubmitCoUnitOpinionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckText("text", request.text(), 1, 5000); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "SubmitCoUnitOpinion",
                  .action = Action::kCoUnitOpinion,
                  .authorize = [](const Caller& caller, const Record& r) {
@@ -1040,7 +1040,7 @@ absl::Status SuggestionsService::DoSubmitCoUnitOpinion(const grpc::ServerContext
                 response);
 }
 
-absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoAnswerSuggestion(const Call& call,
                                                      const AnswerSuggestionRequest& request, Suggestion* response) {
   const Answer& a = request.answer();
   if (a.category() == ANSWER_CATEGORY_UNSPECIFIED || !AnswerCategory_IsValid(a.category())) {
@@ -1067,7 +1067,7 @@ absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContextBas
     }
   }
   return Mutate(
-      ctx, request, request.name(),
+      call, request, request.name(),
       {.method = "AnswerSuggestion",
        .action = Action::kAnswer,
        .authorize = [](const Caller& caller, const Record& r) {
@@ -1117,7 +1117,7 @@ absl::Status SuggestionsService::DoAnswerSuggestion(const grpc::ServerContextBas
       response);
 }
 
-absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContextBase& ctx, const RateSuggestionRequest& request,
+absl::Status SuggestionsService::DoRateSuggestion(const Call& call, const RateSuggestionRequest& request,
                                                   Suggestion* response) {
   const Rating& rating = request.rating();
   for (auto [field, value] : {std::pair{"rating.attitude", rating.attitude()}, std::pair{"rating.result", rating.result()}}) {
@@ -1132,7 +1132,7 @@ absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContextBase&
       rating.attitude() == SATISFACTION_UNSATISFIED || rating.result() == SATISFACTION_UNSATISFIED;
   const absl::CivilDay today = ShanghaiDay(DomainNow());
   return Mutate(
-      ctx, request, request.name(),
+      call, request, request.name(),
       {.method = "RateSuggestion",
        .action = Action::kRate,
        .reason = rating.comment(),
@@ -1177,13 +1177,13 @@ absl::Status SuggestionsService::DoRateSuggestion(const grpc::ServerContextBase&
       response);
 }
 
-absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoReopenSuggestion(const Call& call, const TransitionRequest& request,
                                                     Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
   }
   const absl::CivilDay today = ShanghaiDay(DomainNow());
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "ReopenSuggestion",
                  .action = Action::kReopen,
                  .reason = request.reason(),
@@ -1206,12 +1206,12 @@ absl::Status SuggestionsService::DoReopenSuggestion(const grpc::ServerContextBas
                 response);
 }
 
-absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoEscalateOpinion(const Call& call, const TransitionRequest& request,
                                                    Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "EscalateOpinion",
                  .action = Action::kEscalate,
                  .reason = request.reason(),
@@ -1238,7 +1238,7 @@ absl::Status SuggestionsService::DoEscalateOpinion(const grpc::ServerContextBase
                 response);
 }
 
-absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& ctx, const LinkOpinionsRequest& request,
+absl::Status SuggestionsService::DoLinkOpinions(const Call& call, const LinkOpinionsRequest& request,
                                                 Suggestion* response) {
   if (request.opinions_size() < 1 || request.opinions_size() > 50) {
     return InvalidField("opinions", "须列出 1 至 50 件群众意见");
@@ -1255,7 +1255,7 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
     }
     opinion_ids.push_back(*id);
   }
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(call), ParseName(request.name()));
   if (!target.ok()) {
     return target.status();
   }
@@ -1268,7 +1268,7 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
     }
   }
   return RunIdempotent(
-      pool_, ctx, caller, "suggestions.LinkOpinions", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "suggestions.LinkOpinions", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<Record> host = LoadVisible(tx, reader, id, /*for_update=*/true);
         if (!host.ok()) {
           return host.status();
@@ -1323,19 +1323,19 @@ absl::Status SuggestionsService::DoLinkOpinions(const grpc::ServerContextBase& c
             {.actor = caller.account_id(),
              .action = "LinkOpinions",
              .resource = request.name(),
-             .request_id = RequestId(ctx),
+             .request_id = call.request_id,
              .detail = {{"opinions", std::vector<std::string>(request.opinions().begin(), request.opinions().end())}}});
         *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
         return absl::OkStatus();
       });
 }
 
-absl::Status SuggestionsService::DoFlagKeySupervision(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoFlagKeySupervision(const Call& call,
                                                       const FlagKeySupervisionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), false); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "FlagKeySupervision",
                  .action = Action::kFlag,
                  .reason = request.reason(),
@@ -1350,7 +1350,7 @@ absl::Status SuggestionsService::DoFlagKeySupervision(const grpc::ServerContextB
                 response);
 }
 
-absl::Status SuggestionsService::DoRequestExtension(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoRequestExtension(const Call& call,
                                                     const RequestExtensionRequest& request, Suggestion* response) {
   const ExtensionRequest& e = request.extension();
   if (e.months() <= policy_.answer.amount || e.months() > policy_.extended_max.amount) {
@@ -1360,7 +1360,7 @@ absl::Status SuggestionsService::DoRequestExtension(const grpc::ServerContextBas
   if (absl::Status st = CheckText("extension.reason", e.reason(), 1, 2000); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "RequestExtension",
                  .action = Action::kRequestExtension,
                  .reason = e.reason(),
@@ -1378,13 +1378,13 @@ absl::Status SuggestionsService::DoRequestExtension(const grpc::ServerContextBas
                 response);
 }
 
-absl::Status SuggestionsService::DoDecideExtension(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoDecideExtension(const Call& call,
                                                    const DecideExtensionRequest& request, Suggestion* response) {
   if (absl::Status st = CheckReason(request.reason(), true); !st.ok()) {
     return st;
   }
   return Mutate(
-      ctx, request, request.name(),
+      call, request, request.name(),
       {.method = "DecideExtension",
        .action = Action::kDecideExtension,
        .reason = request.reason(),
@@ -1407,7 +1407,7 @@ absl::Status SuggestionsService::DoDecideExtension(const grpc::ServerContextBase
       response);
 }
 
-absl::Status SuggestionsService::DoAllocateFund(const grpc::ServerContextBase& ctx, const AllocateFundRequest& request,
+absl::Status SuggestionsService::DoAllocateFund(const Call& call, const AllocateFundRequest& request,
                                                 Suggestion* response) {
   absl::StatusOr<int64_t> year = ParseResourceId(request.fund(), kFunds, "fund");
   if (!year.ok()) {
@@ -1419,7 +1419,7 @@ absl::Status SuggestionsService::DoAllocateFund(const grpc::ServerContextBase& c
   if (absl::Status st = CheckText("note", request.note(), 0, 500); !st.ok()) {
     return st;
   }
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "AllocateFund",
                  .action = Action::kAllocateFund,
                  .reason = request.note(),
@@ -1441,9 +1441,9 @@ absl::Status SuggestionsService::DoAllocateFund(const grpc::ServerContextBase& c
                 response);
 }
 
-absl::Status SuggestionsService::DoPublishToShowcase(const grpc::ServerContextBase& ctx, const TransitionRequest& request,
+absl::Status SuggestionsService::DoPublishToShowcase(const Call& call, const TransitionRequest& request,
                                                      Suggestion* response) {
-  return Mutate(ctx, request, request.name(),
+  return Mutate(call, request, request.name(),
                 {.method = "PublishToShowcase",
                  .action = Action::kShowcase,
                  .reason = request.reason(),
@@ -1460,9 +1460,9 @@ absl::Status SuggestionsService::DoPublishToShowcase(const grpc::ServerContextBa
                 response);
 }
 
-absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContextBase& ctx, const GetTimelineRequest& request,
+absl::Status SuggestionsService::DoGetTimeline(const Call& call, const GetTimelineRequest& request,
                                                Timeline* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(ctx), ParseName(request.name()));
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Authenticate(call), ParseName(request.name()));
   if (!target.ok()) {
     return target.status();
   }
@@ -1484,9 +1484,9 @@ absl::Status SuggestionsService::DoGetTimeline(const grpc::ServerContextBase& ct
   });
 }
 
-absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ctx, const FindSimilarRequest& request,
+absl::Status SuggestionsService::DoFindSimilar(const Call& call, const FindSimilarRequest& request,
                                                FindSimilarResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1524,11 +1524,11 @@ absl::Status SuggestionsService::DoFindSimilar(const grpc::ServerContextBase& ct
   });
 }
 
-absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoGetSuggestionStats(const Call& call,
                                                       const GetSuggestionStatsRequest& request,
                                                       SuggestionStats* response) {
   absl::StatusOr<Caller> caller =
-      authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
+      authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1557,9 +1557,9 @@ absl::Status SuggestionsService::DoGetSuggestionStats(const grpc::ServerContextB
   });
 }
 
-absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContextBase& ctx, const ListShowcaseRequest& request,
+absl::Status SuggestionsService::DoListShowcase(const Call& call, const ListShowcaseRequest& request,
                                                 ListSuggestionsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1572,10 +1572,10 @@ absl::Status SuggestionsService::DoListShowcase(const grpc::ServerContextBase& c
       page->fingerprint, [](const Suggestion& s) { return PublicView(s); }, response);
 }
 
-absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoListCommitments(const Call& call,
                                                    const ListCommitmentsRequest& request,
                                                    ListCommitmentsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER, ROLE_DEPARTMENT});
+  absl::StatusOr<Caller> caller = authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER, ROLE_DEPARTMENT});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1612,9 +1612,9 @@ absl::Status SuggestionsService::DoListCommitments(const grpc::ServerContextBase
   return absl::OkStatus();
 }
 
-absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoCheckCommitment(const Call& call,
                                                    const CheckCommitmentRequest& request, Commitment* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF}),
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF}),
                                                 ParseResourceId(request.name(), kCommitments, "name"));
   if (!target.ok()) {
     return target.status();
@@ -1623,7 +1623,7 @@ absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContextBase
   if (absl::Status st = CheckText("check.note", request.check().note(), 1, 2000); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, caller, "suggestions.CheckCommitment", request, response,
+  return RunIdempotent(pool_, call, caller, "suggestions.CheckCommitment", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          std::optional<Commitment> c = LoadCommitment(tx, id, true);
                          if (!c) {
@@ -1636,16 +1636,16 @@ absl::Status SuggestionsService::DoCheckCommitment(const grpc::ServerContextBase
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "CheckCommitment",
                                           .resource = request.name(),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"fulfilled", request.check().fulfilled()}}});
                          *response = *LoadCommitment(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status SuggestionsService::DoGetRoutingRules(const grpc::ServerContextBase& ctx, const GetRoutingRulesRequest&,
+absl::Status SuggestionsService::DoGetRoutingRules(const Call& call, const GetRoutingRulesRequest&,
                                                    RoutingRules* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
+  absl::StatusOr<Caller> caller = authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1655,31 +1655,31 @@ absl::Status SuggestionsService::DoGetRoutingRules(const grpc::ServerContextBase
   });
 }
 
-absl::Status SuggestionsService::DoUpdateRoutingRules(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoUpdateRoutingRules(const Call& call,
                                                       const UpdateRoutingRulesRequest& request, RoutingRules* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
+  absl::StatusOr<Caller> caller = authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF});
   if (!caller.ok()) {
     return caller.status();
   }
   if (absl::Status st = ValidateRoutingRules(request.routing_rules()); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "suggestions.UpdateRoutingRules", request, response,
+  return RunIdempotent(pool_, call, *caller, "suggestions.UpdateRoutingRules", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          ReplaceRoutingRules(tx, request.routing_rules(), caller->account_id());
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "UpdateRoutingRules",
                                           .resource = "routingRules",
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"rules", request.routing_rules().rules_size()}}});
                          *response = LoadRoutingRules(tx);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status SuggestionsService::DoCreateFund(const grpc::ServerContextBase& ctx, const CreateFundRequest& request,
+absl::Status SuggestionsService::DoCreateFund(const Call& call, const CreateFundRequest& request,
                                               Fund* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
+  absl::StatusOr<Caller> caller = authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1690,7 +1690,7 @@ absl::Status SuggestionsService::DoCreateFund(const grpc::ServerContextBase& ctx
   if (f.total_fen() < 0) {
     return InvalidField("fund.total_fen", "must not be negative");
   }
-  return RunIdempotent(pool_, ctx, *caller, "suggestions.CreateFund", request, response,
+  return RunIdempotent(pool_, call, *caller, "suggestions.CreateFund", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (!InsertFund(tx, f.year(), f.total_fen(), caller->account_id())) {
                            return AlreadyExists("FUND_EXISTS", absl::StrCat(kFunds, f.year(), " already exists"));
@@ -1698,16 +1698,16 @@ absl::Status SuggestionsService::DoCreateFund(const grpc::ServerContextBase& ctx
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "CreateFund",
                                           .resource = ResourceName(kFunds, f.year()),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"total_fen", f.total_fen()}}});
                          *response = *LoadFund(tx, f.year());
                          return absl::OkStatus();
                        });
 }
 
-absl::Status SuggestionsService::DoGetFund(const grpc::ServerContextBase& ctx, const GetFundRequest& request,
+absl::Status SuggestionsService::DoGetFund(const Call& call, const GetFundRequest& request,
                                            Fund* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
+  absl::StatusOr<Caller> caller = authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1725,10 +1725,10 @@ absl::Status SuggestionsService::DoGetFund(const grpc::ServerContextBase& ctx, c
   });
 }
 
-absl::Status SuggestionsService::DoGetHolidayCalendar(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoGetHolidayCalendar(const Call& call,
                                                       const GetHolidayCalendarRequest& request,
                                                       HolidayCalendar* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1745,10 +1745,10 @@ absl::Status SuggestionsService::DoGetHolidayCalendar(const grpc::ServerContextB
   });
 }
 
-absl::Status SuggestionsService::DoUpdateHolidayCalendar(const grpc::ServerContextBase& ctx,
+absl::Status SuggestionsService::DoUpdateHolidayCalendar(const Call& call,
                                                          const UpdateHolidayCalendarRequest& request,
                                                          HolidayCalendar* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Require(ctx, {ROLE_ADMIN, ROLE_STAFF});
+  absl::StatusOr<Caller> caller = authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF});
   if (!caller.ok()) {
     return caller.status();
   }
@@ -1771,13 +1771,13 @@ absl::Status SuggestionsService::DoUpdateHolidayCalendar(const grpc::ServerConte
       return st;
     }
   }
-  return RunIdempotent(pool_, ctx, *caller, "suggestions.UpdateHolidayCalendar", request, response,
+  return RunIdempotent(pool_, call, *caller, "suggestions.UpdateHolidayCalendar", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          ReplaceCalendarYear(tx, static_cast<int>(*year), days);
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "UpdateHolidayCalendar",
                                           .resource = ResourceName("holidayCalendars/", *year),
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"days", days.size()}}});
                          response->set_name(ResourceName("holidayCalendars/", *year));
                          for (CalendarDay& d : SelectCalendarYear(tx, static_cast<int>(*year))) {
@@ -1833,108 +1833,108 @@ absl::StatusOr<int> SuggestionsService::SweepDeadlines(absl::Time now) {
 }
 
 grpc::ServerUnaryReactor* SuggestionsService::CreateSuggestion(grpc::CallbackServerContext* ctx, const v1::CreateSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoCreateSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::GetSuggestion(grpc::CallbackServerContext* ctx, const v1::GetSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoGetSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::ListSuggestions(grpc::CallbackServerContext* ctx, const v1::ListSuggestionsRequest* request, v1::ListSuggestionsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListSuggestions(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListSuggestions(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::UpdateSuggestion(grpc::CallbackServerContext* ctx, const v1::UpdateSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoUpdateSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::SubmitSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoSubmitSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoSubmitSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::ConfirmCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoAnswerCoSigning(*ctx, *request, v1::CO_SIGNER_STATE_CONFIRMED, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoAnswerCoSigning(call, *request, v1::CO_SIGNER_STATE_CONFIRMED, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::DeclineCoSigning(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoAnswerCoSigning(*ctx, *request, v1::CO_SIGNER_STATE_DECLINED, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoAnswerCoSigning(call, *request, v1::CO_SIGNER_STATE_DECLINED, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::AcceptSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoAcceptSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoAcceptSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::RejectSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoRejectSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRejectSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::MergeSuggestion(grpc::CallbackServerContext* ctx, const v1::MergeSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoMergeSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoMergeSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::AssignSuggestion(grpc::CallbackServerContext* ctx, const v1::AssignSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoAssignSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoAssignSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::RecordContact(grpc::CallbackServerContext* ctx, const v1::RecordContactRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoRecordContact(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRecordContact(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::SubmitCoUnitOpinion(grpc::CallbackServerContext* ctx, const v1::SubmitCoUnitOpinionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoSubmitCoUnitOpinion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoSubmitCoUnitOpinion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::AnswerSuggestion(grpc::CallbackServerContext* ctx, const v1::AnswerSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoAnswerSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoAnswerSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::RateSuggestion(grpc::CallbackServerContext* ctx, const v1::RateSuggestionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoRateSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRateSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::ReopenSuggestion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoReopenSuggestion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoReopenSuggestion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::EscalateOpinion(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoEscalateOpinion(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoEscalateOpinion(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::LinkOpinions(grpc::CallbackServerContext* ctx, const v1::LinkOpinionsRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoLinkOpinions(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoLinkOpinions(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::FlagKeySupervision(grpc::CallbackServerContext* ctx, const v1::FlagKeySupervisionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoFlagKeySupervision(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoFlagKeySupervision(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::RequestExtension(grpc::CallbackServerContext* ctx, const v1::RequestExtensionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoRequestExtension(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoRequestExtension(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::DecideExtension(grpc::CallbackServerContext* ctx, const v1::DecideExtensionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoDecideExtension(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoDecideExtension(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::AllocateFund(grpc::CallbackServerContext* ctx, const v1::AllocateFundRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoAllocateFund(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoAllocateFund(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::PublishToShowcase(grpc::CallbackServerContext* ctx, const v1::TransitionRequest* request, v1::Suggestion* response) {
-  return Serve(ctx, [=, this] { return DoPublishToShowcase(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoPublishToShowcase(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::GetTimeline(grpc::CallbackServerContext* ctx, const v1::GetTimelineRequest* request, v1::Timeline* response) {
-  return Serve(ctx, [=, this] { return DoGetTimeline(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetTimeline(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::FindSimilar(grpc::CallbackServerContext* ctx, const v1::FindSimilarRequest* request, v1::FindSimilarResponse* response) {
-  return Serve(ctx, [=, this] { return DoFindSimilar(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoFindSimilar(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::GetSuggestionStats(grpc::CallbackServerContext* ctx, const v1::GetSuggestionStatsRequest* request, v1::SuggestionStats* response) {
-  return Serve(ctx, [=, this] { return DoGetSuggestionStats(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetSuggestionStats(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::ListShowcase(grpc::CallbackServerContext* ctx, const v1::ListShowcaseRequest* request, v1::ListSuggestionsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListShowcase(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListShowcase(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::ListCommitments(grpc::CallbackServerContext* ctx, const v1::ListCommitmentsRequest* request, v1::ListCommitmentsResponse* response) {
-  return Serve(ctx, [=, this] { return DoListCommitments(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoListCommitments(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::CheckCommitment(grpc::CallbackServerContext* ctx, const v1::CheckCommitmentRequest* request, v1::Commitment* response) {
-  return Serve(ctx, [=, this] { return DoCheckCommitment(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCheckCommitment(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::GetRoutingRules(grpc::CallbackServerContext* ctx, const v1::GetRoutingRulesRequest* request, v1::RoutingRules* response) {
-  return Serve(ctx, [=, this] { return DoGetRoutingRules(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetRoutingRules(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::UpdateRoutingRules(grpc::CallbackServerContext* ctx, const v1::UpdateRoutingRulesRequest* request, v1::RoutingRules* response) {
-  return Serve(ctx, [=, this] { return DoUpdateRoutingRules(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateRoutingRules(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::CreateFund(grpc::CallbackServerContext* ctx, const v1::CreateFundRequest* request, v1::Fund* response) {
-  return Serve(ctx, [=, this] { return DoCreateFund(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoCreateFund(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::GetFund(grpc::CallbackServerContext* ctx, const v1::GetFundRequest* request, v1::Fund* response) {
-  return Serve(ctx, [=, this] { return DoGetFund(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetFund(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::GetHolidayCalendar(grpc::CallbackServerContext* ctx, const v1::GetHolidayCalendarRequest* request, v1::HolidayCalendar* response) {
-  return Serve(ctx, [=, this] { return DoGetHolidayCalendar(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoGetHolidayCalendar(call, *request, response); });
 }
 grpc::ServerUnaryReactor* SuggestionsService::UpdateHolidayCalendar(grpc::CallbackServerContext* ctx, const v1::UpdateHolidayCalendarRequest* request, v1::HolidayCalendar* response) {
-  return Serve(ctx, [=, this] { return DoUpdateHolidayCalendar(*ctx, *request, response); });
+  return Serve(ctx, [=, this](const Call& call) { return DoUpdateHolidayCalendar(call, *request, response); });
 }
 }  // namespace minyi::suggestions

@@ -74,42 +74,42 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
   absl::StatusOr<int> SweepDeadlines(absl::Time now);
 
  private:
-  absl::Status DoCreateSuggestion(const grpc::ServerContextBase& ctx, const v1::CreateSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoGetSuggestion(const grpc::ServerContextBase& ctx, const v1::GetSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoListSuggestions(const grpc::ServerContextBase& ctx, const v1::ListSuggestionsRequest& request, v1::ListSuggestionsResponse* response);
-  absl::Status DoUpdateSuggestion(const grpc::ServerContextBase& ctx, const v1::UpdateSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoSubmitSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
+  absl::Status DoCreateSuggestion(const Call& call, const v1::CreateSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoGetSuggestion(const Call& call, const v1::GetSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoListSuggestions(const Call& call, const v1::ListSuggestionsRequest& request, v1::ListSuggestionsResponse* response);
+  absl::Status DoUpdateSuggestion(const Call& call, const v1::UpdateSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoSubmitSuggestion(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
   // ConfirmCoSigning and DeclineCoSigning: the calling co-signer's `answer`.
-  absl::Status DoAnswerCoSigning(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request,
+  absl::Status DoAnswerCoSigning(const Call& call, const v1::TransitionRequest& request,
                                  v1::CoSignerState answer, v1::Suggestion* response);
-  absl::Status DoAcceptSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
-  absl::Status DoRejectSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
-  absl::Status DoMergeSuggestion(const grpc::ServerContextBase& ctx, const v1::MergeSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoAssignSuggestion(const grpc::ServerContextBase& ctx, const v1::AssignSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoRecordContact(const grpc::ServerContextBase& ctx, const v1::RecordContactRequest& request, v1::Suggestion* response);
-  absl::Status DoSubmitCoUnitOpinion(const grpc::ServerContextBase& ctx, const v1::SubmitCoUnitOpinionRequest& request, v1::Suggestion* response);
-  absl::Status DoAnswerSuggestion(const grpc::ServerContextBase& ctx, const v1::AnswerSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoRateSuggestion(const grpc::ServerContextBase& ctx, const v1::RateSuggestionRequest& request, v1::Suggestion* response);
-  absl::Status DoReopenSuggestion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
-  absl::Status DoEscalateOpinion(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
-  absl::Status DoLinkOpinions(const grpc::ServerContextBase& ctx, const v1::LinkOpinionsRequest& request, v1::Suggestion* response);
-  absl::Status DoFlagKeySupervision(const grpc::ServerContextBase& ctx, const v1::FlagKeySupervisionRequest& request, v1::Suggestion* response);
-  absl::Status DoRequestExtension(const grpc::ServerContextBase& ctx, const v1::RequestExtensionRequest& request, v1::Suggestion* response);
-  absl::Status DoDecideExtension(const grpc::ServerContextBase& ctx, const v1::DecideExtensionRequest& request, v1::Suggestion* response);
-  absl::Status DoAllocateFund(const grpc::ServerContextBase& ctx, const v1::AllocateFundRequest& request, v1::Suggestion* response);
-  absl::Status DoPublishToShowcase(const grpc::ServerContextBase& ctx, const v1::TransitionRequest& request, v1::Suggestion* response);
-  absl::Status DoGetTimeline(const grpc::ServerContextBase& ctx, const v1::GetTimelineRequest& request, v1::Timeline* response);
-  absl::Status DoFindSimilar(const grpc::ServerContextBase& ctx, const v1::FindSimilarRequest& request, v1::FindSimilarResponse* response);
-  absl::Status DoGetSuggestionStats(const grpc::ServerContextBase& ctx, const v1::GetSuggestionStatsRequest& request, v1::SuggestionStats* response);
-  absl::Status DoListShowcase(const grpc::ServerContextBase& ctx, const v1::ListShowcaseRequest& request, v1::ListSuggestionsResponse* response);
-  absl::Status DoListCommitments(const grpc::ServerContextBase& ctx, const v1::ListCommitmentsRequest& request, v1::ListCommitmentsResponse* response);
-  absl::Status DoCheckCommitment(const grpc::ServerContextBase& ctx, const v1::CheckCommitmentRequest& request, v1::Commitment* response);
-  absl::Status DoGetRoutingRules(const grpc::ServerContextBase& ctx, const v1::GetRoutingRulesRequest& request, v1::RoutingRules* response);
-  absl::Status DoUpdateRoutingRules(const grpc::ServerContextBase& ctx, const v1::UpdateRoutingRulesRequest& request, v1::RoutingRules* response);
-  absl::Status DoCreateFund(const grpc::ServerContextBase& ctx, const v1::CreateFundRequest& request, v1::Fund* response);
-  absl::Status DoGetFund(const grpc::ServerContextBase& ctx, const v1::GetFundRequest& request, v1::Fund* response);
-  absl::Status DoGetHolidayCalendar(const grpc::ServerContextBase& ctx, const v1::GetHolidayCalendarRequest& request, v1::HolidayCalendar* response);
-  absl::Status DoUpdateHolidayCalendar(const grpc::ServerContextBase& ctx, const v1::UpdateHolidayCalendarRequest& request, v1::HolidayCalendar* response);
+  absl::Status DoAcceptSuggestion(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
+  absl::Status DoRejectSuggestion(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
+  absl::Status DoMergeSuggestion(const Call& call, const v1::MergeSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoAssignSuggestion(const Call& call, const v1::AssignSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoRecordContact(const Call& call, const v1::RecordContactRequest& request, v1::Suggestion* response);
+  absl::Status DoSubmitCoUnitOpinion(const Call& call, const v1::SubmitCoUnitOpinionRequest& request, v1::Suggestion* response);
+  absl::Status DoAnswerSuggestion(const Call& call, const v1::AnswerSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoRateSuggestion(const Call& call, const v1::RateSuggestionRequest& request, v1::Suggestion* response);
+  absl::Status DoReopenSuggestion(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
+  absl::Status DoEscalateOpinion(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
+  absl::Status DoLinkOpinions(const Call& call, const v1::LinkOpinionsRequest& request, v1::Suggestion* response);
+  absl::Status DoFlagKeySupervision(const Call& call, const v1::FlagKeySupervisionRequest& request, v1::Suggestion* response);
+  absl::Status DoRequestExtension(const Call& call, const v1::RequestExtensionRequest& request, v1::Suggestion* response);
+  absl::Status DoDecideExtension(const Call& call, const v1::DecideExtensionRequest& request, v1::Suggestion* response);
+  absl::Status DoAllocateFund(const Call& call, const v1::AllocateFundRequest& request, v1::Suggestion* response);
+  absl::Status DoPublishToShowcase(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
+  absl::Status DoGetTimeline(const Call& call, const v1::GetTimelineRequest& request, v1::Timeline* response);
+  absl::Status DoFindSimilar(const Call& call, const v1::FindSimilarRequest& request, v1::FindSimilarResponse* response);
+  absl::Status DoGetSuggestionStats(const Call& call, const v1::GetSuggestionStatsRequest& request, v1::SuggestionStats* response);
+  absl::Status DoListShowcase(const Call& call, const v1::ListShowcaseRequest& request, v1::ListSuggestionsResponse* response);
+  absl::Status DoListCommitments(const Call& call, const v1::ListCommitmentsRequest& request, v1::ListCommitmentsResponse* response);
+  absl::Status DoCheckCommitment(const Call& call, const v1::CheckCommitmentRequest& request, v1::Commitment* response);
+  absl::Status DoGetRoutingRules(const Call& call, const v1::GetRoutingRulesRequest& request, v1::RoutingRules* response);
+  absl::Status DoUpdateRoutingRules(const Call& call, const v1::UpdateRoutingRulesRequest& request, v1::RoutingRules* response);
+  absl::Status DoCreateFund(const Call& call, const v1::CreateFundRequest& request, v1::Fund* response);
+  absl::Status DoGetFund(const Call& call, const v1::GetFundRequest& request, v1::Fund* response);
+  absl::Status DoGetHolidayCalendar(const Call& call, const v1::GetHolidayCalendarRequest& request, v1::HolidayCalendar* response);
+  absl::Status DoUpdateHolidayCalendar(const Call& call, const v1::UpdateHolidayCalendarRequest& request, v1::HolidayCalendar* response);
 
   // A caller, and their current stations once the visibility rule has needed them: asked of the deputies
   // service at most once per request, and only for a deputy looking at a citizen's opinion.
@@ -135,7 +135,7 @@ class SuggestionsService final : public v1::Suggestions::CallbackService {
     // Optional: adds to the response inside the transaction (so an idempotent replay returns it too).
     std::function<absl::Status(pqxx::work&, Reader&, const Record&, v1::Suggestion*)> finish = nullptr;
   };
-  absl::Status Mutate(const grpc::ServerContextBase& ctx, const google::protobuf::Message& request,
+  absl::Status Mutate(const Call& call, const google::protobuf::Message& request,
                       absl::string_view name, const Mutation& mutation, v1::Suggestion* response);
 
   // The deadline `rule` gives from `start`, reading the holiday calendar when it counts working days.

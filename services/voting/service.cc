@@ -21,7 +21,7 @@
 #include "common/paging.h"
 #include "common/status.h"
 #include "common/target.h"
-#include "common/workers.h"
+#include "common/rpc.h"
 #include "common/text.h"
 #include "grpcpp/server_context.h"
 #include "minyi/voting/v1/events.pb.h"
@@ -116,8 +116,8 @@ constexpr int kMaxCandidates = 100;
 constexpr int kMaxPhotos = 20;
 constexpr int kMaxRaters = 1000;
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const grpc::ServerContextBase& ctx) {
-  return authorizer.Require(ctx, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call) {
+  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
 }
 
 // Between closing and announcement a vote's outcome (result, bulletin, the projects it chose) is read by
@@ -315,9 +315,9 @@ absl::Status VotingService::CheckElectorate(const google::protobuf::RepeatedPtrF
 
 // ---- Projects ----
 
-absl::Status VotingService::DoCreateProject(const grpc::ServerContextBase& ctx, const CreateProjectRequest& request,
+absl::Status VotingService::DoCreateProject(const Call& call, const CreateProjectRequest& request,
                                             Project* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -333,24 +333,24 @@ absl::Status VotingService::DoCreateProject(const grpc::ServerContextBase& ctx, 
       return st;
     }
   }
-  return RunIdempotent(pool_, ctx, *caller, "voting.CreateProject", request, response,
+  return RunIdempotent(pool_, call, *caller, "voting.CreateProject", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          const int64_t id = InsertProject(tx, project, caller->account_id());
                          const std::string name = ResourceName(kProjects, id);
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "CreateProject",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"source", NominationSource_Name(project.source())}}});
                          *response = *LoadProject(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, const GetProjectRequest& request,
+absl::Status VotingService::DoGetProject(const Call& call, const GetProjectRequest& request,
                                          Project* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kProjects, "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.name(), kProjects, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -365,9 +365,9 @@ absl::Status VotingService::DoGetProject(const grpc::ServerContextBase& ctx, con
   });
 }
 
-absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, const ListProjectsRequest& request,
+absl::Status VotingService::DoListProjects(const Call& call, const ListProjectsRequest& request,
                                            ListProjectsResponse* response) {
-  absl::StatusOr<Caller> caller = authorizer_.Authenticate(ctx);
+  absl::StatusOr<Caller> caller = authorizer_.Authenticate(call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -391,10 +391,10 @@ absl::Status VotingService::DoListProjects(const grpc::ServerContextBase& ctx, c
   });
 }
 
-absl::Status VotingService::DoScreenProject(const grpc::ServerContextBase& ctx, const ScreenProjectRequest& request,
+absl::Status VotingService::DoScreenProject(const Call& call, const ScreenProjectRequest& request,
                                             Project* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kProjects, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -418,7 +418,7 @@ absl::Status VotingService::DoScreenProject(const grpc::ServerContextBase& ctx, 
     return InvalidField("department_opinion.budget_yuan", "不得为负");
   }
   return RunIdempotent(
-      pool_, ctx, caller, "voting.ScreenProject", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "voting.ScreenProject", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<Project> project = InState(
             LoadProject(tx, id, /*for_update=*/true), request.name(),
             {PROJECT_STATE_NOMINATED, PROJECT_STATE_CANDIDATE, PROJECT_STATE_EXCLUDED}, "只有未票决的项目可以筛选");
@@ -429,7 +429,7 @@ absl::Status VotingService::DoScreenProject(const grpc::ServerContextBase& ctx, 
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "ScreenProject",
                          .resource = request.name(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"admit", request.admit()},
                                     {"exclusion_reason", ExclusionReason_Name(request.exclusion_reason())}}});
         *response = *LoadProject(tx, id);
@@ -437,10 +437,10 @@ absl::Status VotingService::DoScreenProject(const grpc::ServerContextBase& ctx, 
       });
 }
 
-absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContextBase& ctx,
+absl::Status VotingService::DoAttachSupervisionGroup(const Call& call,
                                                      const AttachSupervisionGroupRequest& request, Project* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kProjects, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -460,7 +460,7 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContextBa
   }
   const std::vector<std::string> members(group.members().begin(), group.members().end());
   return RunIdempotent(
-      pool_, ctx, caller, "voting.AttachSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "voting.AttachSupervisionGroup", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<Project> project =
             InState(LoadProject(tx, id, /*for_update=*/true), request.name(),
                     {PROJECT_STATE_CHOSEN, PROJECT_STATE_COMPLETED}, "只有票决选定的项目可以配置监督小组");
@@ -471,7 +471,7 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContextBa
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "AttachSupervisionGroup",
                          .resource = request.name(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"supervision_group", request.supervision_group()},
                                     {"members", JsonList(group.members())}}});
         *response = *LoadProject(tx, id);
@@ -479,9 +479,9 @@ absl::Status VotingService::DoAttachSupervisionGroup(const grpc::ServerContextBa
       });
 }
 
-absl::Status VotingService::DoPostProgress(const grpc::ServerContextBase& ctx, const PostProgressRequest& request,
+absl::Status VotingService::DoPostProgress(const Call& call, const PostProgressRequest& request,
                                            ProgressReport* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPARTMENT}),
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(call, {minyi::common::v1::ROLE_DEPARTMENT}),
                                                 ParseResourceId(request.parent(), kProjects, "parent"));
   if (!target.ok()) {
     return target.status();
@@ -506,7 +506,7 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContextBase& ctx, c
     }
   }
   return RunIdempotent(
-      pool_, ctx, caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "voting.PostProgress", request, response, [&](pqxx::work& tx) -> absl::Status {
         // A department is not told its project was chosen before the vote is announced.
         std::optional<Project> project = LoadProject(tx, id, /*for_update=*/true, ProjectViewOf(caller));
         if (!project.has_value()) {
@@ -535,16 +535,16 @@ absl::Status VotingService::DoPostProgress(const grpc::ServerContextBase& ctx, c
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "PostProgress",
                          .resource = response->name(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"percent", report.percent()}}});
         return absl::OkStatus();
       });
 }
 
-absl::Status VotingService::DoListProgress(const grpc::ServerContextBase& ctx, const ListProgressRequest& request,
+absl::Status VotingService::DoListProgress(const Call& call, const ListProgressRequest& request,
                                            ListProgressResponse* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.parent(), kProjects, "parent"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.parent(), kProjects, "parent"));
   if (!target.ok()) {
     return target.status();
   }
@@ -560,11 +560,11 @@ absl::Status VotingService::DoListProgress(const grpc::ServerContextBase& ctx, c
   });
 }
 
-absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContextBase& ctx,
+absl::Status VotingService::DoOpenSatisfactionRound(const Call& call,
                                                     const OpenSatisfactionRoundRequest& request,
                                                     Satisfaction* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kProjects, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kProjects, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -579,7 +579,7 @@ absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContextBas
     return st;
   }
   return RunIdempotent(
-      pool_, ctx, caller, "voting.OpenSatisfactionRound", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "voting.OpenSatisfactionRound", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<Project> project = InState(LoadProject(tx, id, /*for_update=*/true), request.name(),
                                                   {PROJECT_STATE_COMPLETED}, "只有已完成的项目可以开展满意度测评");
         if (!project.ok()) {
@@ -603,17 +603,17 @@ absl::Status VotingService::DoOpenSatisfactionRound(const grpc::ServerContextBas
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "OpenSatisfactionRound",
                          .resource = request.name(),
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"raters", request.deputies_size() + request.accounts_size()}}});
         *response = CountSatisfaction(tx, id);
         return absl::OkStatus();
       });
 }
 
-absl::Status VotingService::DoRateProject(const grpc::ServerContextBase& ctx, const RateProjectRequest& request,
+absl::Status VotingService::DoRateProject(const Call& call, const RateProjectRequest& request,
                                           Satisfaction* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kProjects, "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.name(), kProjects, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -624,7 +624,7 @@ absl::Status VotingService::DoRateProject(const grpc::ServerContextBase& ctx, co
   // The rater is who the token says: a deputy as their deputy, anyone else as their account.
   const std::string rater =
       caller.role() == minyi::common::v1::ROLE_DEPUTY ? caller.deputy() : absl::StrCat(kAccounts, caller.account_id());
-  return RunIdempotent(pool_, ctx, caller, "voting.RateProject", request, response,
+  return RunIdempotent(pool_, call, caller, "voting.RateProject", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          if (!LoadProject(tx, id).has_value()) {
                            return NotFoundError(request.name());
@@ -640,16 +640,16 @@ absl::Status VotingService::DoRateProject(const grpc::ServerContextBase& ctx, co
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "RateProject",
                                           .resource = request.name(),
-                                          .request_id = RequestId(ctx)});
+                                          .request_id = call.request_id});
                          *response = CountSatisfaction(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContextBase& ctx, const GetSatisfactionRequest& request,
+absl::Status VotingService::DoGetSatisfaction(const Call& call, const GetSatisfactionRequest& request,
                                               Satisfaction* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kProjects, "/satisfaction", "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseWithSuffix(request.name(), kProjects, "/satisfaction", "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -665,9 +665,9 @@ absl::Status VotingService::DoGetSatisfaction(const grpc::ServerContextBase& ctx
 
 // ---- Votes ----
 
-absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, const CreateVoteRequest& request,
+absl::Status VotingService::DoCreateVote(const Call& call, const CreateVoteRequest& request,
                                          Vote* response) {
-  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, ctx);
+  absl::StatusOr<Caller> caller = RequireOffice(authorizer_, call);
   if (!caller.ok()) {
     return caller.status();
   }
@@ -701,7 +701,7 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, con
   if (absl::Status st = CheckElectorate(vote.electorate()); !st.ok()) {
     return st;
   }
-  return RunIdempotent(pool_, ctx, *caller, "voting.CreateVote", request, response,
+  return RunIdempotent(pool_, call, *caller, "voting.CreateVote", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          for (int i = 0; i < vote.candidates_size(); ++i) {
                            std::optional<Project> p =
@@ -722,7 +722,7 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, con
                          AppendAudit(tx, {.actor = caller->account_id(),
                                           .action = "CreateVote",
                                           .resource = name,
-                                          .request_id = RequestId(ctx),
+                                          .request_id = call.request_id,
                                           .detail = {{"candidates", JsonList(vote.candidates())},
                                                      {"slots", vote.slots()},
                                                      {"electorate", vote.electorate_size()}}});
@@ -731,9 +731,9 @@ absl::Status VotingService::DoCreateVote(const grpc::ServerContextBase& ctx, con
                        });
 }
 
-absl::Status VotingService::DoGetVote(const grpc::ServerContextBase& ctx, const GetVoteRequest& request, Vote* response) {
+absl::Status VotingService::DoGetVote(const Call& call, const GetVoteRequest& request, Vote* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseResourceId(request.name(), kVotes, "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -748,9 +748,9 @@ absl::Status VotingService::DoGetVote(const grpc::ServerContextBase& ctx, const 
   });
 }
 
-absl::Status VotingService::DoListVotes(const grpc::ServerContextBase& ctx, const ListVotesRequest& request,
+absl::Status VotingService::DoListVotes(const Call& call, const ListVotesRequest& request,
                                         ListVotesResponse* response) {
-  if (absl::Status st = authorizer_.Authenticate(ctx).status(); !st.ok()) {
+  if (absl::Status st = authorizer_.Authenticate(call).status(); !st.ok()) {
     return st;
   }
   absl::StatusOr<PageRequest> page = ReadPageRequest(request.page_size(), request.page_token(), {"votes"});
@@ -769,14 +769,14 @@ absl::Status VotingService::DoListVotes(const grpc::ServerContextBase& ctx, cons
   });
 }
 
-absl::Status VotingService::DoOpenVote(const grpc::ServerContextBase& ctx, const OpenVoteRequest& request, Vote* response) {
+absl::Status VotingService::DoOpenVote(const Call& call, const OpenVoteRequest& request, Vote* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
-  return RunIdempotent(pool_, ctx, caller, "voting.OpenVote", request, response, [&](pqxx::work& tx) -> absl::Status {
+  return RunIdempotent(pool_, call, caller, "voting.OpenVote", request, response, [&](pqxx::work& tx) -> absl::Status {
     absl::StatusOr<Vote> vote = InState(LoadVote(tx, id, /*for_update=*/true), request.name(), {VOTE_STATE_DRAFT},
                                         "只有草稿状态的票决可以开始");
     if (!vote.ok()) {
@@ -791,21 +791,21 @@ absl::Status VotingService::DoOpenVote(const grpc::ServerContextBase& ctx, const
     EmitEvent(tx, event, request.name(), caller.account_id());
     AppendAudit(
         tx,
-        {.actor = caller.account_id(), .action = "OpenVote", .resource = request.name(), .request_id = RequestId(ctx)});
+        {.actor = caller.account_id(), .action = "OpenVote", .resource = request.name(), .request_id = call.request_id});
     *response = *LoadVote(tx, id);
     return absl::OkStatus();
   });
 }
 
-absl::Status VotingService::DoCheckIn(const grpc::ServerContextBase& ctx, const CheckInRequest& request,
+absl::Status VotingService::DoCheckIn(const Call& call, const CheckInRequest& request,
                                       CheckInResponse* response) {
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(ctx, {minyi::common::v1::ROLE_DEPUTY}),
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(call, {minyi::common::v1::ROLE_DEPUTY}),
                                                 ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
-  return RunIdempotent(pool_, ctx, caller, "voting.CheckIn", request, response, [&](pqxx::work& tx) -> absl::Status {
+  return RunIdempotent(pool_, call, caller, "voting.CheckIn", request, response, [&](pqxx::work& tx) -> absl::Status {
     std::optional<VoteState> state = LoadVoteState(tx, id);
     if (!state.has_value()) {
       return NotFoundError(request.name());
@@ -818,17 +818,17 @@ absl::Status VotingService::DoCheckIn(const grpc::ServerContextBase& ctx, const 
     }
     AppendAudit(
         tx,
-        {.actor = caller.account_id(), .action = "CheckIn", .resource = request.name(), .request_id = RequestId(ctx)});
+        {.actor = caller.account_id(), .action = "CheckIn", .resource = request.name(), .request_id = call.request_id});
     response->set_vote(request.name());
     response->set_deputy(caller.deputy());
     return absl::OkStatus();
   });
 }
 
-absl::Status VotingService::DoGetTurnout(const grpc::ServerContextBase& ctx, const GetTurnoutRequest& request,
+absl::Status VotingService::DoGetTurnout(const Call& call, const GetTurnoutRequest& request,
                                          Turnout* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/turnout", "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseWithSuffix(request.name(), kVotes, "/turnout", "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -845,6 +845,7 @@ absl::Status VotingService::DoGetTurnout(const grpc::ServerContextBase& ctx, con
 // One CastBallot call, from its arrival until the batch that writes it finishes the call.
 struct VotingService::CastRequest {
   grpc::CallbackServerContext* ctx = nullptr;
+  Call call;
   const CastBallotRequest* request = nullptr;
   BallotReceipt* response = nullptr;
   grpc::ServerUnaryReactor* reactor = nullptr;
@@ -865,6 +866,7 @@ grpc::ServerUnaryReactor* VotingService::SubmitCast(grpc::CallbackServerContext*
                                                     BallotReceipt* response) {
   auto cast = std::make_unique<CastRequest>();
   cast->ctx = ctx;
+  cast->call = CallOf(*ctx);
   cast->request = request;
   cast->response = response;
   cast->reactor = ctx->DefaultReactor();
@@ -879,7 +881,7 @@ absl::Status VotingService::AdmitCast(CastRequest& cast) {
   if (cast.ctx->IsCancelled()) {
     return absl::CancelledError("the client gave up");
   }
-  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(*cast.ctx, {minyi::common::v1::ROLE_DEPUTY}),
+  absl::StatusOr<Target> target = ResolveTarget(authorizer_.Require(cast.call, {minyi::common::v1::ROLE_DEPUTY}),
                                                 ParseResourceId(cast.request->parent(), kVotes, "parent"));
   if (!target.ok()) {
     return target.status();
@@ -1042,7 +1044,7 @@ bool VotingService::CastInVote(pqxx::work& tx, int64_t id, const std::vector<Cas
     events[i].set_occurred_on(c.today);
     outgoing.push_back({&events[i], c.request->parent(), c.caller.account_id()});
     audits.push_back({.actor = c.caller.account_id(), .action = "CastBallot", .resource = c.request->parent(),
-                      .request_id = RequestId(*c.ctx)});
+                      .request_id = c.call.request_id});
   }
   EmitEvents(tx, outgoing);
   AppendAudits(tx, audits);
@@ -1123,15 +1125,15 @@ absl::Status VotingService::Remix(int64_t id) {
   });
 }
 
-absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, const CloseVoteRequest& request,
+absl::Status VotingService::DoCloseVote(const Call& call, const CloseVoteRequest& request,
                                         Vote* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
-  return RunIdempotent(pool_, ctx, caller, "voting.CloseVote", request, response, [&](pqxx::work& tx) -> absl::Status {
+  return RunIdempotent(pool_, call, caller, "voting.CloseVote", request, response, [&](pqxx::work& tx) -> absl::Status {
     LockVoteExclusive(tx, id);  // waits for ballots in flight; none commits after this
     absl::StatusOr<Vote> vote =
         InState(LoadVote(tx, id, /*for_update=*/true), request.name(), {VOTE_STATE_OPEN}, "只有进行中的票决可以结束");
@@ -1195,7 +1197,7 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
     AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "CloseVote",
                      .resource = request.name(),
-                     .request_id = RequestId(ctx),
+                     .request_id = call.request_id,
                      .detail = {{"ballots", result.ballots_cast()},
                                 {"quorum_met", result.quorum_met()},
                                 {"chosen", chosen}}});
@@ -1204,15 +1206,15 @@ absl::Status VotingService::DoCloseVote(const grpc::ServerContextBase& ctx, cons
   });
 }
 
-absl::Status VotingService::DoAnnounceResult(const grpc::ServerContextBase& ctx, const AnnounceResultRequest& request,
+absl::Status VotingService::DoAnnounceResult(const Call& call, const AnnounceResultRequest& request,
                                              Vote* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
     return target.status();
   }
   const auto& [caller, id] = *target;
-  return RunIdempotent(pool_, ctx, caller, "voting.AnnounceResult", request, response,
+  return RunIdempotent(pool_, call, caller, "voting.AnnounceResult", request, response,
                        [&](pqxx::work& tx) -> absl::Status {
                          absl::StatusOr<Vote> vote = InState(LoadVote(tx, id, /*for_update=*/true), request.name(),
                                                              {VOTE_STATE_CLOSED}, "只有已结束的票决可以公告");
@@ -1236,16 +1238,16 @@ absl::Status VotingService::DoAnnounceResult(const grpc::ServerContextBase& ctx,
                          AppendAudit(tx, {.actor = caller.account_id(),
                                           .action = "AnnounceResult",
                                           .resource = request.name(),
-                                          .request_id = RequestId(ctx)});
+                                          .request_id = call.request_id});
                          *response = *LoadVote(tx, id);
                          return absl::OkStatus();
                        });
 }
 
-absl::Status VotingService::DoCreateRunoff(const grpc::ServerContextBase& ctx, const CreateRunoffRequest& request,
+absl::Status VotingService::DoCreateRunoff(const Call& call, const CreateRunoffRequest& request,
                                            Vote* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(RequireOffice(authorizer_, ctx), ParseResourceId(request.name(), kVotes, "name"));
+      ResolveTarget(RequireOffice(authorizer_, call), ParseResourceId(request.name(), kVotes, "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -1282,7 +1284,7 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContextBase& ctx, c
     return st;
   }
   return RunIdempotent(
-      pool_, ctx, caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
+      pool_, call, caller, "voting.CreateRunoff", request, response, [&](pqxx::work& tx) -> absl::Status {
         absl::StatusOr<std::pair<Vote, VoteResult>> basis = tie(tx, /*for_update=*/true);
         if (!basis.ok()) {
           return basis.status();
@@ -1307,17 +1309,17 @@ absl::Status VotingService::DoCreateRunoff(const grpc::ServerContextBase& ctx, c
         AppendAudit(tx, {.actor = caller.account_id(),
                          .action = "CreateRunoff",
                          .resource = name,
-                         .request_id = RequestId(ctx),
+                         .request_id = call.request_id,
                          .detail = {{"runoff_of", request.name()}, {"slots", runoff.slots()}}});
         *response = *LoadVote(tx, runoff_id);
         return absl::OkStatus();
       });
 }
 
-absl::Status VotingService::DoGetResult(const grpc::ServerContextBase& ctx, const GetResultRequest& request,
+absl::Status VotingService::DoGetResult(const Call& call, const GetResultRequest& request,
                                         VoteResult* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/result", "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseWithSuffix(request.name(), kVotes, "/result", "name"));
   if (!target.ok()) {
     return target.status();
   }
@@ -1334,10 +1336,10 @@ absl::Status VotingService::DoGetResult(const grpc::ServerContextBase& ctx, cons
   });
 }
 
-absl::Status VotingService::DoGetBulletin(const grpc::ServerContextBase& ctx, const GetBulletinRequest& request,
+absl::Status VotingService::DoGetBulletin(const Call& call, const GetBulletinRequest& request,
                                           Bulletin* response) {
   absl::StatusOr<Target> target =
-      ResolveTarget(authorizer_.Authenticate(ctx), ParseWithSuffix(request.name(), kVotes, "/bulletin", "name"));
+      ResolveTarget(authorizer_.Authenticate(call), ParseWithSuffix(request.name(), kVotes, "/bulletin", "name"));
   if (!target.ok()) {
     return target.status();
   }

@@ -86,47 +86,47 @@ class VotingService final : public minyi::voting::v1::Voting::CallbackService {
   static constexpr absl::Duration kRemixInterval = absl::Seconds(1);
 
  private:
-  absl::Status DoCreateProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateProjectRequest& request,
+  absl::Status DoCreateProject(const Call& call, const minyi::voting::v1::CreateProjectRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoGetProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetProjectRequest& request,
+  absl::Status DoGetProject(const Call& call, const minyi::voting::v1::GetProjectRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoListProjects(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ListProjectsRequest& request,
+  absl::Status DoListProjects(const Call& call, const minyi::voting::v1::ListProjectsRequest& request,
                       minyi::voting::v1::ListProjectsResponse* response);
-  absl::Status DoScreenProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ScreenProjectRequest& request,
+  absl::Status DoScreenProject(const Call& call, const minyi::voting::v1::ScreenProjectRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoAttachSupervisionGroup(const grpc::ServerContextBase& ctx, const minyi::voting::v1::AttachSupervisionGroupRequest& request,
+  absl::Status DoAttachSupervisionGroup(const Call& call, const minyi::voting::v1::AttachSupervisionGroupRequest& request,
                       minyi::voting::v1::Project* response);
-  absl::Status DoPostProgress(const grpc::ServerContextBase& ctx, const minyi::voting::v1::PostProgressRequest& request,
+  absl::Status DoPostProgress(const Call& call, const minyi::voting::v1::PostProgressRequest& request,
                       minyi::voting::v1::ProgressReport* response);
-  absl::Status DoListProgress(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ListProgressRequest& request,
+  absl::Status DoListProgress(const Call& call, const minyi::voting::v1::ListProgressRequest& request,
                       minyi::voting::v1::ListProgressResponse* response);
-  absl::Status DoOpenSatisfactionRound(const grpc::ServerContextBase& ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest& request,
+  absl::Status DoOpenSatisfactionRound(const Call& call, const minyi::voting::v1::OpenSatisfactionRoundRequest& request,
                       minyi::voting::v1::Satisfaction* response);
-  absl::Status DoRateProject(const grpc::ServerContextBase& ctx, const minyi::voting::v1::RateProjectRequest& request,
+  absl::Status DoRateProject(const Call& call, const minyi::voting::v1::RateProjectRequest& request,
                       minyi::voting::v1::Satisfaction* response);
-  absl::Status DoGetSatisfaction(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetSatisfactionRequest& request,
+  absl::Status DoGetSatisfaction(const Call& call, const minyi::voting::v1::GetSatisfactionRequest& request,
                       minyi::voting::v1::Satisfaction* response);
-  absl::Status DoCreateVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateVoteRequest& request,
+  absl::Status DoCreateVote(const Call& call, const minyi::voting::v1::CreateVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoGetVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetVoteRequest& request,
+  absl::Status DoGetVote(const Call& call, const minyi::voting::v1::GetVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoListVotes(const grpc::ServerContextBase& ctx, const minyi::voting::v1::ListVotesRequest& request,
+  absl::Status DoListVotes(const Call& call, const minyi::voting::v1::ListVotesRequest& request,
                       minyi::voting::v1::ListVotesResponse* response);
-  absl::Status DoOpenVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::OpenVoteRequest& request,
+  absl::Status DoOpenVote(const Call& call, const minyi::voting::v1::OpenVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoCheckIn(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CheckInRequest& request,
+  absl::Status DoCheckIn(const Call& call, const minyi::voting::v1::CheckInRequest& request,
                       minyi::voting::v1::CheckInResponse* response);
-  absl::Status DoGetTurnout(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetTurnoutRequest& request,
+  absl::Status DoGetTurnout(const Call& call, const minyi::voting::v1::GetTurnoutRequest& request,
                       minyi::voting::v1::Turnout* response);
-  absl::Status DoCloseVote(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CloseVoteRequest& request,
+  absl::Status DoCloseVote(const Call& call, const minyi::voting::v1::CloseVoteRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoAnnounceResult(const grpc::ServerContextBase& ctx, const minyi::voting::v1::AnnounceResultRequest& request,
+  absl::Status DoAnnounceResult(const Call& call, const minyi::voting::v1::AnnounceResultRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoCreateRunoff(const grpc::ServerContextBase& ctx, const minyi::voting::v1::CreateRunoffRequest& request,
+  absl::Status DoCreateRunoff(const Call& call, const minyi::voting::v1::CreateRunoffRequest& request,
                       minyi::voting::v1::Vote* response);
-  absl::Status DoGetResult(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetResultRequest& request,
+  absl::Status DoGetResult(const Call& call, const minyi::voting::v1::GetResultRequest& request,
                       minyi::voting::v1::VoteResult* response);
-  absl::Status DoGetBulletin(const grpc::ServerContextBase& ctx, const minyi::voting::v1::GetBulletinRequest& request,
+  absl::Status DoGetBulletin(const Call& call, const minyi::voting::v1::GetBulletinRequest& request,
                       minyi::voting::v1::Bulletin* response);
 
   // A vote's counting rules (form, slots, candidates) never change after set-up: casting reads them from
