@@ -122,6 +122,20 @@ absl::Status CheckGroup(RaterGroup* g, absl::string_view field, std::set<std::st
 
 }  // namespace
 
+absl::StatusOr<int64_t> ParseCampaignId(absl::string_view name, absl::string_view field) {
+  return ParseResourceId(name, kEvaluations, field);
+}
+
+absl::Status WrongState(minyi::evaluation::v1::CampaignState state, absl::string_view action) {
+  return FailedPrecondition(
+      "CAMPAIGN_STATE",
+      absl::StrCat("评议当前状态为 ", minyi::evaluation::v1::CampaignState_Name(state), "，不能", action));
+}
+
+absl::Status WrongState(const Campaign& campaign, absl::string_view action) {
+  return WrongState(campaign.state(), action);
+}
+
 absl::Status NormalizeCampaign(Campaign* c) {
   c->clear_name();
   c->clear_state();
@@ -358,6 +372,18 @@ Scorer ScorerFor(const Campaign& campaign) {
 
 Centi PassMark(const Campaign& campaign) {
   return *ParseCenti(campaign.grade_bands().basically_satisfied_from(), 0, 10000, "bands");
+}
+
+void AddRaters(const Campaign& campaign, minyi::evaluation::v1::EvaluationOpened* event) {
+  for (const auto& group : campaign.rater_groups()) {
+    for (const std::string& rater : group.raters()) {
+      if (absl::StartsWith(rater, "deputies/")) {
+        event->add_deputies(rater);
+      } else {
+        event->add_accounts(rater);
+      }
+    }
+  }
 }
 
 }  // namespace minyi::evaluation

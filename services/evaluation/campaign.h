@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "evaluation/decimal.h"
 #include "evaluation/scoring.h"
 #include "minyi/evaluation/v1/evaluation.pb.h"
+#include "minyi/evaluation/v1/events.pb.h"
 
 // A campaign's rules with no I/O: validating a set-up, defaults, who rates in which group, who a subject
 // is, and turning a submitted sheet into its total.
@@ -18,6 +20,12 @@ namespace minyi::evaluation {
 using minyi::evaluation::v1::Campaign;
 
 inline constexpr absl::string_view kEvaluations = "evaluations/";
+
+// The id of campaign `name` ("evaluations/{id}"); the error names `field`.
+absl::StatusOr<int64_t> ParseCampaignId(absl::string_view name, absl::string_view field);
+// FAILED_PRECONDITION: the campaign's state does not allow `action` (zh-CN, "开始评议").
+absl::Status WrongState(minyi::evaluation::v1::CampaignState state, absl::string_view action);
+absl::Status WrongState(const Campaign& campaign, absl::string_view action);
 
 // Fills the defaults (Mashan stage weights, grade bands 80/60) and checks everything, naming the field
 // ("evaluation.stages", "evaluation.rater_groups[1].indicators", ...). Output-only fields are cleared.
@@ -45,6 +53,9 @@ absl::StatusOr<Centi> SheetTotal(const minyi::evaluation::v1::RaterGroup& group,
 Scorer ScorerFor(const Campaign& campaign);
 // The look-back pass mark: the lower bound of 基本满意.
 Centi PassMark(const Campaign& campaign);
+
+// Every rater of the campaign as a recipient of the opening: deputies by deputy, others by account.
+void AddRaters(const Campaign& campaign, minyi::evaluation::v1::EvaluationOpened* event);
 
 // Fills the fields of an event about subject n that say who is concerned (docs/events.md): the subject's
 // department, account or deputy, and the copy recipients (抄送).

@@ -1,5 +1,8 @@
 #include "evaluation/campaign.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace minyi::evaluation {
@@ -136,6 +139,26 @@ TEST(CampaignTest, WhoActsForASubject) {
   EXPECT_FALSE(SubjectIndex(c, "evaluations/3/subjects/01", "f").ok());
   EXPECT_FALSE(SubjectIndex(c, "evaluations/4/subjects/1", "f").ok());
   EXPECT_FALSE(SubjectIndex(c, "evaluations/3/subjects/2", "f").ok());
+}
+
+TEST(CampaignTest, TheOpeningReachesEveryRaterDeputiesByDeputy) {
+  const v1::Campaign c = Valid();
+  v1::EvaluationOpened event;
+  AddRaters(c, &event);
+  EXPECT_EQ(std::vector<std::string>(event.deputies().begin(), event.deputies().end()),
+            std::vector<std::string>{"deputies/1"});
+  EXPECT_EQ(std::vector<std::string>(event.accounts().begin(), event.accounts().end()),
+            (std::vector<std::string>{"accounts/7", "accounts/9"}));
+}
+
+TEST(CampaignTest, AWrongStateNamesTheStateAndTheAction) {
+  v1::Campaign c = Valid();
+  c.set_state(v1::CAMPAIGN_STATE_CLOSED);
+  const absl::Status st = WrongState(c, "开始评议");
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(st.message(), "评议当前状态为 CAMPAIGN_STATE_CLOSED，不能开始评议");
+  EXPECT_EQ(*ParseCampaignId("evaluations/12", "name"), 12);
+  EXPECT_FALSE(ParseCampaignId("votes/12", "name").ok());
 }
 
 }  // namespace
