@@ -23,7 +23,8 @@ struct AdmittedCast {
 // `caller` as Authorizer::Require(ROLE_DEPUTY) found the call's. The caller's error comes first, so a
 // cast that may not be made learns nothing about how its vote's name was read; then the name
 // ("parent"), then the nonce.
-absl::StatusOr<AdmittedCast> AdmitCast(absl::StatusOr<Caller> caller, const minyi::voting::v1::CastBallotRequest& request);
+absl::StatusOr<AdmittedCast> AdmitCast(absl::StatusOr<Caller> caller,
+                                       const minyi::voting::v1::CastBallotRequest& request);
 
 // What casting needs to know of the vote and the deputy, read in the cast's transaction.
 struct CastContext {

@@ -2,7 +2,6 @@
 
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -10,19 +9,16 @@
 #include "common/paging.h"
 #include "common/status.h"
 #include "common/status_macros.h"
-#include "common/text.h"
 #include "minyi/voting/v1/events.pb.h"
 #include "voting/access.h"
 #include "voting/store.h"
+#include "voting/validation.h"
 
 namespace minyi::voting {
 namespace {
 
 using ::minyi::voting::v1::AttachSupervisionGroupRequest;
 using ::minyi::voting::v1::CreateProjectRequest;
-using ::minyi::voting::v1::EXCLUSION_REASON_OTHER;
-using ::minyi::voting::v1::EXCLUSION_REASON_UNSPECIFIED;
-using ::minyi::voting::v1::ExclusionReason_IsValid;
 using ::minyi::voting::v1::ExclusionReason_Name;
 using ::minyi::voting::v1::GetProjectRequest;
 using ::minyi::voting::v1::GetSatisfactionRequest;
@@ -30,11 +26,6 @@ using ::minyi::voting::v1::ListProgressRequest;
 using ::minyi::voting::v1::ListProgressResponse;
 using ::minyi::voting::v1::ListProjectsRequest;
 using ::minyi::voting::v1::ListProjectsResponse;
-using ::minyi::voting::v1::NOMINATION_SOURCE_CITIZEN;
-using ::minyi::voting::v1::NOMINATION_SOURCE_DEPARTMENT;
-using ::minyi::voting::v1::NOMINATION_SOURCE_DEPUTY;
-using ::minyi::voting::v1::NOMINATION_SOURCE_UNSPECIFIED;
-using ::minyi::voting::v1::NominationSource_IsValid;
 using ::minyi::voting::v1::NominationSource_Name;
 using ::minyi::voting::v1::OpenSatisfactionRoundRequest;
 using ::minyi::voting::v1::PROJECT_STATE_CANDIDATE;
@@ -57,35 +48,10 @@ using ::minyi::voting::v1::SatisfactionRoundOpened;
 using ::minyi::voting::v1::ScreenProjectRequest;
 
 constexpr char kSupervisionGroups[] = "supervisionGroups/";
-constexpr int kMaxPhotos = 20;
 constexpr int kMaxRaters = 1000;
 
 ProjectView ProjectViewOf(const Caller& caller) {
   return SeesUnannounced(caller) ? ProjectView::kFull : ProjectView::kBeforeAnnouncement;
-}
-
-// The nomination's source as the caller's role fixes it: a citizen, deputy or department nominates as
-// what they are; office staff record nominations from any party (a town's, a station's).
-absl::Status ApplyNominator(const Caller& caller, Project* project) {
-  switch (caller.role()) {
-    case minyi::common::v1::ROLE_CITIZEN:
-      project->set_source(NOMINATION_SOURCE_CITIZEN);
-      project->set_nominator(absl::StrCat(kAccounts, caller.account_id()));
-      return absl::OkStatus();
-    case minyi::common::v1::ROLE_DEPUTY:
-      project->set_source(NOMINATION_SOURCE_DEPUTY);
-      project->set_nominator(caller.deputy());
-      return absl::OkStatus();
-    case minyi::common::v1::ROLE_DEPARTMENT:
-      project->set_source(NOMINATION_SOURCE_DEPARTMENT);
-      project->set_nominator(caller.department());
-      return absl::OkStatus();
-    default:
-      if (project->source() == NOMINATION_SOURCE_UNSPECIFIED || !NominationSource_IsValid(project->source())) {
-        return InvalidField("project.source", "须注明提名来源（群众、代表/联络站、部门、镇街）");
-      }
-      return CheckText("project.nominator", project->nominator(), 0, 64);
-  }
 }
 
 }  // namespace
@@ -93,13 +59,7 @@ absl::Status ApplyNominator(const Caller& caller, Project* project) {
 absl::Status Projects::Create(const Call& call, const CreateProjectRequest& request, Project* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   Project project = request.project();
-  RETURN_IF_ERROR(ApplyNominator(caller, &project));
-  for (const auto& [field, value, min, max] :
-       {std::tuple<const char*, const std::string&, int, int>{"project.title", project.title(), 1, 64},
-        {"project.description", project.description(), 0, 2000},
-        {"project.department", project.department(), 1, 32}}) {
-    RETURN_IF_ERROR(CheckText(field, value, min, max));
-  }
+  RETURN_IF_ERROR(CheckNomination(caller, &project));
   return commands_.Run(call, caller, "CreateProject", request, response, [&](Change& change) -> absl::Status {
     const int64_t id = InsertProject(change.tx(), project, caller.account_id());
     change.Audit(ResourceName(kProjects, id), {{"source", NominationSource_Name(project.source())}});
@@ -144,19 +104,7 @@ absl::Status Projects::List(const Call& call, const ListProjectsRequest& request
 absl::Status Projects::Screen(const Call& call, const ScreenProjectRequest& request, Project* response) {
   ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kProjects, "name"));
-  if (!request.admit() && (request.exclusion_reason() == EXCLUSION_REASON_UNSPECIFIED ||
-                           !ExclusionReason_IsValid(request.exclusion_reason()))) {
-    return InvalidField("exclusion_reason", "不纳入时须注明理由（三个不纳入或其他）");
-  }
-  if (request.admit() && request.exclusion_reason() != EXCLUSION_REASON_UNSPECIFIED) {
-    return InvalidField("exclusion_reason", "纳入候选时不得填写不纳入理由");
-  }
-  const int min_note = request.exclusion_reason() == EXCLUSION_REASON_OTHER ? 1 : 0;
-  RETURN_IF_ERROR(CheckText("note", request.note(), min_note, 500));
-  RETURN_IF_ERROR(CheckText("department_opinion.opinion", request.department_opinion().opinion(), 0, 500));
-  if (request.department_opinion().budget_yuan() < 0) {
-    return InvalidField("department_opinion.budget_yuan", "不得为负");
-  }
+  RETURN_IF_ERROR(CheckScreening(request));
   return commands_.Run(call, caller, "ScreenProject", request, response, [&](Change& change) -> absl::Status {
     RETURN_IF_ERROR(InState(LoadProject(change.tx(), id, /*for_update=*/true), request.name(),
                             {PROJECT_STATE_NOMINATED, PROJECT_STATE_CANDIDATE, PROJECT_STATE_EXCLUDED},
@@ -195,17 +143,7 @@ absl::Status Projects::PostProgress(const Call& call, const PostProgressRequest&
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Require(call, {minyi::common::v1::ROLE_DEPARTMENT}));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.parent(), kProjects, "parent"));
   const ProgressReport& report = request.report();
-  if (report.percent() < 0 || report.percent() > 100) {
-    return InvalidField("report.percent", "须在 0-100 之间");
-  }
-  RETURN_IF_ERROR(CheckText("report.milestone", report.milestone(), 1, 200));
-  RETURN_IF_ERROR(CheckText("report.problems", report.problems(), 0, 1000));
-  if (report.photos_size() > kMaxPhotos) {
-    return InvalidField("report.photos", absl::StrCat("最多 ", kMaxPhotos, " 张"));
-  }
-  for (int i = 0; i < report.photos_size(); ++i) {
-    RETURN_IF_ERROR(CheckText(absl::StrCat("report.photos[", i, "]"), report.photos(i), 1, 500));
-  }
+  RETURN_IF_ERROR(CheckProgressReport(report));
   return commands_.Run(call, caller, "PostProgress", request, response, [&](Change& change) -> absl::Status {
     // A department is not told its project was chosen before the vote is announced.
     std::optional<Project> project = LoadProject(change.tx(), id, /*for_update=*/true, ProjectViewOf(caller));

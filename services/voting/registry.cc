@@ -16,7 +16,8 @@ absl::Status DeputiesRegistry::CheckElectorate(const google::protobuf::RepeatedP
   minyi::deputies::v1::BatchGetDeputyStatusesRequest request;
   *request.mutable_names() = electorate;
   minyi::deputies::v1::BatchGetDeputyStatusesResponse response;
-  if (grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context("deputies").get(), request, &response); !st.ok()) {
+  if (grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context("deputies").get(), request, &response);
+      !st.ok()) {
     return FromGrpc(st, "deputies BatchGetDeputyStatuses");
   }
   std::map<std::string, minyi::deputies::v1::DeputyStatus> status;
@@ -47,7 +48,8 @@ absl::StatusOr<std::vector<std::string>> DeputiesRegistry::SupervisionGroupMembe
   minyi::deputies::v1::GetSupervisionGroupRequest request;
   request.set_name(group);
   minyi::deputies::v1::SupervisionGroup response;
-  if (grpc::Status st = deputies_->GetSupervisionGroup(credentials_.Context("deputies").get(), request, &response); !st.ok()) {
+  if (grpc::Status st = deputies_->GetSupervisionGroup(credentials_.Context("deputies").get(), request, &response);
+      !st.ok()) {
     return st.error_code() == grpc::StatusCode::NOT_FOUND
                ? InvalidField("supervision_group", absl::StrCat(group, " does not exist"))
                : FromGrpc(st, "deputies GetSupervisionGroup");

@@ -16,13 +16,12 @@
 #include "voting/access.h"
 #include "voting/store.h"
 #include "voting/tally.h"
+#include "voting/validation.h"
 
 namespace minyi::voting {
 namespace {
 
 using ::minyi::voting::v1::AnnounceResultRequest;
-using ::minyi::voting::v1::BALLOT_FORM_UNSPECIFIED;
-using ::minyi::voting::v1::BallotForm_IsValid;
 using ::minyi::voting::v1::Bulletin;
 using ::minyi::voting::v1::BulletinEntry;
 using ::minyi::voting::v1::CandidateResult;
@@ -53,9 +52,6 @@ using ::minyi::voting::v1::VoteOpened;
 using ::minyi::voting::v1::VoteResult;
 using ::minyi::voting::v1::VoteState;
 
-constexpr int kMaxElectorate = 5000;
-constexpr int kMaxCandidates = 100;
-
 // The state of a vote whose count `caller` may read: closed (office staff and leaders) or announced
 // (everyone). Otherwise FAILED_PRECONDITION naming the state, saying `before_close` or, to others while
 // the vote is closed, `before_announcement`.
@@ -76,26 +72,7 @@ absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t i
 absl::Status Votes::Create(const Call& call, const CreateVoteRequest& request, Vote* response) {
   ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
   Vote vote = request.vote();
-  RETURN_IF_ERROR(CheckText("vote.title", vote.title(), 1, 64));
-  if (vote.form() == BALLOT_FORM_UNSPECIFIED || !BallotForm_IsValid(vote.form())) {
-    return InvalidField("vote.form", "须选择限额赞成票或逐项表决票");
-  }
-  if (vote.slots() < 1) {
-    return InvalidField("vote.slots", "拟选项目数至少为 1");
-  }
-  RETURN_IF_ERROR(CheckNames(vote.candidates(), kProjects, "vote.candidates", 2, kMaxCandidates));
-  if (vote.candidates_size() <= vote.slots()) {
-    return InvalidField("vote.candidates",
-                        absl::StrCat("差额票决：候选项目数（", vote.candidates_size(), "）须多于拟选项目数（",
-                                     vote.slots(), "）"));
-  }
-  if (vote.max_approvals() == 0) {
-    vote.set_max_approvals(vote.slots());
-  }
-  if (vote.max_approvals() < 1 || vote.max_approvals() > vote.candidates_size()) {
-    return InvalidField("vote.max_approvals", "须在 1 与候选项目数之间");
-  }
-  RETURN_IF_ERROR(CheckNames(vote.electorate(), kDeputies, "vote.electorate", 1, kMaxElectorate));
+  RETURN_IF_ERROR(CheckNewVote(&vote));
   RETURN_IF_ERROR(registry_.CheckElectorate(vote.electorate()));
   return commands_.Run(call, caller, "CreateVote", request, response, [&](Change& change) -> absl::Status {
     for (int i = 0; i < vote.candidates_size(); ++i) {
