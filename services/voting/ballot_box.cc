@@ -89,13 +89,10 @@ absl::Status BallotBox::Admit(CastRequest& cast) {
   if (cast.cast.cancelled()) {
     return absl::CancelledError("the client gave up");
   }
-  absl::StatusOr<AdmittedCast> admitted =
-      AdmitCast(authorizer_.Require(cast.cast.call, {minyi::common::v1::ROLE_DEPUTY}), *cast.request);
-  if (!admitted.ok()) {
-    return admitted.status();
-  }
-  cast.caller = std::move(admitted->caller);
-  cast.vote_id = admitted->vote_id;
+  ASSIGN_OR_RETURN(AdmittedCast admitted,
+                   AdmitCast(authorizer_.Require(cast.cast.call, {minyi::common::v1::ROLE_DEPUTY}), *cast.request));
+  cast.caller = std::move(admitted.caller);
+  cast.vote_id = admitted.vote_id;
   return absl::OkStatus();
 }
 
