@@ -1,13 +1,18 @@
-// minyi-voting: wiring only. The service logic lives in service.cc, its SQL in store.cc.
+// minyi-voting: wiring only. Projects live in projects.cc, votes in votes.cc, casting and the remix in
+// ballot_box.cc, their SQL in store.cc.
 #include <iostream>
 #include <utility>
 
 #include "common/config.h"
 #include "common/server.h"
 #include "grpcpp/grpcpp.h"
+#include "voting/ballot_box.h"
+#include "voting/projects.h"
+#include "voting/registry.h"
+#include "voting/rpc.h"
 #include "voting/seal.h"
-#include "voting/service.h"
 #include "voting/store.h"
+#include "voting/votes.h"
 
 int main() {
   minyi::EnvReader env;
@@ -32,12 +37,17 @@ int main() {
     std::cerr << "minyi-voting: " << host.status() << "\n";
     return 1;
   }
-  minyi::voting::VotingService service((*host)->pool(), (*host)->authorizer(), *std::move(sealer),
-                                       grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()),
-                                       (*host)->credentials());
+  minyi::PgPool& pool = (*host)->pool();
+  const minyi::Authorizer& authorizer = (*host)->authorizer();
+  minyi::voting::DeputiesRegistry registry(grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()),
+                                           (*host)->credentials());
+  minyi::voting::Projects projects(pool, authorizer, registry);
+  minyi::voting::Votes votes(pool, authorizer, registry, *sealer);
+  minyi::voting::BallotBox ballot_box(pool, authorizer, *sealer);
+  minyi::voting::VotingRpc service(projects, votes, ballot_box);
   (*host)->AddService(&service);
   // Soon after ballots are cast, the remix separates their boxes from their casting transactions.
-  (*host)->AddPeriodicTask("remix sealed ballots", minyi::voting::VotingService::kRemixLook,
-                           [&service] { return service.RemixDue(); });
+  (*host)->AddPeriodicTask("remix sealed ballots", minyi::voting::BallotBox::kRemixLook,
+                           [&ballot_box] { return ballot_box.RemixDue(); });
   return (*host)->Run();
 }

@@ -1,120 +1,137 @@
-// The gRPC boundary: each RPC converts its Do* method's status.
-#include "voting/service.h"
+#include "voting/rpc.h"
 
-#include "common/status.h"
 #include "common/rpc.h"
-#include "grpcpp/server_context.h"
+#include "common/status.h"
 
 namespace minyi::voting {
 
-grpc::ServerUnaryReactor* VotingService::CreateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateProjectRequest* request,
-                                   minyi::voting::v1::Project* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoCreateProject(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::CreateProject(grpc::CallbackServerContext* ctx,
+                                                   const v1::CreateProjectRequest* request,
+                                                   v1::Project* response) {
+  return Serve(ctx, projects_, &Projects::Create, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::GetProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetProjectRequest* request,
-                                   minyi::voting::v1::Project* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoGetProject(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::GetProject(grpc::CallbackServerContext* ctx, const v1::GetProjectRequest* request,
+                                                v1::Project* response) {
+  return Serve(ctx, projects_, &Projects::Get, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::ListProjects(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListProjectsRequest* request,
-                                   minyi::voting::v1::ListProjectsResponse* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoListProjects(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::ListProjects(grpc::CallbackServerContext* ctx,
+                                                  const v1::ListProjectsRequest* request,
+                                                  v1::ListProjectsResponse* response) {
+  return Serve(ctx, projects_, &Projects::List, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::ScreenProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ScreenProjectRequest* request,
-                                   minyi::voting::v1::Project* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoScreenProject(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::ScreenProject(grpc::CallbackServerContext* ctx,
+                                                   const v1::ScreenProjectRequest* request,
+                                                   v1::Project* response) {
+  return Serve(ctx, projects_, &Projects::Screen, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::AttachSupervisionGroup(grpc::CallbackServerContext* ctx, const minyi::voting::v1::AttachSupervisionGroupRequest* request,
-                                   minyi::voting::v1::Project* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoAttachSupervisionGroup(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::AttachSupervisionGroup(grpc::CallbackServerContext* ctx,
+                                                            const v1::AttachSupervisionGroupRequest* request,
+                                                            v1::Project* response) {
+  return Serve(ctx, projects_, &Projects::AttachSupervisionGroup, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::PostProgress(grpc::CallbackServerContext* ctx, const minyi::voting::v1::PostProgressRequest* request,
-                                   minyi::voting::v1::ProgressReport* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoPostProgress(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::PostProgress(grpc::CallbackServerContext* ctx,
+                                                  const v1::PostProgressRequest* request,
+                                                  v1::ProgressReport* response) {
+  return Serve(ctx, projects_, &Projects::PostProgress, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::ListProgress(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListProgressRequest* request,
-                                   minyi::voting::v1::ListProgressResponse* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoListProgress(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::ListProgress(grpc::CallbackServerContext* ctx,
+                                                  const v1::ListProgressRequest* request,
+                                                  v1::ListProgressResponse* response) {
+  return Serve(ctx, projects_, &Projects::ListProgress, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::OpenSatisfactionRound(grpc::CallbackServerContext* ctx, const minyi::voting::v1::OpenSatisfactionRoundRequest* request,
-                                   minyi::voting::v1::Satisfaction* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoOpenSatisfactionRound(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::OpenSatisfactionRound(grpc::CallbackServerContext* ctx,
+                                                           const v1::OpenSatisfactionRoundRequest* request,
+                                                           v1::Satisfaction* response) {
+  return Serve(ctx, projects_, &Projects::OpenSatisfactionRound, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::RateProject(grpc::CallbackServerContext* ctx, const minyi::voting::v1::RateProjectRequest* request,
-                                   minyi::voting::v1::Satisfaction* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoRateProject(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::RateProject(grpc::CallbackServerContext* ctx,
+                                                 const v1::RateProjectRequest* request,
+                                                 v1::Satisfaction* response) {
+  return Serve(ctx, projects_, &Projects::Rate, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::GetSatisfaction(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetSatisfactionRequest* request,
-                                   minyi::voting::v1::Satisfaction* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoGetSatisfaction(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::GetSatisfaction(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetSatisfactionRequest* request,
+                                                     v1::Satisfaction* response) {
+  return Serve(ctx, projects_, &Projects::GetSatisfaction, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::CreateVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateVoteRequest* request,
-                                   minyi::voting::v1::Vote* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoCreateVote(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::CreateVote(grpc::CallbackServerContext* ctx, const v1::CreateVoteRequest* request,
+                                                v1::Vote* response) {
+  return Serve(ctx, votes_, &Votes::Create, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::GetVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetVoteRequest* request,
-                                   minyi::voting::v1::Vote* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoGetVote(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::GetVote(grpc::CallbackServerContext* ctx, const v1::GetVoteRequest* request,
+                                             v1::Vote* response) {
+  return Serve(ctx, votes_, &Votes::Get, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::ListVotes(grpc::CallbackServerContext* ctx, const minyi::voting::v1::ListVotesRequest* request,
-                                   minyi::voting::v1::ListVotesResponse* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoListVotes(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::ListVotes(grpc::CallbackServerContext* ctx, const v1::ListVotesRequest* request,
+                                               v1::ListVotesResponse* response) {
+  return Serve(ctx, votes_, &Votes::List, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::OpenVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::OpenVoteRequest* request,
-                                   minyi::voting::v1::Vote* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoOpenVote(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::OpenVote(grpc::CallbackServerContext* ctx, const v1::OpenVoteRequest* request,
+                                              v1::Vote* response) {
+  return Serve(ctx, votes_, &Votes::Open, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::CheckIn(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CheckInRequest* request,
-                                   minyi::voting::v1::CheckInResponse* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoCheckIn(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::CheckIn(grpc::CallbackServerContext* ctx, const v1::CheckInRequest* request,
+                                             v1::CheckInResponse* response) {
+  return Serve(ctx, votes_, &Votes::CheckIn, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::GetTurnout(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetTurnoutRequest* request,
-                                   minyi::voting::v1::Turnout* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoGetTurnout(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::GetTurnout(grpc::CallbackServerContext* ctx, const v1::GetTurnoutRequest* request,
+                                                v1::Turnout* response) {
+  return Serve(ctx, votes_, &Votes::GetTurnout, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::CastBallot(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CastBallotRequest* request,
-                                   minyi::voting::v1::BallotReceipt* response) {
-  return SubmitCast(ctx, request, response);
+// Casting does not go through Serve: the cast joins the ballot box's batch, which finishes the call
+// (docs/voting.md, "Casting").
+grpc::ServerUnaryReactor* VotingRpc::CastBallot(grpc::CallbackServerContext* ctx, const v1::CastBallotRequest* request,
+                                                v1::BallotReceipt* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ballot_box_.Cast({.call = CallOf(*ctx),
+                   .cancelled = [ctx] { return ctx->IsCancelled(); },
+                   .finish = [reactor](const absl::Status& status) { reactor->Finish(ToGrpc(status)); }},
+                  *request, response);
+  return reactor;
 }
 
-grpc::ServerUnaryReactor* VotingService::CloseVote(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CloseVoteRequest* request,
-                                   minyi::voting::v1::Vote* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoCloseVote(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::CloseVote(grpc::CallbackServerContext* ctx, const v1::CloseVoteRequest* request,
+                                               v1::Vote* response) {
+  return Serve(ctx, votes_, &Votes::Close, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::AnnounceResult(grpc::CallbackServerContext* ctx, const minyi::voting::v1::AnnounceResultRequest* request,
-                                   minyi::voting::v1::Vote* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoAnnounceResult(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::AnnounceResult(grpc::CallbackServerContext* ctx,
+                                                    const v1::AnnounceResultRequest* request,
+                                                    v1::Vote* response) {
+  return Serve(ctx, votes_, &Votes::AnnounceResult, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::CreateRunoff(grpc::CallbackServerContext* ctx, const minyi::voting::v1::CreateRunoffRequest* request,
-                                   minyi::voting::v1::Vote* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoCreateRunoff(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::CreateRunoff(grpc::CallbackServerContext* ctx,
+                                                  const v1::CreateRunoffRequest* request,
+                                                  v1::Vote* response) {
+  return Serve(ctx, votes_, &Votes::CreateRunoff, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::GetResult(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetResultRequest* request,
-                                   minyi::voting::v1::VoteResult* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoGetResult(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::GetResult(grpc::CallbackServerContext* ctx, const v1::GetResultRequest* request,
+                                               v1::VoteResult* response) {
+  return Serve(ctx, votes_, &Votes::GetResult, request, response);
 }
 
-grpc::ServerUnaryReactor* VotingService::GetBulletin(grpc::CallbackServerContext* ctx, const minyi::voting::v1::GetBulletinRequest* request,
-                                   minyi::voting::v1::Bulletin* response) {
-  return Serve(ctx, [=, this](const Call& call) { return DoGetBulletin(call, *request, response); });
+grpc::ServerUnaryReactor* VotingRpc::GetBulletin(grpc::CallbackServerContext* ctx,
+                                                 const v1::GetBulletinRequest* request,
+                                                 v1::Bulletin* response) {
+  return Serve(ctx, votes_, &Votes::GetBulletin, request, response);
 }
 
 }  // namespace minyi::voting

@@ -5,6 +5,7 @@
 #include "common/calendar.h"
 #include "common/clock.h"
 #include "common/names.h"
+#include "common/query.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 
@@ -16,48 +17,6 @@ using ::minyi::voting::v1::BulletinEntry;
 using ::minyi::voting::v1::ProgressReport;
 using ::minyi::voting::v1::Project;
 using ::minyi::voting::v1::Vote;
-
-constexpr char kInsertProject[] = "voting_insert_project";
-constexpr char kLoadProject[] = "voting_load_project";
-constexpr char kLoadProjectForUpdate[] = "voting_load_project_for_update";
-constexpr char kListProjects[] = "voting_list_projects";
-constexpr char kScreenProject[] = "voting_screen_project";
-constexpr char kSetProjectState[] = "voting_set_project_state";
-constexpr char kSetSupervision[] = "voting_set_supervision";
-constexpr char kInsertProgress[] = "voting_insert_progress";
-constexpr char kSetPercent[] = "voting_set_percent";
-constexpr char kListProgress[] = "voting_list_progress";
-constexpr char kInviteRater[] = "voting_invite_rater";
-constexpr char kRoundOpen[] = "voting_round_open";
-constexpr char kRate[] = "voting_rate";
-constexpr char kRaterExists[] = "voting_rater_exists";
-constexpr char kCountSatisfaction[] = "voting_count_satisfaction";
-constexpr char kInsertVote[] = "voting_insert_vote";
-constexpr char kInsertCandidate[] = "voting_insert_candidate";
-constexpr char kInsertElector[] = "voting_insert_elector";
-constexpr char kLoadVote[] = "voting_load_vote";
-constexpr char kLoadVoteForUpdate[] = "voting_load_vote_for_update";
-constexpr char kVoteCandidates[] = "voting_vote_candidates";
-constexpr char kVoteElectorate[] = "voting_vote_electorate";
-constexpr char kVoteState[] = "voting_vote_state";
-constexpr char kListVotes[] = "voting_list_votes";
-constexpr char kSetVoteState[] = "voting_set_vote_state";
-constexpr char kTurnout[] = "voting_turnout";
-constexpr char kLockShared[] = "voting_lock_shared";
-constexpr char kLockExclusive[] = "voting_lock_exclusive";
-constexpr char kCastContext[] = "voting_cast_context";
-constexpr char kCheckIn[] = "voting_check_in";
-constexpr char kInsertVoters[] = "voting_insert_voters";
-constexpr char kInsertSealed[] = "voting_insert_sealed";
-constexpr char kVoterChecks[] = "voting_voter_checks";
-constexpr char kSealed[] = "voting_sealed";
-constexpr char kDeleteSealed[] = "voting_delete_sealed";
-constexpr char kDeleteSealedById[] = "voting_delete_sealed_by_id";
-constexpr char kVotesWithSealed[] = "voting_votes_with_sealed";
-constexpr char kInsertBulletin[] = "voting_insert_bulletin";
-constexpr char kBulletin[] = "voting_bulletin";
-constexpr char kStoreResult[] = "voting_store_result";
-constexpr char kLoadResult[] = "voting_load_result";
 
 // The advisory lock class of votes (the two-int key space does not meet the single-bigint one that the
 // outbox relay and migrations use).
@@ -82,6 +41,7 @@ const std::string& ProjectColumns() {
 constexpr char kVoteColumns[] =
     "v.id, v.title, v.form, v.slots, v.max_approvals, v.state, COALESCE(v.runoff_of, 0) AS runoff_of, "
     "v.created_by, (extract(epoch FROM v.create_time) * 1000000)::bigint AS create_us";
+
 
 template <typename Enum, typename Parse>
 Enum EnumOf(const pqxx::field& f, Parse parse) {
@@ -149,98 +109,11 @@ constexpr char kProgressColumns[] =
 
 }  // namespace
 
-std::vector<PreparedStatement> Statements() {
-  return {
-      {kInsertProject,
-       "INSERT INTO projects (title, description, source, nominator, department, created_by) "
-       "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"},
-      {kLoadProject, absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1")},
-      {kLoadProjectForUpdate,
-       absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1 FOR UPDATE OF p")},
-      // $4: filter on the state as read before announcement (a chosen project of an unannounced vote is a
-      // candidate).
-      {kListProjects,
-       absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR "
-                    "(CASE WHEN $4::boolean AND ", kUnannounced, " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END)"
-                    " = $2::text) ORDER BY p.id LIMIT $3")},
-      {kScreenProject,
-       "UPDATE projects SET state = $2, exclusion_reason = $3, screening_note = $4, opinion_feasible = $5, "
-       "opinion_budget_yuan = $6, opinion_text = $7 WHERE id = $1"},
-      {kSetProjectState, "UPDATE projects SET state = $2 WHERE id = $1"},
-      {kSetSupervision, "UPDATE projects SET supervision_group = $2, supervision_members = $3::jsonb WHERE id = $1"},
-      {kInsertProgress,
-       absl::StrCat("INSERT INTO progress_reports (project_id, percent, milestone, problems, photos, posted_by, "
-                    "department) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING ",
-                    kProgressColumns)},
-      {kSetPercent, "UPDATE projects SET percent_complete = $2 WHERE id = $1"},
-      {kListProgress,
-       absl::StrCat("SELECT ", kProgressColumns, " FROM progress_reports WHERE project_id = $1 ORDER BY id")},
-      {kInviteRater,
-       "INSERT INTO satisfaction_raters (project_id, rater) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
-      {kRoundOpen, "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 LIMIT 1"},
-      {kRate,
-       "UPDATE satisfaction_raters SET rating = $3 WHERE project_id = $1 AND rater = $2 AND rating IS NULL "
-       "RETURNING 1"},
-      {kRaterExists, "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 AND rater = $2"},
-      {kCountSatisfaction,
-       "SELECT count(*) AS raters, count(rating) AS rated, "
-       "count(*) FILTER (WHERE rating = 'RATING_SATISFIED') AS satisfied, "
-       "count(*) FILTER (WHERE rating = 'RATING_BASICALLY_SATISFIED') AS basically, "
-       "count(*) FILTER (WHERE rating = 'RATING_UNSATISFIED') AS unsatisfied "
-       "FROM satisfaction_raters WHERE project_id = $1"},
-      {kInsertVote,
-       "INSERT INTO votes (title, form, slots, max_approvals, runoff_of, created_by) "
-       "VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6) RETURNING id"},
-      {kInsertCandidate, "INSERT INTO vote_candidates (vote_id, position, project_id) VALUES ($1, $2, $3)"},
-      {kInsertElector, "INSERT INTO electorate (vote_id, deputy) VALUES ($1, $2)"},
-      {kLoadVote, absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1")},
-      {kLoadVoteForUpdate, absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1 FOR UPDATE")},
-      {kVoteCandidates, "SELECT project_id FROM vote_candidates WHERE vote_id = $1 ORDER BY position"},
-      {kVoteElectorate, "SELECT deputy FROM electorate WHERE vote_id = $1 ORDER BY deputy"},
-      {kVoteState, "SELECT state FROM votes WHERE id = $1"},
-      {kListVotes, "SELECT id FROM votes WHERE id > $1 ORDER BY id LIMIT $2"},
-      {kSetVoteState,
-       "UPDATE votes SET state = $2, "
-       "opened_on = CASE WHEN $2 = 'VOTE_STATE_OPEN' THEN $3::date ELSE opened_on END, "
-       "closed_on = CASE WHEN $2 = 'VOTE_STATE_CLOSED' THEN $3::date ELSE closed_on END "
-       "WHERE id = $1"},
-      {kTurnout,
-       "SELECT (SELECT count(*) FROM electorate WHERE vote_id = $1) AS electorate, "
-       "(SELECT count(*) FROM electorate WHERE vote_id = $1 AND checked_in) AS checked_in, "
-       "(SELECT count(*) FROM voters WHERE vote_id = $1) AS cast"},
-      {kLockShared, absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")},
-      {kLockExclusive, absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")},
-      // Each deputy's electorate row is looked up by primary key (NULL: not an elector). As a join, the
-      // planner hashes the vote's whole electorate for every batch of casts.
-      {kCastContext,
-       absl::StrCat("SELECT d.deputy, v.state, "
-                    "(SELECT e.checked_in FROM electorate e WHERE e.vote_id = v.id AND e.deputy = d.deputy) "
-                    "AS checked_in "
-                    "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) WHERE v.id = $1")},
-      {kCheckIn, "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"},
-      {kInsertVoters,
-       "INSERT INTO voters (vote_id, deputy, receipt_check) "
-       "SELECT $1, v ->> 'deputy', decode(v ->> 'check', 'hex') FROM jsonb_array_elements($2::jsonb) AS t(v) "
-       "ON CONFLICT DO NOTHING RETURNING deputy"},
-      {kInsertSealed,
-       "INSERT INTO sealed_ballots (vote_id, box) "
-       "SELECT $1, decode(b, 'hex') FROM jsonb_array_elements_text($2::jsonb) AS t(b)"},
-      // By primary key: `deputy IN (SELECT ...)` is planned as a hash over the vote's every voter.
-      {kVoterChecks,
-       "SELECT deputy, receipt_check FROM voters "
-       "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"},
-      {kSealed, "SELECT id::text, box FROM sealed_ballots WHERE vote_id = $1"},
-      {kDeleteSealed, "DELETE FROM sealed_ballots WHERE vote_id = $1"},
-      {kDeleteSealedById,
-       "DELETE FROM sealed_ballots WHERE vote_id = $1 "
-       "AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) RETURNING id::text"},
-      {kVotesWithSealed, "SELECT DISTINCT vote_id FROM sealed_ballots"},
-      {kInsertBulletin, "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"},
-      {kBulletin, "SELECT tracker, content FROM bulletin WHERE vote_id = $1 ORDER BY tracker"},
-      {kStoreResult, "UPDATE votes SET result = $2 WHERE id = $1"},
-      {kLoadResult, "SELECT result FROM votes WHERE id = $1 AND result IS NOT NULL"},
-  };
-}
+std::vector<PreparedStatement> Statements() { return QueriesOf("voting_"); }
+
+const Query kInsertProject{"voting_insert_project",
+                "INSERT INTO projects (title, description, source, nominator, department, created_by) "
+                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
 
 int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string& actor) {
   return tx
@@ -250,6 +123,11 @@ int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string&
       .as<int64_t>();
 }
 
+const Query kLoadProject{"voting_load_project",
+                absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1")};
+const Query kLoadProjectForUpdate{"voting_load_project_for_update",
+                absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1 FOR UPDATE OF p")};
+
 std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update, ProjectView view) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadProjectForUpdate : kLoadProject, id);
   if (r.empty()) {
@@ -257,6 +135,13 @@ std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool 
   }
   return ProjectOf(r[0], view);
 }
+
+// $4: filter on the state as read before announcement (a chosen project of an unannounced vote is a
+// candidate).
+const Query kListProjects{"voting_list_projects",
+                absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR "
+                "(CASE WHEN $4::boolean AND ", kUnannounced, " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END)"
+                " = $2::text) ORDER BY p.id LIMIT $3")};
 
 std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state,
                                     ProjectView view) {
@@ -268,6 +153,10 @@ std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id
   return out;
 }
 
+const Query kScreenProject{"voting_screen_project",
+                "UPDATE projects SET state = $2, exclusion_reason = $3, screening_note = $4, opinion_feasible = $5, "
+                "opinion_budget_yuan = $6, opinion_text = $7 WHERE id = $1"};
+
 void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& s) {
   tx.exec_prepared(kScreenProject, id,
                    minyi::voting::v1::ProjectState_Name(s.admit() ? minyi::voting::v1::PROJECT_STATE_CANDIDATE
@@ -277,13 +166,24 @@ void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::Scree
                    s.department_opinion().opinion());
 }
 
+const Query kSetProjectState{"voting_set_project_state", "UPDATE projects SET state = $2 WHERE id = $1"};
+
 void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState state) {
   tx.exec_prepared(kSetProjectState, id, minyi::voting::v1::ProjectState_Name(state));
 }
 
+const Query kSetSupervision{"voting_set_supervision",
+                "UPDATE projects SET supervision_group = $2, supervision_members = $3::jsonb WHERE id = $1"};
+
 void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members) {
   tx.exec_prepared(kSetSupervision, id, group, JsonArray(members));
 }
+
+const Query kInsertProgress{"voting_insert_progress",
+                absl::StrCat("INSERT INTO progress_reports (project_id, percent, milestone, problems, photos, posted_by, "
+                "department) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING ",
+                kProgressColumns)};
+const Query kSetPercent{"voting_set_percent", "UPDATE projects SET percent_complete = $2 WHERE id = $1"};
 
 ProgressReport InsertProgress(pqxx::work& tx, int64_t project_id, const ProgressReport& report,
                               const std::string& actor, const std::string& department) {
@@ -294,6 +194,9 @@ ProgressReport InsertProgress(pqxx::work& tx, int64_t project_id, const Progress
   return ProgressOf(row);
 }
 
+const Query kListProgress{"voting_list_progress",
+                absl::StrCat("SELECT ", kProgressColumns, " FROM progress_reports WHERE project_id = $1 ORDER BY id")};
+
 std::vector<ProgressReport> SelectProgress(pqxx::transaction_base& tx, int64_t project_id) {
   std::vector<ProgressReport> out;
   for (const pqxx::row& row : tx.exec_prepared(kListProgress, project_id)) {
@@ -302,13 +205,24 @@ std::vector<ProgressReport> SelectProgress(pqxx::transaction_base& tx, int64_t p
   return out;
 }
 
+const Query kInviteRater{"voting_invite_rater",
+                "INSERT INTO satisfaction_raters (project_id, rater) VALUES ($1, $2) ON CONFLICT DO NOTHING"};
+
 void InviteRater(pqxx::work& tx, int64_t project_id, const std::string& rater) {
   tx.exec_prepared(kInviteRater, project_id, rater);
 }
 
+const Query kRoundOpen{"voting_round_open", "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 LIMIT 1"};
+
 bool RoundOpen(pqxx::transaction_base& tx, int64_t project_id) {
   return !tx.exec_prepared(kRoundOpen, project_id).empty();
 }
+
+const Query kRate{"voting_rate",
+                "UPDATE satisfaction_raters SET rating = $3 WHERE project_id = $1 AND rater = $2 AND rating IS NULL "
+                "RETURNING 1"};
+const Query kRaterExists{"voting_rater_exists",
+                "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 AND rater = $2"};
 
 RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rater,
                      minyi::voting::v1::Rating rating) {
@@ -318,6 +232,13 @@ RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rate
   return tx.exec_prepared(kRaterExists, project_id, rater).empty() ? RateOutcome::kNotInvited
                                                                    : RateOutcome::kAlreadyRated;
 }
+
+const Query kCountSatisfaction{"voting_count_satisfaction",
+                "SELECT count(*) AS raters, count(rating) AS rated, "
+                "count(*) FILTER (WHERE rating = 'RATING_SATISFIED') AS satisfied, "
+                "count(*) FILTER (WHERE rating = 'RATING_BASICALLY_SATISFIED') AS basically, "
+                "count(*) FILTER (WHERE rating = 'RATING_UNSATISFIED') AS unsatisfied "
+                "FROM satisfaction_raters WHERE project_id = $1"};
 
 minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, int64_t project_id) {
   pqxx::row row = tx.exec_prepared1(kCountSatisfaction, project_id);
@@ -333,6 +254,10 @@ minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, in
   return s;
 }
 
+const Query kInsertVote{"voting_insert_vote",
+                "INSERT INTO votes (title, form, slots, max_approvals, runoff_of, created_by) "
+                "VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6) RETURNING id"};
+
 int64_t InsertVote(pqxx::work& tx, const Vote& vote, const std::string& actor, int64_t runoff_of) {
   return tx
       .exec_prepared1(kInsertVote, vote.title(), minyi::voting::v1::BallotForm_Name(vote.form()), vote.slots(),
@@ -340,13 +265,26 @@ int64_t InsertVote(pqxx::work& tx, const Vote& vote, const std::string& actor, i
       .as<int64_t>();
 }
 
+const Query kInsertCandidate{"voting_insert_candidate",
+                "INSERT INTO vote_candidates (vote_id, position, project_id) VALUES ($1, $2, $3)"};
+
 void InsertCandidate(pqxx::work& tx, int64_t vote_id, int position, int64_t project_id) {
   tx.exec_prepared(kInsertCandidate, vote_id, position, project_id);
 }
 
+const Query kInsertElector{"voting_insert_elector", "INSERT INTO electorate (vote_id, deputy) VALUES ($1, $2)"};
+
 void InsertElector(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
   tx.exec_prepared(kInsertElector, vote_id, deputy);
 }
+
+const Query kLoadVote{"voting_load_vote", absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1")};
+const Query kLoadVoteForUpdate{"voting_load_vote_for_update",
+                absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1 FOR UPDATE")};
+const Query kVoteCandidates{"voting_vote_candidates",
+                "SELECT project_id FROM vote_candidates WHERE vote_id = $1 ORDER BY position"};
+const Query kVoteElectorate{"voting_vote_electorate",
+                "SELECT deputy FROM electorate WHERE vote_id = $1 ORDER BY deputy"};
 
 std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadVoteForUpdate : kLoadVote, id);
@@ -375,6 +313,8 @@ std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_up
   return v;
 }
 
+const Query kListVotes{"voting_list_votes", "SELECT id FROM votes WHERE id > $1 ORDER BY id LIMIT $2"};
+
 std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit) {
   std::vector<int64_t> out;
   for (const pqxx::row& row : tx.exec_prepared(kListVotes, after_id, limit)) {
@@ -383,9 +323,17 @@ std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id,
   return out;
 }
 
+const Query kSetVoteState{"voting_set_vote_state",
+                          "UPDATE votes SET state = $2, "
+                          "opened_on = CASE WHEN $2 = 'VOTE_STATE_OPEN' THEN $3::date ELSE opened_on END, "
+                          "closed_on = CASE WHEN $2 = 'VOTE_STATE_CLOSED' THEN $3::date ELSE closed_on END "
+                          "WHERE id = $1"};
+
 void SetVoteState(pqxx::work& tx, int64_t id, minyi::voting::v1::VoteState state) {
   tx.exec_prepared(kSetVoteState, id, minyi::voting::v1::VoteState_Name(state), ShanghaiDate(DomainNow()));
 }
+
+const Query kVoteState{"voting_vote_state", "SELECT state FROM votes WHERE id = $1"};
 
 std::optional<minyi::voting::v1::VoteState> LoadVoteState(pqxx::transaction_base& tx, int64_t vote_id) {
   pqxx::result r = tx.exec_prepared(kVoteState, vote_id);
@@ -413,6 +361,11 @@ VoteRules LoadRules(pqxx::transaction_base& tx, int64_t vote_id, bool with_count
   return rules;
 }
 
+const Query kTurnout{"voting_turnout",
+                "SELECT (SELECT count(*) FROM electorate WHERE vote_id = $1) AS electorate, "
+                "(SELECT count(*) FROM electorate WHERE vote_id = $1 AND checked_in) AS checked_in, "
+                "(SELECT count(*) FROM voters WHERE vote_id = $1) AS cast"};
+
 minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote_id) {
   pqxx::row row = tx.exec_prepared1(kTurnout, vote_id);
   minyi::voting::v1::Turnout t;
@@ -424,8 +377,23 @@ minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote
   return t;
 }
 
+const Query kLockShared{"voting_lock_shared",
+                absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")};
+
 void LockVoteShared(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockShared, vote_id); }
+
+const Query kLockExclusive{"voting_lock_exclusive",
+                absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")};
+
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockExclusive, vote_id); }
+
+// Each deputy's electorate row is looked up by primary key (NULL: not an elector). As a join, the
+// planner hashes the vote's whole electorate for every batch of casts.
+const Query kCastContext{"voting_cast_context",
+                absl::StrCat("SELECT d.deputy, v.state, "
+                "(SELECT e.checked_in FROM electorate e WHERE e.vote_id = v.id AND e.deputy = d.deputy) "
+                "AS checked_in "
+                "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) WHERE v.id = $1")};
 
 std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, int64_t vote_id,
                                                     const std::vector<std::string>& deputies) {
@@ -442,10 +410,17 @@ std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, 
   return out;
 }
 
+const Query kCheckIn{"voting_check_in",
+                "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"};
+
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
   return !tx.exec_prepared(kCheckIn, vote_id, deputy).empty();
 }
 
+const Query kInsertVoters{"voting_insert_voters",
+                "INSERT INTO voters (vote_id, deputy, receipt_check) "
+                "SELECT $1, v ->> 'deputy', decode(v ->> 'check', 'hex') FROM jsonb_array_elements($2::jsonb) AS t(v) "
+                "ON CONFLICT DO NOTHING RETURNING deputy"};
 
 std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::vector<NewVoter>& voters) {
   nlohmann::json rows = nlohmann::json::array();
@@ -459,6 +434,10 @@ std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::v
   return inserted;
 }
 
+const Query kInsertSealed{"voting_insert_sealed",
+                "INSERT INTO sealed_ballots (vote_id, box) "
+                "SELECT $1, decode(b, 'hex') FROM jsonb_array_elements_text($2::jsonb) AS t(b)"};
+
 void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& boxes) {
   nlohmann::json hex = nlohmann::json::array();
   for (const std::string& box : boxes) {
@@ -466,6 +445,11 @@ void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std:
   }
   tx.exec_prepared(kInsertSealed, vote_id, hex.dump());
 }
+
+// By primary key: `deputy IN (SELECT ...)` is planned as a hash over the vote's every voter.
+const Query kVoterChecks{"voting_voter_checks",
+                "SELECT deputy, receipt_check FROM voters "
+                "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"};
 
 std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx, int64_t vote_id,
                                                       const std::vector<std::string>& deputies) {
@@ -476,6 +460,8 @@ std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx
   return out;
 }
 
+const Query kSealed{"voting_sealed", "SELECT id::text, box FROM sealed_ballots WHERE vote_id = $1"};
+
 std::vector<SealedBox> SealedBallots(pqxx::work& tx, int64_t vote_id) {
   std::vector<SealedBox> out;
   for (const pqxx::row& row : tx.exec_prepared(kSealed, vote_id)) {
@@ -483,6 +469,10 @@ std::vector<SealedBox> SealedBallots(pqxx::work& tx, int64_t vote_id) {
   }
   return out;
 }
+
+const Query kDeleteSealedById{"voting_delete_sealed_by_id",
+                "DELETE FROM sealed_ballots WHERE vote_id = $1 "
+                "AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) RETURNING id::text"};
 
 std::set<std::string> DeleteSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& ids) {
   std::set<std::string> out;
@@ -492,7 +482,11 @@ std::set<std::string> DeleteSealedBallots(pqxx::work& tx, int64_t vote_id, const
   return out;
 }
 
+const Query kDeleteSealed{"voting_delete_sealed", "DELETE FROM sealed_ballots WHERE vote_id = $1"};
+
 void DeleteSealedBallots(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kDeleteSealed, vote_id); }
+
+const Query kVotesWithSealed{"voting_votes_with_sealed", "SELECT DISTINCT vote_id FROM sealed_ballots"};
 
 std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx) {
   std::vector<int64_t> out;
@@ -502,9 +496,14 @@ std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx) {
   return out;
 }
 
+const Query kInsertBulletin{"voting_insert_bulletin",
+                "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"};
+
 void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const BulletinEntry& entry) {
   tx.exec_prepared(kInsertBulletin, vote_id, entry.tracker(), pqxx::binarystring(entry.content().SerializeAsString()));
 }
+
+const Query kBulletin{"voting_bulletin", "SELECT tracker, content FROM bulletin WHERE vote_id = $1 ORDER BY tracker"};
 
 std::vector<BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vote_id) {
   std::vector<BulletinEntry> out;
@@ -517,9 +516,13 @@ std::vector<BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vo
   return out;
 }
 
+const Query kStoreResult{"voting_store_result", "UPDATE votes SET result = $2 WHERE id = $1"};
+
 void StoreResult(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::VoteResult& result) {
   tx.exec_prepared(kStoreResult, vote_id, pqxx::binarystring(result.SerializeAsString()));
 }
+
+const Query kLoadResult{"voting_load_result", "SELECT result FROM votes WHERE id = $1 AND result IS NOT NULL"};
 
 std::optional<minyi::voting::v1::VoteResult> LoadResult(pqxx::transaction_base& tx, int64_t vote_id) {
   pqxx::result r = tx.exec_prepared(kLoadResult, vote_id);

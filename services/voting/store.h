@@ -11,6 +11,7 @@
 #include "common/pg.h"
 #include "minyi/voting/v1/voting.pb.h"
 #include "pqxx/pqxx"
+#include "voting/admission.h"
 #include "voting/tally.h"
 
 // The voting schema's SQL. Every function runs inside the caller's transaction and lets libpqxx
@@ -68,14 +69,7 @@ minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote
 void LockVoteShared(pqxx::work& tx, int64_t vote_id);
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id);
 
-// What casting needs to know in one round trip.
-struct CastContext {
-  minyi::voting::v1::VoteState state = minyi::voting::v1::VOTE_STATE_UNSPECIFIED;
-  bool elector = false;
-  bool checked_in = false;
-  std::string today;  // YYYY-MM-DD, Asia/Shanghai
-};
-// Each deputy's casting context, in one round trip; empty when there is no such vote.
+// Each deputy's casting context (admission.h), in one round trip; empty when there is no such vote.
 std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, int64_t vote_id,
                                                     const std::vector<std::string>& deputies);
 // False when the deputy is not in the electorate.
