@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/names.h"
+#include "common/query.h"
 #include "deputies/checklist.h"
 #include "deputies/duties.h"
 #include "deputies/registry.h"
@@ -21,62 +22,6 @@ using ::google::protobuf::util::TimeUtil;
 using ::minyi::deputies::v1::Deputy;
 using ::minyi::deputies::v1::DutyRecord;
 using ::minyi::deputies::v1::Station;
-
-constexpr char kInsertDeputy[] = "deputies_insert_deputy";
-constexpr char kUpdateDeputy[] = "deputies_update_deputy";
-constexpr char kLoadDeputy[] = "deputies_load_deputy";
-constexpr char kLoadDeputyForUpdate[] = "deputies_load_deputy_for_update";
-constexpr char kListDeputies[] = "deputies_list_deputies";
-constexpr char kCurrentStations[] = "deputies_current_stations";
-constexpr char kOpenMembership[] = "deputies_open_membership";
-constexpr char kCloseMembership[] = "deputies_close_membership";
-constexpr char kStationExists[] = "deputies_station_exists";
-constexpr char kInsertStation[] = "deputies_insert_station";
-constexpr char kUpdateStation[] = "deputies_update_station";
-constexpr char kLoadStation[] = "deputies_load_station";
-constexpr char kLoadStationForUpdate[] = "deputies_load_station_for_update";
-constexpr char kListStations[] = "deputies_list_stations";
-constexpr char kDeputyExists[] = "deputies_deputy_exists";
-constexpr char kInsertDuty[] = "deputies_insert_duty";
-constexpr char kExistingDeputies[] = "deputies_existing_deputies";
-constexpr char kInsertEventDuties[] = "deputies_insert_event_duties";
-constexpr char kSnapshotDutyRevision[] = "deputies_snapshot_duty_revision";
-constexpr char kReviseDuty[] = "deputies_revise_duty";
-constexpr char kLoadDuty[] = "deputies_load_duty";
-constexpr char kLoadDutyForUpdate[] = "deputies_load_duty_for_update";
-constexpr char kListDuties[] = "deputies_list_duties";
-constexpr char kDutyFacts[] = "deputies_duty_facts";
-constexpr char kCurrentMembers[] = "deputies_current_members";
-constexpr char kLoadPointRules[] = "deputies_load_point_rules";
-constexpr char kLoadPointRulesMeta[] = "deputies_load_point_rules_meta";
-constexpr char kTouchPointRules[] = "deputies_touch_point_rules";
-constexpr char kDeletePointRules[] = "deputies_delete_point_rules";
-constexpr char kInsertPointRule[] = "deputies_insert_point_rule";
-constexpr char kStationActivity[] = "deputies_station_activity";
-constexpr char kInsertRotaEntry[] = "deputies_insert_rota_entry";
-constexpr char kLoadRotaEntry[] = "deputies_load_rota_entry";
-constexpr char kListRotaEntries[] = "deputies_list_rota_entries";
-constexpr char kUpsertEvaluationResult[] = "deputies_upsert_evaluation_result";
-constexpr char kLoadEvaluationResult[] = "deputies_load_evaluation_result";
-constexpr char kEvaluationScores[] = "deputies_evaluation_scores";
-constexpr char kServingDeputies[] = "deputies_serving_deputies";
-constexpr char kDeputyStatuses[] = "deputies_deputy_statuses";
-constexpr char kLoadChecklistItems[] = "deputies_load_checklist_items";
-constexpr char kLoadChecklistMeta[] = "deputies_load_checklist_meta";
-constexpr char kTouchChecklist[] = "deputies_touch_checklist";
-constexpr char kDeleteChecklistItems[] = "deputies_delete_checklist_items";
-constexpr char kInsertChecklistItem[] = "deputies_insert_checklist_item";
-constexpr char kLoadChecklistAssessments[] = "deputies_load_checklist_assessments";
-constexpr char kUpsertChecklistAssessment[] = "deputies_upsert_checklist_assessment";
-constexpr char kServingProfiles[] = "deputies_serving_profiles";
-constexpr char kLockServingDeputies[] = "deputies_lock_serving_deputies";
-constexpr char kInsertSupervisionGroup[] = "deputies_insert_supervision_group";
-constexpr char kUpdateSupervisionGroup[] = "deputies_update_supervision_group";
-constexpr char kDeleteSupervisionMembers[] = "deputies_delete_supervision_members";
-constexpr char kInsertSupervisionMembers[] = "deputies_insert_supervision_members";
-constexpr char kLoadSupervisionGroup[] = "deputies_load_supervision_group";
-constexpr char kLoadSupervisionGroupForUpdate[] = "deputies_load_supervision_group_for_update";
-constexpr char kListSupervisionGroups[] = "deputies_list_supervision_groups";
 
 // Every deputy read selects these columns; DeputyFromRow reads them by name. The current stations come
 // along as a comma-separated id list, in the order the memberships were opened.
@@ -233,6 +178,10 @@ minyi::deputies::v1::SupervisionGroup SupervisionGroupFromRow(const pqxx::row& r
 // A bigint[] parameter as PostgreSQL's array literal: libpqxx 6 has no array parameter conversion.
 std::string IdArray(const std::vector<int64_t>& ids) { return absl::StrCat("{", absl::StrJoin(ids, ","), "}"); }
 
+const Query kInsertSupervisionMembers{"deputies_insert_supervision_members",
+                "INSERT INTO supervision_group_members (group_id, deputy_id, position) "
+                "SELECT $1::bigint, m, i FROM unnest($2::bigint[]) WITH ORDINALITY AS t(m, i)"};
+
 void InsertSupervisionMembers(pqxx::work& tx, int64_t group_id, const minyi::deputies::v1::SupervisionGroup& group) {
   tx.exec_prepared(kInsertSupervisionMembers, group_id, IdArray(MemberIds(group)));
 }
@@ -253,179 +202,13 @@ std::string RegionPathJson(const Station& s) {
 
 }  // namespace
 
-std::vector<PreparedStatement> Statements() {
-  return {
-      {kInsertDeputy,
-       "INSERT INTO deputies (display_name, gender, level, term, delegation, electoral_district, sector, "
-       "phone, "
-       "id_number, status, term_start_date, term_end_date, created_by, updated_by) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, '')::date, NULLIF($12, '')::date, $13, "
-       "$13) "
-       "RETURNING id"},
-      {kUpdateDeputy,
-       "UPDATE deputies SET display_name = $2, gender = $3, level = $4, term = $5, delegation = $6, "
-       "electoral_district = $7, sector = $8, phone = $9, id_number = $10, status = $11, "
-       "term_start_date = NULLIF($12, '')::date, term_end_date = NULLIF($13, '')::date, "
-       "update_time = now(), updated_by = $14 WHERE id = $1"},
-      {kLoadDeputy, absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1")},
-      {kLoadDeputyForUpdate,
-       absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1 FOR UPDATE OF d")},
-      // strpos, not LIKE: a query's % and _ are plain characters, and CJK substrings match as text.
-      {kListDeputies,
-       absl::StrCat("SELECT ", kDeputyColumns,
-                    " FROM deputies d WHERE d.id > $1"
-                    " AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.deputy_id = d.id"
-                    " AND m.station_id = $2::bigint AND m.end_date IS NULL))"
-                    " AND ($3::text = '' OR d.status = $3::text)"
-                    " AND ($4::text = '' OR strpos(d.display_name, $4::text) > 0"
-                    " OR strpos(d.delegation, $4::text) > 0 OR strpos(d.sector, $4::text) > 0)"
-                    " ORDER BY d.id LIMIT $5")},
-      {kCurrentStations,
-       "SELECT station_id FROM memberships WHERE deputy_id = $1 AND end_date IS NULL ORDER BY id"},
-      {kOpenMembership,
-       absl::StrCat("INSERT INTO memberships (deputy_id, station_id, start_date) VALUES ($1, $2, ", kToday,
-                    ")")},
-      {kCloseMembership, absl::StrCat("UPDATE memberships SET end_date = ", kToday,
-                                      " WHERE deputy_id = $1 AND station_id = $2 AND end_date IS NULL")},
-      {kStationExists, "SELECT 1 FROM stations WHERE id = $1"},
-      {kInsertStation,
-       absl::StrCat("INSERT INTO stations (display_name, kind, region_path, address, created_by, updated_by) "
-                    "VALUES ($1, $2, ",
-                    kRegionPathFromJson, ", $4, $5, $5) RETURNING id")},
-      {kUpdateStation,
-       absl::StrCat("UPDATE stations SET display_name = $2, kind = $4, region_path = ", kRegionPathFromJson,
-                    ", address = $5, update_time = now(), updated_by = $6 WHERE id = $1")},
-      {kLoadStation, absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1")},
-      {kLoadStationForUpdate,
-       absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1 FOR UPDATE")},
-      // The containment operator lets the GIN index on region_path serve the region filter.
-      {kListStations,
-       absl::StrCat("SELECT ", kStationColumns,
-                    " FROM stations s WHERE s.id > $1 AND ($2::text = '' OR s.kind = $2::text)"
-                    " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")},
-      {kDeputyExists, "SELECT 1 FROM deputies WHERE id = $1"},
-      {kInsertDuty,
-       "INSERT INTO duty_records (deputy_id, occurred_on, category, description, station_id, evidence, source, "
-       "source_event_id) VALUES ($1, $2::date, $3, $4, NULLIF($5::bigint, 0), $6::jsonb, $7, "
-       "NULLIF($8, '')::uuid) ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
-       "DO NOTHING RETURNING id"},
-      {kExistingDeputies, "SELECT id FROM deputies WHERE id = ANY($1::bigint[])"},
-      // The records and their first revisions in one statement; the revision rows join the new records
-      // back to their input rows by (deputy, event), which the unique index makes a key.
-      {kInsertEventDuties,
-       "WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, deputy_id bigint, occurred_on date, "
-       "category text, description text, evidence jsonb, event_id uuid, recorded_by text)), "
-       "ins AS (INSERT INTO duty_records (deputy_id, occurred_on, category, description, evidence, source, "
-       "source_event_id) SELECT deputy_id, occurred_on, category, description, evidence, 'DUTY_SOURCE_EVENT', "
-       "event_id FROM r ORDER BY i ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
-       "DO NOTHING RETURNING id, revision, deputy_id, source_event_id, occurred_on, category, description, "
-       "evidence), "
-       "rev AS (INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, "
-       "evidence, recorded_by) SELECT ins.id, ins.revision, ins.occurred_on, ins.category, ins.description, "
-       "ins.evidence, r.recorded_by FROM ins JOIN r ON r.deputy_id = ins.deputy_id AND r.event_id = "
-       "ins.source_event_id) "
-       "SELECT id, deputy_id, source_event_id::text FROM ins"},
-      {kSnapshotDutyRevision, std::string(kSnapshotRevisionSql)},
-      {kReviseDuty,
-       "UPDATE duty_records SET occurred_on = $2::date, category = $3, description = $4, "
-       "station_id = NULLIF($5::bigint, 0), evidence = $6::jsonb, revision = revision + 1 WHERE id = $1 "
-       "RETURNING revision"},
-      {kLoadDuty, absl::StrCat("SELECT ", kDutyColumns,
-                               " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
-                               " WHERE r.id = $1")},
-      {kLoadDutyForUpdate, absl::StrCat("SELECT ", kDutyColumns,
-                                        " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
-                                        " WHERE r.id = $1 FOR UPDATE OF r")},
-      // An empty bound is open: NULLIF makes it NULL and coalesce an infinite date.
-      {kListDuties,
-       absl::StrCat("SELECT ", kDutyColumns,
-                    " AND v.revision = r.revision WHERE r.deputy_id = $1 AND r.id > $2"
-                    " AND ($3::text = '' OR r.category = $3::text)"
-                    " AND r.occurred_on >= coalesce(NULLIF($4::text, '')::date, '-infinity'::date)"
-                    " AND r.occurred_on <= coalesce(NULLIF($5::text, '')::date, 'infinity'::date)"
-                    " ORDER BY r.id LIMIT $6")},
-      {kDutyFacts,
-       "SELECT deputy_id, to_char(occurred_on, 'YYYY-MM-DD'), category FROM duty_records "
-       "WHERE deputy_id = ANY($1::bigint[]) AND occurred_on BETWEEN $2::date AND $3::date"},
-      {kCurrentMembers,
-       "SELECT d.id, d.display_name FROM memberships m JOIN deputies d ON d.id = m.deputy_id "
-       "WHERE m.station_id = $1 AND m.end_date IS NULL ORDER BY d.id"},
-      {kLoadPointRules, "SELECT category, points, coalesce(monthly_cap, 0) FROM point_rules"},
-      {kLoadPointRulesMeta,
-       "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM point_rules_meta"},
-      // Taken first in a replacement: the row lock serialises concurrent replacements.
-      {kTouchPointRules, "UPDATE point_rules_meta SET update_time = now(), updated_by = $1"},
-      {kDeletePointRules, "DELETE FROM point_rules"},
-      {kInsertPointRule,
-       "INSERT INTO point_rules (category, points, monthly_cap) VALUES ($1, $2, NULLIF($3::int, 0))"},
-      {kStationActivity,
-       "SELECT s.id, s.display_name, "
-       "(SELECT count(*) FROM memberships m WHERE m.station_id = s.id AND m.end_date IS NULL) AS members, "
-       "(SELECT count(*) FROM memberships m JOIN duty_records r ON r.deputy_id = m.deputy_id "
-       "WHERE m.station_id = s.id AND m.end_date IS NULL AND r.occurred_on BETWEEN $2::date AND $3::date) "
-       "AS duty_records, "
-       "(SELECT count(*) FROM station_checklist c JOIN checklist_items i ON i.item = c.item "
-       "WHERE c.station_id = s.id AND c.met) AS checklist_items_met "
-       "FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"},
-      {kInsertRotaEntry,
-       "INSERT INTO rota_entries (station_id, deputy_id, duty_date, note, created_by) "
-       "VALUES ($1, $2, $3::date, $4, $5) ON CONFLICT (station_id, duty_date, deputy_id) DO NOTHING RETURNING id"},
-      {kLoadRotaEntry, absl::StrCat("SELECT ", kRotaColumns, " WHERE e.id = $1")},
-      {kListRotaEntries, absl::StrCat("SELECT ", kRotaColumns,
-                                      " WHERE e.station_id = $1 AND e.duty_date BETWEEN $2::date AND $3::date"
-                                      " ORDER BY e.duty_date, e.deputy_id")},
-      {kUpsertEvaluationResult,
-       "INSERT INTO evaluation_results (deputy_id, year, score, recorded_by) VALUES ($1, $2, $3, $4) "
-       "ON CONFLICT (deputy_id, year) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, "
-       "record_time = now()"},
-      {kLoadEvaluationResult,
-       "SELECT score, recorded_by, (extract(epoch FROM record_time) * 1000000)::bigint FROM evaluation_results "
-       "WHERE deputy_id = $1 AND year = $2"},
-      {kEvaluationScores, "SELECT deputy_id, score FROM evaluation_results WHERE year = $1"},
-      {kServingDeputies,
-       "SELECT id, display_name FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' ORDER BY id"},
-      {kDeputyStatuses, "SELECT id, status FROM deputies WHERE id = ANY($1::bigint[])"},
-      {kLoadChecklistItems, "SELECT item FROM checklist_items ORDER BY position"},
-      {kLoadChecklistMeta,
-       "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"},
-      // Taken first in a replacement: the row lock serialises concurrent replacements.
-      {kTouchChecklist, "UPDATE checklist_meta SET update_time = now(), updated_by = $1"},
-      {kDeleteChecklistItems, "DELETE FROM checklist_items"},
-      {kInsertChecklistItem, "INSERT INTO checklist_items (item, position) VALUES ($1, $2)"},
-      {kLoadChecklistAssessments,
-       "SELECT item, met, evidence::text, assessed_by, (extract(epoch FROM assess_time) * 1000000)::bigint "
-       "FROM station_checklist WHERE station_id = $1"},
-      {kUpsertChecklistAssessment,
-       "INSERT INTO station_checklist (station_id, item, met, evidence, assessed_by) "
-       "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (station_id, item) DO UPDATE SET met = excluded.met, "
-       "evidence = excluded.evidence, assessed_by = excluded.assessed_by, assess_time = now()"},
-      {kServingProfiles,
-       "SELECT id, display_name, sector, delegation FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' "
-       "ORDER BY id"},
-      // In id order, so concurrent lockers of overlapping sets queue rather than deadlock.
-      {kLockServingDeputies,
-       "SELECT id FROM deputies WHERE id = ANY($1::bigint[]) AND status = 'DEPUTY_STATUS_SERVING' "
-       "ORDER BY id FOR SHARE"},
-      {kInsertSupervisionGroup,
-       "INSERT INTO supervision_groups (display_name, target_kind, target_name, target_keywords, created_by, "
-       "updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING id"},
-      {kUpdateSupervisionGroup,
-       "UPDATE supervision_groups SET display_name = $2, update_time = now(), updated_by = $3 WHERE id = $1"},
-      {kDeleteSupervisionMembers, "DELETE FROM supervision_group_members WHERE group_id = $1"},
-      {kInsertSupervisionMembers,
-       "INSERT INTO supervision_group_members (group_id, deputy_id, position) "
-       "SELECT $1::bigint, m, i FROM unnest($2::bigint[]) WITH ORDINALITY AS t(m, i)"},
-      {kLoadSupervisionGroup, absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1")},
-      {kLoadSupervisionGroupForUpdate,
-       absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1 FOR UPDATE OF g")},
-      {kListSupervisionGroups,
-       absl::StrCat("SELECT ", kSupervisionGroupColumns,
-                    " WHERE g.id > $1 AND ($2::text = '' OR g.target_kind = $2::text)"
-                    " AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM supervision_group_members m"
-                    " WHERE m.group_id = g.id AND m.deputy_id = $3::bigint))"
-                    " ORDER BY g.id LIMIT $4")},
-  };
-}
+std::vector<PreparedStatement> Statements() { return QueriesOf("deputies_"); }
+
+const Query kInsertDeputy{"deputies_insert_deputy",
+                "INSERT INTO deputies (display_name, gender, level, term, delegation, electoral_district, sector, "
+                "phone, id_number, status, term_start_date, term_end_date, created_by, updated_by) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, '')::date, NULLIF($12, '')::date, "
+                "$13, $13) RETURNING id"};
 
 int64_t InsertDeputy(pqxx::work& tx, const Deputy& d, const std::string& actor) {
   pqxx::result r = tx.exec_prepared(
@@ -436,6 +219,12 @@ int64_t InsertDeputy(pqxx::work& tx, const Deputy& d, const std::string& actor) 
   return r[0][0].as<int64_t>();
 }
 
+const Query kUpdateDeputy{"deputies_update_deputy",
+                "UPDATE deputies SET display_name = $2, gender = $3, level = $4, term = $5, delegation = $6, "
+                "electoral_district = $7, sector = $8, phone = $9, id_number = $10, status = $11, "
+                "term_start_date = NULLIF($12, '')::date, term_end_date = NULLIF($13, '')::date, "
+                "update_time = now(), updated_by = $14 WHERE id = $1"};
+
 void UpdateDeputyRow(pqxx::work& tx, int64_t id, const Deputy& d, const std::string& actor) {
   tx.exec_prepared(kUpdateDeputy, id, d.display_name(), minyi::deputies::v1::Gender_Name(d.gender()),
                    minyi::deputies::v1::Level_Name(d.level()), d.term(), d.delegation(),
@@ -444,6 +233,11 @@ void UpdateDeputyRow(pqxx::work& tx, int64_t id, const Deputy& d, const std::str
                    actor);
 }
 
+const Query kLoadDeputy{"deputies_load_deputy",
+                absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1")};
+const Query kLoadDeputyForUpdate{"deputies_load_deputy_for_update",
+                absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1 FOR UPDATE OF d")};
+
 std::optional<Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadDeputyForUpdate : kLoadDeputy, id);
   if (r.empty()) {
@@ -451,6 +245,17 @@ std::optional<Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool fo
   }
   return DeputyFromRow(r[0]);
 }
+
+// strpos, not LIKE: a query's % and _ are plain characters, and CJK substrings match as text.
+const Query kListDeputies{"deputies_list_deputies",
+                absl::StrCat("SELECT ", kDeputyColumns,
+                " FROM deputies d WHERE d.id > $1"
+                " AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.deputy_id = d.id"
+                " AND m.station_id = $2::bigint AND m.end_date IS NULL))"
+                " AND ($3::text = '' OR d.status = $3::text)"
+                " AND ($4::text = '' OR strpos(d.display_name, $4::text) > 0"
+                " OR strpos(d.delegation, $4::text) > 0 OR strpos(d.sector, $4::text) > 0)"
+                " ORDER BY d.id LIMIT $5")};
 
 std::vector<Deputy> SelectDeputies(pqxx::transaction_base& tx, const DeputyQuery& q) {
   std::vector<Deputy> out;
@@ -461,6 +266,9 @@ std::vector<Deputy> SelectDeputies(pqxx::transaction_base& tx, const DeputyQuery
   return out;
 }
 
+const Query kCurrentStations{"deputies_current_stations",
+                "SELECT station_id FROM memberships WHERE deputy_id = $1 AND end_date IS NULL ORDER BY id"};
+
 std::vector<int64_t> CurrentStationIds(pqxx::transaction_base& tx, int64_t deputy_id) {
   std::vector<int64_t> ids;
   for (const pqxx::row& row : tx.exec_prepared(kCurrentStations, deputy_id)) {
@@ -469,15 +277,30 @@ std::vector<int64_t> CurrentStationIds(pqxx::transaction_base& tx, int64_t deput
   return ids;
 }
 
+const Query kOpenMembership{"deputies_open_membership",
+                absl::StrCat("INSERT INTO memberships (deputy_id, station_id, start_date) VALUES ($1, $2, ", kToday,
+                ")")};
+
 void OpenMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id) {
   tx.exec_prepared(kOpenMembership, deputy_id, station_id);
 }
+
+const Query kCloseMembership{"deputies_close_membership",
+                absl::StrCat("UPDATE memberships SET end_date = ", kToday,
+                " WHERE deputy_id = $1 AND station_id = $2 AND end_date IS NULL")};
 
 void CloseMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id) {
   tx.exec_prepared(kCloseMembership, deputy_id, station_id);
 }
 
+const Query kStationExists{"deputies_station_exists", "SELECT 1 FROM stations WHERE id = $1"};
+
 bool StationExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kStationExists, id).empty(); }
+
+const Query kInsertStation{"deputies_insert_station",
+                absl::StrCat("INSERT INTO stations (display_name, kind, region_path, address, created_by, updated_by) "
+                "VALUES ($1, $2, ",
+                kRegionPathFromJson, ", $4, $5, $5) RETURNING id")};
 
 int64_t InsertStation(pqxx::work& tx, const Station& s, const std::string& actor) {
   pqxx::result r =
@@ -486,11 +309,20 @@ int64_t InsertStation(pqxx::work& tx, const Station& s, const std::string& actor
   return r[0][0].as<int64_t>();
 }
 
+const Query kUpdateStation{"deputies_update_station",
+                absl::StrCat("UPDATE stations SET display_name = $2, kind = $4, region_path = ", kRegionPathFromJson,
+                ", address = $5, update_time = now(), updated_by = $6 WHERE id = $1")};
+
 void UpdateStationRow(pqxx::work& tx, int64_t id, const Station& s, const std::string& actor) {
   // $3 is the region path, as in the insert, so both share kRegionPathFromJson.
   tx.exec_prepared(kUpdateStation, id, s.display_name(), RegionPathJson(s),
                    minyi::deputies::v1::StationKind_Name(s.kind()), s.address(), actor);
 }
+
+const Query kLoadStation{"deputies_load_station",
+                absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1")};
+const Query kLoadStationForUpdate{"deputies_load_station_for_update",
+                absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1 FOR UPDATE")};
 
 std::optional<Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadStationForUpdate : kLoadStation, id);
@@ -500,6 +332,12 @@ std::optional<Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool 
   return StationFromRow(r[0]);
 }
 
+// The containment operator lets the GIN index on region_path serve the region filter.
+const Query kListStations{"deputies_list_stations",
+                absl::StrCat("SELECT ", kStationColumns,
+                " FROM stations s WHERE s.id > $1 AND ($2::text = '' OR s.kind = $2::text)"
+                " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")};
+
 std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQuery& q) {
   std::vector<Station> out;
   for (const pqxx::row& row : tx.exec_prepared(kListStations, q.after_id, q.kind, q.region, q.limit)) {
@@ -508,7 +346,11 @@ std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQue
   return out;
 }
 
+const Query kDeputyExists{"deputies_deputy_exists", "SELECT 1 FROM deputies WHERE id = $1"};
+
 bool DeputyExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kDeputyExists, id).empty(); }
+
+const Query kExistingDeputies{"deputies_existing_deputies", "SELECT id FROM deputies WHERE id = ANY($1::bigint[])"};
 
 std::set<int64_t> ExistingDeputies(pqxx::transaction_base& tx, const std::vector<int64_t>& ids) {
   std::set<int64_t> out;
@@ -517,6 +359,22 @@ std::set<int64_t> ExistingDeputies(pqxx::transaction_base& tx, const std::vector
   }
   return out;
 }
+
+// The records and their first revisions in one statement; the revision rows join the new records
+// back to their input rows by (deputy, event), which the unique index makes a key.
+const Query kInsertEventDuties{"deputies_insert_event_duties",
+                "WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, deputy_id bigint, occurred_on date, "
+                "category text, description text, evidence jsonb, event_id uuid, recorded_by text)), "
+                "ins AS (INSERT INTO duty_records (deputy_id, occurred_on, category, description, evidence, source, "
+                "source_event_id) SELECT deputy_id, occurred_on, category, description, evidence, 'DUTY_SOURCE_EVENT', "
+                "event_id FROM r ORDER BY i ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
+                "DO NOTHING RETURNING id, revision, deputy_id, source_event_id, occurred_on, category, description, "
+                "evidence), "
+                "rev AS (INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, "
+                "evidence, recorded_by) SELECT ins.id, ins.revision, ins.occurred_on, ins.category, ins.description, "
+                "ins.evidence, r.recorded_by FROM ins JOIN r ON r.deputy_id = ins.deputy_id AND r.event_id = "
+                "ins.source_event_id) "
+                "SELECT id, deputy_id, source_event_id::text FROM ins"};
 
 std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work& tx,
                                                                       const std::vector<EventDuty>& duties) {
@@ -539,6 +397,13 @@ std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work&
   return out;
 }
 
+const Query kInsertDuty{"deputies_insert_duty",
+                "INSERT INTO duty_records (deputy_id, occurred_on, category, description, station_id, evidence, source, "
+                "source_event_id) VALUES ($1, $2::date, $3, $4, NULLIF($5::bigint, 0), $6::jsonb, $7, "
+                "NULLIF($8, '')::uuid) ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
+                "DO NOTHING RETURNING id"};
+const Query kSnapshotDutyRevision{"deputies_snapshot_duty_revision", std::string(kSnapshotRevisionSql)};
+
 std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, const DutyRecord& content) {
   pqxx::result r = tx.exec_prepared(
       kInsertDuty, duty.deputy_id, content.date(), minyi::deputies::v1::DutyCategory_Name(content.category()),
@@ -552,6 +417,11 @@ std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, con
   return id;
 }
 
+const Query kReviseDuty{"deputies_revise_duty",
+                "UPDATE duty_records SET occurred_on = $2::date, category = $3, description = $4, "
+                "station_id = NULLIF($5::bigint, 0), evidence = $6::jsonb, revision = revision + 1 WHERE id = $1 "
+                "RETURNING revision"};
+
 int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const DutyRecord& content, const std::string& recorded_by,
                          const std::string& reason) {
   pqxx::result r = tx.exec_prepared(kReviseDuty, id, content.date(),
@@ -560,6 +430,15 @@ int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const DutyRecord& content, 
   tx.exec_prepared(kSnapshotDutyRevision, id, recorded_by, reason);
   return r[0][0].as<int32_t>();
 }
+
+const Query kLoadDuty{"deputies_load_duty",
+                absl::StrCat("SELECT ", kDutyColumns,
+                " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
+                " WHERE r.id = $1")};
+const Query kLoadDutyForUpdate{"deputies_load_duty_for_update",
+                absl::StrCat("SELECT ", kDutyColumns,
+                " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
+                " WHERE r.id = $1 FOR UPDATE OF r")};
 
 std::optional<DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id, int32_t revision,
                                          bool for_update) {
@@ -570,6 +449,15 @@ std::optional<DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id,
   return DutyFromRow(r[0]);
 }
 
+// An empty bound is open: NULLIF makes it NULL and coalesce an infinite date.
+const Query kListDuties{"deputies_list_duties",
+                absl::StrCat("SELECT ", kDutyColumns,
+                " AND v.revision = r.revision WHERE r.deputy_id = $1 AND r.id > $2"
+                " AND ($3::text = '' OR r.category = $3::text)"
+                " AND r.occurred_on >= coalesce(NULLIF($4::text, '')::date, '-infinity'::date)"
+                " AND r.occurred_on <= coalesce(NULLIF($5::text, '')::date, 'infinity'::date)"
+                " ORDER BY r.id LIMIT $6")};
+
 std::vector<DutyRecord> SelectDutyRecords(pqxx::transaction_base& tx, const DutyQuery& q) {
   std::vector<DutyRecord> out;
   for (const pqxx::row& row : tx.exec_prepared(kListDuties, q.deputy_id, q.after_id, q.category, q.start_date,
@@ -578,6 +466,10 @@ std::vector<DutyRecord> SelectDutyRecords(pqxx::transaction_base& tx, const Duty
   }
   return out;
 }
+
+const Query kDutyFacts{"deputies_duty_facts",
+                "SELECT deputy_id, to_char(occurred_on, 'YYYY-MM-DD'), category FROM duty_records "
+                "WHERE deputy_id = ANY($1::bigint[]) AND occurred_on BETWEEN $2::date AND $3::date"};
 
 std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base& tx,
                                                          const std::vector<int64_t>& deputy_ids,
@@ -595,6 +487,10 @@ std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base&
   return out;
 }
 
+const Query kCurrentMembers{"deputies_current_members",
+                "SELECT d.id, d.display_name FROM memberships m JOIN deputies d ON d.id = m.deputy_id "
+                "WHERE m.station_id = $1 AND m.end_date IS NULL ORDER BY d.id"};
+
 std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_id) {
   std::vector<Member> out;
   for (const pqxx::row& row : tx.exec_prepared(kCurrentMembers, station_id)) {
@@ -602,6 +498,11 @@ std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_i
   }
   return out;
 }
+
+const Query kLoadPointRules{"deputies_load_point_rules",
+                "SELECT category, points, coalesce(monthly_cap, 0) FROM point_rules"};
+const Query kLoadPointRulesMeta{"deputies_load_point_rules_meta",
+                "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM point_rules_meta"};
 
 minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
   std::vector<minyi::deputies::v1::PointRule> rules;
@@ -623,6 +524,13 @@ minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
   return out;
 }
 
+// Taken first in a replacement: the row lock serialises concurrent replacements.
+const Query kTouchPointRules{"deputies_touch_point_rules",
+                "UPDATE point_rules_meta SET update_time = now(), updated_by = $1"};
+const Query kDeletePointRules{"deputies_delete_point_rules", "DELETE FROM point_rules"};
+const Query kInsertPointRule{"deputies_insert_point_rule",
+                "INSERT INTO point_rules (category, points, monthly_cap) VALUES ($1, $2, NULLIF($3::int, 0))"};
+
 void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor) {
   tx.exec_prepared(kTouchPointRules, actor);
   tx.exec_prepared(kDeletePointRules);
@@ -631,6 +539,16 @@ void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& ru
                      rule.monthly_cap());
   }
 }
+
+const Query kStationActivity{"deputies_station_activity",
+                "SELECT s.id, s.display_name, "
+                "(SELECT count(*) FROM memberships m WHERE m.station_id = s.id AND m.end_date IS NULL) AS members, "
+                "(SELECT count(*) FROM memberships m JOIN duty_records r ON r.deputy_id = m.deputy_id "
+                "WHERE m.station_id = s.id AND m.end_date IS NULL AND r.occurred_on BETWEEN $2::date AND $3::date) "
+                "AS duty_records, "
+                "(SELECT count(*) FROM station_checklist c JOIN checklist_items i ON i.item = c.item "
+                "WHERE c.station_id = s.id AND c.met) AS checklist_items_met "
+                "FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"};
 
 std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, const std::string& region,
                                                    const std::string& first_day, const std::string& last_day) {
@@ -645,6 +563,10 @@ std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, c
   return out;
 }
 
+const Query kLoadChecklistItems{"deputies_load_checklist_items", "SELECT item FROM checklist_items ORDER BY position"};
+const Query kLoadChecklistMeta{"deputies_load_checklist_meta",
+                "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"};
+
 minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transaction_base& tx) {
   minyi::deputies::v1::ChecklistDefinition out;
   out.set_name(std::string(kChecklistDefinitionName));
@@ -657,6 +579,13 @@ minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transacti
   return out;
 }
 
+// Taken first in a replacement: the row lock serialises concurrent replacements.
+const Query kTouchChecklist{"deputies_touch_checklist",
+                "UPDATE checklist_meta SET update_time = now(), updated_by = $1"};
+const Query kDeleteChecklistItems{"deputies_delete_checklist_items", "DELETE FROM checklist_items"};
+const Query kInsertChecklistItem{"deputies_insert_checklist_item",
+                "INSERT INTO checklist_items (item, position) VALUES ($1, $2)"};
+
 void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition,
                                 const std::string& actor) {
   tx.exec_prepared(kTouchChecklist, actor);
@@ -665,6 +594,10 @@ void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::Check
     tx.exec_prepared(kInsertChecklistItem, definition.items(i), i + 1);
   }
 }
+
+const Query kLoadChecklistAssessments{"deputies_load_checklist_assessments",
+                "SELECT item, met, evidence::text, assessed_by, (extract(epoch FROM assess_time) * 1000000)::bigint "
+                "FROM station_checklist WHERE station_id = $1"};
 
 std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessments(pqxx::transaction_base& tx,
                                                                                   int64_t station_id) {
@@ -682,11 +615,20 @@ std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessmen
   return out;
 }
 
+const Query kUpsertChecklistAssessment{"deputies_upsert_checklist_assessment",
+                "INSERT INTO station_checklist (station_id, item, met, evidence, assessed_by) "
+                "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (station_id, item) DO UPDATE SET met = excluded.met, "
+                "evidence = excluded.evidence, assessed_by = excluded.assessed_by, assess_time = now()"};
+
 void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::deputies::v1::ChecklistItem& item,
                                const std::string& actor) {
   tx.exec_prepared(kUpsertChecklistAssessment, station_id, item.item(), item.met(), JsonStrings(item.evidence()),
                    actor);
 }
+
+const Query kInsertRotaEntry{"deputies_insert_rota_entry",
+                "INSERT INTO rota_entries (station_id, deputy_id, duty_date, note, created_by) "
+                "VALUES ($1, $2, $3::date, $4, $5) ON CONFLICT (station_id, duty_date, deputy_id) DO NOTHING RETURNING id"};
 
 std::optional<int64_t> InsertRotaEntry(pqxx::work& tx, int64_t station_id, int64_t deputy_id,
                                        const minyi::deputies::v1::RotaEntry& entry, const std::string& actor) {
@@ -697,6 +639,8 @@ std::optional<int64_t> InsertRotaEntry(pqxx::work& tx, int64_t station_id, int64
   return r[0][0].as<int64_t>();
 }
 
+const Query kLoadRotaEntry{"deputies_load_rota_entry", absl::StrCat("SELECT ", kRotaColumns, " WHERE e.id = $1")};
+
 std::optional<minyi::deputies::v1::RotaEntry> LoadRotaEntry(pqxx::transaction_base& tx, int64_t id) {
   pqxx::result r = tx.exec_prepared(kLoadRotaEntry, id);
   if (r.empty()) {
@@ -704,6 +648,11 @@ std::optional<minyi::deputies::v1::RotaEntry> LoadRotaEntry(pqxx::transaction_ba
   }
   return RotaFromRow(r[0]);
 }
+
+const Query kListRotaEntries{"deputies_list_rota_entries",
+                absl::StrCat("SELECT ", kRotaColumns,
+                " WHERE e.station_id = $1 AND e.duty_date BETWEEN $2::date AND $3::date"
+                " ORDER BY e.duty_date, e.deputy_id")};
 
 std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_base& tx, int64_t station_id,
                                                               const std::string& start_date,
@@ -715,9 +664,18 @@ std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_
   return out;
 }
 
+const Query kUpsertEvaluationResult{"deputies_upsert_evaluation_result",
+                "INSERT INTO evaluation_results (deputy_id, year, score, recorded_by) VALUES ($1, $2, $3, $4) "
+                "ON CONFLICT (deputy_id, year) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, "
+                "record_time = now()"};
+
 void UpsertEvaluationResult(pqxx::work& tx, int64_t deputy_id, int32_t year, int32_t score, const std::string& actor) {
   tx.exec_prepared(kUpsertEvaluationResult, deputy_id, year, score, actor);
 }
+
+const Query kLoadEvaluationResult{"deputies_load_evaluation_result",
+                "SELECT score, recorded_by, (extract(epoch FROM record_time) * 1000000)::bigint FROM evaluation_results "
+                "WHERE deputy_id = $1 AND year = $2"};
 
 std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx,
                                                                           int64_t deputy_id, int32_t year) {
@@ -733,6 +691,9 @@ std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::
   return out;
 }
 
+const Query kEvaluationScores{"deputies_evaluation_scores",
+                "SELECT deputy_id, score FROM evaluation_results WHERE year = $1"};
+
 std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, int32_t year) {
   std::map<int64_t, int32_t> out;
   for (const pqxx::row& row : tx.exec_prepared(kEvaluationScores, year)) {
@@ -740,6 +701,9 @@ std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, in
   }
   return out;
 }
+
+const Query kServingDeputies{"deputies_serving_deputies",
+                "SELECT id, display_name FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' ORDER BY id"};
 
 std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx) {
   std::vector<Member> out;
@@ -749,6 +713,8 @@ std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx) {
   return out;
 }
 
+const Query kDeputyStatuses{"deputies_deputy_statuses", "SELECT id, status FROM deputies WHERE id = ANY($1::bigint[])"};
+
 std::map<int64_t, minyi::deputies::v1::DeputyStatus> SelectDeputyStatuses(pqxx::transaction_base& tx,
                                                                           const std::vector<int64_t>& ids) {
   std::map<int64_t, minyi::deputies::v1::DeputyStatus> out;
@@ -757,6 +723,10 @@ std::map<int64_t, minyi::deputies::v1::DeputyStatus> SelectDeputyStatuses(pqxx::
   }
   return out;
 }
+
+const Query kServingProfiles{"deputies_serving_profiles",
+                "SELECT id, display_name, sector, delegation FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' "
+                "ORDER BY id"};
 
 std::vector<DeputyProfile> SelectServingProfiles(pqxx::transaction_base& tx) {
   std::vector<DeputyProfile> out;
@@ -769,6 +739,11 @@ std::vector<DeputyProfile> SelectServingProfiles(pqxx::transaction_base& tx) {
   return out;
 }
 
+// In id order, so concurrent lockers of overlapping sets queue rather than deadlock.
+const Query kLockServingDeputies{"deputies_lock_serving_deputies",
+                "SELECT id FROM deputies WHERE id = ANY($1::bigint[]) AND status = 'DEPUTY_STATUS_SERVING' "
+                "ORDER BY id FOR SHARE"};
+
 std::set<int64_t> LockServingDeputies(pqxx::work& tx, const std::vector<int64_t>& ids) {
   std::set<int64_t> out;
   for (const pqxx::row& row : tx.exec_prepared(kLockServingDeputies, IdArray(ids))) {
@@ -776,6 +751,10 @@ std::set<int64_t> LockServingDeputies(pqxx::work& tx, const std::vector<int64_t>
   }
   return out;
 }
+
+const Query kInsertSupervisionGroup{"deputies_insert_supervision_group",
+                "INSERT INTO supervision_groups (display_name, target_kind, target_name, target_keywords, created_by, "
+                "updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING id"};
 
 int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::SupervisionGroup& group,
                                const std::string& actor) {
@@ -788,12 +767,22 @@ int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::Superv
   return id;
 }
 
+const Query kUpdateSupervisionGroup{"deputies_update_supervision_group",
+                "UPDATE supervision_groups SET display_name = $2, update_time = now(), updated_by = $3 WHERE id = $1"};
+const Query kDeleteSupervisionMembers{"deputies_delete_supervision_members",
+                "DELETE FROM supervision_group_members WHERE group_id = $1"};
+
 void UpdateSupervisionGroupRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::SupervisionGroup& group,
                                const std::string& actor) {
   tx.exec_prepared(kUpdateSupervisionGroup, id, group.display_name(), actor);
   tx.exec_prepared(kDeleteSupervisionMembers, id);
   InsertSupervisionMembers(tx, id, group);
 }
+
+const Query kLoadSupervisionGroup{"deputies_load_supervision_group",
+                absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1")};
+const Query kLoadSupervisionGroupForUpdate{"deputies_load_supervision_group_for_update",
+                absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1 FOR UPDATE OF g")};
 
 std::optional<minyi::deputies::v1::SupervisionGroup> LoadSupervisionGroup(pqxx::transaction_base& tx, int64_t id,
                                                                           bool for_update) {
@@ -803,6 +792,13 @@ std::optional<minyi::deputies::v1::SupervisionGroup> LoadSupervisionGroup(pqxx::
   }
   return SupervisionGroupFromRow(r[0]);
 }
+
+const Query kListSupervisionGroups{"deputies_list_supervision_groups",
+                absl::StrCat("SELECT ", kSupervisionGroupColumns,
+                " WHERE g.id > $1 AND ($2::text = '' OR g.target_kind = $2::text)"
+                " AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM supervision_group_members m"
+                " WHERE m.group_id = g.id AND m.deputy_id = $3::bigint))"
+                " ORDER BY g.id LIMIT $4")};
 
 std::vector<minyi::deputies::v1::SupervisionGroup> SelectSupervisionGroups(pqxx::transaction_base& tx,
                                                                            const SupervisionGroupQuery& q) {
