@@ -69,4 +69,13 @@ absl::StatusOr<std::vector<std::string>> ApplyFieldMask(const google::protobuf::
   return paths;
 }
 
+absl::Status CheckOnlyPath(const google::protobuf::FieldMask& mask, absl::string_view allowed) {
+  for (const std::string& path : mask.paths()) {
+    if (path != allowed) {
+      return InvalidField("update_mask", absl::StrCat("\"", path, "\" cannot be updated; only \"", allowed, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace minyi::deputies

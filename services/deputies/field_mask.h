@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -29,5 +30,9 @@ absl::StatusOr<std::vector<std::string>> ApplyFieldMask(const google::protobuf::
                                                         const google::protobuf::FieldMask& mask,
                                                         absl::Span<const absl::string_view> updatable,
                                                         google::protobuf::Message* target);
+
+// Singleton tables are replaced whole: their update mask may only name the one list field (or nothing).
+// Any other path is INVALID_ARGUMENT on "update_mask", naming the path.
+absl::Status CheckOnlyPath(const google::protobuf::FieldMask& mask, absl::string_view allowed);
 
 }  // namespace minyi::deputies

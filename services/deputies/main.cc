@@ -1,4 +1,5 @@
-// minyi-deputies: wiring only. The service logic lives in service.cc, its SQL in store.cc.
+// minyi-deputies: wiring only. The registry, stations, duty files and supervision groups live in their
+// handlers (deputy_registry.cc, stations.cc, duty_file.cc, supervision_groups.cc), their SQL in store.cc.
 #include <iostream>
 #include <string_view>
 #include <utility>
@@ -6,7 +7,7 @@
 #include "common/server.h"
 #include "deputies/duties.h"
 #include "deputies/duty_events.h"
-#include "deputies/service.h"
+#include "deputies/rpc.h"
 #include "deputies/store.h"
 
 int main() {
@@ -18,7 +19,11 @@ int main() {
     std::cerr << "minyi-deputies: " << host.status() << "\n";
     return 1;
   }
-  minyi::deputies::DeputiesService service((*host)->pool(), (*host)->authorizer());
+  minyi::deputies::DeputyRegistry registry((*host)->pool(), (*host)->authorizer());
+  minyi::deputies::Stations stations((*host)->pool(), (*host)->authorizer());
+  minyi::deputies::DutyFile duty_file((*host)->pool(), (*host)->authorizer());
+  minyi::deputies::SupervisionGroups supervision_groups((*host)->pool(), (*host)->authorizer());
+  minyi::deputies::DeputiesRpc service(registry, stations, duty_file, supervision_groups);
   (*host)->AddService(&service);
   // Other services' duty-relevant events become duty records (see DutyEvidence in deputies.proto).
   minyi::EventConsumer::Options consumer;

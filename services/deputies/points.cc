@@ -1,6 +1,7 @@
 #include "deputies/points.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
@@ -93,6 +94,18 @@ std::vector<RankedEntry> RankByPoints(std::vector<RankedEntry> entries) {
     entries[i].rank = tied ? entries[i - 1].rank : static_cast<int32_t>(i + 1);
   }
   return entries;
+}
+
+std::vector<RankedEntry> RankDeputies(const std::vector<int64_t>& deputy_ids,
+                                      const std::map<int64_t, std::vector<DutyFact>>& facts,
+                                      const PointRuleTable& rules, const Period& period) {
+  std::vector<RankedEntry> entries;
+  for (int64_t id : deputy_ids) {
+    const auto found = facts.find(id);
+    entries.push_back(
+        {.id = id, .points = found == facts.end() ? 0 : TallyPoints(found->second, rules, period).total});
+  }
+  return RankByPoints(std::move(entries));
 }
 
 }  // namespace minyi::deputies

@@ -63,5 +63,10 @@ struct RankedEntry {
 // Best first. Equal points share a rank and the next rank skips ("1224" competition ranking), so a rank
 // always says how many did better; equal entries are listed by id so the order is stable.
 std::vector<RankedEntry> RankByPoints(std::vector<RankedEntry> entries);
+// Each of `deputy_ids` with their points in `period` under `rules`, ranked as RankByPoints does; `facts` are
+// by deputy id, and a deputy without any earns nothing.
+std::vector<RankedEntry> RankDeputies(const std::vector<int64_t>& deputy_ids,
+                                      const std::map<int64_t, std::vector<DutyFact>>& facts,
+                                      const PointRuleTable& rules, const Period& period);
 
 }  // namespace minyi::deputies

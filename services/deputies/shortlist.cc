@@ -42,6 +42,28 @@ std::string EvaluationResultName(int64_t deputy_id, int32_t year) {
   return absl::StrCat(kDeputies, deputy_id, kEvaluationResultsInfix, year);
 }
 
+std::vector<ShortlistCandidate> ShortlistCandidates(const std::vector<int64_t>& deputy_ids,
+                                                    const std::map<int64_t, std::vector<DutyFact>>& facts,
+                                                    const PointRuleTable& rules, const Period& year,
+                                                    const std::map<int64_t, int32_t>& scores) {
+  std::vector<ShortlistCandidate> candidates;
+  for (int64_t id : deputy_ids) {
+    const auto found = facts.find(id);
+    const PointsTally tally = TallyPoints(found == facts.end() ? std::vector<DutyFact>() : found->second, rules, year);
+    int64_t records = 0;
+    for (const auto& [category, counted] : tally.by_category) {
+      records += counted.records;
+    }
+    const auto score = scores.find(id);
+    candidates.push_back({.deputy_id = id,
+                          .points = tally.total,
+                          .duty_records = records,
+                          .evaluation_score =
+                              score == scores.end() ? std::nullopt : std::optional<int32_t>(score->second)});
+  }
+  return candidates;
+}
+
 ShortlistResult MakeShortlist(std::vector<ShortlistCandidate> candidates, int size) {
   std::sort(candidates.begin(), candidates.end(), [](const ShortlistCandidate& a, const ShortlistCandidate& b) {
     if (FinalScore(a) != FinalScore(b)) {

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "deputies/points.h"
 #include "minyi/deputies/v1/deputies.pb.h"
 
 // The annual excellent-deputy shortlist (履职之星 / 优秀代表), free of I/O.
@@ -45,6 +47,12 @@ struct ShortlistResult {
 };
 // Orders by final score, then more duty records, then lower deputy id, and says for each place which rule
 // put it below the one before it.
+// The candidates of `year`: each of `deputy_ids` with their points and number of records under `rules` (from
+// `facts`, by deputy id) and their evaluation score when `scores` has one.
+std::vector<ShortlistCandidate> ShortlistCandidates(const std::vector<int64_t>& deputy_ids,
+                                                    const std::map<int64_t, std::vector<DutyFact>>& facts,
+                                                    const PointRuleTable& rules, const Period& year,
+                                                    const std::map<int64_t, int32_t>& scores);
 ShortlistResult MakeShortlist(std::vector<ShortlistCandidate> candidates, int size);
 
 }  // namespace minyi::deputies

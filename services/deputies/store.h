@@ -15,8 +15,9 @@
 #include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
 
-// The deputies schema's SQL. Every function runs inside the caller's transaction and lets libpqxx
-// exceptions through, so PgPool::Transact maps database failures in one place.
+// The deputies schema's SQL, in store.cc (registry), store_stations.cc, store_duties.cc and
+// store_supervision.cc. Every function runs inside the caller's transaction and lets libpqxx exceptions
+// through, so PgPool::Transact maps database failures in one place.
 namespace minyi::deputies {
 
 const std::vector<Migration>& Migrations();

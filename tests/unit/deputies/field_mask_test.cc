@@ -114,5 +114,14 @@ TEST(FieldMaskTest, WorksForStations) {
   EXPECT_EQ(target.display_name(), "旧名");
 }
 
+TEST(FieldMaskTest, SingletonMaskNamesOnlyItsListField) {
+  EXPECT_TRUE(CheckOnlyPath(Mask({}), "items").ok());
+  EXPECT_TRUE(CheckOnlyPath(Mask({"items"}), "items").ok());
+  absl::Status st = CheckOnlyPath(Mask({"items", "update_time"}), "items");
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("update_mask"), absl::string_view::npos) << st;
+  EXPECT_NE(st.message().find("\"update_time\" cannot be updated; only \"items\""), absl::string_view::npos) << st;
+}
+
 }  // namespace
 }  // namespace minyi::deputies

@@ -1,5 +1,9 @@
 #include "deputies/points.h"
 
+#include <map>
+#include <tuple>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -119,6 +123,21 @@ TEST(RankTest, EmptyAndAllEqual) {
   for (const RankedEntry& e : RankByPoints({{.id = 2}, {.id = 1}, {.id = 3}})) {
     EXPECT_EQ(e.rank, 1);
   }
+}
+
+TEST(RankTest, DeputiesRankedByTheirPointsInThePeriod) {
+  const PointRuleTable rules = {{DUTY_CATEGORY_TRAINING, {.points = 2}}};
+  const std::map<int64_t, std::vector<DutyFact>> facts = {
+      {4, {{"2026-01-05", DUTY_CATEGORY_TRAINING}}},
+      {7, {{"2026-01-05", DUTY_CATEGORY_TRAINING}, {"2026-02-05", DUTY_CATEGORY_TRAINING}}},
+      {9, {{"2025-12-31", DUTY_CATEGORY_TRAINING}}}};  // outside Q1
+  std::vector<std::tuple<int64_t, int64_t, int32_t>> got;
+  for (const RankedEntry& e : RankDeputies({9, 4, 7, 2}, facts, rules, *ParsePeriod("2026-Q1"))) {
+    got.emplace_back(e.id, e.points, e.rank);
+  }
+  // Deputy 2 has no records at all and ties with 9 at 0.
+  EXPECT_THAT(got, ElementsAre(std::make_tuple(7, 4, 1), std::make_tuple(4, 2, 2), std::make_tuple(2, 0, 3),
+                               std::make_tuple(9, 0, 3)));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "deputies/shortlist.h"
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -66,6 +67,25 @@ TEST(ShortlistTest, EvaluationResultNames) {
                           "deputies/x/evaluationResults/2026", "deputies/3/evaluationResults/2026a", "deputies/3"}) {
     EXPECT_FALSE(ParseEvaluationResultName(bad, "name").ok()) << bad;
   }
+}
+
+TEST(ShortlistTest, CandidatesCarryTheYearsPointsRecordsAndScore) {
+  using ::minyi::deputies::v1::DUTY_CATEGORY_BALLOT;
+  using ::minyi::deputies::v1::DUTY_CATEGORY_TRAINING;
+  const PointRuleTable rules = {{DUTY_CATEGORY_TRAINING, {.points = 2}}};
+  const std::map<int64_t, std::vector<DutyFact>> facts = {
+      {3, {{"2026-01-05", DUTY_CATEGORY_TRAINING}, {"2026-06-01", DUTY_CATEGORY_BALLOT}}}};
+  std::vector<ShortlistCandidate> got =
+      ShortlistCandidates({3, 5}, facts, rules, *ParsePeriod("2026", "year"), {{5, 88}});
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].deputy_id, 3);
+  EXPECT_EQ(got[0].points, 2);        // a ballot earns nothing without a rule, but is a record
+  EXPECT_EQ(got[0].duty_records, 2);
+  EXPECT_EQ(got[0].evaluation_score, std::nullopt);
+  EXPECT_EQ(got[1].deputy_id, 5);     // no records at all
+  EXPECT_EQ(got[1].points, 0);
+  EXPECT_EQ(got[1].duty_records, 0);
+  EXPECT_EQ(got[1].evaluation_score, 88);
 }
 
 }  // namespace

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/auth.h"
+#include "common/call.h"
+#include "google/protobuf/repeated_field.h"
+#include "nlohmann/json.hpp"
+
+// What more than one deputies handler uses: who may call, the length of a list filter, and lists in audit
+// details.
+namespace minyi::deputies {
+
+// A text filter of a list (a search text, a region) is at most this long.
+inline constexpr std::size_t kMaxFilterChars = 64;
+
+// Office staff (admin, staff) keep the registry, the stations and the duty file.
+absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call);
+
+// The shortlist and supervision-group proposals prepare decisions that office staff and leaders take.
+absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const Call& call);
+
+// Rankings are announced to the deputies (每季度通报) and supervision groups are the deputies' own work, so
+// any deputy may read them, as may office staff and leaders; citizens and departments may not.
+absl::StatusOr<Caller> RequireOfficeLeaderOrDeputy(const Authorizer& authorizer, const Call& call);
+
+// A repeated string field as an audit detail's JSON array.
+nlohmann::json JsonList(const google::protobuf::RepeatedPtrField<std::string>& values);
+
+}  // namespace minyi::deputies
