@@ -33,6 +33,8 @@ struct Reader {
   std::optional<std::vector<std::string>> stations = std::nullopt;
 };
 
+// The deputies service as the visibility rule and opinion entry need it, and the MinHasher similar items
+// are found with.
 class Access final {
  public:
   // `deputies` reaches the deputies service, which owns stations and the duty rota, with this service's

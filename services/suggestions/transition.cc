@@ -4,10 +4,13 @@
 #include "suggestions/visibility.h"
 
 namespace minyi::suggestions {
+namespace {
 
 using ::minyi::suggestions::v1::OPINION_LEVEL_DISTRICT;
 using ::minyi::suggestions::v1::Suggestion;
 using ::minyi::suggestions::v1::SuggestionState_Name;
+
+}  // namespace
 
 absl::Status Transitions::Run(const Call& call, const google::protobuf::Message& request, absl::string_view name,
                               const Mutation& m, Suggestion* response) const {
