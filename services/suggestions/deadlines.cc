@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/status_macros.h"
 
 namespace minyi::suggestions {
 
@@ -50,11 +51,7 @@ absl::StatusOr<DeadlinePolicy> ParseDeadlinePolicy(absl::string_view text) {
     if (target == nullptr) {
       return absl::InvalidArgumentError(absl::StrFormat("unknown deadline key \"%s\"", key));
     }
-    absl::StatusOr<DeadlineRule> rule = ParseDeadlineRule(value);
-    if (!rule.ok()) {
-      return rule.status();
-    }
-    *target = *rule;
+    ASSIGN_OR_RETURN(*target, ParseDeadlineRule(value));
   }
   if (policy.extended_max.unit != policy.answer.unit || policy.extended_max.amount < policy.answer.amount) {
     return absl::InvalidArgumentError("the extended deadline must count like the answer deadline and be longer");

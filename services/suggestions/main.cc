@@ -1,12 +1,18 @@
-// minyi-suggestions: wiring only. The service logic lives in service.cc, its SQL in store.cc.
+// minyi-suggestions: wiring only. The handlers live in items.cc (the lifecycle), handling.cc (departments
+// and deadlines), queries.cc and configuration.cc, behind rpc.cc; the SQL in store.cc.
 #include <iostream>
 
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/server.h"
 #include "grpcpp/grpcpp.h"
+#include "suggestions/access.h"
+#include "suggestions/configuration.h"
 #include "suggestions/deadlines.h"
-#include "suggestions/service.h"
+#include "suggestions/handling.h"
+#include "suggestions/items.h"
+#include "suggestions/queries.h"
+#include "suggestions/rpc.h"
 #include "suggestions/store.h"
 
 int main() {
@@ -32,12 +38,17 @@ int main() {
     std::cerr << "minyi-suggestions: " << host.status() << "\n";
     return 1;
   }
-  minyi::suggestions::SuggestionsService service(
-      (*host)->pool(), (*host)->authorizer(), *policy,
-      grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()), (*host)->credentials());
-  (*host)->AddService(&service);
+  minyi::ServiceHost& h = **host;
+  minyi::suggestions::Access access(grpc::CreateChannel(deputies, grpc::InsecureChannelCredentials()),
+                                    h.credentials());
+  minyi::suggestions::Items items(h.pool(), h.authorizer(), access);
+  minyi::suggestions::Handling handling(h.pool(), h.authorizer(), access, *std::move(policy));
+  minyi::suggestions::Queries queries(h.pool(), h.authorizer(), access);
+  minyi::suggestions::Configuration configuration(h.pool(), h.authorizer());
+  minyi::suggestions::SuggestionsRpc service(items, handling, queries, configuration);
+  h.AddService(&service);
   // Due-soon and overdue events, each exactly once (recorded in deadline_alerts).
-  (*host)->AddPeriodicTask("deadline-sweeper", absl::Seconds(sweep_seconds),
-                           [&service]() { return service.SweepDeadlines(minyi::DomainNow()).status(); });
-  return (*host)->Run();
+  h.AddPeriodicTask("deadline-sweeper", absl::Seconds(sweep_seconds),
+                    [&handling]() { return handling.SweepDeadlines(minyi::DomainNow()).status(); });
+  return h.Run();
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 
 namespace minyi::suggestions {
@@ -40,17 +41,12 @@ absl::Status ValidateRoutingRules(const RoutingRules& rules) {
   for (int i = 0; i < rules.rules_size(); ++i) {
     const auto& rule = rules.rules(i);
     const std::string prefix = absl::StrCat("routing_rules.rules[", i, "]");
-    if (absl::Status st = CheckDepartment(absl::StrCat(prefix, ".department"), rule.department()); !st.ok()) {
-      return st;
-    }
+    RETURN_IF_ERROR(CheckDepartment(absl::StrCat(prefix, ".department"), rule.department()));
     if (rule.keywords_size() < 1 || rule.keywords_size() > 50) {
       return InvalidField(absl::StrCat(prefix, ".keywords"), "needs 1-50 keywords");
     }
     for (int j = 0; j < rule.keywords_size(); ++j) {
-      if (absl::Status st = CheckText(absl::StrCat(prefix, ".keywords[", j, "]"), rule.keywords(j), 1, 20);
-          !st.ok()) {
-        return st;
-      }
+      RETURN_IF_ERROR(CheckText(absl::StrCat(prefix, ".keywords[", j, "]"), rule.keywords(j), 1, 20));
     }
   }
   return absl::OkStatus();

@@ -11,11 +11,14 @@
 #include "pqxx/pqxx"
 #include "suggestions/deadlines.h"
 
-// The suggestions schema's SQL. Every function runs inside the caller's transaction and lets libpqxx
-// exceptions through, so PgPool::Transact maps database failures in one place.
+// The suggestions schema's SQL: the items in store.cc, the statistics, commitments and deadline alerts in
+// store_reports.cc, routing rules, funds and the holiday calendar in store_configuration.cc. Every function
+// runs inside the caller's transaction and lets libpqxx exceptions through, so PgPool::Transact maps
+// database failures in one place.
 namespace minyi::suggestions {
 
 const std::vector<Migration>& Migrations();
+// Every statement of the store files, for the pool to prepare.
 std::vector<PreparedStatement> Statements();
 
 inline constexpr char kSuggestions[] = "suggestions/";
@@ -129,6 +132,7 @@ struct ListQuery {
 };
 std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& query);
 
+// `group_by` is department, delegation, deputy or period.
 std::vector<minyi::suggestions::v1::StatsRow> SelectStats(pqxx::transaction_base& tx, const std::string& group_by,
                                                          const std::string& start_date, const std::string& end_date,
                                                          const std::string& today);

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/auth.h"
 #include "minyi/suggestions/v1/suggestions.pb.h"
 
@@ -38,5 +40,17 @@ bool CanRead(const Caller& caller, const minyi::suggestions::v1::Suggestion& s,
 // True when CanRead's answer depends on the caller's stations: a deputy and a submitted citizen's opinion
 // they neither submitted nor entered. Elsewhere the stations need not be looked up.
 bool NeedsStations(const Caller& caller, const minyi::suggestions::v1::Suggestion& s);
+
+// What a citizen may see of an item: the public fields, the item's progress and the answer that concerns
+// them.
+minyi::suggestions::v1::Suggestion PublicView(const minyi::suggestions::v1::Suggestion& s);
+// The item as `caller` may see it: a citizen its public view; everyone else the whole item, with the contact
+// phone masked in lists and for everyone but office staff.
+minyi::suggestions::v1::Suggestion View(const Caller& caller, minyi::suggestions::v1::Suggestion s, bool in_list);
+
+// PERMISSION_DENIED for what the caller may not do ("无权" and `what`).
+absl::Status Deny(absl::string_view what);
+// OK for office staff; else Deny(what).
+absl::Status RequireOfficeCaller(const Caller& caller, absl::string_view what);
 
 }  // namespace minyi::suggestions

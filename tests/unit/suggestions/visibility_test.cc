@@ -126,5 +126,31 @@ TEST(VisibilityTest, TheAuthorIsTheLeadSubmitterTheEnteringDeputyOrTheCitizen) {
   EXPECT_TRUE(IsAuthor(As(minyi::common::v1::ROLE_CITIZEN), Opinion()));
 }
 
+TEST(VisibilityTest, CitizensSeeThePublicViewAndOthersAMaskedPhoneOutsideTheOffice) {
+  Suggestion s = Opinion();
+  s.set_contact_phone("13812345678");
+  s.set_entered_by("deputies/3");
+  s.mutable_rating()->set_attitude(SATISFACTION_SATISFIED);
+  s.mutable_rating()->set_comment("谢谢");
+  const Suggestion citizen = View(As(minyi::common::v1::ROLE_CITIZEN), s, false);
+  EXPECT_EQ(citizen.station(), "stations/7");
+  EXPECT_TRUE(citizen.contact_phone().empty());
+  EXPECT_TRUE(citizen.citizen_account().empty());
+  EXPECT_TRUE(citizen.entered_by().empty());
+  EXPECT_EQ(citizen.rating().attitude(), SATISFACTION_SATISFIED);
+  EXPECT_TRUE(citizen.rating().comment().empty()) << "the rating's comment is the rater's";
+  EXPECT_EQ(View(As(minyi::common::v1::ROLE_STAFF), s, false).contact_phone(), "13812345678");
+  EXPECT_NE(View(As(minyi::common::v1::ROLE_STAFF), s, true).contact_phone(), "13812345678") << "masked in lists";
+  EXPECT_NE(View(Deputy("deputies/3"), s, false).contact_phone(), "13812345678");
+  EXPECT_EQ(View(Deputy("deputies/3"), s, false).entered_by(), "deputies/3");
+}
+
+TEST(VisibilityTest, OnlyOfficeStaffPassTheOfficeCheck) {
+  EXPECT_TRUE(RequireOfficeCaller(As(minyi::common::v1::ROLE_STAFF), "立案").ok());
+  const absl::Status denied = RequireOfficeCaller(As(minyi::common::v1::ROLE_LEADER), "立案");
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(denied.message(), "无权立案");
+}
+
 }  // namespace
 }  // namespace minyi::suggestions
