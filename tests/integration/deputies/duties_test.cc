@@ -360,9 +360,20 @@ TEST_F(DutiesTest, ABurstOfEventsBooksEachDeputyOnceWithItsRevisionEventAndAudit
 
 TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   v1::PointRules rules;
-  ASSERT_TRUE(stub_->GetPointRules(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), {}, &rules).ok());
-  EXPECT_EQ(rules.name(), "pointRules");
-  EXPECT_EQ(rules.rules_size(), 19);  // the seeded defaults, one per category
+  {
+    // The seeded defaults, one per category, on a database and Redis of their own: the suite's other
+    // tests set rules of their own on the shared one, in whatever order they run.
+    RedisServer redis;
+    int port = 0;
+    std::unique_ptr<ChildProcess> fresh = StartService("deputies", PostgresServer::Shared().CreateDatabase(), &port,
+                                                       {{"MINYI_REDIS_ADDR", redis.addr()}});
+    auto stub = v1::Deputies::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(
+        stub->GetPointRules(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, "deputies/1")).get(), {}, &rules).ok());
+    EXPECT_EQ(rules.name(), "pointRules");
+    EXPECT_EQ(rules.rules_size(), 19);
+  }
 
   v1::UpdatePointRulesRequest bad;
   bad.mutable_point_rules()->add_rules()->set_category(v1::DUTY_CATEGORY_TRAINING);
