@@ -1,7 +1,10 @@
 #include "common/rpc.h"
 
+#include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/auth.h"
 
 namespace minyi {
@@ -36,6 +39,54 @@ Call CallOf(const grpc::ServerContextBase& ctx) {
           .request_id = Metadata(ctx, "x-request-id").value_or(""),
           .idempotency_key = Metadata(ctx, "idempotency-key"),
           .client_address = ClientAddress(ctx)};
+}
+
+RpcService::RpcService(absl::string_view full_name)
+    : full_name_(full_name),
+      descriptor_(google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name_)) {
+  if (descriptor_ == nullptr) {
+    problems_.push_back(absl::StrCat("no service ", full_name_, " is linked in"));
+    return;
+  }
+  for (int i = 0; i < descriptor_->method_count(); ++i) {
+    paths_.push_back(absl::StrCat("/", full_name_, "/", descriptor_->method(i)->name()));
+  }
+  bound_.assign(paths_.size(), false);
+}
+
+const std::string* RpcService::Claim(absl::string_view method, const google::protobuf::Descriptor& request,
+                                     const google::protobuf::Descriptor& response) {
+  const google::protobuf::MethodDescriptor* m =
+      descriptor_ == nullptr ? nullptr : descriptor_->FindMethodByName(std::string(method));
+  if (m == nullptr) {
+    problems_.push_back(absl::StrCat(full_name_, " has no method ", method));
+    return nullptr;
+  }
+  if (m->input_type() != &request || m->output_type() != &response || m->client_streaming() ||
+      m->server_streaming()) {
+    problems_.push_back(absl::StrCat(m->full_name(), " is bound to a handler of ", request.full_name(), " -> ",
+                                     response.full_name()));
+    return nullptr;
+  }
+  if (bound_[m->index()]) {
+    problems_.push_back(absl::StrCat(m->full_name(), " is bound twice"));
+    return nullptr;
+  }
+  bound_[m->index()] = true;
+  return &paths_[m->index()];
+}
+
+absl::Status RpcService::Complete() const {
+  std::vector<std::string> problems = problems_;
+  for (size_t i = 0; i < bound_.size(); ++i) {
+    if (!bound_[i]) {
+      problems.push_back(absl::StrCat(descriptor_->method(static_cast<int>(i))->full_name(), " is not bound"));
+    }
+  }
+  if (problems.empty()) {
+    return absl::OkStatus();
+  }
+  return absl::InternalError(absl::StrJoin(problems, "; "));
 }
 
 }  // namespace minyi

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -146,7 +147,23 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
   return host;
 }
 
-void ServiceHost::AddService(grpc::Service* service) { services_.push_back(service); }
+void ServiceHost::AddService(std::unique_ptr<RpcService> service) { services_.push_back(std::move(service)); }
+
+int FailStart(std::string_view name, const absl::Status& status) {
+  std::cerr << "minyi-" << name << ": " << status << "\n";
+  return 1;
+}
+
+int ServiceHost::Fail(const absl::Status& status) const { return FailStart(config_.service, status); }
+
+int ServiceMain(ServiceHost::Spec spec, const std::function<int(ServiceHost&)>& serve) {
+  const std::string name = spec.name;
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host = ServiceHost::Create(std::move(spec));
+  if (!host.ok()) {
+    return FailStart(name, host.status());
+  }
+  return serve(**host);
+}
 
 void ServiceHost::AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler) {
   consumers_.push_back(
@@ -178,8 +195,11 @@ int ServiceHost::Run() {
   // them reconnect, so behind a Kubernetes Service new replicas get their share of the load.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
-  for (grpc::Service* s : services_) {
-    builder.RegisterService(s);
+  for (const std::unique_ptr<RpcService>& s : services_) {
+    if (absl::Status complete = s->Complete(); !complete.ok()) {
+      return Fail(complete);
+    }
+    builder.RegisterService(s.get());
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<ObservingInterceptorFactory>(*registry_));

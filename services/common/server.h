@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -13,14 +14,11 @@
 #include "consumer.h"
 #include "migrate.h"
 #include "pg.h"
+#include "rpc.h"
 #include "revocation.h"
 #include "service_client.h"
 #include "workers.h"
 #include "prometheus/registry.h"
-
-namespace grpc {
-class Service;
-}
 
 namespace minyi {
 
@@ -31,6 +29,9 @@ inline constexpr std::string_view kLivenessHealthService = "liveness";
 // Everything a service process runs besides its own RPC logic: configuration, migrations, the connection
 // pool, the outbox relay, event consumers, metrics, the gRPC server with health and reflection, and
 // graceful shutdown. main.cc builds one, adds the service and calls Run().
+// Prints "minyi-<name>: <status>" to stderr and returns the exit code 1.
+int FailStart(std::string_view name, const absl::Status& status);
+
 class ServiceHost final {
  public:
   struct Spec {
@@ -54,7 +55,8 @@ class ServiceHost final {
   const ServiceConfig& config() const { return config_; }
   prometheus::Registry& metrics() { return *registry_; }
 
-  void AddService(grpc::Service* service);
+  // Serves `service`; Run() refuses to start while one of its methods is unbound.
+  void AddService(std::unique_ptr<RpcService> service);
   // A consumer that handles each read's new events in one transaction (see EventConsumer).
   void AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler);
   // Runs `task` every `interval` on its own thread while the service serves (deadline sweepers, retry
@@ -66,6 +68,9 @@ class ServiceHost final {
   // (bounded by the shutdown grace), stop consumers and the relay, close the pool. Returns the exit code.
   // Work still running a second after the grace is abandoned: the process exits at once.
   int Run();
+
+  // Prints `status` as this process's reason to stop and returns the exit code 1.
+  int Fail(const absl::Status& status) const;
 
  private:
   explicit ServiceHost(ServiceConfig config);
@@ -79,7 +84,7 @@ class ServiceHost final {
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<ServiceCredentials> credentials_;
   std::unique_ptr<WorkerPool> workers_;  // after pool_: its handlers use the pool, so it stops first
-  std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<RpcService>> services_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   struct PeriodicTask {
     std::string name;
@@ -88,5 +93,22 @@ class ServiceHost final {
   };
   std::vector<PeriodicTask> periodic_tasks_;
 };
+
+// The whole of a service's main(): creates the host (configuration, migrations, pool) and hands it to
+// `serve`, which builds the handlers, adds the service, consumers and jobs and returns host.Run(). A failure
+// is printed with the process's name and exits 1.
+int ServiceMain(ServiceHost::Spec spec, const std::function<int(ServiceHost&)>& serve);
+
+// The same for a service with settings of its own (its config.*): `load` reads them first, so a missing or
+// wrong variable stops the process before it touches the database.
+template <typename Config>
+int ServiceMain(ServiceHost::Spec spec, absl::StatusOr<Config> (*load)(),
+                const std::function<int(ServiceHost&, std::type_identity_t<Config>&)>& serve) {
+  absl::StatusOr<Config> config = load();
+  if (!config.ok()) {
+    return FailStart(spec.name, config.status());
+  }
+  return ServiceMain(std::move(spec), [&](ServiceHost& host) { return serve(host, *config); });
+}
 
 }  // namespace minyi

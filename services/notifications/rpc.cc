@@ -1,42 +1,19 @@
 #include "notifications/rpc.h"
 
-#include "common/rpc.h"
+#include "minyi/notifications/v1/notifications.grpc.pb.h"
 
 namespace minyi::notifications {
 
-grpc::ServerUnaryReactor* NotificationsRpc::ListInbox(grpc::CallbackServerContext* ctx,
-                                                      const v1::ListInboxRequest* request,
-                                                      v1::ListInboxResponse* response) {
-  return Serve(ctx, inbox_, &Inbox::List, request, response);
-}
-
-grpc::ServerUnaryReactor* NotificationsRpc::MarkRead(grpc::CallbackServerContext* ctx,
-                                                     const v1::MarkReadRequest* request, v1::Notification* response) {
-  return Serve(ctx, inbox_, &Inbox::MarkRead, request, response);
-}
-
-grpc::ServerUnaryReactor* NotificationsRpc::GetPreferences(grpc::CallbackServerContext* ctx,
-                                                           const v1::GetPreferencesRequest* request,
-                                                           v1::Preferences* response) {
-  return Serve(ctx, inbox_, &Inbox::GetPreferences, request, response);
-}
-
-grpc::ServerUnaryReactor* NotificationsRpc::UpdatePreferences(grpc::CallbackServerContext* ctx,
-                                                              const v1::UpdatePreferencesRequest* request,
-                                                              v1::Preferences* response) {
-  return Serve(ctx, inbox_, &Inbox::UpdatePreferences, request, response);
-}
-
-grpc::ServerUnaryReactor* NotificationsRpc::ListDeliveries(grpc::CallbackServerContext* ctx,
-                                                           const v1::ListDeliveriesRequest* request,
-                                                           v1::ListDeliveriesResponse* response) {
-  return Serve(ctx, deliveries_, &Deliveries::List, request, response);
-}
-
-grpc::ServerUnaryReactor* NotificationsRpc::ReplayDelivery(grpc::CallbackServerContext* ctx,
-                                                           const v1::ReplayDeliveryRequest* request,
-                                                           v1::Delivery* response) {
-  return Serve(ctx, deliveries_, &Deliveries::Replay, request, response);
+std::unique_ptr<RpcService> NotificationsRpc(Inbox& inbox, Deliveries& deliveries) {
+  auto rpc = std::make_unique<RpcService>(v1::Notifications::service_full_name());
+  (*rpc)
+      .Bind("ListInbox", inbox, &Inbox::List)
+      .Bind("MarkRead", inbox, &Inbox::MarkRead)
+      .Bind("GetPreferences", inbox, &Inbox::GetPreferences)
+      .Bind("UpdatePreferences", inbox, &Inbox::UpdatePreferences)
+      .Bind("ListDeliveries", deliveries, &Deliveries::List)
+      .Bind("ReplayDelivery", deliveries, &Deliveries::Replay);
+  return rpc;
 }
 
 }  // namespace minyi::notifications

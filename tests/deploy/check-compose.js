@@ -7,7 +7,7 @@
 //   is there, built from the Dockerfile with its SERVICE and ports, starting after PostgreSQL and
 //   Redis are healthy; the gateway starts after every service is healthy and names each in
 //   MINYI_BACKENDS;
-// - every variable a service's main.cc requires is in its environment;
+// - every variable a service's main.cc or config.cc requires is in its environment;
 // - keys: every service gets the verify bundle, the services' public keys and its own private key, and
 //   no other service's; only identity gets the token signing key; the gateway gets no private key and
 //   MINYI_REDIS_ADDR; every key variable names a file of a read-only mount; no MINYI_JWT_SECRET;
@@ -19,6 +19,7 @@ const path = require('path');
 const YAML = require('yaml');
 const Ajv = require('ajv');
 const addFormats = require('ajv-formats');
+const { requiredEnv } = require('./lib/required-env');
 
 const [root, composeArg, envArg, ...serviceArgs] = process.argv.slice(2);
 if (!root || !composeArg || !envArg) {
@@ -160,10 +161,9 @@ for (const s of services) {
     ...(s.name === ISSUER ? { MINYI_TOKEN_SIGNING_KEY: '/token-signing.pem' } : {}),
   });
   if (s.name !== ISSUER && env.MINYI_TOKEN_SIGNING_KEY) problem(`${s.name}: MINYI_TOKEN_SIGNING_KEY is set; only ${ISSUER} signs tokens`);
-  // What the service's own main.cc requires beyond the common variables (the services it calls, its keys).
-  const main = fs.readFileSync(path.join(root, 'services', s.name, 'main.cc'), 'utf8');
-  for (const [, v] of main.matchAll(/\b(?:Required|Secret|PrivateKey|getenv)\("(MINYI_[A-Z0-9_]+)"/g)) {
-    if (!(v in env)) problem(`${s.name}: environment ${v} (required by services/${s.name}/main.cc) is missing`);
+  // What the service requires beyond the common variables (the services it calls, its keys).
+  for (const { name: v, file } of requiredEnv(root, s.name)) {
+    if (!(v in env)) problem(`${s.name}: environment ${v} (required by ${file}) is missing`);
   }
   if (svc.stop_signal && svc.stop_signal !== 'SIGTERM') problem(`${s.name}: stop_signal must be SIGTERM`);
 }

@@ -21,6 +21,7 @@ const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 const { validateObject } = require('./lib/k8s-schema');
+const { requiredEnv } = require('./lib/required-env');
 
 // Custom resources whose operator is installed separately; kubernetes-models has no schema for them,
 // so they only get a structural check here.
@@ -290,10 +291,9 @@ for (const s of services) {
   if (!env.MINYI_METRICS_ADDR || env.MINYI_METRICS_ADDR.value !== `0.0.0.0:${s.metrics}`) problem(`${s.name}: MINYI_METRICS_ADDR must be 0.0.0.0:${s.metrics}`);
   if (!env.MINYI_PG_DSN) problem(`${s.name}: MINYI_PG_DSN is not set`);
   checkServiceKeys(s, r.dep, r.c);
-  // What the service's own main.cc requires beyond the common variables must reach its container too.
-  const main = fs.readFileSync(path.join(__dirname, '..', '..', 'services', s.name, 'main.cc'), 'utf8');
-  for (const [, v] of main.matchAll(/\b(?:Required|Secret|PrivateKey|getenv)\("(MINYI_[A-Z0-9_]+)"/g)) {
-    if (!env[v] && !(v in config)) problem(`${s.name}: ${v} (required by services/${s.name}/main.cc) is not set`);
+  // What the service requires beyond the common variables must reach its container too.
+  for (const { name: v, file } of requiredEnv(path.join(__dirname, '..', '..'), s.name)) {
+    if (!env[v] && !(v in config)) problem(`${s.name}: ${v} (required by ${file}) is not set`);
   }
   if (r.np) {
     const fromGateway = (r.np.spec.ingress || []).some((rule) =>

@@ -12,7 +12,7 @@
 #      NetworkPolicies let each workload reach what its MINYI_<X>_ADDR variables name;
 #   3. deploy/docker/Dockerfile parses, names only files that exist, and builds hardened images;
 #   4. deploy/docker-compose.yml validates against the Compose schema and has every service, with the
-#      variables its main.cc requires and its key mounts.
+#      variables its main.cc and config.cc require and its key mounts.
 # Prints every problem, then exits 1 if there was any.
 set -euo pipefail
 

@@ -605,21 +605,40 @@ TEST(ServiceStartTest, TakenMetricsPortExitsNamingIt) {
   EXPECT_THAT(deputies.Log(), HasSubstr("cannot serve metrics"));
 }
 
+// A service started with the test keys and `c.env` over the usual settings, expected to exit 1 within
+// `within` with its log naming `c.named`; returns the log.
+struct BadStart {
+  const char* service;
+  std::map<std::string, std::string> env;
+  const char* named;
+};
+
+std::string ExpectRefusedStart(const BadStart& c, const std::string& dsn, absl::Duration within) {
+  std::map<std::string, std::string> env = TestKeys::Shared().ServiceEnv(c.service);
+  env["MINYI_PG_DSN"] = dsn;
+  env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
+  env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
+  env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
+  for (const auto& [k, v] : c.env) {
+    env[k] = v;
+  }
+  ChildProcess process(BuildPath(absl::StrCat("services/", c.service, "/minyi-", c.service)), {}, env,
+                       absl::StrCat(TempDir("minyi-bad-config"), "/", c.service, ".log"));
+  EXPECT_EQ(process.Wait(within), 1) << c.named << "\n" << process.Log();
+  EXPECT_THAT(process.Log(), HasSubstr(c.named));
+  return process.Log();
+}
+
 // A process refuses to start on a secret copied from the examples, a DSN password that is one, a private
 // key others can read, or a token signing key the verifiers do not have — naming what is wrong, never the
 // value.
 TEST(ServiceStartTest, BadSecretsAndKeysStopTheProcessNamingThem) {
   const std::string dsn = PostgresServer::Shared().CreateDatabase();
-  struct Case {
-    const char* service;
-    std::map<std::string, std::string> env;
-    const char* named;
-  };
   const std::string keys = TestKeys::Shared().dir();
   const std::string open_key = TempDir("minyi-open-key") + "/key.pem";
   std::filesystem::copy_file(keys + "/identity.key.pem", open_key);
   std::filesystem::permissions(open_key, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
-  const std::vector<Case> cases = {
+  const std::vector<BadStart> cases = {
       {"identity", {{"MINYI_BOOTSTRAP_ADMIN_PASSWORD", "change-me"}}, "MINYI_BOOTSTRAP_ADMIN_PASSWORD"},
       {"deputies", {{"MINYI_PG_DSN", "postgresql://minyi:change-me@127.0.0.1:1/minyi"}}, "MINYI_PG_DSN"},
       {"voting", {{"MINYI_VOTING_BALLOT_KEY", std::string(64, '0')}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
@@ -630,20 +649,32 @@ TEST(ServiceStartTest, BadSecretsAndKeysStopTheProcessNamingThem) {
       // Tokens signed with a key nobody verifies would lock every user out.
       {"identity", {{"MINYI_TOKEN_SIGNING_KEY", keys + "/identity.key.pem"}}, "MINYI_TOKEN_VERIFY_KEYS"},
   };
-  for (const Case& c : cases) {
-    std::map<std::string, std::string> env = TestKeys::Shared().ServiceEnv(c.service);
-    env["MINYI_PG_DSN"] = dsn;
-    env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
-    env["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
-    env["MINYI_METRICS_ADDR"] = absl::StrCat("127.0.0.1:", FreePort());
-    for (const auto& [k, v] : c.env) {
-      env[k] = v;
-    }
-    ChildProcess process(BuildPath(absl::StrCat("services/", c.service, "/minyi-", c.service)), {}, env,
-                         absl::StrCat(TempDir("minyi-bad-config"), "/", c.service, ".log"));
-    EXPECT_EQ(process.Wait(absl::Seconds(60)), 1) << c.named << "\n" << process.Log();
-    EXPECT_THAT(process.Log(), HasSubstr(c.named));
-    EXPECT_THAT(process.Log(), ::testing::Not(HasSubstr("change-me")));
+  for (const BadStart& c : cases) {
+    const std::string log = ExpectRefusedStart(c, dsn, absl::Seconds(60));
+    EXPECT_THAT(log, ::testing::Not(HasSubstr("change-me")));
+  }
+}
+
+// A service's own settings are read before anything else: a wrong one stops the process at once, naming
+// it, even with the database unreachable (which a service would otherwise wait for).
+TEST(ServiceStartTest, AServicesOwnSettingsAreCheckedBeforeTheDatabase) {
+  const std::string unreachable = absl::StrCat("postgresql://minyi@127.0.0.1:", FreePort(), "/minyi");
+  const std::vector<BadStart> cases = {
+      {"notifications",
+       {{"MINYI_IDENTITY_ADDR", "127.0.0.1:1"}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_NOTIFY_MAX_ATTEMPTS", "0"}},
+       "MINYI_NOTIFY_MAX_ATTEMPTS"},
+      {"notifications",
+       {{"MINYI_IDENTITY_ADDR", "127.0.0.1:1"}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_NOTIFY_SMS_URL", "ftp://sms"}},
+       "MINYI_NOTIFY_SMS_URL"},
+      {"suggestions", {{"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_SUGGESTIONS_DEADLINES", "answer=soon"}},
+       "MINYI_SUGGESTIONS_DEADLINES"},
+      {"voting", {{"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d303132333435363738"},
+                 {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
+       "MINYI_VOTING_BALLOT_KEY"},
+  };
+  for (const BadStart& c : cases) {
+    const std::string log = ExpectRefusedStart(c, unreachable, absl::Seconds(10));
+    EXPECT_THAT(log, ::testing::Not(HasSubstr("database not reachable")));
   }
 }
 
