@@ -25,7 +25,6 @@
 #include "common/auth.h"
 #include "common/log.h"
 #include "common/revocation.h"
-#include "common/text.h"
 #include "connection_limiter.h"
 #include "errors.h"
 #include "google/protobuf/arena.h"
@@ -118,14 +117,6 @@ absl::string_view MethodLabel(http::verb verb) {
     default:
       return "OTHER";
   }
-}
-
-// `message` may quote the client's bytes (a path, say): kept UTF-8, as protobuf and JSON need.
-google::rpc::Status MakeStatus(absl::StatusCode code, absl::string_view message) {
-  google::rpc::Status status;
-  status.set_code(static_cast<int>(code));
-  status.set_message(ToValidUtf8(message));
-  return status;
 }
 
 // A refusal the client should retry shortly: a google.rpc.RetryInfo, which FinishError sends as
@@ -409,10 +400,9 @@ class Session final : public std::enable_shared_from_this<Session> {
       BeginRequest(body ? parser_->release() : http::request<http::string_body>{});
       close_after_ = true;
       FinishError(body ? 413 : 431,
-                  MakeStatus(absl::StatusCode::kInvalidArgument,
-                             body ? absl::StrCat("request body larger than ", state_.config.max_body_bytes, " bytes")
-                                  : absl::StrCat("request headers larger than ", state_.config.max_header_bytes,
-                                                 " bytes")));
+                  ToRpcStatus(absl::InvalidArgumentError(
+                      body ? absl::StrCat("request body larger than ", state_.config.max_body_bytes, " bytes")
+                           : absl::StrCat("request headers larger than ", state_.config.max_header_bytes, " bytes"))));
       return;
     }
     if (ec == beast::error::timeout) {
@@ -427,8 +417,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     if (ec.category() == make_error_code(http::error::end_of_stream).category()) {
       BeginRequest({});
       close_after_ = true;
-      FinishError(400, MakeStatus(absl::StatusCode::kInvalidArgument, absl::StrCat("malformed HTTP request: ",
-                                                                                   ec.message())));
+      FinishError(400, ToRpcStatus(absl::InvalidArgumentError(absl::StrCat("malformed HTTP request: ", ec.message()))));
     } else {
       Close();
     }
@@ -460,9 +449,9 @@ class Session final : public std::enable_shared_from_this<Session> {
 
     if (refusal_ != 0 && !(get && (path == "/healthz" || path == "/readyz" || path == "/metrics"))) {
       if (refusal_ == 429) {
-        FinishError(429, RetryLater(MakeStatus(absl::StatusCode::kResourceExhausted, "来自同一地址的连接过多，请稍后重试")));
+        FinishError(429, RetryLater(ToRpcStatus(absl::ResourceExhaustedError("来自同一地址的连接过多，请稍后重试"))));
       } else {
-        FinishError(503, RetryLater(MakeStatus(absl::StatusCode::kUnavailable, "网关连接已满，请稍后重试")));
+        FinishError(503, RetryLater(ToRpcStatus(absl::UnavailableError("网关连接已满，请稍后重试"))));
       }
       return;
     }
@@ -478,8 +467,7 @@ class Session final : public std::enable_shared_from_this<Session> {
         if (failing.empty()) {
           self->Finish(200, R"({"status":"SERVING"})", kJson);
         } else {
-          self->FinishError(503, MakeStatus(absl::StatusCode::kUnavailable,
-                                            absl::StrCat("backends not ready: ", failing)));
+          self->FinishError(503, ToRpcStatus(absl::UnavailableError(absl::StrCat("backends not ready: ", failing))));
         }
       });
       return;
@@ -499,12 +487,11 @@ class Session final : public std::enable_shared_from_this<Session> {
     RouteMatch match = state_.router.Find(View(request_.method_string()), path);
     if (match.route == nullptr) {
       if (match.allowed_methods.empty()) {
-        FinishError(404, MakeStatus(absl::StatusCode::kNotFound, absl::StrCat("no route for ", path)));
+        FinishError(404, ToRpcStatus(absl::NotFoundError(absl::StrCat("no route for ", path))));
       } else {
         allow_ = absl::StrJoin(match.allowed_methods, ", ");
-        FinishError(405, MakeStatus(absl::StatusCode::kUnimplemented,
-                                    absl::StrCat("method ", View(request_.method_string()), " not allowed on ", path,
-                                                 "; allowed: ", allow_)));
+        FinishError(405, ToRpcStatus(absl::UnimplementedError(absl::StrCat(
+                             "method ", View(request_.method_string()), " not allowed on ", path, "; allowed: ", allow_))));
       }
       return;
     }
@@ -538,7 +525,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     if (grpc::Status s = grpc::SerializationTraits<google::protobuf::Message>::Serialize(*request, &call->request,
                                                                                         &own_buffer);
         !s.ok()) {
-      FinishError(500, MakeStatus(absl::StatusCode::kInternal, "cannot serialize the request"));
+      FinishError(500, ToRpcStatus(absl::InternalError("cannot serialize the request")));
       return;
     }
     if (!authorization.empty()) {
@@ -569,7 +556,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     }
     google::protobuf::Message* response = state_.output_prototypes[index]->New(&call.arena);
     if (!grpc::SerializationTraits<google::protobuf::Message>::Deserialize(&call.response, response).ok()) {
-      FinishError(500, MakeStatus(absl::StatusCode::kInternal, "the backend sent a malformed response"));
+      FinishError(500, ToRpcStatus(absl::InternalError("the backend sent a malformed response")));
       return;
     }
     absl::StatusOr<std::string> json = RenderResponse(route, *response);
