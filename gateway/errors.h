@@ -14,6 +14,7 @@ int HttpStatusFromCode(int grpc_code);
 
 // A gateway-made error as google.rpc.Status. Payloads of `status` whose type URL names a message
 // (absl::Status::SetPayload with "type.googleapis.com/google.rpc.BadRequest", ...) become its details.
+// The message is made valid UTF-8, as protobuf and JSON need: it may quote the client's bytes (a path).
 google::rpc::Status ToRpcStatus(const absl::Status& status);
 
 // A backend's error as google.rpc.Status: the details a service put into error_details() when they

@@ -1,6 +1,7 @@
 #include "gateway_config.h"
 
 #include <cstdlib>
+#include <initializer_list>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -10,6 +11,21 @@ namespace minyi::gateway {
 namespace {
 
 using ::testing::HasSubstr;
+
+// Sets what the gateway cannot start without: MINYI_BACKENDS, MINYI_REDIS_ADDR and the token keys.
+void SetRequiredEnv() {
+  setenv("MINYI_BACKENDS", "deputies=127.0.0.1:7101", 1);
+  setenv("MINYI_REDIS_ADDR", "127.0.0.1:6379", 1);
+  for (const auto& [k, v] : minyi::testing::TestKeys::Shared().GatewayEnv()) {
+    setenv(k.c_str(), v.c_str(), 1);
+  }
+}
+
+void Unset(std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    unsetenv(name);
+  }
+}
 
 TEST(ParseBackendsTest, ParsesNameEqualsTarget) {
   auto backends = ParseBackends("identity=127.0.0.1:7100, deputies=127.0.0.1:7101");
@@ -43,11 +59,7 @@ TEST(LoadGatewayConfigTest, NamesEveryProblem) {
 }
 
 TEST(LoadGatewayConfigTest, DefaultsAndOverrides) {
-  setenv("MINYI_BACKENDS", "deputies=127.0.0.1:7101", 1);
-  setenv("MINYI_REDIS_ADDR", "127.0.0.1:6379", 1);
-  for (const auto& [k, v] : minyi::testing::TestKeys::Shared().GatewayEnv()) {
-    setenv(k.c_str(), v.c_str(), 1);
-  }
+  SetRequiredEnv();
   setenv("MINYI_REQUEST_TIMEOUT_MS", "250", 1);
   auto config = LoadGatewayConfig();
   ASSERT_TRUE(config.ok()) << config.status();
@@ -57,18 +69,11 @@ TEST(LoadGatewayConfigTest, DefaultsAndOverrides) {
   EXPECT_EQ(config->max_body_bytes, 1u << 20);
   EXPECT_EQ(config->request_timeout, absl::Milliseconds(250));
   EXPECT_EQ(config->token_keys.size(), 1u);
-  unsetenv("MINYI_BACKENDS");
-  unsetenv("MINYI_REDIS_ADDR");
-  unsetenv("MINYI_TOKEN_VERIFY_KEYS");
-  unsetenv("MINYI_REQUEST_TIMEOUT_MS");
+  Unset({"MINYI_BACKENDS", "MINYI_REDIS_ADDR", "MINYI_TOKEN_VERIFY_KEYS", "MINYI_REQUEST_TIMEOUT_MS"});
 }
 
 TEST(LoadGatewayConfigTest, ConnectionLimits) {
-  setenv("MINYI_BACKENDS", "deputies=127.0.0.1:7101", 1);
-  setenv("MINYI_REDIS_ADDR", "127.0.0.1:6379", 1);
-  for (const auto& [k, v] : minyi::testing::TestKeys::Shared().GatewayEnv()) {
-    setenv(k.c_str(), v.c_str(), 1);
-  }
+  SetRequiredEnv();
   auto defaults = LoadGatewayConfig();
   ASSERT_TRUE(defaults.ok()) << defaults.status();
   EXPECT_EQ(defaults->max_connections, 4096);
@@ -90,10 +95,8 @@ TEST(LoadGatewayConfigTest, ConnectionLimits) {
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->max_connections_per_address, 0);
   EXPECT_EQ(set->write_timeout, absl::Milliseconds(1500));
-  for (const char* name : {"MINYI_BACKENDS", "MINYI_REDIS_ADDR", "MINYI_TOKEN_VERIFY_KEYS",
-                           "MINYI_MAX_CONNECTIONS_PER_ADDRESS", "MINYI_WRITE_TIMEOUT_MS"}) {
-    unsetenv(name);
-  }
+  Unset({"MINYI_BACKENDS", "MINYI_REDIS_ADDR", "MINYI_TOKEN_VERIFY_KEYS", "MINYI_MAX_CONNECTIONS_PER_ADDRESS",
+         "MINYI_WRITE_TIMEOUT_MS"});
 }
 
 }  // namespace
