@@ -53,16 +53,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   EXPECT_THAT(r.body, HasSubstr(stadium + "\""));
 
   // Deputies with accounts.
-  r = P().Call("POST", "/v1/stations",
-               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}}, P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r).value("name", "");
-  std::vector<std::string> deputies;
-  std::vector<std::string> tokens;
-  for (const char* name : {"王芳", "李娜", "张敏"}) {
-    deputies.push_back(P().NewDeputy(station, name));
-    tokens.push_back(P().NewAccount("ROLE_DEPUTY", deputies.back()));
-  }
+  const auto [deputies, tokens] = P().NewDeputies("城关镇", {"王芳", "李娜", "张敏"});
 
   // Set-up: candidates must outnumber slots.
   json vote = {{"title", "2027年民生实事项目票决"},
