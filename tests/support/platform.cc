@@ -346,4 +346,16 @@ std::string Platform::OpenVote(absl::string_view title, const std::vector<std::s
   return name;
 }
 
+std::string Platform::NewProjectSupervisionGroup(absl::string_view project_title,
+                                                 const std::vector<std::string>& members) {
+  HttpResponse r =
+      Call("POST", "/v1/supervisionGroups",
+           {{"target",
+             {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", project_title}, {"keywords", {"交通"}}}},
+            {"members", members}},
+           Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r).value("name", "");
+}
+
 }  // namespace minyi::testing

@@ -127,6 +127,9 @@ class Platform final {
   // its name.
   std::string OpenVote(absl::string_view title, const std::vector<std::string>& candidates,
                        const std::vector<std::string>& electorate);
+  // Creates a supervision group of `members` for the livelihood project titled `project_title` (keyword
+  // 交通), as admin; returns its name.
+  std::string NewProjectSupervisionGroup(absl::string_view project_title, const std::vector<std::string>& members);
 
  private:
   std::string dsn_;

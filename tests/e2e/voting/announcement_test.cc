@@ -92,12 +92,7 @@ TEST(AnnouncementTest, NothingOfTheResultReachesAnyoneButOfficeStaffAndLeadersBe
   }
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", vote, ":close"), json::object(), P().Admin()).status, 200);
   // Staff may set up the chosen project's supervision before announcing it.
-  r = P().Call("POST", "/v1/supervisionGroups",
-               {{"target", {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "城区道路改造"}, {"keywords", {"交通"}}}},
-                {"members", {deputies[0], deputies[1]}}},
-               P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string group = Json(r).value("name", "");
+  const std::string group = P().NewProjectSupervisionGroup("城区道路改造", {deputies[0], deputies[1]});
   r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", group}},
                P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;

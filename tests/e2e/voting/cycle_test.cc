@@ -129,12 +129,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
 
   // Supervision: a group confirmed in the deputies service is attached with its members as they are now;
   // then the responsible department reports, and no other department may.
-  r = P().Call("POST", "/v1/supervisionGroups",
-               {{"target", {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "城区道路改造"}, {"keywords", {"交通"}}}},
-                {"members", {deputies[0], deputies[1]}}},
-               P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string group = Json(r).value("name", "");
+  const std::string group = P().NewProjectSupervisionGroup("城区道路改造", {deputies[0], deputies[1]});
   r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", "supervisionGroups/999999"}},
                P().Admin());
   EXPECT_EQ(r.status, 400) << r.body;
