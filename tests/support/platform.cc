@@ -223,8 +223,9 @@ Platform::Platform()
 
 Platform::~Platform() = default;
 
-HttpResponse Platform::Call(absl::string_view method, absl::string_view target, const nlohmann::json& body,
-                            absl::string_view token, std::map<std::string, std::string> headers) {
+HttpResponse JsonCall(int port, absl::string_view method, absl::string_view target, const nlohmann::json& body,
+                      absl::string_view token, std::map<std::string, std::string> headers,
+                      const std::string& source_address) {
   if (!token.empty()) {
     headers["Authorization"] = absl::StrCat("Bearer ", token);
   }
@@ -233,8 +234,14 @@ HttpResponse Platform::Call(absl::string_view method, absl::string_view target, 
     payload = body.dump();
     headers.emplace("Content-Type", "application/json");
   }
-  return HttpRequest(http_port_, std::string_view(method.data(), method.size()),
-                     std::string_view(target.data(), target.size()), payload, headers);
+  return HttpConnection(port, source_address)
+      .Request(std::string_view(method.data(), method.size()), std::string_view(target.data(), target.size()), payload,
+               headers);
+}
+
+HttpResponse Platform::Call(absl::string_view method, absl::string_view target, const nlohmann::json& body,
+                            absl::string_view token, std::map<std::string, std::string> headers) {
+  return JsonCall(http_port_, method, target, body, token, std::move(headers));
 }
 
 std::string Platform::Token(absl::string_view username, absl::string_view password) {
@@ -290,6 +297,63 @@ std::string Platform::NewDeputy(const std::string& station, absl::string_view di
                          {"status", "DEPUTY_STATUS_SERVING"},
                          {"stations", {station}}},
                         Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r).value("name", "");
+}
+
+std::string Platform::NewStation(absl::string_view region) {
+  HttpResponse r =
+      Call("POST", "/v1/stations",
+           {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {region}}}, Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r).value("name", "");
+}
+
+Platform::DeputyAccounts Platform::NewDeputies(absl::string_view region,
+                                               std::initializer_list<absl::string_view> display_names) {
+  const std::string station = NewStation(region);
+  DeputyAccounts out;
+  for (absl::string_view display_name : display_names) {
+    out.deputies.push_back(NewDeputy(station, display_name));
+    out.tokens.push_back(NewAccount("ROLE_DEPUTY", out.deputies.back()));
+  }
+  return out;
+}
+
+std::string Platform::NewCandidate(absl::string_view title) {
+  HttpResponse r = Call("POST", "/v1/projects",
+                        {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}}, Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  const std::string name = Json(r).value("name", "");
+  r = Call("POST", absl::StrCat("/v1/", name, ":screen"), {{"admit", true}}, Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return name;
+}
+
+std::string Platform::OpenVote(absl::string_view title, const std::vector<std::string>& candidates,
+                               const std::vector<std::string>& electorate) {
+  HttpResponse r = Call("POST", "/v1/votes",
+                        {{"title", title},
+                         {"form", "BALLOT_FORM_APPROVAL"},
+                         {"slots", 1},
+                         {"candidates", candidates},
+                         {"electorate", electorate}},
+                        Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  const std::string name = Json(r).value("name", "");
+  r = Call("POST", absl::StrCat("/v1/", name, ":open"), nlohmann::json::object(), Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return name;
+}
+
+std::string Platform::NewProjectSupervisionGroup(absl::string_view project_title,
+                                                 const std::vector<std::string>& members) {
+  HttpResponse r =
+      Call("POST", "/v1/supervisionGroups",
+           {{"target",
+             {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", project_title}, {"keywords", {"交通"}}}},
+            {"members", members}},
+           Admin());
   EXPECT_EQ(r.status, 200) << r.body;
   return Json(r).value("name", "");
 }

@@ -3,11 +3,13 @@
 // The whole platform for end-to-end tests: a fresh database on the shared PostgreSQL, a Redis of its own,
 // every service binary and the gateway as real child processes on free ports.
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "common/auth.h"
 #include "grpcpp/client_context.h"
 #include "nlohmann/json.hpp"
@@ -64,6 +66,13 @@ std::string MintToken(minyi::common::v1::Role role, const std::string& deputy = 
 std::string AccountToken(const std::string& account_id, minyi::common::v1::Role role, const std::string& deputy = "",
                          const std::string& department = "");
 
+// HTTP/JSON to a gateway at 127.0.0.1:`port`, on a connection of its own from `source_address` (see
+// HttpConnection): `body` (unless null) as JSON and, when `token` is given, "Authorization: Bearer <token>",
+// beside `headers`.
+HttpResponse JsonCall(int port, absl::string_view method, absl::string_view target,
+                      const nlohmann::json& body = nullptr, absl::string_view token = "",
+                      std::map<std::string, std::string> headers = {}, const std::string& source_address = "");
+
 class Platform final {
  public:
   // The bootstrap admin's password, which must be changed at the first sign-in, and the one it is changed
@@ -102,6 +111,25 @@ class Platform final {
   std::string NewAccount(absl::string_view role, const std::string& deputy = "", const std::string& department = "");
   // Creates a serving county-level deputy of the second term at `station` as admin; returns its name.
   std::string NewDeputy(const std::string& station, absl::string_view display_name);
+  // Creates a village station under a fresh display name in `region` as admin; returns its name.
+  std::string NewStation(absl::string_view region);
+  // Deputies at a new station in `region`, one for each of `display_names`, each with an account bound to
+  // it: the deputies' names and their accounts' tokens, in that order.
+  struct DeputyAccounts {
+    std::vector<std::string> deputies;
+    std::vector<std::string> tokens;
+  };
+  DeputyAccounts NewDeputies(absl::string_view region, std::initializer_list<absl::string_view> display_names);
+  // Creates a livelihood project nominated by a town and admits it at screening, as admin: a candidate of
+  // a vote. Returns its name.
+  std::string NewCandidate(absl::string_view title);
+  // Creates an approval vote of `candidates` for one slot by `electorate` and opens it, as admin; returns
+  // its name.
+  std::string OpenVote(absl::string_view title, const std::vector<std::string>& candidates,
+                       const std::vector<std::string>& electorate);
+  // Creates a supervision group of `members` for the livelihood project titled `project_title` (keyword
+  // 交通), as admin; returns its name.
+  std::string NewProjectSupervisionGroup(absl::string_view project_title, const std::vector<std::string>& members);
 
  private:
   std::string dsn_;

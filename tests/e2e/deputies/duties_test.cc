@@ -18,20 +18,12 @@ using nlohmann::json;
 // The process's shared platform, under a short name for the many calls below.
 Platform& P() { return Platform::Shared(); }
 
-std::string NewStation(const std::string& region) {
-  HttpResponse r = P().Call("POST", "/v1/stations",
-                            {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {region}}},
-                            P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r).value("name", "");
-}
-
 json Duty(absl::string_view date, absl::string_view category) {
   return {{"date", date}, {"category", category}, {"description", "进站接待选民，听取意见建议"}};
 }
 
 TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
-  const std::string station = NewStation("示范县");
+  const std::string station = P().NewStation("示范县");
   const std::string me = P().NewDeputy(station, "李梅");
   const std::string other = P().NewDeputy(station, "张伟");
   const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
@@ -71,7 +63,7 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
 }
 
 TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
-  const std::string station = NewStation("示范县");
+  const std::string station = P().NewStation("示范县");
   const std::string me = P().NewDeputy(station, "赵敏");
   const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
   HttpResponse r =
@@ -91,8 +83,8 @@ TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
 
 TEST(Duties, RulesPointsRankingAndStars) {
   const std::string region = Unique("星级区");
-  const std::string station = NewStation(region);
-  NewStation(region);
+  const std::string station = P().NewStation(region);
+  P().NewStation(region);
   const std::string first = P().NewDeputy(station, "一号代表");
   const std::string second = P().NewDeputy(station, "二号代表");
 
@@ -157,7 +149,7 @@ TEST(Duties, RulesPointsRankingAndStars) {
 }
 
 TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
-  const std::string station = NewStation(Unique("九有区"));
+  const std::string station = P().NewStation(Unique("九有区"));
   const std::string deputy_token = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "钱进"));
   const json assessment = {{"items", {{{"item", "有场所"}, {"met", true}, {"evidence", {"files/3"}}}}}};
   const std::string path = absl::StrCat("/v1/", station, "/checklist");
@@ -179,7 +171,7 @@ TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
 
 
 TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
-  const std::string station = NewStation(Unique("轮值区"));
+  const std::string station = P().NewStation(Unique("轮值区"));
   const std::string deputy = P().NewDeputy(station, "孙值班");
   const std::string path = absl::StrCat("/v1/", station, "/rotaEntries");
   const json entry = {{"deputy", deputy}, {"date", "2026-05-04"}, {"note", "14:00-17:00"}};
@@ -197,7 +189,7 @@ TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
 
 
 TEST(Duties, ShortlistIsForStaffAndLeaders) {
-  const std::string deputy = P().NewDeputy(NewStation(Unique("评优区")), "周优秀");
+  const std::string deputy = P().NewDeputy(P().NewStation(Unique("评优区")), "周优秀");
   HttpResponse r =
       P().Call("PATCH", absl::StrCat("/v1/", deputy, "/evaluationResults/2026"), {{"score", 90}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
@@ -212,7 +204,7 @@ TEST(Duties, ShortlistIsForStaffAndLeaders) {
 }
 
 TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
-  const std::string station = NewStation(Unique("监督区"));
+  const std::string station = P().NewStation(Unique("监督区"));
   // A sector no other test uses, so the proposal holds only these deputies.
   const std::string sector = Unique("轨交");
   const std::string first = P().NewDeputy(station, "郑轨道");

@@ -34,17 +34,7 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   const std::string department = P().NewAccount("ROLE_DEPARTMENT", "", "natural-resources");
   const std::string other_department = P().NewAccount("ROLE_DEPARTMENT", "", "health");
   const std::string citizen = P().NewAccount("ROLE_CITIZEN");
-  HttpResponse r =
-      P().Call("POST", "/v1/stations",
-               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r).value("name", "");
-  std::vector<std::string> deputies;
-  std::vector<std::string> rater_tokens;
-  for (const char* name : {"李梅", "王芳", "赵强"}) {
-    deputies.push_back(P().NewDeputy(station, name));
-    rater_tokens.push_back(P().NewAccount("ROLE_DEPUTY", deputies.back()));
-  }
+  const auto [deputies, rater_tokens] = P().NewDeputies("示范县", {"李梅", "王芳", "赵强"});
 
   json campaign = {
       {"title", "2026年县自然资源局工作评议"},
@@ -70,7 +60,7 @@ TEST(Evaluation, WholeCampaignFromSetUpToSecondRound) {
   // Stage weights that do not sum to 100 are refused, naming the field.
   json bad = campaign;
   bad["stages"] = {{{"stage", "STAGE_ON_SITE"}, {"weight", 50}}, {{"stage", "STAGE_RECTIFICATION"}, {"weight", 40}}};
-  r = P().Call("POST", "/v1/evaluations", bad, staff);
+  HttpResponse r = P().Call("POST", "/v1/evaluations", bad, staff);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_THAT(r.body, HasSubstr("evaluation.stages"));
   EXPECT_EQ(P().Call("POST", "/v1/evaluations", campaign, rater_tokens[0]).status, 403);

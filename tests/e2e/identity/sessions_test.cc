@@ -32,18 +32,7 @@ constexpr char kPassword[] = "Wq5-sessions-Lm8pz2";
 // meets another's (the gateway sees the socket peer).
 HttpResponse From(const std::string& address, absl::string_view method, absl::string_view target,
                   const json& body = nullptr, absl::string_view token = "") {
-  std::map<std::string, std::string> headers;
-  if (!token.empty()) {
-    headers["Authorization"] = absl::StrCat("Bearer ", token);
-  }
-  std::string payload;
-  if (!body.is_null()) {
-    payload = body.dump();
-    headers["Content-Type"] = "application/json";
-  }
-  return HttpConnection(P().http_port(), address)
-      .Request(std::string_view(method.data(), method.size()), std::string_view(target.data(), target.size()),
-               payload, headers);
+  return JsonCall(P().http_port(), method, target, body, token, {}, address);
 }
 
 HttpResponse SignIn(const std::string& address, const std::string& username, const std::string& password) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/calendar.h"
+#include "e2e/notifications/suggestion.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
@@ -18,11 +19,6 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-json Ok(HttpResponse r) {
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r);
-}
 
 // The inbox messages of `category` about `reference`.
 std::vector<json> Messages(Platform& platform, const std::string& token, const std::string& reference,
@@ -40,28 +36,18 @@ std::vector<json> Messages(Platform& platform, const std::string& token, const s
 TEST(OverdueE2eTest, AKeySupervisionItemPastItsDeadlineReachesEveryLeaderOnce) {
   // A platform of its own: the sweepers below, a day past the deadline, would find other tests' items.
   Platform platform;
-  const std::string& admin = platform.Admin();
-  const std::string station = Ok(platform.Call(
-      "POST", "/v1/stations",
-      {{"displayName", Unique("河西站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, admin))["name"];
-  const std::string deputy_token = platform.NewAccount("ROLE_DEPUTY", platform.NewDeputy(station, "王芳"));
+  const std::string deputy_token =
+      platform.NewAccount("ROLE_DEPUTY", platform.NewDeputy(platform.NewStation("示范县"), "王芳"));
   const std::string department = Unique("county-water");
   const std::string lead_token = platform.NewAccount("ROLE_DEPARTMENT", "", department);
   const std::vector<std::string> leaders = {platform.NewAccount("ROLE_LEADER"), platform.NewAccount("ROLE_LEADER")};
   const std::string bystander = platform.NewAccount("ROLE_DEPARTMENT", "", Unique("county-health"));
 
   const std::string title = "关于治理河西片区内涝的建议";
-  const std::string name = Ok(platform.Call("POST", "/v1/suggestions",
-                                            {{"submit", true},
-                                             {"suggestion",
-                                              {{"kind", "SUGGESTION_KIND_DEPUTY"},
-                                               {"title", title},
-                                               {"body", "河西片区每逢暴雨即内涝，建议改造排水管网。"}}}},
-                                            deputy_token))["name"];
-  Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":accept"), json::object(), admin));
-  const std::string deadline =
-      Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":assign"), {{"leadDepartment", department}}, admin))
-          .value("deadline", "");
+  const AssignedSuggestion assigned =
+      SubmitAndAssign(platform, deputy_token, title, "河西片区每逢暴雨即内涝，建议改造排水管网。", department);
+  const std::string& name = assigned.name;
+  const std::string deadline = assigned.assignment.value("deadline", "");
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":flagKeySupervision"),
                    {{"keySupervision", true}, {"reason", "群众反映强烈"}}, leaders[0]));
   absl::CivilDay due;

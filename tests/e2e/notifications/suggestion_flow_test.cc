@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/calendar.h"
+#include "e2e/notifications/suggestion.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
@@ -16,11 +17,6 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-json Ok(HttpResponse r) {
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r);
-}
 
 // The inbox message of `category` about `reference`, once the event has been delivered.
 json AwaitMessage(Platform& platform, const std::string& token, const std::string& reference,
@@ -42,31 +38,20 @@ json AwaitMessage(Platform& platform, const std::string& token, const std::strin
 
 TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerReachesTheDeputy) {
   Platform& platform = Platform::Shared();
-  const std::string& admin = platform.Admin();
-  const std::string station = Ok(platform.Call(
-      "POST", "/v1/stations",
-      {{"displayName", Unique("城关站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, admin))["name"];
-  const std::string deputy = platform.NewDeputy(station, "李梅");
+  const std::string deputy = platform.NewDeputy(platform.NewStation("示范县"), "李梅");
   const std::string department = Unique("county-transport");
   const std::string deputy_token = platform.NewAccount("ROLE_DEPUTY", deputy);
   const std::string lead_token = platform.NewAccount("ROLE_DEPARTMENT", "", department);
   const std::string other_token = platform.NewAccount("ROLE_DEPARTMENT", "", Unique("county-health"));
 
   const std::string title = "关于在城关镇中心小学门口增设红绿灯的建议";
-  const std::string name = Ok(platform.Call("POST", "/v1/suggestions",
-                                            {{"submit", true},
-                                             {"suggestion",
-                                              {{"kind", "SUGGESTION_KIND_DEPUTY"},
-                                               {"title", title},
-                                               {"body", "学校门口车流量大，学生过马路危险，建议增设红绿灯和斑马线。"}}}},
-                                            deputy_token))["name"];
-  Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":accept"), json::object(), admin));
-  const json assigned =
-      Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":assign"), {{"leadDepartment", department}}, admin));
+  const AssignedSuggestion assigned = SubmitAndAssign(
+      platform, deputy_token, title, "学校门口车流量大，学生过马路危险，建议增设红绿灯和斑马线。", department);
+  const std::string& name = assigned.name;
 
   const json message = AwaitMessage(platform, lead_token, name, "CATEGORY_ASSIGNMENT");
   EXPECT_EQ(message.value("title", ""), absl::StrCat("新交办建议：", title));
-  EXPECT_THAT(message.value("body", ""), HasSubstr(assigned.value("deadline", "?")));
+  EXPECT_THAT(message.value("body", ""), HasSubstr(assigned.assignment.value("deadline", "?")));
   EXPECT_EQ(Json(platform.Call("GET", "/v1/inbox", nullptr, other_token))["notifications"].size(), 0u);
 
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":contact"),

@@ -47,17 +47,7 @@ class AccessLogTest : public ::testing::Test {
   // HTTP through this test's gateway.
   HttpResponse Call(absl::string_view method, absl::string_view target, const json& body = nullptr,
                     absl::string_view token = "") {
-    std::map<std::string, std::string> headers;
-    if (!token.empty()) {
-      headers["Authorization"] = absl::StrCat("Bearer ", token);
-    }
-    std::string payload;
-    if (!body.is_null()) {
-      payload = body.dump();
-      headers["Content-Type"] = "application/json";
-    }
-    return HttpRequest(http_port_, std::string_view(method.data(), method.size()),
-                       std::string_view(target.data(), target.size()), payload, headers);
+    return JsonCall(http_port_, method, target, body, token);
   }
 
   std::string SignIn(const std::string& username, const std::string& password) {
@@ -70,18 +60,6 @@ class AccessLogTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> gateway_;
 };
 
-// An admitted project through the shared gateway: a candidate of the vote.
-std::string Candidate(absl::string_view title) {
-  HttpResponse r = P().Call("POST", "/v1/projects",
-                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}},
-                            P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  const std::string name = Json(r).value("name", "");
-  r = P().Call("POST", absl::StrCat("/v1/", name, ":screen"), {{"admit", true}}, P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return name;
-}
-
 TEST_F(AccessLogTest, NoPasswordTokenBallotContentOrNonceIsLogged) {
   std::vector<std::string> secrets;  // everything the log must not hold
 
@@ -93,11 +71,7 @@ TEST_F(AccessLogTest, NoPasswordTokenBallotContentOrNonceIsLogged) {
   secrets.push_back(wrong);
 
   // Two deputies, each with an account created with a password, which they change after signing in.
-  HttpResponse r = P().Call("POST", "/v1/stations",
-                            {{"displayName", Unique("日志站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}},
-                            P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r).value("name", "");
+  const std::string station = P().NewStation("城关镇");
   std::vector<std::string> deputies;
   std::vector<std::string> tokens;
   for (int i = 0; i < 2; ++i) {
@@ -105,9 +79,10 @@ TEST_F(AccessLogTest, NoPasswordTokenBallotContentOrNonceIsLogged) {
     const std::string username = Unique("log-deputy");
     const std::string created = absl::StrCat("Cr7-created-password-", i, "-Vb9q");
     const std::string changed = absl::StrCat("Ch4-changed-password-", i, "-Tz6w");
-    r = Call("POST", "/v1/accounts",
-             {{"account", {{"username", username}, {"displayName", "代表"}, {"role", "ROLE_DEPUTY"},
-                           {"deputy", deputies.back()}}},
+    HttpResponse r =
+        Call("POST", "/v1/accounts",
+             {{"account",
+               {{"username", username}, {"displayName", "代表"}, {"role", "ROLE_DEPUTY"}, {"deputy", deputies.back()}}},
               {"password", created}},
              admin);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -120,19 +95,13 @@ TEST_F(AccessLogTest, NoPasswordTokenBallotContentOrNonceIsLogged) {
   secrets.push_back(admin);
 
   // A secret vote: each deputy checks in and casts through this gateway.
-  const std::vector<std::string> candidates = {Candidate("日志村道硬化"), Candidate("日志路灯亮化")};
-  r = P().Call("POST", "/v1/votes",
-               {{"title", "日志保密票决"}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 1},
-                {"candidates", candidates}, {"electorate", deputies}},
-               P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string vote = Json(r).value("name", "");
-  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", vote, ":open"), json::object(), P().Admin()).status, 200);
+  const std::vector<std::string> candidates = {P().NewCandidate("日志村道硬化"), P().NewCandidate("日志路灯亮化")};
+  const std::string vote = P().OpenVote("日志保密票决", candidates, deputies);
   for (int i = 0; i < 2; ++i) {
     ASSERT_EQ(Call("POST", absl::StrCat("/v1/", vote, ":checkIn"), json::object(), tokens[i]).status, 200);
     const std::string nonce = Unique(absl::StrCat("access-log-nonce-0123456789-", i, "-"));
-    r = Call("POST", absl::StrCat("/v1/", vote, "/ballots"),
-             {{"content", {{"approvals", {candidates[i]}}}}, {"nonce", nonce}}, tokens[i]);
+    HttpResponse r = Call("POST", absl::StrCat("/v1/", vote, "/ballots"),
+                          {{"content", {{"approvals", {candidates[i]}}}}, {"nonce", nonce}}, tokens[i]);
     ASSERT_EQ(r.status, 200) << r.body;
     secrets.push_back(nonce);
   }

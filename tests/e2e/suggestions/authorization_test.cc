@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "e2e/suggestions/calls.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "suggestions/deadlines.h"
@@ -20,21 +21,6 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-Platform& P() { return Platform::Shared(); }
-
-json Call(absl::string_view method, const std::string& path, const json& body, const std::string& token,
-          int expected_status = 200) {
-  HttpResponse r = P().Call(method, path, body, token);
-  EXPECT_EQ(r.status, expected_status) << method << " " << path << ": " << r.body;
-  return Json(r);
-}
-
-std::string NewStation() {
-  return Call("POST", "/v1/stations",
-              {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}}, P().Admin())
-      .value("name", "");
-}
-
 json Opinion(const std::string& station, const std::string& title, const std::string& body) {
   return {{"submit", true},
           {"suggestion",
@@ -42,8 +28,8 @@ json Opinion(const std::string& station, const std::string& title, const std::st
 }
 
 TEST(SuggestionAuthorization, DeputiesEnterOpinionsOnlyAtStationsTheyBelongToOrAreOnDutyAt) {
-  const std::string home = NewStation();
-  const std::string elsewhere = NewStation();
+  const std::string home = P().NewStation("示范县");
+  const std::string elsewhere = P().NewStation("示范县");
   const std::string deputy = P().NewDeputy(home, "孙丽");
   const std::string token = P().NewAccount("ROLE_DEPUTY", deputy);
 
@@ -90,8 +76,8 @@ json Answer(const HttpResponse& r, const std::string& id) {
 }
 
 TEST(SuggestionAuthorization, LinkingOpinionsNeedsReadingEveryOneOfThem) {
-  const std::string home = NewStation();
-  const std::string elsewhere = NewStation();
+  const std::string home = P().NewStation("示范县");
+  const std::string elsewhere = P().NewStation("示范县");
   const std::string deputy = P().NewDeputy(home, "吴刚");
   const std::string token = P().NewAccount("ROLE_DEPUTY", deputy);
   const std::string neighbour = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(elsewhere, "郑洁"));
@@ -146,7 +132,7 @@ std::vector<std::string> Names(const json& items) {
 }
 
 TEST(SuggestionAuthorization, SimilarItemsAreOnlyThoseTheCallerMayRead) {
-  const std::string station = NewStation();
+  const std::string station = P().NewStation("示范县");
   const std::string author = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "冯军"));
   const std::string colleague = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "陈芳"));
   const std::string staff = P().NewAccount("ROLE_STAFF");
@@ -212,7 +198,7 @@ bool Booked(const std::string& deputy, const std::string& reference) {
 }
 
 TEST(SuggestionAuthorization, CoSignersCountOnlyOnceEachConfirmsWithTheirOwnAccount) {
-  const std::string station = NewStation();
+  const std::string station = P().NewStation("示范县");
   const std::string lead = P().NewDeputy(station, "林涛");
   const std::string willing = P().NewDeputy(station, "何静");
   const std::string unwilling = P().NewDeputy(station, "高远");
@@ -281,7 +267,7 @@ TEST(SuggestionAuthorization, CoSignersCountOnlyOnceEachConfirmsWithTheirOwnAcco
 }
 
 TEST(SuggestionAuthorization, RenamingCoSignersKeepsTheSignaturesOfAnUnchangedText) {
-  const std::string station = NewStation();
+  const std::string station = P().NewStation("示范县");
   const std::string author = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "宋雨"));
   const std::string kept = P().NewDeputy(station, "唐宁");
   const std::string unnamed = P().NewDeputy(station, "韩梅");

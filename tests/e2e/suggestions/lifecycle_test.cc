@@ -6,32 +6,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "e2e/suggestions/calls.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "support/platform.h"
 #include "suggestions/deadlines.h"
+#include "support/platform.h"
 
 namespace minyi::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using nlohmann::json;
-
-// The process's shared platform, under a short name for the many calls below.
-Platform& P() { return Platform::Shared(); }
-
-std::string Create(absl::string_view path, const json& body) {
-  HttpResponse r = P().Call("POST", path, body, P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return Json(r).value("name", "");
-}
-
-json Call(absl::string_view method, const std::string& path, const json& body, const std::string& token,
-          int expected_status = 200) {
-  HttpResponse r = P().Call(method, path, body, token);
-  EXPECT_EQ(r.status, expected_status) << method << " " << path << ": " << r.body;
-  return Json(r);
-}
 
 std::string Today() { return minyi::FormatDay(TestToday()); }
 std::string MonthsFromToday(int months) {
@@ -48,8 +33,7 @@ std::vector<std::string> Actions(const json& timeline) {
 }
 
 TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
-  const std::string station =
-      Create("/v1/stations", {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}});
+  const std::string station = P().NewStation("示范县");
   const std::string deputy_a = P().NewDeputy(station, "李梅");
   const std::string deputy_b = P().NewDeputy(station, "王强");
   const std::string a = P().NewAccount("ROLE_DEPUTY", deputy_a);
@@ -268,8 +252,7 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
 }
 
 TEST(SuggestionLifecycle, DeputiesSeeOnlyTheirOwnAndDepartmentsOnlyWhatIsAssigned) {
-  const std::string station =
-      Create("/v1/stations", {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"示范县"}}});
+  const std::string station = P().NewStation("示范县");
   const std::string deputy = P().NewDeputy(station, "赵敏");
   const std::string other_deputy = P().NewDeputy(station, "钱进");
   const std::string mine = P().NewAccount("ROLE_DEPUTY", deputy);

@@ -18,16 +18,6 @@ using nlohmann::json;
 
 Platform& P() { return Platform::Shared(); }
 
-std::string Candidate(absl::string_view title) {
-  HttpResponse r = P().Call("POST", "/v1/projects",
-                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}}, P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  const std::string name = Json(r).value("name", "");
-  r = P().Call("POST", absl::StrCat("/v1/", name, ":screen"), {{"admit", true}}, P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return name;
-}
-
 // Whether the project is listed under `state` for `token`.
 bool ListedAs(const std::string& project, absl::string_view state, const std::string& token) {
   HttpResponse r = P().Call("GET", absl::StrCat("/v1/projects?pageSize=200&state=", state), nullptr, token);
@@ -63,28 +53,12 @@ std::vector<std::string> InboxTitles(const std::string& token, const std::string
 }
 
 TEST(AnnouncementTest, NothingOfTheResultReachesAnyoneButOfficeStaffAndLeadersBeforeTheAnnouncement) {
-  const std::string road = Candidate("城区道路改造");
-  const std::string lights = Candidate("背街小巷路灯");
-  const std::string canteen = Candidate("社区老年食堂");
-  HttpResponse r = P().Call("POST", "/v1/stations",
-                            {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}},
-                            P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r).value("name", "");
-  std::vector<std::string> deputies;
-  std::vector<std::string> voters;
-  for (const char* name : {"赵丽", "钱强", "孙梅"}) {
-    deputies.push_back(P().NewDeputy(station, name));
-    voters.push_back(P().NewAccount("ROLE_DEPUTY", deputies.back()));
-  }
+  const std::string road = P().NewCandidate("城区道路改造");
+  const std::string lights = P().NewCandidate("背街小巷路灯");
+  const std::string canteen = P().NewCandidate("社区老年食堂");
+  const auto [deputies, voters] = P().NewDeputies("城关镇", {"赵丽", "钱强", "孙梅"});
   const std::string title = Unique("公告前保密票决");
-  r = P().Call("POST", "/v1/votes",
-               {{"title", title}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 1},
-                {"candidates", {road, lights, canteen}}, {"electorate", deputies}},
-               P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string vote = Json(r).value("name", "");
-  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", vote, ":open"), json::object(), P().Admin()).status, 200);
+  const std::string vote = P().OpenVote(title, {road, lights, canteen}, deputies);
 
   const std::map<std::string, std::string> office = {
       {"admin", P().Admin()}, {"staff", P().NewAccount("ROLE_STAFF")}, {"leader", P().NewAccount("ROLE_LEADER")}};
@@ -93,6 +67,7 @@ TEST(AnnouncementTest, NothingOfTheResultReachesAnyoneButOfficeStaffAndLeadersBe
                                                      {"department", P().NewAccount("ROLE_DEPARTMENT", "", "jtj")}};
   const std::string result = absl::StrCat("/v1/", vote, "/result");
   const std::string bulletin = absl::StrCat("/v1/", vote, "/bulletin");
+  HttpResponse r;
   // While open, nobody reads a result or a bulletin.
   for (const auto* audience : {&office, &others}) {
     for (const auto& [role, token] : *audience) {
@@ -117,12 +92,7 @@ TEST(AnnouncementTest, NothingOfTheResultReachesAnyoneButOfficeStaffAndLeadersBe
   }
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", vote, ":close"), json::object(), P().Admin()).status, 200);
   // Staff may set up the chosen project's supervision before announcing it.
-  r = P().Call("POST", "/v1/supervisionGroups",
-               {{"target", {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "城区道路改造"}, {"keywords", {"交通"}}}},
-                {"members", {deputies[0], deputies[1]}}},
-               P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string group = Json(r).value("name", "");
+  const std::string group = P().NewProjectSupervisionGroup("城区道路改造", {deputies[0], deputies[1]});
   r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", group}},
                P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;

@@ -29,17 +29,6 @@ constexpr int kDeputies = 60;
 constexpr int kCasters = 8;  // concurrent deputies casting
 constexpr int kRounds = 3;
 
-std::string Candidate(absl::string_view title) {
-  HttpResponse r = P().Call("POST", "/v1/projects",
-                            {{"title", title}, {"department", "jtj"}, {"source", "NOMINATION_SOURCE_TOWN"}},
-                            P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  const std::string name = Json(r).value("name", "");
-  r = P().Call("POST", absl::StrCat("/v1/", name, ":screen"), {{"admit", true}}, P().Admin());
-  EXPECT_EQ(r.status, 200) << r.body;
-  return name;
-}
-
 struct Cast {
   absl::Time started;
   int status = 0;
@@ -57,28 +46,19 @@ int CountRows(absl::string_view table, const std::string& vote) {
 }
 
 TEST(CloseRaceTest, EveryAcknowledgedBallotIsCountedAndNoneCommitsAfterTheClose) {
-  HttpResponse r = P().Call("POST", "/v1/stations",
-                            {{"displayName", Unique("票决站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}},
-                            P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r).value("name", "");
+  const std::string station = P().NewStation("城关镇");
   std::vector<std::string> deputies;
   std::vector<std::string> tokens;
   for (int i = 0; i < kDeputies; ++i) {
     deputies.push_back(P().NewDeputy(station, absl::StrCat("代表", i)));
     tokens.push_back(MintToken(minyi::common::v1::ROLE_DEPUTY, deputies.back()));
   }
-  const std::vector<std::string> candidates = {Candidate("村道硬化"), Candidate("路灯亮化"), Candidate("老年食堂")};
+  const std::vector<std::string> candidates = {P().NewCandidate("村道硬化"), P().NewCandidate("路灯亮化"),
+                                               P().NewCandidate("老年食堂")};
 
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
-    r = P().Call("POST", "/v1/votes",
-                 {{"title", absl::StrCat("结束与投票并发 ", round)}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 1},
-                  {"candidates", candidates}, {"electorate", deputies}},
-                 P().Admin());
-    ASSERT_EQ(r.status, 200) << r.body;
-    const std::string vote = Json(r).value("name", "");
-    ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", vote, ":open"), json::object(), P().Admin()).status, 200);
+    const std::string vote = P().OpenVote(absl::StrCat("结束与投票并发 ", round), candidates, deputies);
     for (const std::string& token : tokens) {
       ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", vote, ":checkIn"), json::object(), token).status, 200);
     }
@@ -107,7 +87,7 @@ TEST(CloseRaceTest, EveryAcknowledgedBallotIsCountedAndNoneCommitsAfterTheClose)
     while (acknowledged.load() < kDeputies / 3 && next.load() < kDeputies) {
       absl::SleepFor(absl::Milliseconds(1));
     }
-    r = P().Call("POST", absl::StrCat("/v1/", vote, ":close"), json::object(), P().Admin());
+    HttpResponse r = P().Call("POST", absl::StrCat("/v1/", vote, ":close"), json::object(), P().Admin());
     const absl::Time closed = absl::Now();
     for (std::thread& t : casters) {
       t.join();

@@ -53,16 +53,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   EXPECT_THAT(r.body, HasSubstr(stadium + "\""));
 
   // Deputies with accounts.
-  r = P().Call("POST", "/v1/stations",
-               {{"displayName", Unique("站")}, {"kind", "STATION_KIND_VILLAGE"}, {"regionPath", {"城关镇"}}}, P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r).value("name", "");
-  std::vector<std::string> deputies;
-  std::vector<std::string> tokens;
-  for (const char* name : {"王芳", "李娜", "张敏"}) {
-    deputies.push_back(P().NewDeputy(station, name));
-    tokens.push_back(P().NewAccount("ROLE_DEPUTY", deputies.back()));
-  }
+  const auto [deputies, tokens] = P().NewDeputies("城关镇", {"王芳", "李娜", "张敏"});
 
   // Set-up: candidates must outnumber slots.
   json vote = {{"title", "2027年民生实事项目票决"},
@@ -138,12 +129,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
 
   // Supervision: a group confirmed in the deputies service is attached with its members as they are now;
   // then the responsible department reports, and no other department may.
-  r = P().Call("POST", "/v1/supervisionGroups",
-               {{"target", {{"kind", "SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT"}, {"name", "城区道路改造"}, {"keywords", {"交通"}}}},
-                {"members", {deputies[0], deputies[1]}}},
-               P().Admin());
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string group = Json(r).value("name", "");
+  const std::string group = P().NewProjectSupervisionGroup("城区道路改造", {deputies[0], deputies[1]});
   r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", "supervisionGroups/999999"}},
                P().Admin());
   EXPECT_EQ(r.status, 400) << r.body;

@@ -134,6 +134,19 @@ class EventsTest : public ::testing::Test {
     EXPECT_EQ(Count("SELECT count(*) FROM effects"), static_cast<int64_t>(emitted.size()));
   }
 
+  // Publishes what the outbox holds with a relay of its own: `want` events.
+  void PublishPending(int want) {
+    OutboxRelay relay(*pool_, redis_addr_, stream_);
+    ASSERT_EQ(relay.PublishPending().value_or(-1), want);
+  }
+
+  // Adds the stream's first entry to it again, as an at-least-once relay may.
+  void RepublishFirst() {
+    const StreamEntry first = Entries().at(0);
+    Redis({"XADD", stream_, "*", "id", first.fields.at("id"), "type", first.fields.at("type"), "event",
+           first.fields.at("event")});
+  }
+
   int64_t Pending(const std::string& group) { return Redis({"XPENDING", stream_, group}).elements[0].integer; }
 
   EventConsumer::Options ConsumerOptions(std::string consumer) {
@@ -339,8 +352,7 @@ TEST_F(EventsTest, EntryOfConsumerKilledBeforeCommitIsReclaimedAndHandledOnce) {
 TEST_F(EventsTest, RedeliveredEventDoesNotRunTheHandlerAgain) {
   // Published before the consumer group exists: the group starts at the stream's beginning.
   const std::string id = Emit(3);
-  OutboxRelay relay(*pool_, redis_addr_, stream_);
-  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(1));
 
   std::atomic<int> calls{0};
   EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
@@ -348,9 +360,7 @@ TEST_F(EventsTest, RedeliveredEventDoesNotRunTheHandlerAgain) {
   EXPECT_EQ(calls, 1);
 
   // The same event again, as a relay that crashed between XADD and marking the row would publish it.
-  const StreamEntry original = Entries().at(0);
-  Redis({"XADD", stream_, "*", "id", original.fields.at("id"), "type", original.fields.at("type"), "event",
-         original.fields.at("event")});
+  RepublishFirst();
   PollUntilAcked(consumer, 1);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(Effects(id), 1);
@@ -360,8 +370,7 @@ TEST_F(EventsTest, RedeliveredEventDoesNotRunTheHandlerAgain) {
 
 TEST_F(EventsTest, FailedHandlerIsRetriedAfterClaimIdle) {
   const std::string id = Emit(4);
-  OutboxRelay relay(*pool_, redis_addr_, stream_);
-  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(1));
 
   std::atomic<int> calls{0};
   EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), [&](const Event& event, pqxx::work& tx) {
@@ -385,8 +394,7 @@ TEST_F(EventsTest, MalformedEntryIsAcknowledgedWithoutRunningTheHandler) {
   Redis({"XADD", stream_, "*", "id", "x", "type", "y", "event", "\xff\xff not a protobuf"});
   Redis({"XADD", stream_, "*", "id", "x", "type", "y"});
   const std::string id = Emit(5);
-  OutboxRelay relay(*pool_, redis_addr_, stream_);
-  ASSERT_EQ(relay.PublishPending().value_or(-1), 1);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(1));
 
   std::atomic<int> calls{0};
   EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
@@ -401,12 +409,9 @@ TEST_F(EventsTest, BatchConsumerHandlesAReadInOneTransactionAndEachEventOnce) {
   for (int n = 10; n < 15; ++n) {
     ids.push_back(Emit(n));
   }
-  OutboxRelay relay(*pool_, redis_addr_, stream_);
-  ASSERT_EQ(relay.PublishPending().value_or(-1), 5);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(5));
   // One event twice in the same read, as an at-least-once relay may publish it.
-  const StreamEntry first = Entries().at(0);
-  Redis({"XADD", stream_, "*", "id", first.fields.at("id"), "type", first.fields.at("type"), "event",
-         first.fields.at("event")});
+  RepublishFirst();
 
   std::vector<size_t> batches;
   EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"),
@@ -434,8 +439,7 @@ TEST_F(EventsTest, EventsOfTypesTheConsumerDoesNotWantAreAcknowledgedWithoutATra
                        return absl::OkStatus();
                      }).ok());
   }
-  OutboxRelay relay(*pool_, redis_addr_, stream_);
-  ASSERT_EQ(relay.PublishPending().value_or(-1), 6);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(6));
 
   for (const bool batch : {true, false}) {
     const std::string group = batch ? "batch" : "single";
@@ -474,8 +478,7 @@ TEST_F(EventsTest, FailedBatchFallsBackToOneEventAtATime) {
     ids.push_back(Emit(n));
   }
   const std::string poison = ids[1];
-  OutboxRelay relay(*pool_, redis_addr_, stream_);
-  ASSERT_EQ(relay.PublishPending().value_or(-1), 4);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(4));
 
   EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"),
                          [&](const std::vector<Event>& events, pqxx::work& tx) -> absl::Status {

@@ -83,6 +83,18 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
     return project.name();
   }
 
+  // Creates the vote and opens it, as staff; returns its name.
+  static std::string CreateAndOpen(const minyi::voting::v1::CreateVoteRequest& create) {
+    minyi::voting::v1::Vote vote;
+    grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(), create, &vote);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    minyi::voting::v1::OpenVoteRequest open;
+    open.set_name(vote.name());
+    st = stub_->OpenVote(CallContext(Staff()).get(), open, &vote);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return vote.name();
+  }
+
   // An open approval vote of `candidates` projects for `slots`, with `electorate` fresh serving deputies,
   // all checked in when `check_in`.
   struct OpenedVote {
@@ -104,14 +116,7 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
       out.deputies.push_back(NewDeputy());
       create.mutable_vote()->add_electorate(out.deputies.back());
     }
-    minyi::voting::v1::Vote vote;
-    grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(), create, &vote);
-    EXPECT_TRUE(st.ok()) << st.error_message();
-    out.name = vote.name();
-    minyi::voting::v1::OpenVoteRequest open;
-    open.set_name(vote.name());
-    st = stub_->OpenVote(CallContext(Staff()).get(), open, &vote);
-    EXPECT_TRUE(st.ok()) << st.error_message();
+    out.name = CreateAndOpen(create);
     if (check_in) {
       for (const std::string& d : out.deputies) {
         CheckIn(out.name, d);
@@ -132,14 +137,7 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
     create.mutable_vote()->set_max_approvals(2);
     *create.mutable_vote()->mutable_candidates() = {out.candidates.begin(), out.candidates.end()};
     *create.mutable_vote()->mutable_electorate() = {out.deputies.begin(), out.deputies.end()};
-    minyi::voting::v1::Vote tie;
-    grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(), create, &tie);
-    EXPECT_TRUE(st.ok()) << st.error_message();
-    out.name = tie.name();
-    minyi::voting::v1::OpenVoteRequest open;
-    open.set_name(tie.name());
-    st = stub_->OpenVote(CallContext(Staff()).get(), open, &tie);
-    EXPECT_TRUE(st.ok()) << st.error_message();
+    out.name = CreateAndOpen(create);
     for (int v = 0; v < 4; ++v) {
       CheckIn(out.name, out.deputies[v]);
       minyi::voting::v1::CastBallotRequest request;
@@ -153,7 +151,7 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
         choice->set_choice(for_it ? minyi::voting::v1::CHOICE_FOR : minyi::voting::v1::CHOICE_AGAINST);
       }
       minyi::voting::v1::BallotReceipt receipt;
-      st = Cast(out.deputies[v], request, &receipt);
+      grpc::Status st = Cast(out.deputies[v], request, &receipt);
       EXPECT_TRUE(st.ok()) << st.error_message();
     }
     Close(out.name);

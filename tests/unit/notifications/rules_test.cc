@@ -1,5 +1,7 @@
 #include "notifications/rules.h"
 
+#include <string_view>
+
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
@@ -20,6 +22,14 @@ nlohmann::json Payload(const google::protobuf::Message& m) {
   absl::StatusOr<nlohmann::json> fields = PayloadFields(any);
   EXPECT_TRUE(fields.ok()) << fields.status();
   return fields.ok() ? *fields : nlohmann::json::object();
+}
+
+// The one audience of the rule for `type`, into *audience.
+void OnlyAudience(std::string_view type, const Audience** audience) {
+  const Rule* rule = FindRule(type);
+  ASSERT_NE(rule, nullptr) << type;
+  ASSERT_EQ(rule->audiences.size(), 1u) << type;
+  *audience = &rule->audiences[0];
 }
 
 TEST(RulesTest, EveryRuleNamesALinkedPayloadTypeAndRendersWithoutLeftoverPlaceholders) {
@@ -92,14 +102,13 @@ TEST(RulesTest, OpinionDeadlinesTellTheOrganiserAndLeadersWhenOverdue) {
   soon.set_subject("evaluations/4/subjects/2");
   soon.add_accounts("accounts/17");
   soon.set_deadline("2026-03-30");
-  const Rule* rule = FindRule("minyi.evaluation.v1.OpinionDueSoon");
-  ASSERT_NE(rule, nullptr);
-  ASSERT_EQ(rule->audiences.size(), 1u);
-  const Targets organiser = SelectTargets(rule->audiences[0], Payload(soon));
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.OpinionDueSoon", &audience));
+  const Targets organiser = SelectTargets(*audience, Payload(soon));
   EXPECT_THAT(organiser.accounts, ElementsAre("accounts/17"));
   EXPECT_THAT(organiser.departments, IsEmpty());
   EXPECT_FALSE(organiser.leaders);
-  EXPECT_EQ(Render(rule->audiences[0], Payload(soon)).body,
+  EXPECT_EQ(Render(*audience, Payload(soon)).body,
             "「2026 年度市政府组成部门工作评议」（evaluations/4）对 evaluations/4/subjects/2 的书面评议意见须于 "
             "2026-03-30 前送达。");
 
@@ -108,10 +117,8 @@ TEST(RulesTest, OpinionDeadlinesTellTheOrganiserAndLeadersWhenOverdue) {
   overdue.set_subject("evaluations/4/subjects/2");
   overdue.add_accounts("accounts/17");
   overdue.set_deadline("2026-03-30");
-  rule = FindRule("minyi.evaluation.v1.OpinionOverdue");
-  ASSERT_NE(rule, nullptr);
-  ASSERT_EQ(rule->audiences.size(), 1u);
-  const Targets late = SelectTargets(rule->audiences[0], Payload(overdue));
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.OpinionOverdue", &audience));
+  const Targets late = SelectTargets(*audience, Payload(overdue));
   EXPECT_THAT(late.accounts, ElementsAre("accounts/17"));
   EXPECT_TRUE(late.leaders);
 }
@@ -124,11 +131,10 @@ TEST(RulesTest, TheElectorateHearsOfTheResultAtTheAnnouncementNotAtClosing) {
   closed.set_title("2027年民生实事项目票决");
   closed.add_deputies("deputies/1");
   closed.add_deputies("deputies/2");
-  const Rule* rule = FindRule("minyi.voting.v1.VoteClosed");
-  ASSERT_NE(rule, nullptr);
-  ASSERT_EQ(rule->audiences.size(), 1u);
-  EXPECT_THAT(SelectTargets(rule->audiences[0], Payload(closed)).deputies, ElementsAre("deputies/1", "deputies/2"));
-  const Rendered at_close = Render(rule->audiences[0], Payload(closed));
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.voting.v1.VoteClosed", &audience));
+  EXPECT_THAT(SelectTargets(*audience, Payload(closed)).deputies, ElementsAre("deputies/1", "deputies/2"));
+  const Rendered at_close = Render(*audience, Payload(closed));
   EXPECT_EQ(at_close.title, "投票已结束：2027年民生实事项目票决");
   EXPECT_EQ(at_close.body, "「2027年民生实事项目票决」（votes/3）投票已结束，计票结果将在公告后公布。");
   for (const std::string& text : {at_close.title, at_close.body}) {
@@ -143,11 +149,9 @@ TEST(RulesTest, TheElectorateHearsOfTheResultAtTheAnnouncementNotAtClosing) {
   announced.set_title("2027年民生实事项目票决");
   announced.add_deputies("deputies/1");
   announced.add_chosen_projects("projects/9");
-  rule = FindRule("minyi.voting.v1.VoteAnnounced");
-  ASSERT_NE(rule, nullptr);
-  ASSERT_EQ(rule->audiences.size(), 1u);
-  EXPECT_THAT(SelectTargets(rule->audiences[0], Payload(announced)).deputies, ElementsAre("deputies/1"));
-  EXPECT_EQ(Render(rule->audiences[0], Payload(announced)).title, "票决结果已公告：2027年民生实事项目票决");
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.voting.v1.VoteAnnounced", &audience));
+  EXPECT_THAT(SelectTargets(*audience, Payload(announced)).deputies, ElementsAre("deputies/1"));
+  EXPECT_EQ(Render(*audience, Payload(announced)).title, "票决结果已公告：2027年民生实事项目票决");
 }
 
 TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {
