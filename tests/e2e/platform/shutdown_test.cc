@@ -1,12 +1,14 @@
 // End to end: SIGTERM while a call is in flight. A deputies service and a gateway of their own (the shared
 // platform stays up for the other tests), a call held open by a PostgreSQL row lock the test holds — the
 // way a real call waits on a busy row — and the signal sent while it waits. The call must finish within the
-// grace, new calls must be refused cleanly meanwhile, and the process must exit 0.
+// grace, new calls must be refused cleanly meanwhile, and the process must exit 0. The gateway also uses a
+// restarted backend again within about a second.
 
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -206,6 +208,32 @@ TEST_F(ShutdownTest, AServiceCallThatOutlastsTheGraceIsCutAndTheServiceStillExit
   EXPECT_THAT(deputies_->Log(), ::testing::HasSubstr("in-flight work outlived the shutdown grace"));
   EXPECT_NE(held_status_.load(), 200);
   EXPECT_NE(Sector(), "交通") << "the cut call changed nothing";
+}
+
+TEST_F(ShutdownTest, TheGatewayUsesABackendThatIsBackWithinASecondOrSo) {
+  // With gRPC's default reconnect backoff (1 s, times 1.6 with ±20% jitter: attempts near 1, 2.6, 5.2,
+  // 9.3 and 15.8 s after the loss) a backend back after 11 s would wait for the attempt near 15.8 s. The
+  // gateway's bounded backoff tries at least every 1.2 s.
+  constexpr absl::Duration kDown = absl::Seconds(11);
+  constexpr absl::Duration kBound = absl::Seconds(2);
+  const std::string station = absl::StrCat("/v1/", station_);
+  ASSERT_EQ(Call("GET", station).status, 200);
+
+  deputies_->Signal(SIGTERM);
+  ASSERT_EQ(deputies_->Wait(kGrace), 0) << deputies_->Log();
+  const absl::Time stopped = absl::Now();
+  HttpResponse down = Call("GET", station);
+  EXPECT_EQ(down.status, 503) << down.body;
+  absl::SleepFor(kDown - (absl::Now() - stopped));
+
+  deputies_ = StartService("deputies", dsn_, &deputies_port_,
+                           {{"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", deputies_port_)}, {"MINYI_LOG_LEVEL", "warn"}});
+  const absl::Time back = absl::Now();  // the service accepts on its port again
+  EXPECT_TRUE(Eventually([&] { return Call("GET", station).status == 200; }, absl::Seconds(30)));
+  const absl::Duration took = absl::Now() - back;
+  RecordProperty("gateway_unavailable_after_backend_back_ms", std::to_string(absl::ToInt64Milliseconds(took)));
+  std::cout << "the gateway answered 200 " << absl::FormatDuration(took) << " after the backend was back\n";
+  EXPECT_LT(took, kBound);
 }
 
 }  // namespace
