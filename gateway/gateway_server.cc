@@ -38,6 +38,23 @@ constexpr int kReconnectBackoffMaxMs = 1000;
 constexpr int kConnectTimeoutMinMs = 1000;
 
 void Accept(ServerState& state);
+void Admit(ServerState& state, tcp::socket socket);
+
+// Draining: the connections the kernel completed but the loop has not taken yet would be reset by closing
+// the listener, so they are taken and served first; only one that completes in the instant between the
+// last accept and the close can still be reset. Runs on the acceptor's strand, once, where the loop ends.
+void StopAccepting(ServerState& state) {
+  beast::error_code ec;
+  state.acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket = state.acceptor.accept(asio::make_strand(state.ioc), ec);
+    if (!ec) {
+      Admit(state, std::move(socket));
+    }
+  }
+  state.acceptor.close(ec);
+  state.accept_stopped.Notify();
+}
 
 void BackOff(ServerState& state, const beast::error_code& error) {
   state.metrics.AcceptFailed();
@@ -48,8 +65,10 @@ void BackOff(ServerState& state, const beast::error_code& error) {
     state.accept_backoff = std::min<std::chrono::milliseconds>(state.accept_backoff * 2, kAcceptBackoffMax);
   }
   state.accept_timer.expires_after(state.accept_backoff);
-  state.accept_timer.async_wait([&state](beast::error_code ec) {
-    if (!ec && state.acceptor.is_open()) {
+  state.accept_timer.async_wait([&state](beast::error_code) {
+    if (state.draining.load()) {
+      StopAccepting(state);
+    } else {
       Accept(state);
     }
   });
@@ -81,16 +100,17 @@ void Admit(ServerState& state, tcp::socket socket) {
 
 void Accept(ServerState& state) {
   state.acceptor.async_accept(asio::make_strand(state.ioc), [&state](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !state.acceptor.is_open()) {
-      return;
+    if (!ec) {  // even when draining: the connection is accepted, and dropping it now would reset it
+      state.accept_backoff = std::chrono::milliseconds(0);
+      Admit(state, std::move(socket));
     }
-    if (ec) {
+    if (state.draining.load()) {
+      StopAccepting(state);
+    } else if (ec) {
       BackOff(state, ec);
-      return;
+    } else {
+      Accept(state);
     }
-    state.accept_backoff = std::chrono::milliseconds(0);
-    Admit(state, std::move(socket));
-    Accept(state);
   });
 }
 
@@ -174,14 +194,28 @@ void GatewayServer::Shutdown() {
   }
   stopped_ = true;
   ServerState& s = *state_;
-  s.draining.store(true);
-  asio::post(s.acceptor.get_executor(), [&s] {
-    beast::error_code ignored;
-    s.acceptor.close(ignored);
-    s.accept_timer.cancel();
-  });
   const auto grace_end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(s.config.shutdown_grace);
-  while (s.in_flight.load() > 0 && std::chrono::steady_clock::now() < grace_end && !threads_.empty()) {
+  // Draining: the accept loop takes what the kernel accepted and closes the listener (StopAccepting),
+  // idle keep-alive connections are closed, and every other connection is answered (with
+  // "Connection: close") and closed by its session, within the grace.
+  s.draining.store(true);
+  if (!threads_.empty()) {
+    asio::post(s.acceptor.get_executor(), [&s] {
+      beast::error_code ignored;
+      s.acceptor.cancel(ignored);
+      s.accept_timer.cancel();
+    });
+    s.accept_stopped.WaitForNotificationWithTimeout(absl::FromChrono(grace_end - std::chrono::steady_clock::now()));
+  }
+  for (std::function<void()>& close : s.limiter.EvictIdle()) {
+    close();
+  }
+  const auto connections_open = [&s] {
+    const ConnectionLimiter::Counts counts = s.limiter.counts();
+    return counts.open + counts.refusing > 0;
+  };
+  while ((s.in_flight.load() > 0 || connections_open()) && std::chrono::steady_clock::now() < grace_end &&
+         !threads_.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // Stragglers past the grace: cancel, and wait for their completions so none is posted to a dead loop.

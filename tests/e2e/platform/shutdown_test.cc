@@ -1,8 +1,8 @@
 // End to end: SIGTERM while a call is in flight. A deputies service and a gateway of their own (the shared
 // platform stays up for the other tests), a call held open by a PostgreSQL row lock the test holds — the
 // way a real call waits on a busy row — and the signal sent while it waits. The call must finish within the
-// grace, new calls must be refused cleanly meanwhile, and the process must exit 0. The gateway also uses a
-// restarted backend again within about a second.
+// grace, new calls must be refused cleanly meanwhile, and the process must exit 0. The gateway also answers
+// the connections it had accepted when signalled, and uses a restarted backend again within about a second.
 
 #include <signal.h>
 
@@ -12,10 +12,13 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/http.hpp"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -208,6 +211,48 @@ TEST_F(ShutdownTest, AServiceCallThatOutlastsTheGraceIsCutAndTheServiceStillExit
   EXPECT_THAT(deputies_->Log(), ::testing::HasSubstr("in-flight work outlived the shutdown grace"));
   EXPECT_NE(held_status_.load(), 200);
   EXPECT_NE(Sector(), "交通") << "the cut call changed nothing";
+}
+
+TEST_F(ShutdownTest, TheGatewayAnswersTheConnectionsItHadAcceptedWhenSignalled) {
+  namespace http = boost::beast::http;
+  using tcp = boost::asio::ip::tcp;
+  // Stopped, the gateway accepts nothing itself while the kernel completes the connections into its
+  // listen backlog: SIGTERM then finds them all waiting. Half have sent their request by then, half send
+  // it only once the listener is closed; a gateway that closed its listener or its connections at once
+  // would reset them all.
+  constexpr int kClients = 20;
+  gateway_->Signal(SIGSTOP);
+  boost::asio::io_context ioc;
+  std::vector<tcp::socket> clients;
+  http::request<http::empty_body> request(http::verb::get, "/healthz", 11);
+  request.set(http::field::host, "127.0.0.1");
+  for (int i = 0; i < kClients; ++i) {
+    tcp::socket& socket = clients.emplace_back(ioc);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(http_port_)});
+    if (i % 2 == 0) {
+      http::write(socket, request);
+    }
+  }
+  gateway_->Signal(SIGTERM);
+  gateway_->Signal(SIGCONT);
+  ASSERT_TRUE(Eventually([&] { return ConnectionRefused(http_port_); }, absl::Seconds(3)));
+
+  for (int i = 0; i < kClients; ++i) {
+    boost::system::error_code ec;
+    if (i % 2 == 1) {
+      http::write(clients[i], request, ec);
+    }
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    if (!ec) {
+      http::read(clients[i], buffer, response, ec);
+    }
+    EXPECT_FALSE(ec) << "client " << i << ": " << ec.message();
+    EXPECT_EQ(response.result_int(), 200) << "client " << i;
+    EXPECT_FALSE(response.keep_alive() && i % 2 == 1) << "client " << i << ": a draining gateway closes";
+    clients[i].close();
+  }
+  EXPECT_EQ(gateway_->Wait(kGrace), 0) << gateway_->Log();
 }
 
 TEST_F(ShutdownTest, TheGatewayUsesABackendThatIsBackWithinASecondOrSo) {
