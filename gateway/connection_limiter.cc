@@ -91,6 +91,15 @@ void ConnectionLimiter::Release(std::uint64_t id) {
   }
 }
 
+std::vector<std::function<void()>> ConnectionLimiter::EvictIdle() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::function<void()>> closes;
+  while (!idle_.empty()) {
+    closes.push_back(EvictLocked(idle_.begin()->second));
+  }
+  return closes;
+}
+
 ConnectionLimiter::Counts ConnectionLimiter::counts() const {
   absl::MutexLock lock(&mu_);
   return {open_, refusing_, static_cast<int>(idle_.size())};

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -65,6 +66,9 @@ class ConnectionLimiter final {
   bool MarkBusy(std::uint64_t id);
   // The socket is closed. A no-op for an evicted connection.
   void Release(std::uint64_t id);
+  // Evicts every idle connection (the server is draining) and returns their `close`s, to call outside
+  // any lock.
+  std::vector<std::function<void()>> EvictIdle();
 
   Counts counts() const;
 

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "server_state.h"
 #include "session.h"
 
@@ -28,8 +29,32 @@ using tcp = asio::ip::tcp;
 constexpr auto kAcceptBackoffFirst = std::chrono::milliseconds(5);
 constexpr auto kAcceptBackoffMax = std::chrono::seconds(1);
 constexpr auto kCancelWait = std::chrono::seconds(2);
+// gRPC's default reconnect backoff (1 s growing by 1.6 up to 120 s) leaves a backend that is back unused
+// for up to 9 s after a restart of a few seconds, answering 503 meanwhile. Retry from 100 ms, capped at
+// 1 s: a refused connect on loopback or a cluster network costs next to nothing, and one attempt a
+// second per backend is no load. Each attempt may still take 1 s to connect, ample on those networks.
+constexpr int kReconnectBackoffInitialMs = 100;
+constexpr int kReconnectBackoffMaxMs = 1000;
+constexpr int kConnectTimeoutMinMs = 1000;
 
 void Accept(ServerState& state);
+void Admit(ServerState& state, tcp::socket socket);
+
+// Draining: the connections the kernel completed but the loop has not taken yet would be reset by closing
+// the listener, so they are taken and served first; only one that completes in the instant between the
+// last accept and the close can still be reset. Runs on the acceptor's strand, once, where the loop ends.
+void StopAccepting(ServerState& state) {
+  beast::error_code ec;
+  state.acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket = state.acceptor.accept(asio::make_strand(state.ioc), ec);
+    if (!ec) {
+      Admit(state, std::move(socket));
+    }
+  }
+  state.acceptor.close(ec);
+  state.accept_stopped.Notify();
+}
 
 void BackOff(ServerState& state, const beast::error_code& error) {
   state.metrics.AcceptFailed();
@@ -40,8 +65,10 @@ void BackOff(ServerState& state, const beast::error_code& error) {
     state.accept_backoff = std::min<std::chrono::milliseconds>(state.accept_backoff * 2, kAcceptBackoffMax);
   }
   state.accept_timer.expires_after(state.accept_backoff);
-  state.accept_timer.async_wait([&state](beast::error_code ec) {
-    if (!ec && state.acceptor.is_open()) {
+  state.accept_timer.async_wait([&state](beast::error_code) {
+    if (state.draining.load()) {
+      StopAccepting(state);
+    } else {
       Accept(state);
     }
   });
@@ -73,16 +100,17 @@ void Admit(ServerState& state, tcp::socket socket) {
 
 void Accept(ServerState& state) {
   state.acceptor.async_accept(asio::make_strand(state.ioc), [&state](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !state.acceptor.is_open()) {
-      return;
+    if (!ec) {  // even when draining: the connection is accepted, and dropping it now would reset it
+      state.accept_backoff = std::chrono::milliseconds(0);
+      Admit(state, std::move(socket));
     }
-    if (ec) {
+    if (state.draining.load()) {
+      StopAccepting(state);
+    } else if (ec) {
       BackOff(state, ec);
-      return;
+    } else {
+      Accept(state);
     }
-    state.accept_backoff = std::chrono::milliseconds(0);
-    Admit(state, std::move(socket));
-    Accept(state);
   });
 }
 
@@ -99,7 +127,11 @@ absl::Status GatewayServer::Start() {
     auto backend = std::make_unique<Backend>();
     backend->name = spec.name;
     backend->target = spec.target;
-    backend->channel = grpc::CreateChannel(spec.target, grpc::InsecureChannelCredentials());
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kReconnectBackoffInitialMs);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectTimeoutMinMs);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kReconnectBackoffMaxMs);
+    backend->channel = grpc::CreateCustomChannel(spec.target, grpc::InsecureChannelCredentials(), args);
     backend->stub = std::make_unique<grpc::GenericStub>(backend->channel);
     s.backends.emplace(spec.name, std::move(backend));
   }
@@ -162,14 +194,28 @@ void GatewayServer::Shutdown() {
   }
   stopped_ = true;
   ServerState& s = *state_;
-  s.draining.store(true);
-  asio::post(s.acceptor.get_executor(), [&s] {
-    beast::error_code ignored;
-    s.acceptor.close(ignored);
-    s.accept_timer.cancel();
-  });
   const auto grace_end = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(s.config.shutdown_grace);
-  while (s.in_flight.load() > 0 && std::chrono::steady_clock::now() < grace_end && !threads_.empty()) {
+  // Draining: the accept loop takes what the kernel accepted and closes the listener (StopAccepting),
+  // idle keep-alive connections are closed, and every other connection is answered (with
+  // "Connection: close") and closed by its session, within the grace.
+  s.draining.store(true);
+  if (!threads_.empty()) {
+    asio::post(s.acceptor.get_executor(), [&s] {
+      beast::error_code ignored;
+      s.acceptor.cancel(ignored);
+      s.accept_timer.cancel();
+    });
+    s.accept_stopped.WaitForNotificationWithTimeout(absl::FromChrono(grace_end - std::chrono::steady_clock::now()));
+  }
+  for (std::function<void()>& close : s.limiter.EvictIdle()) {
+    close();
+  }
+  const auto connections_open = [&s] {
+    const ConnectionLimiter::Counts counts = s.limiter.counts();
+    return counts.open + counts.refusing > 0;
+  };
+  while ((s.in_flight.load() > 0 || connections_open()) && std::chrono::steady_clock::now() < grace_end &&
+         !threads_.empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // Stragglers past the grace: cancel, and wait for their completions so none is posted to a dead loop.

@@ -28,8 +28,9 @@ class GatewayServer final {
   // Binds MINYI_HTTP_ADDR (port 0 picks a free one) and starts the io threads.
   absl::Status Start();
 
-  // Stops accepting, lets in-flight requests finish for up to shutdown_grace (then cancels their
-  // backend calls), and stops the io threads. Idle keep-alive connections are closed.
+  // Drains: stops accepting (taking first what the kernel had accepted), closes idle keep-alive
+  // connections, answers every other connection's request with "Connection: close" for up to
+  // shutdown_grace (then cancels the backend calls left), and stops the io threads.
   void Shutdown();
 
   // The bound TCP port, after Start.

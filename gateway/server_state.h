@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/executor_work_guard.hpp"
@@ -90,6 +91,7 @@ class ServerState final {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
+  absl::Notification accept_stopped;  // the listener is closed and what it had accepted admitted
 
  private:
   absl::Mutex calls_mu;

@@ -96,6 +96,13 @@ void Session::WaitForRequest() {
       asio::post(self->stream_.get_executor(), [self] { self->Evict(); });
     }
   });
+  // Draining began after this response was sent, and perhaps after the idle connections were evicted.
+  if (state_.draining.load()) {
+    if (state_.limiter.MarkBusy(connection_id_)) {
+      Close();
+    }  // else evicted: Evict, posted, closes the socket
+    return;
+  }
   stream_.expires_after(absl::ToChronoMilliseconds(state_.config.keepalive_timeout));
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
                           beast::bind_front_handler(&Session::OnFirstByte, shared_from_this()));

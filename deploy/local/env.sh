@@ -22,3 +22,18 @@ done
 as_pg() {  # PostgreSQL will not run as root: use its system user then.
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+alive() {  # pid: running, not a zombie (which kill -0 also finds: exited, waiting for its parent to reap it)
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"  # the state follows the command name, which may hold spaces
+  [ "${stat%% *}" != Z ]
+}
+
+our_redis() {  # the Redis answering on REDIS_PORT is the one run started for this data folder
+  [ -f "$RUN/redis.pid" ] || return 1
+  local pid dir
+  pid="$(redis-cli -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
+  dir="$(redis-cli -p "$REDIS_PORT" config get dir 2>/dev/null | sed -n 2p)"
+  [ -n "$pid" ] && [ "$pid" = "$(cat "$RUN/redis.pid")" ] && [ "$dir" = "$(realpath "$DATA/redis")" ]
+}

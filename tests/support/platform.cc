@@ -106,7 +106,9 @@ EcPrivateKey TestKeys::ServiceKey(absl::string_view name) const {
 std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env,
                                            int* metrics_port) {
-  *grpc_port = FreePort();
+  const auto restart = extra_env.find("MINYI_GRPC_ADDR");  // the address it had, to start it again there
+  *grpc_port = restart == extra_env.end() ? FreePort()
+                                          : std::stoi(restart->second.substr(restart->second.rfind(':') + 1));
   const int metrics = FreePort();
   if (metrics_port != nullptr) {
     *metrics_port = metrics;

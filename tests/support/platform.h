@@ -44,7 +44,8 @@ class TestKeys final {
 // Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis, the test
 // keys and the test clock (ClockEnv), with `extra_env` on top, and waits until its gRPC port accepts (a
 // test failure if it does not).
-// The ports are written to *grpc_port and, if given, *metrics_port.
+// The ports are written to *grpc_port and, if given, *metrics_port. A service started again on the port it
+// had is given its MINYI_GRPC_ADDR in `extra_env`.
 std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env = {},
                                            int* metrics_port = nullptr);

@@ -1,5 +1,7 @@
 #include "connection_limiter.h"
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -113,6 +115,29 @@ TEST(ConnectionLimiterTest, FreshConnectionsAreNotIdle) {
   ConnectionLimiter::Admission next = limiter.Admit("10.0.0.2");
   EXPECT_EQ(next.outcome, Outcome::kRefusedTotal);
   EXPECT_FALSE(next.evict);
+}
+
+TEST(ConnectionLimiterTest, DrainingEvictsEveryIdleConnectionAndNoBusyOne) {
+  ConnectionLimiter limiter(Limits(100, 0, 10));
+  const std::uint64_t idle_a = limiter.Admit("10.0.0.1").id;
+  const std::uint64_t idle_b = limiter.Admit("10.0.0.2").id;
+  const std::uint64_t busy = limiter.Admit("10.0.0.2").id;
+  int closed = 0;
+  limiter.MarkIdle(idle_a, [&closed] { ++closed; });
+  limiter.MarkIdle(idle_b, [&closed] { ++closed; });
+  limiter.MarkIdle(busy, [&closed] { closed += 100; });
+  ASSERT_TRUE(limiter.MarkBusy(busy));
+
+  std::vector<std::function<void()>> closes = limiter.EvictIdle();
+  ASSERT_EQ(closes.size(), 2u);
+  for (std::function<void()>& close : closes) {
+    close();
+  }
+  EXPECT_EQ(closed, 2);
+  EXPECT_FALSE(limiter.MarkBusy(idle_a)) << "evicted: its session must not serve it";
+  EXPECT_EQ(limiter.counts().open, 1);
+  EXPECT_EQ(limiter.counts().idle, 0);
+  EXPECT_TRUE(limiter.EvictIdle().empty());
 }
 
 TEST(ConnectionLimiterTest, AddressKeys) {
