@@ -22,9 +22,7 @@
 namespace minyi::suggestions {
 namespace {
 
-using ::minyi::common::v1::ROLE_ADMIN;
 using ::minyi::common::v1::ROLE_DEPUTY;
-using ::minyi::common::v1::ROLE_STAFF;
 using namespace ::minyi::suggestions::v1;  // NOLINT: the handler speaks this package throughout
 
 constexpr int kMaxCoUnits = 10;
@@ -392,7 +390,7 @@ absl::Status Handling::DecideExtension(const Call& call, const DecideExtensionRe
 
 absl::Status Handling::CheckCommitment(const Call& call, const CheckCommitmentRequest& request,
                                        Commitment* response) {
-  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF}));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kCommitments, "name"));
   RETURN_IF_ERROR(CheckText("check.note", request.check().note(), 1, 2000));
   return commands_.Run(call, caller, "CheckCommitment", request, response, [&](Change& change) -> absl::Status {
