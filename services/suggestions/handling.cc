@@ -122,17 +122,13 @@ absl::Status Handling::Assign(const Call& call, const AssignSuggestionRequest& r
                                        ? "（采纳路由建议）"
                                        : absl::StrCat("（路由建议为 ", proposal.department(), "）"));
          SuggestionAssigned event;
-         event.set_reference(s.name());
-         event.set_title(s.title());
          event.set_department(request.lead_department());
          for (const std::string& co : co_units) {
            event.add_co_departments(co);
          }
          event.set_deadline(deadline);
-         *event.mutable_deputies() = s.deputies();
-         event.set_citizen_account(s.citizen_account());
          event.set_key_supervision(s.key_supervision());
-         change.Emit(event, s.name());
+         EmitToConcerned(change, s, std::move(event));
          return absl::OkStatus();
        }},
       response);
@@ -238,12 +234,8 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
          SetState(tx, r.id, next);
          row.detail = absl::StrCat(CategoryLetter(a.category()), " 类答复", on_time ? "" : "（逾期）");
          SuggestionAnswered event;
-         event.set_reference(s.name());
-         event.set_title(s.title());
          event.set_department(caller.department());
          event.set_category(CategoryLetter(a.category()));
-         *event.mutable_deputies() = s.deputies();
-         event.set_citizen_account(s.citizen_account());
          // The answer travels back to every citizen whose opinion became part of this suggestion.
          for (const std::string& opinion : s.linked_opinions()) {
            std::optional<Record> o = LoadSuggestion(tx, *ParseName(opinion));
@@ -256,7 +248,7 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
              event.add_accounts(m.citizen_account());
            }
          }
-         change.Emit(event, s.name());
+         EmitToConcerned(change, s, std::move(event));
          return absl::OkStatus();
        }},
       response);
