@@ -314,6 +314,10 @@ absl::StatusOr<Caller> Authorizer::Require(const Call& call, std::initializer_li
   return caller;
 }
 
+absl::StatusOr<Caller> Authorizer::RequireOffice(const Call& call) const {
+  return Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
+}
+
 absl::StatusOr<Caller> Authorizer::AuthenticateUserOrService(const Call& call,
                                                              std::initializer_list<absl::string_view> services) const {
   absl::StatusOr<std::string> service = VerifyService(call);

@@ -128,6 +128,8 @@ class Authorizer final {
   absl::StatusOr<Caller> Authenticate(const Call& call) const;
   // The user when their role is one of `roles`; PERMISSION_DENIED otherwise.
   absl::StatusOr<Caller> Require(const Call& call, std::initializer_list<Role> roles) const;
+  // Require for office staff (admin, staff), who keep the platform's records.
+  absl::StatusOr<Caller> RequireOffice(const Call& call) const;
   // As Authenticate, or one of `services` calling with its own credential (role ROLE_SERVICE).
   absl::StatusOr<Caller> AuthenticateUserOrService(const Call& call,
                                                    std::initializer_list<absl::string_view> services) const;

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/pg.h"
@@ -36,5 +39,49 @@ class Query final {
 
 // Every registered query whose name starts with `prefix` (e.g. "identity_"), in name order.
 std::vector<PreparedStatement> QueriesOf(std::string_view prefix);
+
+// What `from_row` makes of a row.
+template <typename FromRow>
+using RowValue = std::decay_t<std::invoke_result_t<FromRow&, const pqxx::row&>>;
+
+// The first row `query` returns, read by `from_row`; nullopt when it returns none (no such id, or a
+// RETURNING that matched nothing).
+template <typename FromRow, typename... Params>
+std::optional<RowValue<FromRow>> FirstRow(pqxx::transaction_base& tx, const Query& query, FromRow from_row,
+                                          const Params&... params) {
+  const pqxx::result r = tx.exec_prepared(query, params...);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  return from_row(r[0]);
+}
+
+// Every row `query` returns, each read by `from_row`, in the query's order.
+template <typename FromRow, typename... Params>
+std::vector<RowValue<FromRow>> EveryRow(pqxx::transaction_base& tx, const Query& query, FromRow from_row,
+                                        const Params&... params) {
+  std::vector<RowValue<FromRow>> out;
+  for (const pqxx::row& row : tx.exec_prepared(query, params...)) {
+    out.push_back(from_row(row));
+  }
+  return out;
+}
+
+// The id of the one row an INSERT ... RETURNING id wrote.
+template <typename... Params>
+int64_t InsertedId(pqxx::transaction_base& tx, const Query& query, const Params&... params) {
+  return tx.exec_prepared1(query, params...)[0].template as<int64_t>();
+}
+
+// An enum column holds the value's name; one the parser does not know reads as the enum's zero value.
+template <typename Enum>
+Enum ParseEnum(const pqxx::field& f, bool (*parse)(const std::string&, Enum*)) {
+  Enum value{};
+  parse(f.as<std::string>(), &value);
+  return value;
+}
+
+// A bigint[] parameter as PostgreSQL's array literal ("{1,2,3}"): libpqxx 6 has no array parameter conversion.
+std::string IdArray(const std::vector<int64_t>& ids);
 
 }  // namespace minyi

@@ -47,7 +47,7 @@ absl::Status CheckStationsExist(pqxx::work& tx, const Deputy& deputy) {
 }  // namespace
 
 absl::Status DeputyRegistry::Create(const Call& call, const CreateDeputyRequest& request, Deputy* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   Deputy deputy = request.deputy();
   PrepareNewDeputy(&deputy);
   RETURN_IF_ERROR(ValidateDeputy(deputy));
@@ -125,7 +125,7 @@ absl::Status DeputyRegistry::List(const Call& call, const ListDeputiesRequest& r
 }
 
 absl::Status DeputyRegistry::Update(const Call& call, const UpdateDeputyRequest& request, Deputy* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.deputy().name(), kDeputies, "deputy.name"));
   const std::string name = ResourceName(kDeputies, id);
   return commands_.Run(call, caller, "UpdateDeputy", request, response, [&](Change& change) -> absl::Status {

@@ -184,7 +184,7 @@ absl::Status DutyFile::ListRecords(const Call& call, const ListDutyRecordsReques
 
 absl::Status DutyFile::CorrectRecord(const Call& call, const CorrectDutyRecordRequest& request,
                                      DutyRecord* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const DutyKey key, ParseDutyName(request.name(), "name"));
   DutyRecord content = request.duty();
   KeepDutyContent(&content);
@@ -220,7 +220,7 @@ absl::Status DutyFile::GetPointRules(const Call& call, const GetPointRulesReques
 
 absl::Status DutyFile::UpdatePointRules(const Call& call, const UpdatePointRulesRequest& request,
                                         PointRules* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   RETURN_IF_ERROR(CheckOnlyPath(request.update_mask(), "rules"));
   RETURN_IF_ERROR(ValidatePointRules(request.point_rules()));
   const std::string name(kPointRulesName);
@@ -277,7 +277,7 @@ absl::Status DutyFile::GetStationRanking(const Call& call, const GetStationRanki
 
 absl::Status DutyFile::PublishStationRanking(const Call& call, const PublishStationRankingRequest& request,
                                              StationRanking* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t station_id, ParseChildOfResource(request.name(), kStations, "/ranking", "name"));
   ASSIGN_OR_RETURN(const Period period, ParsePeriod(request.period()));
   return commands_.Run(call, caller, "PublishStationRanking", request, response, [&](Change& change) -> absl::Status {
@@ -294,7 +294,7 @@ absl::Status DutyFile::PublishStationRanking(const Call& call, const PublishStat
 
 absl::Status DutyFile::SetEvaluationResult(const Call& call, const SetEvaluationResultRequest& request,
                                            EvaluationResult* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const EvaluationKey key,
                    ParseEvaluationResultName(request.evaluation_result().name(), "evaluation_result.name"));
   const int32_t score = request.evaluation_result().score();

@@ -4,10 +4,6 @@
 
 namespace minyi::deputies {
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call) {
-  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
-}
-
 absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const Call& call) {
   return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                                    minyi::common::v1::ROLE_LEADER});

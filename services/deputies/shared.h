@@ -9,15 +9,12 @@
 #include "google/protobuf/repeated_field.h"
 #include "nlohmann/json.hpp"
 
-// What more than one deputies handler uses: who may call, the length of a list filter, and lists in audit
+// What more than one deputies handler uses: who besides office staff may call, the length of a list filter, and lists in audit
 // details.
 namespace minyi::deputies {
 
 // A text filter of a list (a search text, a region) is at most this long.
 inline constexpr std::size_t kMaxFilterChars = 64;
-
-// Office staff (admin, staff) keep the registry, the stations and the duty file.
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call);
 
 // The shortlist and supervision-group proposals prepare decisions that office staff and leaders take.
 absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const Call& call);

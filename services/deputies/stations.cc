@@ -48,7 +48,7 @@ using ::minyi::deputies::v1::UpdateStationRequest;
 }  // namespace
 
 absl::Status Stations::Create(const Call& call, const CreateStationRequest& request, Station* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   Station station = request.station();
   PrepareNewStation(&station);
   RETURN_IF_ERROR(ValidateStation(station));
@@ -108,7 +108,7 @@ absl::Status Stations::List(const Call& call, const ListStationsRequest& request
 }
 
 absl::Status Stations::Update(const Call& call, const UpdateStationRequest& request, Station* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.station().name(), kStations, "station.name"));
   const std::string name = ResourceName(kStations, id);
   return commands_.Run(call, caller, "UpdateStation", request, response, [&](Change& change) -> absl::Status {
@@ -135,7 +135,7 @@ absl::Status Stations::Update(const Call& call, const UpdateStationRequest& requ
 }
 
 absl::Status Stations::Rate(const Call& call, const RateStationsRequest& request, RateStationsResponse* response) {
-  RETURN_IF_ERROR(RequireOffice(authorizer_, call).status());
+  RETURN_IF_ERROR(authorizer_.RequireOffice(call).status());
   RETURN_IF_ERROR(CheckText("region", request.region(), 1, kMaxFilterChars));
   ASSIGN_OR_RETURN(const Period period, ParsePeriod(request.period()));
   const minyi::deputies::v1::StarQuotas quotas = EffectiveQuotas(request);
@@ -180,7 +180,7 @@ absl::Status Stations::GetChecklistDefinition(const Call& call, const GetCheckli
 
 absl::Status Stations::UpdateChecklistDefinition(const Call& call, const UpdateChecklistDefinitionRequest& request,
                                                  ChecklistDefinition* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   RETURN_IF_ERROR(CheckOnlyPath(request.update_mask(), "items"));
   RETURN_IF_ERROR(ValidateChecklistDefinition(request.checklist_definition()));
   const std::string name(kChecklistDefinitionName);
@@ -216,7 +216,7 @@ absl::Status Stations::GetChecklist(const Call& call, const GetStationChecklistR
 
 absl::Status Stations::UpdateChecklist(const Call& call, const UpdateStationChecklistRequest& request,
                                        StationChecklist* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t station_id,
                    ParseChildOfResource(request.checklist().name(), kStations, kChecklistSuffix, "checklist.name"));
   RETURN_IF_ERROR(CheckOnlyPath(request.update_mask(), "items"));
@@ -248,7 +248,7 @@ absl::Status Stations::UpdateChecklist(const Call& call, const UpdateStationChec
 
 absl::Status Stations::CreateRotaEntry(const Call& call, const CreateRotaEntryRequest& request,
                                        RotaEntry* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t station_id, ParseResourceId(request.parent(), kStations, "parent"));
   RotaEntry content = request.rota_entry();
   KeepRotaContent(&content);

@@ -3,7 +3,6 @@
 #include "deputies/store.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/calendar.h"
 #include "common/clock.h"
@@ -64,12 +63,10 @@ const Query kInsertDeputy{"deputies_insert_deputy",
                 "$13, $13) RETURNING id"};
 
 int64_t InsertDeputy(pqxx::work& tx, const Deputy& d, const std::string& actor) {
-  pqxx::result r = tx.exec_prepared(
-      kInsertDeputy, d.display_name(), minyi::deputies::v1::Gender_Name(d.gender()),
-      minyi::deputies::v1::Level_Name(d.level()), d.term(), d.delegation(), d.electoral_district(),
-      d.sector(), d.phone(), d.id_number(), minyi::deputies::v1::DeputyStatus_Name(d.status()),
-      d.term_start_date(), d.term_end_date(), actor);
-  return r[0][0].as<int64_t>();
+  return InsertedId(tx, kInsertDeputy, d.display_name(), minyi::deputies::v1::Gender_Name(d.gender()),
+                    minyi::deputies::v1::Level_Name(d.level()), d.term(), d.delegation(), d.electoral_district(),
+                    d.sector(), d.phone(), d.id_number(), minyi::deputies::v1::DeputyStatus_Name(d.status()),
+                    d.term_start_date(), d.term_end_date(), actor);
 }
 
 const Query kUpdateDeputy{"deputies_update_deputy",
@@ -92,11 +89,7 @@ const Query kLoadDeputyForUpdate{"deputies_load_deputy_for_update",
                 absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1 FOR UPDATE OF d")};
 
 std::optional<Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool for_update) {
-  pqxx::result r = tx.exec_prepared(for_update ? kLoadDeputyForUpdate : kLoadDeputy, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return DeputyFromRow(r[0]);
+  return FirstRow(tx, for_update ? kLoadDeputyForUpdate : kLoadDeputy, DeputyFromRow, id);
 }
 
 // strpos, not LIKE: a query's % and _ are plain characters, and CJK substrings match as text.
@@ -111,12 +104,7 @@ const Query kListDeputies{"deputies_list_deputies",
                 " ORDER BY d.id LIMIT $5")};
 
 std::vector<Deputy> SelectDeputies(pqxx::transaction_base& tx, const DeputyQuery& q) {
-  std::vector<Deputy> out;
-  for (const pqxx::row& row :
-       tx.exec_prepared(kListDeputies, q.after_id, q.station_id, q.status, q.text, q.limit)) {
-    out.push_back(DeputyFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListDeputies, DeputyFromRow, q.after_id, q.station_id, q.status, q.text, q.limit);
 }
 
 const Query kCurrentStations{"deputies_current_stations",
@@ -166,7 +154,7 @@ const Query kExistingDeputies{"deputies_existing_deputies", "SELECT id FROM depu
 
 std::set<int64_t> ExistingDeputies(pqxx::transaction_base& tx, const std::vector<int64_t>& ids) {
   std::set<int64_t> out;
-  for (const pqxx::row& row : tx.exec_prepared(kExistingDeputies, absl::StrCat("{", absl::StrJoin(ids, ","), "}"))) {
+  for (const pqxx::row& row : tx.exec_prepared(kExistingDeputies, IdArray(ids))) {
     out.insert(row[0].as<int64_t>());
   }
   return out;

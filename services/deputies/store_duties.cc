@@ -139,11 +139,7 @@ const Query kLoadDutyForUpdate{"deputies_load_duty_for_update",
 
 std::optional<DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id, int32_t revision,
                                          bool for_update) {
-  pqxx::result r = tx.exec_prepared(for_update ? kLoadDutyForUpdate : kLoadDuty, id, revision);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return DutyFromRow(r[0]);
+  return FirstRow(tx, for_update ? kLoadDutyForUpdate : kLoadDuty, DutyFromRow, id, revision);
 }
 
 // An empty bound is open: NULLIF makes it NULL and coalesce an infinite date.
@@ -156,12 +152,8 @@ const Query kListDuties{"deputies_list_duties",
                 " ORDER BY r.id LIMIT $6")};
 
 std::vector<DutyRecord> SelectDutyRecords(pqxx::transaction_base& tx, const DutyQuery& q) {
-  std::vector<DutyRecord> out;
-  for (const pqxx::row& row : tx.exec_prepared(kListDuties, q.deputy_id, q.after_id, q.category, q.start_date,
-                                               q.end_date, q.limit)) {
-    out.push_back(DutyFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListDuties, DutyFromRow, q.deputy_id, q.after_id, q.category, q.start_date, q.end_date,
+                  q.limit);
 }
 
 const Query kDutyFacts{"deputies_duty_facts",

@@ -71,10 +71,8 @@ const Query kInsertStation{"deputies_insert_station",
                 kRegionPathFromJson, ", $4, $5, $5) RETURNING id")};
 
 int64_t InsertStation(pqxx::work& tx, const Station& s, const std::string& actor) {
-  pqxx::result r =
-      tx.exec_prepared(kInsertStation, s.display_name(), minyi::deputies::v1::StationKind_Name(s.kind()),
-                       RegionPathJson(s), s.address(), actor);
-  return r[0][0].as<int64_t>();
+  return InsertedId(tx, kInsertStation, s.display_name(), minyi::deputies::v1::StationKind_Name(s.kind()),
+                    RegionPathJson(s), s.address(), actor);
 }
 
 const Query kUpdateStation{"deputies_update_station",
@@ -93,11 +91,7 @@ const Query kLoadStationForUpdate{"deputies_load_station_for_update",
                 absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1 FOR UPDATE")};
 
 std::optional<Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool for_update) {
-  pqxx::result r = tx.exec_prepared(for_update ? kLoadStationForUpdate : kLoadStation, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return StationFromRow(r[0]);
+  return FirstRow(tx, for_update ? kLoadStationForUpdate : kLoadStation, StationFromRow, id);
 }
 
 // The containment operator lets the GIN index on region_path serve the region filter.
@@ -107,11 +101,7 @@ const Query kListStations{"deputies_list_stations",
                 " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")};
 
 std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQuery& q) {
-  std::vector<Station> out;
-  for (const pqxx::row& row : tx.exec_prepared(kListStations, q.after_id, q.kind, q.region, q.limit)) {
-    out.push_back(StationFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListStations, StationFromRow, q.after_id, q.kind, q.region, q.limit);
 }
 
 const Query kStationActivity{"deputies_station_activity",
@@ -216,11 +206,7 @@ std::optional<int64_t> InsertRotaEntry(pqxx::work& tx, int64_t station_id, int64
 const Query kLoadRotaEntry{"deputies_load_rota_entry", absl::StrCat("SELECT ", kRotaColumns, " WHERE e.id = $1")};
 
 std::optional<minyi::deputies::v1::RotaEntry> LoadRotaEntry(pqxx::transaction_base& tx, int64_t id) {
-  pqxx::result r = tx.exec_prepared(kLoadRotaEntry, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return RotaFromRow(r[0]);
+  return FirstRow(tx, kLoadRotaEntry, RotaFromRow, id);
 }
 
 const Query kListRotaEntries{"deputies_list_rota_entries",
@@ -231,11 +217,7 @@ const Query kListRotaEntries{"deputies_list_rota_entries",
 std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_base& tx, int64_t station_id,
                                                               const std::string& start_date,
                                                               const std::string& end_date) {
-  std::vector<minyi::deputies::v1::RotaEntry> out;
-  for (const pqxx::row& row : tx.exec_prepared(kListRotaEntries, station_id, start_date, end_date)) {
-    out.push_back(RotaFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListRotaEntries, RotaFromRow, station_id, start_date, end_date);
 }
 
 }  // namespace minyi::deputies

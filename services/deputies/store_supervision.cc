@@ -87,10 +87,9 @@ const Query kInsertSupervisionGroup{"deputies_insert_supervision_group",
 int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::SupervisionGroup& group,
                                const std::string& actor) {
   const minyi::deputies::v1::SupervisionTarget& target = group.target();
-  pqxx::result r = tx.exec_prepared(kInsertSupervisionGroup, group.display_name(),
-                                    minyi::deputies::v1::SupervisionTargetKind_Name(target.kind()), target.name(),
-                                    JsonStrings(target.keywords()), actor);
-  const int64_t id = r[0][0].as<int64_t>();
+  const int64_t id = InsertedId(tx, kInsertSupervisionGroup, group.display_name(),
+                                minyi::deputies::v1::SupervisionTargetKind_Name(target.kind()), target.name(),
+                                JsonStrings(target.keywords()), actor);
   InsertSupervisionMembers(tx, id, group);
   return id;
 }
@@ -114,11 +113,8 @@ const Query kLoadSupervisionGroupForUpdate{"deputies_load_supervision_group_for_
 
 std::optional<minyi::deputies::v1::SupervisionGroup> LoadSupervisionGroup(pqxx::transaction_base& tx, int64_t id,
                                                                           bool for_update) {
-  pqxx::result r = tx.exec_prepared(for_update ? kLoadSupervisionGroupForUpdate : kLoadSupervisionGroup, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return SupervisionGroupFromRow(r[0]);
+  return FirstRow(tx, for_update ? kLoadSupervisionGroupForUpdate : kLoadSupervisionGroup, SupervisionGroupFromRow,
+                  id);
 }
 
 const Query kListSupervisionGroups{"deputies_list_supervision_groups",
@@ -130,12 +126,8 @@ const Query kListSupervisionGroups{"deputies_list_supervision_groups",
 
 std::vector<minyi::deputies::v1::SupervisionGroup> SelectSupervisionGroups(pqxx::transaction_base& tx,
                                                                            const SupervisionGroupQuery& q) {
-  std::vector<minyi::deputies::v1::SupervisionGroup> out;
-  for (const pqxx::row& row :
-       tx.exec_prepared(kListSupervisionGroups, q.after_id, q.target_kind, q.member_id, q.limit)) {
-    out.push_back(SupervisionGroupFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListSupervisionGroups, SupervisionGroupFromRow, q.after_id, q.target_kind, q.member_id,
+                  q.limit);
 }
 
 }  // namespace minyi::deputies

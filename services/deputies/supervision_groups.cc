@@ -70,7 +70,7 @@ absl::Status SupervisionGroups::Propose(const Call& call, const ProposeSupervisi
 
 absl::Status SupervisionGroups::Create(const Call& call, const CreateSupervisionGroupRequest& request,
                                        SupervisionGroup* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   SupervisionGroup group = request.supervision_group();
   PrepareNewSupervisionGroup(&group);
   RETURN_IF_ERROR(ValidateSupervisionTarget(group.target(), "supervision_group.target"));
@@ -144,7 +144,7 @@ absl::Status SupervisionGroups::List(const Call& call, const ListSupervisionGrou
 
 absl::Status SupervisionGroups::Update(const Call& call, const UpdateSupervisionGroupRequest& request,
                                        SupervisionGroup* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id,
                    ParseResourceId(request.supervision_group().name(), kSupervisionGroups, "supervision_group.name"));
   const std::string name = ResourceName(kSupervisionGroups, id);

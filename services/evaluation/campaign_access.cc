@@ -12,9 +12,6 @@
 namespace minyi::evaluation {
 namespace {
 
-using ::minyi::common::v1::ROLE_ADMIN;
-using ::minyi::common::v1::ROLE_STAFF;
-
 absl::StatusOr<v1::Campaign> ReadCampaign(PgPool& pool, int64_t id) {
   std::optional<v1::Campaign> campaign;
   RETURN_IF_ERROR(pool.Read([&](pqxx::transaction_base& tx) {
@@ -40,10 +37,6 @@ absl::StatusOr<v1::Campaign> LockCampaign(pqxx::work& tx, int64_t id) {
 }
 
 }  // namespace
-
-absl::StatusOr<Caller> CampaignAccess::RequireOffice(const Call& call) const {
-  return authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF});
-}
 
 absl::StatusOr<CampaignRead> CampaignAccess::ReadAsCaller(const Call& call, absl::string_view name,
                                                           absl::string_view field) const {

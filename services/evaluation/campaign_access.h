@@ -39,8 +39,8 @@ class CampaignAccess final {
   CampaignAccess(PgPool& pool, const Authorizer& authorizer)
       : pool_(pool), authorizer_(authorizer), commands_(pool, "evaluation") {}
 
-  // Staff and admins run campaigns.
-  absl::StatusOr<Caller> RequireOffice(const Call& call) const;
+  // Office staff run campaigns: the handlers that hold no authorizer of their own check with this one.
+  const Authorizer& authorizer() const { return authorizer_; }
 
   // Campaign `name` (the error names `field`) read by the authenticated caller; authorization is the
   // handler's.

@@ -24,7 +24,7 @@
 namespace minyi::evaluation {
 
 absl::Status Campaigns::Create(const Call& call, const v1::CreateEvaluationRequest& request, v1::Campaign* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   v1::Campaign campaign = request.evaluation();
   RETURN_IF_ERROR(NormalizeCampaign(&campaign));
   return commands_.Run(call, caller, "CreateEvaluation", request, response, [&](Change& change) -> absl::Status {
@@ -64,7 +64,7 @@ absl::Status Campaigns::List(const Call& call, const v1::ListEvaluationsRequest&
 }
 
 absl::Status Campaigns::Open(const Call& call, const v1::OpenEvaluationRequest& request, v1::Campaign* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   return access_.RunOnCampaign(call, caller, "OpenEvaluation", request, response, request.name(), "name",
                                [&](Change& change, const v1::Campaign& campaign, int64_t id) -> absl::Status {
                                  if (campaign.state() != v1::CAMPAIGN_STATE_DRAFT) {
@@ -84,7 +84,7 @@ absl::Status Campaigns::Open(const Call& call, const v1::OpenEvaluationRequest& 
 
 absl::Status Campaigns::Close(const Call& call, const v1::CloseEvaluationRequest& request,
                               v1::EvaluationResult* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   // The campaign's row lock waits for sheets in flight (they share-lock it) and turns every later sheet away.
   return access_.RunOnCampaign(
       call, caller, "CloseEvaluation", request, response, request.name(), "name",

@@ -14,7 +14,7 @@ namespace minyi::evaluation {
 
 absl::Status Investigations::Record(const Call& call, const v1::RecordInvestigationRequest& request,
                                     v1::Investigation* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, access_.authorizer().RequireOffice(call));
   const v1::Investigation& inv = request.investigation();
   RETURN_IF_ERROR(CheckInvestigation(inv));
   return access_.RunOnSubject(call, caller, "RecordInvestigation", request, response, request.parent(), inv.subject(),
@@ -28,7 +28,7 @@ absl::Status Investigations::Record(const Call& call, const v1::RecordInvestigat
 
 absl::Status Investigations::IssueProblemList(const Call& call, const v1::IssueProblemListRequest& request,
                                               v1::ProblemList* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, access_.authorizer().RequireOffice(call));
   const v1::ProblemList& list = request.problem_list();
   RETURN_IF_ERROR(CheckProblemList(list));
   return access_.RunOnSubject(
@@ -42,7 +42,7 @@ absl::Status Investigations::IssueProblemList(const Call& call, const v1::IssueP
 
 absl::Status Investigations::RecordStageScore(const Call& call, const v1::RecordStageScoreRequest& request,
                                               v1::StageScore* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, access_.authorizer().RequireOffice(call));
   const v1::StageScore& score = request.stage_score();
   ASSIGN_OR_RETURN(const Centi centi, ScoreWithBasis(score.score(), score.basis(), "stage_score"));
   return access_.RunOnSubject(

@@ -85,7 +85,7 @@ absl::Status Rectifications::CheckReport(const Call& call, const v1::CheckReport
 
 absl::Status Rectifications::IssueOpinion(const Call& call, const v1::IssueOpinionRequest& request,
                                           v1::SubjectResult* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   RETURN_IF_ERROR(CheckText("opinion.text", request.opinion().text(), 1, kMaxFilingChars));
   return access_.RunOnSubject(
       call, caller, "IssueOpinion", request, response, request.parent(), request.opinion().subject(), "opinion.subject",
@@ -137,7 +137,7 @@ absl::Status Rectifications::File(const Call& call, const v1::FileRectificationR
 
 absl::Status Rectifications::ScoreLookBack(const Call& call, const v1::ScoreLookBackRequest& request,
                                            v1::SubjectResult* response) {
-  ASSIGN_OR_RETURN(const Caller caller, access_.RequireOffice(call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   const v1::LookBack& look_back = request.look_back();
   ASSIGN_OR_RETURN(const Centi score, ScoreWithBasis(look_back.score(), look_back.basis(), "look_back"));
   return access_.RunOnSubject(

@@ -122,10 +122,8 @@ const Query kInsertCampaign{"evaluation_insert_campaign",
                 "VALUES ($1, $2, 'CAMPAIGN_STATE_DRAFT', $3::jsonb, $4) RETURNING id"};
 
 int64_t InsertCampaign(pqxx::work& tx, const Campaign& campaign, const std::string& actor) {
-  return tx
-      .exec_prepared1(kInsertCampaign, campaign.title(), minyi::evaluation::v1::CampaignKind_Name(campaign.kind()),
-                      ToJson(campaign), actor)[0]
-      .as<int64_t>();
+  return InsertedId(tx, kInsertCampaign, campaign.title(), minyi::evaluation::v1::CampaignKind_Name(campaign.kind()),
+                    ToJson(campaign), actor);
 }
 
 const Query kLoadCampaign{"evaluation_load_campaign", absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1")};
@@ -133,22 +131,14 @@ const Query kLoadCampaignForUpdate{"evaluation_load_campaign_for_update",
                 absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1 FOR UPDATE")};
 
 std::optional<Campaign> LoadCampaign(pqxx::transaction_base& tx, int64_t id, bool for_update) {
-  pqxx::result r = tx.exec_prepared(for_update ? kLoadCampaignForUpdate : kLoadCampaign, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return CampaignFromRow(r[0]);
+  return FirstRow(tx, for_update ? kLoadCampaignForUpdate : kLoadCampaign, CampaignFromRow, id);
 }
 
 const Query kListCampaigns{"evaluation_list_campaigns",
                 absl::StrCat("SELECT ", kCampaignColumns, " WHERE id > $1 ORDER BY id LIMIT $2")};
 
 std::vector<Campaign> SelectCampaigns(pqxx::transaction_base& tx, int64_t after_id, int limit) {
-  std::vector<Campaign> out;
-  for (const pqxx::row& row : tx.exec_prepared(kListCampaigns, after_id, limit)) {
-    out.push_back(CampaignFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListCampaigns, CampaignFromRow, after_id, limit);
 }
 
 const Query kLockState{"evaluation_lock_state", "SELECT state FROM campaigns WHERE id = $1 FOR SHARE"};
@@ -357,11 +347,7 @@ const Query kLoadFollowUp{"evaluation_load_follow_up",
                 " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")};
 
 std::optional<FollowUpRecord> LoadFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no) {
-  pqxx::result r = tx.exec_prepared(kLoadFollowUp, campaign_id, subject_no);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return FollowUpFromRow(r[0]);
+  return FirstRow(tx, kLoadFollowUp, FollowUpFromRow, campaign_id, subject_no);
 }
 
 const Query kSaveFollowUp{"evaluation_save_follow_up",

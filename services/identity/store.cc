@@ -21,9 +21,7 @@ Account AccountFromRow(const pqxx::row& row) {
   a.set_name(AccountName(row["id"].as<int64_t>()));
   a.set_username(row["username"].as<std::string>());
   a.set_display_name(row["display_name"].as<std::string>());
-  minyi::common::v1::Role role = minyi::common::v1::ROLE_UNSPECIFIED;
-  minyi::common::v1::Role_Parse(row["role"].as<std::string>(), &role);
-  a.set_role(role);
+  a.set_role(ParseEnum(row["role"], &minyi::common::v1::Role_Parse));
   a.set_deputy(row["deputy"].as<std::string>());
   a.set_department(row["department"].as<std::string>());
   *a.mutable_create_time() =
@@ -46,30 +44,18 @@ const Query kFindByUsername{"identity_find_by_username",
                 absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE username = $1")};
 
 std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username) {
-  pqxx::result r = tx.exec_prepared(kFindByUsername, username);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return StoredFromRow(r[0]);
+  return FirstRow(tx, kFindByUsername, StoredFromRow, username);
 }
 
 const Query kLoadAccount{"identity_load_account",
                 absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE id = $1")};
 
 std::optional<StoredAccount> LoadStoredAccount(pqxx::transaction_base& tx, int64_t id) {
-  pqxx::result r = tx.exec_prepared(kLoadAccount, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return StoredFromRow(r[0]);
+  return FirstRow(tx, kLoadAccount, StoredFromRow, id);
 }
 
 std::optional<Account> LoadAccount(pqxx::transaction_base& tx, int64_t id) {
-  pqxx::result r = tx.exec_prepared(kLoadAccount, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return AccountFromRow(r[0]);
+  return FirstRow(tx, kLoadAccount, AccountFromRow, id);
 }
 
 const Query kInsertAccount{"identity_insert_account",
@@ -80,13 +66,9 @@ const Query kInsertAccount{"identity_insert_account",
 
 std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account, const std::string& password_hash,
                                      bool password_change_required) {
-  pqxx::result r = tx.exec_prepared(kInsertAccount, account.username(), account.display_name(),
-                                    minyi::common::v1::Role_Name(account.role()), account.deputy(),
-                                    account.department(), password_hash, password_change_required);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return AccountFromRow(r[0]);
+  return FirstRow(tx, kInsertAccount, AccountFromRow, account.username(), account.display_name(),
+                  minyi::common::v1::Role_Name(account.role()), account.deputy(), account.department(), password_hash,
+                  password_change_required);
 }
 
 const Query kDeputyHasActive{"identity_deputy_has_active_account",
@@ -122,11 +104,7 @@ const Query kSetDisabled{"identity_set_disabled",
                 kAccountColumns)};
 
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled) {
-  pqxx::result r = tx.exec_prepared(kSetDisabled, id, disabled);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return StoredFromRow(r[0]);
+  return FirstRow(tx, kSetDisabled, StoredFromRow, id, disabled);
 }
 
 const Query kBumpVersion{"identity_bump_token_version",

@@ -20,7 +20,7 @@ constexpr absl::string_view kDeliveries = "deliveries/";
 
 absl::Status Deliveries::List(const Call& call, const v1::ListDeliveriesRequest& request,
                               v1::ListDeliveriesResponse* response) {
-  RETURN_IF_ERROR(authorizer_.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}).status());
+  RETURN_IF_ERROR(authorizer_.RequireOffice(call).status());
   if (!v1::DeliveryState_IsValid(request.state())) {
     return InvalidField("state", "is not a known delivery state");
   }
@@ -46,8 +46,7 @@ absl::Status Deliveries::List(const Call& call, const v1::ListDeliveriesRequest&
 }
 
 absl::Status Deliveries::Replay(const Call& call, const v1::ReplayDeliveryRequest& request, v1::Delivery* response) {
-  ASSIGN_OR_RETURN(const Caller caller,
-                   authorizer_.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kDeliveries, "name"));
   RETURN_IF_ERROR(commands_.Run(call, caller, "ReplayDelivery", request, response, [&](Change& change) -> absl::Status {
     std::optional<v1::Delivery> revived = ReviveDelivery(change.tx(), id);

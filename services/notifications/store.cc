@@ -58,9 +58,7 @@ Delivery DeliveryFromRow(const pqxx::row& row) {
   Channel channel = minyi::notifications::v1::CHANNEL_UNSPECIFIED;
   minyi::notifications::v1::Channel_Parse(row["channel"].as<std::string>(), &channel);
   d.set_channel(channel);
-  minyi::notifications::v1::DeliveryState state = minyi::notifications::v1::DELIVERY_STATE_UNSPECIFIED;
-  minyi::notifications::v1::DeliveryState_Parse(row["state"].as<std::string>(), &state);
-  d.set_state(state);
+  d.set_state(ParseEnum(row["state"], &minyi::notifications::v1::DeliveryState_Parse));
   d.set_attempts(row["attempts"].as<int>());
   d.set_last_error(row["last_error"].as<std::string>());
   *d.mutable_next_attempt_time() = TimeUtil::MicrosecondsToTimestamp(row["next_us"].as<int64_t>());
@@ -210,11 +208,7 @@ const Query kMarkRead{"notifications_mark_read",
                 kNotificationColumns)};
 
 std::optional<Notification> MarkRead(pqxx::work& tx, int64_t id, const std::string& account) {
-  pqxx::result r = tx.exec_prepared(kMarkRead, id, account);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return NotificationFromRow(r[0]);
+  return FirstRow(tx, kMarkRead, NotificationFromRow, id, account);
 }
 
 const Query kListDeliveries{"notifications_list_deliveries",
@@ -235,11 +229,7 @@ const Query kLoadDelivery{"notifications_load_delivery",
                 absl::StrCat("SELECT ", kDeliveryColumns, " FROM deliveries WHERE id = $1")};
 
 std::optional<Delivery> LoadDelivery(pqxx::transaction_base& tx, int64_t id) {
-  pqxx::result r = tx.exec_prepared(kLoadDelivery, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return DeliveryFromRow(r[0]);
+  return FirstRow(tx, kLoadDelivery, DeliveryFromRow, id);
 }
 
 const Query kReviveDelivery{"notifications_revive_delivery",
@@ -249,11 +239,7 @@ const Query kReviveDelivery{"notifications_revive_delivery",
                 kDeliveryColumns)};
 
 std::optional<Delivery> ReviveDelivery(pqxx::work& tx, int64_t id) {
-  pqxx::result r = tx.exec_prepared(kReviveDelivery, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return DeliveryFromRow(r[0]);
+  return FirstRow(tx, kReviveDelivery, DeliveryFromRow, id);
 }
 
 // SKIP LOCKED lets replicas claim disjoint rows; the lease makes a dead claimer's rows due again.

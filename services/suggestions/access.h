@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/auth.h"
+#include "common/command.h"
 #include "common/service_client.h"
 #include "minyi/deputies/v1/deputies.grpc.pb.h"
 #include "minyi/suggestions/v1/suggestions.pb.h"
@@ -80,6 +81,15 @@ void SetConcerned(Event& e, const minyi::suggestions::v1::Suggestion& s) {
   e.set_reference(s.name());
   e.set_title(s.title());
   *e.mutable_deputies() = s.deputies();
+}
+
+// `event`, which carries what is particular to it, emitted about item `s` to the people concerned and to
+// the citizen who raised it.
+template <typename Event>
+void EmitToConcerned(Change& change, const minyi::suggestions::v1::Suggestion& s, Event event) {
+  SetConcerned(event, s);
+  event.set_citizen_account(s.citizen_account());
+  change.Emit(event, s.name());
 }
 
 }  // namespace minyi::suggestions

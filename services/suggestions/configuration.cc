@@ -37,7 +37,7 @@ absl::Status Configuration::GetRoutingRules(const Call& call, const GetRoutingRu
 
 absl::Status Configuration::UpdateRoutingRules(const Call& call, const UpdateRoutingRulesRequest& request,
                                                RoutingRules* response) {
-  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF}));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   RETURN_IF_ERROR(ValidateRoutingRules(request.routing_rules()));
   return commands_.Run(call, caller, "UpdateRoutingRules", request, response, [&](Change& change) -> absl::Status {
     ReplaceRoutingRules(change.tx(), request.routing_rules(), caller.account_id());
@@ -48,7 +48,7 @@ absl::Status Configuration::UpdateRoutingRules(const Call& call, const UpdateRou
 }
 
 absl::Status Configuration::CreateFund(const Call& call, const CreateFundRequest& request, Fund* response) {
-  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF}));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   const Fund& f = request.fund();
   if (f.year() < 2000 || f.year() > 2100) {
     return InvalidField("fund.year", "must be 2000-2100");
@@ -94,7 +94,7 @@ absl::Status Configuration::GetHolidayCalendar(const Call& call, const GetHolida
 
 absl::Status Configuration::UpdateHolidayCalendar(const Call& call, const UpdateHolidayCalendarRequest& request,
                                                   HolidayCalendar* response) {
-  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF}));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t year, ParseResourceId(request.calendar().name(), kHolidayCalendars, "calendar.name"));
   std::vector<CalendarDay> days(request.calendar().days().begin(), request.calendar().days().end());
   std::set<std::string> seen;

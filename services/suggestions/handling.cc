@@ -22,9 +22,7 @@
 namespace minyi::suggestions {
 namespace {
 
-using ::minyi::common::v1::ROLE_ADMIN;
 using ::minyi::common::v1::ROLE_DEPUTY;
-using ::minyi::common::v1::ROLE_STAFF;
 using namespace ::minyi::suggestions::v1;  // NOLINT: the handler speaks this package throughout
 
 constexpr int kMaxCoUnits = 10;
@@ -124,17 +122,13 @@ absl::Status Handling::Assign(const Call& call, const AssignSuggestionRequest& r
                                        ? "（采纳路由建议）"
                                        : absl::StrCat("（路由建议为 ", proposal.department(), "）"));
          SuggestionAssigned event;
-         event.set_reference(s.name());
-         event.set_title(s.title());
          event.set_department(request.lead_department());
          for (const std::string& co : co_units) {
            event.add_co_departments(co);
          }
          event.set_deadline(deadline);
-         *event.mutable_deputies() = s.deputies();
-         event.set_citizen_account(s.citizen_account());
          event.set_key_supervision(s.key_supervision());
-         change.Emit(event, s.name());
+         EmitToConcerned(change, s, std::move(event));
          return absl::OkStatus();
        }},
       response);
@@ -240,12 +234,8 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
          SetState(tx, r.id, next);
          row.detail = absl::StrCat(CategoryLetter(a.category()), " 类答复", on_time ? "" : "（逾期）");
          SuggestionAnswered event;
-         event.set_reference(s.name());
-         event.set_title(s.title());
          event.set_department(caller.department());
          event.set_category(CategoryLetter(a.category()));
-         *event.mutable_deputies() = s.deputies();
-         event.set_citizen_account(s.citizen_account());
          // The answer travels back to every citizen whose opinion became part of this suggestion.
          for (const std::string& opinion : s.linked_opinions()) {
            std::optional<Record> o = LoadSuggestion(tx, *ParseName(opinion));
@@ -258,7 +248,7 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
              event.add_accounts(m.citizen_account());
            }
          }
-         change.Emit(event, s.name());
+         EmitToConcerned(change, s, std::move(event));
          return absl::OkStatus();
        }},
       response);
@@ -392,7 +382,7 @@ absl::Status Handling::DecideExtension(const Call& call, const DecideExtensionRe
 
 absl::Status Handling::CheckCommitment(const Call& call, const CheckCommitmentRequest& request,
                                        Commitment* response) {
-  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF}));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kCommitments, "name"));
   RETURN_IF_ERROR(CheckText("check.note", request.check().note(), 1, 2000));
   return commands_.Run(call, caller, "CheckCommitment", request, response, [&](Change& change) -> absl::Status {

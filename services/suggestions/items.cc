@@ -253,10 +253,7 @@ absl::Status Items::Accept(const Call& call, const TransitionRequest& request, S
                            .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "立案"); },
                            .apply = [](Change& change, const Record& r, State next, TransitionRow&) {
                              SetState(change.tx(), r.id, next);
-                             SuggestionAccepted event;
-                             SetConcerned(event, r.suggestion);
-                             event.set_citizen_account(r.suggestion.citizen_account());
-                             change.Emit(event, r.suggestion.name());
+                             EmitToConcerned(change, r.suggestion, SuggestionAccepted());
                              return absl::OkStatus();
                            }},
                           response);
@@ -273,10 +270,8 @@ absl::Status Items::Reject(const Call& call, const TransitionRequest& request, S
        .apply = [&](Change& change, const Record& r, State, TransitionRow&) {
          SetRejected(change.tx(), r.id, request.reason());
          SuggestionRejected event;
-         SetConcerned(event, r.suggestion);
-         event.set_citizen_account(r.suggestion.citizen_account());
          event.set_reason(request.reason());
-         change.Emit(event, r.suggestion.name());
+         EmitToConcerned(change, r.suggestion, std::move(event));
          return absl::OkStatus();
        }},
       response);
@@ -316,10 +311,8 @@ absl::Status Items::Merge(const Call& call, const MergeSuggestionRequest& reques
                                .reason = request.reason(),
                                .detail = absl::StrCat(r.suggestion.name(), " 并入本件")});
          SuggestionMerged event;
-         SetConcerned(event, r.suggestion);
-         event.set_citizen_account(r.suggestion.citizen_account());
          event.set_merged_into(request.into());
-         change.Emit(event, r.suggestion.name());
+         EmitToConcerned(change, r.suggestion, std::move(event));
          return absl::OkStatus();
        }},
       response);

@@ -4,7 +4,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/names.h"
 #include "common/query.h"
@@ -44,16 +43,8 @@ constexpr absl::string_view kOpenStates =
     "('SUGGESTION_STATE_SUBMITTED', 'SUGGESTION_STATE_ACCEPTED', 'SUGGESTION_STATE_ASSIGNED', "
     "'SUGGESTION_STATE_IN_PROGRESS', 'SUGGESTION_STATE_ANSWERED', 'SUGGESTION_STATE_REOPENED')";
 
-// libpqxx 6 has no array parameters: bigint[] travels as an array literal, text[] as JSON.
-std::string IdArray(const std::vector<int64_t>& ids) { return absl::StrCat("{", absl::StrJoin(ids, ","), "}"); }
+// libpqxx 6 has no array parameters: bigint[] travels as an array literal (IdArray), text[] as JSON.
 std::string JsonStrings(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
-
-template <typename Enum>
-Enum ParseEnum(const pqxx::field& f, bool (*parse)(const std::string&, Enum*)) {
-  Enum value{};
-  parse(f.as<std::string>(), &value);
-  return value;
-}
 
 Record FromRow(const pqxx::row& row) {
   Record r;
@@ -176,12 +167,11 @@ const Query kInsert{"suggestions_insert",
 int64_t InsertSuggestion(pqxx::work& tx, const Suggestion& s, const std::vector<int64_t>& deputy_ids,
                          const NewItem& item) {
   const int64_t station = s.station().empty() ? 0 : *ParseResourceId(s.station(), kStations, "station");
-  pqxx::result r = tx.exec_prepared(
-      kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(), s.body(), s.delegation(),
+  return InsertedId(
+      tx, kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(), s.body(), s.delegation(),
       s.citizen_account(), station, minyi::suggestions::v1::OpinionLevel_Name(s.level()), s.contact_phone(),
       s.entered_by(), item.actor, item.submit, item.submit ? item.today : "1970-01-01", IdArray(deputy_ids),
       IdArray(item.submit ? item.band_keys : std::vector<int64_t>{}), item.actor_role);
-  return r[0][0].as<int64_t>();
 }
 
 const Query kInsertDeputies{"suggestions_insert_deputies",
@@ -541,13 +531,8 @@ const Query kList{"suggestions_list",
                              "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased) ORDER BY s.id LIMIT $9")};
 
 std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& q) {
-  std::vector<Record> out;
-  for (const pqxx::row& row : tx.exec_prepared(kList, q.after_id, q.state, q.kind, q.department, q.deputy_id,
-                                               q.citizen_account, q.key_supervision_only, q.showcased_only,
-                                               q.limit, IdArray(q.stations))) {
-    out.push_back(FromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kList, FromRow, q.after_id, q.state, q.kind, q.department, q.deputy_id, q.citizen_account,
+                  q.key_supervision_only, q.showcased_only, q.limit, IdArray(q.stations));
 }
 
 }  // namespace minyi::suggestions

@@ -106,12 +106,8 @@ const Query kListCommitments{"suggestions_list_commitments",
                              "AND ($4 = '' OR c.due_date < $4::date) ORDER BY c.id LIMIT $5")};
 
 std::vector<Commitment> SelectCommitments(pqxx::transaction_base& tx, const CommitmentQuery& q) {
-  std::vector<Commitment> out;
-  for (const pqxx::row& row :
-       tx.exec_prepared(kListCommitments, q.after_id, q.department, q.open_only, q.due_before, q.limit)) {
-    out.push_back(CommitmentFromRow(row));
-  }
-  return out;
+  return EveryRow(tx, kListCommitments, CommitmentFromRow, q.after_id, q.department, q.open_only, q.due_before,
+                  q.limit);
 }
 
 const Query kLoadCommitment{"suggestions_load_commitment",

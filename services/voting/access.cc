@@ -18,10 +18,6 @@ absl::Status StateError(absl::string_view reason, absl::string_view what,
 
 }  // namespace
 
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call) {
-  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF});
-}
-
 bool SeesUnannounced(const Caller& caller) {
   return HasRole(caller, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
                           minyi::common::v1::ROLE_LEADER});

@@ -10,7 +10,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/auth.h"
-#include "common/call.h"
 #include "common/status.h"
 #include "google/protobuf/repeated_field.h"
 #include "minyi/voting/v1/voting.pb.h"
@@ -26,9 +25,6 @@ inline constexpr char kProjects[] = "projects/";
 inline constexpr char kVotes[] = "votes/";
 inline constexpr char kDeputies[] = "deputies/";
 inline constexpr char kAccounts[] = "accounts/";
-
-// Office staff: administrators and staff.
-absl::StatusOr<Caller> RequireOffice(const Authorizer& authorizer, const Call& call);
 
 // Between closing and announcement a vote's outcome (result, bulletin, the projects it chose) is read by
 // office staff and leaders only; from announcement by everyone signed in (docs/voting.md, "Announcement").

@@ -102,7 +102,7 @@ absl::Status Projects::List(const Call& call, const ListProjectsRequest& request
 }
 
 absl::Status Projects::Screen(const Call& call, const ScreenProjectRequest& request, Project* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kProjects, "name"));
   RETURN_IF_ERROR(CheckScreening(request));
   return commands_.Run(call, caller, "ScreenProject", request, response, [&](Change& change) -> absl::Status {
@@ -120,7 +120,7 @@ absl::Status Projects::Screen(const Call& call, const ScreenProjectRequest& requ
 
 absl::Status Projects::AttachSupervisionGroup(const Call& call, const AttachSupervisionGroupRequest& request,
                                               Project* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kProjects, "name"));
   RETURN_IF_ERROR(ParseResourceId(request.supervision_group(), kSupervisionGroups, "supervision_group").status());
   // The group and its members are the deputies service's; the project keeps the members as they are now.
@@ -192,7 +192,7 @@ absl::Status Projects::ListProgress(const Call& call, const ListProgressRequest&
 
 absl::Status Projects::OpenSatisfactionRound(const Call& call, const OpenSatisfactionRoundRequest& request,
                                              Satisfaction* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kProjects, "name"));
   if (request.deputies_size() + request.accounts_size() == 0) {
     return InvalidField("deputies", "须邀请至少一位代表或群众代表参加测评");

@@ -43,13 +43,6 @@ constexpr char kVoteColumns[] =
     "v.created_by, (extract(epoch FROM v.create_time) * 1000000)::bigint AS create_us";
 
 
-template <typename Enum, typename Parse>
-Enum EnumOf(const pqxx::field& f, Parse parse) {
-  Enum out{};
-  parse(f.as<std::string>(), &out);
-  return out;
-}
-
 std::string JsonArray(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
 
 std::vector<std::string> FromJsonArray(const pqxx::field& f) {
@@ -61,12 +54,11 @@ Project ProjectOf(const pqxx::row& row, ProjectView view) {
   p.set_name(ResourceName("projects/", row["id"].as<int64_t>()));
   p.set_title(row["title"].as<std::string>());
   p.set_description(row["description"].as<std::string>());
-  p.set_source(EnumOf<minyi::voting::v1::NominationSource>(row["source"], minyi::voting::v1::NominationSource_Parse));
+  p.set_source(ParseEnum(row["source"], &minyi::voting::v1::NominationSource_Parse));
   p.set_nominator(row["nominator"].as<std::string>());
   p.set_department(row["department"].as<std::string>());
-  p.set_state(EnumOf<minyi::voting::v1::ProjectState>(row["state"], minyi::voting::v1::ProjectState_Parse));
-  p.set_exclusion_reason(
-      EnumOf<minyi::voting::v1::ExclusionReason>(row["exclusion_reason"], minyi::voting::v1::ExclusionReason_Parse));
+  p.set_state(ParseEnum(row["state"], &minyi::voting::v1::ProjectState_Parse));
+  p.set_exclusion_reason(ParseEnum(row["exclusion_reason"], &minyi::voting::v1::ExclusionReason_Parse));
   p.set_screening_note(row["screening_note"].as<std::string>());
   auto* opinion = p.mutable_department_opinion();
   opinion->set_feasible(row["opinion_feasible"].as<bool>());
@@ -116,11 +108,9 @@ const Query kInsertProject{"voting_insert_project",
                 "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
 
 int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string& actor) {
-  return tx
-      .exec_prepared1(kInsertProject, project.title(), project.description(),
-                      minyi::voting::v1::NominationSource_Name(project.source()), project.nominator(),
-                      project.department(), actor)[0]
-      .as<int64_t>();
+  return InsertedId(tx, kInsertProject, project.title(), project.description(),
+                    minyi::voting::v1::NominationSource_Name(project.source()), project.nominator(),
+                    project.department(), actor);
 }
 
 const Query kLoadProject{"voting_load_project",
@@ -129,11 +119,8 @@ const Query kLoadProjectForUpdate{"voting_load_project_for_update",
                 absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1 FOR UPDATE OF p")};
 
 std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update, ProjectView view) {
-  pqxx::result r = tx.exec_prepared(for_update ? kLoadProjectForUpdate : kLoadProject, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  return ProjectOf(r[0], view);
+  return FirstRow(tx, for_update ? kLoadProjectForUpdate : kLoadProject,
+                  [view](const pqxx::row& row) { return ProjectOf(row, view); }, id);
 }
 
 // $4: filter on the state as read before announcement (a chosen project of an unannounced vote is a
@@ -259,10 +246,8 @@ const Query kInsertVote{"voting_insert_vote",
                 "VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6) RETURNING id"};
 
 int64_t InsertVote(pqxx::work& tx, const Vote& vote, const std::string& actor, int64_t runoff_of) {
-  return tx
-      .exec_prepared1(kInsertVote, vote.title(), minyi::voting::v1::BallotForm_Name(vote.form()), vote.slots(),
-                      vote.max_approvals(), runoff_of, actor)[0]
-      .as<int64_t>();
+  return InsertedId(tx, kInsertVote, vote.title(), minyi::voting::v1::BallotForm_Name(vote.form()), vote.slots(),
+                    vote.max_approvals(), runoff_of, actor);
 }
 
 const Query kInsertCandidate{"voting_insert_candidate",
@@ -295,10 +280,10 @@ std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_up
   Vote v;
   v.set_name(ResourceName("votes/", id));
   v.set_title(row["title"].as<std::string>());
-  v.set_form(EnumOf<minyi::voting::v1::BallotForm>(row["form"], minyi::voting::v1::BallotForm_Parse));
+  v.set_form(ParseEnum(row["form"], &minyi::voting::v1::BallotForm_Parse));
   v.set_slots(row["slots"].as<int>());
   v.set_max_approvals(row["max_approvals"].as<int>());
-  v.set_state(EnumOf<minyi::voting::v1::VoteState>(row["state"], minyi::voting::v1::VoteState_Parse));
+  v.set_state(ParseEnum(row["state"], &minyi::voting::v1::VoteState_Parse));
   if (const int64_t parent = row["runoff_of"].as<int64_t>(); parent != 0) {
     v.set_runoff_of(ResourceName("votes/", parent));
   }
@@ -340,13 +325,13 @@ std::optional<minyi::voting::v1::VoteState> LoadVoteState(pqxx::transaction_base
   if (r.empty()) {
     return std::nullopt;
   }
-  return EnumOf<minyi::voting::v1::VoteState>(r[0][0], minyi::voting::v1::VoteState_Parse);
+  return ParseEnum(r[0][0], &minyi::voting::v1::VoteState_Parse);
 }
 
 VoteRules LoadRules(pqxx::transaction_base& tx, int64_t vote_id, bool with_counts) {
   VoteRules rules;
   pqxx::row row = tx.exec_prepared1(kLoadVote, vote_id);
-  rules.form = EnumOf<minyi::voting::v1::BallotForm>(row["form"], minyi::voting::v1::BallotForm_Parse);
+  rules.form = ParseEnum(row["form"], &minyi::voting::v1::BallotForm_Parse);
   rules.slots = row["slots"].as<int>();
   rules.max_approvals = row["max_approvals"].as<int>();
   for (const pqxx::row& c : tx.exec_prepared(kVoteCandidates, vote_id)) {
@@ -401,7 +386,7 @@ std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, 
   const std::string today = ShanghaiDate(DomainNow());
   for (const pqxx::row& row : tx.exec_prepared(kCastContext, vote_id, nlohmann::json(deputies).dump())) {
     CastContext c;
-    c.state = EnumOf<minyi::voting::v1::VoteState>(row["state"], minyi::voting::v1::VoteState_Parse);
+    c.state = ParseEnum(row["state"], &minyi::voting::v1::VoteState_Parse);
     c.elector = !row["checked_in"].is_null();
     c.checked_in = c.elector && row["checked_in"].as<bool>();
     c.today = today;

@@ -70,7 +70,7 @@ absl::StatusOr<VoteState> CountedVoteState(pqxx::transaction_base& tx, int64_t i
 }  // namespace
 
 absl::Status Votes::Create(const Call& call, const CreateVoteRequest& request, Vote* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   Vote vote = request.vote();
   RETURN_IF_ERROR(CheckNewVote(&vote));
   RETURN_IF_ERROR(registry_.CheckElectorate(vote.electorate()));
@@ -127,7 +127,7 @@ absl::Status Votes::List(const Call& call, const ListVotesRequest& request, List
 }
 
 absl::Status Votes::Open(const Call& call, const OpenVoteRequest& request, Vote* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kVotes, "name"));
   return commands_.Run(call, caller, "OpenVote", request, response, [&](Change& change) -> absl::Status {
     ASSIGN_OR_RETURN(const Vote vote, InState(LoadVote(change.tx(), id, /*for_update=*/true), request.name(),
@@ -179,7 +179,7 @@ absl::Status Votes::GetTurnout(const Call& call, const GetTurnoutRequest& reques
 }
 
 absl::Status Votes::Close(const Call& call, const CloseVoteRequest& request, Vote* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kVotes, "name"));
   return commands_.Run(call, caller, "CloseVote", request, response, [&](Change& change) -> absl::Status {
     pqxx::work& tx = change.tx();
@@ -249,7 +249,7 @@ absl::Status Votes::Close(const Call& call, const CloseVoteRequest& request, Vot
 }
 
 absl::Status Votes::AnnounceResult(const Call& call, const AnnounceResultRequest& request, Vote* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kVotes, "name"));
   return commands_.Run(call, caller, "AnnounceResult", request, response, [&](Change& change) -> absl::Status {
     ASSIGN_OR_RETURN(const Vote vote, InState(LoadVote(change.tx(), id, /*for_update=*/true), request.name(),
@@ -275,7 +275,7 @@ absl::Status Votes::AnnounceResult(const Call& call, const AnnounceResultRequest
 }
 
 absl::Status Votes::CreateRunoff(const Call& call, const CreateRunoffRequest& request, Vote* response) {
-  ASSIGN_OR_RETURN(const Caller caller, RequireOffice(authorizer_, call));
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kVotes, "name"));
   RETURN_IF_ERROR(CheckText("title", request.title(), 0, 64));
   // The tie is part of the result: a run-off, which everyone sees, waits for the announcement. Its

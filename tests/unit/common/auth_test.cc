@@ -280,5 +280,28 @@ TEST(Roles, SelfOrOffice) {
   EXPECT_FALSE(IsOffice(service));
 }
 
+TEST(Roles, RequireOfficeLetsOnlyAdminsAndStaffThrough) {
+  Keys k;
+  const RevocationList revocations;
+  const Authorizer authorizer(k.verifier, revocations, /*services=*/nullptr);
+  const auto call_as = [&](minyi::common::v1::Role role) {
+    Caller caller;
+    caller.set_account_id("1");
+    caller.set_role(role);
+    return Call{.authorization = absl::StrCat("Bearer ", *k.issuer.Issue(caller, absl::Now()))};
+  };
+  for (Role role : {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}) {
+    absl::StatusOr<Caller> caller = authorizer.RequireOffice(call_as(role));
+    ASSERT_TRUE(caller.ok()) << caller.status();
+    EXPECT_EQ(caller->role(), role);
+  }
+  for (Role role : {minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY,
+                    minyi::common::v1::ROLE_DEPARTMENT, minyi::common::v1::ROLE_CITIZEN}) {
+    EXPECT_EQ(authorizer.RequireOffice(call_as(role)).status().code(), absl::StatusCode::kPermissionDenied)
+        << minyi::common::v1::Role_Name(role);
+  }
+  EXPECT_EQ(authorizer.RequireOffice(Call{}).status().code(), absl::StatusCode::kUnauthenticated);
+}
+
 }  // namespace
 }  // namespace minyi

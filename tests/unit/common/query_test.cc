@@ -27,5 +27,11 @@ TEST(Query, RunsByItsName) {
   EXPECT_EQ(&name, &kFirst.name());
 }
 
+TEST(Query, IdArrayIsAnArrayLiteral) {
+  EXPECT_EQ(IdArray({}), "{}");
+  EXPECT_EQ(IdArray({7}), "{7}");
+  EXPECT_EQ(IdArray({1, -2, 30}), "{1,-2,30}");
+}
+
 }  // namespace
 }  // namespace minyi
