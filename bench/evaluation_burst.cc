@@ -39,8 +39,8 @@ struct Options {
 // One request on a keep-alive connection to the gateway as the holder of `token`; returns the status.
 int Call(minyi::testing::HttpConnection& conn, std::string_view method, const std::string& target,
          const std::string& token, const std::string& payload, std::string* body) {
-  const minyi::testing::HttpResponse r =
-      conn.Request(method, target, payload, {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+  const minyi::testing::HttpResponse r = conn.Request(
+      method, target, payload, {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
   if (body != nullptr) {
     *body = r.body;
   }

@@ -100,11 +100,16 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--target") o.target = value;
-    else if (flag == "--name") o.name = value;
-    else if (flag == "--token") o.token = value;
-    else if (flag == "--connections") o.connections = std::stoi(value);
-    else if (flag == "--seconds") o.seconds = std::stoi(value);
+    if (flag == "--target")
+      o.target = value;
+    else if (flag == "--name")
+      o.name = value;
+    else if (flag == "--token")
+      o.token = value;
+    else if (flag == "--connections")
+      o.connections = std::stoi(value);
+    else if (flag == "--seconds")
+      o.seconds = std::stoi(value);
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
@@ -127,9 +132,10 @@ int main(int argc, char** argv) {
     errors += w->errors;
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
-  std::printf("%s\n", absl::StrFormat(R"({"connections":%d,"requests":%d,"errors":%d,"rps":%.0f,"p50_ms":%.2f,"p99_ms":%.2f})",
-                                      o.connections, all.size(), errors, static_cast<double>(all.size()) / elapsed,
-                                      Percentile(all, 0.50), Percentile(all, 0.99))
-                          .c_str());
+  std::printf("%s\n",
+              absl::StrFormat(R"({"connections":%d,"requests":%d,"errors":%d,"rps":%.0f,"p50_ms":%.2f,"p99_ms":%.2f})",
+                              o.connections, all.size(), errors, static_cast<double>(all.size()) / elapsed,
+                              Percentile(all, 0.50), Percentile(all, 0.99))
+                  .c_str());
   return errors > 0 && all.empty() ? 1 : 0;
 }

@@ -73,8 +73,7 @@ class Corpus {
       const std::vector<int>& topic = topics_[rng_() % topics_.size()];
       const int n = 30 + static_cast<int>(rng_() % 20);
       for (int i = 0; i < n; ++i) {
-        words.push_back(rng_() % 2 == 0 ? topic[rng_() % topic.size()]
-                                        : static_cast<int>(rng_() % vocabulary_.size()));
+        words.push_back(rng_() % 2 == 0 ? topic[rng_() % topic.size()] : static_cast<int>(rng_() % vocabulary_.size()));
       }
     }
     if (made_.size() < 20000) {
@@ -152,12 +151,18 @@ int main(int argc, char** argv) {
   Args args;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--dsn") args.dsn = v;
-    else if (k == "--target") args.target = v;
-    else if (k == "--token") args.token = v;
-    else if (k == "--pairs") args.pairs = v;
-    else if (k == "--corpus") args.corpus = std::stoi(v);
-    else if (k == "--queries") args.queries = std::stoi(v);
+    if (k == "--dsn")
+      args.dsn = v;
+    else if (k == "--target")
+      args.target = v;
+    else if (k == "--token")
+      args.token = v;
+    else if (k == "--pairs")
+      args.pairs = v;
+    else if (k == "--corpus")
+      args.corpus = std::stoi(v);
+    else if (k == "--queries")
+      args.queries = std::stoi(v);
   }
   const std::vector<Pair> pairs = LoadPairs(args.pairs);
   if (args.dsn.empty() || args.target.empty() || pairs.empty()) {
@@ -172,9 +177,9 @@ int main(int argc, char** argv) {
   {
     pqxx::work tx(conn);
     first_id = tx.exec1("SELECT coalesce(max(id), 0) + 1 FROM suggestions.suggestions")[0].as<int64_t>();
-    pqxx::stream_to items(tx, "suggestions.suggestions",
-                            std::vector<std::string>{"id", "kind", "title", "body", "state", "created_by",
-                                                     "submit_time", "submitted_on"});
+    pqxx::stream_to items(
+        tx, "suggestions.suggestions",
+        std::vector<std::string>{"id", "kind", "title", "body", "state", "created_by", "submit_time", "submitted_on"});
     std::vector<std::pair<int64_t, std::string>> texts;
     Corpus corpus(20261123);
     int64_t id = first_id;
@@ -213,8 +218,7 @@ int main(int argc, char** argv) {
     tx.exec("ANALYZE suggestions.suggestions");
     tx.exec("ANALYZE suggestions.dedup_bands");
   }
-  const double load_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+  const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
 
   auto stub = v1::Suggestions::NewStub(grpc::CreateChannel(args.target, grpc::InsecureChannelCredentials()));
   std::vector<double> latencies_ms;

@@ -82,7 +82,9 @@ minyi::testing::HttpResponse Call(const Options& o, minyi::testing::HttpConnecti
 
 // Retries what a client may retry with the same key: no answer, 5xx, 409 (a duplicate in flight).
 // How long a client waits before its `attempt`th retry (0-based).
-std::chrono::milliseconds Backoff(int attempt) { return std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000)); }
+std::chrono::milliseconds Backoff(int attempt) {
+  return std::chrono::milliseconds(std::min(100 << std::min(attempt, 4), 1000));
+}
 
 minyi::testing::HttpResponse CallRetrying(const Options& o, minyi::testing::HttpConnection& conn,
                                           const std::string& method, const std::string& target, const json& body,
@@ -161,8 +163,7 @@ std::string MustName(const minyi::testing::HttpResponse& r, const std::string& w
 int Setup(const Options& o) {
   minyi::testing::HttpConnection conn(o.port);
   const std::string admin = Login(o, conn, "admin", o.admin_password);
-  const minyi::testing::HttpResponse stations =
-      CallRetrying(o, conn, "GET", "/v1/stations?pageSize=1", nullptr, admin);
+  const minyi::testing::HttpResponse stations = CallRetrying(o, conn, "GET", "/v1/stations?pageSize=1", nullptr, admin);
   const std::string station = stations.status == 200 ? json::parse(stations.body)["stations"][0].value("name", "") : "";
   if (station.empty()) {
     std::cerr << "no station to place the deputies in: " << stations.status << " " << stations.body << "\n";
@@ -203,7 +204,7 @@ int Setup(const Options& o) {
 class CastDriver final {
  public:
   struct Outcome {
-    std::vector<double> ms;                 // per voter, first send to last answer
+    std::vector<double> ms;                   // per voter, first send to last answer
     std::map<int, std::string> acknowledged;  // voter -> tracker
     int failed = 0;
     int mismatched = 0;  // the copies of a ballot got different trackers
@@ -344,12 +345,12 @@ int Run(const Options& o) {
   const std::string admin = Login(o, conn, "admin", o.admin_password);
   std::vector<std::string> candidates;
   for (int c = 0; c < 5; ++c) {
-    const std::string p = MustName(CallRetrying(o, conn, "POST", "/v1/projects",
-                                                {{"title", absl::StrCat("候选项目", c + 1)},
-                                                 {"department", "bench"},
-                                                 {"source", "NOMINATION_SOURCE_TOWN"}},
-                                                admin),
-                                   "create project");
+    const std::string p = MustName(
+        CallRetrying(
+            o, conn, "POST", "/v1/projects",
+            {{"title", absl::StrCat("候选项目", c + 1)}, {"department", "bench"}, {"source", "NOMINATION_SOURCE_TOWN"}},
+            admin),
+        "create project");
     MustName(CallRetrying(o, conn, "POST", absl::StrCat("/v1/", p, ":screen"), {{"admit", true}}, admin), "screen");
     candidates.push_back(p);
   }
@@ -362,12 +363,14 @@ int Run(const Options& o) {
     std::cerr << "the roster " << o.roster << " names " << electorate.size() << " deputies, not " << o.voters << "\n";
     return 1;
   }
-  const std::string vote = MustName(
-      CallRetrying(o, conn, "POST", "/v1/votes",
-                   {{"title", "现场票决"}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 2}, {"candidates", candidates},
-                    {"electorate", electorate}},
-                   admin),
-      "create vote");
+  const std::string vote = MustName(CallRetrying(o, conn, "POST", "/v1/votes",
+                                                 {{"title", "现场票决"},
+                                                  {"form", "BALLOT_FORM_APPROVAL"},
+                                                  {"slots", 2},
+                                                  {"candidates", candidates},
+                                                  {"electorate", electorate}},
+                                                 admin),
+                                    "create vote");
   MustName(CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, ":open"), json::object(), admin), "open");
   const std::string vote_id = vote.substr(vote.find('/') + 1);
 
@@ -422,8 +425,10 @@ int Run(const Options& o) {
   MustName(CallRetrying(o, conn, "POST", absl::StrCat("/v1/", vote, ":close"), json::object(), admin,
                         absl::StrCat("close-", vote_id)),
            "close");
-  minyi::testing::HttpResponse bulletin = CallRetrying(o, conn, "GET", absl::StrCat("/v1/", vote, "/bulletin"), nullptr, admin);
-  minyi::testing::HttpResponse result = CallRetrying(o, conn, "GET", absl::StrCat("/v1/", vote, "/result"), nullptr, admin);
+  minyi::testing::HttpResponse bulletin =
+      CallRetrying(o, conn, "GET", absl::StrCat("/v1/", vote, "/bulletin"), nullptr, admin);
+  minyi::testing::HttpResponse result =
+      CallRetrying(o, conn, "GET", absl::StrCat("/v1/", vote, "/result"), nullptr, admin);
   if (bulletin.status != 200 || result.status != 200) {
     std::cerr << "bulletin: " << bulletin.status << " " << bulletin.body.substr(0, 300) << "\nresult: " << result.status
               << " " << result.body.substr(0, 300) << "\n";

@@ -32,9 +32,10 @@ absl::StatusOr<TrustedProxies> TrustedProxies::Parse(absl::string_view list) {
     const bool ok_address = minyi::gateway::Parse(parts.first, &range.network);
     const int bits = ok_address && range.network.is_v4() ? 32 : 128;
     range.prefix = bits;
-    if (!ok_address || (!parts.second.empty() && (!absl::SimpleAtoi(parts.second, &range.prefix) ||
-                                                 range.prefix < 0 || range.prefix > bits))) {
-      return absl::InvalidArgumentError(absl::StrCat("MINYI_TRUSTED_PROXIES: \"", entry, "\" is not an address or CIDR range"));
+    if (!ok_address || (!parts.second.empty() &&
+                        (!absl::SimpleAtoi(parts.second, &range.prefix) || range.prefix < 0 || range.prefix > bits))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("MINYI_TRUSTED_PROXIES: \"", entry, "\" is not an address or CIDR range"));
     }
     if (range.network.is_v4()) {
       range.prefix += 96;  // compared in the IPv4-mapped IPv6 form

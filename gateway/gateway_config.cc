@@ -9,7 +9,6 @@
 namespace minyi::gateway {
 namespace {
 
-
 bool IsBackendName(absl::string_view name) {
   if (name.empty()) {
     return false;
@@ -25,8 +24,7 @@ bool IsBackendName(absl::string_view name) {
 
 // A timeout in milliseconds, from 1 ms to 10 minutes.
 absl::Duration Millis(EnvReader& env, absl::string_view name, absl::Duration fallback) {
-  return absl::Milliseconds(
-      env.Int(name, static_cast<int>(absl::ToInt64Milliseconds(fallback)), 1, 10 * 60 * 1000));
+  return absl::Milliseconds(env.Int(name, static_cast<int>(absl::ToInt64Milliseconds(fallback)), 1, 10 * 60 * 1000));
 }
 
 }  // namespace
@@ -63,8 +61,7 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   config.jwt_audience = env.Optional("MINYI_JWT_AUDIENCE", config.jwt_audience);
   config.threads = env.Int("MINYI_GATEWAY_THREADS", config.threads, 1, 256);
   config.max_body_bytes = env.Int("MINYI_MAX_BODY_BYTES", static_cast<int>(config.max_body_bytes), 1, 1 << 30);
-  config.request_timeout =
-      absl::Milliseconds(env.Int("MINYI_REQUEST_TIMEOUT_MS", 10000, 1, 10 * 60 * 1000));
+  config.request_timeout = absl::Milliseconds(env.Int("MINYI_REQUEST_TIMEOUT_MS", 10000, 1, 10 * 60 * 1000));
   config.max_connections = env.Int("MINYI_MAX_CONNECTIONS", config.max_connections, 1, 1 << 20);
   config.max_connections_per_address =
       env.Int("MINYI_MAX_CONNECTIONS_PER_ADDRESS", config.max_connections_per_address, 0, 1 << 20);

@@ -8,8 +8,8 @@ namespace minyi::gateway {
 namespace {
 
 const prometheus::Histogram::BucketBoundaries& Buckets() {
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                                   0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   return kBuckets;
 }
 
@@ -74,8 +74,6 @@ void HttpMetrics::Observe(absl::string_view method, const std::string& route, in
   }
 }
 
-std::string HttpMetrics::Serialize() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
-}
+std::string HttpMetrics::Serialize() const { return prometheus::TextSerializer().Serialize(registry_->Collect()); }
 
 }  // namespace minyi::gateway

@@ -47,12 +47,12 @@ void RaiseDescriptorLimit(const minyi::gateway::GatewayConfig& config) {
     setrlimit(RLIMIT_NOFILE, &limit);
     getrlimit(RLIMIT_NOFILE, &limit);
   }
-  const rlim_t needed = static_cast<rlim_t>(config.max_connections) + static_cast<rlim_t>(config.refusal_slots) +
-                        kReservedDescriptors;
+  const rlim_t needed =
+      static_cast<rlim_t>(config.max_connections) + static_cast<rlim_t>(config.refusal_slots) + kReservedDescriptors;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
-    minyi::log::Warn("open file limit below the connection caps",
-                     {{"nofile", static_cast<std::uint64_t>(limit.rlim_cur)},
-                      {"needed", static_cast<std::uint64_t>(needed)}});
+    minyi::log::Warn(
+        "open file limit below the connection caps",
+        {{"nofile", static_cast<std::uint64_t>(limit.rlim_cur)}, {"needed", static_cast<std::uint64_t>(needed)}});
   }
 }
 

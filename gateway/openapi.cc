@@ -129,9 +129,8 @@ class SchemaBuilder final {
     }
     if (n == "google.protobuf.Any") {
       if (!schemas_.contains(n)) {
-        schemas_[n] = {{"type", "object"},
-                       {"properties", {{"@type", {{"type", "string"}}}}},
-                       {"additionalProperties", true}};
+        schemas_[n] = {
+            {"type", "object"}, {"properties", {{"@type", {{"type", "string"}}}}}, {"additionalProperties", true}};
       }
       return {{"$ref", absl::StrCat("#/components/schemas/", n)}};
     }
@@ -251,8 +250,8 @@ void AddQueryParameters(const Route& route, SchemaBuilder& schemas, const Descri
 }
 
 std::string OpenApiMethod(absl::string_view http_method) {
-  static const std::set<std::string, std::less<>> kMethods = {"get", "put", "post", "delete", "patch",
-                                                              "head", "options", "trace"};
+  static const std::set<std::string, std::less<>> kMethods = {"get",   "put",  "post",    "delete",
+                                                              "patch", "head", "options", "trace"};
   std::string lower = absl::AsciiStrToLower(http_method);
   return kMethods.contains(lower) ? lower : "";
 }
@@ -297,16 +296,14 @@ json BuildOpenApi(const std::vector<Route>& routes) {
                                                                  : schemas.Ref(route->method->output_type())}}}}}}},
           {"default",
            {{"description", "An error, as google.rpc.Status; the HTTP status is mapped from its code."},
-            {"content",
-             {{"application/json",
-               {{"schema", schemas.Ref(google::rpc::Status::descriptor())}}}}}}}}},
+            {"content", {{"application/json", {{"schema", schemas.Ref(google::rpc::Status::descriptor())}}}}}}}}},
     };
     if (!parameters.empty()) {
       operation["parameters"] = std::move(parameters);
     }
     if (!route->body.empty()) {
-      json body_schema = route->body == "*" ? schemas.Ref(route->method->input_type())
-                                            : schemas.Field(route->body_field);
+      json body_schema =
+          route->body == "*" ? schemas.Ref(route->method->input_type()) : schemas.Field(route->body_field);
       operation["requestBody"] = {{"required", true},
                                   {"content", {{"application/json", {{"schema", std::move(body_schema)}}}}}};
     }

@@ -13,9 +13,7 @@ namespace {
 bool IsIdentChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // Characters a literal segment or verb may hold: anything but the template's own syntax.
-bool IsLiteralChar(char c) {
-  return c != '/' && c != '{' && c != '}' && c != '=' && c != '*' && c != ':' && c > ' ';
-}
+bool IsLiteralChar(char c) { return c != '/' && c != '{' && c != '}' && c != '=' && c != '*' && c != ':' && c > ' '; }
 
 int Rank(PathTemplate::SegmentKind kind) {
   switch (kind) {
@@ -86,8 +84,7 @@ class Parser final {
   size_t pos() const { return pos_; }
 
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("path template \"", text_, "\": ", what, " at offset ", pos_));
+    return absl::InvalidArgumentError(absl::StrCat("path template \"", text_, "\": ", what, " at offset ", pos_));
   }
 
  private:
@@ -166,8 +163,7 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
   }
   for (size_t i = 0; i + 1 < t.segments_.size(); ++i) {
     if (t.segments_[i].kind == SegmentKind::kDeepWildcard) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("path template \"", text, "\": '**' must be the last segment"));
+      return absl::InvalidArgumentError(absl::StrCat("path template \"", text, "\": '**' must be the last segment"));
     }
   }
   for (size_t i = 0; i < t.variables_.size(); ++i) {

@@ -18,8 +18,8 @@ std::string ConventionFile(absl::string_view backend) {
   return absl::StrCat("minyi/", backend, "/v1/", backend, ".proto");
 }
 
-absl::Status AddRoute(const std::string& backend, const MethodDescriptor* method,
-                      const google::api::HttpRule& rule, int binding_index, std::vector<Route>* routes) {
+absl::Status AddRoute(const std::string& backend, const MethodDescriptor* method, const google::api::HttpRule& rule,
+                      int binding_index, std::vector<Route>* routes) {
   Route route;
   absl::string_view path;
   switch (rule.pattern_case()) {
@@ -80,7 +80,8 @@ absl::Status AddRoute(const std::string& backend, const MethodDescriptor* method
   if (!route.body.empty() && route.body != "*") {
     route.body_field = input->FindFieldByName(route.body);
     if (route.body_field == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": body field ", route.body, " not in ", input->full_name()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": body field ", route.body, " not in ", input->full_name()));
     }
   }
   if (!rule.response_body().empty()) {
@@ -102,8 +103,8 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(const Descr
   const Descriptor* current = message;
   for (absl::string_view part : absl::StrSplit(field_path, '.')) {
     if (current == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("field path ", field_path, ": ",
-                                                     chain.back()->name(), " is not a singular message field"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("field path ", field_path, ": ", chain.back()->name(), " is not a singular message field"));
     }
     const FieldDescriptor* field = current->FindFieldByName(std::string(part));
     if (field == nullptr) {
@@ -111,15 +112,14 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> ResolveFieldPath(const Descr
           absl::StrCat("field path ", field_path, ": no field ", part, " in ", current->full_name()));
     }
     chain.push_back(field);
-    current = (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated())
-                  ? field->message_type()
-                  : nullptr;
+    current = (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated()) ? field->message_type()
+                                                                                               : nullptr;
   }
   return chain;
 }
 
 absl::StatusOr<std::vector<ServiceBinding>> ServicesOfBackend(const google::protobuf::DescriptorPool& pool,
-                                                             absl::string_view backend) {
+                                                              absl::string_view backend) {
   const std::string file_name = ConventionFile(backend);
   const google::protobuf::FileDescriptor* file = pool.FindFileByName(file_name);
   if (file == nullptr) {
@@ -143,7 +143,8 @@ std::vector<std::string> LinkedBackends() {
       continue;
     }
     // minyi/common/v1/common.proto follows the pattern but serves nothing.
-    const google::protobuf::FileDescriptor* file = google::protobuf::DescriptorPool::generated_pool()->FindFileByName(f);
+    const google::protobuf::FileDescriptor* file =
+        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(f);
     if (file != nullptr && file->service_count() > 0) {
       out.emplace_back(parts[1]);
     }
@@ -199,9 +200,8 @@ RouteMatch Router::Find(absl::string_view http_method, absl::string_view path) c
   // Only on the miss path: which other methods would have served it.
   std::vector<PathTemplate::Binding> ignored;
   for (const Route& route : routes_) {
-    if (route.path.Match(path, &ignored) &&
-        std::find(match.allowed_methods.begin(), match.allowed_methods.end(), route.http_method) ==
-            match.allowed_methods.end()) {
+    if (route.path.Match(path, &ignored) && std::find(match.allowed_methods.begin(), match.allowed_methods.end(),
+                                                      route.http_method) == match.allowed_methods.end()) {
       match.allowed_methods.push_back(route.http_method);
     }
   }

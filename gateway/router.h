@@ -16,8 +16,8 @@ struct Route {
   std::string http_method;  // "GET", "POST", ...
   PathTemplate path;
   const google::protobuf::MethodDescriptor* method = nullptr;
-  std::string grpc_method;  // "/minyi.deputies.v1.Deputies/GetDeputy", as gRPC names it on the wire
-  std::string backend;      // the MINYI_BACKENDS name that serves it
+  std::string grpc_method;   // "/minyi.deputies.v1.Deputies/GetDeputy", as gRPC names it on the wire
+  std::string backend;       // the MINYI_BACKENDS name that serves it
   std::string operation_id;  // full RPC name, suffixed "_<n>" for additional bindings
   std::string body;          // "" (none), "*" (whole request) or a top-level request field name
   const google::protobuf::FieldDescriptor* body_field = nullptr;           // when body names a field
@@ -43,7 +43,7 @@ struct ServiceBinding {
 // By convention backend `name` serves the services of the proto file minyi/<name>/v1/<name>.proto.
 // NOT_FOUND naming the file when it is not linked into this binary.
 absl::StatusOr<std::vector<ServiceBinding>> ServicesOfBackend(const google::protobuf::DescriptorPool& pool,
-                                                             absl::string_view backend);
+                                                              absl::string_view backend);
 
 // Every backend name whose convention file is linked into this binary, sorted.
 std::vector<std::string> LinkedBackends();

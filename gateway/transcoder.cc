@@ -84,7 +84,8 @@ const google::protobuf::EnumValueDescriptor* FindEnumValue(const google::protobu
 }
 
 // Sets (or, for repeated fields, appends) `value` to the scalar, enum or well-known-type field `field`.
-absl::Status SetFromString(Message* msg, const FieldDescriptor* field, absl::string_view name, absl::string_view value) {
+absl::Status SetFromString(Message* msg, const FieldDescriptor* field, absl::string_view name,
+                           absl::string_view value) {
   const Reflection* r = msg->GetReflection();
   const bool rep = field->is_repeated();
   auto bad = [&](absl::string_view expected) {
@@ -245,8 +246,8 @@ absl::StatusOr<FieldChain> ResolveQueryKey(const Descriptor* root, absl::string_
       f = current->FindFieldByCamelcaseName(std::string(part));
     }
     if (f == nullptr) {
-      return InvalidFieldError(key, absl::StrCat("unknown query parameter: no field ", part, " in ",
-                                                 current->full_name()));
+      return InvalidFieldError(key,
+                               absl::StrCat("unknown query parameter: no field ", part, " in ", current->full_name()));
     }
     if (f->is_map()) {
       return InvalidFieldError(key, "map fields cannot be set from the query string");
@@ -362,8 +363,8 @@ absl::StatusOr<std::string> RenderResponse(const Route& route, const Message& re
     return json;
   }
   if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated()) {
-    auto status = google::protobuf::util::MessageToJsonString(
-        response.GetReflection()->GetMessage(response, field), &json, options);
+    auto status = google::protobuf::util::MessageToJsonString(response.GetReflection()->GetMessage(response, field),
+                                                              &json, options);
     if (!status.ok()) {
       return absl::InternalError(absl::StrCat("cannot render response: ", std::string(status.message())));
     }

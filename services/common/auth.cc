@@ -50,8 +50,13 @@ bool IntClaim(const nlohmann::json& claims, const char* name, int64_t* out) {
 nlohmann::json BaseClaims(absl::string_view issuer, absl::string_view audience, absl::string_view subject,
                           absl::Time now, absl::Duration ttl) {
   const int64_t iat = absl::ToUnixSeconds(now);
-  return {{"iss", issuer}, {"aud", audience}, {"sub", subject},    {"jti", RandomId()},
-          {"iat", iat},    {"nbf", iat},      {"exp", iat + absl::ToInt64Seconds(ttl)}};
+  return {{"iss", issuer},
+          {"aud", audience},
+          {"sub", subject},
+          {"jti", RandomId()},
+          {"iat", iat},
+          {"nbf", iat},
+          {"exp", iat + absl::ToInt64Seconds(ttl)}};
 }
 
 absl::Status InWindow(absl::Time now, absl::Time not_before, absl::Time expires) {
@@ -262,8 +267,7 @@ absl::StatusOr<VerifiedToken> VerifyBearer(absl::string_view authorization, cons
   return token;
 }
 
-Authorizer::Authorizer(const TokenVerifier& tokens, const RevocationList& revocations,
-                       const ServiceVerifier* services)
+Authorizer::Authorizer(const TokenVerifier& tokens, const RevocationList& revocations, const ServiceVerifier* services)
     : tokens_(tokens), revocations_(revocations), services_(services) {}
 
 absl::StatusOr<VerifiedToken> Authorizer::VerifyUser(const Call& call) const {
@@ -335,8 +339,7 @@ absl::StatusOr<Caller> Authorizer::AuthenticateUserOrService(const Call& call,
   return PermissionDenied(absl::StrCat("service ", *service, " may not make this call"));
 }
 
-absl::StatusOr<Caller> Authorizer::RequireUserOrService(const Call& call,
-                                                        std::initializer_list<Role> roles,
+absl::StatusOr<Caller> Authorizer::RequireUserOrService(const Call& call, std::initializer_list<Role> roles,
                                                         std::initializer_list<absl::string_view> services) const {
   absl::StatusOr<Caller> caller = AuthenticateUserOrService(call, services);
   if (caller.ok() && caller->role() != minyi::common::v1::ROLE_SERVICE && !HasRole(*caller, roles)) {

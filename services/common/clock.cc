@@ -27,8 +27,8 @@ bool ParseInstant(absl::string_view text, absl::Time* t) {
   std::string error;
   absl::Time parsed;
   // ParseTime also reads "infinite-future"; a clock needs a real instant.
-  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &parsed, &error) ||
-      parsed == absl::InfiniteFuture() || parsed == absl::InfinitePast()) {
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &parsed, &error) || parsed == absl::InfiniteFuture() ||
+      parsed == absl::InfinitePast()) {
     return false;
   }
   *t = parsed;

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include <map>
 
@@ -39,17 +39,17 @@ class EnvReader final {
 
 // Everything a service process reads at start; the README's configuration table documents each.
 struct ServiceConfig {
-  std::string service;          // "deputies", also the PostgreSQL schema name
-  std::string grpc_listen;      // MINYI_GRPC_ADDR
-  std::string metrics_listen;   // MINYI_METRICS_ADDR
-  std::string postgres_dsn;     // MINYI_PG_DSN
-  std::string redis_addr;       // MINYI_REDIS_ADDR, host:port
-  std::string jwt_audience;     // MINYI_JWT_AUDIENCE
-  std::vector<EcPublicKey> token_keys;              // MINYI_TOKEN_VERIFY_KEYS: PEM bundle, current + previous
-  EcPrivateKey service_key;                         // MINYI_SERVICE_KEY: this service's own private key
-  std::map<std::string, EcPublicKey> service_keys;  // MINYI_SERVICE_VERIFY_KEYS: <service>.pem files
-  int pg_pool_size = 8;         // MINYI_PG_POOL_SIZE
-  int worker_threads = 8;       // MINYI_WORKER_THREADS, default the pool size
+  std::string service;                                  // "deputies", also the PostgreSQL schema name
+  std::string grpc_listen;                              // MINYI_GRPC_ADDR
+  std::string metrics_listen;                           // MINYI_METRICS_ADDR
+  std::string postgres_dsn;                             // MINYI_PG_DSN
+  std::string redis_addr;                               // MINYI_REDIS_ADDR, host:port
+  std::string jwt_audience;                             // MINYI_JWT_AUDIENCE
+  std::vector<EcPublicKey> token_keys;                  // MINYI_TOKEN_VERIFY_KEYS: PEM bundle, current + previous
+  EcPrivateKey service_key;                             // MINYI_SERVICE_KEY: this service's own private key
+  std::map<std::string, EcPublicKey> service_keys;      // MINYI_SERVICE_VERIFY_KEYS: <service>.pem files
+  int pg_pool_size = 8;                                 // MINYI_PG_POOL_SIZE
+  int worker_threads = 8;                               // MINYI_WORKER_THREADS, default the pool size
   absl::Duration statement_timeout = absl::Seconds(5);  // MINYI_PG_STATEMENT_TIMEOUT_MS
   absl::Duration shutdown_grace = absl::Seconds(10);    // MINYI_SHUTDOWN_GRACE_SECONDS
   // MINYI_CLOCK_START (tests and rehearsals): the domain clock reads this instant at start; unset, the

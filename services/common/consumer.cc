@@ -66,9 +66,7 @@ EventConsumer::EventConsumer(PgPool& pool, std::string redis_addr, Options optio
 EventConsumer::EventConsumer(PgPool& pool, std::string redis_addr, Options options, BatchHandler handler)
     : EventConsumer(pool, std::move(redis_addr), std::move(options), Handler()) {
   batch_handler_ = std::move(handler);
-  handler_ = [this](const minyi::common::v1::Event& event, pqxx::work& tx) {
-    return batch_handler_({event}, tx);
-  };
+  handler_ = [this](const minyi::common::v1::Event& event, pqxx::work& tx) { return batch_handler_({event}, tx); };
 }
 
 EventConsumer::~EventConsumer() { Stop(); }
@@ -115,9 +113,9 @@ absl::StatusOr<int> EventConsumer::PollOnce() {
   }
   const std::string count = std::to_string(options_.batch_size);
   std::vector<RedisReply> entries;
-  absl::StatusOr<RedisReply> claimed = redis_->Command(
-      {"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
-       std::to_string(absl::ToInt64Milliseconds(options_.claim_idle)), "0-0", "COUNT", count});
+  absl::StatusOr<RedisReply> claimed =
+      redis_->Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
+                       std::to_string(absl::ToInt64Milliseconds(options_.claim_idle)), "0-0", "COUNT", count});
   if (!claimed.ok()) {
     return claimed.status();
   }
@@ -281,9 +279,9 @@ absl::StatusOr<bool> EventConsumer::Process(const RedisReply& entry) {
       return handler_(event, tx);
     });
     if (!st.ok()) {
-      log::Warn("event handler failed; will retry",
-                {{"group", options_.group}, {"event_id", event.id()}, {"type", event.type()},
-                 {"error", st.ToString()}});
+      log::Warn(
+          "event handler failed; will retry",
+          {{"group", options_.group}, {"event_id", event.id()}, {"type", event.type()}, {"error", st.ToString()}});
       return false;
     }
   } else {

@@ -38,12 +38,11 @@ struct RedisReply;
 class EventConsumer final {
  public:
   using Handler = std::function<absl::Status(const minyi::common::v1::Event& event, pqxx::work& tx)>;
-  using BatchHandler =
-      std::function<absl::Status(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx)>;
+  using BatchHandler = std::function<absl::Status(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx)>;
 
   struct Options {
-    std::string group;      // e.g. "deputies"; also the key in processed_events
-    std::string consumer;   // unique per process; hostname-pid when empty
+    std::string group;     // e.g. "deputies"; also the key in processed_events
+    std::string consumer;  // unique per process; hostname-pid when empty
     std::string stream = std::string(kEventStream);
     absl::Duration block = absl::Seconds(1);
     absl::Duration claim_idle = absl::Seconds(30);

@@ -26,8 +26,7 @@ constexpr char kClaim[] =
 constexpr char kReclaimExpired[] =
     "UPDATE idempotency_keys SET request_hash = $3, response = NULL, created_at = now() "
     "WHERE scope = $1 AND key = $2 AND created_at < now() - interval '24 hours' RETURNING 1";
-constexpr char kLookup[] =
-    "SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2";
+constexpr char kLookup[] = "SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2";
 constexpr char kPurgeExpired[] = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
 constexpr char kStoreResponse[] = "UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2";
 
@@ -59,9 +58,8 @@ std::string RequestHash(const google::protobuf::Message& request) {
 
 }  // namespace
 
-absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller,
-                           absl::string_view method, const google::protobuf::Message& request,
-                           google::protobuf::Message* response,
+absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller, absl::string_view method,
+                           const google::protobuf::Message& request, google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work) {
   const std::optional<std::string>& key = call.idempotency_key;
   if (!key.has_value()) {
@@ -89,8 +87,7 @@ absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller,
       return absl::AbortedError("a request with this Idempotency-Key is in flight; retry");
     }
     if (pqxx::binarystring(r[0]["request_hash"]).str() != hash.str()) {
-      return AlreadyExists("IDEMPOTENCY_KEY_REUSED",
-                           "this Idempotency-Key was already used with a different request");
+      return AlreadyExists("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was already used with a different request");
     }
     if (!response->ParseFromString(pqxx::binarystring(r[0]["response"]).str())) {
       return absl::InternalError("stored idempotent response is unreadable");

@@ -22,9 +22,8 @@ class PgPool;
 //  - a concurrent duplicate waits for the first to commit, then returns its response;
 //  - the same key with a different request is ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED -> HTTP 409);
 //  - a failed first attempt stores nothing, so a retry does the work.
-absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller,
-                           absl::string_view method, const google::protobuf::Message& request,
-                           google::protobuf::Message* response,
+absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller, absl::string_view method,
+                           const google::protobuf::Message& request, google::protobuf::Message* response,
                            const std::function<absl::Status(pqxx::work&)>& work);
 
 // Deletes keys older than 24 hours (their stored responses may hold personal data). Returns how many.

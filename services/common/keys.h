@@ -26,7 +26,7 @@ struct EcPublicKey {
 
 struct EcPrivateKey {
   EcPublicKey public_key;
-  std::string pem;  // PKCS#8 or SEC1 PEM
+  std::string pem;                   // PKCS#8 or SEC1 PEM
   std::shared_ptr<evp_pkey_st> key;  // parsed once, as above
 };
 

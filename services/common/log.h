@@ -16,9 +16,17 @@ void SetLevel(Level level);
 // numbers, ID numbers, passwords, tokens) must never be passed in `fields`.
 void Write(Level level, absl::string_view msg, const nlohmann::json& fields = nlohmann::json::object());
 
-inline void Debug(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kDebug, msg, f); }
-inline void Info(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kInfo, msg, f); }
-inline void Warn(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kWarn, msg, f); }
-inline void Error(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kError, msg, f); }
+inline void Debug(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+  Write(Level::kDebug, msg, f);
+}
+inline void Info(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+  Write(Level::kInfo, msg, f);
+}
+inline void Warn(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+  Write(Level::kWarn, msg, f);
+}
+inline void Error(absl::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+  Write(Level::kError, msg, f);
+}
 
 }  // namespace minyi::log

@@ -65,8 +65,7 @@ void ApplyComponent(pqxx::connection& conn, const std::string& schema, const std
   std::set<int> applied;
   {
     pqxx::work tx(conn);
-    for (const auto& row : tx.exec_params("SELECT version FROM schema_migrations WHERE component = $1",
-                                          component)) {
+    for (const auto& row : tx.exec_params("SELECT version FROM schema_migrations WHERE component = $1", component)) {
       applied.insert(row[0].as<int>());
     }
     tx.commit();
@@ -77,8 +76,8 @@ void ApplyComponent(pqxx::connection& conn, const std::string& schema, const std
     }
     pqxx::work tx(conn);
     tx.exec(m.sql);
-    tx.exec_params("INSERT INTO schema_migrations (component, version, file) VALUES ($1, $2, $3)", component,
-                   m.version, m.file);
+    tx.exec_params("INSERT INTO schema_migrations (component, version, file) VALUES ($1, $2, $3)", component, m.version,
+                   m.file);
     tx.commit();
     log::Info("migration applied", {{"schema", schema}, {"component", component}, {"file", m.file}});
   }

@@ -8,8 +8,7 @@
 
 namespace minyi {
 
-absl::StatusOr<int64_t> ParseResourceId(absl::string_view name, absl::string_view collection,
-                                        absl::string_view field) {
+absl::StatusOr<int64_t> ParseResourceId(absl::string_view name, absl::string_view collection, absl::string_view field) {
   absl::string_view rest = name;
   bool canonical = absl::ConsumePrefix(&rest, collection) && !rest.empty() && rest.size() <= 18 && rest[0] != '0';
   for (char c : rest) {

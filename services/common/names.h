@@ -12,8 +12,7 @@ namespace minyi {
 // ParseResourceId("stations/12", "stations/", "deputy.stations[0]") -> 12; the error names `field`.
 // Only the canonical spelling parses ("stations/012" and "stations/+12" do not), so one resource has one
 // name.
-absl::StatusOr<int64_t> ParseResourceId(absl::string_view name, absl::string_view collection,
-                                        absl::string_view field);
+absl::StatusOr<int64_t> ParseResourceId(absl::string_view name, absl::string_view collection, absl::string_view field);
 std::string ResourceName(absl::string_view collection, int64_t id);
 
 }  // namespace minyi

@@ -1,8 +1,8 @@
 #include "outbox.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <chrono>
+#include <stdexcept>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -28,8 +28,7 @@ constexpr int kLoopBatch = 100;
 
 // Whoever holds this lock (per schema, until its transaction ends) is the one relay publishing, which
 // keeps the stream in outbox order when several replicas run.
-constexpr char kRelayLockSql[] =
-    "SELECT pg_try_advisory_xact_lock(hashtext('minyi.outbox.' || current_schema()))";
+constexpr char kRelayLockSql[] = "SELECT pg_try_advisory_xact_lock(hashtext('minyi.outbox.' || current_schema()))";
 constexpr char kSelectPendingSql[] =
     "SELECT id, event_id::text, event_type, payload FROM outbox WHERE published_at IS NULL "
     "ORDER BY id LIMIT $1";
@@ -49,9 +48,8 @@ std::string NewUuid() {
   randombytes_buf(b, sizeof(b));
   b[6] = (b[6] & 0x0f) | 0x40;  // version 4
   b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
-  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                         b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                         b[15]);
+  return absl::StrFormat("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
+                         b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 }  // namespace

@@ -38,8 +38,7 @@ absl::StatusOr<int64_t> DecodePageToken(absl::string_view token, absl::string_vi
   }
   std::string bytes;
   minyi::common::v1::PageCursor cursor;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) || !cursor.ParseFromString(bytes) ||
-      cursor.after_id() <= 0) {
+  if (!absl::WebSafeBase64Unescape(token, &bytes) || !cursor.ParseFromString(bytes) || cursor.after_id() <= 0) {
     return InvalidField("page_token", "is not a page token this service issued");
   }
   if (cursor.filter_fingerprint() != fingerprint) {

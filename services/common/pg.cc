@@ -15,8 +15,7 @@ std::unique_ptr<pqxx::connection> PgPool::Connect() {
   {
     pqxx::nontransaction setup(*conn);
     setup.exec(absl::StrCat("SET search_path TO ", conn->quote_name(options_.schema)));
-    setup.exec(absl::StrCat("SET statement_timeout = ",
-                            absl::ToInt64Milliseconds(options_.statement_timeout)));
+    setup.exec(absl::StrCat("SET statement_timeout = ", absl::ToInt64Milliseconds(options_.statement_timeout)));
     setup.exec("SET TIME ZONE 'UTC'");
   }
   for (const PreparedStatement& s : options_.statements) {
@@ -139,9 +138,7 @@ absl::Status PgPool::Run(const Fn& fn) {
   return last;
 }
 
-absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
-  return Run<pqxx::work>(fn);
-}
+absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) { return Run<pqxx::work>(fn); }
 
 absl::Status PgPool::Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn) {
   return Run<pqxx::nontransaction>(fn);

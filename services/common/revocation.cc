@@ -37,12 +37,12 @@ void RevocationList::Add(const Revocation& revocation) {
     until = std::max(until, revocation.until);
     return;
   }
-  auto [it, inserted] = accounts_.try_emplace(revocation.account_id,
-                                              AccountCutoff{revocation.min_version, revocation.until});
+  auto [it, inserted] =
+      accounts_.try_emplace(revocation.account_id, AccountCutoff{revocation.min_version, revocation.until});
   AccountCutoff& cutoff = it->second;
   if (!inserted && revocation.min_version >= cutoff.min_version) {
-    cutoff.until = revocation.min_version == cutoff.min_version ? std::max(cutoff.until, revocation.until)
-                                                                : revocation.until;
+    cutoff.until =
+        revocation.min_version == cutoff.min_version ? std::max(cutoff.until, revocation.until) : revocation.until;
     cutoff.min_version = revocation.min_version;
   }
 }

@@ -62,10 +62,9 @@ const std::string* RpcService::Claim(absl::string_view method, const google::pro
     problems_.push_back(absl::StrCat(full_name_, " has no method ", method));
     return nullptr;
   }
-  if (m->input_type() != &request || m->output_type() != &response || m->client_streaming() ||
-      m->server_streaming()) {
-    problems_.push_back(absl::StrCat(m->full_name(), " is bound to a handler of ", request.full_name(), " -> ",
-                                     response.full_name()));
+  if (m->input_type() != &request || m->output_type() != &response || m->client_streaming() || m->server_streaming()) {
+    problems_.push_back(
+        absl::StrCat(m->full_name(), " is bound to a handler of ", request.full_name(), " -> ", response.full_name()));
     return nullptr;
   }
   if (bound_[m->index()]) {

@@ -14,9 +14,9 @@ namespace minyi {
 namespace {
 
 // Words that mark a value as something to be replaced, or as a word rather than a secret.
-constexpr absl::string_view kPlaceholderWords[] = {
-    "change-me", "changeme", "change_me", "replace", "placeholder", "example", "password", "passwd",
-    "secret",    "default",  "sample",    "dummy",   "<",           "${"};
+constexpr absl::string_view kPlaceholderWords[] = {"change-me", "changeme", "change_me", "replace", "placeholder",
+                                                   "example",   "password", "passwd",    "secret",  "default",
+                                                   "sample",    "dummy",    "<",         "${"};
 constexpr std::size_t kPatternRun = 8;
 constexpr double kMinEntropyBits = 64;
 

@@ -60,17 +60,15 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       const std::string code = absl::StrCat(static_cast<int>(status.error_code()));
       metrics_.handled.Add({{"grpc_method", method_}, {"grpc_code", code}}).Increment();
-      static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                                       0.025,  0.05,  0.1,    0.25,  1,    5};
+      static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                                       0.05,   0.1,   0.25,   1,     5};
       metrics_.latency.Add({{"grpc_method", method_}}, kBuckets).Observe(seconds);
-      log::Info("rpc", {{"method", method_},
-                        {"code", status.error_code()},
-                        {"ms", seconds * 1000},
-                        {"request_id", request_id_}});
+      log::Info(
+          "rpc",
+          {{"method", method_}, {"code", status.error_code()}, {"ms", seconds * 1000}, {"request_id", request_id_}});
     }
     methods->Proceed();
   }
@@ -121,8 +119,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
   }
   if (config->clock.shifted()) {
     SetDomainClock(config->clock);
-    log::Warn("MINYI_CLOCK_START is set: deadlines, periods and dates follow a shifted clock (tests and rehearsals only)",
-              {{"clock", FormatInstant(DomainNow())}});
+    log::Warn(
+        "MINYI_CLOCK_START is set: deadlines, periods and dates follow a shifted clock (tests and rehearsals only)",
+        {{"clock", FormatInstant(DomainNow())}});
   }
   static const std::vector<Migration> kNone;
   if (absl::Status st = MigrateWithRetry(*config, spec.migrations ? *spec.migrations : kNone); !st.ok()) {

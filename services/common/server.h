@@ -14,11 +14,11 @@
 #include "consumer.h"
 #include "migrate.h"
 #include "pg.h"
-#include "rpc.h"
+#include "prometheus/registry.h"
 #include "revocation.h"
+#include "rpc.h"
 #include "service_client.h"
 #include "workers.h"
-#include "prometheus/registry.h"
 
 namespace minyi {
 
@@ -35,7 +35,7 @@ int FailStart(std::string_view name, const absl::Status& status);
 class ServiceHost final {
  public:
   struct Spec {
-    std::string name;                               // "deputies": schema, log service, error domain
+    std::string name;  // "deputies": schema, log service, error domain
     int default_grpc_port = 0;
     const std::vector<Migration>* migrations = nullptr;
     std::vector<PreparedStatement> statements;

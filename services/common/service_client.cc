@@ -40,7 +40,8 @@ std::unique_ptr<grpc::ClientContext> ServiceCredentials::Context(absl::string_vi
 }
 
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), absl::StrCat(what, ": ", status.error_message()));
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat(what, ": ", status.error_message()));
 }
 
 }  // namespace minyi

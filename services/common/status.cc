@@ -34,8 +34,7 @@ absl::Status WithReason(absl::Status status, absl::string_view reason) {
 }
 
 absl::Status InvalidField(absl::string_view field, absl::string_view description) {
-  absl::Status st =
-      Make(absl::StatusCode::kInvalidArgument, "INVALID_FIELD", absl::StrCat(field, ": ", description));
+  absl::Status st = Make(absl::StatusCode::kInvalidArgument, "INVALID_FIELD", absl::StrCat(field, ": ", description));
   google::rpc::BadRequest bad;
   auto* v = bad.add_field_violations();
   v->set_field(std::string(field));

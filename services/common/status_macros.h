@@ -16,11 +16,11 @@
 #define MINYI_STATUS_CONCAT_INNER_(x, y) x##y
 #define MINYI_STATUS_CONCAT_(x, y) MINYI_STATUS_CONCAT_INNER_(x, y)
 
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
+#define RETURN_IF_ERROR(expr)                                         \
+  do {                                                                \
     if (::absl::Status minyi_status_ = (expr); !minyi_status_.ok()) { \
-      return minyi_status_;                                     \
-    }                                                           \
+      return minyi_status_;                                           \
+    }                                                                 \
   } while (false)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

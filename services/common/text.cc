@@ -80,8 +80,7 @@ std::string ToValidUtf8(absl::string_view s) {
   return out;
 }
 
-absl::Status CheckText(absl::string_view field, absl::string_view value, std::size_t min_chars,
-                       std::size_t max_chars) {
+absl::Status CheckText(absl::string_view field, absl::string_view value, std::size_t min_chars, std::size_t max_chars) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < value.size(); ++n) {
     long cp = NextCodePoint(value, i);

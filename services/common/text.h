@@ -17,8 +17,7 @@ std::string ToValidUtf8(absl::string_view s);
 
 // Validates a user-supplied text field: well-formed UTF-8, no control characters, between min_chars and
 // max_chars characters. The error names `field`.
-absl::Status CheckText(absl::string_view field, absl::string_view value, std::size_t min_chars,
-                       std::size_t max_chars);
+absl::Status CheckText(absl::string_view field, absl::string_view value, std::size_t min_chars, std::size_t max_chars);
 
 // Masks personal data for lists and for callers who may not see it: 138****5678, 520102********1234.
 std::string MaskPhone(absl::string_view phone);

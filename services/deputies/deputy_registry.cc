@@ -177,16 +177,14 @@ absl::Status DeputyRegistry::Update(const Call& call, const UpdateDeputyRequest&
 absl::Status DeputyRegistry::BatchGetStatuses(const Call& call, const BatchGetDeputyStatusesRequest& request,
                                               BatchGetDeputyStatusesResponse* response) {
   RETURN_IF_ERROR(
-      authorizer_
-          .RequireUserOrService(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}, {"voting"})
+      authorizer_.RequireUserOrService(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}, {"voting"})
           .status());
   if (request.names_size() < 1 || request.names_size() > kMaxStatusNames) {
     return InvalidField("names", absl::StrCat("must name 1-", kMaxStatusNames, " deputies"));
   }
   std::vector<int64_t> ids;
   for (int i = 0; i < request.names_size(); ++i) {
-    ASSIGN_OR_RETURN(const int64_t id,
-                     ParseResourceId(request.names(i), kDeputies, absl::StrCat("names[", i, "]")));
+    ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.names(i), kDeputies, absl::StrCat("names[", i, "]")));
     ids.push_back(id);
   }
   return pool_.Read([&](pqxx::transaction_base& tx) {

@@ -33,9 +33,7 @@ absl::StatusOr<DutyKey> ParseDutyName(absl::string_view name, absl::string_view 
   return DutyKey{.deputy_id = *deputy, .id = *id};
 }
 
-std::string DutyName(int64_t deputy_id, int64_t id) {
-  return absl::StrCat(kDeputies, deputy_id, kDutiesInfix, id);
-}
+std::string DutyName(int64_t deputy_id, int64_t id) { return absl::StrCat(kDeputies, deputy_id, kDutiesInfix, id); }
 
 absl::StatusOr<int64_t> ParseChildOfResource(absl::string_view name, absl::string_view collection,
                                              absl::string_view suffix, absl::string_view field) {
@@ -85,8 +83,7 @@ absl::Status ValidateEvidence(const google::protobuf::RepeatedPtrField<std::stri
     return InvalidField(field, absl::StrCat("must hold at most ", kMaxEvidence, " references"));
   }
   for (int i = 0; i < evidence.size(); ++i) {
-    if (absl::Status st = CheckText(absl::StrCat(field, "[", i, "]"), evidence[i], 1, kMaxEvidenceChars);
-        !st.ok()) {
+    if (absl::Status st = CheckText(absl::StrCat(field, "[", i, "]"), evidence[i], 1, kMaxEvidenceChars); !st.ok()) {
       return st;
     }
   }

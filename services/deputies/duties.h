@@ -36,7 +36,6 @@ std::string DutyName(int64_t deputy_id, int64_t id);
 absl::StatusOr<int64_t> ParseChildOfResource(absl::string_view name, absl::string_view collection,
                                              absl::string_view suffix, absl::string_view field);
 
-
 // Keeps only what a client may set on a duty record (date, category, description, station, evidence).
 void KeepDutyContent(minyi::deputies::v1::DutyRecord* duty);
 // Checks a record's content; `today` is the Asia/Shanghai date, later dates are refused. Errors name
@@ -45,8 +44,7 @@ absl::Status ValidateDutyContent(const minyi::deputies::v1::DutyRecord& duty, ab
                                  absl::string_view prefix);
 
 // At most kMaxEvidence references of 1-kMaxEvidenceChars characters; errors name `field` or `field[i]`.
-absl::Status ValidateEvidence(const google::protobuf::RepeatedPtrField<std::string>& evidence,
-                              absl::string_view field);
+absl::Status ValidateEvidence(const google::protobuf::RepeatedPtrField<std::string>& evidence, absl::string_view field);
 
 // The rules as a table, after ValidatePointRules; errors name "point_rules.rules[i].<field>".
 absl::Status ValidatePointRules(const minyi::deputies::v1::PointRules& rules);

@@ -24,7 +24,7 @@ using ::minyi::deputies::v1::DutyRecord;
 
 absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
   std::vector<DutyRecord> contents;  // one per duty-relevant event
-  contents.reserve(events.size());  // EventDuty points into it
+  contents.reserve(events.size());   // EventDuty points into it
   std::vector<EventDuty> named;
   std::vector<const minyi::common::v1::Event*> source;  // named[i]'s event
   std::vector<int64_t> ids;
@@ -46,9 +46,8 @@ absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>&
     }
     DutyRecord& content = contents.emplace_back();
     content.set_category(*category);
-    content.set_date(IsValidDate(evidence.occurred_on())
-                         ? evidence.occurred_on()
-                         : ShanghaiDate(absl::FromUnixSeconds(event.time().seconds())));
+    content.set_date(IsValidDate(evidence.occurred_on()) ? evidence.occurred_on()
+                                                         : ShanghaiDate(absl::FromUnixSeconds(event.time().seconds())));
     // Descriptions are shown to people; the event type and reference say what happened.
     content.set_description(absl::StrCat("自动记录: ", event.type()));
     if (!evidence.reference().empty()) {

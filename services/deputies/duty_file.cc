@@ -101,11 +101,10 @@ absl::Status DutyFile::CreateRecord(const Call& call, const CreateDutyRecordRequ
       return NotFoundError(parent);
     }
     RETURN_IF_ERROR(CheckDutyStationExists(tx, content));
-    const int64_t id = *InsertDutyRecord(tx,
-                                         {.deputy_id = deputy_id,
-                                          .source = minyi::deputies::v1::DUTY_SOURCE_MANUAL,
-                                          .recorded_by = caller.account_id()},
-                                         content);
+    const int64_t id = *InsertDutyRecord(
+        tx,
+        {.deputy_id = deputy_id, .source = minyi::deputies::v1::DUTY_SOURCE_MANUAL, .recorded_by = caller.account_id()},
+        content);
     const std::string name = DutyName(deputy_id, id);
     minyi::deputies::v1::DutyRecorded event;
     event.set_duty(name);
@@ -145,9 +144,10 @@ absl::Status DutyFile::ListRecords(const Call& call, const ListDutyRecordsReques
   ASSIGN_OR_RETURN(const int64_t deputy_id, ParseResourceId(request.parent(), kDeputies, "parent"));
   const std::string parent = ResourceName(kDeputies, deputy_id);
   RETURN_IF_ERROR(RequireDutyFileReader(caller, parent));
-  ASSIGN_OR_RETURN(const PageRequest page, ReadPageRequest(request.page_size(), request.page_token(),
-                                                           {"duties", request.parent(), absl::StrCat(request.category()),
-                                                            request.start_date(), request.end_date()}));
+  ASSIGN_OR_RETURN(const PageRequest page,
+                   ReadPageRequest(request.page_size(), request.page_token(),
+                                   {"duties", request.parent(), absl::StrCat(request.category()), request.start_date(),
+                                    request.end_date()}));
   DutyQuery query{.deputy_id = deputy_id, .after_id = page.after_id, .limit = page.size + 1};
   if (request.category() != minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED) {
     if (!minyi::deputies::v1::DutyCategory_IsValid(request.category())) {
@@ -182,8 +182,7 @@ absl::Status DutyFile::ListRecords(const Call& call, const ListDutyRecordsReques
   return absl::OkStatus();
 }
 
-absl::Status DutyFile::CorrectRecord(const Call& call, const CorrectDutyRecordRequest& request,
-                                     DutyRecord* response) {
+absl::Status DutyFile::CorrectRecord(const Call& call, const CorrectDutyRecordRequest& request, DutyRecord* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const DutyKey key, ParseDutyName(request.name(), "name"));
   DutyRecord content = request.duty();
@@ -324,8 +323,8 @@ absl::Status DutyFile::GetShortlist(const Call& call, const GetShortlistRequest&
     return InvalidField("year", "must be a year such as 2026");
   }
   if (request.size() < 0 || request.size() > kMaxShortlistSize) {
-    return InvalidField("size", absl::StrCat("must be between 1 and ", kMaxShortlistSize, " (0: ",
-                                             kDefaultShortlistSize, ")"));
+    return InvalidField("size",
+                        absl::StrCat("must be between 1 and ", kMaxShortlistSize, " (0: ", kDefaultShortlistSize, ")"));
   }
   const int size = request.size() == 0 ? kDefaultShortlistSize : request.size();
   std::map<int64_t, std::string> names;

@@ -20,17 +20,14 @@ class DutyFile final {
   DutyFile(PgPool& pool, const Authorizer& authorizer)
       : pool_(pool), authorizer_(authorizer), commands_(pool, "deputies") {}
 
-  absl::Status CreateRecord(const Call& call, const v1::CreateDutyRecordRequest& request,
-                            v1::DutyRecord* response);
+  absl::Status CreateRecord(const Call& call, const v1::CreateDutyRecordRequest& request, v1::DutyRecord* response);
   absl::Status GetRecord(const Call& call, const v1::GetDutyRecordRequest& request, v1::DutyRecord* response);
   absl::Status ListRecords(const Call& call, const v1::ListDutyRecordsRequest& request,
                            v1::ListDutyRecordsResponse* response);
-  absl::Status CorrectRecord(const Call& call, const v1::CorrectDutyRecordRequest& request,
-                             v1::DutyRecord* response);
+  absl::Status CorrectRecord(const Call& call, const v1::CorrectDutyRecordRequest& request, v1::DutyRecord* response);
 
   absl::Status GetPointRules(const Call& call, const v1::GetPointRulesRequest& request, v1::PointRules* response);
-  absl::Status UpdatePointRules(const Call& call, const v1::UpdatePointRulesRequest& request,
-                                v1::PointRules* response);
+  absl::Status UpdatePointRules(const Call& call, const v1::UpdatePointRulesRequest& request, v1::PointRules* response);
   absl::Status GetPoints(const Call& call, const v1::GetDeputyPointsRequest& request, v1::DeputyPoints* response);
 
   absl::Status GetStationRanking(const Call& call, const v1::GetStationRankingRequest& request,

@@ -17,8 +17,7 @@ namespace minyi::deputies {
 inline constexpr absl::string_view kDeputyUpdatableFields[] = {
     "display_name", "gender",    "level",  "term",     "delegation",      "electoral_district", "sector",
     "phone",        "id_number", "status", "stations", "term_start_date", "term_end_date"};
-inline constexpr absl::string_view kStationUpdatableFields[] = {"display_name", "kind", "region_path",
-                                                                "address"};
+inline constexpr absl::string_view kStationUpdatableFields[] = {"display_name", "kind", "region_path", "address"};
 
 // Copies the fields `mask` names from `patch` onto `target` (same message type); a named field that is
 // empty in `patch` is cleared, a repeated field is replaced whole. Returns the paths applied.

@@ -38,8 +38,7 @@ Period Months(int year, int first_month, int last_month, std::string label) {
 }  // namespace
 
 absl::StatusOr<Period> ParsePeriod(absl::string_view text, absl::string_view field) {
-  const absl::Status bad =
-      InvalidField(field, "must be a month (2026-03), a quarter (2026-Q1) or a year (2026)");
+  const absl::Status bad = InvalidField(field, "must be a month (2026-03), a quarter (2026-Q1) or a year (2026)");
   int year = 0;
   if (text.size() < 4 || !ParseNumber(text.substr(0, 4), &year) || year < kMinYear || year > kMaxYear) {
     return bad;
@@ -102,8 +101,7 @@ std::vector<RankedEntry> RankDeputies(const std::vector<int64_t>& deputy_ids,
   std::vector<RankedEntry> entries;
   for (int64_t id : deputy_ids) {
     const auto found = facts.find(id);
-    entries.push_back(
-        {.id = id, .points = found == facts.end() ? 0 : TallyPoints(found->second, rules, period).total});
+    entries.push_back({.id = id, .points = found == facts.end() ? 0 : TallyPoints(found->second, rules, period).total});
   }
   return RankByPoints(std::move(entries));
 }

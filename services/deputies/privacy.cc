@@ -8,8 +8,7 @@ bool MaySeePersonalData(const Caller& caller, absl::string_view deputy_name) {
   if (IsOffice(caller)) {
     return true;
   }
-  return caller.role() == minyi::common::v1::ROLE_DEPUTY && !caller.deputy().empty() &&
-         caller.deputy() == deputy_name;
+  return caller.role() == minyi::common::v1::ROLE_DEPUTY && !caller.deputy().empty() && caller.deputy() == deputy_name;
 }
 
 void MaskPersonalData(minyi::deputies::v1::Deputy* deputy) {

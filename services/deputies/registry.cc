@@ -23,16 +23,15 @@ constexpr std::size_t kMaxShortTextChars = 64;
 constexpr std::size_t kMaxAddressChars = 200;
 
 bool AllDigits(absl::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
 }
 
 bool IsValidYmd(absl::string_view y, absl::string_view m, absl::string_view d) {
   int year = 0;
   int month = 0;
   int day = 0;
-  if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d) || !absl::SimpleAtoi(y, &year) ||
-      !absl::SimpleAtoi(m, &month) || !absl::SimpleAtoi(d, &day) || year < 1900 || year > 2999) {
+  if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d) || !absl::SimpleAtoi(y, &year) || !absl::SimpleAtoi(m, &month) ||
+      !absl::SimpleAtoi(d, &day) || year < 1900 || year > 2999) {
     return false;
   }
   // CivilDay normalises 02-30 to 03-02; a real date survives unchanged.
@@ -94,10 +93,7 @@ absl::Status CheckDates(const Deputy& d) {
 
 }  // namespace
 
-
-bool IsValidMobile(absl::string_view phone) {
-  return phone.size() == 11 && phone[0] == '1' && AllDigits(phone);
-}
+bool IsValidMobile(absl::string_view phone) { return phone.size() == 11 && phone[0] == '1' && AllDigits(phone); }
 
 bool IsValidIdNumber(absl::string_view id) {
   static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -173,8 +169,7 @@ absl::Status ValidateDeputy(const Deputy& d) {
 }
 
 absl::Status ValidateStation(const Station& s) {
-  if (absl::Status st = CheckText("station.display_name", s.display_name(), 1, kMaxShortTextChars);
-      !st.ok()) {
+  if (absl::Status st = CheckText("station.display_name", s.display_name(), 1, kMaxShortTextChars); !st.ok()) {
     return st;
   }
   if (s.kind() == minyi::deputies::v1::STATION_KIND_UNSPECIFIED ||
@@ -212,9 +207,7 @@ std::vector<int64_t> StationIds(const Deputy& deputy) {
 }
 
 MembershipChanges DiffMemberships(const std::vector<int64_t>& current, const std::vector<int64_t>& desired) {
-  auto contains = [](const std::vector<int64_t>& v, int64_t x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
-  };
+  auto contains = [](const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   MembershipChanges changes;
   for (int64_t id : current) {
     if (!contains(desired, id)) {

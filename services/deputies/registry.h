@@ -17,7 +17,6 @@ inline constexpr absl::string_view kStations = "stations/";
 inline constexpr int kMaxStationsPerDeputy = 20;
 inline constexpr int kMaxRegionDepth = 6;
 
-
 // A mainland mobile number: 11 digits starting with 1.
 bool IsValidMobile(absl::string_view phone);
 // A resident ID number (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence and the

@@ -4,7 +4,8 @@
 
 namespace minyi::deputies {
 
-std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stations, DutyFile& duty_file, SupervisionGroups& supervision_groups) {
+std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stations, DutyFile& duty_file,
+                                        SupervisionGroups& supervision_groups) {
   auto rpc = std::make_unique<RpcService>(v1::Deputies::service_full_name());
   (*rpc)
       .Bind("CreateDeputy", registry, &DeputyRegistry::Create)

@@ -11,6 +11,7 @@
 namespace minyi::deputies {
 
 // The gRPC face of deputies: every RPC of its proto service bound to the handler method that owns it.
-std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stations, DutyFile& duty_file, SupervisionGroups& supervision_groups);
+std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stations, DutyFile& duty_file,
+                                        SupervisionGroups& supervision_groups);
 
 }  // namespace minyi::deputies

@@ -5,8 +5,8 @@
 namespace minyi::deputies {
 
 absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const Call& call) {
-  return authorizer.Require(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
-                                   minyi::common::v1::ROLE_LEADER});
+  return authorizer.Require(
+      call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_LEADER});
 }
 
 absl::StatusOr<Caller> RequireOfficeLeaderOrDeputy(const Authorizer& authorizer, const Call& call) {

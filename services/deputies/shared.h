@@ -9,8 +9,8 @@
 #include "google/protobuf/repeated_field.h"
 #include "nlohmann/json.hpp"
 
-// What more than one deputies handler uses: who besides office staff may call, the length of a list filter, and lists in audit
-// details.
+// What more than one deputies handler uses: who besides office staff may call, the length of a list filter, and lists
+// in audit details.
 namespace minyi::deputies {
 
 // A text filter of a list (a search text, a region) is at most this long.

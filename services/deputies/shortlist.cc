@@ -55,11 +55,11 @@ std::vector<ShortlistCandidate> ShortlistCandidates(const std::vector<int64_t>& 
       records += counted.records;
     }
     const auto score = scores.find(id);
-    candidates.push_back({.deputy_id = id,
-                          .points = tally.total,
-                          .duty_records = records,
-                          .evaluation_score =
-                              score == scores.end() ? std::nullopt : std::optional<int32_t>(score->second)});
+    candidates.push_back(
+        {.deputy_id = id,
+         .points = tally.total,
+         .duty_records = records,
+         .evaluation_score = score == scores.end() ? std::nullopt : std::optional<int32_t>(score->second)});
   }
   return candidates;
 }
@@ -77,9 +77,8 @@ ShortlistResult MakeShortlist(std::vector<ShortlistCandidate> candidates, int si
   ShortlistResult result;
   const std::size_t kept = std::min(candidates.size(), static_cast<std::size_t>(std::max(size, 0)));
   for (std::size_t i = 0; i < kept; ++i) {
-    ShortlistPlace place{.candidate = candidates[i],
-                         .final_score = FinalScore(candidates[i]),
-                         .rank = static_cast<int32_t>(i + 1)};
+    ShortlistPlace place{
+        .candidate = candidates[i], .final_score = FinalScore(candidates[i]), .rank = static_cast<int32_t>(i + 1)};
     if (i > 0 && FinalScore(candidates[i - 1]) == place.final_score) {
       place.tie_break = candidates[i - 1].duty_records != candidates[i].duty_records
                             ? minyi::deputies::v1::TIE_BREAK_MORE_RECORDS

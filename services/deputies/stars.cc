@@ -33,8 +33,7 @@ int64_t ActivityScore(int64_t duty_records, int32_t checklist_items_met) {
   return duty_records + kChecklistItemWeight * checklist_items_met;
 }
 
-std::vector<StarResult> AssignStars(std::vector<StationScore> scores,
-                                    const minyi::deputies::v1::StarQuotas& quotas) {
+std::vector<StarResult> AssignStars(std::vector<StationScore> scores, const minyi::deputies::v1::StarQuotas& quotas) {
   std::sort(scores.begin(), scores.end(), [](const StationScore& a, const StationScore& b) {
     return a.score != b.score ? a.score > b.score : a.station_id < b.station_id;
   });

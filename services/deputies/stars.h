@@ -35,7 +35,6 @@ struct StarResult {
 // where a tie straddles a quota boundary. The first floor(n * five / 100) get five stars, up to
 // floor(n * (five + four) / 100) four stars, the rest three: a quota is never exceeded, so a district of
 // four stations has no five-star station under a 20% quota.
-std::vector<StarResult> AssignStars(std::vector<StationScore> scores,
-                                    const minyi::deputies::v1::StarQuotas& quotas);
+std::vector<StarResult> AssignStars(std::vector<StationScore> scores, const minyi::deputies::v1::StarQuotas& quotas);
 
 }  // namespace minyi::deputies

@@ -82,8 +82,9 @@ absl::Status Stations::Get(const Call& call, const GetStationRequest& request, S
 
 absl::Status Stations::List(const Call& call, const ListStationsRequest& request, ListStationsResponse* response) {
   RETURN_IF_ERROR(authorizer_.Authenticate(call).status());
-  ASSIGN_OR_RETURN(const PageRequest page, ReadPageRequest(request.page_size(), request.page_token(),
-                                                           {"stations", absl::StrCat(request.kind()), request.region()}));
+  ASSIGN_OR_RETURN(const PageRequest page,
+                   ReadPageRequest(request.page_size(), request.page_token(),
+                                   {"stations", absl::StrCat(request.kind()), request.region()}));
   StationQuery query{.after_id = page.after_id, .limit = page.size + 1};
   if (request.kind() != minyi::deputies::v1::STATION_KIND_UNSPECIFIED) {
     if (!minyi::deputies::v1::StationKind_IsValid(request.kind())) {
@@ -184,23 +185,22 @@ absl::Status Stations::UpdateChecklistDefinition(const Call& call, const UpdateC
   RETURN_IF_ERROR(CheckOnlyPath(request.update_mask(), "items"));
   RETURN_IF_ERROR(ValidateChecklistDefinition(request.checklist_definition()));
   const std::string name(kChecklistDefinitionName);
-  return commands_.Run(
-      call, caller, "UpdateChecklistDefinition", request, response, [&](Change& change) -> absl::Status {
-        ReplaceChecklistDefinition(change.tx(), request.checklist_definition(), caller.account_id());
-        minyi::deputies::v1::ChecklistDefinitionUpdated event;
-        *event.mutable_items() = request.checklist_definition().items();
-        change.Emit(event, name);
-        change.Audit(name, {{"items", JsonList(event.items())}});
-        *response = LoadChecklistDefinition(change.tx());
-        return absl::OkStatus();
-      });
+  return commands_.Run(call, caller, "UpdateChecklistDefinition", request, response,
+                       [&](Change& change) -> absl::Status {
+                         ReplaceChecklistDefinition(change.tx(), request.checklist_definition(), caller.account_id());
+                         minyi::deputies::v1::ChecklistDefinitionUpdated event;
+                         *event.mutable_items() = request.checklist_definition().items();
+                         change.Emit(event, name);
+                         change.Audit(name, {{"items", JsonList(event.items())}});
+                         *response = LoadChecklistDefinition(change.tx());
+                         return absl::OkStatus();
+                       });
 }
 
 absl::Status Stations::GetChecklist(const Call& call, const GetStationChecklistRequest& request,
                                     StationChecklist* response) {
   RETURN_IF_ERROR(authorizer_.Authenticate(call).status());
-  ASSIGN_OR_RETURN(const int64_t station_id,
-                   ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name"));
+  ASSIGN_OR_RETURN(const int64_t station_id, ParseChildOfResource(request.name(), kStations, kChecklistSuffix, "name"));
   const std::string station = ResourceName(kStations, station_id);
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     if (!StationExists(tx, station_id)) {
@@ -246,8 +246,7 @@ absl::Status Stations::UpdateChecklist(const Call& call, const UpdateStationChec
   });
 }
 
-absl::Status Stations::CreateRotaEntry(const Call& call, const CreateRotaEntryRequest& request,
-                                       RotaEntry* response) {
+absl::Status Stations::CreateRotaEntry(const Call& call, const CreateRotaEntryRequest& request, RotaEntry* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t station_id, ParseResourceId(request.parent(), kStations, "parent"));
   RotaEntry content = request.rota_entry();
@@ -274,9 +273,8 @@ absl::Status Stations::CreateRotaEntry(const Call& call, const CreateRotaEntryRe
     }
     const std::optional<int64_t> id = InsertRotaEntry(tx, station_id, deputy_id, content, caller.account_id());
     if (!id.has_value()) {
-      return AlreadyExists("ROTA_ENTRY_EXISTS",
-                           absl::StrCat(content.deputy(), " is on the rota of ", station, " on ", content.date(),
-                                        " already"));
+      return AlreadyExists("ROTA_ENTRY_EXISTS", absl::StrCat(content.deputy(), " is on the rota of ", station, " on ",
+                                                             content.date(), " already"));
     }
     const std::string name = RotaEntryName(station_id, *id);
     minyi::deputies::v1::RotaEntryCreated event;

@@ -34,8 +34,7 @@ class Stations final {
   absl::Status UpdateChecklist(const Call& call, const v1::UpdateStationChecklistRequest& request,
                                v1::StationChecklist* response);
 
-  absl::Status CreateRotaEntry(const Call& call, const v1::CreateRotaEntryRequest& request,
-                               v1::RotaEntry* response);
+  absl::Status CreateRotaEntry(const Call& call, const v1::CreateRotaEntryRequest& request, v1::RotaEntry* response);
   absl::Status ListRotaEntries(const Call& call, const v1::ListRotaEntriesRequest& request,
                                v1::ListRotaEntriesResponse* response);
 

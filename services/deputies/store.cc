@@ -28,7 +28,6 @@ constexpr absl::string_view kDeputyColumns =
     "array_to_string(ARRAY(SELECT m.station_id FROM memberships m "
     "WHERE m.deputy_id = d.id AND m.end_date IS NULL ORDER BY m.id), ',') AS station_ids";
 
-
 Deputy DeputyFromRow(const pqxx::row& row) {
   Deputy d;
   d.set_name(ResourceName(kDeputies, row["id"].as<int64_t>()));
@@ -56,11 +55,12 @@ Deputy DeputyFromRow(const pqxx::row& row) {
 
 std::vector<PreparedStatement> Statements() { return QueriesOf("deputies_"); }
 
-const Query kInsertDeputy{"deputies_insert_deputy",
-                "INSERT INTO deputies (display_name, gender, level, term, delegation, electoral_district, sector, "
-                "phone, id_number, status, term_start_date, term_end_date, created_by, updated_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, '')::date, NULLIF($12, '')::date, "
-                "$13, $13) RETURNING id"};
+const Query kInsertDeputy{
+    "deputies_insert_deputy",
+    "INSERT INTO deputies (display_name, gender, level, term, delegation, electoral_district, sector, "
+    "phone, id_number, status, term_start_date, term_end_date, created_by, updated_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, '')::date, NULLIF($12, '')::date, "
+    "$13, $13) RETURNING id"};
 
 int64_t InsertDeputy(pqxx::work& tx, const Deputy& d, const std::string& actor) {
   return InsertedId(tx, kInsertDeputy, d.display_name(), minyi::deputies::v1::Gender_Name(d.gender()),
@@ -70,45 +70,47 @@ int64_t InsertDeputy(pqxx::work& tx, const Deputy& d, const std::string& actor) 
 }
 
 const Query kUpdateDeputy{"deputies_update_deputy",
-                "UPDATE deputies SET display_name = $2, gender = $3, level = $4, term = $5, delegation = $6, "
-                "electoral_district = $7, sector = $8, phone = $9, id_number = $10, status = $11, "
-                "term_start_date = NULLIF($12, '')::date, term_end_date = NULLIF($13, '')::date, "
-                "update_time = now(), updated_by = $14 WHERE id = $1"};
+                          "UPDATE deputies SET display_name = $2, gender = $3, level = $4, term = $5, delegation = $6, "
+                          "electoral_district = $7, sector = $8, phone = $9, id_number = $10, status = $11, "
+                          "term_start_date = NULLIF($12, '')::date, term_end_date = NULLIF($13, '')::date, "
+                          "update_time = now(), updated_by = $14 WHERE id = $1"};
 
 void UpdateDeputyRow(pqxx::work& tx, int64_t id, const Deputy& d, const std::string& actor) {
   tx.exec_prepared(kUpdateDeputy, id, d.display_name(), minyi::deputies::v1::Gender_Name(d.gender()),
-                   minyi::deputies::v1::Level_Name(d.level()), d.term(), d.delegation(),
-                   d.electoral_district(), d.sector(), d.phone(), d.id_number(),
-                   minyi::deputies::v1::DeputyStatus_Name(d.status()), d.term_start_date(), d.term_end_date(),
-                   actor);
+                   minyi::deputies::v1::Level_Name(d.level()), d.term(), d.delegation(), d.electoral_district(),
+                   d.sector(), d.phone(), d.id_number(), minyi::deputies::v1::DeputyStatus_Name(d.status()),
+                   d.term_start_date(), d.term_end_date(), actor);
 }
 
 const Query kLoadDeputy{"deputies_load_deputy",
-                absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1")};
-const Query kLoadDeputyForUpdate{"deputies_load_deputy_for_update",
-                absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1 FOR UPDATE OF d")};
+                        absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1")};
+const Query kLoadDeputyForUpdate{
+    "deputies_load_deputy_for_update",
+    absl::StrCat("SELECT ", kDeputyColumns, " FROM deputies d WHERE d.id = $1 FOR UPDATE OF d")};
 
 std::optional<Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   return FirstRow(tx, for_update ? kLoadDeputyForUpdate : kLoadDeputy, DeputyFromRow, id);
 }
 
 // strpos, not LIKE: a query's % and _ are plain characters, and CJK substrings match as text.
-const Query kListDeputies{"deputies_list_deputies",
-                absl::StrCat("SELECT ", kDeputyColumns,
-                " FROM deputies d WHERE d.id > $1"
-                " AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.deputy_id = d.id"
-                " AND m.station_id = $2::bigint AND m.end_date IS NULL))"
-                " AND ($3::text = '' OR d.status = $3::text)"
-                " AND ($4::text = '' OR strpos(d.display_name, $4::text) > 0"
-                " OR strpos(d.delegation, $4::text) > 0 OR strpos(d.sector, $4::text) > 0)"
-                " ORDER BY d.id LIMIT $5")};
+const Query kListDeputies{
+    "deputies_list_deputies",
+    absl::StrCat("SELECT ", kDeputyColumns,
+                 " FROM deputies d WHERE d.id > $1"
+                 " AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM memberships m WHERE m.deputy_id = d.id"
+                 " AND m.station_id = $2::bigint AND m.end_date IS NULL))"
+                 " AND ($3::text = '' OR d.status = $3::text)"
+                 " AND ($4::text = '' OR strpos(d.display_name, $4::text) > 0"
+                 " OR strpos(d.delegation, $4::text) > 0 OR strpos(d.sector, $4::text) > 0)"
+                 " ORDER BY d.id LIMIT $5")};
 
 std::vector<Deputy> SelectDeputies(pqxx::transaction_base& tx, const DeputyQuery& q) {
   return EveryRow(tx, kListDeputies, DeputyFromRow, q.after_id, q.station_id, q.status, q.text, q.limit);
 }
 
-const Query kCurrentStations{"deputies_current_stations",
-                "SELECT station_id FROM memberships WHERE deputy_id = $1 AND end_date IS NULL ORDER BY id"};
+const Query kCurrentStations{
+    "deputies_current_stations",
+    "SELECT station_id FROM memberships WHERE deputy_id = $1 AND end_date IS NULL ORDER BY id"};
 
 std::vector<int64_t> CurrentStationIds(pqxx::transaction_base& tx, int64_t deputy_id) {
   std::vector<int64_t> ids;
@@ -135,8 +137,8 @@ void CloseMembership(pqxx::work& tx, int64_t deputy_id, int64_t station_id) {
 }
 
 const Query kCurrentMembers{"deputies_current_members",
-                "SELECT d.id, d.display_name FROM memberships m JOIN deputies d ON d.id = m.deputy_id "
-                "WHERE m.station_id = $1 AND m.end_date IS NULL ORDER BY d.id"};
+                            "SELECT d.id, d.display_name FROM memberships m JOIN deputies d ON d.id = m.deputy_id "
+                            "WHERE m.station_id = $1 AND m.end_date IS NULL ORDER BY d.id"};
 
 std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_id) {
   std::vector<Member> out;
@@ -160,8 +162,9 @@ std::set<int64_t> ExistingDeputies(pqxx::transaction_base& tx, const std::vector
   return out;
 }
 
-const Query kServingDeputies{"deputies_serving_deputies",
-                "SELECT id, display_name FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' ORDER BY id"};
+const Query kServingDeputies{
+    "deputies_serving_deputies",
+    "SELECT id, display_name FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' ORDER BY id"};
 
 std::vector<Member> SelectServingDeputies(pqxx::transaction_base& tx) {
   std::vector<Member> out;

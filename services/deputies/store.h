@@ -25,8 +25,7 @@ std::vector<PreparedStatement> Statements();
 
 // Deputies. A loaded deputy carries its current stations.
 int64_t InsertDeputy(pqxx::work& tx, const minyi::deputies::v1::Deputy& deputy, const std::string& actor);
-void UpdateDeputyRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::Deputy& deputy,
-                     const std::string& actor);
+void UpdateDeputyRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::Deputy& deputy, const std::string& actor);
 // `for_update` locks the row until the transaction ends.
 std::optional<minyi::deputies::v1::Deputy> LoadDeputy(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
 
@@ -49,7 +48,8 @@ bool StationExists(pqxx::transaction_base& tx, int64_t id);
 int64_t InsertStation(pqxx::work& tx, const minyi::deputies::v1::Station& station, const std::string& actor);
 void UpdateStationRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::Station& station,
                       const std::string& actor);
-std::optional<minyi::deputies::v1::Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
+std::optional<minyi::deputies::v1::Station> LoadStation(pqxx::transaction_base& tx, int64_t id,
+                                                        bool for_update = false);
 
 struct StationQuery {
   int64_t after_id = 0;
@@ -84,7 +84,7 @@ struct EventDuty {
 // Inserts the records with their revision 1, all in one statement (a consumer's batch of events). Returns
 // the new ids by (deputy, event id); a pair that already has its record is left out.
 std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work& tx,
-                                                                      const std::vector<EventDuty>& duties);
+                                                                     const std::vector<EventDuty>& duties);
 // Makes `content` the record's next revision. Returns that revision number.
 int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const minyi::deputies::v1::DutyRecord& content,
                          const std::string& recorded_by, const std::string& reason);
@@ -105,8 +105,7 @@ std::vector<minyi::deputies::v1::DutyRecord> SelectDutyRecords(pqxx::transaction
 // The facts the points tally needs, per deputy, for records dated first_day..last_day.
 std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base& tx,
                                                          const std::vector<int64_t>& deputy_ids,
-                                                         const std::string& first_day,
-                                                         const std::string& last_day);
+                                                         const std::string& first_day, const std::string& last_day);
 
 struct Member {
   int64_t deputy_id = 0;
@@ -124,7 +123,7 @@ void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::Check
                                 const std::string& actor);
 // The station's stored assessments by item, including items no longer defined.
 std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessments(pqxx::transaction_base& tx,
-                                                                                  int64_t station_id);
+                                                                                   int64_t station_id);
 void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::deputies::v1::ChecklistItem& item,
                                const std::string& actor);
 
@@ -139,8 +138,8 @@ std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_
 
 // Evaluation results and the shortlist's candidates.
 void UpsertEvaluationResult(pqxx::work& tx, int64_t deputy_id, int32_t year, int32_t score, const std::string& actor);
-std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx,
-                                                                          int64_t deputy_id, int32_t year);
+std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx, int64_t deputy_id,
+                                                                          int32_t year);
 // Scores by deputy id for the year.
 std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, int32_t year);
 // Every serving deputy, in id order.

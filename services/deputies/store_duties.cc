@@ -59,22 +59,23 @@ int64_t StationIdOrZero(const DutyRecord& d) {
 
 // The records and their first revisions in one statement; the revision rows join the new records
 // back to their input rows by (deputy, event), which the unique index makes a key.
-const Query kInsertEventDuties{"deputies_insert_event_duties",
-                "WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, deputy_id bigint, occurred_on date, "
-                "category text, description text, evidence jsonb, event_id uuid, recorded_by text)), "
-                "ins AS (INSERT INTO duty_records (deputy_id, occurred_on, category, description, evidence, source, "
-                "source_event_id) SELECT deputy_id, occurred_on, category, description, evidence, 'DUTY_SOURCE_EVENT', "
-                "event_id FROM r ORDER BY i ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
-                "DO NOTHING RETURNING id, revision, deputy_id, source_event_id, occurred_on, category, description, "
-                "evidence), "
-                "rev AS (INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, "
-                "evidence, recorded_by) SELECT ins.id, ins.revision, ins.occurred_on, ins.category, ins.description, "
-                "ins.evidence, r.recorded_by FROM ins JOIN r ON r.deputy_id = ins.deputy_id AND r.event_id = "
-                "ins.source_event_id) "
-                "SELECT id, deputy_id, source_event_id::text FROM ins"};
+const Query kInsertEventDuties{
+    "deputies_insert_event_duties",
+    "WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, deputy_id bigint, occurred_on date, "
+    "category text, description text, evidence jsonb, event_id uuid, recorded_by text)), "
+    "ins AS (INSERT INTO duty_records (deputy_id, occurred_on, category, description, evidence, source, "
+    "source_event_id) SELECT deputy_id, occurred_on, category, description, evidence, 'DUTY_SOURCE_EVENT', "
+    "event_id FROM r ORDER BY i ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
+    "DO NOTHING RETURNING id, revision, deputy_id, source_event_id, occurred_on, category, description, "
+    "evidence), "
+    "rev AS (INSERT INTO duty_record_revisions (record_id, revision, occurred_on, category, description, "
+    "evidence, recorded_by) SELECT ins.id, ins.revision, ins.occurred_on, ins.category, ins.description, "
+    "ins.evidence, r.recorded_by FROM ins JOIN r ON r.deputy_id = ins.deputy_id AND r.event_id = "
+    "ins.source_event_id) "
+    "SELECT id, deputy_id, source_event_id::text FROM ins"};
 
 std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work& tx,
-                                                                      const std::vector<EventDuty>& duties) {
+                                                                     const std::vector<EventDuty>& duties) {
   nlohmann::json rows = nlohmann::json::array();
   for (size_t i = 0; i < duties.size(); ++i) {
     const DutyRecord& content = *duties[i].content;
@@ -94,18 +95,19 @@ std::map<std::pair<int64_t, std::string>, int64_t> InsertEventDuties(pqxx::work&
   return out;
 }
 
-const Query kInsertDuty{"deputies_insert_duty",
-                "INSERT INTO duty_records (deputy_id, occurred_on, category, description, station_id, evidence, source, "
-                "source_event_id) VALUES ($1, $2::date, $3, $4, NULLIF($5::bigint, 0), $6::jsonb, $7, "
-                "NULLIF($8, '')::uuid) ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
-                "DO NOTHING RETURNING id"};
+const Query kInsertDuty{
+    "deputies_insert_duty",
+    "INSERT INTO duty_records (deputy_id, occurred_on, category, description, station_id, evidence, source, "
+    "source_event_id) VALUES ($1, $2::date, $3, $4, NULLIF($5::bigint, 0), $6::jsonb, $7, "
+    "NULLIF($8, '')::uuid) ON CONFLICT (deputy_id, source_event_id) WHERE source_event_id IS NOT NULL "
+    "DO NOTHING RETURNING id"};
 const Query kSnapshotDutyRevision{"deputies_snapshot_duty_revision", std::string(kSnapshotRevisionSql)};
 
 std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, const DutyRecord& content) {
-  pqxx::result r = tx.exec_prepared(
-      kInsertDuty, duty.deputy_id, content.date(), minyi::deputies::v1::DutyCategory_Name(content.category()),
-      content.description(), StationIdOrZero(content), JsonStrings(content.evidence()),
-      minyi::deputies::v1::DutySource_Name(duty.source), duty.source_event_id);
+  pqxx::result r = tx.exec_prepared(kInsertDuty, duty.deputy_id, content.date(),
+                                    minyi::deputies::v1::DutyCategory_Name(content.category()), content.description(),
+                                    StationIdOrZero(content), JsonStrings(content.evidence()),
+                                    minyi::deputies::v1::DutySource_Name(duty.source), duty.source_event_id);
   if (r.empty()) {
     return std::nullopt;
   }
@@ -114,72 +116,70 @@ std::optional<int64_t> InsertDutyRecord(pqxx::work& tx, const NewDuty& duty, con
   return id;
 }
 
-const Query kReviseDuty{"deputies_revise_duty",
-                "UPDATE duty_records SET occurred_on = $2::date, category = $3, description = $4, "
-                "station_id = NULLIF($5::bigint, 0), evidence = $6::jsonb, revision = revision + 1 WHERE id = $1 "
-                "RETURNING revision"};
+const Query kReviseDuty{
+    "deputies_revise_duty",
+    "UPDATE duty_records SET occurred_on = $2::date, category = $3, description = $4, "
+    "station_id = NULLIF($5::bigint, 0), evidence = $6::jsonb, revision = revision + 1 WHERE id = $1 "
+    "RETURNING revision"};
 
 int32_t ReviseDutyRecord(pqxx::work& tx, int64_t id, const DutyRecord& content, const std::string& recorded_by,
                          const std::string& reason) {
-  pqxx::result r = tx.exec_prepared(kReviseDuty, id, content.date(),
-                                    minyi::deputies::v1::DutyCategory_Name(content.category()),
-                                    content.description(), StationIdOrZero(content), JsonStrings(content.evidence()));
+  pqxx::result r =
+      tx.exec_prepared(kReviseDuty, id, content.date(), minyi::deputies::v1::DutyCategory_Name(content.category()),
+                       content.description(), StationIdOrZero(content), JsonStrings(content.evidence()));
   tx.exec_prepared(kSnapshotDutyRevision, id, recorded_by, reason);
   return r[0][0].as<int32_t>();
 }
 
 const Query kLoadDuty{"deputies_load_duty",
-                absl::StrCat("SELECT ", kDutyColumns,
-                " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
-                " WHERE r.id = $1")};
+                      absl::StrCat("SELECT ", kDutyColumns,
+                                   " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
+                                   " WHERE r.id = $1")};
 const Query kLoadDutyForUpdate{"deputies_load_duty_for_update",
-                absl::StrCat("SELECT ", kDutyColumns,
-                " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
-                " WHERE r.id = $1 FOR UPDATE OF r")};
+                               absl::StrCat("SELECT ", kDutyColumns,
+                                            " AND v.revision = CASE WHEN $2::int = 0 THEN r.revision ELSE $2::int END"
+                                            " WHERE r.id = $1 FOR UPDATE OF r")};
 
-std::optional<DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id, int32_t revision,
-                                         bool for_update) {
+std::optional<DutyRecord> LoadDutyRecord(pqxx::transaction_base& tx, int64_t id, int32_t revision, bool for_update) {
   return FirstRow(tx, for_update ? kLoadDutyForUpdate : kLoadDuty, DutyFromRow, id, revision);
 }
 
 // An empty bound is open: NULLIF makes it NULL and coalesce an infinite date.
 const Query kListDuties{"deputies_list_duties",
-                absl::StrCat("SELECT ", kDutyColumns,
-                " AND v.revision = r.revision WHERE r.deputy_id = $1 AND r.id > $2"
-                " AND ($3::text = '' OR r.category = $3::text)"
-                " AND r.occurred_on >= coalesce(NULLIF($4::text, '')::date, '-infinity'::date)"
-                " AND r.occurred_on <= coalesce(NULLIF($5::text, '')::date, 'infinity'::date)"
-                " ORDER BY r.id LIMIT $6")};
+                        absl::StrCat("SELECT ", kDutyColumns,
+                                     " AND v.revision = r.revision WHERE r.deputy_id = $1 AND r.id > $2"
+                                     " AND ($3::text = '' OR r.category = $3::text)"
+                                     " AND r.occurred_on >= coalesce(NULLIF($4::text, '')::date, '-infinity'::date)"
+                                     " AND r.occurred_on <= coalesce(NULLIF($5::text, '')::date, 'infinity'::date)"
+                                     " ORDER BY r.id LIMIT $6")};
 
 std::vector<DutyRecord> SelectDutyRecords(pqxx::transaction_base& tx, const DutyQuery& q) {
-  return EveryRow(tx, kListDuties, DutyFromRow, q.deputy_id, q.after_id, q.category, q.start_date, q.end_date,
-                  q.limit);
+  return EveryRow(tx, kListDuties, DutyFromRow, q.deputy_id, q.after_id, q.category, q.start_date, q.end_date, q.limit);
 }
 
 const Query kDutyFacts{"deputies_duty_facts",
-                "SELECT deputy_id, to_char(occurred_on, 'YYYY-MM-DD'), category FROM duty_records "
-                "WHERE deputy_id = ANY($1::bigint[]) AND occurred_on BETWEEN $2::date AND $3::date"};
+                       "SELECT deputy_id, to_char(occurred_on, 'YYYY-MM-DD'), category FROM duty_records "
+                       "WHERE deputy_id = ANY($1::bigint[]) AND occurred_on BETWEEN $2::date AND $3::date"};
 
 std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base& tx,
                                                          const std::vector<int64_t>& deputy_ids,
-                                                         const std::string& first_day,
-                                                         const std::string& last_day) {
+                                                         const std::string& first_day, const std::string& last_day) {
   std::map<int64_t, std::vector<DutyFact>> out;
   if (deputy_ids.empty()) {
     return out;
   }
   for (const pqxx::row& row : tx.exec_prepared(kDutyFacts, IdArray(deputy_ids), first_day, last_day)) {
     out[row[0].as<int64_t>()].push_back(
-        {.date = row[1].as<std::string>(),
-         .category = ParseEnum(row[2], &minyi::deputies::v1::DutyCategory_Parse)});
+        {.date = row[1].as<std::string>(), .category = ParseEnum(row[2], &minyi::deputies::v1::DutyCategory_Parse)});
   }
   return out;
 }
 
 const Query kLoadPointRules{"deputies_load_point_rules",
-                "SELECT category, points, coalesce(monthly_cap, 0) FROM point_rules"};
-const Query kLoadPointRulesMeta{"deputies_load_point_rules_meta",
-                "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM point_rules_meta"};
+                            "SELECT category, points, coalesce(monthly_cap, 0) FROM point_rules"};
+const Query kLoadPointRulesMeta{
+    "deputies_load_point_rules_meta",
+    "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM point_rules_meta"};
 
 minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
   std::vector<minyi::deputies::v1::PointRule> rules;
@@ -203,10 +203,11 @@ minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
 
 // Taken first in a replacement: the row lock serialises concurrent replacements.
 const Query kTouchPointRules{"deputies_touch_point_rules",
-                "UPDATE point_rules_meta SET update_time = now(), updated_by = $1"};
+                             "UPDATE point_rules_meta SET update_time = now(), updated_by = $1"};
 const Query kDeletePointRules{"deputies_delete_point_rules", "DELETE FROM point_rules"};
-const Query kInsertPointRule{"deputies_insert_point_rule",
-                "INSERT INTO point_rules (category, points, monthly_cap) VALUES ($1, $2, NULLIF($3::int, 0))"};
+const Query kInsertPointRule{
+    "deputies_insert_point_rule",
+    "INSERT INTO point_rules (category, points, monthly_cap) VALUES ($1, $2, NULLIF($3::int, 0))"};
 
 void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor) {
   tx.exec_prepared(kTouchPointRules, actor);
@@ -217,21 +218,23 @@ void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& ru
   }
 }
 
-const Query kUpsertEvaluationResult{"deputies_upsert_evaluation_result",
-                "INSERT INTO evaluation_results (deputy_id, year, score, recorded_by) VALUES ($1, $2, $3, $4) "
-                "ON CONFLICT (deputy_id, year) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, "
-                "record_time = now()"};
+const Query kUpsertEvaluationResult{
+    "deputies_upsert_evaluation_result",
+    "INSERT INTO evaluation_results (deputy_id, year, score, recorded_by) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (deputy_id, year) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, "
+    "record_time = now()"};
 
 void UpsertEvaluationResult(pqxx::work& tx, int64_t deputy_id, int32_t year, int32_t score, const std::string& actor) {
   tx.exec_prepared(kUpsertEvaluationResult, deputy_id, year, score, actor);
 }
 
-const Query kLoadEvaluationResult{"deputies_load_evaluation_result",
-                "SELECT score, recorded_by, (extract(epoch FROM record_time) * 1000000)::bigint FROM evaluation_results "
-                "WHERE deputy_id = $1 AND year = $2"};
+const Query kLoadEvaluationResult{
+    "deputies_load_evaluation_result",
+    "SELECT score, recorded_by, (extract(epoch FROM record_time) * 1000000)::bigint FROM evaluation_results "
+    "WHERE deputy_id = $1 AND year = $2"};
 
-std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx,
-                                                                          int64_t deputy_id, int32_t year) {
+std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::transaction_base& tx, int64_t deputy_id,
+                                                                          int32_t year) {
   pqxx::result r = tx.exec_prepared(kLoadEvaluationResult, deputy_id, year);
   if (r.empty()) {
     return std::nullopt;
@@ -245,7 +248,7 @@ std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::
 }
 
 const Query kEvaluationScores{"deputies_evaluation_scores",
-                "SELECT deputy_id, score FROM evaluation_results WHERE year = $1"};
+                              "SELECT deputy_id, score FROM evaluation_results WHERE year = $1"};
 
 std::map<int64_t, int32_t> SelectEvaluationScores(pqxx::transaction_base& tx, int32_t year) {
   std::map<int64_t, int32_t> out;

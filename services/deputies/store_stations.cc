@@ -65,19 +65,21 @@ const Query kStationExists{"deputies_station_exists", "SELECT 1 FROM stations WH
 
 bool StationExists(pqxx::transaction_base& tx, int64_t id) { return !tx.exec_prepared(kStationExists, id).empty(); }
 
-const Query kInsertStation{"deputies_insert_station",
-                absl::StrCat("INSERT INTO stations (display_name, kind, region_path, address, created_by, updated_by) "
-                "VALUES ($1, $2, ",
-                kRegionPathFromJson, ", $4, $5, $5) RETURNING id")};
+const Query kInsertStation{
+    "deputies_insert_station",
+    absl::StrCat("INSERT INTO stations (display_name, kind, region_path, address, created_by, updated_by) "
+                 "VALUES ($1, $2, ",
+                 kRegionPathFromJson, ", $4, $5, $5) RETURNING id")};
 
 int64_t InsertStation(pqxx::work& tx, const Station& s, const std::string& actor) {
   return InsertedId(tx, kInsertStation, s.display_name(), minyi::deputies::v1::StationKind_Name(s.kind()),
                     RegionPathJson(s), s.address(), actor);
 }
 
-const Query kUpdateStation{"deputies_update_station",
-                absl::StrCat("UPDATE stations SET display_name = $2, kind = $4, region_path = ", kRegionPathFromJson,
-                ", address = $5, update_time = now(), updated_by = $6 WHERE id = $1")};
+const Query kUpdateStation{
+    "deputies_update_station",
+    absl::StrCat("UPDATE stations SET display_name = $2, kind = $4, region_path = ", kRegionPathFromJson,
+                 ", address = $5, update_time = now(), updated_by = $6 WHERE id = $1")};
 
 void UpdateStationRow(pqxx::work& tx, int64_t id, const Station& s, const std::string& actor) {
   // $3 is the region path, as in the insert, so both share kRegionPathFromJson.
@@ -86,33 +88,36 @@ void UpdateStationRow(pqxx::work& tx, int64_t id, const Station& s, const std::s
 }
 
 const Query kLoadStation{"deputies_load_station",
-                absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1")};
-const Query kLoadStationForUpdate{"deputies_load_station_for_update",
-                absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1 FOR UPDATE")};
+                         absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1")};
+const Query kLoadStationForUpdate{
+    "deputies_load_station_for_update",
+    absl::StrCat("SELECT ", kStationColumns, " FROM stations s WHERE s.id = $1 FOR UPDATE")};
 
 std::optional<Station> LoadStation(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   return FirstRow(tx, for_update ? kLoadStationForUpdate : kLoadStation, StationFromRow, id);
 }
 
 // The containment operator lets the GIN index on region_path serve the region filter.
-const Query kListStations{"deputies_list_stations",
-                absl::StrCat("SELECT ", kStationColumns,
-                " FROM stations s WHERE s.id > $1 AND ($2::text = '' OR s.kind = $2::text)"
-                " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")};
+const Query kListStations{
+    "deputies_list_stations",
+    absl::StrCat("SELECT ", kStationColumns,
+                 " FROM stations s WHERE s.id > $1 AND ($2::text = '' OR s.kind = $2::text)"
+                 " AND ($3::text = '' OR s.region_path @> ARRAY[$3::text]) ORDER BY s.id LIMIT $4")};
 
 std::vector<Station> SelectStations(pqxx::transaction_base& tx, const StationQuery& q) {
   return EveryRow(tx, kListStations, StationFromRow, q.after_id, q.kind, q.region, q.limit);
 }
 
-const Query kStationActivity{"deputies_station_activity",
-                "SELECT s.id, s.display_name, "
-                "(SELECT count(*) FROM memberships m WHERE m.station_id = s.id AND m.end_date IS NULL) AS members, "
-                "(SELECT count(*) FROM memberships m JOIN duty_records r ON r.deputy_id = m.deputy_id "
-                "WHERE m.station_id = s.id AND m.end_date IS NULL AND r.occurred_on BETWEEN $2::date AND $3::date) "
-                "AS duty_records, "
-                "(SELECT count(*) FROM station_checklist c JOIN checklist_items i ON i.item = c.item "
-                "WHERE c.station_id = s.id AND c.met) AS checklist_items_met "
-                "FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"};
+const Query kStationActivity{
+    "deputies_station_activity",
+    "SELECT s.id, s.display_name, "
+    "(SELECT count(*) FROM memberships m WHERE m.station_id = s.id AND m.end_date IS NULL) AS members, "
+    "(SELECT count(*) FROM memberships m JOIN duty_records r ON r.deputy_id = m.deputy_id "
+    "WHERE m.station_id = s.id AND m.end_date IS NULL AND r.occurred_on BETWEEN $2::date AND $3::date) "
+    "AS duty_records, "
+    "(SELECT count(*) FROM station_checklist c JOIN checklist_items i ON i.item = c.item "
+    "WHERE c.station_id = s.id AND c.met) AS checklist_items_met "
+    "FROM stations s WHERE s.region_path @> ARRAY[$1::text] ORDER BY s.id"};
 
 std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, const std::string& region,
                                                    const std::string& first_day, const std::string& last_day) {
@@ -128,8 +133,9 @@ std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, c
 }
 
 const Query kLoadChecklistItems{"deputies_load_checklist_items", "SELECT item FROM checklist_items ORDER BY position"};
-const Query kLoadChecklistMeta{"deputies_load_checklist_meta",
-                "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"};
+const Query kLoadChecklistMeta{
+    "deputies_load_checklist_meta",
+    "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"};
 
 minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transaction_base& tx) {
   minyi::deputies::v1::ChecklistDefinition out;
@@ -145,10 +151,10 @@ minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transacti
 
 // Taken first in a replacement: the row lock serialises concurrent replacements.
 const Query kTouchChecklist{"deputies_touch_checklist",
-                "UPDATE checklist_meta SET update_time = now(), updated_by = $1"};
+                            "UPDATE checklist_meta SET update_time = now(), updated_by = $1"};
 const Query kDeleteChecklistItems{"deputies_delete_checklist_items", "DELETE FROM checklist_items"};
 const Query kInsertChecklistItem{"deputies_insert_checklist_item",
-                "INSERT INTO checklist_items (item, position) VALUES ($1, $2)"};
+                                 "INSERT INTO checklist_items (item, position) VALUES ($1, $2)"};
 
 void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition,
                                 const std::string& actor) {
@@ -159,12 +165,13 @@ void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::Check
   }
 }
 
-const Query kLoadChecklistAssessments{"deputies_load_checklist_assessments",
-                "SELECT item, met, evidence::text, assessed_by, (extract(epoch FROM assess_time) * 1000000)::bigint "
-                "FROM station_checklist WHERE station_id = $1"};
+const Query kLoadChecklistAssessments{
+    "deputies_load_checklist_assessments",
+    "SELECT item, met, evidence::text, assessed_by, (extract(epoch FROM assess_time) * 1000000)::bigint "
+    "FROM station_checklist WHERE station_id = $1"};
 
 std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessments(pqxx::transaction_base& tx,
-                                                                                  int64_t station_id) {
+                                                                                   int64_t station_id) {
   std::map<std::string, minyi::deputies::v1::ChecklistItem> out;
   for (const pqxx::row& row : tx.exec_prepared(kLoadChecklistAssessments, station_id)) {
     minyi::deputies::v1::ChecklistItem& item = out[row[0].as<std::string>()];
@@ -179,10 +186,11 @@ std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessmen
   return out;
 }
 
-const Query kUpsertChecklistAssessment{"deputies_upsert_checklist_assessment",
-                "INSERT INTO station_checklist (station_id, item, met, evidence, assessed_by) "
-                "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (station_id, item) DO UPDATE SET met = excluded.met, "
-                "evidence = excluded.evidence, assessed_by = excluded.assessed_by, assess_time = now()"};
+const Query kUpsertChecklistAssessment{
+    "deputies_upsert_checklist_assessment",
+    "INSERT INTO station_checklist (station_id, item, met, evidence, assessed_by) "
+    "VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (station_id, item) DO UPDATE SET met = excluded.met, "
+    "evidence = excluded.evidence, assessed_by = excluded.assessed_by, assess_time = now()"};
 
 void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::deputies::v1::ChecklistItem& item,
                                const std::string& actor) {
@@ -190,9 +198,10 @@ void UpsertChecklistAssessment(pqxx::work& tx, int64_t station_id, const minyi::
                    actor);
 }
 
-const Query kInsertRotaEntry{"deputies_insert_rota_entry",
-                "INSERT INTO rota_entries (station_id, deputy_id, duty_date, note, created_by) "
-                "VALUES ($1, $2, $3::date, $4, $5) ON CONFLICT (station_id, duty_date, deputy_id) DO NOTHING RETURNING id"};
+const Query kInsertRotaEntry{
+    "deputies_insert_rota_entry",
+    "INSERT INTO rota_entries (station_id, deputy_id, duty_date, note, created_by) "
+    "VALUES ($1, $2, $3::date, $4, $5) ON CONFLICT (station_id, duty_date, deputy_id) DO NOTHING RETURNING id"};
 
 std::optional<int64_t> InsertRotaEntry(pqxx::work& tx, int64_t station_id, int64_t deputy_id,
                                        const minyi::deputies::v1::RotaEntry& entry, const std::string& actor) {
@@ -210,9 +219,9 @@ std::optional<minyi::deputies::v1::RotaEntry> LoadRotaEntry(pqxx::transaction_ba
 }
 
 const Query kListRotaEntries{"deputies_list_rota_entries",
-                absl::StrCat("SELECT ", kRotaColumns,
-                " WHERE e.station_id = $1 AND e.duty_date BETWEEN $2::date AND $3::date"
-                " ORDER BY e.duty_date, e.deputy_id")};
+                             absl::StrCat("SELECT ", kRotaColumns,
+                                          " WHERE e.station_id = $1 AND e.duty_date BETWEEN $2::date AND $3::date"
+                                          " ORDER BY e.duty_date, e.deputy_id")};
 
 std::vector<minyi::deputies::v1::RotaEntry> SelectRotaEntries(pqxx::transaction_base& tx, int64_t station_id,
                                                               const std::string& start_date,

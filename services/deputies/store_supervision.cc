@@ -43,8 +43,8 @@ minyi::deputies::v1::SupervisionGroup SupervisionGroupFromRow(const pqxx::row& r
 }
 
 const Query kInsertSupervisionMembers{"deputies_insert_supervision_members",
-                "INSERT INTO supervision_group_members (group_id, deputy_id, position) "
-                "SELECT $1::bigint, m, i FROM unnest($2::bigint[]) WITH ORDINALITY AS t(m, i)"};
+                                      "INSERT INTO supervision_group_members (group_id, deputy_id, position) "
+                                      "SELECT $1::bigint, m, i FROM unnest($2::bigint[]) WITH ORDINALITY AS t(m, i)"};
 
 void InsertSupervisionMembers(pqxx::work& tx, int64_t group_id, const minyi::deputies::v1::SupervisionGroup& group) {
   tx.exec_prepared(kInsertSupervisionMembers, group_id, IdArray(MemberIds(group)));
@@ -52,9 +52,10 @@ void InsertSupervisionMembers(pqxx::work& tx, int64_t group_id, const minyi::dep
 
 }  // namespace
 
-const Query kServingProfiles{"deputies_serving_profiles",
-                "SELECT id, display_name, sector, delegation FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' "
-                "ORDER BY id"};
+const Query kServingProfiles{
+    "deputies_serving_profiles",
+    "SELECT id, display_name, sector, delegation FROM deputies WHERE status = 'DEPUTY_STATUS_SERVING' "
+    "ORDER BY id"};
 
 std::vector<DeputyProfile> SelectServingProfiles(pqxx::transaction_base& tx) {
   std::vector<DeputyProfile> out;
@@ -68,9 +69,10 @@ std::vector<DeputyProfile> SelectServingProfiles(pqxx::transaction_base& tx) {
 }
 
 // In id order, so concurrent lockers of overlapping sets queue rather than deadlock.
-const Query kLockServingDeputies{"deputies_lock_serving_deputies",
-                "SELECT id FROM deputies WHERE id = ANY($1::bigint[]) AND status = 'DEPUTY_STATUS_SERVING' "
-                "ORDER BY id FOR SHARE"};
+const Query kLockServingDeputies{
+    "deputies_lock_serving_deputies",
+    "SELECT id FROM deputies WHERE id = ANY($1::bigint[]) AND status = 'DEPUTY_STATUS_SERVING' "
+    "ORDER BY id FOR SHARE"};
 
 std::set<int64_t> LockServingDeputies(pqxx::work& tx, const std::vector<int64_t>& ids) {
   std::set<int64_t> out;
@@ -80,9 +82,10 @@ std::set<int64_t> LockServingDeputies(pqxx::work& tx, const std::vector<int64_t>
   return out;
 }
 
-const Query kInsertSupervisionGroup{"deputies_insert_supervision_group",
-                "INSERT INTO supervision_groups (display_name, target_kind, target_name, target_keywords, created_by, "
-                "updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING id"};
+const Query kInsertSupervisionGroup{
+    "deputies_insert_supervision_group",
+    "INSERT INTO supervision_groups (display_name, target_kind, target_name, target_keywords, created_by, "
+    "updated_by) VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING id"};
 
 int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::SupervisionGroup& group,
                                const std::string& actor) {
@@ -94,10 +97,11 @@ int64_t InsertSupervisionGroup(pqxx::work& tx, const minyi::deputies::v1::Superv
   return id;
 }
 
-const Query kUpdateSupervisionGroup{"deputies_update_supervision_group",
-                "UPDATE supervision_groups SET display_name = $2, update_time = now(), updated_by = $3 WHERE id = $1"};
+const Query kUpdateSupervisionGroup{
+    "deputies_update_supervision_group",
+    "UPDATE supervision_groups SET display_name = $2, update_time = now(), updated_by = $3 WHERE id = $1"};
 const Query kDeleteSupervisionMembers{"deputies_delete_supervision_members",
-                "DELETE FROM supervision_group_members WHERE group_id = $1"};
+                                      "DELETE FROM supervision_group_members WHERE group_id = $1"};
 
 void UpdateSupervisionGroupRow(pqxx::work& tx, int64_t id, const minyi::deputies::v1::SupervisionGroup& group,
                                const std::string& actor) {
@@ -107,27 +111,27 @@ void UpdateSupervisionGroupRow(pqxx::work& tx, int64_t id, const minyi::deputies
 }
 
 const Query kLoadSupervisionGroup{"deputies_load_supervision_group",
-                absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1")};
-const Query kLoadSupervisionGroupForUpdate{"deputies_load_supervision_group_for_update",
-                absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1 FOR UPDATE OF g")};
+                                  absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1")};
+const Query kLoadSupervisionGroupForUpdate{
+    "deputies_load_supervision_group_for_update",
+    absl::StrCat("SELECT ", kSupervisionGroupColumns, " WHERE g.id = $1 FOR UPDATE OF g")};
 
 std::optional<minyi::deputies::v1::SupervisionGroup> LoadSupervisionGroup(pqxx::transaction_base& tx, int64_t id,
                                                                           bool for_update) {
-  return FirstRow(tx, for_update ? kLoadSupervisionGroupForUpdate : kLoadSupervisionGroup, SupervisionGroupFromRow,
-                  id);
+  return FirstRow(tx, for_update ? kLoadSupervisionGroupForUpdate : kLoadSupervisionGroup, SupervisionGroupFromRow, id);
 }
 
-const Query kListSupervisionGroups{"deputies_list_supervision_groups",
-                absl::StrCat("SELECT ", kSupervisionGroupColumns,
-                " WHERE g.id > $1 AND ($2::text = '' OR g.target_kind = $2::text)"
-                " AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM supervision_group_members m"
-                " WHERE m.group_id = g.id AND m.deputy_id = $3::bigint))"
-                " ORDER BY g.id LIMIT $4")};
+const Query kListSupervisionGroups{
+    "deputies_list_supervision_groups",
+    absl::StrCat("SELECT ", kSupervisionGroupColumns,
+                 " WHERE g.id > $1 AND ($2::text = '' OR g.target_kind = $2::text)"
+                 " AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM supervision_group_members m"
+                 " WHERE m.group_id = g.id AND m.deputy_id = $3::bigint))"
+                 " ORDER BY g.id LIMIT $4")};
 
 std::vector<minyi::deputies::v1::SupervisionGroup> SelectSupervisionGroups(pqxx::transaction_base& tx,
                                                                            const SupervisionGroupQuery& q) {
-  return EveryRow(tx, kListSupervisionGroups, SupervisionGroupFromRow, q.after_id, q.target_kind, q.member_id,
-                  q.limit);
+  return EveryRow(tx, kListSupervisionGroups, SupervisionGroupFromRow, q.after_id, q.target_kind, q.member_id, q.limit);
 }
 
 }  // namespace minyi::deputies

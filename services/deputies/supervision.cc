@@ -23,14 +23,12 @@ bool ContainsKeyword(const std::string& lowered_text, const std::string& lowered
 
 }  // namespace
 
-absl::Status ValidateSupervisionTarget(const minyi::deputies::v1::SupervisionTarget& target,
-                                       absl::string_view field) {
+absl::Status ValidateSupervisionTarget(const minyi::deputies::v1::SupervisionTarget& target, absl::string_view field) {
   if (target.kind() == minyi::deputies::v1::SUPERVISION_TARGET_KIND_UNSPECIFIED ||
       !minyi::deputies::v1::SupervisionTargetKind_IsValid(target.kind())) {
     return InvalidField(absl::StrCat(field, ".kind"), "must be a livelihood project or a department");
   }
-  if (absl::Status st = CheckText(absl::StrCat(field, ".name"), target.name(), 1, kMaxSupervisionNameChars);
-      !st.ok()) {
+  if (absl::Status st = CheckText(absl::StrCat(field, ".name"), target.name(), 1, kMaxSupervisionNameChars); !st.ok()) {
     return st;
   }
   if (target.keywords().empty() || target.keywords_size() > kMaxSupervisionKeywords) {
@@ -59,8 +57,7 @@ void PrepareNewSupervisionGroup(minyi::deputies::v1::SupervisionGroup* group) {
 }
 
 absl::Status ValidateSupervisionGroup(const minyi::deputies::v1::SupervisionGroup& group) {
-  if (absl::Status st = CheckText("supervision_group.display_name", group.display_name(), 1,
-                                  kMaxSupervisionNameChars);
+  if (absl::Status st = CheckText("supervision_group.display_name", group.display_name(), 1, kMaxSupervisionNameChars);
       !st.ok()) {
     return st;
   }
@@ -96,8 +93,8 @@ absl::StatusOr<std::vector<SupervisionCandidate>> ProposeCandidates(
     return st;
   }
   if (size < 0 || size > kMaxSupervisionGroupSize) {
-    return InvalidField("size", absl::StrCat("must be between 1 and ", kMaxSupervisionGroupSize, " (0: ",
-                                             kDefaultProposalSize, ")"));
+    return InvalidField(
+        "size", absl::StrCat("must be between 1 and ", kMaxSupervisionGroupSize, " (0: ", kDefaultProposalSize, ")"));
   }
   std::vector<std::string> keywords;
   for (const std::string& keyword : target.keywords()) {

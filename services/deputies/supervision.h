@@ -26,8 +26,7 @@ inline constexpr int32_t kDelegationMatchWeight = 1;
 inline constexpr absl::string_view kSupervisionGroupUpdatableFields[] = {"display_name", "members"};
 
 // Errors name "<field>.kind", "<field>.name" or "<field>.keywords[i]" ("<field>.keywords" when empty).
-absl::Status ValidateSupervisionTarget(const minyi::deputies::v1::SupervisionTarget& target,
-                                       absl::string_view field);
+absl::Status ValidateSupervisionTarget(const minyi::deputies::v1::SupervisionTarget& target, absl::string_view field);
 
 // Keeps only what a client may set on creation (display_name, target, members) and defaults the display
 // name to the target's name.

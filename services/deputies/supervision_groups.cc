@@ -155,9 +155,9 @@ absl::Status SupervisionGroups::Update(const Call& call, const UpdateSupervision
       return NotFoundError(name);
     }
     SupervisionGroup updated = *current;
-    ASSIGN_OR_RETURN(const std::vector<std::string> paths,
-                     ApplyFieldMask(request.supervision_group(), request.update_mask(),
-                                    kSupervisionGroupUpdatableFields, &updated));
+    ASSIGN_OR_RETURN(
+        const std::vector<std::string> paths,
+        ApplyFieldMask(request.supervision_group(), request.update_mask(), kSupervisionGroupUpdatableFields, &updated));
     RETURN_IF_ERROR(ValidateSupervisionGroup(updated));
     RETURN_IF_ERROR(CheckMembersServing(tx, updated));
     UpdateSupervisionGroupRow(tx, id, updated, caller.account_id());

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/clock.h"
 #include "common/calendar.h"
+#include "common/clock.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status_macros.h"

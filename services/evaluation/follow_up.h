@@ -34,7 +34,6 @@ inline constexpr int kPlanMonths = 1;
 inline constexpr int kReportMonths = 3;
 inline constexpr int kDueSoonDays = 3;
 
-
 struct FollowUpRecord {
   FollowUpState state = minyi::evaluation::v1::FOLLOW_UP_STATE_UNSPECIFIED;
   Grade grade = minyi::evaluation::v1::GRADE_UNSPECIFIED;  // the overall grade now

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/clock.h"
 #include "common/calendar.h"
+#include "common/clock.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"

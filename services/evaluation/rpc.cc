@@ -4,7 +4,8 @@
 
 namespace minyi::evaluation {
 
-std::unique_ptr<RpcService> EvaluationRpc(Campaigns& campaigns, Investigations& investigations, ScoreSheets& score_sheets, Rectifications& rectifications) {
+std::unique_ptr<RpcService> EvaluationRpc(Campaigns& campaigns, Investigations& investigations,
+                                          ScoreSheets& score_sheets, Rectifications& rectifications) {
   auto rpc = std::make_unique<RpcService>(v1::Evaluation::service_full_name());
   (*rpc)
       .Bind("CreateEvaluation", campaigns, &Campaigns::Create)

@@ -11,6 +11,7 @@
 namespace minyi::evaluation {
 
 // The gRPC face of evaluation: every RPC of its proto service bound to the handler method that owns it.
-std::unique_ptr<RpcService> EvaluationRpc(Campaigns& campaigns, Investigations& investigations, ScoreSheets& score_sheets, Rectifications& rectifications);
+std::unique_ptr<RpcService> EvaluationRpc(Campaigns& campaigns, Investigations& investigations,
+                                          ScoreSheets& score_sheets, Rectifications& rectifications);
 
 }  // namespace minyi::evaluation

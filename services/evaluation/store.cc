@@ -2,10 +2,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/query.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/names.h"
+#include "common/query.h"
 #include "evaluation/campaign.h"
 #include "evaluation/scoring.h"
 #include "google/protobuf/util/json_util.h"
@@ -118,8 +118,8 @@ FollowUpRecord FollowUpFromRow(const pqxx::row& row) {
 std::vector<PreparedStatement> Statements() { return QueriesOf("evaluation_"); }
 
 const Query kInsertCampaign{"evaluation_insert_campaign",
-                "INSERT INTO campaigns (title, kind, state, definition, created_by) "
-                "VALUES ($1, $2, 'CAMPAIGN_STATE_DRAFT', $3::jsonb, $4) RETURNING id"};
+                            "INSERT INTO campaigns (title, kind, state, definition, created_by) "
+                            "VALUES ($1, $2, 'CAMPAIGN_STATE_DRAFT', $3::jsonb, $4) RETURNING id"};
 
 int64_t InsertCampaign(pqxx::work& tx, const Campaign& campaign, const std::string& actor) {
   return InsertedId(tx, kInsertCampaign, campaign.title(), minyi::evaluation::v1::CampaignKind_Name(campaign.kind()),
@@ -128,14 +128,14 @@ int64_t InsertCampaign(pqxx::work& tx, const Campaign& campaign, const std::stri
 
 const Query kLoadCampaign{"evaluation_load_campaign", absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1")};
 const Query kLoadCampaignForUpdate{"evaluation_load_campaign_for_update",
-                absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1 FOR UPDATE")};
+                                   absl::StrCat("SELECT ", kCampaignColumns, " WHERE id = $1 FOR UPDATE")};
 
 std::optional<Campaign> LoadCampaign(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   return FirstRow(tx, for_update ? kLoadCampaignForUpdate : kLoadCampaign, CampaignFromRow, id);
 }
 
 const Query kListCampaigns{"evaluation_list_campaigns",
-                absl::StrCat("SELECT ", kCampaignColumns, " WHERE id > $1 ORDER BY id LIMIT $2")};
+                           absl::StrCat("SELECT ", kCampaignColumns, " WHERE id > $1 ORDER BY id LIMIT $2")};
 
 std::vector<Campaign> SelectCampaigns(pqxx::transaction_base& tx, int64_t after_id, int limit) {
   return EveryRow(tx, kListCampaigns, CampaignFromRow, after_id, limit);
@@ -152,13 +152,14 @@ std::optional<CampaignState> LockCampaignState(pqxx::work& tx, int64_t id) {
 }
 
 const Query kMarkOpened{"evaluation_mark_opened",
-                "UPDATE campaigns SET state = 'CAMPAIGN_STATE_OPEN', open_time = now() WHERE id = $1"};
+                        "UPDATE campaigns SET state = 'CAMPAIGN_STATE_OPEN', open_time = now() WHERE id = $1"};
 
 void MarkOpened(pqxx::work& tx, int64_t id) { tx.exec_prepared(kMarkOpened, id); }
 
-const Query kMarkClosed{"evaluation_mark_closed",
-                "UPDATE campaigns SET state = 'CAMPAIGN_STATE_CLOSED', close_time = now(), session_date = $2::date "
-                "WHERE id = $1"};
+const Query kMarkClosed{
+    "evaluation_mark_closed",
+    "UPDATE campaigns SET state = 'CAMPAIGN_STATE_CLOSED', close_time = now(), session_date = $2::date "
+    "WHERE id = $1"};
 
 void MarkClosed(pqxx::work& tx, int64_t id, absl::CivilDay session_day) {
   tx.exec_prepared(kMarkClosed, id, FormatDay(session_day));
@@ -170,10 +171,11 @@ int CountSheets(pqxx::transaction_base& tx, int64_t campaign_id) {
   return tx.exec_prepared1(kCountSheets, campaign_id)[0].as<int>();
 }
 
-const Query kInsertSheet{"evaluation_insert_sheet",
-                "INSERT INTO score_sheets (campaign_id, subject_no, rater, group_code, total_centi, sheet) "
-                "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT ON CONSTRAINT score_sheets_one_per_rater DO NOTHING "
-                "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
+const Query kInsertSheet{
+    "evaluation_insert_sheet",
+    "INSERT INTO score_sheets (campaign_id, subject_no, rater, group_code, total_centi, sheet) "
+    "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT ON CONSTRAINT score_sheets_one_per_rater DO NOTHING "
+    "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
 
 std::optional<ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet, const ScoreSheet& content) {
   pqxx::result r = tx.exec_prepared(kInsertSheet, sheet.campaign_id, sheet.subject_no, sheet.rater, sheet.group_code,
@@ -191,9 +193,9 @@ std::optional<ScoreSheet> InsertSheet(pqxx::work& tx, const NewSheet& sheet, con
 }
 
 const Query kListSheets{"evaluation_list_sheets",
-                "SELECT id, subject_no, rater, group_code, total_centi, sheet::text, "
-                "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us FROM score_sheets "
-                "WHERE campaign_id = $1 AND ($2 = '' OR rater = $2) ORDER BY id"};
+                        "SELECT id, subject_no, rater, group_code, total_centi, sheet::text, "
+                        "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us FROM score_sheets "
+                        "WHERE campaign_id = $1 AND ($2 = '' OR rater = $2) ORDER BY id"};
 
 std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaign_id, const std::string& rater) {
   std::vector<ScoreSheet> out;
@@ -212,7 +214,7 @@ std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaig
 }
 
 const Query kSheetTotals{"evaluation_sheet_totals",
-                "SELECT subject_no, group_code, total_centi FROM score_sheets WHERE campaign_id = $1"};
+                         "SELECT subject_no, group_code, total_centi FROM score_sheets WHERE campaign_id = $1"};
 
 std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::vector<StoredTotal> out;
@@ -223,11 +225,12 @@ std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t c
   return out;
 }
 
-const Query kUpsertStageScore{"evaluation_upsert_stage_score",
-                "INSERT INTO stage_scores (campaign_id, subject_no, stage, score_centi, basis, recorded_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, subject_no, stage) DO UPDATE SET "
-                "score_centi = EXCLUDED.score_centi, basis = EXCLUDED.basis, recorded_by = EXCLUDED.recorded_by, "
-                "update_time = now()"};
+const Query kUpsertStageScore{
+    "evaluation_upsert_stage_score",
+    "INSERT INTO stage_scores (campaign_id, subject_no, stage, score_centi, basis, recorded_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, subject_no, stage) DO UPDATE SET "
+    "score_centi = EXCLUDED.score_centi, basis = EXCLUDED.basis, recorded_by = EXCLUDED.recorded_by, "
+    "update_time = now()"};
 
 void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
                       const minyi::evaluation::v1::StageScore& score, Centi centi, const std::string& actor) {
@@ -236,7 +239,7 @@ void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
 }
 
 const Query kStageScores{"evaluation_stage_scores",
-                "SELECT subject_no, stage, score_centi FROM stage_scores WHERE campaign_id = $1"};
+                         "SELECT subject_no, stage, score_centi FROM stage_scores WHERE campaign_id = $1"};
 
 std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::map<int, std::map<Stage, Centi>> out;
@@ -247,9 +250,10 @@ std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& 
   return out;
 }
 
-const Query kInsertInvestigation{"evaluation_insert_investigation",
-                "INSERT INTO investigations (campaign_id, subject_no, methods, findings, recorded_by) "
-                "VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
+const Query kInsertInvestigation{
+    "evaluation_insert_investigation",
+    "INSERT INTO investigations (campaign_id, subject_no, methods, findings, recorded_by) "
+    "VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
 
 Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
                                   const Investigation& investigation, const std::string& actor) {
@@ -266,9 +270,10 @@ Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subje
   return out;
 }
 
-const Query kInsertProblemList{"evaluation_insert_problem_list",
-                "INSERT INTO problem_lists (campaign_id, subject_no, problems, issued_by) VALUES ($1, $2, $3::jsonb, $4) "
-                "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
+const Query kInsertProblemList{
+    "evaluation_insert_problem_list",
+    "INSERT INTO problem_lists (campaign_id, subject_no, problems, issued_by) VALUES ($1, $2, $3::jsonb, $4) "
+    "RETURNING id, (extract(epoch FROM create_time) * 1000000)::bigint"};
 
 ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_no, const ProblemList& list,
                               const std::string& actor) {
@@ -282,9 +287,9 @@ ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_n
 }
 
 const Query kListInvestigations{"evaluation_list_investigations",
-                "SELECT id, subject_no, methods::text, findings, recorded_by, "
-                "(extract(epoch FROM create_time) * 1000000)::bigint FROM investigations "
-                "WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"};
+                                "SELECT id, subject_no, methods::text, findings, recorded_by, "
+                                "(extract(epoch FROM create_time) * 1000000)::bigint FROM investigations "
+                                "WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"};
 
 std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
   std::vector<Investigation> out;
@@ -303,9 +308,10 @@ std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int6
   return out;
 }
 
-const Query kListProblemLists{"evaluation_list_problem_lists",
-                "SELECT id, subject_no, problems::text, issued_by, (extract(epoch FROM create_time) * 1000000)::bigint "
-                "FROM problem_lists WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"};
+const Query kListProblemLists{
+    "evaluation_list_problem_lists",
+    "SELECT id, subject_no, problems::text, issued_by, (extract(epoch FROM create_time) * 1000000)::bigint "
+    "FROM problem_lists WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) ORDER BY id"};
 
 std::vector<ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
   std::vector<ProblemList> out;
@@ -324,8 +330,8 @@ std::vector<ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t 
 }
 
 const Query kInsertResult{"evaluation_insert_result",
-                "INSERT INTO results (campaign_id, subject_no, breakdown, final_centi, grade) "
-                "VALUES ($1, $2, $3::jsonb, NULLIF($4, -1), $5)"};
+                          "INSERT INTO results (campaign_id, subject_no, breakdown, final_centi, grade) "
+                          "VALUES ($1, $2, $3::jsonb, NULLIF($4, -1), $5)"};
 
 void InsertResult(pqxx::work& tx, int64_t campaign_id, int subject_no, const SubjectResult& breakdown,
                   std::optional<Centi> final_score) {
@@ -333,9 +339,10 @@ void InsertResult(pqxx::work& tx, int64_t campaign_id, int subject_no, const Sub
                    minyi::evaluation::v1::Grade_Name(breakdown.grade()));
 }
 
-const Query kInsertFollowUp{"evaluation_insert_follow_up",
-                "INSERT INTO follow_ups (campaign_id, subject_no, state, grade, round, unsatisfied, opinion_due) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7::date)"};
+const Query kInsertFollowUp{
+    "evaluation_insert_follow_up",
+    "INSERT INTO follow_ups (campaign_id, subject_no, state, grade, round, unsatisfied, opinion_due) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::date)"};
 
 void InsertFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const FollowUpRecord& r) {
   tx.exec_prepared(kInsertFollowUp, campaign_id, subject_no, minyi::evaluation::v1::FollowUpState_Name(r.state),
@@ -343,17 +350,18 @@ void InsertFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const F
 }
 
 const Query kLoadFollowUp{"evaluation_load_follow_up",
-                absl::StrCat("SELECT ", kFollowUpColumns,
-                " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")};
+                          absl::StrCat("SELECT ", kFollowUpColumns,
+                                       " FROM follow_ups WHERE campaign_id = $1 AND subject_no = $2 FOR UPDATE")};
 
 std::optional<FollowUpRecord> LoadFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no) {
   return FirstRow(tx, kLoadFollowUp, FollowUpFromRow, campaign_id, subject_no);
 }
 
-const Query kSaveFollowUp{"evaluation_save_follow_up",
-                "UPDATE follow_ups SET state = $3, grade = $4, round = $5, unsatisfied = $6, "
-                "opinion_date = NULLIF($7, '')::date, plan_due = NULLIF($8, '')::date, report_due = NULLIF($9, '')::date, "
-                "update_time = now() WHERE campaign_id = $1 AND subject_no = $2"};
+const Query kSaveFollowUp{
+    "evaluation_save_follow_up",
+    "UPDATE follow_ups SET state = $3, grade = $4, round = $5, unsatisfied = $6, "
+    "opinion_date = NULLIF($7, '')::date, plan_due = NULLIF($8, '')::date, report_due = NULLIF($9, '')::date, "
+    "update_time = now() WHERE campaign_id = $1 AND subject_no = $2"};
 
 void SaveFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const FollowUpRecord& r) {
   tx.exec_prepared(kSaveFollowUp, campaign_id, subject_no, minyi::evaluation::v1::FollowUpState_Name(r.state),
@@ -362,34 +370,36 @@ void SaveFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const Fol
 }
 
 const Query kSetOpinion{"evaluation_set_opinion",
-                "UPDATE follow_ups SET opinion = $3 WHERE campaign_id = $1 AND subject_no = $2"};
+                        "UPDATE follow_ups SET opinion = $3 WHERE campaign_id = $1 AND subject_no = $2"};
 
 void SetOpinion(pqxx::work& tx, int64_t campaign_id, int subject_no, const std::string& text) {
   tx.exec_prepared(kSetOpinion, campaign_id, subject_no, text);
 }
 
-const Query kInsertFiling{"evaluation_insert_filing",
-                "INSERT INTO follow_up_filings (campaign_id, subject_no, round, kind, content, score_centi, filed_by) "
-                "VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7)"};
+const Query kInsertFiling{
+    "evaluation_insert_filing",
+    "INSERT INTO follow_up_filings (campaign_id, subject_no, round, kind, content, score_centi, filed_by) "
+    "VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7)"};
 
 void InsertFiling(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& kind,
                   const std::string& content, std::optional<Centi> score, const std::string& actor) {
   tx.exec_prepared(kInsertFiling, campaign_id, subject_no, round, kind, content, score.value_or(-1), actor);
 }
 
-const Query kListResults{"evaluation_list_results",
-                absl::StrCat("SELECT r.subject_no, r.breakdown::text AS breakdown, f.opinion, ",
-                "coalesce(f.state, '') AS fstate, coalesce(f.grade, '') AS fgrade, "
-                "coalesce(f.round, 0) AS fround, "
-                "coalesce(to_char(f.opinion_due, 'YYYY-MM-DD'), '') AS opinion_due, "
-                "coalesce(to_char(f.opinion_date, 'YYYY-MM-DD'), '') AS opinion_date, "
-                "coalesce(to_char(f.plan_due, 'YYYY-MM-DD'), '') AS plan_due, "
-                "coalesce(to_char(f.report_due, 'YYYY-MM-DD'), '') AS report_due, "
-                "array_to_string(ARRAY(SELECT score_centi FROM follow_up_filings l WHERE "
-                "l.campaign_id = r.campaign_id AND l.subject_no = r.subject_no AND l.kind = 'look_back' "
-                "ORDER BY l.id), ',') AS look_backs "
-                "FROM results r LEFT JOIN follow_ups f USING (campaign_id, subject_no) "
-                "WHERE r.campaign_id = $1 ORDER BY r.subject_no")};
+const Query kListResults{
+    "evaluation_list_results",
+    absl::StrCat("SELECT r.subject_no, r.breakdown::text AS breakdown, f.opinion, ",
+                 "coalesce(f.state, '') AS fstate, coalesce(f.grade, '') AS fgrade, "
+                 "coalesce(f.round, 0) AS fround, "
+                 "coalesce(to_char(f.opinion_due, 'YYYY-MM-DD'), '') AS opinion_due, "
+                 "coalesce(to_char(f.opinion_date, 'YYYY-MM-DD'), '') AS opinion_date, "
+                 "coalesce(to_char(f.plan_due, 'YYYY-MM-DD'), '') AS plan_due, "
+                 "coalesce(to_char(f.report_due, 'YYYY-MM-DD'), '') AS report_due, "
+                 "array_to_string(ARRAY(SELECT score_centi FROM follow_up_filings l WHERE "
+                 "l.campaign_id = r.campaign_id AND l.subject_no = r.subject_no AND l.kind = 'look_back' "
+                 "ORDER BY l.id), ',') AS look_backs "
+                 "FROM results r LEFT JOIN follow_ups f USING (campaign_id, subject_no) "
+                 "WHERE r.campaign_id = $1 ORDER BY r.subject_no")};
 
 std::vector<SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t campaign_id) {
   std::vector<SubjectResult> out;
@@ -423,12 +433,13 @@ std::vector<SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t cam
   return out;
 }
 
-const Query kPendingFollowUps{"evaluation_pending_follow_ups",
-                "SELECT f.campaign_id, f.subject_no, c.created_by FROM follow_ups f JOIN campaigns c ON c.id = f.campaign_id "
-                "WHERE (f.state = 'FOLLOW_UP_STATE_AWAITING_OPINION' AND f.opinion_due - $2::int <= $1::date) OR "
-                "(f.state = 'FOLLOW_UP_STATE_AWAITING_PLAN' AND f.plan_due - $2::int <= $1::date) OR "
-                "(f.state = 'FOLLOW_UP_STATE_AWAITING_REPORT' AND f.report_due - $2::int <= $1::date) "
-                "ORDER BY f.campaign_id, f.subject_no"};
+const Query kPendingFollowUps{
+    "evaluation_pending_follow_ups",
+    "SELECT f.campaign_id, f.subject_no, c.created_by FROM follow_ups f JOIN campaigns c ON c.id = f.campaign_id "
+    "WHERE (f.state = 'FOLLOW_UP_STATE_AWAITING_OPINION' AND f.opinion_due - $2::int <= $1::date) OR "
+    "(f.state = 'FOLLOW_UP_STATE_AWAITING_PLAN' AND f.plan_due - $2::int <= $1::date) OR "
+    "(f.state = 'FOLLOW_UP_STATE_AWAITING_REPORT' AND f.report_due - $2::int <= $1::date) "
+    "ORDER BY f.campaign_id, f.subject_no"};
 
 std::vector<PendingFollowUp> SelectPendingFollowUps(pqxx::transaction_base& tx, absl::CivilDay today,
                                                     int due_soon_days) {
@@ -440,9 +451,10 @@ std::vector<PendingFollowUp> SelectPendingFollowUps(pqxx::transaction_base& tx, 
   return out;
 }
 
-const Query kClaimNotice{"evaluation_claim_notice",
-                "INSERT INTO deadline_notices (campaign_id, subject_no, round, step, kind) VALUES ($1, $2, $3, $4, $5) "
-                "ON CONFLICT DO NOTHING RETURNING 1"};
+const Query kClaimNotice{
+    "evaluation_claim_notice",
+    "INSERT INTO deadline_notices (campaign_id, subject_no, round, step, kind) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT DO NOTHING RETURNING 1"};
 
 bool ClaimNotice(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& step,
                  const std::string& kind) {

@@ -15,10 +15,9 @@ constexpr absl::string_view kAccountsPrefix = "accounts/";
 constexpr absl::string_view kDeputiesPrefix = "deputies/";
 
 bool IsUsernameChar(char c) {
-  return (c >= 'a' && c <= 'z') || absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_' ||
-         c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+         c == '-';
 }
-
 
 absl::Status ValidateUsername(absl::string_view username) {
   if (username.size() < 3 || username.size() > 64) {

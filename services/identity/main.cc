@@ -15,7 +15,10 @@ int main() {
   // freed; glibc's default raises the threshold after the first one and keeps later ones in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   return minyi::ServiceMain<identity::IdentityConfig>(
-      {.name = "identity", .default_grpc_port = 7100, .migrations = &identity::Migrations(), .statements = identity::Statements()},
+      {.name = "identity",
+       .default_grpc_port = 7100,
+       .migrations = &identity::Migrations(),
+       .statements = identity::Statements()},
       &identity::LoadIdentityConfig, [](minyi::ServiceHost& host, identity::IdentityConfig& config) {
         const minyi::ServiceConfig& sc = host.config();
         // Tokens this process signs must verify everywhere: its key has to be in the bundle every verifier

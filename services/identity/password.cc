@@ -23,8 +23,7 @@ absl::StatusOr<std::string> HashPassword(absl::string_view password) {
   }
   unsigned char salt[kSaltBytes];
   randombytes_buf(salt, sizeof salt);
-  std::vector<char> encoded(
-      argon2_encodedlen(kTimeCost, kMemoryKiB, kParallelism, kSaltBytes, kHashBytes, Argon2_id));
+  std::vector<char> encoded(argon2_encodedlen(kTimeCost, kMemoryKiB, kParallelism, kSaltBytes, kHashBytes, Argon2_id));
   int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kParallelism, password.data(), password.size(), salt,
                                  sizeof salt, kHashBytes, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) {

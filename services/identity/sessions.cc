@@ -77,9 +77,8 @@ absl::Status RevocationMirror::Sync() {
 }
 
 Revocation EndSessionsBelow(const TokenIssuer& issuer, int64_t id, int64_t version) {
-  return Revocation{.account_id = absl::StrCat(id),
-                    .min_version = version,
-                    .until = absl::Now() + issuer.ttl() + kRevocationMargin};
+  return Revocation{
+      .account_id = absl::StrCat(id), .min_version = version, .until = absl::Now() + issuer.ttl() + kRevocationMargin};
 }
 
 absl::Status HashingBusy() {

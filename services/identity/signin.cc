@@ -73,7 +73,7 @@ absl::Status SignIn::FillToken(const StoredAccount& account, int64_t version, v1
   caller.set_department(account.account.department());
   const bool change = account.account.password_change_required();
   ASSIGN_OR_RETURN(std::string token, sessions_.issuer.Issue(caller, absl::Now(),
-                                                            {.version = version, .password_change_required = change}));
+                                                             {.version = version, .password_change_required = change}));
   response->set_access_token(std::move(token));
   response->set_token_type("Bearer");
   response->set_expires_in(absl::ToInt64Seconds(sessions_.issuer.ttl()));
@@ -175,8 +175,7 @@ absl::Status SignIn::GetJwks(const Call&, const v1::GetJwksRequest&, v1::Jwks* r
   return absl::OkStatus();
 }
 
-absl::Status SignIn::ChangePassword(const Call& call, const v1::ChangePasswordRequest& request,
-                                    v1::Token* response) {
+absl::Status SignIn::ChangePassword(const Call& call, const v1::ChangePasswordRequest& request, v1::Token* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.AuthenticateForPasswordChange(call));
   ASSIGN_OR_RETURN(const int64_t id, OwnAccountId(caller, request.name()));
   RETURN_IF_ERROR(ValidatePassword("new_password", request.new_password()));

@@ -24,8 +24,7 @@ Account AccountFromRow(const pqxx::row& row) {
   a.set_role(ParseEnum(row["role"], &minyi::common::v1::Role_Parse));
   a.set_deputy(row["deputy"].as<std::string>());
   a.set_department(row["department"].as<std::string>());
-  *a.mutable_create_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
+  *a.mutable_create_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   a.set_disabled(row["disabled"].as<bool>());
   a.set_password_change_required(row["password_change_required"].as<bool>());
   return a;
@@ -41,14 +40,14 @@ StoredAccount StoredFromRow(const pqxx::row& row) {
 std::vector<PreparedStatement> Statements() { return QueriesOf("identity_"); }
 
 const Query kFindByUsername{"identity_find_by_username",
-                absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE username = $1")};
+                            absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE username = $1")};
 
 std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username) {
   return FirstRow(tx, kFindByUsername, StoredFromRow, username);
 }
 
 const Query kLoadAccount{"identity_load_account",
-                absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE id = $1")};
+                         absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE id = $1")};
 
 std::optional<StoredAccount> LoadStoredAccount(pqxx::transaction_base& tx, int64_t id) {
   return FirstRow(tx, kLoadAccount, StoredFromRow, id);
@@ -58,11 +57,12 @@ std::optional<Account> LoadAccount(pqxx::transaction_base& tx, int64_t id) {
   return FirstRow(tx, kLoadAccount, AccountFromRow, id);
 }
 
-const Query kInsertAccount{"identity_insert_account",
-                absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash, "
-                "password_change_required) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                "ON CONFLICT (username) DO NOTHING RETURNING ",
-                kAccountColumns)};
+const Query kInsertAccount{
+    "identity_insert_account",
+    absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash, "
+                 "password_change_required) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                 "ON CONFLICT (username) DO NOTHING RETURNING ",
+                 kAccountColumns)};
 
 std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account, const std::string& password_hash,
                                      bool password_change_required) {
@@ -72,7 +72,7 @@ std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account, con
 }
 
 const Query kDeputyHasActive{"identity_deputy_has_active_account",
-                "SELECT 1 FROM accounts WHERE deputy = $1 AND NOT disabled"};
+                             "SELECT 1 FROM accounts WHERE deputy = $1 AND NOT disabled"};
 
 bool DeputyHasActiveAccount(pqxx::transaction_base& tx, const std::string& deputy) {
   return !tx.exec_prepared(kDeputyHasActive, deputy).empty();
@@ -89,34 +89,36 @@ std::optional<int64_t> VersionOf(const pqxx::result& r) {
 
 }  // namespace
 
-const Query kSetPassword{"identity_set_password",
-                "UPDATE accounts SET password_hash = $2, password_change_required = $3, token_version = token_version + 1 "
-                "WHERE id = $1 RETURNING token_version"};
+const Query kSetPassword{
+    "identity_set_password",
+    "UPDATE accounts SET password_hash = $2, password_change_required = $3, token_version = token_version + 1 "
+    "WHERE id = $1 RETURNING token_version"};
 
 std::optional<int64_t> SetPassword(pqxx::work& tx, int64_t id, const std::string& password_hash,
                                    bool password_change_required) {
   return VersionOf(tx.exec_prepared(kSetPassword, id, password_hash, password_change_required));
 }
 
-const Query kSetDisabled{"identity_set_disabled",
-                absl::StrCat("UPDATE accounts SET disabled = $2, "
-                "token_version = token_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ",
-                kAccountColumns)};
+const Query kSetDisabled{
+    "identity_set_disabled",
+    absl::StrCat("UPDATE accounts SET disabled = $2, "
+                 "token_version = token_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1 RETURNING ",
+                 kAccountColumns)};
 
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled) {
   return FirstRow(tx, kSetDisabled, StoredFromRow, id, disabled);
 }
 
 const Query kBumpVersion{"identity_bump_token_version",
-                "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version"};
+                         "UPDATE accounts SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version"};
 
 std::optional<int64_t> BumpTokenVersion(pqxx::work& tx, int64_t id) {
   return VersionOf(tx.exec_prepared(kBumpVersion, id));
 }
 
 const Query kInsertRevocation{"identity_insert_revocation",
-                "INSERT INTO token_revocations (account_id, min_version, token_id, until) "
-                "VALUES ($1, $2, NULLIF($3, ''), to_timestamp($4))"};
+                              "INSERT INTO token_revocations (account_id, min_version, token_id, until) "
+                              "VALUES ($1, $2, NULLIF($3, ''), to_timestamp($4))"};
 
 void InsertRevocation(pqxx::work& tx, int64_t account_id, const Revocation& revocation) {
   std::optional<int64_t> min_version;
@@ -127,9 +129,10 @@ void InsertRevocation(pqxx::work& tx, int64_t account_id, const Revocation& revo
                    absl::ToUnixSeconds(revocation.until));
 }
 
-const Query kActiveRevocations{"identity_active_revocations",
-                "SELECT account_id, coalesce(min_version, 0) AS min_version, coalesce(token_id, '') AS token_id, "
-                "extract(epoch FROM until)::bigint AS until FROM token_revocations WHERE until > now() ORDER BY id"};
+const Query kActiveRevocations{
+    "identity_active_revocations",
+    "SELECT account_id, coalesce(min_version, 0) AS min_version, coalesce(token_id, '') AS token_id, "
+    "extract(epoch FROM until)::bigint AS until FROM token_revocations WHERE until > now() ORDER BY id"};
 
 std::vector<Revocation> ActiveRevocations(pqxx::transaction_base& tx) {
   std::vector<Revocation> out;
@@ -143,23 +146,23 @@ std::vector<Revocation> ActiveRevocations(pqxx::transaction_base& tx) {
 }
 
 const Query kPurgeRevocations{"identity_purge_revocations",
-                "DELETE FROM token_revocations WHERE until < now() - interval '1 day'"};
+                              "DELETE FROM token_revocations WHERE until < now() - interval '1 day'"};
 
 int PurgeRevocations(pqxx::work& tx) { return static_cast<int>(tx.exec_prepared(kPurgeRevocations).affected_rows()); }
 
 // Empty filters match everything; the lists arrive as JSON arrays of strings.
-const Query kListAccounts{"identity_list_accounts",
-                absl::StrCat("SELECT ", kAccountColumns,
-                " FROM accounts WHERE id > $1 AND NOT disabled AND ($2 = '' OR role = $2)"
-                " AND ($3::jsonb = '[]'::jsonb OR deputy IN (SELECT jsonb_array_elements_text($3::jsonb)))"
-                " AND ($4::jsonb = '[]'::jsonb OR department IN (SELECT jsonb_array_elements_text($4::jsonb)))"
-                " ORDER BY id LIMIT $5")};
+const Query kListAccounts{
+    "identity_list_accounts",
+    absl::StrCat("SELECT ", kAccountColumns,
+                 " FROM accounts WHERE id > $1 AND NOT disabled AND ($2 = '' OR role = $2)"
+                 " AND ($3::jsonb = '[]'::jsonb OR deputy IN (SELECT jsonb_array_elements_text($3::jsonb)))"
+                 " AND ($4::jsonb = '[]'::jsonb OR department IN (SELECT jsonb_array_elements_text($4::jsonb)))"
+                 " ORDER BY id LIMIT $5")};
 
 std::vector<std::pair<int64_t, Account>> ListAccounts(pqxx::transaction_base& tx, const AccountFilter& filter) {
   const std::string role =
       filter.role == minyi::common::v1::ROLE_UNSPECIFIED ? "" : minyi::common::v1::Role_Name(filter.role);
-  pqxx::result r = tx.exec_prepared(kListAccounts, filter.after_id, role,
-                                    nlohmann::json(filter.deputies).dump(),
+  pqxx::result r = tx.exec_prepared(kListAccounts, filter.after_id, role, nlohmann::json(filter.deputies).dump(),
                                     nlohmann::json(filter.departments).dump(), filter.limit);
   std::vector<std::pair<int64_t, Account>> out;
   out.reserve(r.size());

@@ -33,8 +33,7 @@ std::optional<StoredAccount> LoadStoredAccount(pqxx::transaction_base& tx, int64
 std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::transaction_base& tx, int64_t id);
 // nullopt when the username is taken. A second active account for the same deputy violates
 // accounts_one_active_per_deputy (the caller checks DeputyHasActiveAccount first for a clear answer).
-std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx,
-                                                          const minyi::identity::v1::Account& account,
+std::optional<minyi::identity::v1::Account> InsertAccount(pqxx::work& tx, const minyi::identity::v1::Account& account,
                                                           const std::string& password_hash,
                                                           bool password_change_required);
 bool DeputyHasActiveAccount(pqxx::transaction_base& tx, const std::string& deputy);
@@ -59,8 +58,8 @@ struct AccountFilter {
   int64_t after_id = 0;
   int limit = 0;
   minyi::common::v1::Role role = minyi::common::v1::ROLE_UNSPECIFIED;  // unspecified: any
-  std::vector<std::string> deputies;     // empty: any
-  std::vector<std::string> departments;  // empty: any
+  std::vector<std::string> deputies;                                   // empty: any
+  std::vector<std::string> departments;                                // empty: any
 };
 // Active accounts matching every filter, in id order, with their ids.
 std::vector<std::pair<int64_t, minyi::identity::v1::Account>> ListAccounts(pqxx::transaction_base& tx,

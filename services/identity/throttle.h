@@ -15,7 +15,7 @@
 namespace minyi::identity {
 
 struct ThrottlePolicy {
-  int64_t free_attempts;     // failures before the first delay
+  int64_t free_attempts;  // failures before the first delay
   absl::Duration first_delay;
   absl::Duration max_delay;
 };

@@ -29,8 +29,7 @@ absl::Status Deliveries::List(const Call& call, const v1::ListDeliveriesRequest&
   }
   const std::string state =
       request.state() == v1::DELIVERY_STATE_UNSPECIFIED ? "" : v1::DeliveryState_Name(request.state());
-  const std::string channel =
-      request.channel() == v1::CHANNEL_UNSPECIFIED ? "" : v1::Channel_Name(request.channel());
+  const std::string channel = request.channel() == v1::CHANNEL_UNSPECIFIED ? "" : v1::Channel_Name(request.channel());
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(), {"deliveries", state, channel}));
   std::vector<std::pair<int64_t, v1::Delivery>> rows;

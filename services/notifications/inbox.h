@@ -19,8 +19,7 @@ class Inbox final {
 
   absl::Status List(const Call& call, const v1::ListInboxRequest& request, v1::ListInboxResponse* response);
   absl::Status MarkRead(const Call& call, const v1::MarkReadRequest& request, v1::Notification* response);
-  absl::Status GetPreferences(const Call& call, const v1::GetPreferencesRequest& request,
-                              v1::Preferences* response);
+  absl::Status GetPreferences(const Call& call, const v1::GetPreferencesRequest& request, v1::Preferences* response);
   absl::Status UpdatePreferences(const Call& call, const v1::UpdatePreferencesRequest& request,
                                  v1::Preferences* response);
 

@@ -70,14 +70,15 @@ Delivery DeliveryFromRow(const pqxx::row& row) {
 
 std::vector<PreparedStatement> Statements() { return QueriesOf("notifications_"); }
 
-const Query kInsertNotifications{"notifications_insert",
-                "INSERT INTO notifications (event_id, account, category, event_type, reference, title, body, title_en, "
-                "body_en, urgent) "
-                "SELECT r.event_id::uuid, r.account, r.category, r.event_type, r.reference, r.title, r.body, r.title_en, "
-                "r.body_en, r.urgent "
-                "FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, account text, category text, "
-                "event_type text, reference text, title text, body text, title_en text, body_en text, urgent boolean) "
-                "ON CONFLICT (event_id, account) DO NOTHING RETURNING id, event_id::text AS event_id, account"};
+const Query kInsertNotifications{
+    "notifications_insert",
+    "INSERT INTO notifications (event_id, account, category, event_type, reference, title, body, title_en, "
+    "body_en, urgent) "
+    "SELECT r.event_id::uuid, r.account, r.category, r.event_type, r.reference, r.title, r.body, r.title_en, "
+    "r.body_en, r.urgent "
+    "FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, account text, category text, "
+    "event_type text, reference text, title text, body text, title_en text, body_en text, urgent boolean) "
+    "ON CONFLICT (event_id, account) DO NOTHING RETURNING id, event_id::text AS event_id, account"};
 
 std::vector<std::pair<int64_t, const NewNotification*>> InsertNotifications(pqxx::work& tx,
                                                                             const std::vector<NewNotification>& rows) {
@@ -109,13 +110,14 @@ std::vector<std::pair<int64_t, const NewNotification*>> InsertNotifications(pqxx
   return out;
 }
 
-const Query kInsertDeliveries{"notifications_insert_deliveries",
-                "INSERT INTO deliveries (notification_id, event_id, account, channel, state, digest, next_attempt_at) "
-                "SELECT r.notification_id, r.event_id::uuid, r.account, r.channel, 'DELIVERY_STATE_PENDING', r.digest, "
-                "to_timestamp(r.not_before_us / 1000000.0) "
-                "FROM jsonb_to_recordset($1::jsonb) AS r(notification_id bigint, event_id text, account text, "
-                "channel text, digest boolean, not_before_us bigint) "
-                "ON CONFLICT (event_id, account, channel) DO NOTHING"};
+const Query kInsertDeliveries{
+    "notifications_insert_deliveries",
+    "INSERT INTO deliveries (notification_id, event_id, account, channel, state, digest, next_attempt_at) "
+    "SELECT r.notification_id, r.event_id::uuid, r.account, r.channel, 'DELIVERY_STATE_PENDING', r.digest, "
+    "to_timestamp(r.not_before_us / 1000000.0) "
+    "FROM jsonb_to_recordset($1::jsonb) AS r(notification_id bigint, event_id text, account text, "
+    "channel text, digest boolean, not_before_us bigint) "
+    "ON CONFLICT (event_id, account, channel) DO NOTHING"};
 
 int InsertDeliveries(pqxx::work& tx, const std::vector<NewDelivery>& rows) {
   if (rows.empty()) {
@@ -133,9 +135,10 @@ int InsertDeliveries(pqxx::work& tx, const std::vector<NewDelivery>& rows) {
   return static_cast<int>(tx.exec_prepared(kInsertDeliveries, records.dump()).affected_rows());
 }
 
-const Query kLoadPreferences{"notifications_load_preferences",
-                "SELECT account, channels::text AS channels, quiet_enabled, quiet_start, quiet_end, daily_digest "
-                "FROM preferences WHERE account IN (SELECT jsonb_array_elements_text($1::jsonb))"};
+const Query kLoadPreferences{
+    "notifications_load_preferences",
+    "SELECT account, channels::text AS channels, quiet_enabled, quiet_start, quiet_end, daily_digest "
+    "FROM preferences WHERE account IN (SELECT jsonb_array_elements_text($1::jsonb))"};
 
 absl::flat_hash_map<std::string, AccountPreferences> LoadPreferences(pqxx::transaction_base& tx,
                                                                      const std::vector<std::string>& accounts) {
@@ -159,19 +162,21 @@ absl::flat_hash_map<std::string, AccountPreferences> LoadPreferences(pqxx::trans
   return out;
 }
 
-const Query kSavePreferences{"notifications_save_preferences",
-                "INSERT INTO preferences (account, channels, quiet_enabled, quiet_start, quiet_end, daily_digest) "
-                "VALUES ($1, $2::jsonb, $3, $4, $5, $6) ON CONFLICT (account) DO UPDATE SET channels = EXCLUDED.channels, "
-                "quiet_enabled = EXCLUDED.quiet_enabled, quiet_start = EXCLUDED.quiet_start, "
-                "quiet_end = EXCLUDED.quiet_end, daily_digest = EXCLUDED.daily_digest, update_time = now()"};
+const Query kSavePreferences{
+    "notifications_save_preferences",
+    "INSERT INTO preferences (account, channels, quiet_enabled, quiet_start, quiet_end, daily_digest) "
+    "VALUES ($1, $2::jsonb, $3, $4, $5, $6) ON CONFLICT (account) DO UPDATE SET channels = EXCLUDED.channels, "
+    "quiet_enabled = EXCLUDED.quiet_enabled, quiet_start = EXCLUDED.quiet_start, "
+    "quiet_end = EXCLUDED.quiet_end, daily_digest = EXCLUDED.daily_digest, update_time = now()"};
 
 void SavePreferences(pqxx::work& tx, const std::string& account, const AccountPreferences& prefs) {
   tx.exec_prepared(kSavePreferences, account, ChannelsToJson(prefs).dump(), prefs.quiet.enabled, prefs.quiet_start,
                    prefs.quiet_end, prefs.daily_digest);
 }
 
-const Query kPreferencesTime{"notifications_preferences_time",
-                "SELECT (extract(epoch FROM update_time) * 1000000)::bigint FROM preferences WHERE account = $1"};
+const Query kPreferencesTime{
+    "notifications_preferences_time",
+    "SELECT (extract(epoch FROM update_time) * 1000000)::bigint FROM preferences WHERE account = $1"};
 
 std::optional<absl::Time> PreferencesUpdateTime(pqxx::transaction_base& tx, const std::string& account) {
   pqxx::result r = tx.exec_prepared(kPreferencesTime, account);
@@ -182,9 +187,9 @@ std::optional<absl::Time> PreferencesUpdateTime(pqxx::transaction_base& tx, cons
 }
 
 const Query kListInbox{"notifications_list_inbox",
-                absl::StrCat("SELECT ", kNotificationColumns,
-                " FROM notifications WHERE account = $1 AND ($2 = 0 OR id < $2) "
-                "AND (NOT $3 OR read_time IS NULL) ORDER BY id DESC LIMIT $4")};
+                       absl::StrCat("SELECT ", kNotificationColumns,
+                                    " FROM notifications WHERE account = $1 AND ($2 = 0 OR id < $2) "
+                                    "AND (NOT $3 OR read_time IS NULL) ORDER BY id DESC LIMIT $4")};
 
 std::vector<std::pair<int64_t, Notification>> ListInbox(pqxx::transaction_base& tx, const std::string& account,
                                                         int64_t before_id, bool unread_only, int limit) {
@@ -196,25 +201,26 @@ std::vector<std::pair<int64_t, Notification>> ListInbox(pqxx::transaction_base& 
 }
 
 const Query kUnreadCount{"notifications_unread_count",
-                "SELECT count(*) FROM notifications WHERE account = $1 AND read_time IS NULL"};
+                         "SELECT count(*) FROM notifications WHERE account = $1 AND read_time IS NULL"};
 
 int UnreadCount(pqxx::transaction_base& tx, const std::string& account) {
   return tx.exec_prepared(kUnreadCount, account)[0][0].as<int>();
 }
 
 const Query kMarkRead{"notifications_mark_read",
-                absl::StrCat("UPDATE notifications SET read_time = coalesce(read_time, now()) "
-                "WHERE id = $1 AND account = $2 RETURNING ",
-                kNotificationColumns)};
+                      absl::StrCat("UPDATE notifications SET read_time = coalesce(read_time, now()) "
+                                   "WHERE id = $1 AND account = $2 RETURNING ",
+                                   kNotificationColumns)};
 
 std::optional<Notification> MarkRead(pqxx::work& tx, int64_t id, const std::string& account) {
   return FirstRow(tx, kMarkRead, NotificationFromRow, id, account);
 }
 
-const Query kListDeliveries{"notifications_list_deliveries",
-                absl::StrCat("SELECT ", kDeliveryColumns,
-                " FROM deliveries WHERE ($1 = '' OR state = $1) AND ($2 = '' OR channel = $2) AND id > $3 "
-                "ORDER BY id LIMIT $4")};
+const Query kListDeliveries{
+    "notifications_list_deliveries",
+    absl::StrCat("SELECT ", kDeliveryColumns,
+                 " FROM deliveries WHERE ($1 = '' OR state = $1) AND ($2 = '' OR channel = $2) AND id > $3 "
+                 "ORDER BY id LIMIT $4")};
 
 std::vector<std::pair<int64_t, Delivery>> ListDeliveries(pqxx::transaction_base& tx, const std::string& state,
                                                          const std::string& channel, int64_t after_id, int limit) {
@@ -226,34 +232,36 @@ std::vector<std::pair<int64_t, Delivery>> ListDeliveries(pqxx::transaction_base&
 }
 
 const Query kLoadDelivery{"notifications_load_delivery",
-                absl::StrCat("SELECT ", kDeliveryColumns, " FROM deliveries WHERE id = $1")};
+                          absl::StrCat("SELECT ", kDeliveryColumns, " FROM deliveries WHERE id = $1")};
 
 std::optional<Delivery> LoadDelivery(pqxx::transaction_base& tx, int64_t id) {
   return FirstRow(tx, kLoadDelivery, DeliveryFromRow, id);
 }
 
-const Query kReviveDelivery{"notifications_revive_delivery",
-                absl::StrCat("UPDATE deliveries SET state = 'DELIVERY_STATE_PENDING', attempts = 0, last_error = '', "
-                "next_attempt_at = now(), update_time = now() "
-                "WHERE id = $1 AND state = 'DELIVERY_STATE_DEAD' RETURNING ",
-                kDeliveryColumns)};
+const Query kReviveDelivery{
+    "notifications_revive_delivery",
+    absl::StrCat("UPDATE deliveries SET state = 'DELIVERY_STATE_PENDING', attempts = 0, last_error = '', "
+                 "next_attempt_at = now(), update_time = now() "
+                 "WHERE id = $1 AND state = 'DELIVERY_STATE_DEAD' RETURNING ",
+                 kDeliveryColumns)};
 
 std::optional<Delivery> ReviveDelivery(pqxx::work& tx, int64_t id) {
   return FirstRow(tx, kReviveDelivery, DeliveryFromRow, id);
 }
 
 // SKIP LOCKED lets replicas claim disjoint rows; the lease makes a dead claimer's rows due again.
-const Query kClaimDue{"notifications_claim_due",
-                "WITH due AS (SELECT id FROM deliveries WHERE state = 'DELIVERY_STATE_PENDING' AND NOT digest "
-                "  AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED), "
-                "claimed AS (UPDATE deliveries d SET attempts = d.attempts + 1, update_time = now(), "
-                "  next_attempt_at = now() + $2 * interval '1 millisecond' FROM due WHERE d.id = due.id "
-                "  RETURNING d.id, d.account, d.channel, d.attempts, d.event_id, d.notification_id, d.title, d.body) "
-                "SELECT c.id, c.account, c.channel, c.attempts, c.event_id::text AS event_id, "
-                "  coalesce(n.event_type, 'digest') AS event_type, coalesce(n.reference, '') AS reference, "
-                "  coalesce(n.title, c.title) AS title, coalesce(n.body, c.body) AS body, "
-                "  coalesce(n.urgent, false) AS urgent "
-                "FROM claimed c LEFT JOIN notifications n ON n.id = c.notification_id ORDER BY c.id"};
+const Query kClaimDue{
+    "notifications_claim_due",
+    "WITH due AS (SELECT id FROM deliveries WHERE state = 'DELIVERY_STATE_PENDING' AND NOT digest "
+    "  AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED), "
+    "claimed AS (UPDATE deliveries d SET attempts = d.attempts + 1, update_time = now(), "
+    "  next_attempt_at = now() + $2 * interval '1 millisecond' FROM due WHERE d.id = due.id "
+    "  RETURNING d.id, d.account, d.channel, d.attempts, d.event_id, d.notification_id, d.title, d.body) "
+    "SELECT c.id, c.account, c.channel, c.attempts, c.event_id::text AS event_id, "
+    "  coalesce(n.event_type, 'digest') AS event_type, coalesce(n.reference, '') AS reference, "
+    "  coalesce(n.title, c.title) AS title, coalesce(n.body, c.body) AS body, "
+    "  coalesce(n.urgent, false) AS urgent "
+    "FROM claimed c LEFT JOIN notifications n ON n.id = c.notification_id ORDER BY c.id"};
 
 std::vector<ClaimedDelivery> ClaimDue(pqxx::work& tx, int limit, absl::Duration lease) {
   std::vector<ClaimedDelivery> out;
@@ -275,48 +283,52 @@ std::vector<ClaimedDelivery> ClaimDue(pqxx::work& tx, int limit, absl::Duration 
   return out;
 }
 
-const Query kMarkDelivered{"notifications_mark_delivered",
-                "UPDATE deliveries SET state = 'DELIVERY_STATE_DELIVERED', last_error = '', update_time = now() "
-                "WHERE id = $1"};
+const Query kMarkDelivered{
+    "notifications_mark_delivered",
+    "UPDATE deliveries SET state = 'DELIVERY_STATE_DELIVERED', last_error = '', update_time = now() "
+    "WHERE id = $1"};
 
 void MarkDelivered(pqxx::work& tx, int64_t id) { tx.exec_prepared(kMarkDelivered, id); }
 
-const Query kMarkRetry{"notifications_mark_retry",
-                "UPDATE deliveries SET next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3, "
-                "update_time = now() WHERE id = $1"};
+const Query kMarkRetry{
+    "notifications_mark_retry",
+    "UPDATE deliveries SET next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3, "
+    "update_time = now() WHERE id = $1"};
 
 void MarkRetry(pqxx::work& tx, int64_t id, absl::Duration delay, const std::string& error) {
   tx.exec_prepared(kMarkRetry, id, absl::ToInt64Milliseconds(delay), error);
 }
 
-const Query kMarkDead{"notifications_mark_dead",
-                "UPDATE deliveries SET state = 'DELIVERY_STATE_DEAD', last_error = $2, update_time = now() WHERE id = $1"};
+const Query kMarkDead{
+    "notifications_mark_dead",
+    "UPDATE deliveries SET state = 'DELIVERY_STATE_DEAD', last_error = $2, update_time = now() WHERE id = $1"};
 
 void MarkDead(pqxx::work& tx, int64_t id, const std::string& error) { tx.exec_prepared(kMarkDead, id, error); }
 
-const Query kCreateDigests{"notifications_create_digests",
-                absl::StrCat("WITH held AS (SELECT d.id, d.account, d.channel, n.title FROM deliveries d "
-                "  JOIN notifications n ON n.id = d.notification_id "
-                "  WHERE d.state = 'DELIVERY_STATE_PENDING' AND d.digest AND NOT EXISTS ("
-                "    SELECT 1 FROM deliveries x WHERE x.account = d.account AND x.channel = d.channel "
-                "    AND x.event_id = md5(d.account || '|' || d.channel || '|' || $1)::uuid) "
-                "  ORDER BY d.id LIMIT 10000 FOR UPDATE OF d SKIP LOCKED), "
-                "folded AS (UPDATE deliveries d SET state = 'DELIVERY_STATE_DIGESTED', update_time = now() "
-                "  FROM held WHERE d.id = held.id) "
-                "INSERT INTO deliveries (event_id, account, channel, state, title, body) "
-                "SELECT ",
-                kDigestId,
-                ", account, channel, 'DELIVERY_STATE_PENDING', "
-                "  '每日通知汇总 ' || $1 || '（' || count(*) || ' 条）', string_agg(title, E'\\n' ORDER BY id) "
-                "FROM held GROUP BY account, channel "
-                "ON CONFLICT (event_id, account, channel) DO NOTHING RETURNING id")};
+const Query kCreateDigests{
+    "notifications_create_digests",
+    absl::StrCat("WITH held AS (SELECT d.id, d.account, d.channel, n.title FROM deliveries d "
+                 "  JOIN notifications n ON n.id = d.notification_id "
+                 "  WHERE d.state = 'DELIVERY_STATE_PENDING' AND d.digest AND NOT EXISTS ("
+                 "    SELECT 1 FROM deliveries x WHERE x.account = d.account AND x.channel = d.channel "
+                 "    AND x.event_id = md5(d.account || '|' || d.channel || '|' || $1)::uuid) "
+                 "  ORDER BY d.id LIMIT 10000 FOR UPDATE OF d SKIP LOCKED), "
+                 "folded AS (UPDATE deliveries d SET state = 'DELIVERY_STATE_DIGESTED', update_time = now() "
+                 "  FROM held WHERE d.id = held.id) "
+                 "INSERT INTO deliveries (event_id, account, channel, state, title, body) "
+                 "SELECT ",
+                 kDigestId,
+                 ", account, channel, 'DELIVERY_STATE_PENDING', "
+                 "  '每日通知汇总 ' || $1 || '（' || count(*) || ' 条）', string_agg(title, E'\\n' ORDER BY id) "
+                 "FROM held GROUP BY account, channel "
+                 "ON CONFLICT (event_id, account, channel) DO NOTHING RETURNING id")};
 
 int CreateDigests(pqxx::work& tx, const std::string& day) {
   return static_cast<int>(tx.exec_prepared(kCreateDigests, day).size());
 }
 
 const Query kCountDead{"notifications_count_dead",
-                "SELECT count(*) FROM deliveries WHERE state = 'DELIVERY_STATE_DEAD'"};
+                       "SELECT count(*) FROM deliveries WHERE state = 'DELIVERY_STATE_DEAD'"};
 
 int64_t CountDead(pqxx::transaction_base& tx) { return tx.exec_prepared(kCountDead)[0][0].as<int64_t>(); }
 

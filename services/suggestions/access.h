@@ -56,9 +56,9 @@ class Access final {
   // The most similar open items to `text` (whose band keys are `band_keys`) that the reader may read,
   // best first, excluding `self`.
   absl::StatusOr<std::vector<minyi::suggestions::v1::SimilarItem>> Similar(pqxx::transaction_base& tx, Reader& reader,
-                                                                          absl::string_view text,
-                                                                          const std::vector<int64_t>& band_keys,
-                                                                          int64_t self, double min_score, int limit);
+                                                                           absl::string_view text,
+                                                                           const std::vector<int64_t>& band_keys,
+                                                                           int64_t self, double min_score, int limit);
 
  private:
   // The registry's record of a deputy caller; nullopt for a caller bound to no deputy the registry knows.

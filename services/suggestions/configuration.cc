@@ -26,8 +26,7 @@ constexpr char kHolidayCalendars[] = "holidayCalendars/";
 
 }  // namespace
 
-absl::Status Configuration::GetRoutingRules(const Call& call, const GetRoutingRulesRequest&,
-                                            RoutingRules* response) {
+absl::Status Configuration::GetRoutingRules(const Call& call, const GetRoutingRulesRequest&, RoutingRules* response) {
   RETURN_IF_ERROR(authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER}).status());
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     *response = LoadRoutingRules(tx);

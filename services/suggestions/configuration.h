@@ -18,8 +18,7 @@ class Configuration final {
   Configuration(PgPool& pool, const Authorizer& authorizer)
       : pool_(pool), authorizer_(authorizer), commands_(pool, "suggestions") {}
 
-  absl::Status GetRoutingRules(const Call& call, const v1::GetRoutingRulesRequest& request,
-                               v1::RoutingRules* response);
+  absl::Status GetRoutingRules(const Call& call, const v1::GetRoutingRulesRequest& request, v1::RoutingRules* response);
   absl::Status UpdateRoutingRules(const Call& call, const v1::UpdateRoutingRulesRequest& request,
                                   v1::RoutingRules* response);
   absl::Status CreateFund(const Call& call, const v1::CreateFundRequest& request, v1::Fund* response);

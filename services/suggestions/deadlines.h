@@ -62,5 +62,4 @@ absl::CivilDay ApplyRule(const DeadlineRule& rule, absl::CivilDay start, const W
 inline constexpr int kOverdueThreshold = -1;
 std::vector<int> ThresholdsReached(absl::CivilDay today, absl::CivilDay deadline, const std::vector<int>& reminders);
 
-
 }  // namespace minyi::suggestions

@@ -86,8 +86,8 @@ uint64_t HashShingle(const char32_t* begin, int n) {
 const std::set<uint64_t>& Boilerplate() {
   static const std::set<uint64_t>* const kSet = [] {
     auto* set = new std::set<uint64_t>;
-    for (const char* phrase : {"关于", "建议", "的建", "议案", "问题", "加强", "进一", "一步", "推进", "提高",
-                               "我市", "我县", "我区", "希望", "有关", "部门", "进行"}) {
+    for (const char* phrase : {"关于", "建议", "的建", "议案", "问题", "加强", "进一", "一步", "推进", "提高", "我市",
+                               "我县", "我区", "希望", "有关", "部门", "进行"}) {
       const std::vector<char32_t> cps = CodePoints(phrase);
       set->insert(HashShingle(cps.data(), static_cast<int>(cps.size())));
     }

@@ -73,7 +73,8 @@ absl::Status PrepareDraft(const Caller& caller, const Suggestion& in, Suggestion
         return InvalidField("suggestion.deputies", "needs the submitting deputy");
       }
       if (in.kind() == SUGGESTION_KIND_DEPUTY && deputies.size() != 1) {
-        return InvalidField("suggestion.deputies", "a deputy suggestion has exactly one submitter; use SUGGESTION_KIND_JOINT");
+        return InvalidField("suggestion.deputies",
+                            "a deputy suggestion has exactly one submitter; use SUGGESTION_KIND_JOINT");
       }
       if (in.kind() == SUGGESTION_KIND_JOINT && (deputies.size() < 2 || deputies.size() > kMaxJointDeputies)) {
         return InvalidField("suggestion.deputies", "联名建议须有领衔代表和 1 至 49 名联名代表");

@@ -40,20 +40,29 @@ std::string Deadline(pqxx::transaction_base& tx, const DeadlineRule& rule, absl:
 // "A" to "D", as events and the timeline name answer categories.
 std::string CategoryLetter(AnswerCategory category) {
   switch (category) {
-    case ANSWER_CATEGORY_A: return "A";
-    case ANSWER_CATEGORY_B: return "B";
-    case ANSWER_CATEGORY_C: return "C";
-    case ANSWER_CATEGORY_D: return "D";
-    default: return "";
+    case ANSWER_CATEGORY_A:
+      return "A";
+    case ANSWER_CATEGORY_B:
+      return "B";
+    case ANSWER_CATEGORY_C:
+      return "C";
+    case ANSWER_CATEGORY_D:
+      return "D";
+    default:
+      return "";
   }
 }
 
 std::string SatisfactionLabel(Satisfaction s) {
   switch (s) {
-    case SATISFACTION_SATISFIED: return "满意";
-    case SATISFACTION_BASIC: return "基本满意";
-    case SATISFACTION_UNSATISFIED: return "不满意";
-    default: return "";
+    case SATISFACTION_SATISFIED:
+      return "满意";
+    case SATISFACTION_BASIC:
+      return "基本满意";
+    case SATISFACTION_UNSATISFIED:
+      return "不满意";
+    default:
+      return "";
   }
 }
 
@@ -99,39 +108,39 @@ absl::Status Handling::Assign(const Call& call, const AssignSuggestionRequest& r
   }
   RETURN_IF_ERROR(CheckReason(request.reason(), false));
   const absl::CivilDay today = ShanghaiDay(DomainNow());
-  return transitions_.Run(
-      call, request, request.name(),
-      {.method = "AssignSuggestion",
-       .action = Action::kAssign,
-       .reason = request.reason(),
-       .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "交办"); },
-       .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
-         pqxx::work& tx = change.tx();
-         const Suggestion& s = r.suggestion;
-         const DeadlineRule& rule =
-             s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_answer : policy_.answer;
-         const std::string deadline = Deadline(tx, rule, today);
-         SetAssigned(tx, r.id, request.lead_department(), co_units, FormatDay(today), deadline);
-         // The routing proposal is advice: the timeline says whether staff followed it.
-         const RoutingProposal proposal = ProposeDepartment(LoadRoutingRules(tx), DedupText(s));
-         row.detail = absl::StrCat("主办 ", request.lead_department(),
-                                   co_units.empty() ? "" : absl::StrCat("，协办 ", absl::StrJoin(co_units, "、")),
-                                   "，期限 ", deadline,
-                                   proposal.department().empty() ? ""
-                                   : proposal.department() == request.lead_department()
-                                       ? "（采纳路由建议）"
-                                       : absl::StrCat("（路由建议为 ", proposal.department(), "）"));
-         SuggestionAssigned event;
-         event.set_department(request.lead_department());
-         for (const std::string& co : co_units) {
-           event.add_co_departments(co);
-         }
-         event.set_deadline(deadline);
-         event.set_key_supervision(s.key_supervision());
-         EmitToConcerned(change, s, std::move(event));
-         return absl::OkStatus();
-       }},
-      response);
+  return transitions_.Run(call, request, request.name(),
+                          {.method = "AssignSuggestion",
+                           .action = Action::kAssign,
+                           .reason = request.reason(),
+                           .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "交办"); },
+                           .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
+                             pqxx::work& tx = change.tx();
+                             const Suggestion& s = r.suggestion;
+                             const DeadlineRule& rule =
+                                 s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_answer : policy_.answer;
+                             const std::string deadline = Deadline(tx, rule, today);
+                             SetAssigned(tx, r.id, request.lead_department(), co_units, FormatDay(today), deadline);
+                             // The routing proposal is advice: the timeline says whether staff followed it.
+                             const RoutingProposal proposal = ProposeDepartment(LoadRoutingRules(tx), DedupText(s));
+                             row.detail = absl::StrCat(
+                                 "主办 ", request.lead_department(),
+                                 co_units.empty() ? "" : absl::StrCat("，协办 ", absl::StrJoin(co_units, "、")),
+                                 "，期限 ", deadline,
+                                 proposal.department().empty() ? ""
+                                 : proposal.department() == request.lead_department()
+                                     ? "（采纳路由建议）"
+                                     : absl::StrCat("（路由建议为 ", proposal.department(), "）"));
+                             SuggestionAssigned event;
+                             event.set_department(request.lead_department());
+                             for (const std::string& co : co_units) {
+                               event.add_co_departments(co);
+                             }
+                             event.set_deadline(deadline);
+                             event.set_key_supervision(s.key_supervision());
+                             EmitToConcerned(change, s, std::move(event));
+                             return absl::OkStatus();
+                           }},
+                          response);
 }
 
 absl::Status Handling::RecordContact(const Call& call, const RecordContactRequest& request, Suggestion* response) {
@@ -149,39 +158,42 @@ absl::Status Handling::RecordContact(const Call& call, const RecordContactReques
       call, request, request.name(),
       {.method = "RecordContact",
        .action = Action::kContact,
-       .authorize = [](const Caller& caller, const Record& r) {
-         return IsLead(caller, r.suggestion) ? absl::OkStatus() : Deny("记录沟通：只有主办单位可以");
-       },
-       .apply = [&](Change& change, const Record& r, State next, TransitionRow& row) {
-         const Caller& caller = change.caller();
-         InsertContact(change.tx(), r.id, r.suggestion.round(), caller.department(), c, caller.account_id());
-         SetState(change.tx(), r.id, next);
-         row.detail = absl::StrCat(c.contact_date(), " ", c.method());
-         return absl::OkStatus();
-       }},
+       .authorize =
+           [](const Caller& caller, const Record& r) {
+             return IsLead(caller, r.suggestion) ? absl::OkStatus() : Deny("记录沟通：只有主办单位可以");
+           },
+       .apply =
+           [&](Change& change, const Record& r, State next, TransitionRow& row) {
+             const Caller& caller = change.caller();
+             InsertContact(change.tx(), r.id, r.suggestion.round(), caller.department(), c, caller.account_id());
+             SetState(change.tx(), r.id, next);
+             row.detail = absl::StrCat(c.contact_date(), " ", c.method());
+             return absl::OkStatus();
+           }},
       response);
 }
 
 absl::Status Handling::SubmitCoUnitOpinion(const Call& call, const SubmitCoUnitOpinionRequest& request,
                                            Suggestion* response) {
   RETURN_IF_ERROR(CheckText("text", request.text(), 1, 5000));
-  return transitions_.Run(
-      call, request, request.name(),
-      {.method = "SubmitCoUnitOpinion",
-       .action = Action::kCoUnitOpinion,
-       .authorize = [](const Caller& caller, const Record& r) {
-         return IsCoUnit(caller, r.suggestion) ? absl::OkStatus() : Deny("提交协办意见：只有协办单位可以");
-       },
-       .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
-         const Caller& caller = change.caller();
-         if (!InsertCoUnitOpinion(change.tx(), r.id, r.suggestion.round(), caller.department(), request.text(),
-                                  caller.account_id())) {
-           return AlreadyExists("CO_UNIT_OPINION_EXISTS", "本轮协办意见已提交");
-         }
-         row.detail = absl::StrCat("协办单位 ", caller.department(), " 提交意见");
-         return absl::OkStatus();
-       }},
-      response);
+  return transitions_.Run(call, request, request.name(),
+                          {.method = "SubmitCoUnitOpinion",
+                           .action = Action::kCoUnitOpinion,
+                           .authorize =
+                               [](const Caller& caller, const Record& r) {
+                                 return IsCoUnit(caller, r.suggestion) ? absl::OkStatus()
+                                                                       : Deny("提交协办意见：只有协办单位可以");
+                               },
+                           .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
+                             const Caller& caller = change.caller();
+                             if (!InsertCoUnitOpinion(change.tx(), r.id, r.suggestion.round(), caller.department(),
+                                                      request.text(), caller.account_id())) {
+                               return AlreadyExists("CO_UNIT_OPINION_EXISTS", "本轮协办意见已提交");
+                             }
+                             row.detail = absl::StrCat("协办单位 ", caller.department(), " 提交意见");
+                             return absl::OkStatus();
+                           }},
+                          response);
 }
 
 absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestionRequest& request,
@@ -210,9 +222,10 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
       call, request, request.name(),
       {.method = "AnswerSuggestion",
        .action = Action::kAnswer,
-       .authorize = [](const Caller& caller, const Record& r) {
-         return IsLead(caller, r.suggestion) ? absl::OkStatus() : Deny("答复：只有主办单位可以");
-       },
+       .authorize =
+           [](const Caller& caller, const Record& r) {
+             return IsLead(caller, r.suggestion) ? absl::OkStatus() : Deny("答复：只有主办单位可以");
+           },
        .apply = [&](Change& change, const Record& r, State next, TransitionRow& row) -> absl::Status {
          pqxx::work& tx = change.tx();
          const Caller& caller = change.caller();
@@ -256,14 +269,14 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
 
 absl::Status Handling::Rate(const Call& call, const RateSuggestionRequest& request, Suggestion* response) {
   const Rating& rating = request.rating();
-  for (auto [field, value] : {std::pair{"rating.attitude", rating.attitude()}, std::pair{"rating.result", rating.result()}}) {
+  for (auto [field, value] :
+       {std::pair{"rating.attitude", rating.attitude()}, std::pair{"rating.result", rating.result()}}) {
     if (value == SATISFACTION_UNSPECIFIED || !Satisfaction_IsValid(value)) {
       return InvalidField(field, "must be SATISFIED, BASIC or UNSATISFIED");
     }
   }
   RETURN_IF_ERROR(CheckText("rating.comment", rating.comment(), 0, 2000));
-  const bool unsatisfied =
-      rating.attitude() == SATISFACTION_UNSATISFIED || rating.result() == SATISFACTION_UNSATISFIED;
+  const bool unsatisfied = rating.attitude() == SATISFACTION_UNSATISFIED || rating.result() == SATISFACTION_UNSATISFIED;
   const absl::CivilDay today = ShanghaiDay(DomainNow());
   return transitions_.Run(
       call, request, request.name(),
@@ -271,15 +284,16 @@ absl::Status Handling::Rate(const Call& call, const RateSuggestionRequest& reque
        .action = Action::kRate,
        .reason = rating.comment(),
        .unsatisfied = unsatisfied,
-       .authorize = [](const Caller& caller, const Record& r) {
-         const Suggestion& s = r.suggestion;
-         const bool rater = s.kind() == SUGGESTION_KIND_CITIZEN_OPINION
-                                ? IsOwnOpinion(caller, s)
-                                : caller.role() == ROLE_DEPUTY &&
-                                      std::find(s.deputies().begin(), s.deputies().end(), caller.deputy()) !=
-                                          s.deputies().end();
-         return rater ? absl::OkStatus() : Deny("测评：只有提出人可以");
-       },
+       .authorize =
+           [](const Caller& caller, const Record& r) {
+             const Suggestion& s = r.suggestion;
+             const bool rater =
+                 s.kind() == SUGGESTION_KIND_CITIZEN_OPINION
+                     ? IsOwnOpinion(caller, s)
+                     : caller.role() == ROLE_DEPUTY &&
+                           std::find(s.deputies().begin(), s.deputies().end(), caller.deputy()) != s.deputies().end();
+             return rater ? absl::OkStatus() : Deny("测评：只有提出人可以");
+           },
        .apply = [&](Change& change, const Record& r, State next, TransitionRow& row) -> absl::Status {
          pqxx::work& tx = change.tx();
          const Suggestion& s = r.suggestion;
@@ -330,8 +344,8 @@ absl::Status Handling::RequestExtension(const Call& call, const RequestExtension
                                         Suggestion* response) {
   const ExtensionRequest& e = request.extension();
   if (e.months() <= policy_.answer.amount || e.months() > policy_.extended_max.amount) {
-    return InvalidField("extension.months", absl::StrCat("must be more than ", policy_.answer.amount,
-                                                         " and at most ", policy_.extended_max.amount));
+    return InvalidField("extension.months", absl::StrCat("must be more than ", policy_.answer.amount, " and at most ",
+                                                         policy_.extended_max.amount));
   }
   RETURN_IF_ERROR(CheckText("extension.reason", e.reason(), 1, 2000));
   return transitions_.Run(
@@ -339,9 +353,10 @@ absl::Status Handling::RequestExtension(const Call& call, const RequestExtension
       {.method = "RequestExtension",
        .action = Action::kRequestExtension,
        .reason = e.reason(),
-       .authorize = [](const Caller& caller, const Record& r) {
-         return IsLead(caller, r.suggestion) ? absl::OkStatus() : Deny("申请延期：只有主办单位可以");
-       },
+       .authorize =
+           [](const Caller& caller, const Record& r) {
+             return IsLead(caller, r.suggestion) ? absl::OkStatus() : Deny("申请延期：只有主办单位可以");
+           },
        .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
          if (!InsertExtensionRequest(change.tx(), r.id, e.months(), e.reason(), change.caller().account_id())) {
            return AlreadyExists("EXTENSION_PENDING", "已有待审批的延期申请");
@@ -352,8 +367,7 @@ absl::Status Handling::RequestExtension(const Call& call, const RequestExtension
       response);
 }
 
-absl::Status Handling::DecideExtension(const Call& call, const DecideExtensionRequest& request,
-                                       Suggestion* response) {
+absl::Status Handling::DecideExtension(const Call& call, const DecideExtensionRequest& request, Suggestion* response) {
   RETURN_IF_ERROR(CheckReason(request.reason(), true));
   return transitions_.Run(
       call, request, request.name(),
@@ -380,8 +394,7 @@ absl::Status Handling::DecideExtension(const Call& call, const DecideExtensionRe
       response);
 }
 
-absl::Status Handling::CheckCommitment(const Call& call, const CheckCommitmentRequest& request,
-                                       Commitment* response) {
+absl::Status Handling::CheckCommitment(const Call& call, const CheckCommitmentRequest& request, Commitment* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kCommitments, "name"));
   RETURN_IF_ERROR(CheckText("check.note", request.check().note(), 1, 2000));

@@ -36,16 +36,12 @@ class Handling final {
   absl::Status RecordContact(const Call& call, const v1::RecordContactRequest& request, v1::Suggestion* response);
   absl::Status SubmitCoUnitOpinion(const Call& call, const v1::SubmitCoUnitOpinionRequest& request,
                                    v1::Suggestion* response);
-  absl::Status AnswerSuggestion(const Call& call, const v1::AnswerSuggestionRequest& request,
-                                v1::Suggestion* response);
+  absl::Status AnswerSuggestion(const Call& call, const v1::AnswerSuggestionRequest& request, v1::Suggestion* response);
   absl::Status Rate(const Call& call, const v1::RateSuggestionRequest& request, v1::Suggestion* response);
   absl::Status Reopen(const Call& call, const v1::TransitionRequest& request, v1::Suggestion* response);
-  absl::Status RequestExtension(const Call& call, const v1::RequestExtensionRequest& request,
-                                v1::Suggestion* response);
-  absl::Status DecideExtension(const Call& call, const v1::DecideExtensionRequest& request,
-                               v1::Suggestion* response);
-  absl::Status CheckCommitment(const Call& call, const v1::CheckCommitmentRequest& request,
-                               v1::Commitment* response);
+  absl::Status RequestExtension(const Call& call, const v1::RequestExtensionRequest& request, v1::Suggestion* response);
+  absl::Status DecideExtension(const Call& call, const v1::DecideExtensionRequest& request, v1::Suggestion* response);
+  absl::Status CheckCommitment(const Call& call, const v1::CheckCommitmentRequest& request, v1::Commitment* response);
 
   // One pass of the deadline sweeper: emits SuggestionDueSoon for each reminder threshold reached and
   // SuggestionOverdue once the deadline has passed, each exactly once per item, round and deadline.

@@ -40,10 +40,14 @@ OpinionLevel NextLevel(OpinionLevel level) {
 
 std::string LevelWord(OpinionLevel level) {
   switch (level) {
-    case OPINION_LEVEL_STATION: return "station";
-    case OPINION_LEVEL_TOWN: return "town";
-    case OPINION_LEVEL_DISTRICT: return "district";
-    default: return "";
+    case OPINION_LEVEL_STATION:
+      return "station";
+    case OPINION_LEVEL_TOWN:
+      return "town";
+    case OPINION_LEVEL_DISTRICT:
+      return "district";
+    default:
+      return "";
   }
 }
 
@@ -141,19 +145,19 @@ absl::Status Items::Update(const Call& call, const UpdateSuggestionRequest& requ
     UpdateDraft(tx, id, draft, people.submitters);
     if (draft.kind() == SUGGESTION_KIND_JOINT) {
       // Co-signers sign a text: when it changes, each is asked again.
-      const bool reinvite = draft.title() != before.title() || draft.body() != before.body() ||
-                            draft.delegation() != before.delegation();
+      const bool reinvite =
+          draft.title() != before.title() || draft.body() != before.body() || draft.delegation() != before.delegation();
       const std::vector<std::string> invited = Invited(before, people.co_signers, reinvite);
       SetCoSigners(tx, id, people.co_signers, reinvite);
       if (!invited.empty()) {
-        AppendTransition(tx, {.suggestion_id = id,
-                              .action = "INVITE_CO_SIGNERS",
-                              .from = SUGGESTION_STATE_DRAFT,
-                              .to = SUGGESTION_STATE_DRAFT,
-                              .actor = caller.account_id(),
-                              .actor_role = minyi::common::v1::Role_Name(caller.role()),
-                              .detail = absl::StrCat(reinvite ? "内容已修改，" : "", "邀请联名：",
-                                                     absl::StrJoin(invited, "、"))});
+        AppendTransition(
+            tx, {.suggestion_id = id,
+                 .action = "INVITE_CO_SIGNERS",
+                 .from = SUGGESTION_STATE_DRAFT,
+                 .to = SUGGESTION_STATE_DRAFT,
+                 .actor = caller.account_id(),
+                 .actor_role = minyi::common::v1::Role_Name(caller.role()),
+                 .detail = absl::StrCat(reinvite ? "内容已修改，" : "", "邀请联名：", absl::StrJoin(invited, "、"))});
       }
     }
     change.Audit(before.name());
@@ -168,9 +172,10 @@ absl::Status Items::Submit(const Call& call, const TransitionRequest& request, S
       call, request, request.name(),
       {.method = "SubmitSuggestion",
        .action = Action::kSubmit,
-       .authorize = [](const Caller& c, const Record& r) {
-         return IsAuthor(c, r.suggestion) || IsOffice(c) ? absl::OkStatus() : Deny("提交他人的草稿");
-       },
+       .authorize =
+           [](const Caller& c, const Record& r) {
+             return IsAuthor(c, r.suggestion) || IsOffice(c) ? absl::OkStatus() : Deny("提交他人的草稿");
+           },
        .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
          const Suggestion& s = r.suggestion;
          if (s.kind() == SUGGESTION_KIND_JOINT) {
@@ -200,8 +205,8 @@ absl::Status Items::Submit(const Call& call, const TransitionRequest& request, S
        .finish = [&](pqxx::work& tx, Reader& reader, const Record& r, Suggestion* out) -> absl::Status {
          const std::string text = DedupText(r.suggestion);
          ASSIGN_OR_RETURN(std::vector<SimilarItem> similar,
-                          access_.Similar(tx, reader, text, access_.hasher().BandKeysOf(text), r.id,
-                                          kDefaultMinScore, kSubmitHintSize));
+                          access_.Similar(tx, reader, text, access_.hasher().BandKeysOf(text), r.id, kDefaultMinScore,
+                                          kSubmitHintSize));
          for (SimilarItem& item : similar) {
            *out->add_similar() = std::move(item);
          }
@@ -228,19 +233,20 @@ absl::Status Items::AnswerCoSigning(const Call& call, const TransitionRequest& r
        .action = confirm ? Action::kConfirmCoSigning : Action::kDeclineCoSigning,
        .reason = request.reason(),
        // A signature is the co-signer's own: neither the author nor office staff give it for them.
-       .authorize = [](const Caller& c, const Record& r) {
-         return CoSignerOf(c, r.suggestion) != nullptr ? absl::OkStatus()
-                                                       : Deny("答复联名邀请：只有受邀的联名代表本人可以");
-       },
-       .already_done = [answer](const Caller& c, const Record& r) {
-         return CoSignerOf(c, r.suggestion)->state() == answer;
-       },
-       .apply = [answer, confirm](Change& change, const Record& r, State, TransitionRow& row) {
-         const Caller& caller = change.caller();
-         SetCoSignerState(change.tx(), r.id, *ParseResourceId(caller.deputy(), kDeputies, "caller.deputy"), answer);
-         row.detail = absl::StrCat(caller.deputy(), confirm ? " 确认联名" : " 不同意联名");
-         return absl::OkStatus();
-       }},
+       .authorize =
+           [](const Caller& c, const Record& r) {
+             return CoSignerOf(c, r.suggestion) != nullptr ? absl::OkStatus()
+                                                           : Deny("答复联名邀请：只有受邀的联名代表本人可以");
+           },
+       .already_done = [answer](const Caller& c,
+                                const Record& r) { return CoSignerOf(c, r.suggestion)->state() == answer; },
+       .apply =
+           [answer, confirm](Change& change, const Record& r, State, TransitionRow& row) {
+             const Caller& caller = change.caller();
+             SetCoSignerState(change.tx(), r.id, *ParseResourceId(caller.deputy(), kDeputies, "caller.deputy"), answer);
+             row.detail = absl::StrCat(caller.deputy(), confirm ? " 确认联名" : " 不同意联名");
+             return absl::OkStatus();
+           }},
       response);
 }
 
@@ -251,11 +257,12 @@ absl::Status Items::Accept(const Call& call, const TransitionRequest& request, S
                            .action = Action::kAccept,
                            .reason = request.reason(),
                            .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "立案"); },
-                           .apply = [](Change& change, const Record& r, State next, TransitionRow&) {
-                             SetState(change.tx(), r.id, next);
-                             EmitToConcerned(change, r.suggestion, SuggestionAccepted());
-                             return absl::OkStatus();
-                           }},
+                           .apply =
+                               [](Change& change, const Record& r, State next, TransitionRow&) {
+                                 SetState(change.tx(), r.id, next);
+                                 EmitToConcerned(change, r.suggestion, SuggestionAccepted());
+                                 return absl::OkStatus();
+                               }},
                           response);
 }
 
@@ -267,13 +274,14 @@ absl::Status Items::Reject(const Call& call, const TransitionRequest& request, S
        .action = Action::kReject,
        .reason = request.reason(),
        .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "不予立案"); },
-       .apply = [&](Change& change, const Record& r, State, TransitionRow&) {
-         SetRejected(change.tx(), r.id, request.reason());
-         SuggestionRejected event;
-         event.set_reason(request.reason());
-         EmitToConcerned(change, r.suggestion, std::move(event));
-         return absl::OkStatus();
-       }},
+       .apply =
+           [&](Change& change, const Record& r, State, TransitionRow&) {
+             SetRejected(change.tx(), r.id, request.reason());
+             SuggestionRejected event;
+             event.set_reason(request.reason());
+             EmitToConcerned(change, r.suggestion, std::move(event));
+             return absl::OkStatus();
+           }},
       response);
 }
 
@@ -296,9 +304,9 @@ absl::Status Items::Merge(const Call& call, const MergeSuggestionRequest& reques
            return InvalidField("into", absl::StrCat(request.into(), " does not exist"));
          }
          if (!IsOpen(target->suggestion.state())) {
-           return FailedPrecondition("MERGE_TARGET_CLOSED",
-                                     absl::StrCat(request.into(), " 当前状态为「", StateLabel(target->suggestion.state()),
-                                                  "」，不能并入"));
+           return FailedPrecondition(
+               "MERGE_TARGET_CLOSED",
+               absl::StrCat(request.into(), " 当前状态为「", StateLabel(target->suggestion.state()), "」，不能并入"));
          }
          SetMerged(tx, r.id, into);
          row.detail = absl::StrCat("并入 ", request.into());
@@ -324,26 +332,29 @@ absl::Status Items::Escalate(const Call& call, const TransitionRequest& request,
                           {.method = "EscalateOpinion",
                            .action = Action::kEscalate,
                            .reason = request.reason(),
-                           .authorize = [](const Caller& c, const Record& r) {
-                             return IsOffice(c) || (c.role() == ROLE_DEPUTY && r.suggestion.entered_by() == c.deputy())
-                                        ? absl::OkStatus()
-                                        : Deny("上报群众意见：只有登记的值班代表或人大工作人员可以");
-                           },
-                           .apply = [&](Change& change, const Record& r, State, TransitionRow& row) {
-                             const Suggestion& s = r.suggestion;
-                             const OpinionLevel to = NextLevel(s.level());
-                             SetLevel(change.tx(), r.id, to);
-                             row.detail = absl::StrCat(LevelWord(s.level()), " -> ", LevelWord(to));
-                             OpinionEscalated event;
-                             event.set_reference(s.name());
-                             event.set_title(s.title());
-                             event.set_citizen_account(s.citizen_account());
-                             event.set_from_level(LevelWord(s.level()));
-                             event.set_to_level(LevelWord(to));
-                             event.set_station(s.station());
-                             change.Emit(event, s.name());
-                             return absl::OkStatus();
-                           }},
+                           .authorize =
+                               [](const Caller& c, const Record& r) {
+                                 return IsOffice(c) ||
+                                                (c.role() == ROLE_DEPUTY && r.suggestion.entered_by() == c.deputy())
+                                            ? absl::OkStatus()
+                                            : Deny("上报群众意见：只有登记的值班代表或人大工作人员可以");
+                               },
+                           .apply =
+                               [&](Change& change, const Record& r, State, TransitionRow& row) {
+                                 const Suggestion& s = r.suggestion;
+                                 const OpinionLevel to = NextLevel(s.level());
+                                 SetLevel(change.tx(), r.id, to);
+                                 row.detail = absl::StrCat(LevelWord(s.level()), " -> ", LevelWord(to));
+                                 OpinionEscalated event;
+                                 event.set_reference(s.name());
+                                 event.set_title(s.title());
+                                 event.set_citizen_account(s.citizen_account());
+                                 event.set_from_level(LevelWord(s.level()));
+                                 event.set_to_level(LevelWord(to));
+                                 event.set_station(s.station());
+                                 change.Emit(event, s.name());
+                                 return absl::OkStatus();
+                               }},
                           response);
 }
 
@@ -378,9 +389,9 @@ absl::Status Items::LinkOpinions(const Call& call, const LinkOpinionsRequest& re
       return InvalidField("name", "群众意见只能转入代表建议，不能转入另一件群众意见");
     }
     if (!(t.state() == SUGGESTION_STATE_DRAFT || IsOpen(t.state())) || t.state() == SUGGESTION_STATE_ANSWERED) {
-      return FailedPrecondition("ILLEGAL_TRANSITION", absl::StrCat("当前状态为「", StateLabel(t.state()), "」(",
-                                                                  SuggestionState_Name(t.state()),
-                                                                  ")，不能再转入群众意见"));
+      return FailedPrecondition("ILLEGAL_TRANSITION",
+                                absl::StrCat("当前状态为「", StateLabel(t.state()), "」(",
+                                             SuggestionState_Name(t.state()), ")，不能再转入群众意见"));
     }
     const std::string role = minyi::common::v1::Role_Name(caller.role());
     // Every opinion named must be one the caller may read: one they may not answers as one that does not
@@ -423,14 +434,16 @@ absl::Status Items::FlagKeySupervision(const Call& call, const FlagKeySupervisio
                           {.method = "FlagKeySupervision",
                            .action = Action::kFlag,
                            .reason = request.reason(),
-                           .authorize = [](const Caller& c, const Record&) {
-                             return IsLeader(c) ? absl::OkStatus() : Deny("设定重点督办：只有常委会领导可以");
-                           },
-                           .apply = [&](Change& change, const Record& r, State, TransitionRow& row) {
-                             SetKeySupervision(change.tx(), r.id, request.key_supervision());
-                             row.detail = request.key_supervision() ? "列为重点督办" : "取消重点督办";
-                             return absl::OkStatus();
-                           }},
+                           .authorize =
+                               [](const Caller& c, const Record&) {
+                                 return IsLeader(c) ? absl::OkStatus() : Deny("设定重点督办：只有常委会领导可以");
+                               },
+                           .apply =
+                               [&](Change& change, const Record& r, State, TransitionRow& row) {
+                                 SetKeySupervision(change.tx(), r.id, request.key_supervision());
+                                 row.detail = request.key_supervision() ? "列为重点督办" : "取消重点督办";
+                                 return absl::OkStatus();
+                               }},
                           response);
 }
 

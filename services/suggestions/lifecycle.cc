@@ -16,10 +16,9 @@ bool In(State s, std::initializer_list<State> states) {
 }
 
 absl::Status Illegal(State current, Action action, absl::string_view why = "") {
-  return FailedPrecondition(
-      "ILLEGAL_TRANSITION",
-      absl::StrCat("当前状态为「", StateLabel(current), "」(", SuggestionState_Name(current), ")，不能执行 ",
-                   ActionName(action), why.empty() ? "" : "：", why));
+  return FailedPrecondition("ILLEGAL_TRANSITION",
+                            absl::StrCat("当前状态为「", StateLabel(current), "」(", SuggestionState_Name(current),
+                                         ")，不能执行 ", ActionName(action), why.empty() ? "" : "：", why));
 }
 
 }  // namespace
@@ -104,43 +103,74 @@ absl::StatusOr<State> Next(State s, Action action, const TransitionContext& c) {
 
 std::string ActionName(Action action) {
   switch (action) {
-    case Action::kSubmit: return "SUBMIT";
-    case Action::kAccept: return "ACCEPT";
-    case Action::kReject: return "REJECT";
-    case Action::kMerge: return "MERGE";
-    case Action::kAssign: return "ASSIGN";
-    case Action::kContact: return "CONTACT";
-    case Action::kCoUnitOpinion: return "CO_UNIT_OPINION";
-    case Action::kAnswer: return "ANSWER";
-    case Action::kRate: return "RATE";
-    case Action::kReopen: return "REOPEN";
-    case Action::kEscalate: return "ESCALATE";
-    case Action::kLink: return "LINK";
-    case Action::kRequestExtension: return "REQUEST_EXTENSION";
-    case Action::kDecideExtension: return "DECIDE_EXTENSION";
-    case Action::kFlag: return "FLAG_KEY_SUPERVISION";
-    case Action::kAllocateFund: return "ALLOCATE_FUND";
-    case Action::kShowcase: return "SHOWCASE";
-    case Action::kConfirmCoSigning: return "CONFIRM_CO_SIGNING";
-    case Action::kDeclineCoSigning: return "DECLINE_CO_SIGNING";
+    case Action::kSubmit:
+      return "SUBMIT";
+    case Action::kAccept:
+      return "ACCEPT";
+    case Action::kReject:
+      return "REJECT";
+    case Action::kMerge:
+      return "MERGE";
+    case Action::kAssign:
+      return "ASSIGN";
+    case Action::kContact:
+      return "CONTACT";
+    case Action::kCoUnitOpinion:
+      return "CO_UNIT_OPINION";
+    case Action::kAnswer:
+      return "ANSWER";
+    case Action::kRate:
+      return "RATE";
+    case Action::kReopen:
+      return "REOPEN";
+    case Action::kEscalate:
+      return "ESCALATE";
+    case Action::kLink:
+      return "LINK";
+    case Action::kRequestExtension:
+      return "REQUEST_EXTENSION";
+    case Action::kDecideExtension:
+      return "DECIDE_EXTENSION";
+    case Action::kFlag:
+      return "FLAG_KEY_SUPERVISION";
+    case Action::kAllocateFund:
+      return "ALLOCATE_FUND";
+    case Action::kShowcase:
+      return "SHOWCASE";
+    case Action::kConfirmCoSigning:
+      return "CONFIRM_CO_SIGNING";
+    case Action::kDeclineCoSigning:
+      return "DECLINE_CO_SIGNING";
   }
   return "UNKNOWN";
 }
 
 std::string StateLabel(State state) {
   switch (state) {
-    case SUGGESTION_STATE_DRAFT: return "草稿";
-    case SUGGESTION_STATE_SUBMITTED: return "已提交";
-    case SUGGESTION_STATE_ACCEPTED: return "已立案";
-    case SUGGESTION_STATE_NOT_ACCEPTED: return "不予立案";
-    case SUGGESTION_STATE_MERGED: return "已并案";
-    case SUGGESTION_STATE_ASSIGNED: return "已交办";
-    case SUGGESTION_STATE_IN_PROGRESS: return "办理中";
-    case SUGGESTION_STATE_ANSWERED: return "已答复";
-    case SUGGESTION_STATE_REOPENED: return "重新办理";
-    case SUGGESTION_STATE_CLOSED: return "已办结";
-    case SUGGESTION_STATE_LINKED: return "已转代表建议";
-    default: return "未知";
+    case SUGGESTION_STATE_DRAFT:
+      return "草稿";
+    case SUGGESTION_STATE_SUBMITTED:
+      return "已提交";
+    case SUGGESTION_STATE_ACCEPTED:
+      return "已立案";
+    case SUGGESTION_STATE_NOT_ACCEPTED:
+      return "不予立案";
+    case SUGGESTION_STATE_MERGED:
+      return "已并案";
+    case SUGGESTION_STATE_ASSIGNED:
+      return "已交办";
+    case SUGGESTION_STATE_IN_PROGRESS:
+      return "办理中";
+    case SUGGESTION_STATE_ANSWERED:
+      return "已答复";
+    case SUGGESTION_STATE_REOPENED:
+      return "重新办理";
+    case SUGGESTION_STATE_CLOSED:
+      return "已办结";
+    case SUGGESTION_STATE_LINKED:
+      return "已转代表建议";
+    default:
+      return "未知";
   }
 }
 

@@ -24,14 +24,14 @@ enum class Action {
   kCoUnitOpinion,  // a co-unit sends its opinion; no state change
   kAnswer,
   kRate,
-  kReopen,         // office staff reopen a closed item
-  kEscalate,       // a citizen's opinion moves up a tier; no state change
-  kLink,           // a citizen's opinion is taken into a deputy's suggestion
+  kReopen,    // office staff reopen a closed item
+  kEscalate,  // a citizen's opinion moves up a tier; no state change
+  kLink,      // a citizen's opinion is taken into a deputy's suggestion
   kRequestExtension,
   kDecideExtension,
-  kFlag,           // key supervision on/off; no state change
-  kAllocateFund,   // no state change
-  kShowcase,       // no state change
+  kFlag,              // key supervision on/off; no state change
+  kAllocateFund,      // no state change
+  kShowcase,          // no state change
   kConfirmCoSigning,  // a named co-signer signs a joint draft; no state change
   kDeclineCoSigning,  // or declines it; no state change
 };
@@ -39,9 +39,9 @@ enum class Action {
 // What a transition needs to know besides the state.
 struct TransitionContext {
   Kind kind = minyi::suggestions::v1::SUGGESTION_KIND_DEPUTY;
-  int round = 1;                 // 1 first handling, 2 re-handling
-  bool unsatisfied = false;      // kRate: attitude or result unsatisfied
-  bool at_top_tier = false;      // kEscalate: the opinion is already at the district
+  int round = 1;             // 1 first handling, 2 re-handling
+  bool unsatisfied = false;  // kRate: attitude or result unsatisfied
+  bool at_top_tier = false;  // kEscalate: the opinion is already at the district
 };
 
 // The largest round: one re-handling after an unsatisfied rating; a second unsatisfied rating closes.

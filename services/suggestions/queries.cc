@@ -58,8 +58,7 @@ absl::Status Queries::Get(const Call& call, const GetSuggestionRequest& request,
   });
 }
 
-absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& request,
-                           ListSuggestionsResponse* response) {
+absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& request, ListSuggestionsResponse* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   ListQuery q{.key_supervision_only = request.key_supervision()};
   if (request.state() != SUGGESTION_STATE_UNSPECIFIED) {
@@ -105,8 +104,7 @@ absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& reque
   q.after_id = page.after_id;
   q.limit = page.size + 1;
   return ReadPage(
-      pool_, q, page.size, page.fingerprint, [&](Suggestion s) { return View(caller, std::move(s), true); },
-      response);
+      pool_, q, page.size, page.fingerprint, [&](Suggestion s) { return View(caller, std::move(s), true); }, response);
 }
 
 absl::Status Queries::GetTimeline(const Call& call, const GetTimelineRequest& request, Timeline* response) {
@@ -126,8 +124,7 @@ absl::Status Queries::GetTimeline(const Call& call, const GetTimelineRequest& re
   });
 }
 
-absl::Status Queries::FindSimilar(const Call& call, const FindSimilarRequest& request,
-                                  FindSimilarResponse* response) {
+absl::Status Queries::FindSimilar(const Call& call, const FindSimilarRequest& request, FindSimilarResponse* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   if (!IsOffice(caller) && !IsLeader(caller) && caller.role() != ROLE_DEPARTMENT) {
     return Deny("查看相似建议：只有人大工作人员、常委会领导和承办单位可以");
@@ -154,8 +151,7 @@ absl::Status Queries::FindSimilar(const Call& call, const FindSimilarRequest& re
   });
 }
 
-absl::Status Queries::GetStats(const Call& call, const GetSuggestionStatsRequest& request,
-                               SuggestionStats* response) {
+absl::Status Queries::GetStats(const Call& call, const GetSuggestionStatsRequest& request, SuggestionStats* response) {
   RETURN_IF_ERROR(authorizer_.Require(call, {ROLE_ADMIN, ROLE_STAFF, ROLE_LEADER}).status());
   const std::string group_by = request.group_by().empty() ? "department" : request.group_by();
   if (group_by != "department" && group_by != "delegation" && group_by != "deputy" && group_by != "period") {
@@ -187,8 +183,8 @@ absl::Status Queries::ListShowcase(const Call& call, const ListShowcaseRequest& 
   RETURN_IF_ERROR(authorizer_.Authenticate(call).status());
   ASSIGN_OR_RETURN(const PageRequest page, ReadPageRequest(request.page_size(), request.page_token(), {"showcase"}));
   return ReadPage(
-      pool_, {.after_id = page.after_id, .limit = page.size + 1, .showcased_only = true}, page.size,
-      page.fingerprint, [](const Suggestion& s) { return PublicView(s); }, response);
+      pool_, {.after_id = page.after_id, .limit = page.size + 1, .showcased_only = true}, page.size, page.fingerprint,
+      [](const Suggestion& s) { return PublicView(s); }, response);
 }
 
 absl::Status Queries::ListCommitments(const Call& call, const ListCommitmentsRequest& request,

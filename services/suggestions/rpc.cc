@@ -4,7 +4,8 @@
 
 namespace minyi::suggestions {
 
-std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Queries& queries, Configuration& configuration) {
+std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Queries& queries,
+                                           Configuration& configuration) {
   auto rpc = std::make_unique<RpcService>(v1::Suggestions::service_full_name());
   (*rpc)
       .Bind("CreateSuggestion", items, &Items::Create)

@@ -11,6 +11,7 @@
 namespace minyi::suggestions {
 
 // The gRPC face of suggestions: every RPC of its proto service bound to the handler method that owns it.
-std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Queries& queries, Configuration& configuration);
+std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Queries& queries,
+                                           Configuration& configuration);
 
 }  // namespace minyi::suggestions

@@ -99,14 +99,15 @@ Record FromRow(const pqxx::row& row) {
   return r;
 }
 
-const Query kLatestAnswer{"suggestions_latest_answer",
-                "SELECT round, category, text, department, on_time, "
-                "(extract(epoch FROM answer_time) * 1000000)::bigint AS answer_us FROM answers WHERE suggestion_id = $1 "
-                "ORDER BY round DESC LIMIT 1"};
+const Query kLatestAnswer{
+    "suggestions_latest_answer",
+    "SELECT round, category, text, department, on_time, "
+    "(extract(epoch FROM answer_time) * 1000000)::bigint AS answer_us FROM answers WHERE suggestion_id = $1 "
+    "ORDER BY round DESC LIMIT 1"};
 const Query kAnswerCommitments{"suggestions_answer_commitments",
-                "SELECT id, department, text, to_char(due_date, 'YYYY-MM-DD'), fulfilled, "
-                "coalesce(to_char(last_checked_on, 'YYYY-MM-DD'), '') FROM commitments "
-                "WHERE suggestion_id = $1 AND round = $2 ORDER BY id"};
+                               "SELECT id, department, text, to_char(due_date, 'YYYY-MM-DD'), fulfilled, "
+                               "coalesce(to_char(last_checked_on, 'YYYY-MM-DD'), '') FROM commitments "
+                               "WHERE suggestion_id = $1 AND round = $2 ORDER BY id"};
 
 std::optional<Answer> LatestAnswer(pqxx::transaction_base& tx, int64_t id) {
   pqxx::result r = tx.exec_prepared(kLatestAnswer, id);
@@ -133,10 +134,11 @@ std::optional<Answer> LatestAnswer(pqxx::transaction_base& tx, int64_t id) {
 }
 
 const Query kClearCoSigningSubmitters{"suggestions_clear_co_signing_submitters",
-                "DELETE FROM suggestion_deputies WHERE suggestion_id = $1 AND position > 0"};
-const Query kAddConfirmedSubmitters{"suggestions_add_confirmed_submitters",
-                "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) SELECT suggestion_id, deputy_id, "
-                "position FROM co_signers WHERE suggestion_id = $1 AND state = 'CO_SIGNER_STATE_CONFIRMED'"};
+                                      "DELETE FROM suggestion_deputies WHERE suggestion_id = $1 AND position > 0"};
+const Query kAddConfirmedSubmitters{
+    "suggestions_add_confirmed_submitters",
+    "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) SELECT suggestion_id, deputy_id, "
+    "position FROM co_signers WHERE suggestion_id = $1 AND state = 'CO_SIGNER_STATE_CONFIRMED'"};
 
 // A joint suggestion's submitters are its lead (position 0) and its confirmed co-signers.
 void SyncCoSigningSubmitters(pqxx::work& tx, int64_t id) {
@@ -148,38 +150,40 @@ void SyncCoSigningSubmitters(pqxx::work& tx, int64_t id) {
 
 std::vector<PreparedStatement> Statements() { return QueriesOf("suggestions_"); }
 
-const Query kInsert{"suggestions_insert",
-                "WITH s AS (INSERT INTO suggestions (kind, title, body, state, delegation, citizen_account, station_id, level, "
-                "contact_phone, entered_by, created_by, submit_time, submitted_on) VALUES ($1, $2, $3, CASE WHEN $11 THEN "
-                "'SUGGESTION_STATE_SUBMITTED' ELSE 'SUGGESTION_STATE_DRAFT' END, $4, $5, NULLIF($6, 0), $7, $8, $9, $10, "
-                "CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN $12::date END) RETURNING id), "
-                "d AS (INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
-                "SELECT s.id, t.d, t.i - 1 FROM s, unnest($13::bigint[]) WITH ORDINALITY AS t(d, i)), "
-                "b AS (INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, s.id FROM s, "
-                "unnest($14::bigint[]) AS k), "
-                "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role) "
-                "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15 FROM s, (VALUES "
-                "(1, 'CREATE', 'SUGGESTION_STATE_UNSPECIFIED', 'SUGGESTION_STATE_DRAFT'), "
-                "(2, 'SUBMIT', 'SUGGESTION_STATE_DRAFT', 'SUGGESTION_STATE_SUBMITTED')) AS v(n, action, from_state, to_state) "
-                "WHERE v.n = 1 OR $11 ORDER BY v.n) "
-                "SELECT id FROM s"};
+const Query kInsert{
+    "suggestions_insert",
+    "WITH s AS (INSERT INTO suggestions (kind, title, body, state, delegation, citizen_account, station_id, level, "
+    "contact_phone, entered_by, created_by, submit_time, submitted_on) VALUES ($1, $2, $3, CASE WHEN $11 THEN "
+    "'SUGGESTION_STATE_SUBMITTED' ELSE 'SUGGESTION_STATE_DRAFT' END, $4, $5, NULLIF($6, 0), $7, $8, $9, $10, "
+    "CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN $12::date END) RETURNING id), "
+    "d AS (INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
+    "SELECT s.id, t.d, t.i - 1 FROM s, unnest($13::bigint[]) WITH ORDINALITY AS t(d, i)), "
+    "b AS (INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, s.id FROM s, "
+    "unnest($14::bigint[]) AS k), "
+    "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role) "
+    "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15 FROM s, (VALUES "
+    "(1, 'CREATE', 'SUGGESTION_STATE_UNSPECIFIED', 'SUGGESTION_STATE_DRAFT'), "
+    "(2, 'SUBMIT', 'SUGGESTION_STATE_DRAFT', 'SUGGESTION_STATE_SUBMITTED')) AS v(n, action, from_state, to_state) "
+    "WHERE v.n = 1 OR $11 ORDER BY v.n) "
+    "SELECT id FROM s"};
 
 int64_t InsertSuggestion(pqxx::work& tx, const Suggestion& s, const std::vector<int64_t>& deputy_ids,
                          const NewItem& item) {
   const int64_t station = s.station().empty() ? 0 : *ParseResourceId(s.station(), kStations, "station");
-  return InsertedId(
-      tx, kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(), s.body(), s.delegation(),
-      s.citizen_account(), station, minyi::suggestions::v1::OpinionLevel_Name(s.level()), s.contact_phone(),
-      s.entered_by(), item.actor, item.submit, item.submit ? item.today : "1970-01-01", IdArray(deputy_ids),
-      IdArray(item.submit ? item.band_keys : std::vector<int64_t>{}), item.actor_role);
+  return InsertedId(tx, kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(), s.body(),
+                    s.delegation(), s.citizen_account(), station, minyi::suggestions::v1::OpinionLevel_Name(s.level()),
+                    s.contact_phone(), s.entered_by(), item.actor, item.submit, item.submit ? item.today : "1970-01-01",
+                    IdArray(deputy_ids), IdArray(item.submit ? item.band_keys : std::vector<int64_t>{}),
+                    item.actor_role);
 }
 
 const Query kInsertDeputies{"suggestions_insert_deputies",
-                "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
-                "SELECT $1::bigint, d, i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i)"};
+                            "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
+                            "SELECT $1::bigint, d, i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i)"};
 const Query kDeleteDeputies{"suggestions_delete_deputies", "DELETE FROM suggestion_deputies WHERE suggestion_id = $1"};
-const Query kUpdateDraft{"suggestions_update_draft",
-                "UPDATE suggestions SET title = $2, body = $3, delegation = $4, update_time = now() WHERE id = $1"};
+const Query kUpdateDraft{
+    "suggestions_update_draft",
+    "UPDATE suggestions SET title = $2, body = $3, delegation = $4, update_time = now() WHERE id = $1"};
 
 void UpdateDraft(pqxx::work& tx, int64_t id, const Suggestion& s, const std::vector<int64_t>& deputy_ids) {
   tx.exec_prepared(kUpdateDraft, id, s.title(), s.body(), s.delegation());
@@ -191,25 +195,28 @@ void UpdateDraft(pqxx::work& tx, int64_t id, const Suggestion& s, const std::vec
 
 const Query kLoad{"suggestions_load", absl::StrCat("SELECT ", kColumns, " WHERE s.id = $1")};
 const Query kLoadForUpdate{"suggestions_load_for_update",
-                absl::StrCat("SELECT ", kColumns, " WHERE s.id = $1 FOR UPDATE OF s")};
-const Query kCoUnitOpinions{"suggestions_co_unit_opinions",
-                "SELECT department, text, (extract(epoch FROM create_time) * 1000000)::bigint FROM co_unit_opinions "
-                "WHERE suggestion_id = $1 AND round = $2 ORDER BY create_time, department"};
+                           absl::StrCat("SELECT ", kColumns, " WHERE s.id = $1 FOR UPDATE OF s")};
+const Query kCoUnitOpinions{
+    "suggestions_co_unit_opinions",
+    "SELECT department, text, (extract(epoch FROM create_time) * 1000000)::bigint FROM co_unit_opinions "
+    "WHERE suggestion_id = $1 AND round = $2 ORDER BY create_time, department"};
 const Query kContacts{"suggestions_contacts",
-                "SELECT department, method, summary, to_char(contact_date, 'YYYY-MM-DD') FROM contacts "
-                "WHERE suggestion_id = $1 ORDER BY id"};
+                      "SELECT department, method, summary, to_char(contact_date, 'YYYY-MM-DD') FROM contacts "
+                      "WHERE suggestion_id = $1 ORDER BY id"};
 const Query kLatestRating{"suggestions_latest_rating",
-                "SELECT attitude, result, comment, rated_by, round FROM ratings WHERE suggestion_id = $1 "
-                "ORDER BY round DESC LIMIT 1"};
-const Query kMergedItems{"suggestions_merged_items",
-                "SELECT s.id, s.title, s.body, s.citizen_account, array_to_string(ARRAY(SELECT d.deputy_id FROM "
-                "suggestion_deputies d WHERE d.suggestion_id = s.id ORDER BY d.position), ',') FROM suggestions s "
-                "WHERE s.merged_into = $1 ORDER BY s.id"};
+                          "SELECT attitude, result, comment, rated_by, round FROM ratings WHERE suggestion_id = $1 "
+                          "ORDER BY round DESC LIMIT 1"};
+const Query kMergedItems{
+    "suggestions_merged_items",
+    "SELECT s.id, s.title, s.body, s.citizen_account, array_to_string(ARRAY(SELECT d.deputy_id FROM "
+    "suggestion_deputies d WHERE d.suggestion_id = s.id ORDER BY d.position), ',') FROM suggestions s "
+    "WHERE s.merged_into = $1 ORDER BY s.id"};
 const Query kLinkedOpinions{"suggestions_linked_opinions",
-                "SELECT id FROM suggestions WHERE linked_into = $1 ORDER BY id"};
-const Query kLatestExtension{"suggestions_latest_extension",
-                "SELECT months, reason, status, decision_reason FROM extension_requests WHERE suggestion_id = $1 "
-                "ORDER BY id DESC LIMIT 1"};
+                            "SELECT id FROM suggestions WHERE linked_into = $1 ORDER BY id"};
+const Query kLatestExtension{
+    "suggestions_latest_extension",
+    "SELECT months, reason, status, decision_reason FROM extension_requests WHERE suggestion_id = $1 "
+    "ORDER BY id DESC LIMIT 1"};
 
 std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, bool for_update, bool details) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadForUpdate : kLoad, id);
@@ -259,7 +266,8 @@ std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, boo
     s.add_linked_opinions(ResourceName(kSuggestions, row[0].as<int64_t>()));
   }
   if (!s.linked_into().empty()) {
-    if (std::optional<Answer> answer = LatestAnswer(tx, *ParseResourceId(s.linked_into(), kSuggestions, "linked_into"))) {
+    if (std::optional<Answer> answer =
+            LatestAnswer(tx, *ParseResourceId(s.linked_into(), kSuggestions, "linked_into"))) {
       *s.mutable_linked_answer() = std::move(*answer);
     }
   }
@@ -274,14 +282,15 @@ std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, boo
 }
 
 const Query kUnnameCoSigners{"suggestions_unname_co_signers",
-                "DELETE FROM co_signers WHERE suggestion_id = $1 AND deputy_id <> ALL($2::bigint[])"};
+                             "DELETE FROM co_signers WHERE suggestion_id = $1 AND deputy_id <> ALL($2::bigint[])"};
 const Query kReinviteCoSigners{"suggestions_reinvite_co_signers",
-                "UPDATE co_signers SET state = 'CO_SIGNER_STATE_INVITED', update_time = now() "
-                "WHERE suggestion_id = $1 AND state <> 'CO_SIGNER_STATE_INVITED'"};
-const Query kNameCoSigners{"suggestions_name_co_signers",
-                "INSERT INTO co_signers (suggestion_id, deputy_id, position, state) "
-                "SELECT $1::bigint, d, i::integer, 'CO_SIGNER_STATE_INVITED' FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i) "
-                "ON CONFLICT (suggestion_id, deputy_id) DO UPDATE SET position = excluded.position"};
+                               "UPDATE co_signers SET state = 'CO_SIGNER_STATE_INVITED', update_time = now() "
+                               "WHERE suggestion_id = $1 AND state <> 'CO_SIGNER_STATE_INVITED'"};
+const Query kNameCoSigners{
+    "suggestions_name_co_signers",
+    "INSERT INTO co_signers (suggestion_id, deputy_id, position, state) "
+    "SELECT $1::bigint, d, i::integer, 'CO_SIGNER_STATE_INVITED' FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i) "
+    "ON CONFLICT (suggestion_id, deputy_id) DO UPDATE SET position = excluded.position"};
 
 void SetCoSigners(pqxx::work& tx, int64_t id, const std::vector<int64_t>& deputy_ids, bool reinvite) {
   tx.exec_prepared(kUnnameCoSigners, id, IdArray(deputy_ids));
@@ -292,16 +301,18 @@ void SetCoSigners(pqxx::work& tx, int64_t id, const std::vector<int64_t>& deputy
   SyncCoSigningSubmitters(tx, id);
 }
 
-const Query kSetCoSignerState{"suggestions_set_co_signer_state",
-                "UPDATE co_signers SET state = $3, update_time = now() WHERE suggestion_id = $1 AND deputy_id = $2"};
+const Query kSetCoSignerState{
+    "suggestions_set_co_signer_state",
+    "UPDATE co_signers SET state = $3, update_time = now() WHERE suggestion_id = $1 AND deputy_id = $2"};
 
 void SetCoSignerState(pqxx::work& tx, int64_t id, int64_t deputy_id, minyi::suggestions::v1::CoSignerState state) {
   tx.exec_prepared(kSetCoSignerState, id, deputy_id, minyi::suggestions::v1::CoSignerState_Name(state));
   SyncCoSigningSubmitters(tx, id);
 }
 
-const Query kDropUnconfirmedCoSigners{"suggestions_drop_unconfirmed_co_signers",
-                "DELETE FROM co_signers WHERE suggestion_id = $1 AND state <> 'CO_SIGNER_STATE_CONFIRMED' RETURNING deputy_id"};
+const Query kDropUnconfirmedCoSigners{
+    "suggestions_drop_unconfirmed_co_signers",
+    "DELETE FROM co_signers WHERE suggestion_id = $1 AND state <> 'CO_SIGNER_STATE_CONFIRMED' RETURNING deputy_id"};
 
 std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id) {
   std::vector<int64_t> ids;
@@ -322,13 +333,15 @@ void SetState(pqxx::work& tx, int64_t id, SuggestionState state) {
   tx.exec_prepared(kSetState, id, SuggestionState_Name(state));
 }
 
-const Query kMarkSubmitted{"suggestions_mark_submitted",
-                "UPDATE suggestions SET state = 'SUGGESTION_STATE_SUBMITTED', submit_time = now(), submitted_on = $2::date, "
-                "level = CASE WHEN kind = 'SUGGESTION_KIND_CITIZEN_OPINION' THEN 'OPINION_LEVEL_STATION' ELSE level END, "
-                "update_time = now() WHERE id = $1"};
-const Query kInsertBands{"suggestions_insert_bands",
-                "INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, $1::bigint FROM unnest($2::bigint[]) AS k "
-                "ON CONFLICT DO NOTHING"};
+const Query kMarkSubmitted{
+    "suggestions_mark_submitted",
+    "UPDATE suggestions SET state = 'SUGGESTION_STATE_SUBMITTED', submit_time = now(), submitted_on = $2::date, "
+    "level = CASE WHEN kind = 'SUGGESTION_KIND_CITIZEN_OPINION' THEN 'OPINION_LEVEL_STATION' ELSE level END, "
+    "update_time = now() WHERE id = $1"};
+const Query kInsertBands{
+    "suggestions_insert_bands",
+    "INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, $1::bigint FROM unnest($2::bigint[]) AS k "
+    "ON CONFLICT DO NOTHING"};
 
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys) {
   tx.exec_prepared(kMarkSubmitted, id, today);
@@ -337,21 +350,24 @@ void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const s
   }
 }
 
-const Query kSetRejected{"suggestions_set_rejected",
-                "UPDATE suggestions SET state = 'SUGGESTION_STATE_NOT_ACCEPTED', reject_reason = $2, update_time = now() "
-                "WHERE id = $1"};
+const Query kSetRejected{
+    "suggestions_set_rejected",
+    "UPDATE suggestions SET state = 'SUGGESTION_STATE_NOT_ACCEPTED', reject_reason = $2, update_time = now() "
+    "WHERE id = $1"};
 
 void SetRejected(pqxx::work& tx, int64_t id, const std::string& reason) { tx.exec_prepared(kSetRejected, id, reason); }
 
-const Query kSetMerged{"suggestions_set_merged",
-                "UPDATE suggestions SET state = 'SUGGESTION_STATE_MERGED', merged_into = $2, update_time = now() "
-                "WHERE id = $1"};
-const Query kAdoptSubmitters{"suggestions_adopt_submitters",
-                "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
-                "SELECT $2, d.deputy_id, (SELECT coalesce(max(position), -1) FROM suggestion_deputies WHERE "
-                "suggestion_id = $2) + row_number() OVER (ORDER BY d.position) FROM suggestion_deputies d "
-                "WHERE d.suggestion_id = $1 AND NOT EXISTS (SELECT 1 FROM suggestion_deputies x WHERE "
-                "x.suggestion_id = $2 AND x.deputy_id = d.deputy_id)"};
+const Query kSetMerged{
+    "suggestions_set_merged",
+    "UPDATE suggestions SET state = 'SUGGESTION_STATE_MERGED', merged_into = $2, update_time = now() "
+    "WHERE id = $1"};
+const Query kAdoptSubmitters{
+    "suggestions_adopt_submitters",
+    "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
+    "SELECT $2, d.deputy_id, (SELECT coalesce(max(position), -1) FROM suggestion_deputies WHERE "
+    "suggestion_id = $2) + row_number() OVER (ORDER BY d.position) FROM suggestion_deputies d "
+    "WHERE d.suggestion_id = $1 AND NOT EXISTS (SELECT 1 FROM suggestion_deputies x WHERE "
+    "x.suggestion_id = $2 AND x.deputy_id = d.deputy_id)"};
 
 void SetMerged(pqxx::work& tx, int64_t id, int64_t into) {
   tx.exec_prepared(kSetMerged, id, into);
@@ -359,9 +375,9 @@ void SetMerged(pqxx::work& tx, int64_t id, int64_t into) {
 }
 
 const Query kSetAssigned{"suggestions_set_assigned",
-                "UPDATE suggestions SET state = 'SUGGESTION_STATE_ASSIGNED', lead_department = $2, "
-                "co_departments = ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), assigned_on = $4::date, "
-                "deadline = $5::date, update_time = now() WHERE id = $1"};
+                         "UPDATE suggestions SET state = 'SUGGESTION_STATE_ASSIGNED', lead_department = $2, "
+                         "co_departments = ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), assigned_on = $4::date, "
+                         "deadline = $5::date, update_time = now() WHERE id = $1"};
 
 void SetAssigned(pqxx::work& tx, int64_t id, const std::string& lead, const std::vector<std::string>& co_units,
                  const std::string& assigned_on, const std::string& deadline) {
@@ -369,15 +385,15 @@ void SetAssigned(pqxx::work& tx, int64_t id, const std::string& lead, const std:
 }
 
 const Query kSetDeadline{"suggestions_set_deadline",
-                "UPDATE suggestions SET deadline = $2::date, update_time = now() WHERE id = $1"};
+                         "UPDATE suggestions SET deadline = $2::date, update_time = now() WHERE id = $1"};
 
 void SetDeadline(pqxx::work& tx, int64_t id, const std::string& deadline) {
   tx.exec_prepared(kSetDeadline, id, deadline);
 }
 
 const Query kSetReopened{"suggestions_set_reopened",
-                "UPDATE suggestions SET state = 'SUGGESTION_STATE_REOPENED', round = $2, deadline = $3::date, "
-                "update_time = now() WHERE id = $1"};
+                         "UPDATE suggestions SET state = 'SUGGESTION_STATE_REOPENED', round = $2, deadline = $3::date, "
+                         "update_time = now() WHERE id = $1"};
 
 void SetReopened(pqxx::work& tx, int64_t id, int round, const std::string& deadline) {
   tx.exec_prepared(kSetReopened, id, round, deadline);
@@ -389,25 +405,27 @@ void SetLevel(pqxx::work& tx, int64_t id, minyi::suggestions::v1::OpinionLevel l
   tx.exec_prepared(kSetLevel, id, minyi::suggestions::v1::OpinionLevel_Name(level));
 }
 
-const Query kSetLinked{"suggestions_set_linked",
-                "UPDATE suggestions SET state = 'SUGGESTION_STATE_LINKED', linked_into = $2, update_time = now() "
-                "WHERE id = $1"};
+const Query kSetLinked{
+    "suggestions_set_linked",
+    "UPDATE suggestions SET state = 'SUGGESTION_STATE_LINKED', linked_into = $2, update_time = now() "
+    "WHERE id = $1"};
 
 void SetLinked(pqxx::work& tx, int64_t opinion_id, int64_t into) { tx.exec_prepared(kSetLinked, opinion_id, into); }
 
 const Query kSetKeySupervision{"suggestions_set_key_supervision",
-                "UPDATE suggestions SET key_supervision = $2, update_time = now() WHERE id = $1"};
+                               "UPDATE suggestions SET key_supervision = $2, update_time = now() WHERE id = $1"};
 
 void SetKeySupervision(pqxx::work& tx, int64_t id, bool on) { tx.exec_prepared(kSetKeySupervision, id, on); }
 
 const Query kSetShowcased{"suggestions_set_showcased",
-                "UPDATE suggestions SET showcased = true, update_time = now() WHERE id = $1"};
+                          "UPDATE suggestions SET showcased = true, update_time = now() WHERE id = $1"};
 
 void SetShowcased(pqxx::work& tx, int64_t id) { tx.exec_prepared(kSetShowcased, id); }
 
-const Query kInsertContact{"suggestions_insert_contact",
-                "INSERT INTO contacts (suggestion_id, round, department, method, summary, contact_date, recorded_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6::date, $7)"};
+const Query kInsertContact{
+    "suggestions_insert_contact",
+    "INSERT INTO contacts (suggestion_id, round, department, method, summary, contact_date, recorded_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6::date, $7)"};
 
 void InsertContact(pqxx::work& tx, int64_t id, int round, const std::string& department,
                    const minyi::suggestions::v1::ContactRecord& c, const std::string& actor) {
@@ -415,19 +433,21 @@ void InsertContact(pqxx::work& tx, int64_t id, int round, const std::string& dep
 }
 
 const Query kInsertCoUnitOpinion{"suggestions_insert_co_unit_opinion",
-                "INSERT INTO co_unit_opinions (suggestion_id, round, department, text, created_by) "
-                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
+                                 "INSERT INTO co_unit_opinions (suggestion_id, round, department, text, created_by) "
+                                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"};
 
-bool InsertCoUnitOpinion(pqxx::work& tx, int64_t id, int round, const std::string& department,
-                         const std::string& text, const std::string& actor) {
+bool InsertCoUnitOpinion(pqxx::work& tx, int64_t id, int round, const std::string& department, const std::string& text,
+                         const std::string& actor) {
   return tx.exec_prepared(kInsertCoUnitOpinion, id, round, department, text, actor).affected_rows() == 1;
 }
 
-const Query kInsertAnswer{"suggestions_insert_answer",
-                "INSERT INTO answers (suggestion_id, round, category, text, department, on_time, answered_on, answered_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8)"};
-const Query kInsertCommitment{"suggestions_insert_commitment",
-                "INSERT INTO commitments (suggestion_id, round, department, text, due_date) VALUES ($1, $2, $3, $4, $5::date)"};
+const Query kInsertAnswer{
+    "suggestions_insert_answer",
+    "INSERT INTO answers (suggestion_id, round, category, text, department, on_time, answered_on, answered_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8)"};
+const Query kInsertCommitment{
+    "suggestions_insert_commitment",
+    "INSERT INTO commitments (suggestion_id, round, department, text, due_date) VALUES ($1, $2, $3, $4, $5::date)"};
 
 void InsertAnswer(pqxx::work& tx, int64_t id, int round, const Answer& answer, const std::string& department,
                   bool on_time, const std::string& today, const std::string& actor) {
@@ -439,8 +459,8 @@ void InsertAnswer(pqxx::work& tx, int64_t id, int round, const Answer& answer, c
 }
 
 const Query kInsertRating{"suggestions_insert_rating",
-                "INSERT INTO ratings (suggestion_id, round, attitude, result, comment, rated_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6)"};
+                          "INSERT INTO ratings (suggestion_id, round, attitude, result, comment, rated_by) "
+                          "VALUES ($1, $2, $3, $4, $5, $6)"};
 
 void InsertRating(pqxx::work& tx, int64_t id, int round, const minyi::suggestions::v1::Rating& rating,
                   const std::string& actor) {
@@ -449,20 +469,21 @@ void InsertRating(pqxx::work& tx, int64_t id, int round, const minyi::suggestion
 }
 
 const Query kInsertExtension{"suggestions_insert_extension",
-                "INSERT INTO extension_requests (suggestion_id, months, reason, status, requested_by) "
-                "VALUES ($1, $2, $3, 'PENDING', $4) ON CONFLICT DO NOTHING RETURNING id"};
+                             "INSERT INTO extension_requests (suggestion_id, months, reason, status, requested_by) "
+                             "VALUES ($1, $2, $3, 'PENDING', $4) ON CONFLICT DO NOTHING RETURNING id"};
 
 bool InsertExtensionRequest(pqxx::work& tx, int64_t id, int months, const std::string& reason,
                             const std::string& actor) {
   return !tx.exec_prepared(kInsertExtension, id, months, reason, actor).empty();
 }
 
-const Query kDecideExtension{"suggestions_decide_extension",
-                "UPDATE extension_requests SET status = CASE WHEN $2 THEN 'APPROVED' ELSE 'REJECTED' END, "
-                "decision_reason = $3, decided_by = $4 WHERE suggestion_id = $1 AND status = 'PENDING' RETURNING months"};
+const Query kDecideExtension{
+    "suggestions_decide_extension",
+    "UPDATE extension_requests SET status = CASE WHEN $2 THEN 'APPROVED' ELSE 'REJECTED' END, "
+    "decision_reason = $3, decided_by = $4 WHERE suggestion_id = $1 AND status = 'PENDING' RETURNING months"};
 
 std::optional<int> ResolveExtensionRequest(pqxx::work& tx, int64_t id, bool approve, const std::string& reason,
-                                          const std::string& actor) {
+                                           const std::string& actor) {
   pqxx::result r = tx.exec_prepared(kDecideExtension, id, approve, reason, actor);
   if (r.empty()) {
     return std::nullopt;
@@ -470,18 +491,20 @@ std::optional<int> ResolveExtensionRequest(pqxx::work& tx, int64_t id, bool appr
   return r[0][0].as<int>();
 }
 
-const Query kInsertTransition{"suggestions_insert_transition",
-                "INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role, reason, detail) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
+const Query kInsertTransition{
+    "suggestions_insert_transition",
+    "INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role, reason, detail) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
 
 void AppendTransition(pqxx::work& tx, const TransitionRow& t) {
   tx.exec_prepared(kInsertTransition, t.suggestion_id, t.action, SuggestionState_Name(t.from),
                    SuggestionState_Name(t.to), t.actor, t.actor_role, t.reason, t.detail);
 }
 
-const Query kTimeline{"suggestions_timeline",
-                "SELECT action, from_state, to_state, actor, actor_role, reason, detail, "
-                "(extract(epoch FROM at) * 1000000)::bigint FROM transitions WHERE suggestion_id = $1 ORDER BY id"};
+const Query kTimeline{
+    "suggestions_timeline",
+    "SELECT action, from_state, to_state, actor, actor_role, reason, detail, "
+    "(extract(epoch FROM at) * 1000000)::bigint FROM transitions WHERE suggestion_id = $1 ORDER BY id"};
 
 std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transaction_base& tx, int64_t id) {
   std::vector<minyi::suggestions::v1::TimelineEntry> out;
@@ -500,12 +523,13 @@ std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transact
   return out;
 }
 
-const Query kCandidates{"suggestions_candidates",
-                absl::StrCat("SELECT s.title || ' ' || s.body AS dedup_text, ", kColumns,
-                             " JOIN (SELECT suggestion_id, count(*) AS shared FROM dedup_bands WHERE band_key = "
-                             "ANY($1::bigint[]) AND suggestion_id <> $2 GROUP BY suggestion_id ORDER BY shared DESC, "
-                             "suggestion_id LIMIT $3) m ON m.suggestion_id = s.id WHERE s.state IN ",
-                             kOpenStates, " ORDER BY m.shared DESC, s.id")};
+const Query kCandidates{
+    "suggestions_candidates",
+    absl::StrCat("SELECT s.title || ' ' || s.body AS dedup_text, ", kColumns,
+                 " JOIN (SELECT suggestion_id, count(*) AS shared FROM dedup_bands WHERE band_key = "
+                 "ANY($1::bigint[]) AND suggestion_id <> $2 GROUP BY suggestion_id ORDER BY shared DESC, "
+                 "suggestion_id LIMIT $3) m ON m.suggestion_id = s.id WHERE s.state IN ",
+                 kOpenStates, " ORDER BY m.shared DESC, s.id")};
 
 std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::vector<int64_t>& band_keys,
                                         int64_t exclude_id, int limit) {
@@ -519,16 +543,17 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
   return out;
 }
 
-const Query kList{"suggestions_list",
-                absl::StrCat("SELECT ", kColumns,
-                             " WHERE s.id > $1 AND ($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
-                             "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
-                             "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-                             "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
-                             "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
-                             "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
-                             "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
-                             "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased) ORDER BY s.id LIMIT $9")};
+const Query kList{
+    "suggestions_list",
+    absl::StrCat("SELECT ", kColumns,
+                 " WHERE s.id > $1 AND ($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
+                 "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
+                 "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
+                 "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
+                 "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
+                 "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
+                 "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
+                 "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased) ORDER BY s.id LIMIT $9")};
 
 std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& q) {
   return EveryRow(tx, kList, FromRow, q.after_id, q.state, q.kind, q.department, q.deputy_id, q.citizen_account,

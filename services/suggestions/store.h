@@ -39,7 +39,7 @@ struct Record {
 // `submit.today` with its band keys and SUBMIT entry. One statement: a submission is the hot path.
 struct NewItem {
   bool submit = false;
-  std::string today = "";              // YYYY-MM-DD, when submitting
+  std::string today = "";               // YYYY-MM-DD, when submitting
   std::vector<int64_t> band_keys = {};  // when submitting
   std::string actor = "";
   std::string actor_role = "";
@@ -80,8 +80,8 @@ void SetShowcased(pqxx::work& tx, int64_t id);
 void InsertContact(pqxx::work& tx, int64_t id, int round, const std::string& department,
                    const minyi::suggestions::v1::ContactRecord& contact, const std::string& actor);
 // False when the co-unit already sent its opinion this round.
-bool InsertCoUnitOpinion(pqxx::work& tx, int64_t id, int round, const std::string& department,
-                         const std::string& text, const std::string& actor);
+bool InsertCoUnitOpinion(pqxx::work& tx, int64_t id, int round, const std::string& department, const std::string& text,
+                         const std::string& actor);
 void InsertAnswer(pqxx::work& tx, int64_t id, int round, const minyi::suggestions::v1::Answer& answer,
                   const std::string& department, bool on_time, const std::string& today, const std::string& actor);
 void InsertRating(pqxx::work& tx, int64_t id, int round, const minyi::suggestions::v1::Rating& rating,
@@ -92,7 +92,7 @@ bool InsertExtensionRequest(pqxx::work& tx, int64_t id, int months, const std::s
                             const std::string& actor);
 // The pending request's months, or nullopt when none is pending; marks it decided.
 std::optional<int> ResolveExtensionRequest(pqxx::work& tx, int64_t id, bool approve, const std::string& reason,
-                                          const std::string& actor);
+                                           const std::string& actor);
 
 struct TransitionRow {
   int64_t suggestion_id = 0;
@@ -119,9 +119,9 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
 struct ListQuery {
   int64_t after_id = 0;
   int limit = 50;
-  std::string state = "";            // enum name or ""
-  std::string kind = "";             // enum name or ""
-  std::string department = "";       // lead or co-unit, or ""
+  std::string state = "";       // enum name or ""
+  std::string kind = "";        // enum name or ""
+  std::string department = "";  // lead or co-unit, or ""
   // A deputy reading: items they submitted or entered, and the submitted citizens' opinions of `stations`
   // (as the visibility rule in visibility.h has it); 0 for no deputy filter.
   int64_t deputy_id = 0;
@@ -134,8 +134,8 @@ std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuer
 
 // `group_by` is department, delegation, deputy or period.
 std::vector<minyi::suggestions::v1::StatsRow> SelectStats(pqxx::transaction_base& tx, const std::string& group_by,
-                                                         const std::string& start_date, const std::string& end_date,
-                                                         const std::string& today);
+                                                          const std::string& start_date, const std::string& end_date,
+                                                          const std::string& today);
 
 struct CommitmentQuery {
   int64_t after_id = 0;

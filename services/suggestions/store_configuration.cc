@@ -17,9 +17,9 @@ namespace minyi::suggestions {
 using ::google::protobuf::util::TimeUtil;
 
 const Query kLoadRoutingRules{"suggestions_load_routing_rules",
-                "SELECT keywords::text, department FROM routing_rules ORDER BY position"};
+                              "SELECT keywords::text, department FROM routing_rules ORDER BY position"};
 const Query kLoadRoutingMeta{"suggestions_load_routing_meta",
-                "SELECT (extract(epoch FROM update_time) * 1000000)::bigint FROM routing_rules_meta"};
+                             "SELECT (extract(epoch FROM update_time) * 1000000)::bigint FROM routing_rules_meta"};
 
 minyi::suggestions::v1::RoutingRules LoadRoutingRules(pqxx::transaction_base& tx) {
   minyi::suggestions::v1::RoutingRules rules;
@@ -37,9 +37,9 @@ minyi::suggestions::v1::RoutingRules LoadRoutingRules(pqxx::transaction_base& tx
 
 const Query kDeleteRoutingRules{"suggestions_delete_routing_rules", "DELETE FROM routing_rules"};
 const Query kInsertRoutingRule{"suggestions_insert_routing_rule",
-                "INSERT INTO routing_rules (position, keywords, department) VALUES ($1, $2::jsonb, $3)"};
+                               "INSERT INTO routing_rules (position, keywords, department) VALUES ($1, $2::jsonb, $3)"};
 const Query kTouchRouting{"suggestions_touch_routing",
-                "UPDATE routing_rules_meta SET update_time = now(), updated_by = $1"};
+                          "UPDATE routing_rules_meta SET update_time = now(), updated_by = $1"};
 
 void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules, const std::string& actor) {
   tx.exec_prepared(kDeleteRoutingRules);
@@ -54,8 +54,8 @@ void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRu
 }
 
 const Query kInsertFund{"suggestions_insert_fund",
-                "INSERT INTO funds (year, total_fen, remaining_fen, created_by) VALUES ($1, $2, $2, $3) "
-                "ON CONFLICT DO NOTHING RETURNING year"};
+                        "INSERT INTO funds (year, total_fen, remaining_fen, created_by) VALUES ($1, $2, $2, $3) "
+                        "ON CONFLICT DO NOTHING RETURNING year"};
 
 bool InsertFund(pqxx::work& tx, int year, int64_t total_fen, const std::string& actor) {
   return !tx.exec_prepared(kInsertFund, year, total_fen, actor).empty();
@@ -76,10 +76,12 @@ std::optional<minyi::suggestions::v1::Fund> LoadFund(pqxx::transaction_base& tx,
   return f;
 }
 
-const Query kTakeFromFund{"suggestions_take_from_fund",
-                "UPDATE funds SET remaining_fen = remaining_fen - $2 WHERE year = $1 AND remaining_fen >= $2 RETURNING year"};
-const Query kInsertAllocation{"suggestions_insert_allocation",
-                "INSERT INTO fund_allocations (year, suggestion_id, amount_fen, note, allocated_by) VALUES ($1, $2, $3, $4, $5)"};
+const Query kTakeFromFund{
+    "suggestions_take_from_fund",
+    "UPDATE funds SET remaining_fen = remaining_fen - $2 WHERE year = $1 AND remaining_fen >= $2 RETURNING year"};
+const Query kInsertAllocation{
+    "suggestions_insert_allocation",
+    "INSERT INTO fund_allocations (year, suggestion_id, amount_fen, note, allocated_by) VALUES ($1, $2, $3, $4, $5)"};
 
 bool AllocateFromFund(pqxx::work& tx, int year, int64_t id, int64_t amount_fen, const std::string& note,
                       const std::string& actor) {
@@ -90,8 +92,9 @@ bool AllocateFromFund(pqxx::work& tx, int year, int64_t id, int64_t amount_fen, 
   return true;
 }
 
-const Query kCalendarRange{"suggestions_calendar_range",
-                "SELECT to_char(day, 'YYYY-MM-DD'), working FROM calendar_days WHERE day BETWEEN $1::date AND $2::date"};
+const Query kCalendarRange{
+    "suggestions_calendar_range",
+    "SELECT to_char(day, 'YYYY-MM-DD'), working FROM calendar_days WHERE day BETWEEN $1::date AND $2::date"};
 
 WorkingCalendar LoadCalendar(pqxx::transaction_base& tx, const std::string& from, const std::string& to) {
   WorkingCalendar calendar;
@@ -106,7 +109,8 @@ WorkingCalendar LoadCalendar(pqxx::transaction_base& tx, const std::string& from
 
 std::vector<minyi::suggestions::v1::CalendarDay> SelectCalendarYear(pqxx::transaction_base& tx, int year) {
   std::vector<minyi::suggestions::v1::CalendarDay> out;
-  for (const pqxx::row& row : tx.exec_prepared(kCalendarRange, absl::StrCat(year, "-01-01"), absl::StrCat(year, "-12-31"))) {
+  for (const pqxx::row& row :
+       tx.exec_prepared(kCalendarRange, absl::StrCat(year, "-01-01"), absl::StrCat(year, "-12-31"))) {
     minyi::suggestions::v1::CalendarDay d;
     d.set_date(row[0].as<std::string>());
     d.set_working(row[1].as<bool>());
@@ -116,9 +120,9 @@ std::vector<minyi::suggestions::v1::CalendarDay> SelectCalendarYear(pqxx::transa
 }
 
 const Query kDeleteCalendarYear{"suggestions_delete_calendar_year",
-                "DELETE FROM calendar_days WHERE extract(year FROM day) = $1"};
+                                "DELETE FROM calendar_days WHERE extract(year FROM day) = $1"};
 const Query kInsertCalendarDay{"suggestions_insert_calendar_day",
-                "INSERT INTO calendar_days (day, working, note) VALUES ($1::date, $2, $3)"};
+                               "INSERT INTO calendar_days (day, working, note) VALUES ($1::date, $2, $3)"};
 
 void ReplaceCalendarYear(pqxx::work& tx, int year, const std::vector<minyi::suggestions::v1::CalendarDay>& days) {
   tx.exec_prepared(kDeleteCalendarYear, year);

@@ -18,7 +18,8 @@ using ::minyi::suggestions::v1::Commitment;
 // Statistics per group: the key expression and, for deputies, the join that fans out to submitters.
 std::string StatsSql(absl::string_view key, absl::string_view join, absl::string_view key_filter) {
   return absl::StrCat(
-      "SELECT ", key, " AS key, count(*) AS total, count(a1.round) AS answered, "
+      "SELECT ", key,
+      " AS key, count(*) AS total, count(a1.round) AS answered, "
       "count(*) FILTER (WHERE a1.on_time) AS on_time, "
       "count(*) FILTER (WHERE la.category = 'ANSWER_CATEGORY_A') AS cat_a, "
       "count(*) FILTER (WHERE la.category = 'ANSWER_CATEGORY_B') AS cat_b, "
@@ -28,24 +29,24 @@ std::string StatsSql(absl::string_view key, absl::string_view join, absl::string
       "count(*) FILTER (WHERE lr.attitude IN ('SATISFACTION_SATISFIED', 'SATISFACTION_BASIC')) AS attitude_ok, "
       "count(*) FILTER (WHERE lr.result IN ('SATISFACTION_SATISFIED', 'SATISFACTION_BASIC')) AS result_ok, "
       "count(*) FILTER (WHERE a1.on_time = false OR (a1.round IS NULL AND s.deadline < $3::date)) AS overdue "
-      "FROM suggestions s ", join,
+      "FROM suggestions s ",
+      join,
       " LEFT JOIN answers a1 ON a1.suggestion_id = s.id AND a1.round = 1 "
       "LEFT JOIN LATERAL (SELECT category FROM answers WHERE suggestion_id = s.id ORDER BY round DESC LIMIT 1) la "
       "ON true LEFT JOIN LATERAL (SELECT attitude, result FROM ratings WHERE suggestion_id = s.id "
       "ORDER BY round DESC LIMIT 1) lr ON true "
       "WHERE s.submitted_on BETWEEN $1::date AND $2::date "
-      "AND s.state NOT IN ('SUGGESTION_STATE_MERGED', 'SUGGESTION_STATE_LINKED') ", key_filter,
-      " GROUP BY 1 ORDER BY 1");
+      "AND s.state NOT IN ('SUGGESTION_STATE_MERGED', 'SUGGESTION_STATE_LINKED') ",
+      key_filter, " GROUP BY 1 ORDER BY 1");
 }
 
 // One statement per grouping GetSuggestionStats accepts.
 const Query kStatsByDepartment{"suggestions_stats_department",
                                StatsSql("s.lead_department", "", "AND s.lead_department <> ''")};
-const Query kStatsByDelegation{"suggestions_stats_delegation",
-                               StatsSql("s.delegation", "", "AND s.delegation <> ''")};
-const Query kStatsByDeputy{"suggestions_stats_deputy",
-                           StatsSql("'deputies/' || sd.deputy_id",
-                                    "JOIN suggestion_deputies sd ON sd.suggestion_id = s.id", "")};
+const Query kStatsByDelegation{"suggestions_stats_delegation", StatsSql("s.delegation", "", "AND s.delegation <> ''")};
+const Query kStatsByDeputy{
+    "suggestions_stats_deputy",
+    StatsSql("'deputies/' || sd.deputy_id", "JOIN suggestion_deputies sd ON sd.suggestion_id = s.id", "")};
 const Query kStatsByPeriod{"suggestions_stats_period", StatsSql("to_char(s.submitted_on, 'YYYY-MM')", "", "")};
 
 const Query& StatsQuery(absl::string_view group_by) {
@@ -74,11 +75,10 @@ constexpr absl::string_view kCommitmentColumns =
 }  // namespace
 
 std::vector<minyi::suggestions::v1::StatsRow> SelectStats(pqxx::transaction_base& tx, const std::string& group_by,
-                                                         const std::string& start_date, const std::string& end_date,
-                                                         const std::string& today) {
+                                                          const std::string& start_date, const std::string& end_date,
+                                                          const std::string& today) {
   std::vector<minyi::suggestions::v1::StatsRow> out;
-  for (const pqxx::row& row :
-       tx.exec_prepared(StatsQuery(group_by), start_date, end_date, today)) {
+  for (const pqxx::row& row : tx.exec_prepared(StatsQuery(group_by), start_date, end_date, today)) {
     minyi::suggestions::v1::StatsRow r;
     r.set_key(row["key"].as<std::string>());
     r.set_total(row["total"].as<int64_t>());
@@ -100,10 +100,11 @@ std::vector<minyi::suggestions::v1::StatsRow> SelectStats(pqxx::transaction_base
   return out;
 }
 
-const Query kListCommitments{"suggestions_list_commitments",
-                absl::StrCat("SELECT ", kCommitmentColumns,
-                             " WHERE c.id > $1 AND ($2 = '' OR c.department = $2) AND (NOT $3 OR NOT c.fulfilled) "
-                             "AND ($4 = '' OR c.due_date < $4::date) ORDER BY c.id LIMIT $5")};
+const Query kListCommitments{
+    "suggestions_list_commitments",
+    absl::StrCat("SELECT ", kCommitmentColumns,
+                 " WHERE c.id > $1 AND ($2 = '' OR c.department = $2) AND (NOT $3 OR NOT c.fulfilled) "
+                 "AND ($4 = '' OR c.due_date < $4::date) ORDER BY c.id LIMIT $5")};
 
 std::vector<Commitment> SelectCommitments(pqxx::transaction_base& tx, const CommitmentQuery& q) {
   return EveryRow(tx, kListCommitments, CommitmentFromRow, q.after_id, q.department, q.open_only, q.due_before,
@@ -111,12 +112,13 @@ std::vector<Commitment> SelectCommitments(pqxx::transaction_base& tx, const Comm
 }
 
 const Query kLoadCommitment{"suggestions_load_commitment",
-                absl::StrCat("SELECT ", kCommitmentColumns, " WHERE c.id = $1")};
+                            absl::StrCat("SELECT ", kCommitmentColumns, " WHERE c.id = $1")};
 const Query kLoadCommitmentForUpdate{"suggestions_load_commitment_for_update",
-                absl::StrCat("SELECT ", kCommitmentColumns, " WHERE c.id = $1 FOR UPDATE")};
-const Query kCommitmentChecks{"suggestions_commitment_checks",
-                "SELECT to_char(checked_on, 'YYYY-MM-DD'), note, fulfilled, checked_by FROM commitment_checks "
-                "WHERE commitment_id = $1 ORDER BY id"};
+                                     absl::StrCat("SELECT ", kCommitmentColumns, " WHERE c.id = $1 FOR UPDATE")};
+const Query kCommitmentChecks{
+    "suggestions_commitment_checks",
+    "SELECT to_char(checked_on, 'YYYY-MM-DD'), note, fulfilled, checked_by FROM commitment_checks "
+    "WHERE commitment_id = $1 ORDER BY id"};
 
 std::optional<Commitment> LoadCommitment(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadCommitmentForUpdate : kLoadCommitment, id);
@@ -134,11 +136,13 @@ std::optional<Commitment> LoadCommitment(pqxx::transaction_base& tx, int64_t id,
   return c;
 }
 
-const Query kInsertCommitmentCheck{"suggestions_insert_commitment_check",
-                "INSERT INTO commitment_checks (commitment_id, checked_on, note, fulfilled, checked_by) "
-                "VALUES ($1, $2::date, $3, $4, $5)"};
-const Query kUpdateCommitmentAfterCheck{"suggestions_update_commitment_after_check",
-                "UPDATE commitments SET last_checked_on = $2::date, fulfilled = fulfilled OR $3 WHERE id = $1"};
+const Query kInsertCommitmentCheck{
+    "suggestions_insert_commitment_check",
+    "INSERT INTO commitment_checks (commitment_id, checked_on, note, fulfilled, checked_by) "
+    "VALUES ($1, $2::date, $3, $4, $5)"};
+const Query kUpdateCommitmentAfterCheck{
+    "suggestions_update_commitment_after_check",
+    "UPDATE commitments SET last_checked_on = $2::date, fulfilled = fulfilled OR $3 WHERE id = $1"};
 
 void InsertCommitmentCheck(pqxx::work& tx, int64_t id, const minyi::suggestions::v1::CommitmentCheck& check,
                            const std::string& today, const std::string& actor) {
@@ -147,9 +151,9 @@ void InsertCommitmentCheck(pqxx::work& tx, int64_t id, const minyi::suggestions:
 }
 
 const Query kLockDue{"suggestions_lock_due",
-                "SELECT id, round, to_char(deadline, 'YYYY-MM-DD') FROM suggestions WHERE state IN "
-                "('SUGGESTION_STATE_ASSIGNED', 'SUGGESTION_STATE_IN_PROGRESS', 'SUGGESTION_STATE_REOPENED') "
-                "AND deadline <= $1::date ORDER BY deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED"};
+                     "SELECT id, round, to_char(deadline, 'YYYY-MM-DD') FROM suggestions WHERE state IN "
+                     "('SUGGESTION_STATE_ASSIGNED', 'SUGGESTION_STATE_IN_PROGRESS', 'SUGGESTION_STATE_REOPENED') "
+                     "AND deadline <= $1::date ORDER BY deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED"};
 
 std::vector<DueItem> LockDueItems(pqxx::work& tx, const std::string& horizon, int limit) {
   std::vector<DueItem> out;
@@ -159,9 +163,10 @@ std::vector<DueItem> LockDueItems(pqxx::work& tx, const std::string& horizon, in
   return out;
 }
 
-const Query kRecordAlert{"suggestions_record_alert",
-                "INSERT INTO deadline_alerts (suggestion_id, round, deadline, threshold) VALUES ($1, $2, $3::date, $4) "
-                "ON CONFLICT DO NOTHING RETURNING suggestion_id"};
+const Query kRecordAlert{
+    "suggestions_record_alert",
+    "INSERT INTO deadline_alerts (suggestion_id, round, deadline, threshold) VALUES ($1, $2, $3::date, $4) "
+    "ON CONFLICT DO NOTHING RETURNING suggestion_id"};
 
 bool RecordAlert(pqxx::work& tx, const DueItem& item, int threshold) {
   return !tx.exec_prepared(kRecordAlert, item.id, item.round, item.deadline, threshold).empty();

@@ -40,9 +40,9 @@ absl::Status Transitions::Run(const Call& call, const google::protobuf::Message&
                       .reason = m.reason};
     RETURN_IF_ERROR(m.apply(change, rec, next, row));
     AppendTransition(tx, row);
-    change.Audit(s.name(), {{"from", SuggestionState_Name(row.from)},
-                            {"to", SuggestionState_Name(row.to)},
-                            {"detail", row.detail}});
+    change.Audit(
+        s.name(),
+        {{"from", SuggestionState_Name(row.from)}, {"to", SuggestionState_Name(row.to)}, {"detail", row.detail}});
     *response = View(caller, LoadSuggestion(tx, id)->suggestion, false);
     return m.finish ? m.finish(tx, reader, rec, response) : absl::OkStatus();
   });

@@ -37,7 +37,8 @@ bool IsLead(const Caller& caller, const Suggestion& s) {
 
 bool IsCoUnit(const Caller& caller, const Suggestion& s) {
   return caller.role() == ROLE_DEPARTMENT && !caller.department().empty() &&
-         std::find(s.co_departments().begin(), s.co_departments().end(), caller.department()) != s.co_departments().end();
+         std::find(s.co_departments().begin(), s.co_departments().end(), caller.department()) !=
+             s.co_departments().end();
 }
 
 const minyi::suggestions::v1::CoSigner* CoSignerOf(const Caller& caller, const Suggestion& s) {
@@ -62,8 +63,7 @@ bool IsAuthor(const Caller& caller, const Suggestion& s) {
 bool NeedsStations(const Caller& caller, const Suggestion& s) {
   return caller.role() == ROLE_DEPUTY && !caller.deputy().empty() &&
          s.kind() == minyi::suggestions::v1::SUGGESTION_KIND_CITIZEN_OPINION &&
-         s.state() != minyi::suggestions::v1::SUGGESTION_STATE_DRAFT && !s.station().empty() &&
-         !IsSubmitter(caller, s);
+         s.state() != minyi::suggestions::v1::SUGGESTION_STATE_DRAFT && !s.station().empty() && !IsSubmitter(caller, s);
 }
 
 bool CanRead(const Caller& caller, const Suggestion& s, const std::vector<std::string>& stations) {

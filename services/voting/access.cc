@@ -19,12 +19,12 @@ absl::Status StateError(absl::string_view reason, absl::string_view what,
 }  // namespace
 
 bool SeesUnannounced(const Caller& caller) {
-  return HasRole(caller, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF,
-                          minyi::common::v1::ROLE_LEADER});
+  return HasRole(caller,
+                 {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF, minyi::common::v1::ROLE_LEADER});
 }
 
-absl::StatusOr<int64_t> ParseWithSuffix(absl::string_view name, absl::string_view collection,
-                                        absl::string_view suffix, absl::string_view field) {
+absl::StatusOr<int64_t> ParseWithSuffix(absl::string_view name, absl::string_view collection, absl::string_view suffix,
+                                        absl::string_view field) {
   if (!absl::EndsWith(name, suffix)) {
     return InvalidField(field, absl::StrCat("须形如 ", collection, "{id}", suffix));
   }

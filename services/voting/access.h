@@ -31,8 +31,8 @@ inline constexpr char kAccounts[] = "accounts/";
 bool SeesUnannounced(const Caller& caller);
 
 // A "name" field that may end in a fixed suffix ("votes/3/result").
-absl::StatusOr<int64_t> ParseWithSuffix(absl::string_view name, absl::string_view collection,
-                                        absl::string_view suffix, absl::string_view field);
+absl::StatusOr<int64_t> ParseWithSuffix(absl::string_view name, absl::string_view collection, absl::string_view suffix,
+                                        absl::string_view field);
 
 // Distinct, canonical resource names, `min` to `max` of them, each checked; the error names the offending
 // element.

@@ -237,7 +237,9 @@ bool BallotBox::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastReq
     events[i].set_reference(c.request->parent());
     events[i].set_occurred_on(c.today);
     outgoing.push_back({&events[i], c.request->parent(), c.caller.account_id()});
-    audits.push_back({.actor = c.caller.account_id(), .action = "CastBallot", .resource = c.request->parent(),
+    audits.push_back({.actor = c.caller.account_id(),
+                      .action = "CastBallot",
+                      .resource = c.request->parent(),
                       .request_id = c.cast.call.request_id});
   }
   EmitEvents(tx, outgoing);

@@ -15,10 +15,13 @@ namespace voting = minyi::voting;
 
 int main() {
   return minyi::ServiceMain<voting::VotingConfig>(
-      {.name = "voting", .default_grpc_port = 7103, .migrations = &voting::Migrations(), .statements = voting::Statements()},
+      {.name = "voting",
+       .default_grpc_port = 7103,
+       .migrations = &voting::Migrations(),
+       .statements = voting::Statements()},
       &voting::LoadVotingConfig, [](minyi::ServiceHost& host, voting::VotingConfig& config) {
-        voting::DeputiesRegistry registry(
-            grpc::CreateChannel(config.deputies_addr, grpc::InsecureChannelCredentials()), host.credentials());
+        voting::DeputiesRegistry registry(grpc::CreateChannel(config.deputies_addr, grpc::InsecureChannelCredentials()),
+                                          host.credentials());
         voting::Projects projects(host.pool(), host.authorizer(), registry);
         voting::Votes votes(host.pool(), host.authorizer(), registry, config.sealer);
         voting::BallotBox ballot_box(host.pool(), host.authorizer(), config.sealer);

@@ -28,21 +28,21 @@ using ::minyi::voting::v1::ListProjectsRequest;
 using ::minyi::voting::v1::ListProjectsResponse;
 using ::minyi::voting::v1::NominationSource_Name;
 using ::minyi::voting::v1::OpenSatisfactionRoundRequest;
+using ::minyi::voting::v1::PostProgressRequest;
+using ::minyi::voting::v1::ProgressReport;
+using ::minyi::voting::v1::Project;
 using ::minyi::voting::v1::PROJECT_STATE_CANDIDATE;
 using ::minyi::voting::v1::PROJECT_STATE_CHOSEN;
 using ::minyi::voting::v1::PROJECT_STATE_COMPLETED;
 using ::minyi::voting::v1::PROJECT_STATE_EXCLUDED;
 using ::minyi::voting::v1::PROJECT_STATE_NOMINATED;
 using ::minyi::voting::v1::PROJECT_STATE_UNSPECIFIED;
-using ::minyi::voting::v1::PostProgressRequest;
-using ::minyi::voting::v1::ProgressReport;
-using ::minyi::voting::v1::Project;
 using ::minyi::voting::v1::ProjectProgressPosted;
 using ::minyi::voting::v1::ProjectState_IsValid;
 using ::minyi::voting::v1::ProjectState_Name;
-using ::minyi::voting::v1::RATING_UNSPECIFIED;
 using ::minyi::voting::v1::RateProjectRequest;
 using ::minyi::voting::v1::Rating_IsValid;
+using ::minyi::voting::v1::RATING_UNSPECIFIED;
 using ::minyi::voting::v1::Satisfaction;
 using ::minyi::voting::v1::SatisfactionRoundOpened;
 using ::minyi::voting::v1::ScreenProjectRequest;
@@ -126,17 +126,16 @@ absl::Status Projects::AttachSupervisionGroup(const Call& call, const AttachSupe
   // The group and its members are the deputies service's; the project keeps the members as they are now.
   ASSIGN_OR_RETURN(const std::vector<std::string> members,
                    registry_.SupervisionGroupMembers(request.supervision_group()));
-  return commands_.Run(
-      call, caller, "AttachSupervisionGroup", request, response, [&](Change& change) -> absl::Status {
-        RETURN_IF_ERROR(InState(LoadProject(change.tx(), id, /*for_update=*/true), request.name(),
-                                {PROJECT_STATE_CHOSEN, PROJECT_STATE_COMPLETED}, "只有票决选定的项目可以配置监督小组")
-                            .status());
-        SetSupervision(change.tx(), id, request.supervision_group(), members);
-        change.Audit(request.name(),
-                     {{"supervision_group", request.supervision_group()}, {"members", nlohmann::json(members)}});
-        *response = *LoadProject(change.tx(), id);
-        return absl::OkStatus();
-      });
+  return commands_.Run(call, caller, "AttachSupervisionGroup", request, response, [&](Change& change) -> absl::Status {
+    RETURN_IF_ERROR(InState(LoadProject(change.tx(), id, /*for_update=*/true), request.name(),
+                            {PROJECT_STATE_CHOSEN, PROJECT_STATE_COMPLETED}, "只有票决选定的项目可以配置监督小组")
+                        .status());
+    SetSupervision(change.tx(), id, request.supervision_group(), members);
+    change.Audit(request.name(),
+                 {{"supervision_group", request.supervision_group()}, {"members", nlohmann::json(members)}});
+    *response = *LoadProject(change.tx(), id);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Projects::PostProgress(const Call& call, const PostProgressRequest& request, ProgressReport* response) {
@@ -199,30 +198,28 @@ absl::Status Projects::OpenSatisfactionRound(const Call& call, const OpenSatisfa
   }
   RETURN_IF_ERROR(CheckNames(request.deputies(), kDeputies, "deputies", 0, kMaxRaters));
   RETURN_IF_ERROR(CheckNames(request.accounts(), kAccounts, "accounts", 0, kMaxRaters));
-  return commands_.Run(
-      call, caller, "OpenSatisfactionRound", request, response, [&](Change& change) -> absl::Status {
-        ASSIGN_OR_RETURN(const Project project,
-                         InState(LoadProject(change.tx(), id, /*for_update=*/true), request.name(),
-                                 {PROJECT_STATE_COMPLETED}, "只有已完成的项目可以开展满意度测评"));
-        if (RoundOpen(change.tx(), id)) {
-          return FailedPrecondition("ROUND_ALREADY_OPEN", "该项目的满意度测评已经开始");
-        }
-        for (const std::string& d : request.deputies()) {
-          InviteRater(change.tx(), id, d);
-        }
-        for (const std::string& a : request.accounts()) {
-          InviteRater(change.tx(), id, a);
-        }
-        SatisfactionRoundOpened event;
-        event.set_reference(request.name());
-        event.set_title(project.title());
-        *event.mutable_deputies() = request.deputies();
-        *event.mutable_accounts() = request.accounts();
-        change.Emit(event, request.name());
-        change.Audit(request.name(), {{"raters", request.deputies_size() + request.accounts_size()}});
-        *response = CountSatisfaction(change.tx(), id);
-        return absl::OkStatus();
-      });
+  return commands_.Run(call, caller, "OpenSatisfactionRound", request, response, [&](Change& change) -> absl::Status {
+    ASSIGN_OR_RETURN(const Project project, InState(LoadProject(change.tx(), id, /*for_update=*/true), request.name(),
+                                                    {PROJECT_STATE_COMPLETED}, "只有已完成的项目可以开展满意度测评"));
+    if (RoundOpen(change.tx(), id)) {
+      return FailedPrecondition("ROUND_ALREADY_OPEN", "该项目的满意度测评已经开始");
+    }
+    for (const std::string& d : request.deputies()) {
+      InviteRater(change.tx(), id, d);
+    }
+    for (const std::string& a : request.accounts()) {
+      InviteRater(change.tx(), id, a);
+    }
+    SatisfactionRoundOpened event;
+    event.set_reference(request.name());
+    event.set_title(project.title());
+    *event.mutable_deputies() = request.deputies();
+    *event.mutable_accounts() = request.accounts();
+    change.Emit(event, request.name());
+    change.Audit(request.name(), {{"raters", request.deputies_size() + request.accounts_size()}});
+    *response = CountSatisfaction(change.tx(), id);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Projects::Rate(const Call& call, const RateProjectRequest& request, Satisfaction* response) {

@@ -31,8 +31,7 @@ class Projects final {
   absl::Status OpenSatisfactionRound(const Call& call, const v1::OpenSatisfactionRoundRequest& request,
                                      v1::Satisfaction* response);
   absl::Status Rate(const Call& call, const v1::RateProjectRequest& request, v1::Satisfaction* response);
-  absl::Status GetSatisfaction(const Call& call, const v1::GetSatisfactionRequest& request,
-                               v1::Satisfaction* response);
+  absl::Status GetSatisfaction(const Call& call, const v1::GetSatisfactionRequest& request, v1::Satisfaction* response);
 
  private:
   PgPool& pool_;

@@ -81,22 +81,22 @@ absl::StatusOr<std::string> BallotSealer::Seal(absl::string_view vote, absl::str
       padded_len != padded_size) {
     return absl::InternalError("ballot padding failed");
   }
-  std::string out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + padded_size + crypto_aead_xchacha20poly1305_ietf_ABYTES,
-                  '\0');
+  std::string out(
+      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + padded_size + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(out.data());
   randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written,
-      reinterpret_cast<const unsigned char*>(padded.data()), padded.size(),
-      reinterpret_cast<const unsigned char*>(vote.data()), vote.size(), nullptr, nonce,
-      reinterpret_cast<const unsigned char*>(key_.data()));
+  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written,
+                                             reinterpret_cast<const unsigned char*>(padded.data()), padded.size(),
+                                             reinterpret_cast<const unsigned char*>(vote.data()), vote.size(), nullptr,
+                                             nonce, reinterpret_cast<const unsigned char*>(key_.data()));
   return out;
 }
 
 absl::StatusOr<std::string> BallotSealer::Open(absl::string_view vote, absl::string_view sealed,
                                                std::size_t max_plaintext) const {
-  constexpr std::size_t kOverhead = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+  constexpr std::size_t kOverhead =
+      crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
   const std::size_t padded_size = max_plaintext + 1;
   if (sealed.size() != kOverhead + padded_size) {
     return absl::DataLossError("sealed ballot does not have its vote's length");
@@ -104,12 +104,11 @@ absl::StatusOr<std::string> BallotSealer::Open(absl::string_view vote, absl::str
   const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
   std::string out(padded_size, '\0');
   unsigned long long len = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(out.data()), &len, nullptr,
-          nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-          sealed.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-          reinterpret_cast<const unsigned char*>(vote.data()), vote.size(), nonce,
-          reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(out.data()), &len, nullptr,
+                                                 nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                                 sealed.size() - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                                 reinterpret_cast<const unsigned char*>(vote.data()), vote.size(),
+                                                 nonce, reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
     return absl::DataLossError("sealed ballot does not open under the ballot key");
   }
   std::size_t unpadded = 0;

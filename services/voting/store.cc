@@ -29,19 +29,18 @@ constexpr char kUnannounced[] =
     "WHERE c.project_id = p.id ORDER BY c.vote_id DESC LIMIT 1) = 'VOTE_STATE_CLOSED')";
 
 const std::string& ProjectColumns() {
-  static const std::string* const kColumns = new std::string(absl::StrCat(
-      "p.id, p.title, p.description, p.source, p.nominator, p.department, p.state, p.exclusion_reason, "
-      "p.screening_note, p.opinion_feasible, p.opinion_budget_yuan, p.opinion_text, p.supervision_group, "
-      "p.supervision_members::text AS supervision_members, p.percent_complete, p.created_by, "
-      "(extract(epoch FROM p.create_time) * 1000000)::bigint AS create_us, ",
-      kUnannounced, " AS unannounced"));
+  static const std::string* const kColumns = new std::string(
+      absl::StrCat("p.id, p.title, p.description, p.source, p.nominator, p.department, p.state, p.exclusion_reason, "
+                   "p.screening_note, p.opinion_feasible, p.opinion_budget_yuan, p.opinion_text, p.supervision_group, "
+                   "p.supervision_members::text AS supervision_members, p.percent_complete, p.created_by, "
+                   "(extract(epoch FROM p.create_time) * 1000000)::bigint AS create_us, ",
+                   kUnannounced, " AS unannounced"));
   return *kColumns;
 }
 
 constexpr char kVoteColumns[] =
     "v.id, v.title, v.form, v.slots, v.max_approvals, v.state, COALESCE(v.runoff_of, 0) AS runoff_of, "
     "v.created_by, (extract(epoch FROM v.create_time) * 1000000)::bigint AS create_us";
-
 
 std::string JsonArray(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
 
@@ -81,8 +80,8 @@ Project ProjectOf(const pqxx::row& row, ProjectView view) {
 
 ProgressReport ProgressOf(const pqxx::row& row) {
   ProgressReport r;
-  r.set_name(absl::StrCat(ResourceName("projects/", row["project_id"].as<int64_t>()), "/progress/",
-                          row["id"].as<int64_t>()));
+  r.set_name(
+      absl::StrCat(ResourceName("projects/", row["project_id"].as<int64_t>()), "/progress/", row["id"].as<int64_t>()));
   r.set_percent(row["percent"].as<int>());
   r.set_milestone(row["milestone"].as<std::string>());
   r.set_problems(row["problems"].as<std::string>());
@@ -104,8 +103,8 @@ constexpr char kProgressColumns[] =
 std::vector<PreparedStatement> Statements() { return QueriesOf("voting_"); }
 
 const Query kInsertProject{"voting_insert_project",
-                "INSERT INTO projects (title, description, source, nominator, department, created_by) "
-                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
+                           "INSERT INTO projects (title, description, source, nominator, department, created_by) "
+                           "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
 
 int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string& actor) {
   return InsertedId(tx, kInsertProject, project.title(), project.description(),
@@ -114,21 +113,25 @@ int64_t InsertProject(pqxx::work& tx, const Project& project, const std::string&
 }
 
 const Query kLoadProject{"voting_load_project",
-                absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1")};
-const Query kLoadProjectForUpdate{"voting_load_project_for_update",
-                absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1 FOR UPDATE OF p")};
+                         absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1")};
+const Query kLoadProjectForUpdate{
+    "voting_load_project_for_update",
+    absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id = $1 FOR UPDATE OF p")};
 
 std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update, ProjectView view) {
-  return FirstRow(tx, for_update ? kLoadProjectForUpdate : kLoadProject,
-                  [view](const pqxx::row& row) { return ProjectOf(row, view); }, id);
+  return FirstRow(
+      tx, for_update ? kLoadProjectForUpdate : kLoadProject,
+      [view](const pqxx::row& row) { return ProjectOf(row, view); }, id);
 }
 
 // $4: filter on the state as read before announcement (a chosen project of an unannounced vote is a
 // candidate).
-const Query kListProjects{"voting_list_projects",
-                absl::StrCat("SELECT ", ProjectColumns(), " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR "
-                "(CASE WHEN $4::boolean AND ", kUnannounced, " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END)"
-                " = $2::text) ORDER BY p.id LIMIT $3")};
+const Query kListProjects{"voting_list_projects", absl::StrCat("SELECT ", ProjectColumns(),
+                                                               " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR "
+                                                               "(CASE WHEN $4::boolean AND ",
+                                                               kUnannounced,
+                                                               " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END)"
+                                                               " = $2::text) ORDER BY p.id LIMIT $3")};
 
 std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state,
                                     ProjectView view) {
@@ -140,9 +143,10 @@ std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id
   return out;
 }
 
-const Query kScreenProject{"voting_screen_project",
-                "UPDATE projects SET state = $2, exclusion_reason = $3, screening_note = $4, opinion_feasible = $5, "
-                "opinion_budget_yuan = $6, opinion_text = $7 WHERE id = $1"};
+const Query kScreenProject{
+    "voting_screen_project",
+    "UPDATE projects SET state = $2, exclusion_reason = $3, screening_note = $4, opinion_feasible = $5, "
+    "opinion_budget_yuan = $6, opinion_text = $7 WHERE id = $1"};
 
 void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& s) {
   tx.exec_prepared(kScreenProject, id,
@@ -159,17 +163,19 @@ void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState
   tx.exec_prepared(kSetProjectState, id, minyi::voting::v1::ProjectState_Name(state));
 }
 
-const Query kSetSupervision{"voting_set_supervision",
-                "UPDATE projects SET supervision_group = $2, supervision_members = $3::jsonb WHERE id = $1"};
+const Query kSetSupervision{
+    "voting_set_supervision",
+    "UPDATE projects SET supervision_group = $2, supervision_members = $3::jsonb WHERE id = $1"};
 
 void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members) {
   tx.exec_prepared(kSetSupervision, id, group, JsonArray(members));
 }
 
-const Query kInsertProgress{"voting_insert_progress",
-                absl::StrCat("INSERT INTO progress_reports (project_id, percent, milestone, problems, photos, posted_by, "
-                "department) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING ",
-                kProgressColumns)};
+const Query kInsertProgress{
+    "voting_insert_progress",
+    absl::StrCat("INSERT INTO progress_reports (project_id, percent, milestone, problems, photos, posted_by, "
+                 "department) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING ",
+                 kProgressColumns)};
 const Query kSetPercent{"voting_set_percent", "UPDATE projects SET percent_complete = $2 WHERE id = $1"};
 
 ProgressReport InsertProgress(pqxx::work& tx, int64_t project_id, const ProgressReport& report,
@@ -181,8 +187,9 @@ ProgressReport InsertProgress(pqxx::work& tx, int64_t project_id, const Progress
   return ProgressOf(row);
 }
 
-const Query kListProgress{"voting_list_progress",
-                absl::StrCat("SELECT ", kProgressColumns, " FROM progress_reports WHERE project_id = $1 ORDER BY id")};
+const Query kListProgress{
+    "voting_list_progress",
+    absl::StrCat("SELECT ", kProgressColumns, " FROM progress_reports WHERE project_id = $1 ORDER BY id")};
 
 std::vector<ProgressReport> SelectProgress(pqxx::transaction_base& tx, int64_t project_id) {
   std::vector<ProgressReport> out;
@@ -193,7 +200,7 @@ std::vector<ProgressReport> SelectProgress(pqxx::transaction_base& tx, int64_t p
 }
 
 const Query kInviteRater{"voting_invite_rater",
-                "INSERT INTO satisfaction_raters (project_id, rater) VALUES ($1, $2) ON CONFLICT DO NOTHING"};
+                         "INSERT INTO satisfaction_raters (project_id, rater) VALUES ($1, $2) ON CONFLICT DO NOTHING"};
 
 void InviteRater(pqxx::work& tx, int64_t project_id, const std::string& rater) {
   tx.exec_prepared(kInviteRater, project_id, rater);
@@ -206,13 +213,12 @@ bool RoundOpen(pqxx::transaction_base& tx, int64_t project_id) {
 }
 
 const Query kRate{"voting_rate",
-                "UPDATE satisfaction_raters SET rating = $3 WHERE project_id = $1 AND rater = $2 AND rating IS NULL "
-                "RETURNING 1"};
+                  "UPDATE satisfaction_raters SET rating = $3 WHERE project_id = $1 AND rater = $2 AND rating IS NULL "
+                  "RETURNING 1"};
 const Query kRaterExists{"voting_rater_exists",
-                "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 AND rater = $2"};
+                         "SELECT 1 FROM satisfaction_raters WHERE project_id = $1 AND rater = $2"};
 
-RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rater,
-                     minyi::voting::v1::Rating rating) {
+RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rater, minyi::voting::v1::Rating rating) {
   if (!tx.exec_prepared(kRate, project_id, rater, minyi::voting::v1::Rating_Name(rating)).empty()) {
     return RateOutcome::kRated;
   }
@@ -221,11 +227,11 @@ RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rate
 }
 
 const Query kCountSatisfaction{"voting_count_satisfaction",
-                "SELECT count(*) AS raters, count(rating) AS rated, "
-                "count(*) FILTER (WHERE rating = 'RATING_SATISFIED') AS satisfied, "
-                "count(*) FILTER (WHERE rating = 'RATING_BASICALLY_SATISFIED') AS basically, "
-                "count(*) FILTER (WHERE rating = 'RATING_UNSATISFIED') AS unsatisfied "
-                "FROM satisfaction_raters WHERE project_id = $1"};
+                               "SELECT count(*) AS raters, count(rating) AS rated, "
+                               "count(*) FILTER (WHERE rating = 'RATING_SATISFIED') AS satisfied, "
+                               "count(*) FILTER (WHERE rating = 'RATING_BASICALLY_SATISFIED') AS basically, "
+                               "count(*) FILTER (WHERE rating = 'RATING_UNSATISFIED') AS unsatisfied "
+                               "FROM satisfaction_raters WHERE project_id = $1"};
 
 minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, int64_t project_id) {
   pqxx::row row = tx.exec_prepared1(kCountSatisfaction, project_id);
@@ -242,8 +248,8 @@ minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, in
 }
 
 const Query kInsertVote{"voting_insert_vote",
-                "INSERT INTO votes (title, form, slots, max_approvals, runoff_of, created_by) "
-                "VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6) RETURNING id"};
+                        "INSERT INTO votes (title, form, slots, max_approvals, runoff_of, created_by) "
+                        "VALUES ($1, $2, $3, $4, NULLIF($5, 0), $6) RETURNING id"};
 
 int64_t InsertVote(pqxx::work& tx, const Vote& vote, const std::string& actor, int64_t runoff_of) {
   return InsertedId(tx, kInsertVote, vote.title(), minyi::voting::v1::BallotForm_Name(vote.form()), vote.slots(),
@@ -251,7 +257,7 @@ int64_t InsertVote(pqxx::work& tx, const Vote& vote, const std::string& actor, i
 }
 
 const Query kInsertCandidate{"voting_insert_candidate",
-                "INSERT INTO vote_candidates (vote_id, position, project_id) VALUES ($1, $2, $3)"};
+                             "INSERT INTO vote_candidates (vote_id, position, project_id) VALUES ($1, $2, $3)"};
 
 void InsertCandidate(pqxx::work& tx, int64_t vote_id, int position, int64_t project_id) {
   tx.exec_prepared(kInsertCandidate, vote_id, position, project_id);
@@ -265,11 +271,11 @@ void InsertElector(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
 
 const Query kLoadVote{"voting_load_vote", absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1")};
 const Query kLoadVoteForUpdate{"voting_load_vote_for_update",
-                absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1 FOR UPDATE")};
+                               absl::StrCat("SELECT ", kVoteColumns, " FROM votes v WHERE v.id = $1 FOR UPDATE")};
 const Query kVoteCandidates{"voting_vote_candidates",
-                "SELECT project_id FROM vote_candidates WHERE vote_id = $1 ORDER BY position"};
+                            "SELECT project_id FROM vote_candidates WHERE vote_id = $1 ORDER BY position"};
 const Query kVoteElectorate{"voting_vote_electorate",
-                "SELECT deputy FROM electorate WHERE vote_id = $1 ORDER BY deputy"};
+                            "SELECT deputy FROM electorate WHERE vote_id = $1 ORDER BY deputy"};
 
 std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_update) {
   pqxx::result r = tx.exec_prepared(for_update ? kLoadVoteForUpdate : kLoadVote, id);
@@ -347,9 +353,9 @@ VoteRules LoadRules(pqxx::transaction_base& tx, int64_t vote_id, bool with_count
 }
 
 const Query kTurnout{"voting_turnout",
-                "SELECT (SELECT count(*) FROM electorate WHERE vote_id = $1) AS electorate, "
-                "(SELECT count(*) FROM electorate WHERE vote_id = $1 AND checked_in) AS checked_in, "
-                "(SELECT count(*) FROM voters WHERE vote_id = $1) AS cast"};
+                     "SELECT (SELECT count(*) FROM electorate WHERE vote_id = $1) AS electorate, "
+                     "(SELECT count(*) FROM electorate WHERE vote_id = $1 AND checked_in) AS checked_in, "
+                     "(SELECT count(*) FROM voters WHERE vote_id = $1) AS cast"};
 
 minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote_id) {
   pqxx::row row = tx.exec_prepared1(kTurnout, vote_id);
@@ -363,22 +369,23 @@ minyi::voting::v1::Turnout CountTurnout(pqxx::transaction_base& tx, int64_t vote
 }
 
 const Query kLockShared{"voting_lock_shared",
-                absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")};
+                        absl::StrCat("SELECT pg_advisory_xact_lock_shared(", kVoteLockClass, ", $1::int)")};
 
 void LockVoteShared(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockShared, vote_id); }
 
 const Query kLockExclusive{"voting_lock_exclusive",
-                absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")};
+                           absl::StrCat("SELECT pg_advisory_xact_lock(", kVoteLockClass, ", $1::int)")};
 
 void LockVoteExclusive(pqxx::work& tx, int64_t vote_id) { tx.exec_prepared(kLockExclusive, vote_id); }
 
 // Each deputy's electorate row is looked up by primary key (NULL: not an elector). As a join, the
 // planner hashes the vote's whole electorate for every batch of casts.
-const Query kCastContext{"voting_cast_context",
-                absl::StrCat("SELECT d.deputy, v.state, "
-                "(SELECT e.checked_in FROM electorate e WHERE e.vote_id = v.id AND e.deputy = d.deputy) "
-                "AS checked_in "
-                "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) WHERE v.id = $1")};
+const Query kCastContext{
+    "voting_cast_context",
+    absl::StrCat("SELECT d.deputy, v.state, "
+                 "(SELECT e.checked_in FROM electorate e WHERE e.vote_id = v.id AND e.deputy = d.deputy) "
+                 "AS checked_in "
+                 "FROM votes v CROSS JOIN jsonb_array_elements_text($2::jsonb) AS d(deputy) WHERE v.id = $1")};
 
 std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, int64_t vote_id,
                                                     const std::vector<std::string>& deputies) {
@@ -396,16 +403,17 @@ std::map<std::string, CastContext> LoadCastContexts(pqxx::transaction_base& tx, 
 }
 
 const Query kCheckIn{"voting_check_in",
-                "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"};
+                     "UPDATE electorate SET checked_in = true WHERE vote_id = $1 AND deputy = $2 RETURNING 1"};
 
 bool MarkCheckedIn(pqxx::work& tx, int64_t vote_id, const std::string& deputy) {
   return !tx.exec_prepared(kCheckIn, vote_id, deputy).empty();
 }
 
-const Query kInsertVoters{"voting_insert_voters",
-                "INSERT INTO voters (vote_id, deputy, receipt_check) "
-                "SELECT $1, v ->> 'deputy', decode(v ->> 'check', 'hex') FROM jsonb_array_elements($2::jsonb) AS t(v) "
-                "ON CONFLICT DO NOTHING RETURNING deputy"};
+const Query kInsertVoters{
+    "voting_insert_voters",
+    "INSERT INTO voters (vote_id, deputy, receipt_check) "
+    "SELECT $1, v ->> 'deputy', decode(v ->> 'check', 'hex') FROM jsonb_array_elements($2::jsonb) AS t(v) "
+    "ON CONFLICT DO NOTHING RETURNING deputy"};
 
 std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::vector<NewVoter>& voters) {
   nlohmann::json rows = nlohmann::json::array();
@@ -420,8 +428,8 @@ std::set<std::string> InsertVoters(pqxx::work& tx, int64_t vote_id, const std::v
 }
 
 const Query kInsertSealed{"voting_insert_sealed",
-                "INSERT INTO sealed_ballots (vote_id, box) "
-                "SELECT $1, decode(b, 'hex') FROM jsonb_array_elements_text($2::jsonb) AS t(b)"};
+                          "INSERT INTO sealed_ballots (vote_id, box) "
+                          "SELECT $1, decode(b, 'hex') FROM jsonb_array_elements_text($2::jsonb) AS t(b)"};
 
 void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& boxes) {
   nlohmann::json hex = nlohmann::json::array();
@@ -433,8 +441,8 @@ void InsertSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std:
 
 // By primary key: `deputy IN (SELECT ...)` is planned as a hash over the vote's every voter.
 const Query kVoterChecks{"voting_voter_checks",
-                "SELECT deputy, receipt_check FROM voters "
-                "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"};
+                         "SELECT deputy, receipt_check FROM voters "
+                         "WHERE vote_id = $1 AND deputy = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))"};
 
 std::map<std::string, std::string> VoterReceiptChecks(pqxx::transaction_base& tx, int64_t vote_id,
                                                       const std::vector<std::string>& deputies) {
@@ -455,9 +463,10 @@ std::vector<SealedBox> SealedBallots(pqxx::work& tx, int64_t vote_id) {
   return out;
 }
 
-const Query kDeleteSealedById{"voting_delete_sealed_by_id",
-                "DELETE FROM sealed_ballots WHERE vote_id = $1 "
-                "AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) RETURNING id::text"};
+const Query kDeleteSealedById{
+    "voting_delete_sealed_by_id",
+    "DELETE FROM sealed_ballots WHERE vote_id = $1 "
+    "AND id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) RETURNING id::text"};
 
 std::set<std::string> DeleteSealedBallots(pqxx::work& tx, int64_t vote_id, const std::vector<std::string>& ids) {
   std::set<std::string> out;
@@ -482,7 +491,7 @@ std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx) {
 }
 
 const Query kInsertBulletin{"voting_insert_bulletin",
-                "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"};
+                            "INSERT INTO bulletin (vote_id, tracker, content) VALUES ($1, $2, $3)"};
 
 void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const BulletinEntry& entry) {
   tx.exec_prepared(kInsertBulletin, vote_id, entry.tracker(), pqxx::binarystring(entry.content().SerializeAsString()));

@@ -50,8 +50,7 @@ RateOutcome RateOnce(pqxx::work& tx, int64_t project_id, const std::string& rate
 minyi::voting::v1::Satisfaction CountSatisfaction(pqxx::transaction_base& tx, int64_t project_id);
 
 // Votes.
-int64_t InsertVote(pqxx::work& tx, const minyi::voting::v1::Vote& vote, const std::string& actor,
-                   int64_t runoff_of);
+int64_t InsertVote(pqxx::work& tx, const minyi::voting::v1::Vote& vote, const std::string& actor, int64_t runoff_of);
 void InsertCandidate(pqxx::work& tx, int64_t vote_id, int position, int64_t project_id);
 void InsertElector(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
 std::optional<minyi::voting::v1::Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_update = false);

@@ -23,8 +23,8 @@ std::map<std::string, int> PositionOf(const VoteRules& rules) {
 }
 
 absl::Status TooManyFor(const VoteRules& rules, absl::string_view field) {
-  return InvalidField(field, absl::StrCat("不得超过 ", rules.max_approvals, " 项赞成（at most ",
-                                          rules.max_approvals, "）"));
+  return InvalidField(field,
+                      absl::StrCat("不得超过 ", rules.max_approvals, " 项赞成（at most ", rules.max_approvals, "）"));
 }
 
 }  // namespace
@@ -70,8 +70,8 @@ absl::StatusOr<Marks> ReadBallot(const VoteRules& rules, const BallotContent& co
       return InvalidField(field, "未知的表决意见");
     }
     // An explicit "unspecified" is stored as abstain, so equal intentions have one canonical form.
-    marks[it->second] = c.choice() == minyi::voting::v1::CHOICE_UNSPECIFIED ? minyi::voting::v1::CHOICE_ABSTAIN
-                                                                               : c.choice();
+    marks[it->second] =
+        c.choice() == minyi::voting::v1::CHOICE_UNSPECIFIED ? minyi::voting::v1::CHOICE_ABSTAIN : c.choice();
     if (c.choice() == minyi::voting::v1::CHOICE_FOR && ++approvals > rules.max_approvals) {
       return TooManyFor(rules, "ballot.content.choices");
     }

@@ -94,9 +94,8 @@ absl::Status CheckNewVote(v1::Vote* vote) {
   }
   RETURN_IF_ERROR(CheckNames(vote->candidates(), kProjects, "vote.candidates", 2, kMaxCandidates));
   if (vote->candidates_size() <= vote->slots()) {
-    return InvalidField("vote.candidates",
-                        absl::StrCat("差额票决：候选项目数（", vote->candidates_size(), "）须多于拟选项目数（",
-                                     vote->slots(), "）"));
+    return InvalidField("vote.candidates", absl::StrCat("差额票决：候选项目数（", vote->candidates_size(),
+                                                        "）须多于拟选项目数（", vote->slots(), "）"));
   }
   if (vote->max_approvals() == 0) {
     vote->set_max_approvals(vote->slots());

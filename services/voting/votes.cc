@@ -37,15 +37,15 @@ using ::minyi::voting::v1::GetVoteRequest;
 using ::minyi::voting::v1::ListVotesRequest;
 using ::minyi::voting::v1::ListVotesResponse;
 using ::minyi::voting::v1::OpenVoteRequest;
+using ::minyi::voting::v1::Project;
 using ::minyi::voting::v1::PROJECT_STATE_CANDIDATE;
 using ::minyi::voting::v1::PROJECT_STATE_CHOSEN;
-using ::minyi::voting::v1::Project;
 using ::minyi::voting::v1::Turnout;
+using ::minyi::voting::v1::Vote;
 using ::minyi::voting::v1::VOTE_STATE_ANNOUNCED;
 using ::minyi::voting::v1::VOTE_STATE_CLOSED;
 using ::minyi::voting::v1::VOTE_STATE_DRAFT;
 using ::minyi::voting::v1::VOTE_STATE_OPEN;
-using ::minyi::voting::v1::Vote;
 using ::minyi::voting::v1::VoteAnnounced;
 using ::minyi::voting::v1::VoteClosed;
 using ::minyi::voting::v1::VoteOpened;
@@ -90,9 +90,9 @@ absl::Status Votes::Create(const Call& call, const CreateVoteRequest& request, V
     for (const std::string& d : vote.electorate()) {
       InsertElector(change.tx(), id, d);
     }
-    change.Audit(ResourceName(kVotes, id), {{"candidates", JsonList(vote.candidates())},
-                                            {"slots", vote.slots()},
-                                            {"electorate", vote.electorate_size()}});
+    change.Audit(
+        ResourceName(kVotes, id),
+        {{"candidates", JsonList(vote.candidates())}, {"slots", vote.slots()}, {"electorate", vote.electorate_size()}});
     *response = *LoadVote(change.tx(), id);
     return absl::OkStatus();
   });
@@ -184,8 +184,8 @@ absl::Status Votes::Close(const Call& call, const CloseVoteRequest& request, Vot
   return commands_.Run(call, caller, "CloseVote", request, response, [&](Change& change) -> absl::Status {
     pqxx::work& tx = change.tx();
     LockVoteExclusive(tx, id);  // waits for ballots in flight; none commits after this
-    ASSIGN_OR_RETURN(const Vote vote, InState(LoadVote(tx, id, /*for_update=*/true), request.name(),
-                                              {VOTE_STATE_OPEN}, "只有进行中的票决可以结束"));
+    ASSIGN_OR_RETURN(const Vote vote, InState(LoadVote(tx, id, /*for_update=*/true), request.name(), {VOTE_STATE_OPEN},
+                                              "只有进行中的票决可以结束"));
     const VoteRules rules = LoadRules(tx, id, /*with_counts=*/true);
     const Turnout turnout = CountTurnout(tx, id);
     const std::size_t longest = LongestEntrySize(rules);
@@ -206,8 +206,8 @@ absl::Status Votes::Close(const Call& call, const CloseVoteRequest& request, Vot
     }
     // Every voter's ballot is in the box and nothing else: the cast transaction writes both or neither.
     if (static_cast<int>(entries.size()) != turnout.ballots_cast()) {
-      return absl::DataLossError(absl::StrCat(request.name(), ": ", entries.size(), " ballots for ",
-                                              turnout.ballots_cast(), " voters"));
+      return absl::DataLossError(
+          absl::StrCat(request.name(), ": ", entries.size(), " ballots for ", turnout.ballots_cast(), " voters"));
     }
     VoteResult result = Tally(rules, ballots, request.name());
     for (CandidateResult& c : *result.mutable_candidates()) {
@@ -240,9 +240,8 @@ absl::Status Votes::Close(const Call& call, const CloseVoteRequest& request, Vot
     event.set_title(vote.title());
     *event.mutable_deputies() = vote.electorate();
     change.Emit(event, request.name());
-    change.Audit(request.name(), {{"ballots", result.ballots_cast()},
-                                  {"quorum_met", result.quorum_met()},
-                                  {"chosen", chosen}});
+    change.Audit(request.name(),
+                 {{"ballots", result.ballots_cast()}, {"quorum_met", result.quorum_met()}, {"chosen", chosen}});
     *response = *LoadVote(tx, id);
     return absl::OkStatus();
   });

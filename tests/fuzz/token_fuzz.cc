@@ -54,8 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<minyi::VerifiedToken> again = f->tokens.Verify(input, kNow);
   FUZZ_CHECK(again.ok() == token.ok());
   // The bearer form agrees, and revocation never makes a bad token good.
-  absl::StatusOr<minyi::VerifiedToken> bearer =
-      minyi::VerifyBearer("Bearer " + input, f->tokens, f->revocations, kNow);
+  absl::StatusOr<minyi::VerifiedToken> bearer = minyi::VerifyBearer("Bearer " + input, f->tokens, f->revocations, kNow);
   FUZZ_CHECK(!bearer.ok() || token.ok());
 
   // A user token is never a service credential, nor the reverse: the fixture key is both identity's and

@@ -33,11 +33,11 @@ struct Fixture {
   Fixture() {
     // protobuf logs an error (and goes on) when it meets a string that is not UTF-8 and the like: for the
     // gateway that is a finding, a line of non-JSON on stderr per request.
-    google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char* file, int line,
-                                       const std::string& message) {
-      std::fprintf(stderr, "protobuf %s:%d: %s\n", file, line, message.c_str());
-      FUZZ_CHECK(level < google::protobuf::LOGLEVEL_ERROR);
-    });
+    google::protobuf::SetLogHandler(
+        [](google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
+          std::fprintf(stderr, "protobuf %s:%d: %s\n", file, line, message.c_str());
+          FUZZ_CHECK(level < google::protobuf::LOGLEVEL_ERROR);
+        });
     std::vector<ServiceBinding> services = {{"things", things.service()}};
     for (const std::string& backend : LinkedBackends()) {
       auto found = ServicesOfBackend(things.pool(), backend);

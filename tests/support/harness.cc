@@ -212,8 +212,7 @@ class Cleanup final {
   }
   void RemoveStopper(void* key) {
     std::lock_guard<std::mutex> lock(mu_);
-    stoppers_.erase(std::remove_if(stoppers_.begin(), stoppers_.end(),
-                                   [key](const auto& s) { return s.first == key; }),
+    stoppers_.erase(std::remove_if(stoppers_.begin(), stoppers_.end(), [key](const auto& s) { return s.first == key; }),
                     stoppers_.end());
   }
 
@@ -281,7 +280,7 @@ class Cleanup final {
   int signal_pipe_[2] = {-1, -1};
   std::mutex run_mu_;
   std::mutex mu_;
-  std::vector<std::string> dirs_;                                   // guarded by mu_
+  std::vector<std::string> dirs_;                                  // guarded by mu_
   std::vector<std::pair<void*, std::function<void()>>> stoppers_;  // guarded by mu_
 };
 
@@ -493,8 +492,8 @@ PostgresServer::PostgresServer() {
       Fail(absl::StrCat("chown ", dir_, ": ", std::strerror(errno)));
     }
   }
-  RunOrDie({absl::StrCat(kPgBin, "/initdb"), "-D", dir_ + "/data", "-A", "trust", "-U", "postgres",
-            "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"},
+  RunOrDie({absl::StrCat(kPgBin, "/initdb"), "-D", dir_ + "/data", "-A", "trust", "-U", "postgres", "--encoding=UTF8",
+            "--locale=C.UTF-8", "--no-sync"},
            dir_ + "/initdb.log", run_as);
   Cleanup::Get().AddStopper(this, [this] { Stop(); });
   Start();
@@ -515,8 +514,8 @@ void PostgresServer::Start() {
     return;
   }
   pid_ = Spawn({absl::StrCat(kPgBin, "/postgres"), "-D", dir_ + "/data", "-p", std::to_string(port_), "-k",
-                dir_ + "/sock", "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=200"},
+                dir_ + "/sock", "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
+                "-c", "synchronous_commit=off", "-c", "max_connections=200"},
                {}, dir_ + "/postgres.log", ServerUser());
   const std::string dsn = absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/postgres?connect_timeout=2");
   std::string error;
@@ -592,8 +591,8 @@ void RedisServer::Start() {
   if (pid_ > 0) {
     return;
   }
-  pid_ = Spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
-                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"},
+  pid_ = Spawn({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_, "--appendonly",
+                "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no"},
                {}, dir_ + "/redis.log", std::nullopt);
   // Redis accepts connections while it still loads the AOF (answering LOADING): wait for a real PONG.
   bool exited = false;
@@ -636,8 +635,8 @@ void RedisServer::Stop() {
 // ---------------------------------------------------------------------------------------------------
 // Child processes
 
-ChildProcess::ChildProcess(std::string path, std::vector<std::string> args,
-                           std::map<std::string, std::string> env, std::string log_file)
+ChildProcess::ChildProcess(std::string path, std::vector<std::string> args, std::map<std::string, std::string> env,
+                           std::string log_file)
     : log_file_(std::move(log_file)) {
   args.insert(args.begin(), std::move(path));
   pid_ = Spawn(args, env, log_file_, std::nullopt);
@@ -697,8 +696,8 @@ HttpResponse HttpConnection::Request(std::string_view method, std::string_view t
       stream->tcp.socket().open(boost::asio::ip::tcp::v4());
       stream->tcp.socket().bind(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(source_address_), 0));
     }
-    stream->tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                                                       static_cast<uint16_t>(port_)));
+    stream->tcp.connect(
+        boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port_)));
     stream_ = std::move(stream);
   }
   // Whatever goes wrong below leaves the connection in an unknown state: the next request starts afresh.

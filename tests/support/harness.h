@@ -157,7 +157,7 @@ class HttpConnection final {
 };
 
 // One HTTP/1.1 request to 127.0.0.1:port on a connection of its own.
-HttpResponse HttpRequest(int port, std::string_view method, std::string_view target,
-                         std::string_view body = "", const std::map<std::string, std::string>& headers = {});
+HttpResponse HttpRequest(int port, std::string_view method, std::string_view target, std::string_view body = "",
+                         const std::map<std::string, std::string>& headers = {});
 
 }  // namespace minyi::testing

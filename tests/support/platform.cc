@@ -104,11 +104,10 @@ EcPrivateKey TestKeys::ServiceKey(absl::string_view name) const {
 }
 
 std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
-                                           const std::map<std::string, std::string>& extra_env,
-                                           int* metrics_port) {
+                                           const std::map<std::string, std::string>& extra_env, int* metrics_port) {
   const auto restart = extra_env.find("MINYI_GRPC_ADDR");  // the address it had, to start it again there
-  *grpc_port = restart == extra_env.end() ? FreePort()
-                                          : std::stoi(restart->second.substr(restart->second.rfind(':') + 1));
+  *grpc_port =
+      restart == extra_env.end() ? FreePort() : std::stoi(restart->second.substr(restart->second.rfind(':') + 1));
   const int metrics = FreePort();
   if (metrics_port != nullptr) {
     *metrics_port = metrics;
@@ -206,9 +205,8 @@ Platform::Platform()
   env.merge(TestKeys::Shared().GatewayEnv());
   env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
   env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
-  processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"),
-                                                         std::vector<std::string>{}, env,
-                                                         absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
+  processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{},
+                                                         env, absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
   const ::testing::AssertionResult ready = Eventually(
       [&] {
         try {

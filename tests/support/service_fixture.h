@@ -27,8 +27,8 @@ class ServiceFixture : public ::testing::Test {
   static void StartSuite(absl::string_view name, const std::map<std::string, std::string>& env = {}) {
     dsn_ = std::make_unique<std::string>(PostgresServer::Shared().CreateDatabase());
     process_ = StartService(name, *dsn_, &port_, env);
-    stub_ = Service::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials()));
+    stub_ =
+        Service::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials()));
   }
 
   static void TearDownTestSuite() {

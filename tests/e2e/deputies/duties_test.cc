@@ -12,8 +12,8 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 // The process's shared platform, under a short name for the many calls below.
 Platform& P() { return Platform::Shared(); }
@@ -66,8 +66,8 @@ TEST(Duties, StaffCorrectAndTheOriginalStaysReadable) {
   const std::string station = P().NewStation("示范县");
   const std::string me = P().NewDeputy(station, "赵敏");
   const std::string my_token = P().NewAccount("ROLE_DEPUTY", me);
-  HttpResponse r =
-      P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty(LastYear("01-09"), "DUTY_CATEGORY_TRAINING"), my_token);
+  HttpResponse r = P().Call("POST", absl::StrCat("/v1/", me, "/duties"),
+                            Duty(LastYear("01-09"), "DUTY_CATEGORY_TRAINING"), my_token);
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
   const json correction = {{"duty", Duty(LastYear("01-10"), "DUTY_CATEGORY_SPECIAL_INQUIRY")}, {"reason", "日期有误"}};
@@ -101,11 +101,12 @@ TEST(Duties, RulesPointsRankingAndStars) {
 
   for (const std::string& date : {LastYear("01-02"), LastYear("01-03"), LastYear("01-04")}) {
     ASSERT_EQ(
-        P().Call("POST", absl::StrCat("/v1/", first, "/duties"), Duty(date, "DUTY_CATEGORY_TRAINING"), P().Admin()).status,
+        P().Call("POST", absl::StrCat("/v1/", first, "/duties"), Duty(date, "DUTY_CATEGORY_TRAINING"), P().Admin())
+            .status,
         200);
   }
-  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", second, "/duties"), Duty(LastYear("02-02"), "DUTY_CATEGORY_STATION_DUTY"),
-                     P().Admin())
+  ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", second, "/duties"),
+                     Duty(LastYear("02-02"), "DUTY_CATEGORY_STATION_DUTY"), P().Admin())
                 .status,
             200);
 
@@ -124,9 +125,10 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(entries[0].value("rank", 0), 1);
   EXPECT_EQ(entries[1].value("deputy", ""), second);
   EXPECT_EQ(entries[1].value("rank", 0), 2);
-  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", LastYear("Q1")}}, deputy_token)
-                .status,
-            403);
+  EXPECT_EQ(
+      P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", LastYear("Q1")}}, deputy_token)
+          .status,
+      403);
   r = P().Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", LastYear("Q1")}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
 
@@ -138,14 +140,16 @@ TEST(Duties, RulesPointsRankingAndStars) {
   EXPECT_EQ(ratings[0].value("dutyRecords", ""), "4");
   EXPECT_EQ(ratings[0].value("stars", 0), 4);  // two stations: floor(0.4) = 0 five-star, floor(1.0) = 1 four-star
   EXPECT_EQ(ratings[1].value("stars", 0), 3);
-  r = P().Call("POST", "/v1/stations:rate",
-               {{"region", region}, {"period", LastYear("Q1")}, {"quotas", {{"fiveStarPercent", 50}, {"fourStarPercent", 50}}}},
-               P().Admin());
+  r = P().Call(
+      "POST", "/v1/stations:rate",
+      {{"region", region}, {"period", LastYear("Q1")}, {"quotas", {{"fiveStarPercent", 50}, {"fourStarPercent", 50}}}},
+      P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["ratings"][0].value("stars", 0), 5);
   EXPECT_EQ(Json(r)["ratings"][1].value("stars", 0), 4);
-  EXPECT_EQ(P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", LastYear("Q1")}}, deputy_token).status,
-            403);
+  EXPECT_EQ(
+      P().Call("POST", "/v1/stations:rate", {{"region", region}, {"period", LastYear("Q1")}}, deputy_token).status,
+      403);
 }
 
 TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
@@ -169,7 +173,6 @@ TEST(Duties, StaffAssessTheChecklistAndEveryoneMayReadIt) {
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("checklist.items[0].item"));
 }
 
-
 TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
   const std::string station = P().NewStation(Unique("轮值区"));
   const std::string deputy = P().NewDeputy(station, "孙值班");
@@ -186,7 +189,6 @@ TEST(Duties, OnlyStaffPutDeputiesOnTheRota) {
   ASSERT_EQ(Json(r)["rotaEntries"].size(), 1u);
   EXPECT_EQ(Json(r)["rotaEntries"][0].value("deputy", ""), deputy);
 }
-
 
 TEST(Duties, ShortlistIsForStaffAndLeaders) {
   const std::string deputy = P().NewDeputy(P().NewStation(Unique("评优区")), "周优秀");
@@ -224,16 +226,14 @@ TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
   ASSERT_EQ(candidates.size(), 2u);
   EXPECT_EQ(candidates[0].value("deputy", ""), first);  // a tie: the lower id first
   EXPECT_EQ(candidates[0]["matches"][0].value("field", ""), "SUPERVISION_MATCH_FIELD_SECTOR");
-  r = P().Call("POST", "/v1/supervisionGroups:propose", {{"target", {{"kind", "SUPERVISION_TARGET_KIND_DEPARTMENT"},
-                                                                     {"name", "交通运输局"}}}},
-               P().Admin());
+  r = P().Call("POST", "/v1/supervisionGroups:propose",
+               {{"target", {{"kind", "SUPERVISION_TARGET_KIND_DEPARTMENT"}, {"name", "交通运输局"}}}}, P().Admin());
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("target.keywords"));
 
   const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups:propose", {{"target", target}}, citizen).status, 403);
-  EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, citizen).status,
-            403);
+  EXPECT_EQ(P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first}}}, citizen).status, 403);
   r = P().Call("POST", "/v1/supervisionGroups", {{"target", target}, {"members", {first, "deputies/999999"}}},
                P().Admin());
   EXPECT_EQ(r.status, 400);
@@ -258,9 +258,9 @@ TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
                 .status,
             403);
   EXPECT_EQ(P().Call("GET", absl::StrCat("/v1/", group), nullptr, citizen).status, 403);
-  EXPECT_EQ(P().Call("GET", "/v1/supervisionGroups?targetKind=SUPERVISION_TARGET_KIND_DEPARTMENT", nullptr, citizen)
-                .status,
-            403);
+  EXPECT_EQ(
+      P().Call("GET", "/v1/supervisionGroups?targetKind=SUPERVISION_TARGET_KIND_DEPARTMENT", nullptr, citizen).status,
+      403);
 }
 
 }  // namespace

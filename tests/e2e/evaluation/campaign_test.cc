@@ -3,7 +3,6 @@
 // open, investigation, sheets from several raters, close, the result breakdown, the 6-3-1 check, the
 // written opinion, the rectification plan and report, a look-back below 60 and the second round.
 
-
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -77,8 +77,8 @@ std::string TokenOf(const HttpResponse& r) {
 // What a direct call to the deputies service answers with this token: services check revocation too, not
 // only the gateway.
 grpc::StatusCode AtDeputies(const std::string& token) {
-  auto stub = minyi::deputies::v1::Deputies::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", P().grpc_port("deputies")), grpc::InsecureChannelCredentials()));
+  auto stub = minyi::deputies::v1::Deputies::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", P().grpc_port("deputies")), grpc::InsecureChannelCredentials()));
   minyi::deputies::v1::ListStationsRequest req;
   minyi::deputies::v1::ListStationsResponse out;
   return stub->ListStations(CallContext(token).get(), req, &out).error_code();
@@ -246,8 +246,7 @@ TEST(Accounts, AnAdministratorDisablesAnAccountAndEndsItsSessions) {
   HttpResponse refused = SignIn("127.0.0.71", user.username, kPassword);
   EXPECT_EQ(refused.status, 403) << refused.body;
   // A wrong password on a disabled account answers as for any wrong password.
-  EXPECT_EQ(SignIn("127.0.0.71", user.username, "wrong").body,
-            SignIn("127.0.0.72", Unique("nobody"), "wrong").body);
+  EXPECT_EQ(SignIn("127.0.0.71", user.username, "wrong").body, SignIn("127.0.0.72", Unique("nobody"), "wrong").body);
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", user.name, ":enable"), json::object(), P().Admin()).status, 200);
   EXPECT_EQ(SignIn("127.0.0.73", user.username, kPassword).status, 200);
 }
@@ -268,9 +267,9 @@ TEST(Accounts, AResetPasswordMustBeChangedBeforeAnythingElse) {
   EXPECT_EQ(stations.status, 400) << stations.body;
   EXPECT_EQ(Reason(stations), "PASSWORD_CHANGE_REQUIRED");
   EXPECT_EQ(AtDeputies(limited), grpc::StatusCode::FAILED_PRECONDITION);
-  const std::string full = TokenOf(P().Call("POST", "/v1/accounts/me:changePassword",
-                                            {{"currentPassword", "Tmp4-reset-Qx7w"}, {"newPassword", "Own5-choice-Hb3k"}},
-                                            limited));
+  const std::string full =
+      TokenOf(P().Call("POST", "/v1/accounts/me:changePassword",
+                       {{"currentPassword", "Tmp4-reset-Qx7w"}, {"newPassword", "Own5-choice-Hb3k"}}, limited));
   EXPECT_EQ(P().Call("GET", "/v1/stations", nullptr, full).status, 200);
 }
 

@@ -24,8 +24,8 @@ using ::testing::HasSubstr;
 std::vector<json> Messages(Platform& platform, const std::string& token, const std::string& reference,
                            const std::string& category) {
   std::vector<json> out;
-  for (const json& n : Json(platform.Call("GET", "/v1/inbox?pageSize=100", nullptr, token))
-                           .value("notifications", json::array())) {
+  for (const json& n :
+       Json(platform.Call("GET", "/v1/inbox?pageSize=100", nullptr, token)).value("notifications", json::array())) {
     if (n.value("reference", "") == reference && n.value("category", "") == category) {
       out.push_back(n);
     }
@@ -99,8 +99,8 @@ TEST(OverdueE2eTest, AKeySupervisionItemPastItsDeadlineReachesEveryLeaderOnce) {
     lead_titles.push_back(n.value("title", ""));
   }
   EXPECT_THAT(lead_titles, ::testing::UnorderedElementsAre(absl::StrCat("办理已逾期：", title),
-                                                          absl::StrCat("办理即将到期：", title),
-                                                          absl::StrCat("办理即将到期：", title)));
+                                                           absl::StrCat("办理即将到期：", title),
+                                                           absl::StrCat("办理即将到期：", title)));
   EXPECT_TRUE(Messages(platform, bystander, name, "CATEGORY_DEADLINE").empty());
 }
 

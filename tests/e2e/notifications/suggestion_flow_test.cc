@@ -23,7 +23,8 @@ json AwaitMessage(Platform& platform, const std::string& token, const std::strin
                   const std::string& category) {
   json found;
   const bool delivered = Eventually([&] {
-    for (const json& n : Json(platform.Call("GET", "/v1/inbox", nullptr, token)).value("notifications", json::array())) {
+    for (const json& n :
+         Json(platform.Call("GET", "/v1/inbox", nullptr, token)).value("notifications", json::array())) {
       if (n.value("reference", "") == reference && n.value("category", "") == category) {
         found = n;
         return true;
@@ -54,9 +55,10 @@ TEST(SuggestionNotificationsE2eTest, AssignmentReachesTheLeadUnitAndTheAnswerRea
   EXPECT_THAT(message.value("body", ""), HasSubstr(assigned.assignment.value("deadline", "?")));
   EXPECT_EQ(Json(platform.Call("GET", "/v1/inbox", nullptr, other_token))["notifications"].size(), 0u);
 
-  Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":contact"),
-                   {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", FormatDay(TestToday())}}}},
-                   lead_token));
+  Ok(platform.Call(
+      "POST", absl::StrCat("/v1/", name, ":contact"),
+      {{"contact", {{"method", "电话"}, {"summary", "与代表沟通办理方案"}, {"contactDate", FormatDay(TestToday())}}}},
+      lead_token));
   Ok(platform.Call("POST", absl::StrCat("/v1/", name, ":answer"),
                    {{"answer", {{"category", "ANSWER_CATEGORY_A"}, {"text", "已在学校门口增设红绿灯和斑马线。"}}}},
                    lead_token));

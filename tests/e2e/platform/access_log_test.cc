@@ -38,10 +38,13 @@ class AccessLogTest : public ::testing::Test {
     env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
     gateway_ = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{}, env,
                                               absl::StrCat(TempDir("minyi-access-log"), "/gateway.log"));
-    ASSERT_TRUE(Eventually([&] {
-      return WaitForPort(http_port_, absl::Milliseconds(200)) &&
-             HttpRequest(http_port_, "GET", "/readyz").status == 200;
-    }, absl::Seconds(60))) << gateway_->Log();
+    ASSERT_TRUE(Eventually(
+        [&] {
+          return WaitForPort(http_port_, absl::Milliseconds(200)) &&
+                 HttpRequest(http_port_, "GET", "/readyz").status == 200;
+        },
+        absl::Seconds(60)))
+        << gateway_->Log();
   }
 
   // HTTP through this test's gateway.

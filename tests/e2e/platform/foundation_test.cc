@@ -20,8 +20,8 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 // The process's shared platform, under a short name for the many calls below.
 Platform& P() { return Platform::Shared(); }
@@ -38,10 +38,18 @@ json NewStation(const std::string& token, const std::string& name) {
 }
 
 json DeputyBody(const std::string& station, absl::string_view name, absl::string_view phone) {
-  return {{"displayName", name},       {"gender", "GENDER_FEMALE"},     {"level", "LEVEL_COUNTY"},
-          {"term", 2},                 {"delegation", "城关镇代表团"},  {"electoralDistrict", "第三选区"},
-          {"sector", "教育"},          {"phone", phone},                {"idNumber", "11010519491231002X"},
-          {"status", "DEPUTY_STATUS_SERVING"}, {"stations", {station}}, {"termStartDate", "2021-12-28"}};
+  return {{"displayName", name},
+          {"gender", "GENDER_FEMALE"},
+          {"level", "LEVEL_COUNTY"},
+          {"term", 2},
+          {"delegation", "城关镇代表团"},
+          {"electoralDistrict", "第三选区"},
+          {"sector", "教育"},
+          {"phone", phone},
+          {"idNumber", "11010519491231002X"},
+          {"status", "DEPUTY_STATUS_SERVING"},
+          {"stations", {station}},
+          {"termStartDate", "2021-12-28"}};
 }
 
 json NewDeputy(const std::string& token, const std::string& station, absl::string_view name,
@@ -83,7 +91,9 @@ TEST(Operations, HealthReadinessMetricsAndOpenApi) {
   P().AdminToken();
   HttpResponse service_metrics = HttpRequest(P().metrics_port("identity"), "GET", "/metrics");
   EXPECT_EQ(service_metrics.status, 200);
-  EXPECT_THAT(service_metrics.body, HasSubstr("grpc_server_handled_total{grpc_code=\"0\",grpc_method=\"/minyi.identity.v1.Identity/IssueToken\"}"));
+  EXPECT_THAT(
+      service_metrics.body,
+      HasSubstr("grpc_server_handled_total{grpc_code=\"0\",grpc_method=\"/minyi.identity.v1.Identity/IssueToken\"}"));
   HttpResponse o = P().Call("GET", "/openapi.json");
   ASSERT_EQ(o.status, 200);
   json doc = Json(o);
@@ -152,8 +162,7 @@ TEST(Deputies, CreationPublishesAnEventOnTheStream) {
 
 TEST(Auth, TokensAreCheckedAndRolesEnforced) {
   ExpectError(P().Call("GET", "/v1/deputies"), 401, 16, "token");
-  ExpectError(P().Call("POST", "/v1/auth/token", {{"username", "admin"}, {"password", "wrong-password"}}), 401, 16,
-              "");
+  ExpectError(P().Call("POST", "/v1/auth/token", {{"username", "admin"}, {"password", "wrong-password"}}), 401, 16, "");
   ExpectError(P().Call("GET", "/v1/deputies", nullptr, "not.a.jwt"), 401, 16, "");
 
   const std::string admin = P().AdminToken();
@@ -180,14 +189,16 @@ TEST(Auth, TokensAreCheckedAndRolesEnforced) {
   ExpectError(P().Call("GET", "/v1/deputies", nullptr, *forger.Issue(caller, absl::Now())), 401, 16, "");
   // alg "none" with the signature stripped must not pass.
   const std::string payload = admin.substr(admin.find('.') + 1, admin.rfind('.') - admin.find('.') - 1);
-  ExpectError(P().Call("GET", "/v1/deputies", nullptr, absl::StrCat("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.", payload, ".")),
-              401, 16, "");
+  ExpectError(
+      P().Call("GET", "/v1/deputies", nullptr, absl::StrCat("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.", payload, ".")), 401,
+      16, "");
 
   const std::string citizen =
       P().CreateAccountAndToken({{"username", Unique("citizen")}, {"displayName", "市民"}, {"role", "ROLE_CITIZEN"}});
   const int before = CountDeputies(admin);
-  ExpectError(P().Call("POST", "/v1/stations", {{"displayName", "不该建成"}, {"kind", "STATION_KIND_VILLAGE"}}, citizen),
-              403, 7, "");
+  ExpectError(
+      P().Call("POST", "/v1/stations", {{"displayName", "不该建成"}, {"kind", "STATION_KIND_VILLAGE"}}, citizen), 403,
+      7, "");
   EXPECT_EQ(CountDeputies(admin), before);
   // Citizens may read the public registry.
   EXPECT_EQ(P().Call("GET", "/v1/deputies", nullptr, citizen).status, 200);
@@ -198,9 +209,8 @@ TEST(Deputies, PersonalDataOnlyForOfficeAndTheDeputyThemself) {
   const std::string station = NewStation(admin, Unique("隐私联络站")).value("name", "");
   const std::string me = NewDeputy(admin, station, "本人代表", "13900001111").value("name", "");
   const std::string other = NewDeputy(admin, station, "他人代表", "13900002222").value("name", "");
-  const std::string token =
-      P().CreateAccountAndToken({{"username", Unique("deputy")}, {"displayName", "本人代表"},
-                                 {"role", "ROLE_DEPUTY"}, {"deputy", me}});
+  const std::string token = P().CreateAccountAndToken(
+      {{"username", Unique("deputy")}, {"displayName", "本人代表"}, {"role", "ROLE_DEPUTY"}, {"deputy", me}});
   EXPECT_EQ(Json(P().Call("GET", absl::StrCat("/v1/", me), nullptr, token)).value("phone", ""), "13900001111");
   EXPECT_EQ(Json(P().Call("GET", absl::StrCat("/v1/", other), nullptr, token)).value("phone", ""), "139****2222");
   ExpectError(P().Call("POST", "/v1/deputies", DeputyBody(station, "越权代表", "13900003333"), token), 403, 7, "");
@@ -227,9 +237,9 @@ TEST(BadInput, ClearErrorsAndNothingWritten) {
   ExpectError(P().Call("POST", "/v1/deputies", DeputyBody("stations/999999999", "无此站", "13812345678"), admin), 400,
               3, "stations");
   EXPECT_EQ(raw("POST", "/v1/deputies", std::string(2 * 1024 * 1024, ' ')).status, 413);
-  HttpResponse big_header = HttpRequest(P().http_port(), "GET", "/v1/deputies", "",
-                                        {{"Authorization", absl::StrCat("Bearer ", admin)},
-                                         {"X-Padding", std::string(20 * 1024, 'a')}});
+  HttpResponse big_header =
+      HttpRequest(P().http_port(), "GET", "/v1/deputies", "",
+                  {{"Authorization", absl::StrCat("Bearer ", admin)}, {"X-Padding", std::string(20 * 1024, 'a')}});
   EXPECT_EQ(big_header.status, 431);
   ExpectError(P().Call("GET", "/v1/no-such-thing", nullptr, admin), 404, 5, "");
   EXPECT_EQ(P().Call("DELETE", "/v1/deputies", nullptr, admin).status, 405);

@@ -30,8 +30,8 @@ TEST(RequestIds, AClientChosenIdNeverReachesAnAuditRow) {
   P().AdminToken();
   const std::string chosen = Unique("client-chosen-id");
   const std::map<std::string, std::string> header = {{"X-Request-Id", chosen}};
-  HttpResponse signed_in = P().Call("POST", "/v1/auth/token",
-                                    {{"username", "admin"}, {"password", Platform::kAdminPassword}}, "", header);
+  HttpResponse signed_in =
+      P().Call("POST", "/v1/auth/token", {{"username", "admin"}, {"password", Platform::kAdminPassword}}, "", header);
   HttpResponse refused =
       P().Call("POST", "/v1/auth/token", {{"username", "admin"}, {"password", "not-the-password"}}, "", header);
   ASSERT_EQ(signed_in.status, 200) << signed_in.body;

@@ -58,16 +58,19 @@ class ShutdownTest : public ::testing::Test {
     gateway_env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
     gateway_env["MINYI_BACKENDS"] = absl::StrCat("deputies=127.0.0.1:", deputies_port_);
     gateway_ = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{},
-                                              gateway_env,
-                                              absl::StrCat(TempDir("minyi-shutdown"), "/gateway.log"));
-    ASSERT_TRUE(Eventually([&] {
-      return WaitForPort(http_port_, absl::Milliseconds(200)) &&
-             HttpRequest(http_port_, "GET", "/readyz").status == 200;
-    }, absl::Seconds(60))) << gateway_->Log();
+                                              gateway_env, absl::StrCat(TempDir("minyi-shutdown"), "/gateway.log"));
+    ASSERT_TRUE(Eventually(
+        [&] {
+          return WaitForPort(http_port_, absl::Milliseconds(200)) &&
+                 HttpRequest(http_port_, "GET", "/readyz").status == 200;
+        },
+        absl::Seconds(60)))
+        << gateway_->Log();
 
     admin_ = MintToken(minyi::common::v1::ROLE_ADMIN);
-    HttpResponse r = Call("POST", "/v1/stations",
-                          R"({"displayName":"城关镇代表联络站","kind":"STATION_KIND_TOWN_CENTRE","regionPath":["城关镇"]})");
+    HttpResponse r =
+        Call("POST", "/v1/stations",
+             R"({"displayName":"城关镇代表联络站","kind":"STATION_KIND_TOWN_CENTRE","regionPath":["城关镇"]})");
     ASSERT_EQ(r.status, 200) << r.body;
     station_ = Json(r).value("name", "");
     r = Call("POST", "/v1/deputies",
@@ -105,11 +108,15 @@ class ShutdownTest : public ::testing::Test {
     });
     pqxx::connection watcher(dsn_);
     pqxx::nontransaction tx(watcher);
-    ASSERT_TRUE(Eventually([&] {
-      return tx.exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                      "AND wait_event_type = 'Lock'")[0]
-                 .as<int>() == 1;
-    }, absl::Seconds(10))) << "the update never waited for the row";
+    ASSERT_TRUE(Eventually(
+        [&] {
+          return tx.exec1(
+                       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")[0]
+                     .as<int>() == 1;
+        },
+        absl::Seconds(10)))
+        << "the update never waited for the row";
   }
 
   void ReleaseLock() {
@@ -130,8 +137,9 @@ class ShutdownTest : public ::testing::Test {
   std::string Sector() {
     pqxx::connection c(dsn_);
     pqxx::nontransaction tx(c);
-    return tx.exec_params1("SELECT sector FROM deputies.deputies WHERE id = $1",
-                           std::stoll(deputy_.substr(std::string("deputies/").size())))[0]
+    return tx
+        .exec_params1("SELECT sector FROM deputies.deputies WHERE id = $1",
+                      std::stoll(deputy_.substr(std::string("deputies/").size())))[0]
         .as<std::string>();
   }
 
@@ -271,8 +279,9 @@ TEST_F(ShutdownTest, TheGatewayUsesABackendThatIsBackWithinASecondOrSo) {
   EXPECT_EQ(down.status, 503) << down.body;
   absl::SleepFor(kDown - (absl::Now() - stopped));
 
-  deputies_ = StartService("deputies", dsn_, &deputies_port_,
-                           {{"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", deputies_port_)}, {"MINYI_LOG_LEVEL", "warn"}});
+  deputies_ =
+      StartService("deputies", dsn_, &deputies_port_,
+                   {{"MINYI_GRPC_ADDR", absl::StrCat("127.0.0.1:", deputies_port_)}, {"MINYI_LOG_LEVEL", "warn"}});
   const absl::Time back = absl::Now();  // the service accepts on its port again
   EXPECT_TRUE(Eventually([&] { return Call("GET", station).status == 200; }, absl::Seconds(30)));
   const absl::Duration took = absl::Now() - back;

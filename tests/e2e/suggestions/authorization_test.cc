@@ -18,8 +18,8 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 json Opinion(const std::string& station, const std::string& title, const std::string& body) {
   return {{"submit", true},
@@ -33,9 +33,11 @@ TEST(SuggestionAuthorization, DeputiesEnterOpinionsOnlyAtStationsTheyBelongToOrA
   const std::string deputy = P().NewDeputy(home, "孙丽");
   const std::string token = P().NewAccount("ROLE_DEPUTY", deputy);
 
-  json entered = Call("POST", "/v1/suggestions", Opinion(home, "小区路灯不亮", Unique("居民反映小区路灯坏了一个月。")), token);
+  json entered =
+      Call("POST", "/v1/suggestions", Opinion(home, "小区路灯不亮", Unique("居民反映小区路灯坏了一个月。")), token);
   EXPECT_EQ(entered.value("enteredBy", ""), deputy);
-  json err = Call("POST", "/v1/suggestions", Opinion(elsewhere, "菜市场占道经营", Unique("菜市场门口占道经营。")), token, 403);
+  json err =
+      Call("POST", "/v1/suggestions", Opinion(elsewhere, "菜市场占道经营", Unique("菜市场门口占道经营。")), token, 403);
   EXPECT_EQ(err.value("code", 0), 7);
   EXPECT_THAT(err.value("message", ""), HasSubstr("suggestion.station"));
   err = Call("POST", "/v1/suggestions", Opinion("stations/999999", "无此站点", "无此站点的意见。"), token, 400);
@@ -50,7 +52,8 @@ TEST(SuggestionAuthorization, DeputiesEnterOpinionsOnlyAtStationsTheyBelongToOrA
   Call("POST", "/v1/suggestions", Opinion(elsewhere, "公园厕所太少", Unique("公园只有一个厕所。")), on_duty_token);
 
   // Office staff enter opinions for any station; citizens submit to any station.
-  Call("POST", "/v1/suggestions", Opinion(elsewhere, "河道垃圾", Unique("河道里垃圾很多。")), P().NewAccount("ROLE_STAFF"));
+  Call("POST", "/v1/suggestions", Opinion(elsewhere, "河道垃圾", Unique("河道里垃圾很多。")),
+       P().NewAccount("ROLE_STAFF"));
   Call("POST", "/v1/suggestions", Opinion(elsewhere, "噪音扰民", Unique("工地夜间施工噪音大。")),
        P().NewAccount("ROLE_CITIZEN"));
 }
@@ -83,9 +86,9 @@ TEST(SuggestionAuthorization, LinkingOpinionsNeedsReadingEveryOneOfThem) {
   const std::string neighbour = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(elsewhere, "郑洁"));
   const std::string citizen = P().NewAccount("ROLE_CITIZEN");
   const std::string staff = P().NewAccount("ROLE_STAFF");
-  const std::string ours =
-      Call("POST", "/v1/suggestions", Opinion(home, "村口桥梁破损", Unique("村口石桥栏杆断了，老人小孩过桥危险。")), citizen)
-          .value("name", "");
+  const std::string ours = Call("POST", "/v1/suggestions",
+                                Opinion(home, "村口桥梁破损", Unique("村口石桥栏杆断了，老人小孩过桥危险。")), citizen)
+                               .value("name", "");
   const std::string theirs =
       Call("POST", "/v1/suggestions", Opinion(elsewhere, "社区缺少养老设施", Unique("社区没有日间照料中心。")), citizen)
           .value("name", "");
@@ -94,8 +97,10 @@ TEST(SuggestionAuthorization, LinkingOpinionsNeedsReadingEveryOneOfThem) {
   Call("GET", absl::StrCat("/v1/", ours), nullptr, token);
   Call("GET", absl::StrCat("/v1/", theirs), nullptr, token, 404);
   Call("GET", absl::StrCat("/v1/", theirs), nullptr, neighbour);
-  EXPECT_TRUE(Lists(Call("GET", "/v1/suggestions?kind=SUGGESTION_KIND_CITIZEN_OPINION&pageSize=200", nullptr, token), ours));
-  EXPECT_FALSE(Lists(Call("GET", "/v1/suggestions?kind=SUGGESTION_KIND_CITIZEN_OPINION&pageSize=200", nullptr, token), theirs));
+  EXPECT_TRUE(
+      Lists(Call("GET", "/v1/suggestions?kind=SUGGESTION_KIND_CITIZEN_OPINION&pageSize=200", nullptr, token), ours));
+  EXPECT_FALSE(
+      Lists(Call("GET", "/v1/suggestions?kind=SUGGESTION_KIND_CITIZEN_OPINION&pageSize=200", nullptr, token), theirs));
 
   const std::string draft = Call("POST", "/v1/suggestions",
                                  {{"suggestion",
@@ -137,12 +142,15 @@ TEST(SuggestionAuthorization, SimilarItemsAreOnlyThoseTheCallerMayRead) {
   const std::string colleague = P().NewAccount("ROLE_DEPUTY", P().NewDeputy(station, "陈芳"));
   const std::string staff = P().NewAccount("ROLE_STAFF");
   const std::string parks = P().NewAccount("ROLE_DEPARTMENT", "", "园林局");
-  const std::string text = "城北公园树木长期没有修剪，枝叶遮挡路灯，晚上散步的居民看不清道路，存在安全隐患，建议园林部门定期修剪。";
+  const std::string text =
+      "城北公园树木长期没有修剪，枝叶遮挡路灯，晚上散步的居民看不清道路，存在安全隐患，建议园林部门定期修剪。";
   auto deputy_suggestion = [&](const std::string& title, const std::string& body) {
-    return json{{"submit", true}, {"suggestion", {{"kind", "SUGGESTION_KIND_DEPUTY"}, {"title", title}, {"body", body}}}};
+    return json{{"submit", true},
+                {"suggestion", {{"kind", "SUGGESTION_KIND_DEPUTY"}, {"title", title}, {"body", body}}}};
   };
   const std::string theirs =
-      Call("POST", "/v1/suggestions", deputy_suggestion("关于定期修剪城北公园树木的建议", text), author).value("name", "");
+      Call("POST", "/v1/suggestions", deputy_suggestion("关于定期修剪城北公园树木的建议", text), author)
+          .value("name", "");
   const std::string opinion =
       Call("POST", "/v1/suggestions", Opinion(station, "城北公园树木该修剪了", absl::StrCat("城北公园", text)),
            P().NewAccount("ROLE_CITIZEN"))
@@ -154,8 +162,8 @@ TEST(SuggestionAuthorization, SimilarItemsAreOnlyThoseTheCallerMayRead) {
                   P().NewAccount("ROLE_CITIZEN"));
   EXPECT_TRUE(own.value("similar", json::array()).empty()) << own.dump();
   const std::string own_name = own.value("name", "");
-  json mine = Call("POST", "/v1/suggestions", deputy_suggestion("建议修剪城北公园的树木", absl::StrCat("居民反映", text)),
-                   colleague);
+  json mine = Call("POST", "/v1/suggestions",
+                   deputy_suggestion("建议修剪城北公园的树木", absl::StrCat("居民反映", text)), colleague);
   EXPECT_THAT(Names(mine.value("similar", json::array())), ::testing::UnorderedElementsAre(opinion, own_name))
       << mine.dump();
   const std::string name = mine.value("name", "");
@@ -239,7 +247,8 @@ TEST(SuggestionAuthorization, CoSignersCountOnlyOnceEachConfirmsWithTheirOwnAcco
   json signed_ = Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), b);
   EXPECT_EQ(signed_["deputies"], json({lead, willing}));
   EXPECT_EQ(signed_["coSigners"][0].value("state", ""), "CO_SIGNER_STATE_CONFIRMED");
-  EXPECT_EQ(Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), b)["deputies"], json({lead, willing}));
+  EXPECT_EQ(Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), b)["deputies"],
+            json({lead, willing}));
   json declined = Call("POST", absl::StrCat(path, ":declineCoSigning"), {{"reason", "不熟悉该领域"}}, c);
   EXPECT_EQ(declined["coSigners"][1].value("state", ""), "CO_SIGNER_STATE_DECLINED");
   EXPECT_EQ(declined["deputies"], json({lead, willing}));
@@ -274,15 +283,14 @@ TEST(SuggestionAuthorization, RenamingCoSignersKeepsTheSignaturesOfAnUnchangedTe
   const std::string added = P().NewDeputy(station, "曹阳");
   const std::string kept_token = P().NewAccount("ROLE_DEPUTY", kept);
   const std::string unnamed_token = P().NewAccount("ROLE_DEPUTY", unnamed);
-  const std::string path = absl::StrCat(
-      "/v1/", Call("POST", "/v1/suggestions",
-                   {{"suggestion",
-                     {{"kind", "SUGGESTION_KIND_JOINT"},
-                      {"title", "关于整治背街小巷积水的建议"},
-                      {"body", Unique("雨后背街小巷积水严重，建议改造排水设施。")},
-                      {"deputies", {kept, unnamed}}}}},
-                   author)
-                  .value("name", ""));
+  const std::string path = absl::StrCat("/v1/", Call("POST", "/v1/suggestions",
+                                                     {{"suggestion",
+                                                       {{"kind", "SUGGESTION_KIND_JOINT"},
+                                                        {"title", "关于整治背街小巷积水的建议"},
+                                                        {"body", Unique("雨后背街小巷积水严重，建议改造排水设施。")},
+                                                        {"deputies", {kept, unnamed}}}}},
+                                                     author)
+                                                    .value("name", ""));
   Call("POST", absl::StrCat(path, ":confirmCoSigning"), json::object(), kept_token);
   json renamed = Call("PATCH", absl::StrCat(path, "?updateMask=deputies"), {{"deputies", {kept, added}}}, author);
   EXPECT_EQ(renamed["deputies"], json::array({renamed["deputies"][0], kept})) << renamed.dump();

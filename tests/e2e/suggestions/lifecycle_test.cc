@@ -15,14 +15,11 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 std::string Today() { return minyi::FormatDay(TestToday()); }
-std::string MonthsFromToday(int months) {
-  return minyi::FormatDay(
-      minyi::AddCalendarMonths(TestToday(), months));
-}
+std::string MonthsFromToday(int months) { return minyi::FormatDay(minyi::AddCalendarMonths(TestToday(), months)); }
 
 std::vector<std::string> Actions(const json& timeline) {
   std::vector<std::string> out;
@@ -46,8 +43,9 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   const std::string citizen = P().NewAccount("ROLE_CITIZEN");
 
   Call("PATCH", "/v1/routingRules",
-       {{"rules", {{{"keywords", {"红绿灯", "斑马线", "公交"}}, {"department", "交通运输局"}},
-                   {{"keywords", {"医院", "医生"}}, {"department", "卫健局"}}}}},
+       {{"rules",
+         {{{"keywords", {"红绿灯", "斑马线", "公交"}}, {"department", "交通运输局"}},
+          {{"keywords", {"医院", "医生"}}, {"department", "卫健局"}}}}},
        staff);
 
   // A citizen submits an opinion online; the station cannot solve it and escalates it to the town.
@@ -79,7 +77,7 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
                    a);
   const std::string name = mine.value("name", "");
   EXPECT_EQ(mine.value("state", ""), "SUGGESTION_STATE_DRAFT");
-  EXPECT_EQ(mine["deputies"], json({deputy_a}));  // B is named, and a submitter only once B signs
+  EXPECT_EQ(mine["deputies"], json({deputy_a}));        // B is named, and a submitter only once B signs
   Call("GET", absl::StrCat("/v1/", name), nullptr, b);  // the named co-signer sees it
   Call("PATCH", absl::StrCat("/v1/", name, "?updateMask=title"), {{"title", "x"}}, b, 403);  // only the author edits
   mine = Call("POST", absl::StrCat("/v1/", name, ":linkOpinions"), {{"opinions", {opinion_name}}}, a);
@@ -154,10 +152,11 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   // Unsatisfied with the result (though satisfied with the attitude): re-handling with one month.
   Call("POST", absl::StrCat("/v1/", name, ":rate"),
        {{"rating", {{"attitude", "SATISFACTION_SATISFIED"}, {"result", "SATISFACTION_UNSATISFIED"}}}}, citizen, 404);
-  mine = Call("POST", absl::StrCat("/v1/", name, ":rate"),
-              {{"rating",
-                {{"attitude", "SATISFACTION_SATISFIED"}, {"result", "SATISFACTION_UNSATISFIED"}, {"comment", "只划了线"}}}},
-              a);
+  mine = Call(
+      "POST", absl::StrCat("/v1/", name, ":rate"),
+      {{"rating",
+        {{"attitude", "SATISFACTION_SATISFIED"}, {"result", "SATISFACTION_UNSATISFIED"}, {"comment", "只划了线"}}}},
+      a);
   EXPECT_EQ(mine.value("state", ""), "SUGGESTION_STATE_REOPENED");
   EXPECT_EQ(mine.value("round", 0), 2);
   EXPECT_EQ(mine.value("deadline", ""), MonthsFromToday(1));
@@ -185,11 +184,10 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
 
   // The whole story on the timeline.
   const json timeline = Call("GET", absl::StrCat("/v1/", name, "/timeline"), nullptr, a);
-  EXPECT_THAT(Actions(timeline),
-              ::testing::ElementsAre("CREATE", "INVITE_CO_SIGNERS", "LINK_IN", "CONFIRM_CO_SIGNING", "SUBMIT",
-                                     "MERGE_IN", "ACCEPT", "ASSIGN", "FLAG_KEY_SUPERVISION", "CONTACT",
-                                     "CO_UNIT_OPINION", "ANSWER", "RATE", "CONTACT", "CO_UNIT_OPINION", "ANSWER",
-                                     "RATE"));
+  EXPECT_THAT(Actions(timeline), ::testing::ElementsAre("CREATE", "INVITE_CO_SIGNERS", "LINK_IN", "CONFIRM_CO_SIGNING",
+                                                        "SUBMIT", "MERGE_IN", "ACCEPT", "ASSIGN",
+                                                        "FLAG_KEY_SUPERVISION", "CONTACT", "CO_UNIT_OPINION", "ANSWER",
+                                                        "RATE", "CONTACT", "CO_UNIT_OPINION", "ANSWER", "RATE"));
 
   // Showcase: well handled, published, visible to citizens.
   Call("POST", absl::StrCat("/v1/", name, ":showcase"), json::object(), staff);
@@ -221,8 +219,8 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   json ledger = Call("GET", "/v1/commitments?openOnly=true", nullptr, lead);
   ASSERT_EQ(ledger.value("commitments", json::array()).size(), 1u) << ledger.dump();
   const std::string commitment = ledger["commitments"][0].value("name", "");
-  Call("POST", absl::StrCat("/v1/", commitment, ":check"), {{"check", {{"note", "回头看：已安装"}, {"fulfilled", true}}}},
-       lead, 403);
+  Call("POST", absl::StrCat("/v1/", commitment, ":check"),
+       {{"check", {{"note", "回头看：已安装"}, {"fulfilled", true}}}}, lead, 403);
   json checked = Call("POST", absl::StrCat("/v1/", commitment, ":check"),
                       {{"check", {{"note", "回头看：已安装"}, {"fulfilled", true}}}}, staff);
   EXPECT_TRUE(checked.value("fulfilled", false));
@@ -275,8 +273,9 @@ TEST(SuggestionLifecycle, DeputiesSeeOnlyTheirOwnAndDepartmentsOnlyWhatIsAssigne
   for (const json& s : list.value("suggestions", json::array())) {
     EXPECT_NE(s.value("name", ""), name);
   }
-  const json bad = Call("POST", "/v1/suggestions",
-                        {{"suggestion", {{"kind", "SUGGESTION_KIND_DEPUTY"}, {"title", ""}, {"body", "x"}}}}, mine, 400);
+  const json bad =
+      Call("POST", "/v1/suggestions",
+           {{"suggestion", {{"kind", "SUGGESTION_KIND_DEPUTY"}, {"title", ""}, {"body", "x"}}}}, mine, 400);
   EXPECT_THAT(bad.value("message", ""), HasSubstr("suggestion.title"));
 }
 

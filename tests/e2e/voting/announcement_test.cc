@@ -13,8 +13,8 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 Platform& P() { return Platform::Shared(); }
 
@@ -43,8 +43,8 @@ bool HasReason(const HttpResponse& r, absl::string_view reason) {
 // The titles and bodies in the account's inbox about `reference`.
 std::vector<std::string> InboxTitles(const std::string& token, const std::string& reference) {
   std::vector<std::string> out;
-  for (const json& n : Json(P().Call("GET", "/v1/inbox?pageSize=200", nullptr, token))
-                           .value("notifications", json::array())) {
+  for (const json& n :
+       Json(P().Call("GET", "/v1/inbox?pageSize=200", nullptr, token)).value("notifications", json::array())) {
     if (n.value("reference", "") == reference) {
       out.push_back(n.value("title", "") + "|" + n.value("body", ""));
     }

@@ -11,8 +11,8 @@
 namespace minyi::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 // The process's shared platform, under a short name for the many calls below.
 Platform& P() { return Platform::Shared(); }
@@ -61,8 +61,13 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
                {"slots", 1},
                {"candidates", {road, lights}},
                {"electorate", deputies}};
-  r = P().Call("POST", "/v1/votes", {{"title", "等额"}, {"form", "BALLOT_FORM_APPROVAL"}, {"slots", 2},
-                                     {"candidates", {road, lights}}, {"electorate", deputies}}, P().Admin());
+  r = P().Call("POST", "/v1/votes",
+               {{"title", "等额"},
+                {"form", "BALLOT_FORM_APPROVAL"},
+                {"slots", 2},
+                {"candidates", {road, lights}},
+                {"electorate", deputies}},
+               P().Admin());
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_THAT(r.body, HasSubstr("差额"));
   vote["candidates"] = {road, lights, canteen};
@@ -75,7 +80,8 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   std::vector<std::string> trackers;
   const std::vector<std::string> choice = {road, road, lights};
   for (int i = 0; i < 3; ++i) {
-    const json ballot = {{"content", {{"approvals", {choice[i]}}}}, {"nonce", absl::StrCat("e2e-nonce-0123456789-", i)}};
+    const json ballot = {{"content", {{"approvals", {choice[i]}}}},
+                         {"nonce", absl::StrCat("e2e-nonce-0123456789-", i)}};
     r = P().Call("POST", absl::StrCat("/v1/", name, "/ballots"), ballot, tokens[i]);
     EXPECT_EQ(r.status, 400) << "ballot before check-in: " << r.body;
     ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":checkIn"), json::object(), tokens[i]).status, 200);
@@ -130,11 +136,12 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   // Supervision: a group confirmed in the deputies service is attached with its members as they are now;
   // then the responsible department reports, and no other department may.
   const std::string group = P().NewProjectSupervisionGroup("城区道路改造", {deputies[0], deputies[1]});
-  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", "supervisionGroups/999999"}},
-               P().Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"),
+               {{"supervisionGroup", "supervisionGroups/999999"}}, P().Admin());
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_THAT(Json(r).value("message", ""), HasSubstr("supervision_group"));
-  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", group}}, P().Admin());
+  r = P().Call("POST", absl::StrCat("/v1/", road, ":attachSupervisionGroup"), {{"supervisionGroup", group}},
+               P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["supervisionGroup"], group);
   EXPECT_EQ(Json(r)["supervisionMembers"], json({deputies[0], deputies[1]}));
@@ -153,7 +160,8 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   ASSERT_EQ(r.status, 200) << r.body;
   r = P().Call("POST", absl::StrCat("/v1/", road, ":rate"), {{"rating", "RATING_SATISFIED"}}, tokens[0]);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", road, ":rate"), {{"rating", "RATING_SATISFIED"}}, tokens[2]).status, 403);
+  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/", road, ":rate"), {{"rating", "RATING_SATISFIED"}}, tokens[2]).status,
+            403);
   r = P().Call("GET", absl::StrCat("/v1/", road, "/satisfaction"), nullptr, citizen);
   EXPECT_EQ(Json(r).value("rated", 0), 1) << r.body;
   EXPECT_DOUBLE_EQ(Json(r).value("satisfactionRate", 0.0), 1.0);

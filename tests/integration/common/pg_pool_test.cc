@@ -30,22 +30,26 @@ class PgPoolTest : public ::testing::Test {
 
   // Runs a one-statement transaction and records `who` got the connection.
   void Use(const std::string& who) {
-    ASSERT_TRUE(pool_->Transact([&](pqxx::work& tx) {
-                       tx.exec("SELECT 1");
-                       std::lock_guard<std::mutex> lock(mu_);
-                       order_.push_back(who);
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(pool_
+                    ->Transact([&](pqxx::work& tx) {
+                      tx.exec("SELECT 1");
+                      std::lock_guard<std::mutex> lock(mu_);
+                      order_.push_back(who);
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
 
   // Holds the only connection until `release` is notified.
   std::thread Hold(absl::Notification& held, absl::Notification& release) {
     return std::thread([&] {
-      ASSERT_TRUE(pool_->Transact([&](pqxx::work&) {
-                         held.Notify();
-                         release.WaitForNotification();
-                         return absl::OkStatus();
-                       }).ok());
+      ASSERT_TRUE(pool_
+                      ->Transact([&](pqxx::work&) {
+                        held.Notify();
+                        release.WaitForNotification();
+                        return absl::OkStatus();
+                      })
+                      .ok());
     });
   }
 
@@ -81,11 +85,13 @@ TEST_F(PgPoolTest, QueuedCallersGetTheConnectionInArrivalOrder) {
 TEST_F(PgPoolTest, CallerGivingTheConnectionBackCannotTakeItAgainAheadOfTheQueue) {
   absl::Notification held, release;
   std::thread holder([&] {
-    ASSERT_TRUE(pool_->Transact([&](pqxx::work&) {
-                       held.Notify();
-                       release.WaitForNotification();
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(pool_
+                    ->Transact([&](pqxx::work&) {
+                      held.Notify();
+                      release.WaitForNotification();
+                      return absl::OkStatus();
+                    })
+                    .ok());
     Use("holder-again");  // at once, while the queued caller is still being woken
   });
   held.WaitForNotification();

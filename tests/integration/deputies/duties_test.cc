@@ -122,7 +122,6 @@ class DutiesTest : public DeputiesServiceTest {
         {"XADD", "minyi.events", "*", "id", event.id(), "type", event.type(), "event", event.SerializeAsString()});
     ASSERT_TRUE(r.ok() && r->type == RedisReply::Type::kString) << (r.ok() ? r->str : r.status().ToString());
   }
-
 };
 
 TEST_F(DutiesTest, DeputiesRecordIntoTheirOwnFileOnly) {
@@ -196,8 +195,8 @@ TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
     req.set_page_token(page.next_page_token());
     ++pages;
   } while (!req.page_token().empty());
-  EXPECT_THAT(dates,
-              ElementsAre(LastYear("01-10"), LastYear("02-10"), LastYear("03-10"), LastYear("04-10"), LastYear("02-20")));
+  EXPECT_THAT(dates, ElementsAre(LastYear("01-10"), LastYear("02-10"), LastYear("03-10"), LastYear("04-10"),
+                                 LastYear("02-20")));
   EXPECT_EQ(pages, 3);
 
   v1::ListDutyRecordsRequest filtered;
@@ -213,8 +212,7 @@ TEST_F(DutiesTest, ListingIsForTheDeputyOfficeAndLeadersWithPagingAndFilters) {
   ASSERT_TRUE(list(Staff(), {}, &out).ok());
   EXPECT_EQ(out.duties_size(), 5);
 
-  EXPECT_EQ(list(Token(minyi::common::v1::ROLE_CITIZEN), {}, &out).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list(Token(minyi::common::v1::ROLE_CITIZEN), {}, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(list(Token(minyi::common::v1::ROLE_DEPARTMENT), {}, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(list(Token(minyi::common::v1::ROLE_DEPUTY, b.name()), {}, &out).error_code(),
@@ -232,7 +230,8 @@ TEST_F(DutiesTest, CorrectionsAreNewRevisionsAndKeepTheOriginal) {
   const v1::Deputy a = NewDeputy(station.name());
   const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a.name());
   v1::DutyRecord original;
-  ASSERT_TRUE(Record(a_token, a.name(), Content(LastYear("03-02"), v1::DUTY_CATEGORY_TRAINING, "参加培训"), &original).ok());
+  ASSERT_TRUE(
+      Record(a_token, a.name(), Content(LastYear("03-02"), v1::DUTY_CATEGORY_TRAINING, "参加培训"), &original).ok());
 
   v1::CorrectDutyRecordRequest req;
   req.set_name(original.name());
@@ -296,9 +295,10 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   ASSERT_TRUE(Eventually([&] { return Count(kProcessed, event.id()) == 1 && Count(kRecords, event.id()) == 2; }))
       << process_->Log();
   // Even with the consumer's memory of the event gone, the (deputy, event) index keeps one record each.
-  Count("WITH d AS (DELETE FROM deputies.processed_events WHERE event_id = $1::uuid RETURNING 1) "
-        "SELECT count(*) FROM d",
-        event.id());
+  Count(
+      "WITH d AS (DELETE FROM deputies.processed_events WHERE event_id = $1::uuid RETURNING 1) "
+      "SELECT count(*) FROM d",
+      event.id());
   publish();
   ASSERT_TRUE(Eventually([&] { return Count(kProcessed, event.id()) == 1; })) << process_->Log();
   EXPECT_EQ(Count(kRecords, event.id()), 2);
@@ -335,8 +335,7 @@ TEST_F(DutiesTest, ABurstOfEventsBooksEachDeputyOnceWithItsRevisionEventAndAudit
   }
   const std::string kBurst = "6f1c2a3b-0000-4000-8000-0000000b%";
   ASSERT_TRUE(Eventually([&] {
-    return Count("SELECT count(*) FROM deputies.duty_records WHERE source_event_id::text LIKE $1", kBurst) ==
-           kDeputies;
+    return Count("SELECT count(*) FROM deputies.duty_records WHERE source_event_id::text LIKE $1", kBurst) == kDeputies;
   })) << process_->Log();
   for (const std::string& id : ids) {
     EXPECT_EQ(Count("SELECT count(*) FROM deputies.duty_records r JOIN deputies.duty_record_revisions v "
@@ -420,8 +419,9 @@ TEST_F(DutiesTest, PointsFollowTheRulesWithMonthlyCaps) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("period"));
   req.set_period(LastYear("Q1"));
-  EXPECT_EQ(stub_->GetDeputyPoints(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &points).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->GetDeputyPoints(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &points).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
@@ -457,17 +457,20 @@ TEST_F(DutiesTest, StationRankingSharesRanksOnTiesAndPublishes) {
   EXPECT_THAT(got, ElementsAre(std::make_tuple(d[0].name(), 6, 1), std::make_tuple(d[1].name(), 6, 1),
                                std::make_tuple(d[2].name(), 2, 3), std::make_tuple(d[3].name(), 0, 4)));
   EXPECT_EQ(ranking.entries(0).display_name(), "代表0");
-  EXPECT_EQ(stub_->GetStationRanking(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &ranking).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->GetStationRanking(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), req, &ranking).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   req.set_name("stations/999999/ranking");
-  EXPECT_EQ(stub_->GetStationRanking(CallContext(staff).get(), req, &ranking).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetStationRanking(CallContext(staff).get(), req, &ranking).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   v1::PublishStationRankingRequest publish;
   publish.set_name(station.name() + "/ranking");
   publish.set_period(LastYear("Q1"));
   v1::StationRanking published;
-  EXPECT_EQ(stub_->PublishStationRanking(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), publish,
-                                         &published)
+  EXPECT_EQ(stub_
+                ->PublishStationRanking(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, d[0].name())).get(), publish,
+                                        &published)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   st = stub_->PublishStationRanking(CallContext(staff, "publish-q1").get(), publish, &published);
@@ -545,15 +548,16 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   v1::ChecklistDefinition definition;
   ASSERT_TRUE(stub_->GetChecklistDefinition(CallContext(deputy).get(), {}, &definition).ok());
   EXPECT_EQ(definition.name(), "checklistDefinition");
-  EXPECT_THAT(definition.items(), ElementsAre("有场所", "有牌子", "有制度", "有人员", "有经费", "有活动", "有台账",
-                                              "有计划", "有成效"));
+  EXPECT_THAT(definition.items(),
+              ElementsAre("有场所", "有牌子", "有制度", "有人员", "有经费", "有活动", "有台账", "有计划", "有成效"));
   const v1::ChecklistDefinition seeded = definition;
 
   const v1::Station station = NewStation();
   v1::GetStationChecklistRequest get;
   get.set_name(station.name() + "/checklist");
   v1::StationChecklist checklist;
-  ASSERT_TRUE(stub_->GetStationChecklist(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), get, &checklist).ok());
+  ASSERT_TRUE(
+      stub_->GetStationChecklist(CallContext(Token(minyi::common::v1::ROLE_CITIZEN)).get(), get, &checklist).ok());
   ASSERT_EQ(checklist.items_size(), 9);
   EXPECT_EQ(checklist.items_met(), 0);
 
@@ -624,7 +628,6 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   EXPECT_EQ(checklist.items_met(), 1);
 }
 
-
 TEST_F(DutiesTest, LeavingOfficeEmitsDeputyLeftOnce) {
   const v1::Station station = NewStation();
   const v1::Deputy d = NewDeputy(station.name(), "吴离任");
@@ -647,7 +650,6 @@ TEST_F(DutiesTest, LeavingOfficeEmitsDeputyLeftOnce) {
   ASSERT_TRUE(stub_->UpdateDeputy(CallContext(Staff()).get(), update, &out).ok());
   EXPECT_EQ(Count(kLeft, d.name()), 1);
 }
-
 
 TEST_F(DutiesTest, RotaPutsCurrentMembersOnDutyOncePerStationDay) {
   const v1::Station station = NewStation();
@@ -709,7 +711,6 @@ TEST_F(DutiesTest, RotaPutsCurrentMembersOnDutyOncePerStationDay) {
                   station.name()),
             4);
 }
-
 
 TEST_F(DutiesTest, ShortlistRanksServingDeputiesByPointsAndEvaluation) {
   SetRules({{v1::DUTY_CATEGORY_TRAINING, 10, 0}, {v1::DUTY_CATEGORY_RECEIVING_VOTERS, 5, 0}});

@@ -15,9 +15,7 @@ namespace {
 
 namespace v1 = ::minyi::deputies::v1;
 
-std::string StaffAccount(const std::string& account) {
-  return AccountToken(account, minyi::common::v1::ROLE_STAFF);
-}
+std::string StaffAccount(const std::string& account) { return AccountToken(account, minyi::common::v1::ROLE_STAFF); }
 
 v1::CreateStationRequest StationRequest(const std::string& display_name) {
   v1::CreateStationRequest req;

@@ -169,8 +169,8 @@ TEST_F(SupervisionGroupsTest, ProposalsRankServingDeputiesBySectorRelevanceAndSt
   st = Propose(Staff(), target, &out, 51);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("size"));
-  for (Role role : {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_CITIZEN,
-                    minyi::common::v1::ROLE_DEPARTMENT}) {
+  for (Role role :
+       {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_CITIZEN, minyi::common::v1::ROLE_DEPARTMENT}) {
     EXPECT_EQ(Propose(Token(role, role == minyi::common::v1::ROLE_DEPUTY ? road : ""), target, &out).error_code(),
               grpc::StatusCode::PERMISSION_DENIED);
   }
@@ -273,12 +273,11 @@ TEST_F(SupervisionGroupsTest, StaffLeadersAndDeputiesReadWithFiltersAndPaging) {
   v1::SupervisionGroup project;
   v1::SupervisionGroup department;
   v1::SupervisionGroup both;
-  ASSERT_TRUE(Create(staff, Target(v1::SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT, "社区医院建设", {"医疗"}), {a},
-                     &project)
-                  .ok());
-  ASSERT_TRUE(Create(staff, Target(v1::SUPERVISION_TARGET_KIND_DEPARTMENT, "卫健局", {"卫生"}), {b}, &department).ok());
   ASSERT_TRUE(
-      Create(staff, Target(v1::SUPERVISION_TARGET_KIND_DEPARTMENT, "医保局", {"医疗"}), {a, b}, &both).ok());
+      Create(staff, Target(v1::SUPERVISION_TARGET_KIND_LIVELIHOOD_PROJECT, "社区医院建设", {"医疗"}), {a}, &project)
+          .ok());
+  ASSERT_TRUE(Create(staff, Target(v1::SUPERVISION_TARGET_KIND_DEPARTMENT, "卫健局", {"卫生"}), {b}, &department).ok());
+  ASSERT_TRUE(Create(staff, Target(v1::SUPERVISION_TARGET_KIND_DEPARTMENT, "医保局", {"医疗"}), {a, b}, &both).ok());
 
   // A deputy finds the groups they are in.
   const std::string a_token = Token(minyi::common::v1::ROLE_DEPUTY, a);

@@ -62,18 +62,22 @@ class EventsTest : public ::testing::Test {
     redis_ = std::make_unique<RedisClient>(redis_addr_);
     stream_ = absl::StrCat("evtest.", ::testing::UnitTest::GetInstance()->current_test_info()->name());
     // What a handler did: one row per application of an event.
-    ASSERT_TRUE(pool_->Transact([](pqxx::work& tx) {
-                       tx.exec("CREATE TABLE effects (event_id uuid NOT NULL, consumer text NOT NULL)");
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(pool_
+                    ->Transact([](pqxx::work& tx) {
+                      tx.exec("CREATE TABLE effects (event_id uuid NOT NULL, consumer text NOT NULL)");
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
 
   std::string Emit(int n) {
     std::string id;
-    EXPECT_TRUE(pool_->Transact([&](pqxx::work& tx) {
-                       id = EmitEvent(tx, MakeCaller(n), absl::StrCat("deputies/", n), "account-admin");
-                       return absl::OkStatus();
-                     }).ok());
+    EXPECT_TRUE(pool_
+                    ->Transact([&](pqxx::work& tx) {
+                      id = EmitEvent(tx, MakeCaller(n), absl::StrCat("deputies/", n), "account-admin");
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return id;
   }
 
@@ -173,7 +177,8 @@ class EventsTest : public ::testing::Test {
       absl::StatusOr<int> n = consumer.PollOnce();
       acked += n.value_or(0);
       return acked >= want;
-    })) << "acknowledged " << acked << " of " << want;
+    })) << "acknowledged "
+        << acked << " of " << want;
   }
 
   // Runs a consumer in a forked child that is SIGKILLed inside its handler (before the transaction
@@ -189,10 +194,12 @@ class EventsTest : public ::testing::Test {
 
 TEST_F(EventsTest, CommittedEventIsPublishedOnceWithItsPayloadAndRolledBackOneNever) {
   const std::string id = Emit(7);
-  EXPECT_EQ(pool_->Transact([&](pqxx::work& tx) {
-              EmitEvent(tx, MakeCaller(8), "deputies/8", "account-admin");
-              return absl::AbortedError("the state change failed");
-            }).code(),
+  EXPECT_EQ(pool_
+                ->Transact([&](pqxx::work& tx) {
+                  EmitEvent(tx, MakeCaller(8), "deputies/8", "account-admin");
+                  return absl::AbortedError("the state change failed");
+                })
+                .code(),
             absl::StatusCode::kAborted);
 
   OutboxRelay relay(*pool_, redis_addr_, stream_);
@@ -221,8 +228,8 @@ TEST_F(EventsTest, CommittedEventIsPublishedOnceWithItsPayloadAndRolledBackOneNe
 
 TEST_F(EventsTest, PipelineAnswersEveryCommandInOrderAndAnErrorReplyIsThatCommandsAlone) {
   const std::string key = absl::StrCat(stream_, ".counter");
-  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
-      {{"SET", key, "41"}, {"INCR", key}, {"XADD", key, "*", "f", "v"}, {"INCR", key}, {"GET", key}});
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis_->Pipeline({{"SET", key, "41"}, {"INCR", key}, {"XADD", key, "*", "f", "v"}, {"INCR", key}, {"GET", key}});
   ASSERT_TRUE(replies.ok()) << replies.status();
   ASSERT_EQ(replies->size(), 5u);
   EXPECT_EQ((*replies)[0].str, "OK");
@@ -434,10 +441,12 @@ TEST_F(EventsTest, EventsOfTypesTheConsumerDoesNotWantAreAcknowledgedWithoutATra
   std::vector<std::string> wanted;
   for (int n = 30; n < 33; ++n) {
     wanted.push_back(Emit(n));
-    ASSERT_TRUE(pool_->Transact([&](pqxx::work& tx) {  // another type, in between
-                       EmitEvent(tx, Event(), "votes/1", "account-voting");
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(pool_
+                    ->Transact([&](pqxx::work& tx) {  // another type, in between
+                      EmitEvent(tx, Event(), "votes/1", "account-voting");
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
   ASSERT_NO_FATAL_FAILURE(PublishPending(6));
 
@@ -467,8 +476,7 @@ TEST_F(EventsTest, EventsOfTypesTheConsumerDoesNotWantAreAcknowledgedWithoutATra
     EXPECT_EQ(handled, wanted) << group;
     EXPECT_EQ(Pending(group), 0) << group;
     // Only what was handled is remembered.
-    EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM processed_events WHERE consumer = '", group, "'")), 3)
-        << group;
+    EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM processed_events WHERE consumer = '", group, "'")), 3) << group;
   }
 }
 

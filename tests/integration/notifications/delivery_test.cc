@@ -70,10 +70,9 @@ TEST_F(DeliveryTest, AWebhookThatNeverRecoversIsDeadLetteredAndStaffCanReplayIt)
   list.set_state(nv1::DELIVERY_STATE_DEAD);
   nv1::ListDeliveriesResponse dead;
   // The dead-letter list is the office's.
-  EXPECT_EQ(
-      n.stub->ListDeliveries(CallContext(MintToken(minyi::common::v1::ROLE_DEPARTMENT)).get(), list, &dead)
-          .error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(n.stub->ListDeliveries(CallContext(MintToken(minyi::common::v1::ROLE_DEPARTMENT)).get(), list, &dead)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   ASSERT_TRUE(n.stub->ListDeliveries(CallContext(Staff()).get(), list, &dead).ok());
   ASSERT_EQ(dead.deliveries_size(), 1);
   EXPECT_EQ(dead.deliveries(0).event_id(), event_id);

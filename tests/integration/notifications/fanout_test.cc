@@ -141,8 +141,9 @@ TEST_F(FanoutTest, AssignmentReachesLeadAndCoUnitsTheCitizenAndLeadersOnKeySuper
   // One message per recipient however often the event arrived; assignments also go out by webhook, once.
   const std::string messages =
       absl::StrCat("SELECT count(*) FROM notifications.notifications WHERE event_id = '", event_id, "'");
-  const std::string webhooks = absl::StrCat(
-      "SELECT count(*) FROM notifications.deliveries WHERE channel = 'CHANNEL_WEBHOOK' AND event_id = '", event_id, "'");
+  const std::string webhooks =
+      absl::StrCat("SELECT count(*) FROM notifications.deliveries WHERE channel = 'CHANNEL_WEBHOOK' AND event_id = '",
+                   event_id, "'");
   EXPECT_EQ(Count(n.dsn, messages), 4);
   EXPECT_EQ(Count(n.dsn, webhooks), 4);
 

@@ -42,8 +42,7 @@ class ResilienceTest : public NotificationsTest {
 
   // Holds as soon as `account` has at least `count` messages (polling on one connection, so the stream
   // is still flowing when it returns); fails after a minute.
-  static ::testing::AssertionResult WaitForAtLeast(const Notifications& n, const std::string& account,
-                                                   int64_t count) {
+  static ::testing::AssertionResult WaitForAtLeast(const Notifications& n, const std::string& account, int64_t count) {
     pqxx::connection c(n.dsn);
     pqxx::nontransaction tx(c);
     return Eventually(

@@ -1,7 +1,7 @@
 // The identity and deputies binaries as they ship, on a real PostgreSQL and Redis, spoken to over gRPC.
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -67,11 +67,11 @@ class ServicesTest : public ::testing::Test {
     int deputies_port = 0;
     identity_process_ = StartService("identity", *dsn_, &identity_port, env).release();
     deputies_process_ = StartService("deputies", *dsn_, &deputies_port, env).release();
-    identity_ = Identity::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", identity_port),
-                                                      grpc::InsecureChannelCredentials()))
+    identity_ = Identity::NewStub(
+                    grpc::CreateChannel(absl::StrCat("127.0.0.1:", identity_port), grpc::InsecureChannelCredentials()))
                     .release();
-    deputies_ = Deputies::NewStub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", deputies_port),
-                                                      grpc::InsecureChannelCredentials()))
+    deputies_ = Deputies::NewStub(
+                    grpc::CreateChannel(absl::StrCat("127.0.0.1:", deputies_port), grpc::InsecureChannelCredentials()))
                     .release();
     // The bootstrap password is good once: the first sign-in must change it.
     ChangePasswordRequest change;
@@ -79,7 +79,8 @@ class ServicesTest : public ::testing::Test {
     change.set_current_password(kBootstrapPassword);
     change.set_new_password(kAdminPassword);
     Token changed;
-    ASSERT_TRUE(identity_->ChangePassword(CallContext(SignIn("admin", kBootstrapPassword)).get(), change, &changed).ok())
+    ASSERT_TRUE(
+        identity_->ChangePassword(CallContext(SignIn("admin", kBootstrapPassword)).get(), change, &changed).ok())
         << identity_process_->Log();
     admin_token_ = new std::string(SignIn("admin", kAdminPassword));
     ASSERT_FALSE(admin_token_->empty()) << identity_process_->Log();
@@ -121,8 +122,7 @@ class ServicesTest : public ::testing::Test {
     return SignIn(req.account().username(), req.password());
   }
 
-  static Station MakeStation(const std::string& display_name,
-                             std::vector<std::string> region = {"红花岗区"}) {
+  static Station MakeStation(const std::string& display_name, std::vector<std::string> region = {"红花岗区"}) {
     CreateStationRequest req;
     req.mutable_station()->set_display_name(display_name);
     req.mutable_station()->set_kind(minyi::deputies::v1::STATION_KIND_VILLAGE);
@@ -177,8 +177,7 @@ class ServicesTest : public ::testing::Test {
   }
 
   // Every page of the list, in order; fails the test on an error.
-  static std::vector<Deputy> ListAll(ListDeputiesRequest req, const std::string& token,
-                                     int* pages = nullptr) {
+  static std::vector<Deputy> ListAll(ListDeputiesRequest req, const std::string& token, int* pages = nullptr) {
     std::vector<Deputy> all;
     int n = 0;
     do {
@@ -439,13 +438,10 @@ TEST_F(ServicesTest, ChangingStationsKeepsMembershipHistory) {
   EXPECT_TRUE(ListAll(in_first, *admin_token_).empty());
   const std::string id = d.name().substr(d.name().find('/') + 1);
   EXPECT_EQ(Count("SELECT count(*) FROM deputies.memberships WHERE deputy_id = $1::bigint", id), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.memberships WHERE deputy_id = $1::bigint AND end_date IS NULL", id),
+            1);
   EXPECT_EQ(
-      Count("SELECT count(*) FROM deputies.memberships WHERE deputy_id = $1::bigint AND end_date IS NULL",
-            id),
-      1);
-  EXPECT_EQ(
-      Count("SELECT count(*) FROM deputies.outbox WHERE subject = $1 AND event_type LIKE '%DeputyUpdated'",
-            d.name()),
+      Count("SELECT count(*) FROM deputies.outbox WHERE subject = $1 AND event_type LIKE '%DeputyUpdated'", d.name()),
       1);
 
   UpdateDeputyRequest bad = update;
@@ -521,8 +517,7 @@ TEST_F(ServicesTest, EveryCreateWritesOneOutboxEventAndAnAuditRow) {
                   d.name()),
             1);
   // Personal data stays out of the audit trail and the logs.
-  EXPECT_EQ(Count("SELECT count(*) FROM deputies.audit_log WHERE strpos(detail::text, $1) > 0", d.phone()),
-            0);
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.audit_log WHERE strpos(detail::text, $1) > 0", d.phone()), 0);
   EXPECT_EQ(deputies_process_->Log().find(d.phone()), std::string::npos);
   EXPECT_EQ(deputies_process_->Log().find(d.id_number()), std::string::npos);
 }
@@ -548,8 +543,7 @@ TEST_F(ServicesTest, SameIdempotencyKeyCreatesOnce) {
   EXPECT_THAT(bad_key.error_message(), HasSubstr("Idempotency-Key"));
 
   // After 24 hours a key is forgotten: the changed request is new work, not a conflict.
-  Exec("UPDATE deputies.idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1",
-       "create-feng-1");
+  Exec("UPDATE deputies.idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1", "create-feng-1");
   ASSERT_TRUE(Create(changed, &third, "", "create-feng-1").ok());
   EXPECT_NE(third.name(), first.name());
   EXPECT_EQ(third.sector(), "卫生");
@@ -641,7 +635,8 @@ TEST(ServiceStartTest, BadSecretsAndKeysStopTheProcessNamingThem) {
   const std::vector<BadStart> cases = {
       {"identity", {{"MINYI_BOOTSTRAP_ADMIN_PASSWORD", "change-me"}}, "MINYI_BOOTSTRAP_ADMIN_PASSWORD"},
       {"deputies", {{"MINYI_PG_DSN", "postgresql://minyi:change-me@127.0.0.1:1/minyi"}}, "MINYI_PG_DSN"},
-      {"voting", {{"MINYI_VOTING_BALLOT_KEY", std::string(64, '0')}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
+      {"voting",
+       {{"MINYI_VOTING_BALLOT_KEY", std::string(64, '0')}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
        "MINYI_VOTING_BALLOT_KEY"},
       {"evaluation", {{"MINYI_SERVICE_KEY", open_key}}, "MINYI_SERVICE_KEY"},
       // A service's key that does not match its published public key would fail every call it makes.
@@ -661,15 +656,21 @@ TEST(ServiceStartTest, AServicesOwnSettingsAreCheckedBeforeTheDatabase) {
   const std::string unreachable = absl::StrCat("postgresql://minyi@127.0.0.1:", FreePort(), "/minyi");
   const std::vector<BadStart> cases = {
       {"notifications",
-       {{"MINYI_IDENTITY_ADDR", "127.0.0.1:1"}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_NOTIFY_MAX_ATTEMPTS", "0"}},
+       {{"MINYI_IDENTITY_ADDR", "127.0.0.1:1"},
+        {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"},
+        {"MINYI_NOTIFY_MAX_ATTEMPTS", "0"}},
        "MINYI_NOTIFY_MAX_ATTEMPTS"},
       {"notifications",
-       {{"MINYI_IDENTITY_ADDR", "127.0.0.1:1"}, {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_NOTIFY_SMS_URL", "ftp://sms"}},
+       {{"MINYI_IDENTITY_ADDR", "127.0.0.1:1"},
+        {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"},
+        {"MINYI_NOTIFY_SMS_URL", "ftp://sms"}},
        "MINYI_NOTIFY_SMS_URL"},
-      {"suggestions", {{"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_SUGGESTIONS_DEADLINES", "answer=soon"}},
+      {"suggestions",
+       {{"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}, {"MINYI_SUGGESTIONS_DEADLINES", "answer=soon"}},
        "MINYI_SUGGESTIONS_DEADLINES"},
-      {"voting", {{"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d303132333435363738"},
-                 {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
+      {"voting",
+       {{"MINYI_VOTING_BALLOT_KEY", "6d696e79692d6532652d62616c6c6f742d6b65792d303132333435363738"},
+        {"MINYI_DEPUTIES_ADDR", "127.0.0.1:1"}},
        "MINYI_VOTING_BALLOT_KEY"},
   };
   for (const BadStart& c : cases) {

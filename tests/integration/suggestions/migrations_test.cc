@@ -15,7 +15,8 @@ namespace {
 
 std::string Rows(pqxx::connection& conn, const std::string& sql) {
   pqxx::nontransaction tx(conn);
-  return tx.exec1(absl::StrCat("SELECT coalesce(string_agg(r, ' '), '') FROM (", sql, ") AS t(r)"))[0].as<std::string>();
+  return tx.exec1(absl::StrCat("SELECT coalesce(string_agg(r, ' '), '') FROM (", sql, ") AS t(r)"))[0]
+      .as<std::string>();
 }
 
 TEST(SuggestionsMigrations, JointDraftsOfBeforeConsentInviteTheirCoSigners) {
@@ -41,8 +42,9 @@ TEST(SuggestionsMigrations, JointDraftsOfBeforeConsentInviteTheirCoSigners) {
   const std::string submitters =
       "SELECT suggestion_id || ':' || deputy_id FROM suggestions.suggestion_deputies ORDER BY suggestion_id, position";
   EXPECT_EQ(Rows(conn, submitters), "1:10 2:10 2:11 3:10 3:13");
-  EXPECT_EQ(Rows(conn, "SELECT suggestion_id || ':' || deputy_id || ':' || position || ':' || state FROM "
-                       "suggestions.co_signers ORDER BY suggestion_id, position"),
+  EXPECT_EQ(Rows(conn,
+                 "SELECT suggestion_id || ':' || deputy_id || ':' || position || ':' || state FROM "
+                 "suggestions.co_signers ORDER BY suggestion_id, position"),
             "1:11:1:CO_SIGNER_STATE_INVITED 1:12:2:CO_SIGNER_STATE_INVITED");
 }
 

@@ -107,8 +107,7 @@ TEST_F(SuggestionsServiceTest, SweeperEmitsEachThresholdExactlyOnce) {
   // reminder for what is now a different deadline).
   const std::string id = name.substr(std::string("suggestions/").size());
   Count(absl::StrCat("WITH u AS (UPDATE suggestions.suggestions SET deadline = '", minyi::FormatDay(TestToday() - 1),
-                     "' WHERE id = ", id,
-                     " RETURNING 1) SELECT count(*) FROM u"));
+                     "' WHERE id = ", id, " RETURNING 1) SELECT count(*) FROM u"));
   ASSERT_TRUE(Eventually([&] { return Count(overdue) > 0 && Count(due_soon) == 2; }, absl::Seconds(10)))
       << process_->Log();
   EXPECT_TRUE(HoldsFor([&] { return Count(overdue) == 1 && Count(due_soon) == 2; }, absl::Seconds(2.5)));
@@ -164,13 +163,15 @@ TEST_F(SuggestionsServiceTest, WorkingDayDeadlinesFollowTheHolidayCalendar) {
   // Beyond the configured maximum is refused.
   ask.mutable_extension()->set_months(4);
   EXPECT_EQ(stub_->RequestExtension(CallContext(dept).get(), ask, &s).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  ASSERT_TRUE(stub_->UpdateHolidayCalendar(CallContext(Staff()).get(),
-                                           [&] {
-                                             v1::UpdateHolidayCalendarRequest clear;
-                                             clear.mutable_calendar()->set_name(update.calendar().name());
-                                             return clear;
-                                           }(),
-                                           &calendar)
+  ASSERT_TRUE(stub_
+                  ->UpdateHolidayCalendar(
+                      CallContext(Staff()).get(),
+                      [&] {
+                        v1::UpdateHolidayCalendarRequest clear;
+                        clear.mutable_calendar()->set_name(update.calendar().name());
+                        return clear;
+                      }(),
+                      &calendar)
                   .ok());
 }
 

@@ -21,7 +21,8 @@ namespace v1 = ::minyi::suggestions::v1;
 using ::testing::ElementsAreArray;
 
 constexpr char kTitle[] = "关于人民公园增建公共厕所的建议";
-constexpr char kBody[] = "人民公园公共厕所太少，节假日游客多时排长队，老人孩子尤其不便，建议园林局增建公共厕所并延长开放时间。";
+constexpr char kBody[] =
+    "人民公园公共厕所太少，节假日游客多时排长队，老人孩子尤其不便，建议园林局增建公共厕所并延长开放时间。";
 
 class FindSimilarTest : public ServiceFixture<v1::Suggestions> {
  protected:

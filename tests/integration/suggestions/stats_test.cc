@@ -176,8 +176,8 @@ TEST(SuggestionStatsTest, EveryGroupingWithItsOverdueCountsAcrossMonthEnds) {
     std::map<std::string, v1::StatsRow> rows = feb28.Stats("department");
     EXPECT_EQ(rows.size(), 2u);
     ExpectRow(rows, kTransport, {3, 2, 1, 0.5, 1, 1, 0, 0, 2, 1.0, 0.5, 2});  // s1 s2 s3
-    ExpectRow(rows, kWater, {2, 1, 1, 1.0, 0, 0, 1, 0, 0, 0, 0, 0});         // s4 s5
-    rows = feb28.Stats("");  // department is the default
+    ExpectRow(rows, kWater, {2, 1, 1, 1.0, 0, 0, 1, 0, 0, 0, 0, 0});          // s4 s5
+    rows = feb28.Stats("");                                                   // department is the default
     EXPECT_EQ(rows.size(), 2u);
     ExpectRow(rows, kWater, {2, 1, 1, 1.0, 0, 0, 1, 0, 0, 0, 0, 0});
 

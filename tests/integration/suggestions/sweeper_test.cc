@@ -95,11 +95,12 @@ TEST(SweeperReplicasTest, EachThresholdOfEachItemIsReportedOnceAcrossReplicas) {
       "SELECT count(*) FROM suggestions.outbox WHERE event_type = 'minyi.suggestions.v1.SuggestionDueSoon'";
   ASSERT_TRUE(Eventually([&] { return Count(dsn, overdue) >= kItems; })) << replicas[0]->Log();
   // Every replica sweeps each second: 3 s watches three and more further sweeps of each add nothing.
-  EXPECT_TRUE(HoldsFor([&] { return Count(dsn, overdue) == kItems && Count(dsn, due_soon) == 2 * kItems; },
-                       absl::Seconds(3)));
+  EXPECT_TRUE(
+      HoldsFor([&] { return Count(dsn, overdue) == kItems && Count(dsn, due_soon) == 2 * kItems; }, absl::Seconds(3)));
   EXPECT_EQ(Count(dsn, "SELECT count(*) FROM suggestions.deadline_alerts"), 3 * kItems);
-  EXPECT_EQ(Count(dsn, "SELECT count(DISTINCT subject) FROM suggestions.outbox "
-                       "WHERE event_type = 'minyi.suggestions.v1.SuggestionOverdue'"),
+  EXPECT_EQ(Count(dsn,
+                  "SELECT count(DISTINCT subject) FROM suggestions.outbox "
+                  "WHERE event_type = 'minyi.suggestions.v1.SuggestionOverdue'"),
             kItems);
 
   pqxx::connection conn(dsn);

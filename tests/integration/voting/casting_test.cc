@@ -61,9 +61,9 @@ TEST_F(CastingTest, ConcurrentDuplicatesMakeOneBallotAndAllGetTheSameReceipt) {
 
   // The tracker is on the bulletin after closing, counted once.
   Close(vote.name);
-  EXPECT_EQ(Query("SELECT count(*) FROM bulletin WHERE vote_id = " + id + " AND tracker = '" +
-                  receipts[0].tracker() + "'"),
-            "1");
+  EXPECT_EQ(
+      Query("SELECT count(*) FROM bulletin WHERE vote_id = " + id + " AND tracker = '" + receipts[0].tracker() + "'"),
+      "1");
   EXPECT_EQ(Query("SELECT count(*) FROM bulletin WHERE vote_id = " + id), "1");
 }
 
@@ -97,7 +97,8 @@ TEST_F(CastingTest, ManyVotersConcurrentlyEachCastExactlyOnce) {
   EXPECT_EQ(Query("SELECT count(*) FROM sealed_ballots WHERE vote_id = " + id), std::to_string(kVoters));
   // Casts written in one transaction still get one event and one audit row each.
   EXPECT_EQ(Query("SELECT count(DISTINCT event_id) FROM outbox WHERE event_type = 'minyi.voting.v1.BallotCast' "
-                  "AND subject = '" + vote.name + "'"),
+                  "AND subject = '" +
+                  vote.name + "'"),
             std::to_string(kVoters));
   EXPECT_EQ(Query("SELECT count(DISTINCT actor) FROM audit_log WHERE action = 'CastBallot' AND resource = '" +
                   vote.name + "'"),
@@ -121,8 +122,8 @@ TEST_F(CastingTest, OnlyEntitledCheckedInDeputiesCastValidBallotsWhileOpen) {
 
   CheckIn(vote.name, vote.deputies[0]);
   // Too many approvals and an unknown candidate are rejected with the reason and count nothing.
-  st = Cast(vote.deputies[0], ApprovalBallot(vote.name, {vote.candidates[0], vote.candidates[1]}, Nonce("a")),
-            &receipt);
+  st =
+      Cast(vote.deputies[0], ApprovalBallot(vote.name, {vote.candidates[0], vote.candidates[1]}, Nonce("a")), &receipt);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   st = Cast(vote.deputies[0], ApprovalBallot(vote.name, {"projects/987654"}, Nonce("b")), &receipt);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

@@ -37,8 +37,8 @@ TEST_F(ElectorateTest, UnknownAndNotServingElectorsAreRefusedByName) {
   const std::string terminated = NewDeputy(minyi::deputies::v1::DEPUTY_STATUS_TERMINATED);
   const std::string votes_before = Query("SELECT count(*) FROM votes");
   minyi::voting::v1::Vote vote;
-  grpc::Status st = stub_->CreateVote(CallContext(Staff()).get(),
-                                      VoteOf({serving, resigned, "deputies/987654", terminated}), &vote);
+  grpc::Status st =
+      stub_->CreateVote(CallContext(Staff()).get(), VoteOf({serving, resigned, "deputies/987654", terminated}), &vote);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(st.error_message(), absl::StrCat("vote.electorate: 代表名册中没有 deputies/987654；", resigned, "、",
                                              terminated, " 不是在任代表"));

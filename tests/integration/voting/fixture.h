@@ -175,8 +175,8 @@ class VotingServiceTest : public ServiceFixture<minyi::voting::v1::Voting> {
   }
 
   static minyi::voting::v1::CastBallotRequest ApprovalBallot(const std::string& vote,
-                                                              const std::vector<std::string>& approvals,
-                                                              const std::string& nonce) {
+                                                             const std::vector<std::string>& approvals,
+                                                             const std::string& nonce) {
     minyi::voting::v1::CastBallotRequest request;
     request.set_parent(vote);
     for (const std::string& a : approvals) {

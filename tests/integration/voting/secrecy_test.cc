@@ -38,9 +38,12 @@ class SecrecyTest : public VotingServiceTest {
     pqxx::connection conn(*dsn_);
     pqxx::nontransaction tx(conn);
     tx.exec("SET search_path TO voting");
-    return tx.exec_params("SELECT count(*) FROM " + tx.quote_name(table) + " x WHERE strpos(lower(x::text), lower($1)) > 0"
-                          " OR strpos(x::text, encode(convert_to($1, 'UTF8'), 'hex')) > 0",
-                          needle)[0][0].as<int>();
+    return tx
+        .exec_params("SELECT count(*) FROM " + tx.quote_name(table) +
+                         " x WHERE strpos(lower(x::text), lower($1)) > 0"
+                         " OR strpos(x::text, encode(convert_to($1, 'UTF8'), 'hex')) > 0",
+                     needle)[0][0]
+        .as<int>();
   }
 
   // Every column of `table`, its own and the system columns a `psql` user can select.
@@ -190,9 +193,10 @@ TEST_F(SecrecyTest, NoStoredRowLinksADeputyToTheirTrackerOrContent) {
   EXPECT_EQ(minyi::voting::Tracker(vote.name, canonical, nonces[0]), trackers[0]);
   pqxx::connection conn(*dsn_);
   pqxx::nontransaction tx(conn);
-  const std::string check = pqxx::binarystring(
-      tx.exec_params1("SELECT receipt_check FROM voting.voters WHERE vote_id = $1 AND deputy = $2", std::stoll(id),
-                      vote.deputies[0])[0]).str();
+  const std::string check =
+      pqxx::binarystring(tx.exec_params1("SELECT receipt_check FROM voting.voters WHERE vote_id = $1 AND deputy = $2",
+                                         std::stoll(id), vote.deputies[0])[0])
+          .str();
   EXPECT_EQ(check, minyi::voting::ReceiptCheck(vote.name, canonical, nonces[0]));
 }
 
@@ -218,8 +222,8 @@ TEST_F(SecrecyTest, AfterTheRemixNoColumnSizeOrOrderPairsAVoterWithTheirBox) {
       approvals.push_back(vote.candidates[v % 4 == 3 ? 11 - a : (v + a) % 12]);
     }
     BallotReceipt receipt;
-    grpc::Status st = Cast(vote.deputies[v], ApprovalBallot(vote.name, approvals, Nonce(absl::StrCat("pair", v))),
-                           &receipt);
+    grpc::Status st =
+        Cast(vote.deputies[v], ApprovalBallot(vote.name, approvals, Nonce(absl::StrCat("pair", v))), &receipt);
     ASSERT_TRUE(st.ok()) << st.error_message();
     voter_of_tracker[receipt.tracker()] = vote.deputies[v];
   }
@@ -257,8 +261,9 @@ TEST_F(SecrecyTest, AfterTheRemixNoColumnSizeOrOrderPairsAVoterWithTheirBox) {
   pqxx::connection conn(*dsn_);
   pqxx::nontransaction tx(conn);
   for (Row& box : boxes) {
-    const std::string bytes = pqxx::binarystring(
-        tx.exec_params1("SELECT box FROM voting.sealed_ballots WHERE id = $1::uuid", box["id"])[0]).str();
+    const std::string bytes =
+        pqxx::binarystring(tx.exec_params1("SELECT box FROM voting.sealed_ballots WHERE id = $1::uuid", box["id"])[0])
+            .str();
     absl::StatusOr<std::string> plain = sealer.Open(vote.name, bytes, minyi::voting::LongestEntrySize(rules));
     ASSERT_TRUE(plain.ok()) << plain.status();
     minyi::voting::v1::BulletinEntry entry;
@@ -317,8 +322,7 @@ TEST_F(SecrecyTest, AfterTheRemixNoColumnSizeOrOrderPairsAVoterWithTheirBox) {
       for (int i = 0; i < kVoters; ++i) {
         paired += sorted[i].at("owner") == in_order[i].at("deputy") ? 1 : 0;
       }
-      EXPECT_LE(paired, kMaxPaired) << "voters by " << vc << " against sealed_ballots by " << bc << " pairs "
-                                    << paired;
+      EXPECT_LE(paired, kMaxPaired) << "voters by " << vc << " against sealed_ballots by " << bc << " pairs " << paired;
     }
   }
 

@@ -44,7 +44,8 @@ TEST_F(VerifierTest, TheBulletinRecountsToThePublishedResultAndTamperingIsCaught
       approvals.push_back(vote.candidates[c]);
     }
     BallotReceipt receipt;
-    grpc::Status st = Cast(vote.deputies[v], ApprovalBallot(vote.name, approvals, Nonce(absl::StrCat("vf", v))), &receipt);
+    grpc::Status st =
+        Cast(vote.deputies[v], ApprovalBallot(vote.name, approvals, Nonce(absl::StrCat("vf", v))), &receipt);
     ASSERT_TRUE(st.ok()) << st.error_message();
     trackers.push_back(receipt.tracker());
   }

@@ -151,7 +151,8 @@ TEST(AccessTokens, RefuseOtherAudienceAndKeysNotInTheSet) {
   EXPECT_FALSE(TokenVerifier({stranger.public_key}, "minyi").Verify(*token, kNow).ok());
   // A stranger's token carrying identity's key id still fails on the signature.
   const std::string claims = ClaimsOf(*token);
-  EXPECT_FALSE(k.verifier.Verify(Forge(JWT_ALG_ES256, stranger.pem, claims, k.signing.public_key.kid.c_str()), kNow).ok());
+  EXPECT_FALSE(
+      k.verifier.Verify(Forge(JWT_ALG_ES256, stranger.pem, claims, k.signing.public_key.kid.c_str()), kNow).ok());
 }
 
 TEST(AccessTokens, RotationVerifiesTheCurrentAndThePreviousKey) {
@@ -216,7 +217,8 @@ TEST(ServiceCredentials, SpeakOnlyAsTheirOwnServiceToTheirOwnCallee) {
   const ServiceVerifier identity({{"voting", voting.public_key}}, "identity");
   EXPECT_EQ(identity.Verify(*credential, kNow).status().code(), absl::StatusCode::kUnauthenticated);
   // Voting's key cannot speak for notifications, with either service's name as the key id.
-  EXPECT_FALSE(deputies.Verify(*SignServiceCredential(voting, "notifications", "deputies", kNow, absl::Minutes(5)), kNow).ok());
+  EXPECT_FALSE(
+      deputies.Verify(*SignServiceCredential(voting, "notifications", "deputies", kNow, absl::Minutes(5)), kNow).ok());
   const std::string claims = R"({"iss":"minyi-service","aud":"deputies","sub":"notifications","jti":"x",)"
                              R"("iat":1800000000,"nbf":1800000000,"exp":1800000300})";
   EXPECT_FALSE(deputies.Verify(Forge(JWT_ALG_ES256, voting.pem, claims, "voting"), kNow).ok());
@@ -295,8 +297,8 @@ TEST(Roles, RequireOfficeLetsOnlyAdminsAndStaffThrough) {
     ASSERT_TRUE(caller.ok()) << caller.status();
     EXPECT_EQ(caller->role(), role);
   }
-  for (Role role : {minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY,
-                    minyi::common::v1::ROLE_DEPARTMENT, minyi::common::v1::ROLE_CITIZEN}) {
+  for (Role role : {minyi::common::v1::ROLE_LEADER, minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT,
+                    minyi::common::v1::ROLE_CITIZEN}) {
     EXPECT_EQ(authorizer.RequireOffice(call_as(role)).status().code(), absl::StatusCode::kPermissionDenied)
         << minyi::common::v1::Role_Name(role);
   }

@@ -24,9 +24,7 @@ struct Inbox {
   absl::Status ListDeliveries(const Call&, const v1::ListDeliveriesRequest&, v1::ListDeliveriesResponse*) {
     return absl::OkStatus();
   }
-  absl::Status ReplayDelivery(const Call&, const v1::ReplayDeliveryRequest&, v1::Delivery*) {
-    return absl::OkStatus();
-  }
+  absl::Status ReplayDelivery(const Call&, const v1::ReplayDeliveryRequest&, v1::Delivery*) { return absl::OkStatus(); }
 };
 
 RpcService& BindAllBut(RpcService& rpc, Inbox& inbox, absl::string_view left_out) {
@@ -63,9 +61,10 @@ TEST(RpcServiceTest, AHandlerOfOtherTypesIsRefused) {
   Inbox inbox;
   RpcService rpc(v1::Notifications::service_full_name());
   BindAllBut(rpc, inbox, "GetPreferences").Bind("GetPreferences", inbox, &Inbox::UpdatePreferences);
-  EXPECT_THAT(rpc.Complete().message(),
-              AllOf(HasSubstr("GetPreferences is bound to a handler of minyi.notifications.v1.UpdatePreferencesRequest"),
-                    HasSubstr("GetPreferences is not bound")));
+  EXPECT_THAT(
+      rpc.Complete().message(),
+      AllOf(HasSubstr("GetPreferences is bound to a handler of minyi.notifications.v1.UpdatePreferencesRequest"),
+            HasSubstr("GetPreferences is not bound")));
 }
 
 TEST(RpcServiceTest, AnUnknownMethodOrServiceIsNamed) {

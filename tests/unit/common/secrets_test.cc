@@ -34,10 +34,10 @@ TEST(Secrets, GeneratedValuesPass) {
 }
 
 TEST(Secrets, PlaceholdersPatternsAndWeakValuesAreRefusedNamingTheVariable) {
-  for (const char* weak : {"change-me", "change-me-to-at-least-32-random-bytes", "CHANGEME-please-0000", "short",
-                           "aaaaaaaaaaaaaaaaaaaaaaaa", "0123456789abcdef0123456789abcdef", "qwertyuiop-Password1",
-                           "my-secret-value-here", "<printed>", "${POSTGRES_PASSWORD}", "abababababababababab",
-                           "zyxwvutsrqponm-9F3k"}) {
+  for (const char* weak :
+       {"change-me", "change-me-to-at-least-32-random-bytes", "CHANGEME-please-0000", "short",
+        "aaaaaaaaaaaaaaaaaaaaaaaa", "0123456789abcdef0123456789abcdef", "qwertyuiop-Password1", "my-secret-value-here",
+        "<printed>", "${POSTGRES_PASSWORD}", "abababababababababab", "zyxwvutsrqponm-9F3k"}) {
     absl::Status st = CheckSecret("MINYI_BOOTSTRAP_ADMIN_PASSWORD", weak);
     EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << weak;
     EXPECT_TRUE(absl::StrContains(st.message(), "MINYI_BOOTSTRAP_ADMIN_PASSWORD")) << weak;
@@ -73,7 +73,8 @@ TEST(Secrets, EveryExampleValueInTheRepositoryIsRefused) {
   }
   // NAME=value and NAME: value for names of secrets, and "password":"value" in JSON examples.
   const std::regex assignment(R"(([A-Z_]*(PASSWORD|SECRET|BALLOT_KEY)[A-Z_]*)[ \t]*[=:][ \t]*["']?([^"'\s#]+))");
-  const std::regex json_password(R"re("(password|newPassword|currentPassword|temporaryPassword)"[ \t]*:[ \t]*"([^"]+)")re");
+  const std::regex json_password(
+      R"re("(password|newPassword|currentPassword|temporaryPassword)"[ \t]*:[ \t]*"([^"]+)")re");
   int checked = 0;
   for (const fs::path& file : files) {
     std::ifstream in(file);

@@ -32,7 +32,7 @@ absl::Status TwoSteps(absl::Status first, absl::Status second, int* reached) {
 }
 
 absl::StatusOr<size_t> Lengths(absl::StatusOr<std::string> a, absl::StatusOr<std::string> b) {
-  ASSIGN_OR_RETURN(std::unique_ptr<std::string> first, Made(a));  // a move-only value
+  ASSIGN_OR_RETURN(std::unique_ptr<std::string> first, Made(a));         // a move-only value
   ASSIGN_OR_RETURN(const std::unique_ptr<std::string> second, Made(b));  // two on one scope
   return first->size() + second->size();
 }
@@ -64,8 +64,7 @@ TEST(StatusMacros, AssignOrReturnMovesTheValueOrReturnsTheStatus) {
   EXPECT_EQ(evaluations, 2);
 
   evaluations = 0;
-  EXPECT_EQ(Lengths(absl::PermissionDeniedError("no"), std::string("x")).status(),
-            absl::PermissionDeniedError("no"));
+  EXPECT_EQ(Lengths(absl::PermissionDeniedError("no"), std::string("x")).status(), absl::PermissionDeniedError("no"));
   EXPECT_EQ(evaluations, 1);
   EXPECT_EQ(Lengths(std::string("x"), absl::FailedPreconditionError("closed")).status(),
             absl::FailedPreconditionError("closed"));

@@ -23,7 +23,10 @@ TEST(Utf8, RejectsMalformedSequences) {
 
 TEST(Utf8, ToValidUtf8ReplacesEachBadByte) {
   EXPECT_EQ(ToValidUtf8("代表之家"), "代表之家");
-  EXPECT_EQ(ToValidUtf8("a\xFF" "b"), "a\uFFFD" "b");
+  EXPECT_EQ(ToValidUtf8("a\xFF"
+                        "b"),
+            "a\uFFFD"
+            "b");
   EXPECT_EQ(ToValidUtf8("\xE4\xBB"), "\uFFFD\uFFFD");
   EXPECT_EQ(ToValidUtf8("\xC0\xAF/"), "\uFFFD\uFFFD/");
 }

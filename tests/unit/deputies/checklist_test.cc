@@ -16,9 +16,7 @@ using ::minyi::deputies::v1::StationChecklist;
 const std::vector<std::string> kNineHaves = {"有场所", "有牌子", "有制度", "有人员", "有经费",
                                              "有活动", "有台账", "有计划", "有成效"};
 
-std::string Field(const absl::Status& st) {
-  return std::string(st.message()).substr(0, st.message().find(':'));
-}
+std::string Field(const absl::Status& st) { return std::string(st.message()).substr(0, st.message().find(':')); }
 
 ChecklistDefinition Definition(const std::vector<std::string>& items) {
   ChecklistDefinition d;

@@ -8,9 +8,7 @@ namespace {
 using ::minyi::deputies::v1::DutyRecord;
 using ::minyi::deputies::v1::PointRules;
 
-std::string Field(const absl::Status& st) {
-  return std::string(st.message()).substr(0, st.message().find(':'));
-}
+std::string Field(const absl::Status& st) { return std::string(st.message()).substr(0, st.message().find(':')); }
 
 DutyRecord Valid() {
   DutyRecord d;
@@ -47,8 +45,7 @@ TEST(ShanghaiDateTest, DayChangesAtSixteenUtc) {
   EXPECT_EQ(ShanghaiDate(absl::FromCivil(absl::CivilSecond(2026, 3, 31, 15, 59, 59), absl::UTCTimeZone())),
             "2026-03-31");
   // 16:00 UTC on the last day of Q1 is already 1 April, Q2, in Shanghai.
-  EXPECT_EQ(ShanghaiDate(absl::FromCivil(absl::CivilSecond(2026, 3, 31, 16, 0, 0), absl::UTCTimeZone())),
-            "2026-04-01");
+  EXPECT_EQ(ShanghaiDate(absl::FromCivil(absl::CivilSecond(2026, 3, 31, 16, 0, 0), absl::UTCTimeZone())), "2026-04-01");
 }
 
 TEST(DutyContentTest, Valid) {

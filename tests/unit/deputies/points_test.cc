@@ -106,9 +106,11 @@ TEST(TallyTest, OutsideThePeriodAndUnruledCategoriesEarnNothing) {
 }
 
 TEST(RankTest, TiesShareARankAndTheNextSkips) {
-  std::vector<RankedEntry> ranked =
-      RankByPoints({{.id = 9, .points = 5}, {.id = 3, .points = 12}, {.id = 7, .points = 12}, {.id = 1, .points = 5},
-                    {.id = 2, .points = 0}});
+  std::vector<RankedEntry> ranked = RankByPoints({{.id = 9, .points = 5},
+                                                  {.id = 3, .points = 12},
+                                                  {.id = 7, .points = 12},
+                                                  {.id = 1, .points = 5},
+                                                  {.id = 2, .points = 0}});
   ASSERT_EQ(ranked.size(), 5u);
   std::vector<std::pair<int64_t, int32_t>> got;
   for (const RankedEntry& e : ranked) {

@@ -173,8 +173,7 @@ TEST(RegistryTest, Station) {
 TEST(RegistryTest, Names) {
   EXPECT_EQ(*ParseResourceId("stations/12", kStations, "f"), 12);
   EXPECT_EQ(ResourceName(kDeputies, 3), "deputies/3");
-  for (const char* bad :
-       {"stations/", "stations/012", "stations/+1", "stations/1 ", "deputies/1", "stations/-1"}) {
+  for (const char* bad : {"stations/", "stations/012", "stations/+1", "stations/1 ", "deputies/1", "stations/-1"}) {
     ExpectField(ParseResourceId(bad, kStations, "f").status(), "f");
   }
 }
@@ -186,7 +185,6 @@ TEST(RegistryTest, DiffMembershipsKeepsCommonStations) {
   c = DiffMemberships({1}, {1});
   EXPECT_TRUE(c.close.empty() && c.open.empty());
 }
-
 
 TEST(RegistryTest, LeavingIsServingToResignedOrTerminated) {
   using ::minyi::deputies::v1::DEPUTY_STATUS_RESIGNED;

@@ -9,9 +9,7 @@ namespace {
 
 using ::minyi::deputies::v1::RotaEntry;
 
-std::string Field(const absl::Status& st) {
-  return std::string(st.message()).substr(0, st.message().find(':'));
-}
+std::string Field(const absl::Status& st) { return std::string(st.message()).substr(0, st.message().find(':')); }
 
 RotaEntry Entry(const std::string& deputy, const std::string& date, const std::string& note = "") {
   RotaEntry e;

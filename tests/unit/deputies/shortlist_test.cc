@@ -79,10 +79,10 @@ TEST(ShortlistTest, CandidatesCarryTheYearsPointsRecordsAndScore) {
       ShortlistCandidates({3, 5}, facts, rules, *ParsePeriod("2026", "year"), {{5, 88}});
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].deputy_id, 3);
-  EXPECT_EQ(got[0].points, 2);        // a ballot earns nothing without a rule, but is a record
+  EXPECT_EQ(got[0].points, 2);  // a ballot earns nothing without a rule, but is a record
   EXPECT_EQ(got[0].duty_records, 2);
   EXPECT_EQ(got[0].evaluation_score, std::nullopt);
-  EXPECT_EQ(got[1].deputy_id, 5);     // no records at all
+  EXPECT_EQ(got[1].deputy_id, 5);  // no records at all
   EXPECT_EQ(got[1].points, 0);
   EXPECT_EQ(got[1].duty_records, 0);
   EXPECT_EQ(got[1].evaluation_score, 88);

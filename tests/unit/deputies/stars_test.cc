@@ -58,8 +58,10 @@ TEST(StarsTest, SmallDistricts) {
 }
 
 TEST(StarsTest, TiesBrokenByStationIdDeterministically) {
-  std::vector<StationScore> tied = {{.station_id = 30, .score = 8}, {.station_id = 10, .score = 8},
-                                    {.station_id = 20, .score = 8}, {.station_id = 40, .score = 9},
+  std::vector<StationScore> tied = {{.station_id = 30, .score = 8},
+                                    {.station_id = 10, .score = 8},
+                                    {.station_id = 20, .score = 8},
+                                    {.station_id = 40, .score = 9},
                                     {.station_id = 50, .score = 1}};
   std::vector<StarResult> results = AssignStars(tied, Quotas(20, 30));
   std::vector<int64_t> order;

@@ -121,8 +121,7 @@ TEST(SupervisionTest, TargetNeedsKindNameAndKeywords) {
   EXPECT_THAT(r.status().message(), HasSubstr("target.keywords"));
 
   EXPECT_THAT(ProposeCandidates(Target({"交通", ""}), {}, 0).status().message(), HasSubstr("target.keywords[1]"));
-  EXPECT_THAT(ProposeCandidates(Target({"交通", "交通"}), {}, 0).status().message(),
-              HasSubstr("target.keywords[1]"));
+  EXPECT_THAT(ProposeCandidates(Target({"交通", "交通"}), {}, 0).status().message(), HasSubstr("target.keywords[1]"));
   EXPECT_THAT(ProposeCandidates(Target({"交通运输与城乡道路建设管理及公共交通服务"}), {}, 0).status().message(),
               HasSubstr("target.keywords[0]"));
   EXPECT_THAT(ProposeCandidates(Target({"交通"}, v1::SUPERVISION_TARGET_KIND_UNSPECIFIED), {}, 0).status().message(),

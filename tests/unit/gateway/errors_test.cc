@@ -98,13 +98,20 @@ TEST(ToRpcStatusTest, ClientBytesThatAreNotUtf8AreReplacedNotDropped) {
   // Found by fuzz_transcoder: such bytes made protobuf log an error line per request and were silently
   // dropped from the JSON.
   ::testing::internal::CaptureStderr();
-  google::rpc::Status rpc = ToRpcStatus(InvalidFieldError("\xFF" "ab", "invalid value \"\xFE\""));
+  google::rpc::Status rpc =
+      ToRpcStatus(InvalidFieldError("\xFF"
+                                    "ab",
+                                    "invalid value \"\xFE\""));
   const std::string body = ErrorBody(rpc);
   EXPECT_THAT(::testing::internal::GetCapturedStderr(), ::testing::Not(HasSubstr("libprotobuf ERROR")));
-  EXPECT_EQ(rpc.message(), "\uFFFD" "ab: invalid value \"\uFFFD\"");
+  EXPECT_EQ(rpc.message(),
+            "\uFFFD"
+            "ab: invalid value \"\uFFFD\"");
   nlohmann::json parsed = nlohmann::json::parse(body);
   EXPECT_EQ(parsed["message"], rpc.message());
-  EXPECT_EQ(parsed["details"][0]["fieldViolations"][0]["field"], "\uFFFD" "ab");
+  EXPECT_EQ(parsed["details"][0]["fieldViolations"][0]["field"],
+            "\uFFFD"
+            "ab");
 }
 
 }  // namespace

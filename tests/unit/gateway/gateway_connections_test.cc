@@ -154,10 +154,12 @@ TEST_F(GatewayAbuseTest, ConnectionCapsAnswerTheRefusedAndKeepProbesUp) {
   ASSERT_TRUE(served.has_value());
   EXPECT_EQ(served->result_int(), 200u);
   // (The connection turns idle just after its answer is written: a newcomer may be early.)
-  EXPECT_TRUE(::minyi::testing::Eventually([&] {
-    auto newcomer = RawClient(port_, "127.0.0.4").Get("/v1/deputies/8");
-    return newcomer.has_value() && newcomer->result_int() == 200;
-  }, absl::Seconds(5)));
+  EXPECT_TRUE(::minyi::testing::Eventually(
+      [&] {
+        auto newcomer = RawClient(port_, "127.0.0.4").Get("/v1/deputies/8");
+        return newcomer.has_value() && newcomer->result_int() == 200;
+      },
+      absl::Seconds(5)));
   EXPECT_TRUE(held[3]->ClosedWithin(std::chrono::seconds(3))) << "the idle keep-alive connection was closed";
   EXPECT_EQ(Sample(Metrics(), R"(gateway_connections_closed_total{reason="idle_evicted"})"), 1);
 

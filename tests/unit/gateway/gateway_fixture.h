@@ -125,8 +125,8 @@ class GatewayServerTest : public ::testing::Test {
                     const std::function<void(GatewayConfig&)>& adjust = nullptr) {
     GatewayConfig config;
     config.http_addr = "127.0.0.1:0";
-    config.backends = {{"deputies", deputies_target.empty() ? absl::StrCat("127.0.0.1:", backend_port_)
-                                                            : deputies_target}};
+    config.backends = {
+        {"deputies", deputies_target.empty() ? absl::StrCat("127.0.0.1:", backend_port_) : deputies_target}};
     config.token_keys = {SigningKey().public_key};
     config.max_body_bytes = 1024;
     config.request_timeout = absl::Milliseconds(300);
@@ -145,10 +145,10 @@ class GatewayServerTest : public ::testing::Test {
   }
 
   ::minyi::testing::HttpResponse Call(absl::string_view method, absl::string_view target, absl::string_view body = "",
-                    const std::map<std::string, std::string>& headers = {}) {
+                                      const std::map<std::string, std::string>& headers = {}) {
     return ::minyi::testing::HttpRequest(port_, std::string_view(method.data(), method.size()),
-                       std::string_view(target.data(), target.size()), std::string_view(body.data(), body.size()),
-                       headers);
+                                         std::string_view(target.data(), target.size()),
+                                         std::string_view(body.data(), body.size()), headers);
   }
 
   FakeDeputies deputies_;

@@ -25,8 +25,8 @@ namespace {
 using ::minyi::gateway::fixtures::GatewayServerTest;
 using ::minyi::gateway::fixtures::SigningKey;
 using ::minyi::testing::HttpResponse;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -115,14 +115,15 @@ TEST_F(GatewayServerTest, TokensAreVerifiedBeforeTheBackend) {
   std::string tampered = *token;
   char& c = tampered[tampered.size() - 10];  // inside the signature, clear of its final padding bits
   c = c == 'A' ? 'B' : 'A';
-  for (const std::string& bad : std::vector<std::string>{"Bearer " + tampered, "Bearer nonsense", "Basic dXNlcjpwYXNz"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"Bearer " + tampered, "Bearer nonsense", "Basic dXNlcjpwYXNz"}) {
     HttpResponse r = Call("GET", "/v1/deputies/1", "", {{"Authorization", bad}});
     EXPECT_EQ(r.status, 401) << bad;
     EXPECT_EQ(json::parse(r.body)["code"], 16);
   }
   TokenIssuer other(*PrivateKeyFromPem(GenerateEcKeyPair().private_pem), "minyi");
-  HttpResponse foreign = Call("GET", "/v1/deputies/1", "",
-                              {{"Authorization", "Bearer " + *other.Issue(caller, absl::Now())}});
+  HttpResponse foreign =
+      Call("GET", "/v1/deputies/1", "", {{"Authorization", "Bearer " + *other.Issue(caller, absl::Now())}});
   EXPECT_EQ(foreign.status, 401);
   HttpResponse expired = Call("GET", "/v1/deputies/1", "",
                               {{"Authorization", "Bearer " + *signer.Issue(caller, absl::Now() - absl::Hours(2))}});
@@ -216,8 +217,8 @@ TEST_F(GatewayServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   boost::asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(std::chrono::seconds(10));
-  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                                                static_cast<uint16_t>(port_)));
+  stream.connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port_)));
   beast::flat_buffer buffer;
   for (int i = 0; i < 3; ++i) {
     http::request<http::string_body> req{http::verb::get, absl::StrCat("/v1/deputies/", i), 11};

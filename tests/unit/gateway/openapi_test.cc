@@ -123,9 +123,9 @@ TEST(OpenApiTest, SyntheticServiceShapes) {
   ASSERT_TRUE(paths.contains("/v1/groups/{group}/things/{thing}")) << paths.dump();
   EXPECT_EQ(paths["/v1/groups/{group}/things/{thing}"]["get"]["operationId"], "gwtest.v1.Things.GetThing_1");
   EXPECT_TRUE(paths.contains("/v1/things/{thing}:setColor"));
-  EXPECT_EQ(paths["/v1/things/{thing}:setColor"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-                 ["type"],
-            "string");
+  EXPECT_EQ(
+      paths["/v1/things/{thing}:setColor"]["post"]["requestBody"]["content"]["application/json"]["schema"]["type"],
+      "string");
   // A custom HTTP method has no OpenAPI counterpart.
   EXPECT_FALSE(paths["/v1/things/{thing}"].contains("move"));
   // response_body: the 200 schema is the field's.

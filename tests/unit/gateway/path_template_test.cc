@@ -120,8 +120,8 @@ TEST(PathTemplateTest, LiteralIsMoreSpecificThanVariable) {
 }
 
 TEST(PathTemplateTest, RejectsMalformedTemplates) {
-  for (absl::string_view bad : {"", "v1/x", "/v1/{name", "/v1/{=x}", "/v1/{a.}", "/v1//x", "/v1/**/x",
-                                "/v1/{a={b}}", "/v1/x:", "/v1/{a}/{a}", "/v1/{a=b}}"}) {
+  for (absl::string_view bad : {"", "v1/x", "/v1/{name", "/v1/{=x}", "/v1/{a.}", "/v1//x", "/v1/**/x", "/v1/{a={b}}",
+                                "/v1/x:", "/v1/{a}/{a}", "/v1/{a=b}}"}) {
     EXPECT_FALSE(PathTemplate::Parse(bad).ok()) << bad;
   }
 }

@@ -33,8 +33,8 @@ TEST(RouterTest, EveryAnnotatedRpcOfTheRealProtosHasARoute) {
   for (const Route& r : router.routes()) {
     ids.push_back(r.operation_id);
   }
-  const auto* deputies = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-      "minyi.deputies.v1.Deputies");
+  const auto* deputies =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("minyi.deputies.v1.Deputies");
   ASSERT_NE(deputies, nullptr);
   for (int i = 0; i < deputies->method_count(); ++i) {
     if (deputies->method(i)->options().HasExtension(google::api::http)) {

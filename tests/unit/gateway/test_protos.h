@@ -24,37 +24,71 @@ inline constexpr char kThingsProto[] = R"pb(
   service {
     name: "Things"
     method {
-      name: "GetThing" input_type: ".gwtest.v1.GetThingRequest" output_type: ".gwtest.v1.Thing"
-      options { [google.api.http] { get: "/v1/{name=things/*}"
-                                    additional_bindings { get: "/v1/{name=groups/*/things/*}" } } }
+      name: "GetThing"
+      input_type: ".gwtest.v1.GetThingRequest"
+      output_type: ".gwtest.v1.Thing"
+      options {
+        [google.api.http] {
+          get: "/v1/{name=things/*}"
+          additional_bindings { get: "/v1/{name=groups/*/things/*}" }
+        }
+      }
     }
     method {
-      name: "GetMyThing" input_type: ".gwtest.v1.GetThingRequest" output_type: ".gwtest.v1.Thing"
-      options { [google.api.http] { get: "/v1/things/me" } }
+      name: "GetMyThing"
+      input_type: ".gwtest.v1.GetThingRequest"
+      output_type: ".gwtest.v1.Thing"
+      options {
+        [google.api.http] { get: "/v1/things/me" }
+      }
     }
     method {
-      name: "ListThings" input_type: ".gwtest.v1.ListThingsRequest" output_type: ".gwtest.v1.ListThingsResponse"
-      options { [google.api.http] { get: "/v1/things" response_body: "things" } }
+      name: "ListThings"
+      input_type: ".gwtest.v1.ListThingsRequest"
+      output_type: ".gwtest.v1.ListThingsResponse"
+      options {
+        [google.api.http] { get: "/v1/things" response_body: "things" }
+      }
     }
     method {
-      name: "SetColor" input_type: ".gwtest.v1.SetColorRequest" output_type: ".gwtest.v1.Thing"
-      options { [google.api.http] { post: "/v1/{name=things/*}:setColor" body: "color" } }
+      name: "SetColor"
+      input_type: ".gwtest.v1.SetColorRequest"
+      output_type: ".gwtest.v1.Thing"
+      options {
+        [google.api.http] { post: "/v1/{name=things/*}:setColor" body: "color" }
+      }
     }
     method {
-      name: "DeleteThing" input_type: ".gwtest.v1.GetThingRequest" output_type: ".gwtest.v1.Thing"
-      options { [google.api.http] { delete: "/v1/{name=things/*}" } }
+      name: "DeleteThing"
+      input_type: ".gwtest.v1.GetThingRequest"
+      output_type: ".gwtest.v1.Thing"
+      options {
+        [google.api.http] { delete: "/v1/{name=things/*}" }
+      }
     }
     method {
-      name: "PutThing" input_type: ".gwtest.v1.Thing" output_type: ".gwtest.v1.Thing"
-      options { [google.api.http] { put: "/v1/{name=things/*}" body: "*" } }
+      name: "PutThing"
+      input_type: ".gwtest.v1.Thing"
+      output_type: ".gwtest.v1.Thing"
+      options {
+        [google.api.http] { put: "/v1/{name=things/*}" body: "*" }
+      }
     }
     method {
-      name: "Move" input_type: ".gwtest.v1.MoveRequest" output_type: ".gwtest.v1.Thing"
-      options { [google.api.http] { custom { kind: "MOVE" path: "/v1/{name=things/*}" } } }
+      name: "Move"
+      input_type: ".gwtest.v1.MoveRequest"
+      output_type: ".gwtest.v1.Thing"
+      options {
+        [google.api.http] { custom { kind: "MOVE" path: "/v1/{name=things/*}" } }
+      }
     }
     method {
-      name: "Search" input_type: ".gwtest.v1.SearchRequest" output_type: ".gwtest.v1.ListThingsResponse"
-      options { [google.api.http] { get: "/v1/things:search" } }
+      name: "Search"
+      input_type: ".gwtest.v1.SearchRequest"
+      output_type: ".gwtest.v1.ListThingsResponse"
+      options {
+        [google.api.http] { get: "/v1/things:search" }
+      }
     }
   }
   message_type {
@@ -62,8 +96,22 @@ inline constexpr char kThingsProto[] = R"pb(
     field { name: "name" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL json_name: "name" }
     field { name: "color" number: 2 type: TYPE_STRING label: LABEL_OPTIONAL json_name: "color" }
     field { name: "size" number: 3 type: TYPE_INT64 label: LABEL_OPTIONAL json_name: "size" }
-    field { name: "parent" number: 4 type: TYPE_MESSAGE type_name: ".gwtest.v1.Thing" label: LABEL_OPTIONAL json_name: "parent" }
-    field { name: "labels" number: 5 type: TYPE_MESSAGE type_name: ".gwtest.v1.Thing.LabelsEntry" label: LABEL_REPEATED json_name: "labels" }
+    field {
+      name: "parent"
+      number: 4
+      type: TYPE_MESSAGE
+      type_name: ".gwtest.v1.Thing"
+      label: LABEL_OPTIONAL
+      json_name: "parent"
+    }
+    field {
+      name: "labels"
+      number: 5
+      type: TYPE_MESSAGE
+      type_name: ".gwtest.v1.Thing.LabelsEntry"
+      label: LABEL_REPEATED
+      json_name: "labels"
+    }
     nested_type {
       name: "LabelsEntry"
       options { map_entry: true }
@@ -92,22 +140,64 @@ inline constexpr char kThingsProto[] = R"pb(
   message_type {
     name: "Filter"
     field { name: "color" number: 1 type: TYPE_STRING label: LABEL_OPTIONAL json_name: "color" }
-    field { name: "inner" number: 2 type: TYPE_MESSAGE type_name: ".gwtest.v1.Inner" label: LABEL_OPTIONAL json_name: "inner" }
+    field {
+      name: "inner"
+      number: 2
+      type: TYPE_MESSAGE
+      type_name: ".gwtest.v1.Inner"
+      label: LABEL_OPTIONAL
+      json_name: "inner"
+    }
   }
   message_type {
     name: "SearchRequest"
-    field { name: "filter" number: 1 type: TYPE_MESSAGE type_name: ".gwtest.v1.Filter" label: LABEL_OPTIONAL json_name: "filter" }
+    field {
+      name: "filter"
+      number: 1
+      type: TYPE_MESSAGE
+      type_name: ".gwtest.v1.Filter"
+      label: LABEL_OPTIONAL
+      json_name: "filter"
+    }
     field { name: "ids" number: 2 type: TYPE_INT32 label: LABEL_REPEATED json_name: "ids" }
     field { name: "archived" number: 3 type: TYPE_BOOL label: LABEL_OPTIONAL json_name: "archived" }
-    field { name: "kind" number: 4 type: TYPE_ENUM type_name: ".gwtest.v1.Kind" label: LABEL_OPTIONAL json_name: "kind" }
+    field {
+      name: "kind"
+      number: 4
+      type: TYPE_ENUM
+      type_name: ".gwtest.v1.Kind"
+      label: LABEL_OPTIONAL
+      json_name: "kind"
+    }
     field { name: "blob" number: 5 type: TYPE_BYTES label: LABEL_OPTIONAL json_name: "blob" }
-    field { name: "after" number: 6 type: TYPE_MESSAGE type_name: ".google.protobuf.Timestamp" label: LABEL_OPTIONAL json_name: "after" }
+    field {
+      name: "after"
+      number: 6
+      type: TYPE_MESSAGE
+      type_name: ".google.protobuf.Timestamp"
+      label: LABEL_OPTIONAL
+      json_name: "after"
+    }
     field { name: "tags" number: 7 type: TYPE_STRING label: LABEL_REPEATED json_name: "tags" }
     field { name: "score" number: 8 type: TYPE_DOUBLE label: LABEL_OPTIONAL json_name: "score" }
     field { name: "page_size" number: 9 type: TYPE_INT32 label: LABEL_OPTIONAL json_name: "pageSize" }
-    field { name: "mask" number: 10 type: TYPE_MESSAGE type_name: ".google.protobuf.FieldMask" label: LABEL_OPTIONAL json_name: "mask" }
+    field {
+      name: "mask"
+      number: 10
+      type: TYPE_MESSAGE
+      type_name: ".google.protobuf.FieldMask"
+      label: LABEL_OPTIONAL
+      json_name: "mask"
+    }
     field { name: "count" number: 11 type: TYPE_UINT64 label: LABEL_OPTIONAL json_name: "count" }
-    field { name: "kinds" number: 12 type: TYPE_ENUM type_name: ".gwtest.v1.Kind" label: LABEL_REPEATED json_name: "kinds" }
+    field {
+      name: "kinds"
+      number: 12
+      type: TYPE_ENUM
+      type_name: ".gwtest.v1.Kind"
+      label: LABEL_REPEATED
+      json_name: "kinds"
+    }
     field { name: "query" number: 13 type: TYPE_STRING label: LABEL_OPTIONAL json_name: "query" }
   }
   message_type {
@@ -116,7 +206,14 @@ inline constexpr char kThingsProto[] = R"pb(
   }
   message_type {
     name: "ListThingsResponse"
-    field { name: "things" number: 1 type: TYPE_MESSAGE type_name: ".gwtest.v1.Thing" label: LABEL_REPEATED json_name: "things" }
+    field {
+      name: "things"
+      number: 1
+      type: TYPE_MESSAGE
+      type_name: ".gwtest.v1.Thing"
+      label: LABEL_REPEATED
+      json_name: "things"
+    }
     field { name: "next_page_token" number: 2 type: TYPE_STRING label: LABEL_OPTIONAL json_name: "nextPageToken" }
   }
   enum_type {

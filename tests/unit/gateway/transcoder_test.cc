@@ -117,8 +117,7 @@ TEST_F(TranscoderTest, QueryParametersNestedRepeatedAndTyped) {
   const auto& filter = refl->GetMessage(m, field("filter"));
   EXPECT_EQ(filter.GetReflection()->GetString(filter, filter.GetDescriptor()->FindFieldByName("color")), "red");
   const auto& inner = filter.GetReflection()->GetMessage(filter, filter.GetDescriptor()->FindFieldByName("inner"));
-  EXPECT_EQ(inner.GetReflection()->GetInt64(inner, inner.GetDescriptor()->FindFieldByName("big")),
-            9007199254740993LL);
+  EXPECT_EQ(inner.GetReflection()->GetInt64(inner, inner.GetDescriptor()->FindFieldByName("big")), 9007199254740993LL);
   EXPECT_EQ(inner.GetReflection()->FieldSize(inner, inner.GetDescriptor()->FindFieldByName("flags")), 2);
   EXPECT_EQ(refl->FieldSize(m, field("ids")), 2);
   EXPECT_EQ(refl->GetRepeatedInt32(m, field("ids"), 1), 2);
@@ -192,9 +191,7 @@ TEST_F(TranscoderTest, BodyErrorsNameTheProblem) {
   EXPECT_THAT(Error("PUT", "/v1/things/5", R"([1,2])"), HasSubstr("request body"));
 }
 
-TEST_F(TranscoderTest, EmptyBodyIsAnEmptyObject) {
-  EXPECT_EQ(Text("PUT", "/v1/things/5", ""), R"(name: "things/5")");
-}
+TEST_F(TranscoderTest, EmptyBodyIsAnEmptyObject) { EXPECT_EQ(Text("PUT", "/v1/things/5", ""), R"(name: "things/5")"); }
 
 TEST_F(TranscoderTest, ResponseBodyRendersOnlyThatField) {
   RouteMatch m = router_->Find("GET", "/v1/things");
@@ -232,9 +229,9 @@ TEST_F(RealProtoTranscoderTest, ListDeputiesQuery) {
   RouteMatch m = router_->Find("GET", "/v1/deputies");
   ASSERT_NE(m.route, nullptr);
   minyi::deputies::v1::ListDeputiesRequest request;
-  absl::Status s = BuildRequest(*m.route, m.bindings,
-                                "page_size=10&status=DEPUTY_STATUS_SERVING&query=%E5%BC%A0&station=stations%2F3", "",
-                                &request);
+  absl::Status s =
+      BuildRequest(*m.route, m.bindings,
+                   "page_size=10&status=DEPUTY_STATUS_SERVING&query=%E5%BC%A0&station=stations%2F3", "", &request);
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_EQ(request.page_size(), 10);
   EXPECT_EQ(request.status(), minyi::deputies::v1::DEPUTY_STATUS_SERVING);

@@ -97,8 +97,8 @@ TEST(AccountTest, DepartmentAccountsNeedTheirDepartment) {
 TEST(AccountTest, ParsesAccountNames) {
   EXPECT_EQ(*ParseAccountName("accounts/7"), 7);
   EXPECT_EQ(AccountName(7), "accounts/7");
-  for (const char* bad : {"accounts/", "accounts/0", "accounts/07", "accounts/-1", "accounts/ 1",
-                          "deputies/1", "accounts/me"}) {
+  for (const char* bad :
+       {"accounts/", "accounts/0", "accounts/07", "accounts/-1", "accounts/ 1", "deputies/1", "accounts/me"}) {
     EXPECT_EQ(ParseAccountName(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }

@@ -39,8 +39,8 @@ const std::map<std::string, Convention>& Conventions() {
 std::vector<const google::protobuf::Descriptor*> Payloads() {
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   std::vector<const google::protobuf::Descriptor*> out;
-  for (const char* file : {"minyi/suggestions/v1/events.proto", "minyi/voting/v1/events.proto",
-                           "minyi/evaluation/v1/events.proto"}) {
+  for (const char* file :
+       {"minyi/suggestions/v1/events.proto", "minyi/voting/v1/events.proto", "minyi/evaluation/v1/events.proto"}) {
     const google::protobuf::FileDescriptor* f = pool->FindFileByName(file);
     EXPECT_NE(f, nullptr) << file;
     for (int i = 0; f != nullptr && i < f->message_type_count(); ++i) {

@@ -47,9 +47,9 @@ TEST(WorkingDaysTest, WeekendsSkipped) {
 
 TEST(WorkingDaysTest, AcrossNationalDayWithMakeUpDays) {
   const WorkingCalendar c = Calendar2025();
-  EXPECT_TRUE(c.IsWorkingDay(CivilDay(2025, 9, 28)));    // Sunday, make-up day
-  EXPECT_FALSE(c.IsWorkingDay(CivilDay(2025, 10, 6)));   // Monday, holiday
-  EXPECT_TRUE(c.IsWorkingDay(CivilDay(2025, 10, 11)));   // Saturday, make-up day
+  EXPECT_TRUE(c.IsWorkingDay(CivilDay(2025, 9, 28)));   // Sunday, make-up day
+  EXPECT_FALSE(c.IsWorkingDay(CivilDay(2025, 10, 6)));  // Monday, holiday
+  EXPECT_TRUE(c.IsWorkingDay(CivilDay(2025, 10, 11)));  // Saturday, make-up day
   // Friday 26 Sep: 28 Sep (Sun, make-up) is the 1st, 29 and 30 Sep the 2nd and 3rd, then 1-8 Oct are off,
   // 9 and 10 Oct the 4th and 5th, Saturday 11 Oct the 6th.
   EXPECT_EQ(AddWorkingDays(CivilDay(2025, 9, 26), 1, c), CivilDay(2025, 9, 28));
@@ -91,8 +91,8 @@ TEST(DeadlinePolicyTest, RejectsBadRules) {
   EXPECT_FALSE(ParseDeadlinePolicy("answer=3").ok());
   EXPECT_FALSE(ParseDeadlinePolicy("answer=0m").ok());
   EXPECT_FALSE(ParseDeadlinePolicy("colour=3m").ok());
-  EXPECT_FALSE(ParseDeadlinePolicy("answer=7m").ok());       // longer than the extended maximum
-  EXPECT_FALSE(ParseDeadlinePolicy("extended=30wd").ok());   // counts unlike the answer rule
+  EXPECT_FALSE(ParseDeadlinePolicy("answer=7m").ok());      // longer than the extended maximum
+  EXPECT_FALSE(ParseDeadlinePolicy("extended=30wd").ok());  // counts unlike the answer rule
   EXPECT_FALSE(ParseDeadlinePolicy("reminders=x").ok());
 }
 
@@ -103,8 +103,7 @@ TEST(ThresholdsTest, EachReminderOnceReachedAndOverdueAfterTheDeadline) {
   EXPECT_EQ(ThresholdsReached(CivilDay(2026, 2, 13), deadline, reminders), (std::vector<int>{15}));
   EXPECT_EQ(ThresholdsReached(CivilDay(2026, 2, 25), deadline, reminders), (std::vector<int>{15, 3}));
   EXPECT_EQ(ThresholdsReached(deadline, deadline, reminders), (std::vector<int>{15, 3}));  // due today: not overdue
-  EXPECT_EQ(ThresholdsReached(CivilDay(2026, 3, 1), deadline, reminders),
-            (std::vector<int>{15, 3, kOverdueThreshold}));
+  EXPECT_EQ(ThresholdsReached(CivilDay(2026, 3, 1), deadline, reminders), (std::vector<int>{15, 3, kOverdueThreshold}));
 }
 
 TEST(DaysTest, ShanghaiDayAndParsing) {

@@ -13,15 +13,30 @@ namespace {
 using namespace ::minyi::suggestions::v1;  // NOLINT: states read as a table
 
 const std::vector<State> kAllStates = {
-    SUGGESTION_STATE_DRAFT,       SUGGESTION_STATE_SUBMITTED, SUGGESTION_STATE_ACCEPTED, SUGGESTION_STATE_NOT_ACCEPTED,
-    SUGGESTION_STATE_MERGED,      SUGGESTION_STATE_ASSIGNED,  SUGGESTION_STATE_IN_PROGRESS, SUGGESTION_STATE_ANSWERED,
-    SUGGESTION_STATE_REOPENED,    SUGGESTION_STATE_CLOSED,    SUGGESTION_STATE_LINKED,
+    SUGGESTION_STATE_DRAFT,    SUGGESTION_STATE_SUBMITTED, SUGGESTION_STATE_ACCEPTED,    SUGGESTION_STATE_NOT_ACCEPTED,
+    SUGGESTION_STATE_MERGED,   SUGGESTION_STATE_ASSIGNED,  SUGGESTION_STATE_IN_PROGRESS, SUGGESTION_STATE_ANSWERED,
+    SUGGESTION_STATE_REOPENED, SUGGESTION_STATE_CLOSED,    SUGGESTION_STATE_LINKED,
 };
 const std::vector<Action> kAllActions = {
-    Action::kSubmit,  Action::kAccept, Action::kReject,  Action::kMerge,          Action::kAssign,
-    Action::kContact, Action::kCoUnitOpinion, Action::kAnswer, Action::kRate,     Action::kReopen,
-    Action::kEscalate, Action::kLink, Action::kRequestExtension, Action::kDecideExtension, Action::kFlag,
-    Action::kAllocateFund, Action::kShowcase, Action::kConfirmCoSigning, Action::kDeclineCoSigning,
+    Action::kSubmit,
+    Action::kAccept,
+    Action::kReject,
+    Action::kMerge,
+    Action::kAssign,
+    Action::kContact,
+    Action::kCoUnitOpinion,
+    Action::kAnswer,
+    Action::kRate,
+    Action::kReopen,
+    Action::kEscalate,
+    Action::kLink,
+    Action::kRequestExtension,
+    Action::kDecideExtension,
+    Action::kFlag,
+    Action::kAllocateFund,
+    Action::kShowcase,
+    Action::kConfirmCoSigning,
+    Action::kDeclineCoSigning,
 };
 
 // The whole legal table for a first-round deputy suggestion (satisfied rating). Everything else is illegal.
@@ -44,9 +59,9 @@ std::map<std::pair<State, Action>, State> DeputyTable() {
     t[{s, Action::kRequestExtension}] = s;
     t[{s, Action::kDecideExtension}] = s;
   }
-  for (State s : {SUGGESTION_STATE_SUBMITTED, SUGGESTION_STATE_ACCEPTED, SUGGESTION_STATE_ASSIGNED,
-                  SUGGESTION_STATE_IN_PROGRESS, SUGGESTION_STATE_ANSWERED, SUGGESTION_STATE_REOPENED,
-                  SUGGESTION_STATE_CLOSED}) {
+  for (State s :
+       {SUGGESTION_STATE_SUBMITTED, SUGGESTION_STATE_ACCEPTED, SUGGESTION_STATE_ASSIGNED, SUGGESTION_STATE_IN_PROGRESS,
+        SUGGESTION_STATE_ANSWERED, SUGGESTION_STATE_REOPENED, SUGGESTION_STATE_CLOSED}) {
     t[{s, Action::kFlag}] = s;
   }
   for (State s : {SUGGESTION_STATE_ACCEPTED, SUGGESTION_STATE_ASSIGNED, SUGGESTION_STATE_IN_PROGRESS,

@@ -29,9 +29,7 @@ TEST(RoutingTest, MostMatchedKeywordsWin) {
   EXPECT_EQ(p.matched_keywords_size(), 2);
 }
 
-TEST(RoutingTest, TiesGoToTheEarlierRule) {
-  EXPECT_EQ(ProposeDepartment(Rules(), "医院门口").department(), "卫健局");
-}
+TEST(RoutingTest, TiesGoToTheEarlierRule) { EXPECT_EQ(ProposeDepartment(Rules(), "医院门口").department(), "卫健局"); }
 
 TEST(RoutingTest, NothingMatchedProposesNothing) {
   EXPECT_TRUE(ProposeDepartment(Rules(), "图书馆开放时间").department().empty());

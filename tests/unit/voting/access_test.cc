@@ -17,8 +17,8 @@ TEST(AccessTest, OnlyOfficeStaffAndLeadersSeeWhatIsNotYetAnnounced) {
     caller.set_role(role);
     EXPECT_TRUE(SeesUnannounced(caller)) << role;
   }
-  for (auto role : {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT,
-                    minyi::common::v1::ROLE_CITIZEN}) {
+  for (auto role :
+       {minyi::common::v1::ROLE_DEPUTY, minyi::common::v1::ROLE_DEPARTMENT, minyi::common::v1::ROLE_CITIZEN}) {
     caller.set_role(role);
     EXPECT_FALSE(SeesUnannounced(caller)) << role;
   }
@@ -26,8 +26,7 @@ TEST(AccessTest, OnlyOfficeStaffAndLeadersSeeWhatIsNotYetAnnounced) {
 
 TEST(AccessTest, ANameWithASuffixParsesOnlyWithThatSuffix) {
   EXPECT_EQ(*ParseWithSuffix("votes/3/result", kVotes, "/result", "name"), 3);
-  EXPECT_EQ(ParseWithSuffix("votes/3", kVotes, "/result", "name").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseWithSuffix("votes/3", kVotes, "/result", "name").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseWithSuffix("votes/3/bulletin", kVotes, "/result", "name").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseWithSuffix("projects/3/result", kVotes, "/result", "name").status().code(),
@@ -54,7 +53,8 @@ TEST(AccessTest, InStateNamesTheMissingResourceOrTheStateItIsIn) {
             absl::StatusCode::kNotFound);
   Vote vote;
   vote.set_state(v1::VOTE_STATE_CLOSED);
-  absl::StatusOr<Vote> wrong = InState(std::optional<Vote>(vote), "votes/9", {v1::VOTE_STATE_OPEN}, "只有进行中的票决可以结束");
+  absl::StatusOr<Vote> wrong =
+      InState(std::optional<Vote>(vote), "votes/9", {v1::VOTE_STATE_OPEN}, "只有进行中的票决可以结束");
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(wrong.status().message(), HasSubstr("VOTE_STATE_CLOSED"));
   EXPECT_TRUE(InState(std::optional<Vote>(vote), "votes/9", {v1::VOTE_STATE_OPEN, v1::VOTE_STATE_CLOSED}, "x").ok());

@@ -73,9 +73,10 @@ TEST(SealTest, ABoxWhosePaddingIsMalformedDoesNotOpen) {
   constexpr std::size_t kLongest = 20;
   // Sealed under the right key, for the right vote, at the right length, but not padded: all zeros (no
   // 0x80 marker), then a marker followed by a non-zero byte.
-  for (std::string padded : {std::string(kLongest + 1, '\0'), std::string("ab\x80\x01") + std::string(kLongest - 3, '\0')}) {
-    std::string box(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + padded.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES,
-                    '\0');
+  for (std::string padded :
+       {std::string(kLongest + 1, '\0'), std::string("ab\x80\x01") + std::string(kLongest - 3, '\0')}) {
+    std::string box(
+        crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + padded.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
     auto* nonce = reinterpret_cast<unsigned char*>(box.data());
     randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     const std::string key = absl::HexStringToBytes(kKey);
