@@ -29,7 +29,7 @@ const KNOWN = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'EXPOSE', 'ENV', 'ADD', 'C
   'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'MAINTAINER']);
 // Packages of deploy/local/install-deps that run or test the platform rather than build it.
 const NOT_FOR_BUILD = new Set(['ccache', 'curl', 'procps', 'openssl', 'postgresql-15', 'redis-server', 'redis-tools',
-  'wrk', 'jq', 'nodejs', 'npm']);
+  'wrk', 'jq', 'nodejs', 'npm', 'clang-format-14']);
 const BUILD_TOOLS = /^(build-essential|cmake|make|gcc(-\d+)?|g\+\+(-\d+)?|clang.*|pkg-config|pkgconf|protobuf-compiler.*|git|.*-dev)$/;
 
 const content = fs.readFileSync(dockerfile, 'utf8');
