@@ -171,11 +171,9 @@ absl::Status DutyFile::ListRecords(const Call& call, const ListDutyRecordsReques
     duties = SelectDutyRecords(tx, query);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(duties, page.size, page.fingerprint,
-                                           [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
-  for (DutyRecord& duty : duties) {
-    *response->add_duties() = std::move(duty);
-  }
+  response->set_next_page_token(MovePage(
+      duties, page, [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; },
+      response->mutable_duties()));
   return absl::OkStatus();
 }
 

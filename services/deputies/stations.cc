@@ -96,12 +96,9 @@ absl::Status Stations::List(const Call& call, const ListStationsRequest& request
     stations = SelectStations(tx, query);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(stations, page.size, page.fingerprint, [](const Station& r) {
-    return *ParseResourceId(r.name(), kStations, "name");
-  }));
-  for (Station& station : stations) {
-    *response->add_stations() = std::move(station);
-  }
+  response->set_next_page_token(MovePage(
+      stations, page, [](const Station& r) { return *ParseResourceId(r.name(), kStations, "name"); },
+      response->mutable_stations()));
   return absl::OkStatus();
 }
 

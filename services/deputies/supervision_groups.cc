@@ -130,12 +130,9 @@ absl::Status SupervisionGroups::List(const Call& call, const ListSupervisionGrou
     groups = SelectSupervisionGroups(tx, query);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(groups, page.size, page.fingerprint, [](const SupervisionGroup& r) {
-    return *ParseResourceId(r.name(), kSupervisionGroups, "name");
-  }));
-  for (SupervisionGroup& group : groups) {
-    *response->add_supervision_groups() = std::move(group);
-  }
+  response->set_next_page_token(MovePage(
+      groups, page, [](const SupervisionGroup& r) { return *ParseResourceId(r.name(), kSupervisionGroups, "name"); },
+      response->mutable_supervision_groups()));
   return absl::OkStatus();
 }
 

@@ -201,12 +201,9 @@ absl::Status Queries::ListCommitments(const Call& call, const ListCommitmentsReq
     rows = SelectCommitments(tx, q);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(rows, page.size, page.fingerprint, [](const Commitment& c) {
-    return *ParseResourceId(c.name(), kCommitments, "name");
-  }));
-  for (Commitment& c : rows) {
-    *response->add_commitments() = std::move(c);
-  }
+  response->set_next_page_token(MovePage(
+      rows, page, [](const Commitment& c) { return *ParseResourceId(c.name(), kCommitments, "name"); },
+      response->mutable_commitments()));
   return absl::OkStatus();
 }
 

@@ -86,12 +86,9 @@ absl::Status Projects::List(const Call& call, const ListProjectsRequest& request
                    ReadPageRequest(request.page_size(), request.page_token(), {"projects", state}));
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     std::vector<Project> rows = SelectProjects(tx, page.after_id, page.size + 1, state, ProjectViewOf(caller));
-    response->set_next_page_token(TrimToPage(rows, page.size, page.fingerprint, [](const Project& p) {
-      return *ParseResourceId(p.name(), kProjects, "name");
-    }));
-    for (Project& p : rows) {
-      *response->add_projects() = std::move(p);
-    }
+    response->set_next_page_token(MovePage(
+        rows, page, [](const Project& p) { return *ParseResourceId(p.name(), kProjects, "name"); },
+        response->mutable_projects()));
     return absl::OkStatus();
   });
 }
