@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_ptr_field.h"
 
 // Keyset pagination (AIP-158): page tokens are base64url minyi.common.v1.PageCursor messages holding the
 // last id served and a fingerprint of the filter, so a token cannot be replayed against another filter.
@@ -44,6 +46,18 @@ std::string TrimToPage(std::vector<Row>& rows, int page_size, absl::string_view 
   }
   rows.pop_back();
   return EncodePageToken(id_of(rows.back()), fingerprint);
+}
+
+// The usual end of a list handler: trims `rows` (read one past the page) to `page`, moves them into the
+// response's repeated field `out` and returns the next page's token.
+template <typename Row, typename IdOf>
+std::string MovePage(std::vector<Row>& rows, const PageRequest& page, IdOf id_of,
+                     google::protobuf::RepeatedPtrField<Row>* out) {
+  std::string token = TrimToPage(rows, page.size, page.fingerprint, id_of);
+  for (Row& row : rows) {
+    *out->Add() = std::move(row);
+  }
+  return token;
 }
 
 }  // namespace minyi

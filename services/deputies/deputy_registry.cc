@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -101,12 +102,8 @@ absl::Status DeputyRegistry::List(const Call& call, const ListDeputiesRequest& r
   if (!request.station().empty()) {
     ASSIGN_OR_RETURN(query.station_id, ParseResourceId(request.station(), kStations, "station"));
   }
-  if (request.status() != minyi::deputies::v1::DEPUTY_STATUS_UNSPECIFIED) {
-    if (!minyi::deputies::v1::DeputyStatus_IsValid(request.status())) {
-      return InvalidField("status", "is not a known status");
-    }
-    query.status = minyi::deputies::v1::DeputyStatus_Name(request.status());
-  }
+  ASSIGN_OR_RETURN(query.status,
+                   EnumFilter<minyi::deputies::v1::DeputyStatus>("status", request.status(), "is not a known status"));
   RETURN_IF_ERROR(CheckText("query", request.query(), 0, kMaxFilterChars));
   query.text = request.query();
   std::vector<Deputy> deputies;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
@@ -62,9 +63,10 @@ absl::Status ValidateDutyContent(const DutyRecord& duty, absl::string_view today
   if (duty.date() > today) {
     return InvalidField(field("date"), "must not be in the future");
   }
-  if (duty.category() == minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED ||
-      !minyi::deputies::v1::DutyCategory_IsValid(duty.category())) {
-    return InvalidField(field("category"), "must be a duty category");
+  if (absl::Status st =
+          RequireEnum<minyi::deputies::v1::DutyCategory>(field("category"), duty.category(), "must be a duty category");
+      !st.ok()) {
+    return st;
   }
   if (absl::Status st = CheckText(field("description"), duty.description(), 1, kMaxDescriptionChars); !st.ok()) {
     return st;
@@ -95,9 +97,10 @@ absl::Status ValidatePointRules(const minyi::deputies::v1::PointRules& rules) {
   for (int i = 0; i < rules.rules_size(); ++i) {
     const minyi::deputies::v1::PointRule& rule = rules.rules(i);
     auto field = [&](absl::string_view name) { return absl::StrCat("point_rules.rules[", i, "].", name); };
-    if (rule.category() == minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED ||
-        !minyi::deputies::v1::DutyCategory_IsValid(rule.category())) {
-      return InvalidField(field("category"), "must be a duty category");
+    if (absl::Status st = RequireEnum<minyi::deputies::v1::DutyCategory>(field("category"), rule.category(),
+                                                                         "must be a duty category");
+        !st.ok()) {
+      return st;
     }
     if (!seen.insert(rule.category()).second) {
       return InvalidField(field("category"), "has a rule already");

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/calendar.h"
 #include "common/clock.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -149,12 +150,8 @@ absl::Status DutyFile::ListRecords(const Call& call, const ListDutyRecordsReques
                                    {"duties", request.parent(), absl::StrCat(request.category()), request.start_date(),
                                     request.end_date()}));
   DutyQuery query{.deputy_id = deputy_id, .after_id = page.after_id, .limit = page.size + 1};
-  if (request.category() != minyi::deputies::v1::DUTY_CATEGORY_UNSPECIFIED) {
-    if (!minyi::deputies::v1::DutyCategory_IsValid(request.category())) {
-      return InvalidField("category", "is not a known duty category");
-    }
-    query.category = DutyCategory_Name(request.category());
-  }
+  ASSIGN_OR_RETURN(query.category, EnumFilter<minyi::deputies::v1::DutyCategory>("category", request.category(),
+                                                                                 "is not a known duty category"));
   if (!request.start_date().empty() && !IsValidDate(request.start_date())) {
     return InvalidField("start_date", "must be a date as YYYY-MM-DD");
   }
@@ -174,11 +171,9 @@ absl::Status DutyFile::ListRecords(const Call& call, const ListDutyRecordsReques
     duties = SelectDutyRecords(tx, query);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(duties, page.size, page.fingerprint,
-                                           [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; }));
-  for (DutyRecord& duty : duties) {
-    *response->add_duties() = std::move(duty);
-  }
+  response->set_next_page_token(MovePage(
+      duties, page, [](const DutyRecord& r) { return ParseDutyName(r.name(), "name")->id; },
+      response->mutable_duties()));
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
@@ -48,11 +49,8 @@ absl::Status CheckEnums(const Deputy& d) {
   if (!minyi::deputies::v1::Level_IsValid(d.level())) {
     return InvalidField("deputy.level", "is not a known level");
   }
-  if (d.status() == minyi::deputies::v1::DEPUTY_STATUS_UNSPECIFIED ||
-      !minyi::deputies::v1::DeputyStatus_IsValid(d.status())) {
-    return InvalidField("deputy.status", "must be one of the DEPUTY_STATUS_* values");
-  }
-  return absl::OkStatus();
+  return RequireEnum<minyi::deputies::v1::DeputyStatus>("deputy.status", d.status(),
+                                                        "must be one of the DEPUTY_STATUS_* values");
 }
 
 absl::Status CheckStations(const Deputy& d) {
@@ -172,9 +170,10 @@ absl::Status ValidateStation(const Station& s) {
   if (absl::Status st = CheckText("station.display_name", s.display_name(), 1, kMaxShortTextChars); !st.ok()) {
     return st;
   }
-  if (s.kind() == minyi::deputies::v1::STATION_KIND_UNSPECIFIED ||
-      !minyi::deputies::v1::StationKind_IsValid(s.kind())) {
-    return InvalidField("station.kind", "must be one of the STATION_KIND_* values");
+  if (absl::Status st = RequireEnum<minyi::deputies::v1::StationKind>("station.kind", s.kind(),
+                                                                      "must be one of the STATION_KIND_* values");
+      !st.ok()) {
+    return st;
   }
   if (s.region_path_size() > kMaxRegionDepth) {
     return InvalidField("station.region_path", absl::StrCat("at most ", kMaxRegionDepth, " levels"));

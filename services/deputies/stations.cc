@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -86,12 +87,8 @@ absl::Status Stations::List(const Call& call, const ListStationsRequest& request
                    ReadPageRequest(request.page_size(), request.page_token(),
                                    {"stations", absl::StrCat(request.kind()), request.region()}));
   StationQuery query{.after_id = page.after_id, .limit = page.size + 1};
-  if (request.kind() != minyi::deputies::v1::STATION_KIND_UNSPECIFIED) {
-    if (!minyi::deputies::v1::StationKind_IsValid(request.kind())) {
-      return InvalidField("kind", "is not a known station kind");
-    }
-    query.kind = minyi::deputies::v1::StationKind_Name(request.kind());
-  }
+  ASSIGN_OR_RETURN(query.kind,
+                   EnumFilter<minyi::deputies::v1::StationKind>("kind", request.kind(), "is not a known station kind"));
   RETURN_IF_ERROR(CheckText("region", request.region(), 0, kMaxFilterChars));
   query.region = request.region();
   std::vector<Station> stations;
@@ -99,12 +96,9 @@ absl::Status Stations::List(const Call& call, const ListStationsRequest& request
     stations = SelectStations(tx, query);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(stations, page.size, page.fingerprint, [](const Station& r) {
-    return *ParseResourceId(r.name(), kStations, "name");
-  }));
-  for (Station& station : stations) {
-    *response->add_stations() = std::move(station);
-  }
+  response->set_next_page_token(MovePage(
+      stations, page, [](const Station& r) { return *ParseResourceId(r.name(), kStations, "name"); },
+      response->mutable_stations()));
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
@@ -24,9 +25,10 @@ bool ContainsKeyword(const std::string& lowered_text, const std::string& lowered
 }  // namespace
 
 absl::Status ValidateSupervisionTarget(const minyi::deputies::v1::SupervisionTarget& target, absl::string_view field) {
-  if (target.kind() == minyi::deputies::v1::SUPERVISION_TARGET_KIND_UNSPECIFIED ||
-      !minyi::deputies::v1::SupervisionTargetKind_IsValid(target.kind())) {
-    return InvalidField(absl::StrCat(field, ".kind"), "must be a livelihood project or a department");
+  if (absl::Status st = RequireEnum<minyi::deputies::v1::SupervisionTargetKind>(
+          absl::StrCat(field, ".kind"), target.kind(), "must be a livelihood project or a department");
+      !st.ok()) {
+    return st;
   }
   if (absl::Status st = CheckText(absl::StrCat(field, ".name"), target.name(), 1, kMaxSupervisionNameChars); !st.ok()) {
     return st;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -119,12 +120,8 @@ absl::Status SupervisionGroups::List(const Call& call, const ListSupervisionGrou
                                    {"supervisionGroups", absl::StrCat(request.target_kind()), request.member()}));
   // One row past the page tells whether another page follows.
   SupervisionGroupQuery query{.after_id = page.after_id, .limit = page.size + 1};
-  if (request.target_kind() != minyi::deputies::v1::SUPERVISION_TARGET_KIND_UNSPECIFIED) {
-    if (!minyi::deputies::v1::SupervisionTargetKind_IsValid(request.target_kind())) {
-      return InvalidField("target_kind", "is not a known target kind");
-    }
-    query.target_kind = minyi::deputies::v1::SupervisionTargetKind_Name(request.target_kind());
-  }
+  ASSIGN_OR_RETURN(query.target_kind, EnumFilter<minyi::deputies::v1::SupervisionTargetKind>(
+                                          "target_kind", request.target_kind(), "is not a known target kind"));
   if (!request.member().empty()) {
     ASSIGN_OR_RETURN(query.member_id, ParseResourceId(request.member(), kDeputies, "member"));
   }
@@ -133,12 +130,9 @@ absl::Status SupervisionGroups::List(const Call& call, const ListSupervisionGrou
     groups = SelectSupervisionGroups(tx, query);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(groups, page.size, page.fingerprint, [](const SupervisionGroup& r) {
-    return *ParseResourceId(r.name(), kSupervisionGroups, "name");
-  }));
-  for (SupervisionGroup& group : groups) {
-    *response->add_supervision_groups() = std::move(group);
-  }
+  response->set_next_page_token(MovePage(
+      groups, page, [](const SupervisionGroup& r) { return *ParseResourceId(r.name(), kSupervisionGroups, "name"); },
+      response->mutable_supervision_groups()));
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/status.h"
 #include "common/text.h"
@@ -148,9 +149,10 @@ absl::Status NormalizeCampaign(Campaign* c) {
   if (absl::Status st = CheckText("evaluation.title", c->title(), 1, 200); !st.ok()) {
     return st;
   }
-  if (c->kind() == minyi::evaluation::v1::CAMPAIGN_KIND_UNSPECIFIED ||
-      !minyi::evaluation::v1::CampaignKind_IsValid(c->kind())) {
-    return InvalidField("evaluation.kind", "须指定评议类型");
+  if (absl::Status st =
+          RequireEnum<minyi::evaluation::v1::CampaignKind>("evaluation.kind", c->kind(), "须指定评议类型");
+      !st.ok()) {
+    return st;
   }
   if (c->subjects().empty() || c->subjects_size() > static_cast<int>(kMaxSubjects)) {
     return InvalidField("evaluation.subjects", absl::StrCat("评议对象须为 1 至 ", kMaxSubjects, " 个"));
@@ -178,8 +180,9 @@ absl::Status NormalizeCampaign(Campaign* c) {
   for (int i = 0; i < c->stages_size(); ++i) {
     const auto& s = c->stages(i);
     const std::string f = absl::StrCat("evaluation.stages[", i, "]");
-    if (s.stage() == minyi::evaluation::v1::STAGE_UNSPECIFIED || !minyi::evaluation::v1::Stage_IsValid(s.stage())) {
-      return InvalidField(absl::StrCat(f, ".stage"), "须指定阶段");
+    if (absl::Status st = RequireEnum<minyi::evaluation::v1::Stage>(absl::StrCat(f, ".stage"), s.stage(), "须指定阶段");
+        !st.ok()) {
+      return st;
     }
     if (!seen_stages.insert(s.stage()).second) {
       return InvalidField(absl::StrCat(f, ".stage"), absl::StrCat(StageLabel(s.stage()), "阶段重复"));

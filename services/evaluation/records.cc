@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"
@@ -24,10 +25,8 @@ absl::Status CheckInvestigation(const v1::Investigation& investigation) {
     return InvalidField("investigation.methods", "至少记录一种调查方式");
   }
   for (int i = 0; i < investigation.methods_size(); ++i) {
-    if (investigation.methods(i) == v1::INVESTIGATION_METHOD_UNSPECIFIED ||
-        !v1::InvestigationMethod_IsValid(investigation.methods(i))) {
-      return InvalidField(absl::StrCat("investigation.methods[", i, "]"), "不是有效的调查方式");
-    }
+    RETURN_IF_ERROR(RequireEnum<v1::InvestigationMethod>(absl::StrCat("investigation.methods[", i, "]"),
+                                                         investigation.methods(i), "不是有效的调查方式"));
   }
   return CheckText("investigation.findings", investigation.findings(), 1, kMaxFindingsChars);
 }

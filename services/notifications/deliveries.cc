@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -21,14 +22,11 @@ constexpr absl::string_view kDeliveries = "deliveries/";
 absl::Status Deliveries::List(const Call& call, const v1::ListDeliveriesRequest& request,
                               v1::ListDeliveriesResponse* response) {
   RETURN_IF_ERROR(authorizer_.RequireOffice(call).status());
-  if (!v1::DeliveryState_IsValid(request.state())) {
-    return InvalidField("state", "is not a known delivery state");
-  }
+  ASSIGN_OR_RETURN(const std::string state,
+                   EnumFilter<v1::DeliveryState>("state", request.state(), "is not a known delivery state"));
   if (!v1::Channel_IsValid(request.channel()) || request.channel() == v1::CHANNEL_INBOX) {
     return InvalidField("channel", "must be CHANNEL_SMS or CHANNEL_WEBHOOK");
   }
-  const std::string state =
-      request.state() == v1::DELIVERY_STATE_UNSPECIFIED ? "" : v1::DeliveryState_Name(request.state());
   const std::string channel = request.channel() == v1::CHANNEL_UNSPECIFIED ? "" : v1::Channel_Name(request.channel());
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(), {"deliveries", state, channel}));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/status.h"
 
 namespace minyi::notifications {
@@ -112,9 +113,10 @@ absl::Status ApplyPatch(const minyi::notifications::v1::Preferences& patch, cons
     for (int i = 0; i < patch.categories_size(); ++i) {
       const minyi::notifications::v1::CategoryChannels& cc = patch.categories(i);
       const std::string field = absl::StrCat("preferences.categories[", i, "]");
-      if (cc.category() == minyi::notifications::v1::CATEGORY_UNSPECIFIED ||
-          !minyi::notifications::v1::Category_IsValid(cc.category())) {
-        return InvalidField(absl::StrCat(field, ".category"), "must be a known category");
+      if (absl::Status st =
+              RequireEnum<Category>(absl::StrCat(field, ".category"), cc.category(), "must be a known category");
+          !st.ok()) {
+        return st;
       }
       std::vector<Channel> channels;
       for (int ch : cc.channels()) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "common/calendar.h"
 #include "common/clock.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/outbox.h"
 #include "common/status.h"
@@ -199,9 +200,7 @@ absl::Status Handling::SubmitCoUnitOpinion(const Call& call, const SubmitCoUnitO
 absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestionRequest& request,
                                         Suggestion* response) {
   const Answer& a = request.answer();
-  if (a.category() == ANSWER_CATEGORY_UNSPECIFIED || !AnswerCategory_IsValid(a.category())) {
-    return InvalidField("answer.category", "must be A, B, C or D");
-  }
+  RETURN_IF_ERROR(RequireEnum<AnswerCategory>("answer.category", a.category(), "must be A, B, C or D"));
   RETURN_IF_ERROR(CheckText("answer.text", a.text(), 1, 10000));
   const absl::CivilDay today = ShanghaiDay(DomainNow());
   if (a.category() == ANSWER_CATEGORY_B && a.commitments_size() == 0) {
@@ -271,9 +270,7 @@ absl::Status Handling::Rate(const Call& call, const RateSuggestionRequest& reque
   const Rating& rating = request.rating();
   for (auto [field, value] :
        {std::pair{"rating.attitude", rating.attitude()}, std::pair{"rating.result", rating.result()}}) {
-    if (value == SATISFACTION_UNSPECIFIED || !Satisfaction_IsValid(value)) {
-      return InvalidField(field, "must be SATISFIED, BASIC or UNSATISFIED");
-    }
+    RETURN_IF_ERROR(RequireEnum<Satisfaction>(field, value, "must be SATISFIED, BASIC or UNSATISFIED"));
   }
   RETURN_IF_ERROR(CheckText("rating.comment", rating.comment(), 0, 2000));
   const bool unsatisfied = rating.attitude() == SATISFACTION_UNSATISFIED || rating.result() == SATISFACTION_UNSATISFIED;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/calendar.h"
 #include "common/clock.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -61,18 +62,8 @@ absl::Status Queries::Get(const Call& call, const GetSuggestionRequest& request,
 absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& request, ListSuggestionsResponse* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   ListQuery q{.key_supervision_only = request.key_supervision()};
-  if (request.state() != SUGGESTION_STATE_UNSPECIFIED) {
-    if (!SuggestionState_IsValid(request.state())) {
-      return InvalidField("state", "is not a known state");
-    }
-    q.state = SuggestionState_Name(request.state());
-  }
-  if (request.kind() != SUGGESTION_KIND_UNSPECIFIED) {
-    if (!SuggestionKind_IsValid(request.kind())) {
-      return InvalidField("kind", "is not a known kind");
-    }
-    q.kind = SuggestionKind_Name(request.kind());
-  }
+  ASSIGN_OR_RETURN(q.state, EnumFilter<SuggestionState>("state", request.state(), "is not a known state"));
+  ASSIGN_OR_RETURN(q.kind, EnumFilter<SuggestionKind>("kind", request.kind(), "is not a known kind"));
   // Each role lists only what it may read; the filter comes from the token, not the request.
   if (IsOffice(caller) || IsLeader(caller)) {
     if (!request.department().empty()) {
@@ -210,12 +201,9 @@ absl::Status Queries::ListCommitments(const Call& call, const ListCommitmentsReq
     rows = SelectCommitments(tx, q);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(rows, page.size, page.fingerprint, [](const Commitment& c) {
-    return *ParseResourceId(c.name(), kCommitments, "name");
-  }));
-  for (Commitment& c : rows) {
-    *response->add_commitments() = std::move(c);
-  }
+  response->set_next_page_token(MovePage(
+      rows, page, [](const Commitment& c) { return *ParseResourceId(c.name(), kCommitments, "name"); },
+      response->mutable_commitments()));
   return absl::OkStatus();
 }
 

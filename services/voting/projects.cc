@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -36,13 +37,10 @@ using ::minyi::voting::v1::PROJECT_STATE_CHOSEN;
 using ::minyi::voting::v1::PROJECT_STATE_COMPLETED;
 using ::minyi::voting::v1::PROJECT_STATE_EXCLUDED;
 using ::minyi::voting::v1::PROJECT_STATE_NOMINATED;
-using ::minyi::voting::v1::PROJECT_STATE_UNSPECIFIED;
 using ::minyi::voting::v1::ProjectProgressPosted;
-using ::minyi::voting::v1::ProjectState_IsValid;
-using ::minyi::voting::v1::ProjectState_Name;
+using ::minyi::voting::v1::ProjectState;
 using ::minyi::voting::v1::RateProjectRequest;
-using ::minyi::voting::v1::Rating_IsValid;
-using ::minyi::voting::v1::RATING_UNSPECIFIED;
+using ::minyi::voting::v1::Rating;
 using ::minyi::voting::v1::Satisfaction;
 using ::minyi::voting::v1::SatisfactionRoundOpened;
 using ::minyi::voting::v1::ScreenProjectRequest;
@@ -83,20 +81,14 @@ absl::Status Projects::Get(const Call& call, const GetProjectRequest& request, P
 
 absl::Status Projects::List(const Call& call, const ListProjectsRequest& request, ListProjectsResponse* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
-  if (!ProjectState_IsValid(request.state())) {
-    return InvalidField("state", "未知的项目状态");
-  }
-  const std::string state = request.state() == PROJECT_STATE_UNSPECIFIED ? "" : ProjectState_Name(request.state());
+  ASSIGN_OR_RETURN(const std::string state, EnumFilter<ProjectState>("state", request.state(), "未知的项目状态"));
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(), {"projects", state}));
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     std::vector<Project> rows = SelectProjects(tx, page.after_id, page.size + 1, state, ProjectViewOf(caller));
-    response->set_next_page_token(TrimToPage(rows, page.size, page.fingerprint, [](const Project& p) {
-      return *ParseResourceId(p.name(), kProjects, "name");
-    }));
-    for (Project& p : rows) {
-      *response->add_projects() = std::move(p);
-    }
+    response->set_next_page_token(MovePage(
+        rows, page, [](const Project& p) { return *ParseResourceId(p.name(), kProjects, "name"); },
+        response->mutable_projects()));
     return absl::OkStatus();
   });
 }
@@ -225,9 +217,7 @@ absl::Status Projects::OpenSatisfactionRound(const Call& call, const OpenSatisfa
 absl::Status Projects::Rate(const Call& call, const RateProjectRequest& request, Satisfaction* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   ASSIGN_OR_RETURN(const int64_t id, ParseResourceId(request.name(), kProjects, "name"));
-  if (request.rating() == RATING_UNSPECIFIED || !Rating_IsValid(request.rating())) {
-    return InvalidField("rating", "须选择满意、基本满意或不满意");
-  }
+  RETURN_IF_ERROR(RequireEnum<Rating>("rating", request.rating(), "须选择满意、基本满意或不满意"));
   // The rater is who the token says: a deputy as their deputy, anyone else as their account.
   const std::string rater =
       caller.role() == minyi::common::v1::ROLE_DEPUTY ? caller.deputy() : absl::StrCat(kAccounts, caller.account_id());

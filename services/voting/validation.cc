@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/enums.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"
@@ -32,9 +33,8 @@ absl::Status ApplyNominator(const Caller& caller, v1::Project* project) {
       project->set_nominator(caller.department());
       return absl::OkStatus();
     default:
-      if (project->source() == v1::NOMINATION_SOURCE_UNSPECIFIED || !v1::NominationSource_IsValid(project->source())) {
-        return InvalidField("project.source", "须注明提名来源（群众、代表/联络站、部门、镇街）");
-      }
+      RETURN_IF_ERROR(RequireEnum<v1::NominationSource>("project.source", project->source(),
+                                                        "须注明提名来源（群众、代表/联络站、部门、镇街）"));
       return CheckText("project.nominator", project->nominator(), 0, 64);
   }
 }
@@ -53,9 +53,9 @@ absl::Status CheckNomination(const Caller& caller, v1::Project* project) {
 }
 
 absl::Status CheckScreening(const v1::ScreenProjectRequest& request) {
-  if (!request.admit() && (request.exclusion_reason() == v1::EXCLUSION_REASON_UNSPECIFIED ||
-                           !v1::ExclusionReason_IsValid(request.exclusion_reason()))) {
-    return InvalidField("exclusion_reason", "不纳入时须注明理由（三个不纳入或其他）");
+  if (!request.admit()) {
+    RETURN_IF_ERROR(RequireEnum<v1::ExclusionReason>("exclusion_reason", request.exclusion_reason(),
+                                                     "不纳入时须注明理由（三个不纳入或其他）"));
   }
   if (request.admit() && request.exclusion_reason() != v1::EXCLUSION_REASON_UNSPECIFIED) {
     return InvalidField("exclusion_reason", "纳入候选时不得填写不纳入理由");
@@ -86,9 +86,7 @@ absl::Status CheckProgressReport(const v1::ProgressReport& report) {
 
 absl::Status CheckNewVote(v1::Vote* vote) {
   RETURN_IF_ERROR(CheckText("vote.title", vote->title(), 1, 64));
-  if (vote->form() == v1::BALLOT_FORM_UNSPECIFIED || !v1::BallotForm_IsValid(vote->form())) {
-    return InvalidField("vote.form", "须选择限额赞成票或逐项表决票");
-  }
+  RETURN_IF_ERROR(RequireEnum<v1::BallotForm>("vote.form", vote->form(), "须选择限额赞成票或逐项表决票"));
   if (vote->slots() < 1) {
     return InvalidField("vote.slots", "拟选项目数至少为 1");
   }
