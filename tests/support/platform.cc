@@ -196,6 +196,8 @@ Platform::Platform()
     int port = 0;
     processes_[name] = StartService(name, dsn_, &port, service_env, &metrics_ports_[name]);
     grpc_ports_[name] = port;
+    envs_[name] = service_env;
+    envs_[name]["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", port);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
     // Services that call others find them the way a deployment tells them: MINYI_<NAME>_ADDR.
     service_env[absl::StrCat("MINYI_", absl::AsciiStrToUpper(name), "_ADDR")] = absl::StrCat("127.0.0.1:", port);
@@ -205,8 +207,14 @@ Platform::Platform()
   env.merge(TestKeys::Shared().GatewayEnv());
   env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
   env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
-  processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{},
-                                                         env, absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
+  envs_["gateway"] = env;
+  StartGateway();
+}
+
+void Platform::StartGateway() {
+  processes_["gateway"] =
+      std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{},
+                                     envs_.at("gateway"), absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
   const ::testing::AssertionResult ready = Eventually(
       [&] {
         try {
@@ -219,6 +227,16 @@ Platform::Platform()
   if (!ready) {
     ADD_FAILURE() << "gateway not ready (" << ready.message() << "):\n" << processes_["gateway"]->Log();
   }
+}
+
+void Platform::Restart(const std::string& name) {
+  processes_.at(name).reset();  // SIGTERM, then SIGKILL after 5 s, unless it already exited
+  if (name == "gateway") {
+    StartGateway();
+    return;
+  }
+  int port = 0;
+  processes_[name] = StartService(name, dsn_, &port, envs_.at(name), &metrics_ports_[name]);
 }
 
 Platform::~Platform() = default;

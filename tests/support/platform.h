@@ -95,6 +95,10 @@ class Platform final {
   // The Prometheus and gRPC ports of a backend ("identity", "deputies").
   int metrics_port(const std::string& name) const { return metrics_ports_.at(name); }
   int grpc_port(const std::string& name) const { return grpc_ports_.at(name); }
+  // Starts process `name` ("deputies", "gateway") again on its ports with the environment it had, after
+  // stopping it with SIGTERM if it still runs (a test kills it first to model a crash); returns when it
+  // accepts again.
+  void Restart(const std::string& name);
 
   // HTTP through the gateway. `token` adds "Authorization: Bearer <token>".
   HttpResponse Call(absl::string_view method, absl::string_view target, const nlohmann::json& body = nullptr,
@@ -133,6 +137,8 @@ class Platform final {
   std::string NewProjectSupervisionGroup(absl::string_view project_title, const std::vector<std::string>& members);
 
  private:
+  void StartGateway();  // on http_port_, with envs_["gateway"]; waits until /readyz answers 200
+
   std::string dsn_;
   // A Redis of its own: two platforms of one test process share no event stream, consumer group or
   // revocation (account ids of their databases overlap).
@@ -142,6 +148,7 @@ class Platform final {
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, int> grpc_ports_;
+  std::map<std::string, std::map<std::string, std::string>> envs_;  // what each was started with
   std::string admin_token_;
   bool admin_password_changed_ = false;
 };

@@ -1,0 +1,290 @@
+// Fault injection, end to end: the probes an operator's chaos test runs against a live platform. Each
+// injects one fault while clients work through the gateway and asserts what must hold across it — no
+// acknowledged write lost, none applied twice, every inbox message delivered once — and that service comes
+// back within a stated time. Each probe prints its figures on lines starting "chaos:", which
+// bench/README.md reports. The binary has a PostgreSQL, a Redis and a platform of its own, so restarting
+// them disturbs no other test executable.
+
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/redis.h"
+#include "gtest/gtest.h"
+#include "pqxx/pqxx"
+#include "support/platform.h"
+
+namespace minyi::testing {
+namespace {
+
+using nlohmann::json;
+
+Platform& P() { return Platform::Shared(); }
+
+// A figure for bench/README.md, printed and kept in the test's XML record.
+void Report(absl::string_view probe, absl::string_view figure, const std::string& value) {
+  std::cout << "chaos: " << probe << ": " << figure << " = " << value << std::endl;
+  ::testing::Test::RecordProperty(absl::StrCat(probe, ".", figure), value);
+}
+
+std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d)); }
+
+// Writers creating stations through the gateway, each create under an Idempotency-Key of its own and
+// retried with that key until it is acknowledged, as a careful client does. What the probes check
+// afterwards: every acknowledged station exists once, and no key made two.
+class KeyedWriters {
+ public:
+  explicit KeyedWriters(int writers) : prefix_(Unique("故障演练站")), admin_(P().Admin()) {
+    for (int w = 0; w < writers; ++w) {
+      threads_.emplace_back([this, w] { Write(w); });
+    }
+  }
+  ~KeyedWriters() { Stop(); }
+
+  // Lets each writer finish (acknowledge) the create in hand, then joins them.
+  void Stop() {
+    stop_ = true;
+    for (std::thread& t : threads_) {
+      if (t.joinable()) {
+        t.join();
+      }
+    }
+  }
+
+  int acknowledged() const { return acknowledged_; }
+  int failed_attempts() const { return failed_; }
+  int abandoned() const { return abandoned_; }
+  // From the first failed attempt to the first acknowledgement after the last failed one: how long the
+  // writers could not write. Zero when nothing failed.
+  absl::Duration outage() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return first_failure_ == absl::InfiniteFuture() ? absl::ZeroDuration() : recovered_ - first_failure_;
+  }
+  // Waits until at least `n` creates were acknowledged since the call.
+  [[nodiscard]] ::testing::AssertionResult AcknowledgeMore(int n, absl::Duration timeout) const {
+    const int target = acknowledged_ + n;
+    return Eventually([&] { return acknowledged_ >= target; }, timeout);
+  }
+
+  // Stations of this load in the database, by display name: each must appear once.
+  std::map<std::string, int> Stored() const {
+    pqxx::connection conn(P().dsn());
+    pqxx::nontransaction tx(conn);
+    std::map<std::string, int> stored;
+    for (const auto& row :
+         tx.exec_params("SELECT display_name, count(*) FROM deputies.stations WHERE display_name LIKE $1 GROUP BY 1",
+                        prefix_ + "%")) {
+      stored[row[0].as<std::string>()] = row[1].as<int>();
+    }
+    return stored;
+  }
+  std::set<std::string> AcknowledgedNames() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return names_;
+  }
+
+ private:
+  void Write(int writer) {
+    for (int i = 0; !stop_; ++i) {
+      const std::string display_name = absl::StrCat(prefix_, "-", writer, "-", i);
+      const std::map<std::string, std::string> key = {{"Idempotency-Key", absl::StrCat(display_name, "-key")}};
+      const json station = {
+          {"displayName", display_name}, {"kind", "STATION_KIND_TOWN_CENTRE"}, {"regionPath", {"城关镇"}}};
+      const absl::Time give_up = absl::Now() + absl::Seconds(60);
+      bool done = false;
+      while (!done && absl::Now() < give_up) {
+        int status = 0;
+        try {
+          status = JsonCall(P().http_port(), "POST", "/v1/stations", station, admin_, key).status;
+        } catch (const std::exception&) {  // refused or reset: the gateway is down
+        }
+        std::lock_guard<std::mutex> lock(mu_);
+        if (status == 200) {
+          done = true;
+          names_.insert(display_name);
+          ++acknowledged_;
+          if (last_failure_ > recovered_) {
+            recovered_ = absl::Now();
+          }
+        } else {
+          ++failed_;
+          last_failure_ = absl::Now();
+          first_failure_ = std::min(first_failure_, last_failure_);
+        }
+        if (!done) {
+          absl::SleepFor(absl::Milliseconds(50));
+        }
+      }
+      if (!done) {
+        ++abandoned_;
+      }
+    }
+  }
+
+  const std::string prefix_;
+  const std::string admin_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> acknowledged_{0};
+  std::atomic<int> failed_{0};
+  std::atomic<int> abandoned_{0};
+  mutable std::mutex mu_;
+  std::set<std::string> names_;                        // guarded by mu_
+  absl::Time first_failure_ = absl::InfiniteFuture();  // guarded by mu_
+  absl::Time last_failure_ = absl::InfinitePast();     // guarded by mu_
+  absl::Time recovered_ = absl::InfinitePast();        // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+// Nothing acknowledged is missing and nothing is stored twice.
+void ExpectNoneLostOrDoubled(const KeyedWriters& load, absl::string_view probe) {
+  const std::map<std::string, int> stored = load.Stored();
+  int lost = 0;
+  for (const std::string& name : load.AcknowledgedNames()) {
+    lost += stored.count(name) == 0 ? 1 : 0;
+  }
+  int doubled = 0;
+  for (const auto& [name, count] : stored) {
+    doubled += count - 1;
+  }
+  Report(probe, "acknowledged writes", absl::StrCat(load.acknowledged()));
+  Report(probe, "failed attempts", absl::StrCat(load.failed_attempts()));
+  Report(probe, "writes lost", absl::StrCat(lost));
+  Report(probe, "writes doubled", absl::StrCat(doubled));
+  EXPECT_GT(load.acknowledged(), 0);
+  EXPECT_EQ(lost, 0);
+  EXPECT_EQ(doubled, 0);
+  EXPECT_EQ(load.abandoned(), 0) << "a create was not acknowledged within 60 s of retries";
+}
+
+TEST(ChaosTest, APostgresRestartUnderWritersLosesNothingAndFailsNoRequest) {
+  KeyedWriters load(8);
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  // pg_ctl restart -m fast, as an operator or a failover does: every connection is dropped.
+  const absl::Time down = absl::Now();
+  PostgresServer::Shared().Stop();
+  absl::SleepFor(absl::Milliseconds(500));
+  PostgresServer::Shared().Start();
+  const absl::Time up = absl::Now();
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  load.Stop();
+  Report("postgres restart", "database down (s)", Seconds(up - down));
+  Report("postgres restart", "writers' outage (s)", Seconds(load.outage()));
+  ExpectNoneLostOrDoubled(load, "postgres restart");
+  // The pool retries a lost connection within the request's deadline: the clients see no failure.
+  EXPECT_EQ(load.failed_attempts(), 0);
+}
+
+TEST(ChaosTest, AServiceKilledDuringKeyedCreatesMakesEachOnceAndIsUsedWithinASecondOfItsRestart) {
+  KeyedWriters load(8);
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  P().process("deputies").Signal(SIGKILL);
+  ASSERT_EQ(P().process("deputies").Wait(absl::Seconds(10)), 128 + SIGKILL);
+  absl::SleepFor(absl::Milliseconds(500));  // the writers meet a dead backend meanwhile
+  const absl::Time restarting = absl::Now();
+  P().Restart("deputies");
+  const absl::Time listening = absl::Now();
+  ASSERT_TRUE(load.AcknowledgeMore(1, absl::Seconds(30)));
+  const absl::Duration reuse = absl::Now() - listening;
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  load.Stop();
+  Report("service killed", "restart until listening (s)", Seconds(listening - restarting));
+  Report("service killed", "listening until first write (s)", Seconds(reuse));
+  Report("service killed", "writers' outage (s)", Seconds(load.outage()));
+  ExpectNoneLostOrDoubled(load, "service killed");
+  EXPECT_LT(reuse, absl::Seconds(3)) << "the gateway reconnects to a restarted backend within about a second";
+}
+
+TEST(ChaosTest, AGatewayRestartUnderLoadLosesNothingAndIsBackOnceItListens) {
+  KeyedWriters load(8);
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  const absl::Time stopping = absl::Now();
+  P().Restart("gateway");  // SIGTERM: drain what was accepted, exit; then start again on its port
+  const absl::Time ready = absl::Now();
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  load.Stop();
+  Report("gateway restart", "SIGTERM until ready again (s)", Seconds(ready - stopping));
+  Report("gateway restart", "writers' outage (s)", Seconds(load.outage()));
+  ExpectNoneLostOrDoubled(load, "gateway restart");
+}
+
+// Citizens' opinions each give their citizen one inbox message ("意见已提交"). The notifications service is
+// paused while they are submitted, so their events are in Redis and nowhere else downstream when Redis
+// forgets everything; the outbox must publish them again.
+TEST(ChaosTest, EveryInboxMessageArrivesOnceWhenRedisForgetsEventsNotYetConsumed) {
+  constexpr int kCitizens = 4;
+  constexpr int kOpinionsEach = 25;
+  const std::string station = P().NewStation("示范县");
+  std::vector<std::string> citizens;
+  for (int i = 0; i < kCitizens; ++i) {
+    citizens.push_back(P().NewAccount("ROLE_CITIZEN"));
+  }
+  P().process("notifications").Signal(SIGSTOP);
+  const std::string title = Unique("演练意见");
+  for (int n = 0; n < kOpinionsEach; ++n) {
+    for (const std::string& citizen : citizens) {
+      const json opinion = {{"submit", true},
+                            {"suggestion",
+                             {{"kind", "SUGGESTION_KIND_CITIZEN_OPINION"},
+                              {"title", absl::StrCat(title, "-", n)},
+                              {"body", Unique("小区门口路灯坏了一个月，晚上出行不便。")},
+                              {"station", station}}}};
+      ASSERT_EQ(P().Call("POST", "/v1/suggestions", opinion, citizen).status, 200);
+    }
+  }
+  // Every event is in the stream (the suggestions outbox has nothing left to send)...
+  pqxx::connection conn(P().dsn());
+  ASSERT_TRUE(Eventually([&] {
+    pqxx::nontransaction tx(conn);
+    return tx.exec("SELECT count(*) FROM suggestions.outbox WHERE published_at IS NULL")[0][0].as<int>() == 0;
+  }));
+  // ...when Redis loses its data, as a restart without persistence does.
+  RedisClient redis(P().redis_addr());
+  ASSERT_TRUE(redis.Command({"FLUSHALL"}).ok());
+  const absl::Time forgot = absl::Now();
+  P().process("notifications").Signal(SIGCONT);
+
+  // Each citizen's messages about this probe's opinions, by title.
+  auto inbox = [&](const std::string& citizen) {
+    std::map<std::string, int> titles;
+    const json page = Json(P().Call("GET", "/v1/inbox?pageSize=200", nullptr, citizen));
+    for (const json& m : page.value("notifications", json::array())) {
+      const std::string t = m.value("title", "");
+      if (t.find(title) != std::string::npos) {
+        ++titles[t];
+      }
+    }
+    return titles;
+  };
+  int delivered = 0;
+  const ::testing::AssertionResult all = Eventually(
+      [&] {
+        delivered = 0;
+        for (const std::string& citizen : citizens) {
+          delivered += static_cast<int>(inbox(citizen).size());
+        }
+        return delivered == kCitizens * kOpinionsEach;
+      },
+      absl::Seconds(60));
+  Report("redis forgets", "inbox messages delivered", absl::StrCat(delivered, " of ", kCitizens * kOpinionsEach));
+  Report("redis forgets", "wipe until all delivered (s)", all ? Seconds(absl::Now() - forgot) : "never");
+  EXPECT_TRUE(all);
+  ASSERT_TRUE(Eventually([&] { return GroupCaughtUp(P().redis_addr(), "notifications"); }));
+  Report("redis forgets", "wipe until lag zero (s)", Seconds(absl::Now() - forgot));
+  for (const std::string& citizen : citizens) {
+    for (const auto& [t, count] : inbox(citizen)) {
+      EXPECT_EQ(count, 1) << t << " arrived " << count << " times";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace minyi::testing
