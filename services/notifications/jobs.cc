@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/channel.h"
 #include "common/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "notifications/lag.h"
@@ -20,8 +21,7 @@ constexpr char kGroup[] = "notifications";
 }  // namespace
 
 Jobs::Jobs(ServiceHost& host, NotificationsConfig& config, NotifyMetrics& metrics)
-    : directory_(grpc::CreateChannel(config.identity_addr, grpc::InsecureChannelCredentials()),
-                 grpc::CreateChannel(config.deputies_addr, grpc::InsecureChannelCredentials()), host.credentials(),
+    : directory_(PeerChannel(config.identity_addr), PeerChannel(config.deputies_addr), host.credentials(),
                  config.directory_ttl),
       fanout_(directory_, metrics),
       worker_(host.pool(), std::move(config.providers), config.retry, config.provider_timeout, metrics),
