@@ -60,6 +60,14 @@ class KeyedWriters {
     }
   }
 
+  // Pause: each writer finishes the create in hand, then waits until Resume; nothing is sent meanwhile.
+  void Pause() {
+    paused_ = true;
+    absl::SleepFor(absl::Milliseconds(200));
+    EXPECT_TRUE(Eventually([&] { return busy_ == 0; }, absl::Seconds(60)));
+  }
+  void Resume() { paused_ = false; }
+
   int acknowledged() const { return acknowledged_; }
   int failed_attempts() const { return failed_; }
   int abandoned() const { return abandoned_; }
@@ -95,6 +103,11 @@ class KeyedWriters {
  private:
   void Write(int writer) {
     for (int i = 0; !stop_; ++i) {
+      if (paused_) {
+        absl::SleepFor(absl::Milliseconds(5));
+        continue;
+      }
+      ++busy_;
       const std::string display_name = absl::StrCat(prefix_, "-", writer, "-", i);
       const std::map<std::string, std::string> key = {{"Idempotency-Key", absl::StrCat(display_name, "-key")}};
       const json station = {
@@ -127,12 +140,15 @@ class KeyedWriters {
       if (!done) {
         ++abandoned_;
       }
+      --busy_;
     }
   }
 
   const std::string prefix_;
   const std::string admin_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> paused_{false};
+  std::atomic<int> busy_{0};  // writers with a create in hand
   std::atomic<int> acknowledged_{0};
   std::atomic<int> failed_{0};
   std::atomic<int> abandoned_{0};
@@ -214,6 +230,41 @@ TEST(ChaosTest, AGatewayRestartUnderLoadLosesNothingAndIsBackOnceItListens) {
   Report("gateway restart", "SIGTERM until ready again (s)", Seconds(ready - stopping));
   Report("gateway restart", "writers' outage (s)", Seconds(load.outage()));
   ExpectNoneLostOrDoubled(load, "gateway restart");
+}
+
+// Every connection slot taken (a runaway client, a leak elsewhere) just as the services must reconnect: the
+// pools wait and retry within the request's deadline, the real cause reaches the log, and writes resume
+// once slots are free.
+TEST(ChaosTest, ConnectionSlotsExhaustedAfterARestartDelayWritesAndTheLogNamesTheCause) {
+  KeyedWriters load(8);
+  ASSERT_TRUE(load.AcknowledgeMore(20, absl::Seconds(60)));
+  load.Pause();
+  PostgresServer::Shared().Stop();
+  PostgresServer::Shared().Start();
+  // The superuser may take every slot, the reserved ones too: nothing is left for the services.
+  std::vector<std::unique_ptr<pqxx::connection>> hogs;
+  while (true) {
+    try {
+      hogs.push_back(std::make_unique<pqxx::connection>(P().dsn()));
+    } catch (const pqxx::broken_connection&) {
+      break;
+    }
+  }
+  ASSERT_GT(hogs.size(), 50u);
+  load.Resume();
+  const absl::Duration hold = absl::Seconds(2);
+  absl::SleepFor(hold);
+  const absl::Time released = absl::Now();
+  hogs.clear();
+  ASSERT_TRUE(load.AcknowledgeMore(1, absl::Seconds(60)));
+  const absl::Duration resumed = absl::Now() - released;
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  load.Stop();
+  Report("connections exhausted", "slots held (s)", Seconds(hold));
+  Report("connections exhausted", "release until first write (s)", Seconds(resumed));
+  ExpectNoneLostOrDoubled(load, "connections exhausted");
+  EXPECT_NE(P().process("deputies").Log().find("too many clients"), std::string::npos)
+      << "the log names why the pool could not connect";
 }
 
 // Citizens' opinions each give their citizen one inbox message ("意见已提交"). The notifications service is
