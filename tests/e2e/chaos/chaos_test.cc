@@ -43,7 +43,7 @@ std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSecond
 // afterwards: every acknowledged station exists once, and no key made two.
 class KeyedWriters {
  public:
-  explicit KeyedWriters(int writers) : prefix_(Unique("故障演练站")), admin_(P().Admin()) {
+  explicit KeyedWriters(int writers) : prefix_(Unique("故障演练站")), keys_(Unique("chaos-")), admin_(P().Admin()) {
     for (int w = 0; w < writers; ++w) {
       threads_.emplace_back([this, w] { Write(w); });
     }
@@ -109,7 +109,7 @@ class KeyedWriters {
       }
       ++busy_;
       const std::string display_name = absl::StrCat(prefix_, "-", writer, "-", i);
-      const std::map<std::string, std::string> key = {{"Idempotency-Key", absl::StrCat(display_name, "-key")}};
+      const std::map<std::string, std::string> key = {{"Idempotency-Key", absl::StrCat(keys_, "-", writer, "-", i)}};
       const json station = {
           {"displayName", display_name}, {"kind", "STATION_KIND_TOWN_CENTRE"}, {"regionPath", {"城关镇"}}};
       const absl::Time give_up = absl::Now() + absl::Seconds(60);
@@ -145,6 +145,7 @@ class KeyedWriters {
   }
 
   const std::string prefix_;
+  const std::string keys_;  // Idempotency-Keys are printable ASCII
   const std::string admin_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> paused_{false};
