@@ -90,6 +90,7 @@ class Platform final {
 
   int http_port() const { return http_port_; }
   const std::string& redis_addr() const { return redis_addr_; }
+  RedisServer& redis() { return *redis_; }  // this platform's own, to stop and start
   const std::string& dsn() const { return dsn_; }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
   // The Prometheus and gRPC ports of a backend ("identity", "deputies").

@@ -233,6 +233,29 @@ TEST(ChaosTest, AGatewayRestartUnderLoadLosesNothingAndIsBackOnceItListens) {
   ExpectNoneLostOrDoubled(load, "gateway restart");
 }
 
+// Redis stopped for two seconds under writers, then started again with its data (append-only file): the
+// gateway and the services carry on or fail cleanly, and the events written meanwhile reach the stream.
+TEST(ChaosTest, RedisDownUnderWritersLosesNothingAndTheOutboxCatchesUp) {
+  KeyedWriters load(8);
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  const absl::Time down = absl::Now();
+  P().redis().Stop();
+  absl::SleepFor(absl::Seconds(2));
+  P().redis().Start();
+  const absl::Time up = absl::Now();
+  ASSERT_TRUE(load.AcknowledgeMore(50, absl::Seconds(60)));
+  load.Stop();
+  pqxx::connection conn(P().dsn());
+  ASSERT_TRUE(Eventually([&] {
+    pqxx::nontransaction tx(conn);
+    return tx.exec("SELECT count(*) FROM deputies.outbox WHERE published_at IS NULL")[0][0].as<int>() == 0;
+  }));
+  Report("redis down", "redis down (s)", Seconds(up - down));
+  Report("redis down", "restart until outbox drained (s)", Seconds(absl::Now() - up));
+  Report("redis down", "writers' outage (s)", Seconds(load.outage()));
+  ExpectNoneLostOrDoubled(load, "redis down");
+}
+
 // Every connection slot taken (a runaway client, a leak elsewhere) just as the services must reconnect: the
 // pools wait and retry within the request's deadline, the real cause reaches the log, and writes resume
 // once slots are free.
