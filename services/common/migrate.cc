@@ -56,6 +56,23 @@ END $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )sql"},
+      {2, "common/002_outbox_confirmation.sql", R"sql(
+-- stream_id: the entry id XADD returned ("<ms>-<seq>"); confirmed_at: when every consumer group of the
+-- stream had read and acknowledged that entry (until then the row is published again if Redis loses it).
+ALTER TABLE outbox ADD COLUMN stream_id text, ADD COLUMN confirmed_at timestamptz;
+-- Rows published before entry ids were recorded cannot be checked against the stream: they are taken as
+-- consumed, as they were until now.
+UPDATE outbox SET confirmed_at = published_at WHERE published_at IS NOT NULL;
+CREATE INDEX outbox_unconfirmed ON outbox (id) WHERE published_at IS NOT NULL AND confirmed_at IS NULL;
+-- Pruning finds confirmed rows older than the retention through this.
+CREATE INDEX outbox_created ON outbox (created_at);
+-- The Redis run id (INFO server) the relay last saw for a stream: a new one means Redis restarted or
+-- failed over, and may have lost what it had not yet written to disk.
+CREATE TABLE outbox_redis_runs (
+  stream text PRIMARY KEY,
+  run_id text NOT NULL
+);
+)sql"},
   };
   return kCommon;
 }

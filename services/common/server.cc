@@ -210,6 +210,7 @@ int ServiceHost::Run() {
   }
 
   OutboxRelay relay(*pool_, config_.redis_addr);
+  relay.ExportMetrics(*registry_);
   relay.Start();
   for (auto& c : consumers_) {
     c->Start();
