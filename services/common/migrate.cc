@@ -56,6 +56,22 @@ END $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )sql"},
+      // Events a consumer group gave up on after its last attempt, kept in PostgreSQL (not a Redis stream)
+      // so that losing Redis' data loses none of them; staff list and replay them (common/dead_events.h).
+      {3, "common/003_dead_events.sql", R"sql(
+CREATE TABLE dead_events (
+  id bigserial PRIMARY KEY,
+  consumer text NOT NULL,
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  payload bytea NOT NULL,
+  error text NOT NULL,
+  attempts int NOT NULL,
+  first_failed_at timestamptz NOT NULL,
+  dead_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (consumer, event_id)
+);
+)sql"},
   };
   return kCommon;
 }
