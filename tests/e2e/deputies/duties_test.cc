@@ -296,7 +296,8 @@ TEST(DeadEvents, StaffListAndReplayAServicesDeadEventsThroughTheGateway) {
   HttpResponse r = P().Call("GET", "/v1/deputies/deadEvents?pageSize=10", nullptr, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   std::string name;
-  for (const json& d : Json(r)["deadEvents"]) {
+  const json listed = Json(r);
+  for (const json& d : listed["deadEvents"]) {
     if (d.value("eventId", "") == event.id()) {
       name = d.value("name", "");
       EXPECT_EQ(d.value("consumer", ""), "deputies");
@@ -305,7 +306,7 @@ TEST(DeadEvents, StaffListAndReplayAServicesDeadEventsThroughTheGateway) {
       EXPECT_EQ(d.value("attempts", 0), 10);
     }
   }
-  ASSERT_THAT(name, ::testing::StartsWith("deadEvents/"));
+  ASSERT_THAT(name, ::testing::StartsWith("deadEvents/")) << r.body;
 
   EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), deputy_token).status, 403);
   r = P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), P().Admin());

@@ -80,9 +80,16 @@ class FanoutTest : public NotificationsTest {
     ASSERT_TRUE(Eventually([&] { return Acknowledged(entries.back()); })) << n.process->Log();
   }
 
-  // A deputy in the registry (no station); returns its name.
+  // A serving deputy in the registry, at a new station; returns its name.
   static std::string NewDeputy() {
+    minyi::deputies::v1::CreateStationRequest cs;
+    cs.mutable_station()->set_display_name("联络站");
+    cs.mutable_station()->set_kind(minyi::deputies::v1::STATION_KIND_VILLAGE);
+    cs.mutable_station()->add_region_path("湄潭县");
+    minyi::deputies::v1::Station station;
+    EXPECT_TRUE(deputies_stub_->CreateStation(CallContext(Staff()).get(), cs, &station).ok());
     minyi::deputies::v1::CreateDeputyRequest cd;
+    cd.mutable_deputy()->add_stations(station.name());
     cd.mutable_deputy()->set_display_name("代表");
     cd.mutable_deputy()->set_gender(minyi::deputies::v1::GENDER_FEMALE);
     cd.mutable_deputy()->set_level(minyi::deputies::v1::LEVEL_COUNTY);
