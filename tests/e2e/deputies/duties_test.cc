@@ -308,6 +308,14 @@ TEST(DeadEvents, StaffListAndReplayAServicesDeadEventsThroughTheGateway) {
   }
   ASSERT_THAT(name, ::testing::StartsWith("deadEvents/")) << r.body;
 
+  // The service host samples its consumer group's backlog and dead events every 2 s.
+  EXPECT_TRUE(Eventually([&] {
+    const std::string metrics = HttpRequest(P().metrics_port("deputies"), "GET", "/metrics").body;
+    return metrics.find("minyi_events_dead{group=\"deputies\"} 1") != std::string::npos &&
+           metrics.find("minyi_events_consumer_lag{group=\"deputies\"} 0") != std::string::npos &&
+           metrics.find("minyi_events_consumer_pending{group=\"deputies\"} 0") != std::string::npos;
+  }));
+
   EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), deputy_token).status, 403);
   r = P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
