@@ -73,6 +73,22 @@ CREATE TABLE outbox_redis_runs (
   run_id text NOT NULL
 );
 )sql"},
+      // Events a consumer group gave up on after its last attempt, kept in PostgreSQL (not a Redis stream)
+      // so that losing Redis' data loses none of them; staff list and replay them (common/dead_events.h).
+      {3, "common/003_dead_events.sql", R"sql(
+CREATE TABLE dead_events (
+  id bigserial PRIMARY KEY,
+  consumer text NOT NULL,
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  payload bytea NOT NULL,
+  error text NOT NULL,
+  attempts int NOT NULL,
+  first_failed_at timestamptz NOT NULL,
+  dead_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (consumer, event_id)
+);
+)sql"},
   };
   return kCommon;
 }

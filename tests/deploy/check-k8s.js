@@ -27,6 +27,7 @@ const { requiredEnv } = require('./lib/required-env');
 // so they only get a structural check here.
 const KNOWN_CRDS = {
   'postgresql.cnpg.io/v1': ['Cluster', 'ScheduledBackup', 'Pooler', 'Backup'],
+  'monitoring.coreos.com/v1': ['PrometheusRule'],  // its rules: check-alerts.js
 };
 const SECRET_ENV = ['MINYI_PG_DSN', 'MINYI_BOOTSTRAP_ADMIN_PASSWORD'];
 // The one service that signs access tokens, and the Secrets and ConfigMaps the keys come from
