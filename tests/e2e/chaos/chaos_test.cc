@@ -291,6 +291,72 @@ TEST(ChaosTest, ConnectionSlotsExhaustedAfterARestartDelayWritesAndTheLogNamesTh
       << "the log names why the pool could not connect";
 }
 
+// An event whose handler always fails — here a database rule refuses the duty records of one deputy, as a
+// constraint added by a later migration might. It is retried with backoff, then moved to the dead events,
+// where staff see it, while the events behind it are handled at once; once the cause is gone, a replay
+// applies it once.
+TEST(ChaosTest, APoisonedEventIsDeadLetteredWithoutHoldingBackOthersAndReplaysOnceFixed) {
+  const Platform::DeputyAccounts deputies = P().NewDeputies("示范县", {"赵强", "钱敏"});
+  const std::string& poisoned = deputies.deputies[0];
+  const std::string& healthy = deputies.deputies[1];
+  pqxx::connection conn(P().dsn());
+  {
+    pqxx::work tx(conn);
+    tx.exec(
+        "CREATE FUNCTION deputies.chaos_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused by the fault injection'; END $$");
+    tx.exec(absl::StrCat(
+        "CREATE TRIGGER chaos_refuse BEFORE INSERT ON deputies.duty_records FOR EACH ROW WHEN (NEW.deputy_id = ",
+        poisoned.substr(poisoned.rfind('/') + 1), ") EXECUTE FUNCTION deputies.chaos_refuse()"));
+    tx.commit();
+  }
+  auto submit = [&](const std::string& token) {
+    const json suggestion = {{"submit", true},
+                             {"suggestion",
+                              {{"kind", "SUGGESTION_KIND_DEPUTY"},
+                               {"title", "关于村道安装路灯的建议"},
+                               {"body", Unique("村道夜间无照明。")}}}};
+    ASSERT_EQ(P().Call("POST", "/v1/suggestions", suggestion, token).status, 200);
+  };
+  auto duties = [&](const std::string& deputy) {
+    return Json(P().Call("GET", absl::StrCat("/v1/", deputy, "/duties"), nullptr, P().Admin()))["duties"].size();
+  };
+  auto dead = [&] {
+    std::vector<std::string> names;
+    const json page = Json(P().Call("GET", "/v1/deputies/deadEvents?pageSize=100", nullptr, P().Admin()));
+    for (const json& d : page.value("deadEvents", json::array())) {
+      if (d.value("eventType", "") == "minyi.suggestions.v1.SuggestionSubmitted") {
+        names.push_back(d.value("name", ""));
+      }
+    }
+    return names;
+  };
+
+  const absl::Time start = absl::Now();
+  submit(deputies.tokens[0]);
+  submit(deputies.tokens[1]);
+  ASSERT_TRUE(Eventually([&] { return duties(healthy) == 1u; }, absl::Seconds(10)));
+  Report("poisoned event", "the event behind it handled after (s)", Seconds(absl::Now() - start));
+  ASSERT_TRUE(Eventually([&] { return dead().size() == 1; }, absl::Seconds(60)));
+  Report("poisoned event", "dead-lettered after (s)", Seconds(absl::Now() - start));
+  EXPECT_EQ(duties(poisoned), 0u);
+  EXPECT_TRUE(Eventually([&] {
+    return HttpRequest(P().metrics_port("deputies"), "GET", "/metrics")
+               .body.find("minyi_events_dead{group=\"deputies\"} 1") != std::string::npos;
+  }));
+
+  {
+    pqxx::work tx(conn);
+    tx.exec("DROP TRIGGER chaos_refuse ON deputies.duty_records");
+    tx.commit();
+  }
+  const HttpResponse replay =
+      P().Call("POST", absl::StrCat("/v1/deputies/", dead()[0], ":replay"), json::object(), P().Admin());
+  EXPECT_EQ(replay.status, 200) << replay.body;
+  EXPECT_EQ(duties(poisoned), 1u);
+  EXPECT_TRUE(dead().empty());
+}
+
 // Citizens' opinions each give their citizen one inbox message ("意见已提交"). The notifications service is
 // paused while they are submitted, so their events are in Redis and nowhere else downstream when Redis
 // forgets everything; the outbox must publish them again.
