@@ -128,7 +128,11 @@ absl::Status ApplyMigrations(const std::string& dsn, absl::string_view schema_vi
       pqxx::nontransaction nt(conn);
       // Session-level lock: held across the per-migration transactions below, released on return.
       nt.exec_params("SELECT pg_advisory_lock(hashtext($1))", lock_key);
-      nt.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", conn.quote_name(schema)));
+      // Deployed, the service's own role owns its schema, made for it beforehand, and may not create schemas
+      // (docs/security.md): CREATE SCHEMA IF NOT EXISTS would be refused even for a schema that exists.
+      if (nt.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema).empty()) {
+        nt.exec(absl::StrCat("CREATE SCHEMA ", conn.quote_name(schema)));
+      }
       nt.exec(absl::StrCat("SET search_path TO ", conn.quote_name(schema)));
       nt.exec(R"sql(CREATE TABLE IF NOT EXISTS schema_migrations (
           component text NOT NULL, version int NOT NULL, file text NOT NULL,

@@ -41,8 +41,14 @@ class TestKeys final {
   std::unique_ptr<TokenIssuer> issuer_;
 };
 
-// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis, the test
-// keys and the test clock (ClockEnv), with `extra_env` on top, and waits until its gRPC port accepts (a
+// `dsn` (a database of the shared PostgreSQL, as its superuser) as service `name`'s own role minyi_<name>
+// would connect to it: the role is created once per server (roles belong to the cluster) and given
+// schema `name` in that database, as deploy/postgres/service-role.sql does in a deployment. No password:
+// the test server trusts loopback connections; what each role may read is PostgreSQL's to enforce.
+std::string ServiceRoleDsn(absl::string_view name, const std::string& dsn);
+
+// Starts services/<name>/minyi-<name> on free loopback ports against `dsn` as its own role (ServiceRoleDsn), the shared
+// Redis, the test keys and the test clock (ClockEnv), with `extra_env` on top, and waits until its gRPC port accepts (a
 // test failure if it does not).
 // The ports are written to *grpc_port and, if given, *metrics_port. A service started again on the port it
 // had is given its MINYI_GRPC_ADDR in `extra_env`.
