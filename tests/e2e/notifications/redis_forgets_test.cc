@@ -19,24 +19,9 @@ using nlohmann::json;
 
 TEST(RedisForgetsE2eTest, AnInboxMessageWhoseEventRedisForgotArrivesOnce) {
   Platform platform;
-  const std::string admin = platform.AdminToken();
-  HttpResponse r = platform.Call(
-      "POST", "/v1/stations",
-      {{"displayName", "茶产业链代表联络站"}, {"kind", "STATION_KIND_INDUSTRY_CHAIN"}, {"regionPath", {"湄潭县"}}},
-      admin);
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string station = Json(r)["name"].get<std::string>();
-  r = platform.Call("POST", "/v1/deputies",
-                    {{"displayName", "杨丽"},
-                     {"gender", "GENDER_FEMALE"},
-                     {"level", "LEVEL_COUNTY"},
-                     {"term", 2},
-                     {"stations", {station}}},
-                    admin);
-  ASSERT_EQ(r.status, 200) << r.body;
-  const std::string deputy = Json(r)["name"].get<std::string>();
-  const std::string token = platform.CreateAccountAndToken(
-      {{"username", Unique("deputy")}, {"displayName", "杨丽"}, {"role", "ROLE_DEPUTY"}, {"deputy", deputy}});
+  const std::string& admin = platform.Admin();
+  const std::string station = platform.NewStation("湄潭县");
+  const std::string token = platform.NewAccount("ROLE_DEPUTY", platform.NewDeputy(station, "杨丽"));
 
   // The notifications service frozen, and every Redis connection cut, so that none of its reads is
   // waiting to be handed the event: it cannot read it before Redis forgets it.
@@ -45,7 +30,8 @@ TEST(RedisForgetsE2eTest, AnInboxMessageWhoseEventRedisForgotArrivesOnce) {
   RedisClient redis(platform.redis_addr());
   ASSERT_TRUE(redis.Command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).ok());
 
-  r = platform.Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, admin);
+  HttpResponse r =
+      platform.Call("POST", absl::StrCat("/v1/", station, "/ranking:publish"), {{"period", "2026-Q1"}}, admin);
   ASSERT_EQ(r.status, 200) << r.body;
   pqxx::connection db(platform.dsn());
   // The platform is this test's own: its one ranking event.
