@@ -20,7 +20,7 @@ int main() {
        .migrations = &suggestions::Migrations(),
        .statements = suggestions::Statements()},
       &suggestions::LoadSuggestionsConfig, [](minyi::ServiceHost& host, suggestions::SuggestionsConfig& config) {
-        suggestions::Access access(PeerChannel(config.deputies_addr), host.credentials());
+        suggestions::Access access(minyi::PeerChannel(config.deputies_addr), host.credentials());
         suggestions::Items items(host.pool(), host.authorizer(), access);
         suggestions::Handling handling(host.pool(), host.authorizer(), access, std::move(config.deadlines));
         suggestions::Queries queries(host.pool(), host.authorizer(), access);

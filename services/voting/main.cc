@@ -20,7 +20,7 @@ int main() {
        .migrations = &voting::Migrations(),
        .statements = voting::Statements()},
       &voting::LoadVotingConfig, [](minyi::ServiceHost& host, voting::VotingConfig& config) {
-        voting::DeputiesRegistry registry(PeerChannel(config.deputies_addr), host.credentials());
+        voting::DeputiesRegistry registry(minyi::PeerChannel(config.deputies_addr), host.credentials());
         voting::Projects projects(host.pool(), host.authorizer(), registry);
         voting::Votes votes(host.pool(), host.authorizer(), registry, config.sealer);
         voting::BallotBox ballot_box(host.pool(), host.authorizer(), config.sealer);
