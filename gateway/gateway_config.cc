@@ -62,6 +62,7 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   config.threads = env.Int("MINYI_GATEWAY_THREADS", config.threads, 1, 256);
   config.max_body_bytes = env.Int("MINYI_MAX_BODY_BYTES", static_cast<int>(config.max_body_bytes), 1, 1 << 30);
   config.request_timeout = absl::Milliseconds(env.Int("MINYI_REQUEST_TIMEOUT_MS", 10000, 1, 10 * 60 * 1000));
+  config.shutdown_grace = absl::Seconds(env.Int("MINYI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300));
   config.max_connections = env.Int("MINYI_MAX_CONNECTIONS", config.max_connections, 1, 1 << 20);
   config.max_connections_per_address =
       env.Int("MINYI_MAX_CONNECTIONS_PER_ADDRESS", config.max_connections_per_address, 0, 1 << 20);

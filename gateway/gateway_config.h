@@ -28,7 +28,7 @@ struct GatewayConfig {
   std::size_t max_body_bytes = 1 << 20;                // MINYI_MAX_BODY_BYTES
   std::size_t max_header_bytes = 16 << 10;             // fixed: 431 beyond it
   absl::Duration request_timeout = absl::Seconds(10);  // MINYI_REQUEST_TIMEOUT_MS, the gRPC deadline
-  absl::Duration shutdown_grace = absl::Seconds(10);   // in-flight requests get this long on SIGTERM
+  absl::Duration shutdown_grace = absl::Seconds(10);   // MINYI_SHUTDOWN_GRACE_SECONDS: draining on SIGTERM
   // Client connections (connection_limiter.h).
   int max_connections = 4096;             // MINYI_MAX_CONNECTIONS, open at once
   TrustedProxies trusted_proxies;         // MINYI_TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed

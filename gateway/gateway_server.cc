@@ -10,10 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "boost/asio/post.hpp"
 #include "boost/asio/strand.hpp"
+#include "common/channel.h"
 #include "common/log.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "server_state.h"
 #include "session.h"
 
@@ -29,13 +27,6 @@ using tcp = asio::ip::tcp;
 constexpr auto kAcceptBackoffFirst = std::chrono::milliseconds(5);
 constexpr auto kAcceptBackoffMax = std::chrono::seconds(1);
 constexpr auto kCancelWait = std::chrono::seconds(2);
-// gRPC's default reconnect backoff (1 s growing by 1.6 up to 120 s) leaves a backend that is back unused
-// for up to 9 s after a restart of a few seconds, answering 503 meanwhile. Retry from 100 ms, capped at
-// 1 s: a refused connect on loopback or a cluster network costs next to nothing, and one attempt a
-// second per backend is no load. Each attempt may still take 1 s to connect, ample on those networks.
-constexpr int kReconnectBackoffInitialMs = 100;
-constexpr int kReconnectBackoffMaxMs = 1000;
-constexpr int kConnectTimeoutMinMs = 1000;
 
 void Accept(ServerState& state);
 void Admit(ServerState& state, tcp::socket socket);
@@ -127,11 +118,7 @@ absl::Status GatewayServer::Start() {
     auto backend = std::make_unique<Backend>();
     backend->name = spec.name;
     backend->target = spec.target;
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kReconnectBackoffInitialMs);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kConnectTimeoutMinMs);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kReconnectBackoffMaxMs);
-    backend->channel = grpc::CreateCustomChannel(spec.target, grpc::InsecureChannelCredentials(), args);
+    backend->channel = PeerChannel(spec.target);
     backend->stub = std::make_unique<grpc::GenericStub>(backend->channel);
     s.backends.emplace(spec.name, std::move(backend));
   }

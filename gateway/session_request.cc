@@ -3,6 +3,7 @@
 // answered here; anything else is matched to a route, its token checked, transcoded to the backend's
 // gRPC method, and the reply transcoded back.
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -169,6 +170,12 @@ void Session::CallBackend(const RouteMatch& match, absl::string_view query) {
   absl::string_view idempotency_key = View(request_["Idempotency-Key"]);
   if (idempotency_key.size() > kMaxIdempotencyKeyChars) {
     FinishError(400, ToRpcStatus(InvalidFieldError("Idempotency-Key", "longer than 256 characters")));
+    return;
+  }
+  // It travels on as gRPC metadata, whose values are printable ASCII: gRPC aborts the process on any other
+  // byte, so one request with a key in Chinese would otherwise stop the gateway.
+  if (!std::all_of(idempotency_key.begin(), idempotency_key.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+    FinishError(400, ToRpcStatus(InvalidFieldError("Idempotency-Key", "only printable ASCII characters are allowed")));
     return;
   }
 

@@ -56,6 +56,39 @@ END $$;
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 )sql"},
+      {2, "common/002_outbox_confirmation.sql", R"sql(
+-- stream_id: the entry id XADD returned ("<ms>-<seq>"); confirmed_at: when every consumer group of the
+-- stream had read and acknowledged that entry (until then the row is published again if Redis loses it).
+ALTER TABLE outbox ADD COLUMN stream_id text, ADD COLUMN confirmed_at timestamptz;
+-- Rows published before entry ids were recorded cannot be checked against the stream: they are taken as
+-- consumed, as they were until now.
+UPDATE outbox SET confirmed_at = published_at WHERE published_at IS NOT NULL;
+CREATE INDEX outbox_unconfirmed ON outbox (id) WHERE published_at IS NOT NULL AND confirmed_at IS NULL;
+-- Pruning finds confirmed rows older than the retention through this.
+CREATE INDEX outbox_created ON outbox (created_at);
+-- The Redis run id (INFO server) the relay last saw for a stream: a new one means Redis restarted or
+-- failed over, and may have lost what it had not yet written to disk.
+CREATE TABLE outbox_redis_runs (
+  stream text PRIMARY KEY,
+  run_id text NOT NULL
+);
+)sql"},
+      // Events a consumer group gave up on after its last attempt, kept in PostgreSQL (not a Redis stream)
+      // so that losing Redis' data loses none of them; staff list and replay them (common/dead_events.h).
+      {3, "common/003_dead_events.sql", R"sql(
+CREATE TABLE dead_events (
+  id bigserial PRIMARY KEY,
+  consumer text NOT NULL,
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  payload bytea NOT NULL,
+  error text NOT NULL,
+  attempts int NOT NULL,
+  first_failed_at timestamptz NOT NULL,
+  dead_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (consumer, event_id)
+);
+)sql"},
   };
   return kCommon;
 }
@@ -95,7 +128,11 @@ absl::Status ApplyMigrations(const std::string& dsn, absl::string_view schema_vi
       pqxx::nontransaction nt(conn);
       // Session-level lock: held across the per-migration transactions below, released on return.
       nt.exec_params("SELECT pg_advisory_lock(hashtext($1))", lock_key);
-      nt.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", conn.quote_name(schema)));
+      // Deployed, the service's own role owns its schema, made for it beforehand, and may not create schemas
+      // (docs/security.md): CREATE SCHEMA IF NOT EXISTS would be refused even for a schema that exists.
+      if (nt.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema).empty()) {
+        nt.exec(absl::StrCat("CREATE SCHEMA ", conn.quote_name(schema)));
+      }
       nt.exec(absl::StrCat("SET search_path TO ", conn.quote_name(schema)));
       nt.exec(R"sql(CREATE TABLE IF NOT EXISTS schema_migrations (
           component text NOT NULL, version int NOT NULL, file text NOT NULL,

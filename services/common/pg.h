@@ -1,11 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,9 @@ class PgPool final {
     std::string schema;
     int size = 8;
     absl::Duration statement_timeout = absl::Seconds(5);
+    // How long a call retries a lost or refused connection when it serves no call with a deadline
+    // (CallDeadline in call.h): background work, or a client that set none.
+    absl::Duration retry_budget = absl::Seconds(3);
     std::vector<PreparedStatement> statements;
   };
 
@@ -41,8 +46,11 @@ class PgPool final {
   PgPool& operator=(const PgPool&) = delete;
 
   // Runs `fn` in one transaction and commits when it returns OK; an error status or an exception rolls
-  // back. Database failures become UNAVAILABLE (connection lost, retried once on a fresh connection
-  // before any work is visible) or INTERNAL; serialization failures are retried.
+  // back. A connection lost before COMMIT was sent, or refused (the server restarting, out of
+  // connection slots), is retried on a fresh connection with a growing pause for as long as the call's
+  // deadline (less a margin to answer in) or else Options::retry_budget allows, then becomes UNAVAILABLE;
+  // a connection lost during COMMIT is never retried (outcome unknown). Other database failures become
+  // INTERNAL; serialization failures are retried.
   absl::Status Transact(const std::function<absl::Status(pqxx::work&)>& fn);
 
   // Like Transact, with a value.
@@ -63,7 +71,8 @@ class PgPool final {
   // are one statement, or that need no single snapshot across their statements.
   absl::Status Read(const std::function<absl::Status(pqxx::transaction_base&)>& fn);
 
-  // SELECT 1 on a pooled connection.
+  // SELECT 1 on a pooled connection, and once more on a fresh one if that one was lost: readiness says
+  // how the database is now, without waiting for it.
   absl::Status Ping();
 
   // Callers queued for a connection right now: above zero, the pool is the bottleneck.
@@ -73,10 +82,17 @@ class PgPool final {
 
  private:
   template <typename Tx, typename Fn>
-  absl::Status Run(const Fn& fn);
+  absl::Status Run(const Fn& fn, absl::Time retry_until);
+  absl::Time RetryUntil() const;
   std::unique_ptr<pqxx::connection> Connect();
   std::unique_ptr<pqxx::connection> Take();
   void Give(std::unique_ptr<pqxx::connection> conn);
+  void DropIdle();
+  // An outage is logged once, with each distinct cause once, however many calls hit it; it ends at the
+  // first success a second after the last failure, with one line saying how long it lasted.
+  void NoteConnectionLost(const std::string& cause);
+  void NoteSuccess();
+  void EndOutage();  // with outage_mu_ held
 
   // A caller queued in Take. Give hands it a connection, or (when a broken one was dropped) the right to
   // open a new one, and wakes only that caller.
@@ -91,6 +107,17 @@ class PgPool final {
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_
   std::deque<Waiter*> waiters_;                          // guarded by mu_; served first come, first served
   int open_ = 0;                                         // guarded by mu_
+
+  struct Outage {
+    absl::Time since;
+    absl::Time last_failure;
+    int64_t failures = 0;
+    bool answered = false;            // a call succeeded since the last failure
+    std::vector<std::string> causes;  // logged already
+  };
+  std::atomic<bool> in_outage_{false};
+  std::mutex outage_mu_;
+  std::optional<Outage> outage_;  // guarded by outage_mu_
 };
 
 }  // namespace minyi

@@ -1,5 +1,6 @@
 #include "common/rpc.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -39,6 +40,15 @@ Call CallOf(const grpc::ServerContextBase& ctx) {
           .request_id = Metadata(ctx, "x-request-id").value_or(""),
           .idempotency_key = Metadata(ctx, "idempotency-key"),
           .client_address = ClientAddress(ctx)};
+}
+
+absl::Time DeadlineOf(const grpc::ServerContextBase& ctx) {
+  const std::chrono::system_clock::time_point deadline = ctx.deadline();
+  // gRPC gives time_point::max() for "no deadline", which absl::FromChrono would not survive.
+  if (deadline == std::chrono::system_clock::time_point::max()) {
+    return absl::InfiniteFuture();
+  }
+  return absl::FromChrono(deadline);
 }
 
 RpcService::RpcService(absl::string_view full_name)

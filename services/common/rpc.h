@@ -7,6 +7,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/call.h"
 #include "common/status.h"
 #include "common/workers.h"
@@ -22,16 +23,23 @@ namespace minyi {
 // The Call a handler sees: the credentials, request id, Idempotency-Key and client address in the call's
 // metadata.
 Call CallOf(const grpc::ServerContextBase& ctx);
+// The call's deadline, absl::InfiniteFuture() when the client set none.
+absl::Time DeadlineOf(const grpc::ServerContextBase& ctx);
 
 // The one adapter between gRPC and a handler: runs `handler(call)` (an absl::Status function) on the
 // call workers and finishes the call with its status. A call whose client gave up while it waited for a
 // worker (deadline passed, connection gone) is not started: after a burst the backlog drains instead of
-// doing work nobody waits for.
+// doing work nobody waits for. The handler runs under the call's deadline (CallDeadline).
 template <typename Handler>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* ctx, Handler handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   CallWorkers().Submit([ctx, reactor, handler = std::move(handler)]() mutable {
-    reactor->Finish(ctx->IsCancelled() ? grpc::Status::CANCELLED : ToGrpc(handler(CallOf(*ctx))));
+    if (ctx->IsCancelled()) {
+      reactor->Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    const CallDeadline deadline(DeadlineOf(*ctx));
+    reactor->Finish(ToGrpc(handler(CallOf(*ctx))));
   });
   return reactor;
 }

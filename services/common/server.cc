@@ -142,6 +142,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(Spec spec) {
       std::make_unique<Authorizer>(*host->token_verifier_, *host->revocations_, host->service_verifier_.get());
   host->credentials_ = std::make_unique<ServiceCredentials>(c.service_key, c.service);
   host->workers_ = std::make_unique<WorkerPool>(host->config_.worker_threads);
+  host->dead_events_ = std::make_unique<DeadEvents>(*host->pool_, *host->authorizer_, c.service);
   SetCallWorkers(host->workers_.get());
   return host;
 }
@@ -165,8 +166,22 @@ int ServiceMain(ServiceHost::Spec spec, const std::function<int(ServiceHost&)>& 
 }
 
 void ServiceHost::AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler) {
+  if (consumer_metrics_ == nullptr) {
+    consumer_metrics_ = std::make_unique<ConsumerMetrics>(*registry_);
+    backlog_redis_ = std::make_unique<RedisClient>(config_.redis_addr);
+    AddPeriodicTask("event backlog", absl::Seconds(2), [this] {
+      std::vector<std::string> groups;
+      for (const std::unique_ptr<EventConsumer>& c : consumers_) {
+        groups.push_back(c->options().group);
+      }
+      return SampleConsumerBacklog(*backlog_redis_, consumers_.front()->options().stream, groups, *pool_,
+                                   *consumer_metrics_);
+    });
+  }
+  options.metrics = consumer_metrics_.get();
   consumers_.push_back(
       std::make_unique<EventConsumer>(*pool_, config_.redis_addr, std::move(options), std::move(handler)));
+  dead_events_->AddConsumer(*consumers_.back());
 }
 
 void ServiceHost::AddPeriodicTask(std::string name, absl::Duration interval, std::function<absl::Status()> task) {
@@ -210,6 +225,7 @@ int ServiceHost::Run() {
   }
 
   OutboxRelay relay(*pool_, config_.redis_addr);
+  relay.ExportMetrics(*registry_);
   relay.Start();
   for (auto& c : consumers_) {
     c->Start();

@@ -12,9 +12,11 @@
 #include "auth.h"
 #include "config.h"
 #include "consumer.h"
+#include "dead_events.h"
 #include "migrate.h"
 #include "pg.h"
 #include "prometheus/registry.h"
+#include "redis.h"
 #include "revocation.h"
 #include "rpc.h"
 #include "service_client.h"
@@ -57,8 +59,12 @@ class ServiceHost final {
 
   // Serves `service`; Run() refuses to start while one of its methods is unbound.
   void AddService(std::unique_ptr<RpcService> service);
-  // A consumer that handles each read's new events in one transaction (see EventConsumer).
+  // A consumer that handles each read's new events in one transaction (see EventConsumer). Its dead events
+  // are listed and replayed through dead_events(); its backlog (minyi_events_consumer_lag and _pending) and
+  // dead events (minyi_events_dead) are sampled every 2 s while the service serves.
   void AddBatchConsumer(EventConsumer::Options options, EventConsumer::BatchHandler handler);
+  // The ListDeadEvents and ReplayDeadEvent handlers of this service's consumer groups, for its rpc.cc.
+  DeadEvents& dead_events() { return *dead_events_; }
   // Runs `task` every `interval` on its own thread while the service serves (deadline sweepers, retry
   // loops). A failed run is logged with `name` and tried again at the next interval; shutdown waits for a
   // run in progress. Tasks must be safe to run in several replicas at once (take a lock or a row claim).
@@ -86,6 +92,9 @@ class ServiceHost final {
   std::unique_ptr<WorkerPool> workers_;  // after pool_: its handlers use the pool, so it stops first
   std::vector<std::unique_ptr<RpcService>> services_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
+  std::unique_ptr<DeadEvents> dead_events_;
+  std::unique_ptr<ConsumerMetrics> consumer_metrics_;  // with the first consumer
+  std::unique_ptr<RedisClient> backlog_redis_;         // the backlog sampler's
   struct PeriodicTask {
     std::string name;
     absl::Duration interval;

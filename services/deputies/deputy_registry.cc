@@ -173,9 +173,10 @@ absl::Status DeputyRegistry::Update(const Call& call, const UpdateDeputyRequest&
 
 absl::Status DeputyRegistry::BatchGetStatuses(const Call& call, const BatchGetDeputyStatusesRequest& request,
                                               BatchGetDeputyStatusesResponse* response) {
-  RETURN_IF_ERROR(
-      authorizer_.RequireUserOrService(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF}, {"voting"})
-          .status());
+  RETURN_IF_ERROR(authorizer_
+                      .RequireUserOrService(call, {minyi::common::v1::ROLE_ADMIN, minyi::common::v1::ROLE_STAFF},
+                                            {"voting", "notifications"})
+                      .status());
   if (request.names_size() < 1 || request.names_size() > kMaxStatusNames) {
     return InvalidField("names", absl::StrCat("must name 1-", kMaxStatusNames, " deputies"));
   }

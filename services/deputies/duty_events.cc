@@ -23,63 +23,71 @@ using ::minyi::deputies::v1::DutyEvidence;
 using ::minyi::deputies::v1::DutyRecord;
 
 absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>& events, pqxx::work& tx) {
-  std::vector<DutyRecord> contents;  // one per duty-relevant event
-  contents.reserve(events.size());   // EventDuty points into it
-  std::vector<EventDuty> named;
-  std::vector<const minyi::common::v1::Event*> source;  // named[i]'s event
-  std::vector<int64_t> ids;
-  std::set<std::pair<int64_t, std::string>> seen;  // (deputy, event): one record, even if named twice
-  auto skip_unknown = [](const minyi::common::v1::Event& event, const std::string& deputy) {
-    log::Warn("duty event names an unknown deputy; skipped",
-              {{"event_id", event.id()}, {"type", event.type()}, {"deputy", deputy}});
+  // One per duty-relevant event: the record's content and the deputies it names.
+  struct Evidence {
+    const minyi::common::v1::Event* event;
+    std::vector<int64_t> deputies;
+    std::vector<std::string> malformed;
   };
+  std::vector<DutyRecord> contents;  // contents[i] is evidence[i]'s
+  contents.reserve(events.size());   // EventDuty points into it
+  std::vector<Evidence> evidence;
+  std::vector<int64_t> ids;
   for (const minyi::common::v1::Event& event : events) {
     const std::optional<DutyCategory> category = CategoryForEventType(event.type());
     if (!category.has_value()) {
       continue;
     }
     // The payload's fields 1-3 are DutyEvidence's by contract, whatever the owning service calls its message.
-    DutyEvidence evidence;
-    if (!evidence.ParseFromString(event.data().value())) {
+    DutyEvidence payload;
+    if (!payload.ParseFromString(event.data().value())) {
       log::Error("duty event payload unreadable; no record made", {{"event_id", event.id()}, {"type", event.type()}});
       continue;
     }
     DutyRecord& content = contents.emplace_back();
     content.set_category(*category);
-    content.set_date(IsValidDate(evidence.occurred_on()) ? evidence.occurred_on()
-                                                         : ShanghaiDate(absl::FromUnixSeconds(event.time().seconds())));
+    content.set_date(IsValidDate(payload.occurred_on()) ? payload.occurred_on()
+                                                        : ShanghaiDate(absl::FromUnixSeconds(event.time().seconds())));
     // Descriptions are shown to people; the event type and reference say what happened.
     content.set_description(absl::StrCat("自动记录: ", event.type()));
-    if (!evidence.reference().empty()) {
-      content.add_evidence(evidence.reference().substr(0, kMaxEvidenceChars));
+    if (!payload.reference().empty()) {
+      content.add_evidence(payload.reference().substr(0, kMaxEvidenceChars));
     }
-    for (const std::string& deputy : evidence.deputies()) {
+    Evidence& e = evidence.emplace_back(Evidence{.event = &event, .deputies = {}, .malformed = {}});
+    std::set<int64_t> named;  // one record per deputy, even if named twice
+    for (const std::string& deputy : payload.deputies()) {
       absl::StatusOr<int64_t> id = ParseResourceId(deputy, kDeputies, "deputies");
       if (!id.ok()) {
-        skip_unknown(event, deputy);
-        continue;
+        e.malformed.push_back(deputy);
+      } else if (named.insert(*id).second) {
+        e.deputies.push_back(*id);
+        ids.push_back(*id);
       }
-      if (!seen.insert({*id, event.id()}).second) {
-        continue;
-      }
-      named.push_back({.deputy_id = *id, .event_id = event.id(), .recorded_by = event.actor(), .content = &content});
-      source.push_back(&event);
-      ids.push_back(*id);
     }
   }
-  if (named.empty()) {
-    return absl::OkStatus();
-  }
-  const std::set<int64_t> existing = ExistingDeputies(tx, ids);
+  const std::set<int64_t> existing = ids.empty() ? std::set<int64_t>() : ExistingDeputies(tx, ids);
   std::vector<EventDuty> duties;
   std::vector<const minyi::common::v1::Event*> duty_events;
-  for (size_t i = 0; i < named.size(); ++i) {
-    if (existing.count(named[i].deputy_id) == 0) {
-      skip_unknown(*source[i], ResourceName(kDeputies, named[i].deputy_id));
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    const Evidence& e = evidence[i];
+    // Deputies are never deleted and every service learns of one only once it exists: an event naming one
+    // that does not is wrong for good, so it is refused whole rather than recorded for some of its deputies.
+    std::vector<std::string> missing = e.malformed;
+    for (int64_t id : e.deputies) {
+      if (existing.count(id) == 0) {
+        missing.push_back(ResourceName(kDeputies, id));
+      }
+    }
+    if (!missing.empty()) {
+      log::Warn("duty event names deputies that do not exist; refused, no record made",
+                {{"event_id", e.event->id()}, {"type", e.event->type()}, {"missing", missing}});
       continue;
     }
-    duties.push_back(named[i]);
-    duty_events.push_back(source[i]);
+    for (int64_t id : e.deputies) {
+      duties.push_back(
+          {.deputy_id = id, .event_id = e.event->id(), .recorded_by = e.event->actor(), .content = &contents[i]});
+      duty_events.push_back(e.event);
+    }
   }
   if (duties.empty()) {
     return absl::OkStatus();

@@ -9,17 +9,18 @@
 namespace deputies = minyi::deputies;
 
 int main() {
-  return minyi::ServiceMain({.name = "deputies",
-                             .default_grpc_port = 7101,
-                             .migrations = &deputies::Migrations(),
-                             .statements = deputies::Statements()},
-                            [](minyi::ServiceHost& host) {
-                              deputies::DeputyRegistry registry(host.pool(), host.authorizer());
-                              deputies::Stations stations(host.pool(), host.authorizer());
-                              deputies::DutyFile duty_file(host.pool(), host.authorizer());
-                              deputies::SupervisionGroups supervision_groups(host.pool(), host.authorizer());
-                              host.AddService(deputies::DeputiesRpc(registry, stations, duty_file, supervision_groups));
-                              deputies::AddJobs(host);
-                              return host.Run();
-                            });
+  return minyi::ServiceMain(
+      {.name = "deputies",
+       .default_grpc_port = 7101,
+       .migrations = &deputies::Migrations(),
+       .statements = deputies::Statements()},
+      [](minyi::ServiceHost& host) {
+        deputies::DeputyRegistry registry(host.pool(), host.authorizer());
+        deputies::Stations stations(host.pool(), host.authorizer());
+        deputies::DutyFile duty_file(host.pool(), host.authorizer());
+        deputies::SupervisionGroups supervision_groups(host.pool(), host.authorizer());
+        host.AddService(deputies::DeputiesRpc(registry, stations, duty_file, supervision_groups, host.dead_events()));
+        deputies::AddJobs(host);
+        return host.Run();
+      });
 }

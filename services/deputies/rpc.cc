@@ -5,7 +5,7 @@
 namespace minyi::deputies {
 
 std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stations, DutyFile& duty_file,
-                                        SupervisionGroups& supervision_groups) {
+                                        SupervisionGroups& supervision_groups, DeadEvents& dead_events) {
   auto rpc = std::make_unique<RpcService>(v1::Deputies::service_full_name());
   (*rpc)
       .Bind("CreateDeputy", registry, &DeputyRegistry::Create)
@@ -39,7 +39,9 @@ std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stat
       .Bind("CreateSupervisionGroup", supervision_groups, &SupervisionGroups::Create)
       .Bind("GetSupervisionGroup", supervision_groups, &SupervisionGroups::Get)
       .Bind("ListSupervisionGroups", supervision_groups, &SupervisionGroups::List)
-      .Bind("UpdateSupervisionGroup", supervision_groups, &SupervisionGroups::Update);
+      .Bind("UpdateSupervisionGroup", supervision_groups, &SupervisionGroups::Update)
+      .Bind("ListDeadEvents", dead_events, &DeadEvents::List)
+      .Bind("ReplayDeadEvent", dead_events, &DeadEvents::Replay);
   return rpc;
 }
 

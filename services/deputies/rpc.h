@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/dead_events.h"
 #include "common/rpc.h"
 #include "deputies/deputy_registry.h"
 #include "deputies/duty_file.h"
@@ -12,6 +13,6 @@ namespace minyi::deputies {
 
 // The gRPC face of deputies: every RPC of its proto service bound to the handler method that owns it.
 std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stations, DutyFile& duty_file,
-                                        SupervisionGroups& supervision_groups);
+                                        SupervisionGroups& supervision_groups, DeadEvents& dead_events);
 
 }  // namespace minyi::deputies

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/names.h"
 #include "common/service_client.h"
 #include "common/status.h"
 #include "grpcpp/grpcpp.h"
@@ -130,7 +132,7 @@ absl::StatusOr<std::vector<std::string>> Directory::MembersOfStation(const std::
       minyi::deputies::v1::ListDeputiesResponse response;
       grpc::Status st = deputies_->ListDeputies(credentials_.Context("deputies").get(), request, &response);
       if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT || st.error_code() == grpc::StatusCode::NOT_FOUND) {
-        return out;  // a malformed or unknown station has no members to tell
+        return absl::NotFoundError(station);  // the deputies service knows no such station
       }
       if (!st.ok()) {
         return FromGrpc(st, "deputies ListDeputies");
@@ -142,6 +144,45 @@ absl::StatusOr<std::vector<std::string>> Directory::MembersOfStation(const std::
     } while (!request.page_token().empty());
     return out;
   });
+}
+
+absl::StatusOr<std::vector<std::string>> Directory::UnknownDeputies(const std::vector<std::string>& deputies) {
+  std::vector<std::string> unknown;
+  std::vector<std::string> names;
+  for (const std::string& d : deputies) {
+    (ParseResourceId(d, "deputies/", "deputies").ok() ? names : unknown).push_back(d);
+  }
+  if (names.empty()) {
+    return unknown;
+  }
+  using Found = absl::flat_hash_map<std::string, std::vector<std::string>>;
+  absl::StatusOr<std::vector<std::string>> existing =
+      Lookup(Kind::kDeputyExists, names, [&](const std::vector<std::string>& missing) -> absl::StatusOr<Found> {
+        minyi::deputies::v1::BatchGetDeputyStatusesRequest request;
+        for (const std::string& d : missing) {
+          request.add_names(d);
+        }
+        minyi::deputies::v1::BatchGetDeputyStatusesResponse response;
+        grpc::Status st = deputies_->BatchGetDeputyStatuses(credentials_.Context("deputies").get(), request, &response);
+        if (!st.ok()) {
+          return FromGrpc(st, "deputies BatchGetDeputyStatuses");
+        }
+        Found out;
+        for (const minyi::deputies::v1::DeputyStatusEntry& e : response.deputies()) {
+          out[e.name()] = {e.name()};
+        }
+        return out;
+      });
+  if (!existing.ok()) {
+    return existing.status();
+  }
+  const absl::flat_hash_set<std::string> found(existing->begin(), existing->end());
+  for (const std::string& d : names) {
+    if (!found.contains(d)) {
+      unknown.push_back(d);
+    }
+  }
+  return unknown;
 }
 
 }  // namespace minyi::notifications

@@ -32,11 +32,14 @@ class Directory final {
   absl::StatusOr<std::vector<std::string>> AccountsOfDepartments(const std::vector<std::string>& departments);
   absl::StatusOr<std::vector<std::string>> AccountsOfDeputies(const std::vector<std::string>& deputies);
   absl::StatusOr<std::vector<std::string>> AccountsWithRole(minyi::common::v1::Role role);
-  // "deputies/{id}" of the station's current members.
+  // "deputies/{id}" of the station's current members; NOT_FOUND naming the station when the deputies
+  // service refuses it (a malformed name; a well-formed unknown one has no members).
   absl::StatusOr<std::vector<std::string>> MembersOfStation(const std::string& station);
+  // Those of `deputies` that are not names of deputies in the registry (malformed, or no such deputy).
+  absl::StatusOr<std::vector<std::string>> UnknownDeputies(const std::vector<std::string>& deputies);
 
  private:
-  enum class Kind { kDepartment, kDeputy, kRole, kStation };
+  enum class Kind { kDepartment, kDeputy, kRole, kStation, kDeputyExists };
   using Key = std::pair<Kind, std::string>;
   struct Entry {
     absl::Time expires;

@@ -1,5 +1,6 @@
 #include "notifications/fanout.h"
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -70,23 +71,49 @@ absl::Status Messages(Directory& directory, const minyi::common::v1::Event& even
                {{"event_id", event.id()}, {"type", event.type()}, {"error", payload.status().ToString()}});
     return absl::OkStatus();
   }
+  // Deputies and stations an event names must exist: one that does not never will (deputies are never
+  // deleted, and the emitting service named one it had seen), so the event is refused, not retried, and
+  // nobody is notified of it.
+  std::vector<std::string> deputies;
+  for (const Audience& audience : rule->audiences) {
+    const Targets t = SelectTargets(audience, *payload);
+    deputies.insert(deputies.end(), t.deputies.begin(), t.deputies.end());
+  }
+  absl::StatusOr<std::vector<std::string>> missing = directory.UnknownDeputies(deputies);
+  if (!missing.ok()) {
+    return missing.status();
+  }
+  auto refuse = [&](const std::vector<std::string>& what) {
+    log::Warn("event names recipients that do not exist; refused, nobody notified",
+              {{"event_id", event.id()}, {"type", event.type()}, {"missing", what}});
+    return absl::OkStatus();
+  };
+  if (!missing->empty()) {
+    return refuse(*missing);
+  }
   std::string reference = payload->value("reference", "");
   if (reference.empty()) {
     reference = event.subject();
   }
   absl::flat_hash_set<std::string> seen;
+  std::vector<NewNotification> messages;
   for (const Audience& audience : rule->audiences) {
     absl::StatusOr<std::vector<std::string>> accounts = ResolveAccounts(directory, SelectTargets(audience, *payload));
+    if (absl::IsNotFound(accounts.status())) {
+      return refuse({std::string(accounts.status().message())});  // a station
+    }
     if (!accounts.ok()) {
       return accounts.status();
     }
     const Rendered text = Render(audience, *payload);
     for (std::string& account : *accounts) {
       if (seen.insert(account).second) {
-        out->push_back({event.id(), event.type(), reference, std::move(account), rule->category, text, rule->urgent});
+        messages.push_back(
+            {event.id(), event.type(), reference, std::move(account), rule->category, text, rule->urgent});
       }
     }
   }
+  std::move(messages.begin(), messages.end(), std::back_inserter(*out));
   return absl::OkStatus();
 }
 

@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/channel.h"
 #include "common/clock.h"
 #include "grpcpp/grpcpp.h"
-#include "notifications/lag.h"
 #include "notifications/rules.h"
 #include "notifications/schedule.h"
 #include "notifications/store.h"
@@ -20,12 +20,10 @@ constexpr char kGroup[] = "notifications";
 }  // namespace
 
 Jobs::Jobs(ServiceHost& host, NotificationsConfig& config, NotifyMetrics& metrics)
-    : directory_(grpc::CreateChannel(config.identity_addr, grpc::InsecureChannelCredentials()),
-                 grpc::CreateChannel(config.deputies_addr, grpc::InsecureChannelCredentials()), host.credentials(),
+    : directory_(PeerChannel(config.identity_addr), PeerChannel(config.deputies_addr), host.credentials(),
                  config.directory_ttl),
       fanout_(directory_, metrics),
-      worker_(host.pool(), std::move(config.providers), config.retry, config.provider_timeout, metrics),
-      redis_(host.config().redis_addr) {
+      worker_(host.pool(), std::move(config.providers), config.retry, config.provider_timeout, metrics) {
   EventConsumer::Options consumer;
   consumer.group = kGroup;
   consumer.claim_idle = config.claim_idle;
@@ -59,8 +57,11 @@ Jobs::Jobs(ServiceHost& host, NotificationsConfig& config, NotifyMetrics& metric
       return absl::OkStatus();
     });
   });
-  host.AddPeriodicTask("backlog", absl::Seconds(2), [this, &pool = host.pool(), &metrics]() {
-    return SampleBacklog(redis_, std::string(kEventStream), kGroup, pool, metrics);
+  host.AddPeriodicTask("dead deliveries", absl::Seconds(2), [&pool = host.pool(), &metrics]() {
+    return pool.Read([&](pqxx::transaction_base& tx) {
+      metrics.SetDead(static_cast<double>(CountDead(tx)));
+      return absl::OkStatus();
+    });
   });
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "common/redis.h"
 #include "common/server.h"
 #include "notifications/config.h"
 #include "notifications/directory.h"
@@ -11,7 +10,7 @@
 namespace minyi::notifications {
 
 // Notifications' background work, added to the host on construction and kept for as long as it runs: the
-// event fan-out into inboxes and deliveries, the delivery loop, the morning digest and the backlog gauges.
+// event fan-out into inboxes and deliveries, the delivery loop, the morning digest and the dead-delivery gauge.
 class Jobs final {
  public:
   // Takes the providers out of `config`.
@@ -21,7 +20,6 @@ class Jobs final {
   Directory directory_;
   Fanout fanout_;
   DeliveryWorker worker_;
-  RedisClient redis_;
 };
 
 }  // namespace minyi::notifications

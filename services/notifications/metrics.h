@@ -8,8 +8,8 @@
 
 namespace minyi::notifications {
 
-// The service's Prometheus series: deliveries by channel and outcome, the consumer group's lag and
-// pending entries on the event stream, and the dead-letter list's size.
+// The service's Prometheus series: deliveries by channel and outcome and the dead-letter list's size (the
+// consumer group's backlog and dead events are common: ConsumerMetrics).
 class NotifyMetrics final {
  public:
   explicit NotifyMetrics(prometheus::Registry& registry);
@@ -18,13 +18,10 @@ class NotifyMetrics final {
   // Inbox messages are counted as the consumer's transaction writes them, so a batch that fails after
   // writing (and is then retried) counts them again: a rare over-count, never an under-count.
   void Count(minyi::notifications::v1::Channel channel, const char* outcome, double n = 1);
-  void SetConsumer(double lag, double pending);
   void SetDead(double dead);
 
  private:
   prometheus::Family<prometheus::Counter>& deliveries_;
-  prometheus::Gauge& lag_;
-  prometheus::Gauge& pending_;
   prometheus::Gauge& dead_;
 };
 

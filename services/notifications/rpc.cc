@@ -4,7 +4,7 @@
 
 namespace minyi::notifications {
 
-std::unique_ptr<RpcService> NotificationsRpc(Inbox& inbox, Deliveries& deliveries) {
+std::unique_ptr<RpcService> NotificationsRpc(Inbox& inbox, Deliveries& deliveries, DeadEvents& dead_events) {
   auto rpc = std::make_unique<RpcService>(v1::Notifications::service_full_name());
   (*rpc)
       .Bind("ListInbox", inbox, &Inbox::List)
@@ -12,7 +12,9 @@ std::unique_ptr<RpcService> NotificationsRpc(Inbox& inbox, Deliveries& deliverie
       .Bind("GetPreferences", inbox, &Inbox::GetPreferences)
       .Bind("UpdatePreferences", inbox, &Inbox::UpdatePreferences)
       .Bind("ListDeliveries", deliveries, &Deliveries::List)
-      .Bind("ReplayDelivery", deliveries, &Deliveries::Replay);
+      .Bind("ReplayDelivery", deliveries, &Deliveries::Replay)
+      .Bind("ListDeadEvents", dead_events, &DeadEvents::List)
+      .Bind("ReplayDeadEvent", dead_events, &DeadEvents::Replay);
   return rpc;
 }
 

@@ -3,8 +3,8 @@
 // in jobs.cc; the SQL in the store*.cc files.
 #include <utility>
 
+#include "common/channel.h"
 #include "common/server.h"
-#include "grpcpp/grpcpp.h"
 #include "suggestions/access.h"
 #include "suggestions/config.h"
 #include "suggestions/jobs.h"
@@ -20,8 +20,7 @@ int main() {
        .migrations = &suggestions::Migrations(),
        .statements = suggestions::Statements()},
       &suggestions::LoadSuggestionsConfig, [](minyi::ServiceHost& host, suggestions::SuggestionsConfig& config) {
-        suggestions::Access access(grpc::CreateChannel(config.deputies_addr, grpc::InsecureChannelCredentials()),
-                                   host.credentials());
+        suggestions::Access access(minyi::PeerChannel(config.deputies_addr), host.credentials());
         suggestions::Items items(host.pool(), host.authorizer(), access);
         suggestions::Handling handling(host.pool(), host.authorizer(), access, std::move(config.deadlines));
         suggestions::Queries queries(host.pool(), host.authorizer(), access);

@@ -1,7 +1,7 @@
 // minyi-voting: wiring only. Settings in config.cc; projects in projects.cc, votes in votes.cc, casting and
 // the remix in ballot_box.cc, behind rpc.cc; background work in jobs.cc; the SQL in store.cc.
+#include "common/channel.h"
 #include "common/server.h"
-#include "grpcpp/grpcpp.h"
 #include "voting/ballot_box.h"
 #include "voting/config.h"
 #include "voting/jobs.h"
@@ -20,8 +20,7 @@ int main() {
        .migrations = &voting::Migrations(),
        .statements = voting::Statements()},
       &voting::LoadVotingConfig, [](minyi::ServiceHost& host, voting::VotingConfig& config) {
-        voting::DeputiesRegistry registry(grpc::CreateChannel(config.deputies_addr, grpc::InsecureChannelCredentials()),
-                                          host.credentials());
+        voting::DeputiesRegistry registry(minyi::PeerChannel(config.deputies_addr), host.credentials());
         voting::Projects projects(host.pool(), host.authorizer(), registry);
         voting::Votes votes(host.pool(), host.authorizer(), registry, config.sealer);
         voting::BallotBox ballot_box(host.pool(), host.authorizer(), config.sealer);

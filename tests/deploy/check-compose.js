@@ -11,6 +11,10 @@
 // - keys: every service gets the verify bundle, the services' public keys and its own private key, and
 //   no other service's; only identity gets the token signing key; the gateway gets no private key and
 //   MINYI_REDIS_ADDR; every key variable names a file of a read-only mount; no MINYI_JWT_SECRET;
+// - database roles: every service's MINYI_PG_DSN connects as its own role minyi_<service> with its own
+//   password variable, never the superuser's; the one-shot postgres-roles makes each of those roles with
+//   that same password (deploy/postgres/service-roles.sh) and every service starts after it completed;
+//   a role's connection limit leaves room above the pool;
 // - every ${VARIABLE} used has a default or is in the .env example, and the example holds no secret.
 'use strict';
 
@@ -166,6 +170,53 @@ for (const s of services) {
     if (!(v in env)) problem(`${s.name}: environment ${v} (required by ${file}) is missing`);
   }
   if (svc.stop_signal && svc.stop_signal !== 'SIGTERM') problem(`${s.name}: stop_signal must be SIGTERM`);
+}
+
+// ---- database roles -------------------------------------------------------------------------
+// The variable a ${VAR...} reference names, and its default when it has one.
+const reference = (value) => /^\$\{([A-Z_][A-Z0-9_]*)(?::?-([^}]*))?[^}]*\}$/.exec(String(value || '').trim());
+const roles = svcs['postgres-roles'];
+const rolesEnv = envOf(roles);
+if (!roles) {
+  problem('no service postgres-roles (it makes each service\'s own database role)');
+} else {
+  if (!healthyDeps(roles).includes('postgres')) problem('postgres-roles: depends_on postgres with condition service_healthy is missing');
+  const script = 'service-roles.sh';
+  const cmd = [].concat(roles.entrypoint || [], roles.command || []).join(' ');
+  const scriptPath = (cmd.match(/\S*service-roles\.sh/) || [])[0];
+  const m = scriptPath && mountOf(roles, scriptPath);
+  if (!m) problem(`postgres-roles: its command must run ${script} from a mounted folder`);
+  else if (!fs.existsSync(path.resolve(path.dirname(composeFile), m.source, path.relative(m.target, scriptPath)))) {
+    problem(`postgres-roles: ${scriptPath} is not in ${m.source}`);
+  }
+  for (const v of ['PGHOST', 'PGUSER', 'PGPASSWORD', 'PGDATABASE']) if (!rolesEnv[v]) problem(`postgres-roles: environment ${v} is missing`);
+  const made = String(rolesEnv.MINYI_SERVICES || '').split(/\s+/).filter(Boolean);
+  for (const s of services) if (!made.includes(s.name)) problem(`postgres-roles: MINYI_SERVICES must name ${s.name}`);
+  const limit = reference(rolesEnv.MINYI_PG_CONNECTION_LIMIT);
+  const pool = reference((compose['x-service'] && envOf(compose['x-service']).MINYI_PG_POOL_SIZE) || envOf(svcs[services[0] && services[0].name]).MINYI_PG_POOL_SIZE);
+  if (!limit || !pool || !(Number(limit[2]) > Number(pool[2]))) {
+    problem('postgres-roles: MINYI_PG_CONNECTION_LIMIT must default to more than MINYI_PG_POOL_SIZE\'s default');
+  }
+}
+for (const s of services) {
+  const svc = svcs[s.name];
+  if (!svc) continue;
+  const dsn = String(envOf(svc).MINYI_PG_DSN || '');
+  const m = /^postgresql:\/\/([^:@/]+):(\$\{[^}]*\})@/.exec(dsn);
+  const passwordVar = `MINYI_PG_PASSWORD_${s.name.toUpperCase()}`;
+  if (!m || m[1] !== `minyi_${s.name}`) {
+    problem(`${s.name}: MINYI_PG_DSN must connect as its own role minyi_${s.name} (is ${dsn.replace(/:[^:@/]*@/, ':...@')})`);
+  } else {
+    const password = reference(m[2]);
+    if (!password || password[1] !== passwordVar) problem(`${s.name}: MINYI_PG_DSN's password must be \${${passwordVar}}`);
+    const given = reference(rolesEnv[passwordVar]);
+    if (roles && (!given || given[1] !== passwordVar)) problem(`postgres-roles: environment ${passwordVar} must be \${${passwordVar}}, the password ${s.name} connects with`);
+  }
+  if (/POSTGRES_PASSWORD|POSTGRES_USER/.test(JSON.stringify(envOf(svc)))) problem(`${s.name}: is given the superuser's credentials`);
+  const after = (svc.depends_on || {})['postgres-roles'];
+  if (!after || after.condition !== 'service_completed_successfully') {
+    problem(`${s.name}: depends_on postgres-roles with condition service_completed_successfully is missing`);
+  }
 }
 
 const gw = svcs.gateway;

@@ -14,6 +14,11 @@
 //   unreadable by others (defaultMode); nothing names the retired minyi-jwt Secret or MINYI_JWT_SECRET;
 // - NetworkPolicies let each workload reach what its MINYI_<X>_ADDR variables name (a caller's egress and
 //   the callee's ingress): a service calling another, and the gateway and services reaching Redis;
+// - database roles: every service's MINYI_PG_DSN comes from its own Secret minyi-pg-<service>, whose role
+//   minyi_<service> the overlay's PostgreSQL makes: a CloudNativePG Cluster keeps it in spec.managed.roles
+//   (login, nothing more, password from that same Secret, a connection limit) and makes its schema owned
+//   by it; an in-cluster postgres makes it and its schema in its init script, with the password of that
+//   same Secret;
 // - no Secret object and no secret value is in the output.
 'use strict';
 
@@ -27,6 +32,7 @@ const { requiredEnv } = require('./lib/required-env');
 // so they only get a structural check here.
 const KNOWN_CRDS = {
   'postgresql.cnpg.io/v1': ['Cluster', 'ScheduledBackup', 'Pooler', 'Backup'],
+  'monitoring.coreos.com/v1': ['PrometheusRule'],  // its rules: check-alerts.js
 };
 const SECRET_ENV = ['MINYI_PG_DSN', 'MINYI_BOOTSTRAP_ADMIN_PASSWORD'];
 // The one service that signs access tokens, and the Secrets and ConfigMaps the keys come from
@@ -398,6 +404,57 @@ if (!find('Service', dsn)) problem(`MINYI_REDIS_ADDR names ${config.MINYI_REDIS_
 const hasDatabase = workloads.some((w) => (w.spec.template.metadata.labels || {})['app.kubernetes.io/component'] === 'database') ||
   objects.some((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/'));
 if (!hasDatabase) notes.push('no in-cluster PostgreSQL: the DSN Secret must point at an external database');
+
+// Each service connects as its own role (docs/security.md, "Database roles").
+const dsnSecret = (name) => {
+  const dep = find('Deployment', name);
+  const c = dep && (dep.spec.template.spec.containers || []).find((x) => x.name === name);
+  const e = c && (c.env || []).find((x) => x.name === 'MINYI_PG_DSN');
+  return e && e.valueFrom && e.valueFrom.secretKeyRef;
+};
+const cluster = objects.find((o) => o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/'));
+const pgSet = workloads.find((w) => w.kind === 'StatefulSet' && podLabels(w)['app.kubernetes.io/component'] === 'database');
+for (const s of services) {
+  const ref = dsnSecret(s.name);
+  const secret = `minyi-pg-${s.name}`;
+  const role = `minyi_${s.name}`;
+  if (!ref || ref.name !== secret || ref.key !== 'uri') {
+    problem(`${s.name}: MINYI_PG_DSN must come from key uri of its own Secret ${secret} (its role ${role})`);
+  }
+  if (cluster) {
+    const r = ((cluster.spec.managed || {}).roles || []).find((x) => x.name === role);
+    if (!r) {
+      problem(`Cluster ${cluster.metadata.name}: spec.managed.roles has no ${role}`);
+    } else {
+      if (r.ensure === 'absent' || r.login !== true) problem(`Cluster ${cluster.metadata.name}: role ${role} must be present with login`);
+      for (const p of ['superuser', 'createdb', 'createrole', 'replication', 'bypassrls']) {
+        if (r[p]) problem(`Cluster ${cluster.metadata.name}: role ${role} must not have ${p}`);
+      }
+      if (!(r.passwordSecret && r.passwordSecret.name === secret)) problem(`Cluster ${cluster.metadata.name}: role ${role} must take its password from ${secret}, the Secret ${s.name} connects with`);
+      if (!(Number(r.connectionLimit) > 0)) problem(`Cluster ${cluster.metadata.name}: role ${role} needs a connectionLimit`);
+    }
+    const sql = (((cluster.spec.bootstrap || {}).initdb || {}).postInitApplicationSQL || []).join('\n');
+    if (!new RegExp(`CREATE SCHEMA ${s.name} AUTHORIZATION ${role}\\b`).test(sql)) {
+      problem(`Cluster ${cluster.metadata.name}: postInitApplicationSQL must make schema ${s.name} owned by ${role}`);
+    }
+  } else if (pgSet) {
+    const pod = podSpecOf(pgSet);
+    const c = (pod.containers || [])[0] || {};
+    const variable = `MINYI_PG_PASSWORD_${s.name.toUpperCase()}`;
+    const e = (c.env || []).find((x) => x.name === variable);
+    const from = e && e.valueFrom && e.valueFrom.secretKeyRef;
+    if (!from || from.name !== secret || from.key !== 'password') problem(`StatefulSet ${pgSet.metadata.name}: ${variable} must come from key password of ${secret}`);
+    const init = (c.volumeMounts || []).find((m) => m.mountPath === '/docker-entrypoint-initdb.d');
+    const vol = init && (pod.volumes || []).find((v) => v.name === init.name);
+    const cm = vol && vol.configMap && find('ConfigMap', vol.configMap.name);
+    const script = cm ? Object.values(cm.data || {}).join('\n') : '';
+    const list = /for name in ([^;]*);/.exec(script);
+    if (!list || !list[1].split(/\s+/).includes(s.name) || !/CREATE ROLE :"role" LOGIN/.test(script) ||
+        !/CREATE SCHEMA :"service" AUTHORIZATION :"role"/.test(script) || !script.includes('role="minyi_$name"')) {
+      problem(`StatefulSet ${pgSet.metadata.name}: its init script (/docker-entrypoint-initdb.d) must make role ${role} and schema ${s.name} owned by it`);
+    }
+  }
+}
 
 for (const n of notes) console.log(`note: k8s/overlays/${overlay}: ${n}`);
 if (problems.length) {

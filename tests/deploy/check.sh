@@ -9,7 +9,8 @@
 #      NetworkPolicy file in components/network-policies, and in each overlay its Deployment,
 #      Service, HPA, PDB, NetworkPolicy, gRPC probes on its port, hardening and graceful stop, its
 #      keys (own private key only, the signing key in identity alone, none in the gateway), and the
-#      NetworkPolicies let each workload reach what its MINYI_<X>_ADDR variables name;
+#      NetworkPolicies let each workload reach what its MINYI_<X>_ADDR variables name; every overlay's
+#      alert rules name only metrics the code registers and are described in docs/operations.md;
 #   3. deploy/docker/Dockerfile parses, names only files that exist, and builds hardened images;
 #   4. deploy/docker-compose.yml validates against the Compose schema and has every service, with the
 #      variables its main.cc and config.cc require and its key mounts.
@@ -82,6 +83,7 @@ for dir in "$ROOT"/k8s/overlays/*/; do
     continue
   fi
   run node "$HERE/check-k8s.js" "$overlay" "$WORK/$overlay.yaml" "${services[@]}"
+  run node "$HERE/check-alerts.js" "$ROOT" "$overlay" "$WORK/$overlay.yaml"
 done
 for required in dev prod; do
   [ -f "$ROOT/k8s/overlays/$required/kustomization.yaml" ] || fail "k8s/overlays/$required is missing"

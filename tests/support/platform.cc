@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/outbox.h"
 #include "common/redis.h"
+#include "pqxx/pqxx"
 
 namespace minyi::testing {
 
@@ -103,6 +105,24 @@ EcPrivateKey TestKeys::ServiceKey(absl::string_view name) const {
   return key.ok() ? *key : EcPrivateKey();
 }
 
+std::string ServiceRoleDsn(absl::string_view name, const std::string& dsn) {
+  const std::string role = absl::StrCat("minyi_", name);
+  pqxx::connection conn(dsn);
+  pqxx::nontransaction tx(conn);
+  tx.exec(absl::StrCat("DO $$ BEGIN CREATE ROLE ", conn.quote_name(role),
+                       " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"));
+  tx.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", conn.quote_name(std::string(name)), " AUTHORIZATION ",
+                       conn.quote_name(role)));
+  // postgresql://postgres@host:port/db: the user is what stands between the scheme and the '@'.
+  constexpr absl::string_view kScheme = "postgresql://";
+  const size_t at = dsn.find('@');
+  if (!absl::StartsWith(dsn, kScheme) || at == std::string::npos) {
+    ADD_FAILURE() << "not a harness DSN: " << dsn;
+    return dsn;
+  }
+  return absl::StrCat(kScheme, role, dsn.substr(at));
+}
+
 std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::string& dsn, int* grpc_port,
                                            const std::map<std::string, std::string>& extra_env, int* metrics_port) {
   const auto restart = extra_env.find("MINYI_GRPC_ADDR");  // the address it had, to start it again there
@@ -117,7 +137,7 @@ std::unique_ptr<ChildProcess> StartService(absl::string_view name, const std::st
   for (const auto& [k, v] : extra_env) {
     env[k] = v;
   }
-  env["MINYI_PG_DSN"] = dsn;
+  env["MINYI_PG_DSN"] = ServiceRoleDsn(name, dsn);
   if (env.find("MINYI_REDIS_ADDR") == env.end()) {  // a test may bring its own Redis
     env["MINYI_REDIS_ADDR"] = RedisServer::Shared().addr();
   }
@@ -196,6 +216,8 @@ Platform::Platform()
     int port = 0;
     processes_[name] = StartService(name, dsn_, &port, service_env, &metrics_ports_[name]);
     grpc_ports_[name] = port;
+    envs_[name] = service_env;
+    envs_[name]["MINYI_GRPC_ADDR"] = absl::StrCat("127.0.0.1:", port);
     backends.push_back(absl::StrCat(name, "=127.0.0.1:", port));
     // Services that call others find them the way a deployment tells them: MINYI_<NAME>_ADDR.
     service_env[absl::StrCat("MINYI_", absl::AsciiStrToUpper(name), "_ADDR")] = absl::StrCat("127.0.0.1:", port);
@@ -205,8 +227,14 @@ Platform::Platform()
   env.merge(TestKeys::Shared().GatewayEnv());
   env["MINYI_HTTP_ADDR"] = absl::StrCat("127.0.0.1:", http_port_);
   env["MINYI_BACKENDS"] = absl::StrJoin(backends, ",");
-  processes_["gateway"] = std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{},
-                                                         env, absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
+  envs_["gateway"] = env;
+  StartGateway();
+}
+
+void Platform::StartGateway() {
+  processes_["gateway"] =
+      std::make_unique<ChildProcess>(BuildPath("gateway/minyi-gateway"), std::vector<std::string>{},
+                                     envs_.at("gateway"), absl::StrCat(TempDir("minyi-e2e"), "/gateway.log"));
   const ::testing::AssertionResult ready = Eventually(
       [&] {
         try {
@@ -219,6 +247,16 @@ Platform::Platform()
   if (!ready) {
     ADD_FAILURE() << "gateway not ready (" << ready.message() << "):\n" << processes_["gateway"]->Log();
   }
+}
+
+void Platform::Restart(const std::string& name) {
+  processes_.at(name).reset();  // SIGTERM, then SIGKILL after 5 s, unless it already exited
+  if (name == "gateway") {
+    StartGateway();
+    return;
+  }
+  int port = 0;
+  processes_[name] = StartService(name, dsn_, &port, envs_.at(name), &metrics_ports_[name]);
 }
 
 Platform::~Platform() = default;

@@ -41,8 +41,14 @@ class TestKeys final {
   std::unique_ptr<TokenIssuer> issuer_;
 };
 
-// Starts services/<name>/minyi-<name> on free loopback ports against `dsn`, the shared Redis, the test
-// keys and the test clock (ClockEnv), with `extra_env` on top, and waits until its gRPC port accepts (a
+// `dsn` (a database of the shared PostgreSQL, as its superuser) as service `name`'s own role minyi_<name>
+// would connect to it: the role is created once per server (roles belong to the cluster) and given
+// schema `name` in that database, as deploy/postgres/service-role.sql does in a deployment. No password:
+// the test server trusts loopback connections; what each role may read is PostgreSQL's to enforce.
+std::string ServiceRoleDsn(absl::string_view name, const std::string& dsn);
+
+// Starts services/<name>/minyi-<name> on free loopback ports against `dsn` as its own role (ServiceRoleDsn), the shared
+// Redis, the test keys and the test clock (ClockEnv), with `extra_env` on top, and waits until its gRPC port accepts (a
 // test failure if it does not).
 // The ports are written to *grpc_port and, if given, *metrics_port. A service started again on the port it
 // had is given its MINYI_GRPC_ADDR in `extra_env`.
@@ -90,11 +96,16 @@ class Platform final {
 
   int http_port() const { return http_port_; }
   const std::string& redis_addr() const { return redis_addr_; }
+  RedisServer& redis() { return *redis_; }  // this platform's own, to stop and start
   const std::string& dsn() const { return dsn_; }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
   // The Prometheus and gRPC ports of a backend ("identity", "deputies").
   int metrics_port(const std::string& name) const { return metrics_ports_.at(name); }
   int grpc_port(const std::string& name) const { return grpc_ports_.at(name); }
+  // Starts process `name` ("deputies", "gateway") again on its ports with the environment it had, after
+  // stopping it with SIGTERM if it still runs (a test kills it first to model a crash); returns when it
+  // accepts again.
+  void Restart(const std::string& name);
 
   // HTTP through the gateway. `token` adds "Authorization: Bearer <token>".
   HttpResponse Call(absl::string_view method, absl::string_view target, const nlohmann::json& body = nullptr,
@@ -133,6 +144,8 @@ class Platform final {
   std::string NewProjectSupervisionGroup(absl::string_view project_title, const std::vector<std::string>& members);
 
  private:
+  void StartGateway();  // on http_port_, with envs_["gateway"]; waits until /readyz answers 200
+
   std::string dsn_;
   // A Redis of its own: two platforms of one test process share no event stream, consumer group or
   // revocation (account ids of their databases overlap).
@@ -142,6 +155,7 @@ class Platform final {
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
   std::map<std::string, int> metrics_ports_;
   std::map<std::string, int> grpc_ports_;
+  std::map<std::string, std::map<std::string, std::string>> envs_;  // what each was started with
   std::string admin_token_;
   bool admin_password_changed_ = false;
 };

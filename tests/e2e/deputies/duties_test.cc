@@ -7,6 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "minyi/common/v1/common.pb.h"
+#include "minyi/deputies/v1/deputies.pb.h"
+#include "pqxx/pqxx"
 #include "support/platform.h"
 
 namespace minyi::testing {
@@ -261,6 +264,71 @@ TEST(Duties, SupervisionGroupsAreProposedAndKeptByStaffAndReadByDeputies) {
   EXPECT_EQ(
       P().Call("GET", "/v1/supervisionGroups?targetKind=SUPERVISION_TARGET_KIND_DEPARTMENT", nullptr, citizen).status,
       403);
+}
+
+TEST(DeadEvents, StaffListAndReplayAServicesDeadEventsThroughTheGateway) {
+  const std::string station = P().NewStation("示范县");
+  const std::string deputy = P().NewDeputy(station, "钱红");
+  // A ballot's duty evidence that the deputies consumer gave up on, as it leaves one in its table.
+  minyi::deputies::v1::DutyEvidence evidence;
+  evidence.add_deputies(deputy);
+  evidence.set_reference("votes/77");
+  evidence.set_occurred_on(LastYear("05-06"));
+  minyi::common::v1::Event event;
+  event.set_id("6f1c2a3b-0000-4000-8000-0000000e2e01");
+  event.set_type("minyi.voting.v1.BallotCast");
+  event.set_source("voting");
+  event.set_subject("votes/77");
+  event.mutable_data()->set_type_url("type.googleapis.com/minyi.voting.v1.BallotCast");
+  event.mutable_data()->set_value(evidence.SerializeAsString());
+  {
+    pqxx::connection conn(P().dsn());
+    pqxx::work tx(conn);
+    tx.exec_params(
+        "INSERT INTO deputies.dead_events (consumer, event_id, event_type, payload, error, attempts, first_failed_at) "
+        "VALUES ('deputies', $1::uuid, $2, $3, 'UNAVAILABLE: database restarting', 10, now())",
+        event.id(), event.type(), pqxx::binarystring(event.SerializeAsString()));
+    tx.commit();
+  }
+
+  const std::string deputy_token = P().NewAccount("ROLE_DEPUTY", deputy);
+  EXPECT_EQ(P().Call("GET", "/v1/deputies/deadEvents", nullptr, deputy_token).status, 403);
+  HttpResponse r = P().Call("GET", "/v1/deputies/deadEvents?pageSize=10", nullptr, P().Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string name;
+  const json listed = Json(r);
+  for (const json& d : listed["deadEvents"]) {
+    if (d.value("eventId", "") == event.id()) {
+      name = d.value("name", "");
+      EXPECT_EQ(d.value("consumer", ""), "deputies");
+      EXPECT_EQ(d.value("eventType", ""), "minyi.voting.v1.BallotCast");
+      EXPECT_EQ(d.value("error", ""), "UNAVAILABLE: database restarting");
+      EXPECT_EQ(d.value("attempts", 0), 10);
+    }
+  }
+  ASSERT_THAT(name, ::testing::StartsWith("deadEvents/")) << r.body;
+
+  // The service host samples its consumer group's backlog and dead events every 2 s.
+  EXPECT_TRUE(Eventually([&] {
+    const std::string metrics = HttpRequest(P().metrics_port("deputies"), "GET", "/metrics").body;
+    return metrics.find("minyi_events_dead{group=\"deputies\"} 1") != std::string::npos &&
+           metrics.find("minyi_events_consumer_lag{group=\"deputies\"} 0") != std::string::npos &&
+           metrics.find("minyi_events_consumer_pending{group=\"deputies\"} 0") != std::string::npos;
+  }));
+
+  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), deputy_token).status, 403);
+  r = P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), P().Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Json(r).value("eventId", ""), event.id());
+  r = P().Call("GET", absl::StrCat("/v1/", deputy, "/duties"), nullptr, P().Admin());
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Json(r)["duties"].size(), 1u);
+  EXPECT_EQ(Json(r)["duties"][0].value("sourceEvent", ""), event.id());
+  EXPECT_EQ(P().Call("POST", absl::StrCat("/v1/deputies/", name, ":replay"), json::object(), P().Admin()).status, 404);
+
+  // Every consuming service serves the same two methods under its own prefix.
+  r = P().Call("GET", "/v1/notifications/deadEvents", nullptr, P().Admin());
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 }  // namespace

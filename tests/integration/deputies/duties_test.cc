@@ -283,9 +283,9 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   const v1::Deputy a = NewDeputy(station.name());
   const v1::Deputy b = NewDeputy(station.name());
 
-  // deputies/999999 is unknown: skipped, not retried forever; a deputy named twice gets one record.
+  // A deputy named twice gets one record.
   const minyi::common::v1::Event event =
-      BallotCast("6f1c2a3b-0000-4000-8000-00000000a001", {a.name(), b.name(), a.name(), "deputies/999999"});
+      BallotCast("6f1c2a3b-0000-4000-8000-00000000a001", {a.name(), b.name(), a.name()});
   RedisClient redis(RedisServer::Shared().addr());
   auto publish = [&] { Publish(redis, event); };
   const std::string kProcessed = "SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid";
@@ -314,6 +314,101 @@ TEST_F(DutiesTest, EventsMakeOneRecordPerDeputyHoweverOftenDelivered) {
   EXPECT_EQ(out.duties(0).date(), "2026-01-15");
   EXPECT_THAT(out.duties(0).evidence(), ElementsAre("votes/7"));
   EXPECT_EQ(out.duties(0).recorded_by(), "acct-voting");
+}
+
+TEST_F(DutiesTest, AnEventNamingAnUnknownDeputyIsRefusedWholeAndAcknowledged) {
+  const v1::Station station = NewStation();
+  const v1::Deputy known = NewDeputy(station.name());
+  const minyi::common::v1::Event refused =
+      BallotCast("6f1c2a3b-0000-4000-8000-00000000a101", {known.name(), "deputies/999999"});
+  const minyi::common::v1::Event malformed = BallotCast("6f1c2a3b-0000-4000-8000-00000000a102", {"deputies/x"});
+  const minyi::common::v1::Event fine = BallotCast("6f1c2a3b-0000-4000-8000-00000000a103", {known.name()});
+  RedisClient redis(RedisServer::Shared().addr());
+  Publish(redis, refused);
+  Publish(redis, malformed);
+  Publish(redis, fine);
+  const std::string kProcessed = "SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid";
+  const std::string kRecords = "SELECT count(*) FROM deputies.duty_records WHERE source_event_id = $1::uuid";
+  ASSERT_TRUE(Eventually([&] { return Count(kRecords, fine.id()) == 1; })) << process_->Log();
+  ASSERT_TRUE(Eventually([&] { return GroupCaughtUp(RedisServer::Shared().addr(), "deputies"); }));
+  // Acknowledged and remembered, but nothing stored: not for the known deputy either, and not dead.
+  for (const auto* e : {&refused, &malformed}) {
+    EXPECT_EQ(Count(kProcessed, e->id()), 1) << e->id();
+    EXPECT_EQ(Count(kRecords, e->id()), 0) << e->id();
+    EXPECT_EQ(Count("SELECT count(*) FROM deputies.dead_events WHERE event_id = $1::uuid", e->id()), 0) << e->id();
+  }
+  const std::string log = process_->Log();
+  EXPECT_THAT(log, HasSubstr("refused"));
+  EXPECT_THAT(log, HasSubstr("deputies/999999"));
+}
+
+TEST_F(DutiesTest, StaffListAndReplayDeadEventsAndAFailingReplayKeepsTheEventWithItsError) {
+  const v1::Station station = NewStation();
+  const v1::Deputy deputy = NewDeputy(station.name());
+  const minyi::common::v1::Event event = BallotCast("6f1c2a3b-0000-4000-8000-00000000a201", {deputy.name()});
+  // As the consumer leaves an event after its last attempt.
+  {
+    pqxx::connection conn(*dsn_);
+    pqxx::work tx(conn);
+    tx.exec_params(
+        "INSERT INTO deputies.dead_events (consumer, event_id, event_type, payload, error, attempts, first_failed_at) "
+        "VALUES ('deputies', $1::uuid, $2, $3, 'UNAVAILABLE: downstream', 10, now() - interval '1 minute')",
+        event.id(), event.type(), pqxx::binarystring(event.SerializeAsString()));
+    // Until dropped below, every duty record insert fails: the handler fails when replayed.
+    tx.exec(
+        "CREATE FUNCTION deputies.refuse_duty() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+        "'duty records refused'; END $$; CREATE TRIGGER refuse_duty BEFORE INSERT ON deputies.duty_records "
+        "FOR EACH ROW EXECUTE FUNCTION deputies.refuse_duty()");
+    tx.commit();
+  }
+  minyi::common::v1::ListDeadEventsRequest list;
+  minyi::common::v1::ListDeadEventsResponse listed;
+  EXPECT_EQ(
+      stub_->ListDeadEvents(CallContext(Token(minyi::common::v1::ROLE_DEPUTY, deputy.name())).get(), list, &listed)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->ListDeadEvents(CallContext(Staff()).get(), list, &listed).ok());
+  ASSERT_EQ(listed.dead_events_size(), 1);
+  const minyi::common::v1::DeadEvent& dead = listed.dead_events(0);
+  EXPECT_EQ(dead.consumer(), "deputies");
+  EXPECT_EQ(dead.event_id(), event.id());
+  EXPECT_EQ(dead.event_type(), "minyi.voting.v1.BallotCast");
+  EXPECT_EQ(dead.subject(), "votes/7");
+  EXPECT_EQ(dead.error(), "UNAVAILABLE: downstream");
+  EXPECT_EQ(dead.attempts(), 10);
+  EXPECT_LT(dead.first_failed_time().seconds(), dead.dead_time().seconds());
+
+  minyi::common::v1::ReplayDeadEventRequest replay;
+  replay.set_name(dead.name());
+  minyi::common::v1::DeadEvent replayed;
+  grpc::Status st = stub_->ReplayDeadEvent(CallContext(Staff()).get(), replay, &replayed);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  EXPECT_THAT(st.error_message(), HasSubstr("INTERNAL"));
+  EXPECT_THAT(st.error_message(), ::testing::Not(HasSubstr("duty records refused")));  // no internals
+  ASSERT_TRUE(stub_->ListDeadEvents(CallContext(Staff()).get(), list, &listed).ok());
+  ASSERT_EQ(listed.dead_events_size(), 1);
+  EXPECT_THAT(listed.dead_events(0).error(), HasSubstr("duty records refused"));
+  EXPECT_EQ(listed.dead_events(0).attempts(), 11);
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid", event.id()), 0);
+
+  {
+    pqxx::connection conn(*dsn_);
+    pqxx::work tx(conn);
+    tx.exec("DROP TRIGGER refuse_duty ON deputies.duty_records");
+    tx.commit();
+  }
+  st = stub_->ReplayDeadEvent(CallContext(Staff()).get(), replay, &replayed);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(replayed.event_id(), event.id());
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.duty_records WHERE source_event_id = $1::uuid", event.id()), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM deputies.processed_events WHERE event_id = $1::uuid", event.id()), 1);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM deputies.audit_log WHERE action = 'ReplayDeadEvent' AND resource = $1", dead.name()),
+      1);
+  ASSERT_TRUE(stub_->ListDeadEvents(CallContext(Staff()).get(), list, &listed).ok());
+  EXPECT_EQ(listed.dead_events_size(), 0);
+  EXPECT_EQ(stub_->ReplayDeadEvent(CallContext(Staff()).get(), replay, &replayed).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(DutiesTest, ABurstOfEventsBooksEachDeputyOnceWithItsRevisionEventAndAuditRow) {

@@ -1,6 +1,6 @@
 // The outbox relay and the event consumer against real PostgreSQL and Redis: at-least-once delivery
-// with exactly-once effects, through rollbacks, relay restarts, racing relays, killed consumers and a
-// Redis restart.
+// with exactly-once effects, through rollbacks, relay restarts, racing relays, killed consumers, a
+// Redis restart and a Redis that forgot its stream; the outbox's confirmation, pruning and metrics.
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,8 @@
 #include "common/redis.h"
 #include "gtest/gtest.h"
 #include "minyi/common/v1/common.pb.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 #include "support/harness.h"
 
 namespace minyi {
@@ -97,6 +100,13 @@ class EventsTest : public ::testing::Test {
   }
 
   int64_t Unpublished() { return Count("SELECT count(*) FROM outbox WHERE published_at IS NULL"); }
+  int64_t Confirmed() { return Count("SELECT count(*) FROM outbox WHERE confirmed_at IS NOT NULL"); }
+
+  OutboxRelay::CheckResult Check(OutboxRelay& relay) {
+    absl::StatusOr<OutboxRelay::CheckResult> checked = relay.Check();
+    EXPECT_TRUE(checked.ok()) << checked.status();
+    return checked.value_or(OutboxRelay::CheckResult{.republished = -1, .confirmed = -1, .pruned = -1, .backlog = {}});
+  }
 
   RedisReply Redis(const std::vector<std::string>& args) {
     absl::StatusOr<RedisReply> reply = redis_->Command(args);
@@ -375,26 +385,173 @@ TEST_F(EventsTest, RedeliveredEventDoesNotRunTheHandlerAgain) {
   EXPECT_EQ(Pending("evgroup"), 0);
 }
 
-TEST_F(EventsTest, FailedHandlerIsRetriedAfterClaimIdle) {
+TEST_F(EventsTest, FailedHandlerIsRetriedByTheSameConsumerBeforeClaimIdle) {
   const std::string id = Emit(4);
   ASSERT_NO_FATAL_FAILURE(PublishPending(1));
 
   std::atomic<int> calls{0};
-  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), [&](const Event& event, pqxx::work& tx) {
+  EventConsumer::Options options = ConsumerOptions("c1");
+  options.claim_idle = absl::Minutes(10);  // only the consumer's own retry can handle it again
+  EventConsumer consumer(*pool_, redis_addr_, options, [&](const Event& event, pqxx::work& tx) {
     tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", event.id());
     return ++calls == 1 ? absl::UnavailableError("downstream unavailable") : absl::OkStatus();
   });
-  const absl::Time failed = absl::Now();
   EXPECT_EQ(consumer.PollOnce().value_or(-1), 0);
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(Effects(id), 0);  // the failed attempt rolled back with processed_events
   EXPECT_EQ(Pending("evgroup"), 1);
 
   PollUntilAcked(consumer, 1);
-  EXPECT_GE(absl::Now() - failed, ConsumerOptions("c1").claim_idle) << "retried before claim_idle";
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(Effects(id), 1);
   EXPECT_EQ(Pending("evgroup"), 0);
+}
+
+TEST_F(EventsTest, EventFailingTwiceIsHandledOnTheThirdAttemptCountedByRedis) {
+  const std::string id = Emit(6);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(1));
+
+  RedisClient observer(redis_addr_);
+  std::vector<int64_t> deliveries;  // Redis' delivery count as each attempt runs
+  EventConsumer::Options options = ConsumerOptions("c1");
+  options.claim_idle = absl::Minutes(10);
+  EventConsumer consumer(*pool_, redis_addr_, options, [&](const Event& event, pqxx::work& tx) {
+    absl::StatusOr<RedisReply> p = observer.Command({"XPENDING", stream_, "evgroup", "-", "+", "10"});
+    deliveries.push_back(p.ok() && p->elements.size() == 1 ? p->elements[0].elements[3].integer : -1);
+    tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", event.id());
+    return deliveries.size() <= 2 ? absl::UnavailableError("database restarting") : absl::OkStatus();
+  });
+  consumer.Start();
+  // 100 ms, then 200 ms: a generous deadline, far below claim_idle.
+  EXPECT_TRUE(Eventually([&] { return Effects(id) == 1; }, absl::Seconds(20)));
+  consumer.Stop();
+  EXPECT_EQ(deliveries, (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(Pending("evgroup"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM dead_events"), 0);
+}
+
+TEST_F(EventsTest, EventIsHandledSoonAfterPostgresComesBack) {
+  const std::string id = Emit(7);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(1));
+  std::atomic<int> calls{0};
+  EventConsumer::Options options = ConsumerOptions("c1");
+  options.claim_idle = absl::Minutes(10);
+  EventConsumer consumer(*pool_, redis_addr_, options, RecordingHandler("c1", &calls));
+  PostgresServer::Shared().Stop();
+  consumer.Start();
+  // The outage itself, not a wait: the consumer reads the entry and fails on the database meanwhile.
+  absl::SleepFor(absl::Milliseconds(500));
+  PostgresServer::Shared().Start();
+  EXPECT_TRUE(Eventually([&] { return Effects(id) == 1; }, absl::Seconds(20)));
+  consumer.Stop();
+  EXPECT_EQ(Pending("evgroup"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM dead_events"), 0);
+}
+
+TEST_F(EventsTest, EventFailingEveryAttemptIsDeadLetteredAcknowledgedAndCounted) {
+  const std::string poison = Emit(8);
+  const std::string fine = Emit(9);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(2));
+
+  prometheus::Registry registry;
+  ConsumerMetrics metrics(registry);
+  EventConsumer::Options options = ConsumerOptions("c1");
+  options.claim_idle = absl::Minutes(10);
+  options.max_attempts = 3;
+  options.metrics = &metrics;
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, options, [&](const Event& event, pqxx::work& tx) {
+    if (event.id() == poison) {
+      ++calls;
+      return absl::InvalidArgumentError("cannot apply this one");
+    }
+    tx.exec_params("INSERT INTO effects (event_id, consumer) VALUES ($1::uuid, 'c1')", event.id());
+    return absl::OkStatus();
+  });
+  PollUntilAcked(consumer, 2);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(Effects(fine), 1);
+  EXPECT_EQ(Effects(poison), 0);
+  EXPECT_EQ(Pending("evgroup"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM processed_events WHERE event_id = '" + poison + "'"), 0);
+
+  absl::StatusOr<std::tuple<std::string, std::string, std::string, int>> row =
+      pool_->TransactValue<std::tuple<std::string, std::string, std::string, int>>(
+          [&](pqxx::work& tx) -> absl::StatusOr<std::tuple<std::string, std::string, std::string, int>> {
+            const pqxx::row r = tx.exec_params1(
+                "SELECT consumer, error, payload, attempts FROM dead_events WHERE event_id = $1::uuid AND "
+                "first_failed_at < dead_at",
+                poison);
+            return std::make_tuple(r[0].as<std::string>(), r[1].as<std::string>(), pqxx::binarystring(r[2]).str(),
+                                   r[3].as<int>());
+          });
+  ASSERT_TRUE(row.ok()) << row.status();
+  const auto& [group, error, payload, attempts] = *row;
+  EXPECT_EQ(group, "evgroup");
+  EXPECT_NE(error.find("cannot apply this one"), std::string::npos) << error;
+  EXPECT_EQ(attempts, 3);
+  Event stored;
+  ASSERT_TRUE(stored.ParseFromString(payload));
+  EXPECT_EQ(stored.id(), poison);
+
+  RedisClient redis(redis_addr_);
+  ASSERT_TRUE(SampleConsumerBacklog(redis, stream_, {"evgroup"}, *pool_, metrics).ok());
+  const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
+  EXPECT_NE(text.find("minyi_events_dead_total{group=\"evgroup\"} 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("minyi_events_dead{group=\"evgroup\"} 1"), std::string::npos) << text;
+}
+
+TEST_F(EventsTest, AttemptsCountAcrossARestartOfTheConsumer) {
+  const std::string id = Emit(10);
+  ASSERT_NO_FATAL_FAILURE(PublishPending(1));
+  EventConsumer::Options options = ConsumerOptions("c1");
+  options.max_attempts = 3;
+  std::atomic<int> calls{0};
+  auto failing = [&](const Event&, pqxx::work&) {
+    ++calls;
+    return absl::UnavailableError("always");
+  };
+  {
+    EventConsumer first(*pool_, redis_addr_, options, failing);
+    EXPECT_EQ(first.PollOnce().value_or(-1), 0);
+  }
+  EXPECT_EQ(calls, 1);
+  // Another process (or this one restarted) claims it once idle: attempts go on from Redis' count.
+  options.consumer = "c2";
+  EventConsumer second(*pool_, redis_addr_, options, failing);
+  PollUntilAcked(second, 1);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(Count("SELECT count(*) FROM dead_events WHERE event_id = '" + id + "' AND attempts = 3"), 1);
+}
+
+TEST_F(EventsTest, LagGaugeCountsTheBacklogWhenRedisReportsNoLag) {
+  Redis({"XGROUP", "CREATE", stream_, "evgroup", "0", "MKSTREAM"});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(Redis({"XADD", stream_, "*", "n", std::to_string(i)}).str);
+  }
+  Redis({"XREADGROUP", "GROUP", "evgroup", "c1", "COUNT", "1", "STREAMS", stream_, ">"});
+  prometheus::Registry registry;
+  ConsumerMetrics metrics(registry);
+  auto sample = [&] {
+    EXPECT_TRUE(SampleConsumerBacklog(*redis_, stream_, {"evgroup"}, *pool_, metrics).ok());
+    return prometheus::TextSerializer().Serialize(registry.Collect());
+  };
+  std::string text = sample();
+  EXPECT_NE(text.find("minyi_events_consumer_lag{group=\"evgroup\"} 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("minyi_events_consumer_pending{group=\"evgroup\"} 1"), std::string::npos) << text;
+
+  // A deletion in the unread range: Redis can no longer tell the lag.
+  Redis({"XDEL", stream_, ids[2]});
+  const RedisReply groups = Redis({"XINFO", "GROUPS", stream_});
+  bool nil_lag = false;
+  for (size_t i = 0; i + 1 < groups.elements.at(0).elements.size(); i += 2) {
+    nil_lag |= groups.elements[0].elements[i].str == "lag" &&
+               groups.elements[0].elements[i + 1].type == RedisReply::Type::kNil;
+  }
+  ASSERT_TRUE(nil_lag) << "Redis reports a lag; the case under test did not arise";
+  text = sample();
+  EXPECT_NE(text.find("minyi_events_consumer_lag{group=\"evgroup\"} 3"), std::string::npos) << text;
 }
 
 TEST_F(EventsTest, MalformedEntryIsAcknowledgedWithoutRunningTheHandler) {
@@ -560,6 +717,233 @@ TEST_F(EventsTest, PostgresRestartWhileRelayAndConsumerRunLosesNothing) {
   ASSERT_TRUE(Eventually([&] { return Count("SELECT count(*) FROM effects") >= 40 && Pending("evgroup") == 0; }));
   relay.Stop();
   consumer.Stop();
+  ExpectEachPublishedAndAppliedOnce(emitted);
+}
+
+// Redis forgets (FLUSHALL) what the relay published before any consumer read it: the relay publishes
+// every such event again and each is handled once.
+TEST_F(EventsTest, EventsRedisForgotBeforeAnyConsumerReadThemAreHandledOnce) {
+  constexpr int kEvents = 50;
+  std::vector<std::string> emitted;
+  for (int i = 0; i < kEvents; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), kEvents);
+  OutboxRelay::CheckResult checked = Check(relay);
+  EXPECT_EQ(checked.republished, 0);
+  EXPECT_EQ(checked.confirmed, 0);  // no consumer group yet: nobody has them
+  EXPECT_EQ(checked.backlog.unconfirmed, kEvents);
+
+  Redis({"FLUSHALL"});
+  EXPECT_EQ(Check(relay).republished, kEvents);
+  EXPECT_EQ(Unpublished(), kEvents);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), kEvents);
+  EXPECT_EQ(StreamEventIds(), emitted);  // in outbox order
+
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  PollUntilAcked(consumer, kEvents);
+  EXPECT_EQ(calls, kEvents);
+  ExpectEachPublishedAndAppliedOnce(emitted);
+  checked = Check(relay);
+  EXPECT_EQ(checked.republished, 0);
+  EXPECT_EQ(checked.confirmed, kEvents);
+  EXPECT_EQ(checked.backlog.unconfirmed, 0);
+}
+
+// Some events consumed and confirmed, the rest not yet read, when Redis forgets: only the rest is
+// published again, and nothing is handled twice.
+TEST_F(EventsTest, OnlyUnconfirmedEventsArePublishedAgainWhenRedisForgets) {
+  std::vector<std::string> emitted;
+  for (int i = 0; i < 10; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 10);
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  PollUntilAcked(consumer, 10);
+  EXPECT_EQ(Check(relay).confirmed, 10);
+
+  for (int i = 10; i < 15; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 5);
+  OutboxRelay::CheckResult before = Check(relay);
+  EXPECT_EQ(before.confirmed, 0);
+  EXPECT_EQ(before.backlog.unconfirmed, 5);
+
+  Redis({"FLUSHALL"});
+  EXPECT_EQ(Check(relay).republished, before.backlog.unconfirmed);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 5);
+  PollUntilAcked(consumer, 5);  // the consumer recreates its group, which starts at the stream's beginning
+  EXPECT_EQ(calls, 15);
+  for (const std::string& id : emitted) {
+    EXPECT_EQ(Effects(id), 1) << id;
+  }
+  EXPECT_EQ(Check(relay).confirmed, 5);
+  EXPECT_EQ(Confirmed(), 15);
+}
+
+// A Redis restart may have lost what it had not written to disk (its run id tells): whatever is
+// unconfirmed is published again, even when the relay published more after the restart and before it
+// checked.
+TEST_F(EventsTest, UnconfirmedEventsArePublishedAgainAfterARedisRestart) {
+  std::vector<std::string> emitted;
+  for (int i = 0; i < 5; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  EXPECT_EQ(Check(relay).republished, 0);  // remembers the run id
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 5);
+  RedisServer::Shared().Stop();
+  RedisServer::Shared().Start();
+  for (int i = 5; i < 8; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  // The relay's connection broke with the restart: its first command fails, the next reconnects.
+  ASSERT_TRUE(Eventually([&] { return relay.PublishPending().value_or(0) == 3; }));
+  EXPECT_EQ(Check(relay).republished, 8);
+  EXPECT_EQ(Check(relay).republished, 0);  // once per restart
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 8);
+
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  PollUntilAcked(consumer, 16);  // this restart kept its data: every event is on the stream twice
+  EXPECT_EQ(calls, 8);
+  ExpectEachPublishedAndAppliedOnce(emitted);
+}
+
+// Rows are confirmed up to the entry every consumer group has read and acknowledged, comparing entry
+// ids as numbers: <ms>-10 comes after <ms>-9.
+TEST_F(EventsTest, ConfirmationFollowsTheSlowestGroup) {
+  for (const std::string group : {"fast", "slow"}) {
+    Redis({"XGROUP", "CREATE", stream_, group, "0", "MKSTREAM"});
+  }
+  // Every entry in one millisecond, an hour ahead: their ids differ only in the sequence number.
+  const int64_t ms = absl::ToUnixMillis(absl::Now() + absl::Hours(1));
+  Redis({"XSETID", stream_, absl::StrCat(ms, "-0")});
+  constexpr int kEvents = 12;
+  for (int i = 0; i < kEvents; ++i) {
+    Emit(i);
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending().value_or(-1), kEvents);
+  EXPECT_EQ(Check(relay).confirmed, 0);
+
+  // "fast" reads and acknowledges everything; "slow" reads everything and acknowledges the first 9.
+  auto read_and_ack = [&](const std::string& group, int ack) {
+    const RedisReply read = Redis({"XREADGROUP", "GROUP", group, "c", "COUNT", "100", "STREAMS", stream_, ">"});
+    std::vector<std::string> xack = {"XACK", stream_, group};
+    for (int i = 0; i < ack; ++i) {
+      xack.push_back(read.elements.at(0).elements.at(1).elements.at(i).elements.at(0).str);
+    }
+    Redis(xack);
+  };
+  read_and_ack("fast", kEvents);
+  read_and_ack("slow", 9);
+  EXPECT_EQ(Redis({"XRANGE", stream_, "-", "+"}).elements.at(9).elements.at(0).str, absl::StrCat(ms, "-10"));
+  OutboxRelay::CheckResult checked = Check(relay);
+  EXPECT_EQ(checked.confirmed, 9);
+  EXPECT_EQ(checked.backlog.unconfirmed, 3);
+  EXPECT_EQ(
+      Count("SELECT count(*) FROM outbox WHERE confirmed_at IS NOT NULL AND id > (SELECT min(id) + 8 FROM outbox)"), 0);
+
+  Redis({"XACK", stream_, "slow", absl::StrCat(ms, "-10"), absl::StrCat(ms, "-11"), absl::StrCat(ms, "-12")});
+  checked = Check(relay);
+  EXPECT_EQ(checked.confirmed, 3);
+  EXPECT_EQ(checked.backlog.unconfirmed, 0);
+}
+
+TEST_F(EventsTest, ConfirmedRowsArePrunedAfterAWeekAndNoOtherRow) {
+  for (int i = 0; i < 4; ++i) {
+    Emit(i);
+  }
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  ASSERT_EQ(relay.PublishPending(3).value_or(-1), 3);
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  PollUntilAcked(consumer, 3);
+  EXPECT_EQ(Check(relay).confirmed, 3);
+
+  // Rows 1 and 2 (confirmed) and 4 (not yet published) eight days old; row 3 (confirmed) new.
+  Count(
+      "WITH aged AS (UPDATE outbox SET created_at = now() - interval '8 days' "
+      "WHERE id <> (SELECT min(id) + 2 FROM outbox) RETURNING 1) SELECT count(*) FROM aged");
+  EXPECT_EQ(Check(relay).pruned, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox"), 2);
+  EXPECT_EQ(Unpublished(), 1);
+  EXPECT_EQ(Check(relay).pruned, 0);
+}
+
+// The metrics every service exports, read back from the registry as Prometheus would scrape them.
+TEST_F(EventsTest, BacklogMetricsFollowTheOutbox) {
+  prometheus::Registry registry;
+  OutboxRelay relay(*pool_, redis_addr_, stream_);
+  relay.ExportMetrics(registry);
+  auto metric = [&](const std::string& name) {
+    for (const prometheus::MetricFamily& family : registry.Collect()) {
+      if (family.name == name) {
+        const prometheus::ClientMetric& m = family.metric.at(0);
+        return family.type == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value;
+      }
+    }
+    ADD_FAILURE() << name << " not exported";
+    return -1.0;
+  };
+
+  ASSERT_EQ(Check(relay).backlog.unpublished, 0);
+  EXPECT_EQ(metric("minyi_outbox_unpublished"), 0);
+  EXPECT_EQ(metric("minyi_outbox_oldest_unpublished_seconds"), 0);
+  EXPECT_EQ(metric("minyi_outbox_unconfirmed"), 0);
+  EXPECT_EQ(metric("minyi_outbox_republished_total"), 0);
+
+  for (int i = 0; i < 3; ++i) {
+    Emit(i);
+  }
+  Count(
+      "WITH o AS (UPDATE outbox SET created_at = now() - interval '1 hour' "
+      "WHERE id = (SELECT min(id) FROM outbox) RETURNING 1) SELECT count(*) FROM o");
+  Check(relay);
+  EXPECT_EQ(metric("minyi_outbox_unpublished"), 3);
+  EXPECT_GE(metric("minyi_outbox_oldest_unpublished_seconds"), 3600);
+  EXPECT_LT(metric("minyi_outbox_oldest_unpublished_seconds"), 3600 + 600);
+  EXPECT_EQ(metric("minyi_outbox_unconfirmed"), 0);
+
+  ASSERT_EQ(relay.PublishPending().value_or(-1), 3);
+  Check(relay);
+  EXPECT_EQ(metric("minyi_outbox_unpublished"), 0);
+  EXPECT_EQ(metric("minyi_outbox_oldest_unpublished_seconds"), 0);
+  EXPECT_EQ(metric("minyi_outbox_unconfirmed"), 3);  // no consumer group has them
+
+  Redis({"FLUSHALL"});
+  Check(relay);
+  EXPECT_EQ(metric("minyi_outbox_republished_total"), 3);
+  EXPECT_EQ(metric("minyi_outbox_unpublished"), 3);
+  EXPECT_EQ(metric("minyi_outbox_unconfirmed"), 0);
+}
+
+// The relay's own loop checks too: events published, then forgotten by Redis, reach a consumer that
+// starts afterwards.
+TEST_F(EventsTest, RunningRelayRepublishesWhatRedisForgot) {
+  OutboxRelay relay(*pool_, redis_addr_, stream_, absl::Milliseconds(10), absl::Milliseconds(50));
+  relay.Start();
+  std::vector<std::string> emitted;
+  for (int i = 0; i < 20; ++i) {
+    emitted.push_back(Emit(i));
+  }
+  ASSERT_TRUE(Eventually([&] { return Unpublished() == 0; }));
+  Redis({"FLUSHALL"});
+  ASSERT_TRUE(Eventually([&] { return Redis({"XLEN", stream_}).integer == 20; }));
+
+  std::atomic<int> calls{0};
+  EventConsumer consumer(*pool_, redis_addr_, ConsumerOptions("c1"), RecordingHandler("c1", &calls));
+  consumer.Start();
+  ASSERT_TRUE(Eventually([&] { return Confirmed() == 20; }));
+  consumer.Stop();
+  relay.Stop();
+  EXPECT_EQ(calls, 20);
   ExpectEachPublishedAndAppliedOnce(emitted);
 }
 

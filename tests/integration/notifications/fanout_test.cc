@@ -80,6 +80,26 @@ class FanoutTest : public NotificationsTest {
     ASSERT_TRUE(Eventually([&] { return Acknowledged(entries.back()); })) << n.process->Log();
   }
 
+  // A serving deputy in the registry, at a new station; returns its name.
+  static std::string NewDeputy() {
+    minyi::deputies::v1::CreateStationRequest cs;
+    cs.mutable_station()->set_display_name("联络站");
+    cs.mutable_station()->set_kind(minyi::deputies::v1::STATION_KIND_VILLAGE);
+    cs.mutable_station()->add_region_path("湄潭县");
+    minyi::deputies::v1::Station station;
+    EXPECT_TRUE(deputies_stub_->CreateStation(CallContext(Staff()).get(), cs, &station).ok());
+    minyi::deputies::v1::CreateDeputyRequest cd;
+    cd.mutable_deputy()->add_stations(station.name());
+    cd.mutable_deputy()->set_display_name("代表");
+    cd.mutable_deputy()->set_gender(minyi::deputies::v1::GENDER_FEMALE);
+    cd.mutable_deputy()->set_level(minyi::deputies::v1::LEVEL_COUNTY);
+    cd.mutable_deputy()->set_term(2);
+    minyi::deputies::v1::Deputy deputy;
+    grpc::Status st = deputies_stub_->CreateDeputy(CallContext(Staff()).get(), cd, &deputy);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return deputy.name();
+  }
+
   static nv1::ListInboxResponse Inbox(Notifications& n, const std::string& token, bool unread_only = false,
                                       const std::string& page_token = "", int page_size = 0) {
     nv1::ListInboxRequest req;
@@ -250,7 +270,7 @@ TEST_F(FanoutTest, StationRankingReachesTheStationsMembersThroughTheDeputiesServ
 
 TEST_F(FanoutTest, PreferencesChooseChannelsPerCategoryAndAreValidated) {
   Notifications n = StartNotifications();
-  const std::string deputy = "deputies/424242";
+  const std::string deputy = NewDeputy();
   const std::string account = CreateAccount(minyi::common::v1::ROLE_DEPUTY, "", deputy);
   const std::string token = TokenOf(account, minyi::common::v1::ROLE_DEPUTY);
 
@@ -359,6 +379,32 @@ TEST_F(FanoutTest, QuietHoursHoldOrdinaryDeliveriesButNotOverdueEscalations) {
   ASSERT_TRUE(n.stub->ListInbox(CallContext(token).get(), nv1::ListInboxRequest(), &inbox).ok());
   EXPECT_EQ(inbox.notifications_size(), 2);
   EXPECT_TRUE(inbox.notifications(0).urgent());
+}
+
+TEST_F(FanoutTest, AnEventNamingADeputyNotInTheRegistryIsRefusedAndNobodyIsNotified) {
+  Notifications n = StartNotifications();
+  const std::string deputy = NewDeputy();
+  const std::string account = CreateAccount(minyi::common::v1::ROLE_DEPUTY, "", deputy);
+  minyi::voting::v1::VoteOpened opened;
+  opened.set_reference("votes/19");
+  opened.set_title("票决");
+  opened.add_deputies(deputy);
+  opened.add_deputies("deputies/999998");
+  const std::string refused = Emit(opened, "votes/19");
+  opened.clear_deputies();
+  opened.add_deputies(deputy);
+  const std::string fine = Emit(opened, "votes/19");
+  Relay();
+  for (const std::string& id : {refused, fine}) {
+    const std::vector<std::string> entries = StreamEntriesOf(id);
+    ASSERT_EQ(entries.size(), 1u);
+    ASSERT_TRUE(Eventually([&] { return Acknowledged(entries[0]); })) << n.process->Log();
+  }
+  const nv1::ListInboxResponse inbox = Inbox(n, TokenOf(account, minyi::common::v1::ROLE_DEPUTY));
+  ASSERT_EQ(inbox.notifications_size(), 1);  // the second event's only
+  EXPECT_EQ(Count(n.dsn, "SELECT count(*) FROM notifications.notifications WHERE event_id = '" + refused + "'"), 0);
+  EXPECT_EQ(Count(n.dsn, "SELECT count(*) FROM notifications.dead_events"), 0);
+  EXPECT_THAT(n.process->Log(), HasSubstr("deputies/999998"));
 }
 
 }  // namespace

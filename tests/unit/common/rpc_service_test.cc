@@ -25,6 +25,13 @@ struct Inbox {
     return absl::OkStatus();
   }
   absl::Status ReplayDelivery(const Call&, const v1::ReplayDeliveryRequest&, v1::Delivery*) { return absl::OkStatus(); }
+  absl::Status ListDeadEvents(const Call&, const common::v1::ListDeadEventsRequest&,
+                              common::v1::ListDeadEventsResponse*) {
+    return absl::OkStatus();
+  }
+  absl::Status ReplayDeadEvent(const Call&, const common::v1::ReplayDeadEventRequest&, common::v1::DeadEvent*) {
+    return absl::OkStatus();
+  }
 };
 
 RpcService& BindAllBut(RpcService& rpc, Inbox& inbox, absl::string_view left_out) {
@@ -34,6 +41,8 @@ RpcService& BindAllBut(RpcService& rpc, Inbox& inbox, absl::string_view left_out
   if (left_out != "UpdatePreferences") rpc.Bind("UpdatePreferences", inbox, &Inbox::UpdatePreferences);
   if (left_out != "ListDeliveries") rpc.Bind("ListDeliveries", inbox, &Inbox::ListDeliveries);
   if (left_out != "ReplayDelivery") rpc.Bind("ReplayDelivery", inbox, &Inbox::ReplayDelivery);
+  if (left_out != "ListDeadEvents") rpc.Bind("ListDeadEvents", inbox, &Inbox::ListDeadEvents);
+  if (left_out != "ReplayDeadEvent") rpc.Bind("ReplayDeadEvent", inbox, &Inbox::ReplayDeadEvent);
   return rpc;
 }
 

@@ -167,6 +167,18 @@ TEST_F(GatewayServerTest, AFieldMaskThatIsNotUtf8IsA400NotACrash) {
   EXPECT_EQ(Call("GET", "/v1/deputies/1").status, 200);
 }
 
+TEST_F(GatewayServerTest, AnIdempotencyKeyThatIsNotPrintableAsciiIsA400NotACrash) {
+  // The key is forwarded as gRPC metadata, which aborts the process on other bytes: a key in Chinese (a
+  // client deriving keys from what it creates) used to terminate the gateway.
+  StartGateway();
+  for (const std::string key : {std::string("故障演练站-1"), std::string("k\tk")}) {
+    HttpResponse r = Call("PATCH", "/v1/deputies/1", R"({"displayName":"李四"})", {{"Idempotency-Key", key}});
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(json::parse(r.body)["details"][0]["fieldViolations"][0]["field"], "Idempotency-Key");
+  }
+  EXPECT_EQ(Call("GET", "/v1/deputies/1").status, 200) << "the gateway still serves afterwards";
+}
+
 TEST_F(GatewayServerTest, BodyAndHeaderLimits) {
   StartGateway();
   HttpResponse big = Call("PATCH", "/v1/deputies/1", std::string(2048, ' '));
