@@ -33,20 +33,12 @@ bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group) {
     return false;
   }
   // Both replies are flat field, value lists (a list of them for the groups).
-  auto field = [](const RedisReply& fields, absl::string_view name) -> const RedisReply* {
-    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-      if (fields.elements[i].str == name) {
-        return &fields.elements[i + 1];
-      }
-    }
-    return nullptr;
-  };
-  const RedisReply* last = field(*info, "last-generated-id");
+  const RedisReply* last = ReplyField(*info, "last-generated-id");
   for (const RedisReply& g : groups->elements) {
-    const RedisReply* name = field(g, "name");
+    const RedisReply* name = ReplyField(g, "name");
     if (name != nullptr && name->str == group) {
-      const RedisReply* pending = field(g, "pending");
-      const RedisReply* delivered = field(g, "last-delivered-id");
+      const RedisReply* pending = ReplyField(g, "pending");
+      const RedisReply* delivered = ReplyField(g, "last-delivered-id");
       return last != nullptr && pending != nullptr && delivered != nullptr && pending->integer == 0 &&
              delivered->str == last->str;
     }
