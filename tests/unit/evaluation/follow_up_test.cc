@@ -14,6 +14,13 @@ const absl::CivilDay kSession(2026, 3, 20);
 constexpr bool kNoStage = false;
 constexpr bool kLookBackForAll = true;
 
+// The subject files its plan, then its report: the look-back is awaited.
+void FilePlanAndReport(FollowUpRecord* r) {
+  ASSERT_TRUE(FollowUp::FileRectification(r, v1::RECTIFICATION_STEP_PLAN).ok());
+  ASSERT_TRUE(FollowUp::FileRectification(r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_EQ(r->state, v1::FOLLOW_UP_STATE_AWAITING_LOOK_BACK);
+}
+
 TEST(FollowUpTest, SatisfiedEndsWithTheOpinion) {
   FollowUpRecord r = FollowUp::Start(v1::GRADE_SATISFIED, /*final=*/true, kSession);
   EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_OPINION);
@@ -45,8 +52,7 @@ TEST(FollowUpTest, BasicallySatisfiedRectifiesWithDeadlines) {
 TEST(FollowUpTest, FailedLookBackOpensASecondRoundThenRefers) {
   FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, /*final=*/true, kSession);
   ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession, kNoStage).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   absl::StatusOr<LookBackOutcome> first =
       FollowUp::ScoreLookBack(&r, 5999, kPass, std::nullopt, absl::CivilDay(2026, 7, 10));
   ASSERT_TRUE(first.ok());
@@ -57,8 +63,7 @@ TEST(FollowUpTest, FailedLookBackOpensASecondRoundThenRefers) {
   EXPECT_EQ(r.round, 2);
   EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_PLAN);
   EXPECT_EQ(*r.plan_due, absl::CivilDay(2026, 8, 10));
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   absl::StatusOr<LookBackOutcome> second =
       FollowUp::ScoreLookBack(&r, 4000, kPass, std::nullopt, absl::CivilDay(2026, 11, 1));
   ASSERT_TRUE(second.ok());
@@ -71,8 +76,7 @@ TEST(FollowUpTest, UnsatisfiedOnSiteIsReferredAtTheFirstFailedLookBack) {
   FollowUpRecord r = FollowUp::Start(v1::GRADE_UNSATISFIED, /*final=*/true, kSession);
   EXPECT_EQ(r.unsatisfied, 1);
   ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession, kNoStage).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   absl::StatusOr<LookBackOutcome> out =
       FollowUp::ScoreLookBack(&r, 5000, kPass, std::nullopt, absl::CivilDay(2026, 7, 1));
   ASSERT_TRUE(out.ok());
@@ -141,8 +145,7 @@ TEST(FollowUpTest, SessionGradeIsNotYetAResult) {
   EXPECT_EQ(r.unsatisfied, 0);
   ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession, kLookBackForAll).ok());
   EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_PLAN);  // 不满意: a plan within a month
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   // The look-back completes a final grade of 基本满意: the result is not 不满意, the follow-up is done.
   absl::StatusOr<LookBackOutcome> out =
       FollowUp::ScoreLookBack(&r, 9000, kPass, v1::GRADE_BASICALLY_SATISFIED, absl::CivilDay(2026, 7, 1));
@@ -186,8 +189,7 @@ TEST(FollowUpTest, UnsatisfiedResultOpensSecondRoundThenRefers) {
   EXPECT_EQ(r.grade, v1::GRADE_UNSATISFIED);
   EXPECT_EQ(r.state, v1::FOLLOW_UP_STATE_AWAITING_PLAN);  // 再整改: a plan again
   EXPECT_EQ(*r.plan_due, absl::CivilDay(2026, 8, 1));
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   absl::StatusOr<LookBackOutcome> second =
       FollowUp::ScoreLookBack(&r, 5500, kPass, v1::GRADE_UNSATISFIED, absl::CivilDay(2026, 11, 1));
   ASSERT_TRUE(second.ok());
@@ -198,11 +200,9 @@ TEST(FollowUpTest, UnsatisfiedResultOpensSecondRoundThenRefers) {
 TEST(FollowUpTest, SecondRoundThatPassesEndsWithItsGrade) {
   FollowUpRecord r = FollowUp::Start(v1::GRADE_BASICALLY_SATISFIED, /*final=*/false, kSession);
   ASSERT_TRUE(FollowUp::IssueOpinion(&r, kSession, kLookBackForAll).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   ASSERT_TRUE(FollowUp::ScoreLookBack(&r, 5000, kPass, v1::GRADE_UNSATISFIED, absl::CivilDay(2026, 7, 1)).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_PLAN).ok());
-  ASSERT_TRUE(FollowUp::FileRectification(&r, v1::RECTIFICATION_STEP_REPORT).ok());
+  ASSERT_NO_FATAL_FAILURE(FilePlanAndReport(&r));
   absl::StatusOr<LookBackOutcome> second =
       FollowUp::ScoreLookBack(&r, 8000, kPass, v1::GRADE_BASICALLY_SATISFIED, absl::CivilDay(2026, 11, 1));
   ASSERT_TRUE(second.ok());
