@@ -93,6 +93,37 @@ TEST(RulesTest, OverdueIsUrgentAndDueSoonIsNot) {
   EXPECT_EQ(FindRule("minyi.voting.v1.BallotCast"), nullptr);  // duty evidence only: tells nobody
 }
 
+// The session is announced with its on-site score; the final score comes with the look-back (马山县).
+TEST(RulesTest, EvaluationSessionThenFinalScoreTellTheSubject) {
+  minyi::evaluation::v1::EvaluationResultsAnnounced session;
+  session.set_reference("evaluations/4");
+  session.set_title("2026 年度县自然资源局工作评议");
+  session.set_department("natural-resources");
+  session.add_accounts("accounts/17");
+  session.set_grade("基本满意");
+  session.set_on_site_score(54);
+  session.set_final_pending(true);
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.EvaluationResultsAnnounced", &audience));
+  const Targets subject = SelectTargets(*audience, Payload(session));
+  EXPECT_THAT(subject.departments, ElementsAre("natural-resources"));
+  EXPECT_THAT(subject.accounts, ElementsAre("accounts/17"));
+  EXPECT_EQ(Render(*audience, Payload(session)).body,
+            "「2026 年度县自然资源局工作评议」（evaluations/4）现场述职评议得分 54，评议等次：基本满意。");
+
+  minyi::evaluation::v1::EvaluationFinalScored final;
+  final.set_reference("evaluations/4");
+  final.set_title("2026 年度县自然资源局工作评议");
+  final.set_department("natural-resources");
+  final.set_grade("不满意");
+  final.set_final_score(65.5);
+  final.set_round(1);
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.EvaluationFinalScored", &audience));
+  EXPECT_THAT(SelectTargets(*audience, Payload(final)).departments, ElementsAre("natural-resources"));
+  EXPECT_EQ(Render(*audience, Payload(final)).body,
+            "「2026 年度县自然资源局工作评议」（evaluations/4）最终得分 65.5，评议结果：不满意。");
+}
+
 // The written opinion is the office's duty: its organiser hears it is due, leaders too once it is late;
 // the subject waiting for it is not told to hurry.
 TEST(RulesTest, OpinionDeadlinesTellTheOrganiserAndLeadersWhenOverdue) {
