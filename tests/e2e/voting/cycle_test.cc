@@ -74,6 +74,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   r = P().Call("POST", "/v1/votes", vote, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
+  EXPECT_THAT(Json(r).value("createdBy", ""), ::testing::MatchesRegex("accounts/[0-9]+"));  // a name, not an id
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":open"), json::object(), P().Admin()).status, 200);
 
   // Check-in, then one ballot each; deputy 3 retries (same key, then no key) and gets the same receipt.
