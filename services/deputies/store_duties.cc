@@ -42,7 +42,7 @@ DutyRecord DutyFromRow(const pqxx::row& row) {
   }
   d.set_source(ParseEnum(row["source"], &minyi::deputies::v1::DutySource_Parse));
   d.set_source_event(row["source_event_id"].as<std::string>());
-  d.set_recorded_by(row["recorded_by"].as<std::string>());
+  d.set_recorded_by(AccountName(row["recorded_by"].as<std::string>()));
   d.set_revision(row["revision"].as<int32_t>());
   d.set_correction_reason(row["reason"].as<std::string>());
   *d.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
@@ -197,7 +197,7 @@ minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
   }
   pqxx::result meta = tx.exec_prepared(kLoadPointRulesMeta);
   *out.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(meta[0][0].as<int64_t>());
-  out.set_updated_by(meta[0][1].as<std::string>());
+  out.set_updated_by(AccountName(meta[0][1].as<std::string>()));
   return out;
 }
 
@@ -242,7 +242,7 @@ std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::
   minyi::deputies::v1::EvaluationResult out;
   out.set_name(EvaluationResultName(deputy_id, year));
   out.set_score(r[0][0].as<int32_t>());
-  out.set_recorded_by(r[0][1].as<std::string>());
+  out.set_recorded_by(AccountName(r[0][1].as<std::string>()));
   *out.mutable_record_time() = TimeUtil::MicrosecondsToTimestamp(r[0][2].as<int64_t>());
   return out;
 }

@@ -50,7 +50,7 @@ minyi::deputies::v1::RotaEntry RotaFromRow(const pqxx::row& row) {
   e.set_date(row["duty_date"].as<std::string>());
   e.set_note(row["note"].as<std::string>());
   e.set_display_name(row["display_name"].as<std::string>());
-  e.set_created_by(row["created_by"].as<std::string>());
+  e.set_created_by(AccountName(row["created_by"].as<std::string>()));
   *e.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   return e;
 }
@@ -145,7 +145,7 @@ minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transacti
   }
   pqxx::result meta = tx.exec_prepared(kLoadChecklistMeta);
   *out.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(meta[0][0].as<int64_t>());
-  out.set_updated_by(meta[0][1].as<std::string>());
+  out.set_updated_by(AccountName(meta[0][1].as<std::string>()));
   return out;
 }
 
@@ -180,7 +180,7 @@ std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessmen
     for (const auto& element : nlohmann::json::parse(row[2].as<std::string>())) {
       item.add_evidence(element.get<std::string>());
     }
-    item.set_assessed_by(row[3].as<std::string>());
+    item.set_assessed_by(AccountName(row[3].as<std::string>()));
     *item.mutable_assess_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
   }
   return out;

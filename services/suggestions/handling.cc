@@ -67,15 +67,33 @@ std::string SatisfactionLabel(Satisfaction s) {
   }
 }
 
-// Another round of handling under a new `deadline`, announced to the department.
+// Another round of handling under a new `deadline`, announced to the department and to the citizen whose
+// opinion it is.
 void Reopened(Change& change, const Record& r, const std::string& deadline) {
   const Suggestion& s = r.suggestion;
   SetReopened(change.tx(), r.id, s.round() + 1, deadline);
   SuggestionReopened event;
-  SetConcerned(event, s);
   event.set_department(s.lead_department());
   event.set_deadline(deadline);
-  change.Emit(event, s.name());
+  EmitToConcerned(change, s, std::move(event));
+}
+
+// The accounts of the citizens whose opinions became part of `s`, linked (转入) or merged: its answers and
+// its closing travel back to each of them.
+google::protobuf::RepeatedPtrField<std::string> LinkedCitizens(pqxx::transaction_base& tx, const Suggestion& s) {
+  google::protobuf::RepeatedPtrField<std::string> accounts;
+  for (const std::string& opinion : s.linked_opinions()) {
+    std::optional<Record> o = LoadSuggestion(tx, *ParseName(opinion));
+    if (o && !o->suggestion.citizen_account().empty()) {
+      accounts.Add(std::string(o->suggestion.citizen_account()));
+    }
+  }
+  for (const MergedItem& m : s.merged()) {
+    if (!m.citizen_account().empty()) {
+      accounts.Add(std::string(m.citizen_account()));
+    }
+  }
+  return accounts;
 }
 
 // A reminder or overdue event: the sweeper's own, with no caller.
@@ -248,18 +266,7 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
          SuggestionAnswered event;
          event.set_department(caller.department());
          event.set_category(CategoryLetter(a.category()));
-         // The answer travels back to every citizen whose opinion became part of this suggestion.
-         for (const std::string& opinion : s.linked_opinions()) {
-           std::optional<Record> o = LoadSuggestion(tx, *ParseName(opinion));
-           if (o && !o->suggestion.citizen_account().empty()) {
-             event.add_accounts(o->suggestion.citizen_account());
-           }
-         }
-         for (const MergedItem& m : s.merged()) {
-           if (!m.citizen_account().empty()) {
-             event.add_accounts(m.citizen_account());
-           }
-         }
+         *event.mutable_accounts() = LinkedCitizens(tx, s);
          EmitToConcerned(change, s, std::move(event));
          return absl::OkStatus();
        }},
@@ -311,6 +318,12 @@ absl::Status Handling::Rate(const Call& call, const RateSuggestionRequest& reque
            absl::StrAppend(&row.detail, "；不满意，重新办理，期限 ", deadline);
          } else {
            SetState(tx, r.id, next);
+           SuggestionClosed closed;
+           closed.set_department(s.lead_department());
+           *closed.mutable_accounts() = LinkedCitizens(tx, s);
+           closed.set_attitude_satisfied(rated.attitude_satisfied());
+           closed.set_result_satisfied(rated.result_satisfied());
+           EmitToConcerned(change, s, std::move(closed));
          }
          return absl::OkStatus();
        }},

@@ -38,16 +38,22 @@ OpinionLevel NextLevel(OpinionLevel level) {
   return level == OPINION_LEVEL_STATION ? OPINION_LEVEL_TOWN : OPINION_LEVEL_DISTRICT;
 }
 
-std::string LevelWord(OpinionLevel level) {
+// A level as OpinionEscalated codes it for consumers, and as the timeline, read in Chinese, names it
+// (站点, 镇街, 区 as the proto has them).
+struct LevelNames {
+  std::string code;
+  std::string label;
+};
+LevelNames NamesOf(OpinionLevel level) {
   switch (level) {
     case OPINION_LEVEL_STATION:
-      return "station";
+      return {"station", "联络站"};
     case OPINION_LEVEL_TOWN:
-      return "town";
+      return {"town", "镇街"};
     case OPINION_LEVEL_DISTRICT:
-      return "district";
+      return {"district", "区"};
     default:
-      return "";
+      return {};
   }
 }
 
@@ -344,13 +350,15 @@ absl::Status Items::Escalate(const Call& call, const TransitionRequest& request,
                                  const Suggestion& s = r.suggestion;
                                  const OpinionLevel to = NextLevel(s.level());
                                  SetLevel(change.tx(), r.id, to);
-                                 row.detail = absl::StrCat(LevelWord(s.level()), " -> ", LevelWord(to));
+                                 const LevelNames from = NamesOf(s.level());
+                                 const LevelNames into = NamesOf(to);
+                                 row.detail = absl::StrCat("由", from.label, "转至", into.label, "办理");
                                  OpinionEscalated event;
                                  event.set_reference(s.name());
                                  event.set_title(s.title());
                                  event.set_citizen_account(s.citizen_account());
-                                 event.set_from_level(LevelWord(s.level()));
-                                 event.set_to_level(LevelWord(to));
+                                 event.set_from_level(from.code);
+                                 event.set_to_level(into.code);
                                  event.set_station(s.station());
                                  change.Emit(event, s.name());
                                  return absl::OkStatus();
@@ -419,6 +427,14 @@ absl::Status Items::LinkOpinions(const Call& call, const LinkOpinionsRequest& re
                             .actor = caller.account_id(),
                             .actor_role = role,
                             .detail = absl::StrCat("转入群众意见 ", request.opinions(i))});
+      // The citizen hears that their opinion now travels with a deputy's suggestion.
+      OpinionLinked event;
+      event.set_reference(o->suggestion.name());
+      event.set_title(o->suggestion.title());
+      event.set_citizen_account(o->suggestion.citizen_account());
+      event.set_linked_into(request.name());
+      event.set_station(o->suggestion.station());
+      change.Emit(event, o->suggestion.name());
     }
     change.Audit(request.name(),
                  {{"opinions", std::vector<std::string>(request.opinions().begin(), request.opinions().end())}});

@@ -249,7 +249,7 @@ std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, boo
     out->set_attitude(ParseEnum(rating[0][0], &minyi::suggestions::v1::Satisfaction_Parse));
     out->set_result(ParseEnum(rating[0][1], &minyi::suggestions::v1::Satisfaction_Parse));
     out->set_comment(rating[0][2].as<std::string>());
-    out->set_rated_by(rating[0][3].as<std::string>());
+    out->set_rated_by(AccountName(rating[0][3].as<std::string>()));
     out->set_round(rating[0][4].as<int>());
   }
   for (const pqxx::row& row : tx.exec_prepared(kMergedItems, id)) {
@@ -513,7 +513,7 @@ std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transact
     e.set_action(row[0].as<std::string>());
     e.set_from_state(ParseEnum(row[1], &minyi::suggestions::v1::SuggestionState_Parse));
     e.set_to_state(ParseEnum(row[2], &minyi::suggestions::v1::SuggestionState_Parse));
-    e.set_actor(row[3].as<std::string>());
+    e.set_actor(AccountName(row[3].as<std::string>()));
     e.set_actor_role(row[4].as<std::string>());
     e.set_reason(row[5].as<std::string>());
     e.set_detail(row[6].as<std::string>());

@@ -131,7 +131,7 @@ std::optional<Commitment> LoadCommitment(pqxx::transaction_base& tx, int64_t id,
     check->set_checked_on(row[0].as<std::string>());
     check->set_note(row[1].as<std::string>());
     check->set_fulfilled(row[2].as<bool>());
-    check->set_checked_by(row[3].as<std::string>());
+    check->set_checked_by(AccountName(row[3].as<std::string>()));
   }
   return c;
 }

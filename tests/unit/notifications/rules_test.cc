@@ -185,6 +185,60 @@ TEST(RulesTest, TheElectorateHearsOfTheResultAtTheAnnouncementNotAtClosing) {
   EXPECT_EQ(Render(*audience, Payload(announced)).title, "票决结果已公告：2027年民生实事项目票决");
 }
 
+// A citizen whose opinion became part of a deputy's suggestion hears of its answers and its closing.
+TEST(RulesTest, LinkedCitizensHearOfTheAnswerAndTheClosing) {
+  for (std::string_view type : {"minyi.suggestions.v1.SuggestionAnswered", "minyi.suggestions.v1.SuggestionClosed"}) {
+    const Rule* rule = FindRule(type);
+    ASSERT_NE(rule, nullptr) << type;
+    minyi::suggestions::v1::SuggestionClosed event;  // the fields read are those of both events
+    event.set_reference("suggestions/3");
+    event.set_title("关于增设红绿灯的建议");
+    event.add_accounts("accounts/7");
+    event.add_accounts("accounts/8");
+    std::vector<std::string> told;
+    for (const Audience& a : rule->audiences) {
+      for (const std::string& account : SelectTargets(a, Payload(event)).accounts) {
+        told.push_back(account);
+        EXPECT_THAT(Render(a, Payload(event)).title, ::testing::HasSubstr("关于增设红绿灯的建议"));
+      }
+    }
+    EXPECT_THAT(told, ElementsAre("accounts/7", "accounts/8")) << type;
+  }
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.suggestions.v1.OpinionLinked", &audience));
+  minyi::suggestions::v1::OpinionLinked linked;
+  linked.set_reference("suggestions/2");
+  linked.set_title("路口没有红绿灯");
+  linked.set_citizen_account("accounts/7");
+  linked.set_linked_into("suggestions/3");
+  EXPECT_THAT(SelectTargets(*audience, Payload(linked)).accounts, ElementsAre("accounts/7"));
+  EXPECT_EQ(Render(*audience, Payload(linked)).title, "您的意见已转入代表建议：路口没有红绿灯");
+}
+
+// zh-CN texts name codes in Chinese: an escalation's levels, a rectification's step.
+TEST(RulesTest, CodesInPayloadsAreNamedInEachLanguage) {
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.suggestions.v1.OpinionEscalated", &audience));
+  minyi::suggestions::v1::OpinionEscalated escalated;
+  escalated.set_reference("suggestions/2");
+  escalated.set_title("路口没有红绿灯");
+  escalated.set_from_level("station");
+  escalated.set_to_level("town");
+  const Rendered text = Render(*audience, Payload(escalated));
+  EXPECT_EQ(text.body, "「路口没有红绿灯」（suggestions/2）已由联络站转至镇街办理。");
+  EXPECT_THAT(text.body_en, ::testing::HasSubstr("from the liaison station to the town"));
+  escalated.set_from_level("town");
+  escalated.set_to_level("district");
+  EXPECT_THAT(Render(*audience, Payload(escalated)).body, ::testing::HasSubstr("由镇街转至区办理"));
+
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.RectificationDueSoon", &audience));
+  minyi::evaluation::v1::RectificationDueSoon due;
+  due.set_step("report");
+  due.set_round(1);
+  EXPECT_THAT(Render(*audience, Payload(due)).body, ::testing::HasSubstr("（整改报告）"));
+  EXPECT_THAT(Render(*audience, Payload(due)).body_en, ::testing::HasSubstr("(report)"));
+}
+
 TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {
   const nlohmann::json payload = {
       {"deputies", {"deputies/1", "deputies/2"}}, {"days_left", -2}, {"key_supervision", true}, {"title", "标题"}};
