@@ -264,7 +264,7 @@ Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subje
       tx.exec_prepared1(kInsertInvestigation, campaign_id, subject_no, methods.dump(), investigation.findings(), actor);
   Investigation out = investigation;
   out.set_name(absl::StrCat(kEvaluations, campaign_id, "/investigations/", row[0].as<int64_t>()));
-  out.set_recorded_by(actor);
+  out.set_recorded_by(AccountName(actor));
   *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
   return out;
 }
@@ -280,7 +280,7 @@ ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_n
   const pqxx::row row = tx.exec_prepared1(kInsertProblemList, campaign_id, subject_no, problems.dump(), actor);
   ProblemList out = list;
   out.set_name(absl::StrCat(kEvaluations, campaign_id, "/problemLists/", row[0].as<int64_t>()));
-  out.set_issued_by(actor);
+  out.set_issued_by(AccountName(actor));
   *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
   return out;
 }
@@ -300,7 +300,7 @@ std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int6
       v.add_methods(StoredEnum(m.get<std::string>(), &minyi::evaluation::v1::InvestigationMethod_Parse));
     }
     v.set_findings(row[3].as<std::string>());
-    v.set_recorded_by(row[4].as<std::string>());
+    v.set_recorded_by(AccountName(row[4].as<std::string>()));
     *v.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
     out.push_back(std::move(v));
   }
@@ -321,7 +321,7 @@ std::vector<ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t 
     for (const auto& item : nlohmann::json::parse(row[2].as<std::string>())) {
       p.add_problems(item.get<std::string>());
     }
-    p.set_issued_by(row[3].as<std::string>());
+    p.set_issued_by(AccountName(row[3].as<std::string>()));
     *p.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
     out.push_back(std::move(p));
   }
