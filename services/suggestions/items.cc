@@ -15,6 +15,7 @@
 #include "common/status_macros.h"
 #include "common/text.h"
 #include "minyi/suggestions/v1/events.pb.h"
+#include "suggestions/deadlines.h"
 #include "suggestions/draft.h"
 #include "suggestions/visibility.h"
 
@@ -85,17 +86,34 @@ absl::Status Items::Create(const Call& call, const CreateSuggestionRequest& requ
   if (draft.kind() == SUGGESTION_KIND_CITIZEN_OPINION && caller.role() == ROLE_DEPUTY) {
     RETURN_IF_ERROR(access_.CheckEntersAt(reader, draft.station()));
   }
-  const std::string today = ShanghaiDate(DomainNow());
+  // An item received on paper (at a session, by post) counts from the day on the paper: office staff
+  // entering it give that day and submit it at once.
+  const absl::CivilDay today = ShanghaiDay(DomainNow());
+  const std::string& paper_day = request.suggestion().received_date();
+  std::string received = FormatDay(today);
+  if (!paper_day.empty()) {
+    if (!IsOffice(caller)) {
+      return Deny("填写收到日期（suggestion.received_date）：只有办公室工作人员录入纸质来件时可以");
+    }
+    if (!request.submit()) {
+      return InvalidField("suggestion.received_date", "is given only for an item entered from paper and submitted");
+    }
+    ASSIGN_OR_RETURN(const absl::CivilDay day,
+                     PaperDay("suggestion.received_date", paper_day, today - kPaperDaysBack, today));
+    received = FormatDay(day);
+  }
   return commands_.Run(call, caller, "CreateSuggestion", request, response, [&](Change& change) -> absl::Status {
     pqxx::work& tx = change.tx();
     const std::vector<int64_t> band_keys =
         request.submit() ? access_.hasher().BandKeysOf(DedupText(draft)) : std::vector<int64_t>{};
-    const int64_t id = InsertSuggestion(tx, draft, people.submitters,
-                                        {.submit = request.submit(),
-                                         .today = today,
-                                         .band_keys = band_keys,
-                                         .actor = caller.account_id(),
-                                         .actor_role = minyi::common::v1::Role_Name(caller.role())});
+    const int64_t id =
+        InsertSuggestion(tx, draft, people.submitters,
+                         {.submit = request.submit(),
+                          .today = received,
+                          .band_keys = band_keys,
+                          .actor = caller.account_id(),
+                          .actor_role = minyi::common::v1::Role_Name(caller.role()),
+                          .detail = paper_day.empty() ? "" : absl::StrCat("纸质来件，收到日期 ", received)});
     const std::string name = ResourceName(kSuggestions, id);
     draft.set_name(name);
     if (!people.co_signers.empty()) {
@@ -111,11 +129,15 @@ absl::Status Items::Create(const Call& call, const CreateSuggestionRequest& requ
     }
     std::vector<SimilarItem> similar;
     if (request.submit()) {
-      change.Emit(Submitted(draft, name, today), name);
+      change.Emit(Submitted(draft, name, received), name);
       ASSIGN_OR_RETURN(similar,
                        access_.Similar(tx, reader, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize));
     }
-    change.Audit(name, {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}});
+    nlohmann::json audited = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}};
+    if (!paper_day.empty()) {
+      audited["received_date"] = received;
+    }
+    change.Audit(name, std::move(audited));
     *response = View(caller, LoadSuggestion(tx, id, false, /*details=*/false)->suggestion, false);
     for (SimilarItem& item : similar) {
       *response->add_similar() = std::move(item);

@@ -26,6 +26,7 @@ constexpr absl::string_view kColumns =
     "station_id, s.level, s.contact_phone, s.entered_by, s.lead_department, "
     "array_to_json(s.co_departments)::text AS co_departments, "
     "coalesce(to_char(s.assigned_on, 'YYYY-MM-DD'), '') AS assigned_on, "
+    "coalesce(to_char(s.submitted_on, 'YYYY-MM-DD'), '') AS submitted_on, "
     "coalesce(to_char(s.deadline, 'YYYY-MM-DD'), '') AS deadline, s.round, s.key_supervision, "
     "coalesce(s.merged_into, 0) AS merged_into, coalesce(s.linked_into, 0) AS linked_into, s.reject_reason, "
     "s.showcased, (extract(epoch FROM s.create_time) * 1000000)::bigint AS create_us, "
@@ -79,6 +80,8 @@ Record FromRow(const pqxx::row& row) {
   for (const nlohmann::json& co : nlohmann::json::parse(row["co_departments"].as<std::string>())) {
     s.add_co_departments(co.get<std::string>());
   }
+  s.set_received_date(row["submitted_on"].as<std::string>());
+  s.set_assigned_date(r.assigned_on);
   s.set_deadline(row["deadline"].as<std::string>());
   s.set_round(row["round"].as<int>());
   s.set_key_supervision(row["key_supervision"].as<bool>());
@@ -160,8 +163,9 @@ const Query kInsert{
     "SELECT s.id, t.d, t.i - 1 FROM s, unnest($13::bigint[]) WITH ORDINALITY AS t(d, i)), "
     "b AS (INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, s.id FROM s, "
     "unnest($14::bigint[]) AS k), "
-    "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role) "
-    "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15 FROM s, (VALUES "
+    "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role, detail) "
+    "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15, CASE WHEN v.n = 2 THEN $16 ELSE '' END "
+    "FROM s, (VALUES "
     "(1, 'CREATE', 'SUGGESTION_STATE_UNSPECIFIED', 'SUGGESTION_STATE_DRAFT'), "
     "(2, 'SUBMIT', 'SUGGESTION_STATE_DRAFT', 'SUGGESTION_STATE_SUBMITTED')) AS v(n, action, from_state, to_state) "
     "WHERE v.n = 1 OR $11 ORDER BY v.n) "
@@ -174,7 +178,7 @@ int64_t InsertSuggestion(pqxx::work& tx, const Suggestion& s, const std::vector<
                     s.delegation(), s.citizen_account(), station, minyi::suggestions::v1::OpinionLevel_Name(s.level()),
                     s.contact_phone(), s.entered_by(), item.actor, item.submit, item.submit ? item.today : "1970-01-01",
                     IdArray(deputy_ids), IdArray(item.submit ? item.band_keys : std::vector<int64_t>{}),
-                    item.actor_role);
+                    item.actor_role, item.detail);
 }
 
 const Query kInsertDeputies{"suggestions_insert_deputies",

@@ -27,6 +27,7 @@ inline constexpr char kFunds[] = "funds/";
 inline constexpr char kDeputies[] = "deputies/";
 inline constexpr char kStations[] = "stations/";
 inline constexpr char kAccounts[] = "accounts/";
+inline constexpr char kHolidayCalendars[] = "holidayCalendars/";  // a year's special days, each its own setting
 
 // A suggestion as stored: the resource plus what only the service needs.
 struct Record {
@@ -39,10 +40,11 @@ struct Record {
 // `submit.today` with its band keys and SUBMIT entry. One statement: a submission is the hot path.
 struct NewItem {
   bool submit = false;
-  std::string today = "";               // YYYY-MM-DD, when submitting
+  std::string today = "";               // YYYY-MM-DD, when submitting: the day received
   std::vector<int64_t> band_keys = {};  // when submitting
   std::string actor = "";
   std::string actor_role = "";
+  std::string detail = "";  // of the SUBMIT entry
 };
 int64_t InsertSuggestion(pqxx::work& tx, const minyi::suggestions::v1::Suggestion& s,
                          const std::vector<int64_t>& deputy_ids, const NewItem& item);
@@ -152,7 +154,9 @@ void InsertCommitmentCheck(pqxx::work& tx, int64_t id, const minyi::suggestions:
                            const std::string& today, const std::string& actor);
 
 minyi::suggestions::v1::RoutingRules LoadRoutingRules(pqxx::transaction_base& tx);
-void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules, const std::string& actor);
+// The setting's name, which its revision (etag) is kept under.
+inline constexpr char kRoutingRulesName[] = "routingRules";
+void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules);
 
 // False when the year's fund exists already.
 bool InsertFund(pqxx::work& tx, int year, int64_t total_fen, const std::string& actor);
@@ -162,17 +166,19 @@ bool AllocateFromFund(pqxx::work& tx, int year, int64_t id, int64_t amount_fen, 
                       const std::string& actor);
 
 WorkingCalendar LoadCalendar(pqxx::transaction_base& tx, const std::string& from, const std::string& to);
-std::vector<minyi::suggestions::v1::CalendarDay> SelectCalendarYear(pqxx::transaction_base& tx, int year);
+minyi::suggestions::v1::HolidayCalendar LoadCalendarYear(pqxx::transaction_base& tx, int year);
 void ReplaceCalendarYear(pqxx::work& tx, int year, const std::vector<minyi::suggestions::v1::CalendarDay>& days);
 
-// Items under handling whose deadline is on or before `horizon`, locked and skipped by other replicas'
-// sweepers.
+// Items under handling with a reminder still to announce on `today`: the most urgent threshold their
+// deadline has reached (overdue, else the smallest reminder day not below the days left) is not yet
+// recorded. Locked and skipped by other replicas' sweepers. Items already told all they can be told on
+// `today` are not returned, so a batch never fills with them.
 struct DueItem {
   int64_t id = 0;
   int round = 1;
   std::string deadline = "";
 };
-std::vector<DueItem> LockDueItems(pqxx::work& tx, const std::string& horizon, int limit);
+std::vector<DueItem> LockDueItems(pqxx::work& tx, absl::CivilDay today, const std::vector<int>& reminders, int limit);
 // True when this threshold had not been recorded for the item's round and deadline.
 bool RecordAlert(pqxx::work& tx, const DueItem& item, int threshold);
 

@@ -24,6 +24,20 @@ nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
 }
 
+nlohmann::json ErrorInfo(const HttpResponse& r) {
+  const nlohmann::json j = Json(r);
+  if (j.is_object() && j.contains("details")) {
+    for (const nlohmann::json& d : j["details"]) {
+      if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
+        return d;
+      }
+    }
+  }
+  return nlohmann::json::object();
+}
+
+std::string ErrorReason(const HttpResponse& r) { return ErrorInfo(r).value("reason", ""); }
+
 bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group) {
   RedisClient redis(redis_addr);
   const std::string stream(kEventStream);

@@ -166,6 +166,10 @@ class Platform final {
 bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group);
 
 nlohmann::json Json(const HttpResponse& r);
+// The google.rpc.ErrorInfo detail of an error answer (reason, domain), or an empty object.
+nlohmann::json ErrorInfo(const HttpResponse& r);
+// Its reason ("ETAG_MISMATCH"), or empty.
+std::string ErrorReason(const HttpResponse& r);
 // A name no other call in this process (or a concurrent test process) gets: prefix, counter, pid.
 std::string Unique(absl::string_view prefix);
 

@@ -45,7 +45,8 @@ TEST(SuggestionLifecycle, FromCitizenOpinionToRatedAnswerAndBackToTheCitizen) {
   Call("PATCH", "/v1/routingRules",
        {{"rules",
          {{{"keywords", {"红绿灯", "斑马线", "公交"}}, {"department", "交通运输局"}},
-          {{"keywords", {"医院", "医生"}}, {"department", "卫健局"}}}}},
+          {{"keywords", {"医院", "医生"}}, {"department", "卫健局"}}}},
+        {"etag", Call("GET", "/v1/routingRules", nullptr, staff).value("etag", "")}},
        staff);
 
   // A citizen submits an opinion online; the station cannot solve it and escalates it to the town.
