@@ -1,6 +1,5 @@
 #include "common/settings_revision.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/names.h"
 #include "common/status.h"
