@@ -251,9 +251,10 @@ absl::Status Accounts::List(const Call& call, const ListAccountsRequest& request
   response->set_next_page_token(
       TrimToPage(rows, page.size, page.fingerprint, [](const auto& row) { return row.first; }));
   for (auto& [id, account] : rows) {
-    // Only what reaching the account needs: no user name, no person's name.
+    // Only what reaching the account needs: no user name, no person's name, no number.
     account.clear_username();
     account.clear_display_name();
+    account.clear_phone();
     *response->add_accounts() = std::move(account);
   }
   return absl::OkStatus();

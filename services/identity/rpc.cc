@@ -4,10 +4,12 @@
 
 namespace minyi::identity {
 
-std::unique_ptr<RpcService> IdentityRpc(Accounts& accounts, SignIn& sign_in) {
+std::unique_ptr<RpcService> IdentityRpc(Accounts& accounts, SignIn& sign_in, PhoneCodes& codes) {
   auto rpc = std::make_unique<RpcService>(v1::Identity::service_full_name());
   (*rpc)
       .Bind("IssueToken", sign_in, &SignIn::IssueToken)
+      .Bind("SendPhoneCode", codes, &PhoneCodes::Send)
+      .Bind("Register", sign_in, &SignIn::Register)
       .Bind("Logout", sign_in, &SignIn::Logout)
       .Bind("GetJwks", sign_in, &SignIn::GetJwks)
       .Bind("ChangePassword", sign_in, &SignIn::ChangePassword)

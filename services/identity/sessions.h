@@ -8,6 +8,7 @@
 #include "common/pg.h"
 #include "common/redis.h"
 #include "common/revocation.h"
+#include "identity/codes.h"
 #include "identity/password.h"
 #include "identity/throttle.h"
 
@@ -42,6 +43,7 @@ struct Sessions {
   RevocationMirror& revocations;
   SignInThrottle& throttle;
   HashingSlots& hashing;
+  PhoneCodes& codes;
 };
 
 // Revokes every token of account `id` below `version` until the last of them has expired.
