@@ -167,6 +167,9 @@ absl::Status Accounts::SetDisabled(const Call& call, absl::string_view name, boo
           return FailedPrecondition(disabled ? "ALREADY_DISABLED" : "NOT_DISABLED",
                                     disabled ? "the account is already disabled" : "the account is not disabled");
         }
+        if (!disabled && before->account.closed()) {
+          return FailedPrecondition("ACCOUNT_CLOSED", "the account was closed by its owner and cannot be enabled");
+        }
         if (!disabled && !before->account.deputy().empty() && DeputyHasActiveAccount(tx, before->account.deputy())) {
           return DeputyTaken();
         }

@@ -53,7 +53,7 @@ absl::StatusOr<int64_t> OwnAccountId(const Caller& caller, absl::string_view nam
       return named.status();
     }
     if (*named != id) {
-      return PermissionDenied("only the account itself may change its password");
+      return PermissionDenied("only the account itself may change its password or close it");
     }
   }
   return id;
@@ -290,32 +290,10 @@ absl::Status SignIn::ChangePassword(const Call& call, const v1::ChangePasswordRe
   if (request.new_password() == request.current_password()) {
     return InvalidField("new_password", "must differ from the current password");
   }
-  std::optional<StoredAccount> account;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) {
-    account = LoadStoredAccount(tx, id);
-    return absl::OkStatus();
-  }));
-  if (!account.has_value()) {
-    return NotFoundError(AccountName(id));
-  }
-  // A stolen session must not become a way around the sign-in throttle: the same counters apply.
-  const std::string& address = call.client_address;
-  const std::string& username = account->account.username();
-  if (const absl::Duration wait = sessions_.throttle.Wait(username, address); wait > absl::ZeroDuration()) {
-    return Throttled(wait);
-  }
-  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
-  if (!slot.has_value()) {
-    return HashingBusy();
-  }
-  if (request.current_password().size() > kMaxPasswordBytes ||
-      !VerifyPassword(account->password_hash, request.current_password())) {
-    slot.reset();
-    sessions_.throttle.RecordFailure(username, address);
-    return InvalidField("current_password", "is not the account's password");
-  }
+  ASSIGN_OR_RETURN(auto checked, CheckOwnPassword(call, id, "current_password", request.current_password()));
+  StoredAccount& account = checked.first;
   absl::StatusOr<std::string> hash = HashPassword(request.new_password());
-  slot.reset();
+  checked.second.reset();
   RETURN_IF_ERROR(hash.status());
   // Not RunIdempotent: its stored response would be a bearer token in the database. A retry with the old
   // token is refused (401) since this call ends that session; the new password signs in.
@@ -331,12 +309,68 @@ absl::Status SignIn::ChangePassword(const Call& call, const v1::ChangePasswordRe
                      .action = "ChangePassword",
                      .resource = AccountName(id),
                      .request_id = call.request_id});
-    account->token_version = *version;
+    account.token_version = *version;
     return absl::OkStatus();
   }));
   sessions_.revocations.Publish(*ended);
-  account->account.set_password_change_required(false);
-  return FillToken(*account, account->token_version, response);
+  account.account.set_password_change_required(false);
+  return FillToken(account, account.token_version, response);
+}
+
+absl::StatusOr<std::pair<StoredAccount, std::optional<HashingSlots::Slot>>> SignIn::CheckOwnPassword(
+    const Call& call, int64_t id, absl::string_view field, const std::string& password) {
+  std::optional<StoredAccount> account;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) {
+    account = LoadStoredAccount(tx, id);
+    return absl::OkStatus();
+  }));
+  if (!account.has_value()) {
+    return NotFoundError(AccountName(id));
+  }
+  const std::string& address = call.client_address;
+  const std::string& username = account->account.username();
+  if (const absl::Duration wait = sessions_.throttle.Wait(username, address); wait > absl::ZeroDuration()) {
+    return Throttled(wait);
+  }
+  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
+  if (!slot.has_value()) {
+    return HashingBusy();
+  }
+  if (password.size() > kMaxPasswordBytes || !VerifyPassword(account->password_hash, password)) {
+    slot.reset();
+    sessions_.throttle.RecordFailure(username, address);
+    return InvalidField(field, "is not the account's password");
+  }
+  return std::pair<StoredAccount, std::optional<HashingSlots::Slot>>(*std::move(account), std::move(slot));
+}
+
+absl::Status SignIn::CloseAccount(const Call& call, const v1::CloseAccountRequest& request, v1::Account* response) {
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
+  ASSIGN_OR_RETURN(const int64_t id, OwnAccountId(caller, request.name()));
+  // Other accounts act for the office, a deputy or a department: theirs are the administrators' to disable.
+  if (caller.role() != minyi::common::v1::ROLE_CITIZEN) {
+    return FailedPrecondition("ONLY_CITIZENS_CLOSE", "only a citizen's own account can be closed by its owner");
+  }
+  RETURN_IF_ERROR(CheckOwnPassword(call, id, "password", request.password()).status());
+  // Not RunIdempotent: the stored answer would keep what closing erases. A retry finds the password gone
+  // and the session ended (401).
+  std::optional<Revocation> ended;
+  RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& tx) -> absl::Status {
+    std::optional<StoredAccount> closed = minyi::identity::CloseAccount(tx, id);
+    if (!closed.has_value()) {
+      return FailedPrecondition("ACCOUNT_CLOSED", "the account is closed already");
+    }
+    ended = EndSessionsBelow(sessions_.issuer, id, closed->token_version);
+    InsertRevocation(tx, id, *ended);
+    AppendAudit(tx, {.actor = caller.account_id(),
+                     .action = "CloseAccount",
+                     .resource = AccountName(id),
+                     .request_id = call.request_id});
+    *response = closed->account;
+    return absl::OkStatus();
+  }));
+  sessions_.revocations.Publish(*ended);
+  return absl::OkStatus();
 }
 
 }  // namespace minyi::identity

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "common/auth.h"
@@ -28,6 +29,7 @@ class SignIn final {
   absl::Status Logout(const Call& call, const v1::LogoutRequest& request, google::protobuf::Empty* response);
   absl::Status GetJwks(const Call& call, const v1::GetJwksRequest& request, v1::Jwks* response);
   absl::Status ChangePassword(const Call& call, const v1::ChangePasswordRequest& request, v1::Token* response);
+  absl::Status CloseAccount(const Call& call, const v1::CloseAccountRequest& request, v1::Account* response);
 
  private:
   // A token for `account` at `version`, into `response`.
@@ -38,6 +40,10 @@ class SignIn final {
                           v1::Token* response);
   // Signs in the account of `phone` (canonical) with a sign-in code.
   absl::Status ByCode(const Call& call, const std::string& phone, const std::string& code, v1::Token* response);
+  // The account `id` and a hashing slot, when `password` is its password (INVALID_ARGUMENT naming `field`
+  // otherwise), under the sign-in throttle: a stolen session must not become a way around it.
+  absl::StatusOr<std::pair<StoredAccount, std::optional<HashingSlots::Slot>>> CheckOwnPassword(
+      const Call& call, int64_t id, absl::string_view field, const std::string& password);
   // The token for an account whose credentials were good, unless it is disabled; audited as `action`.
   absl::Status Admit(const Call& call, const StoredAccount& account, absl::string_view action, v1::Token* response);
 

@@ -14,7 +14,7 @@ using ::minyi::identity::v1::Account;
 constexpr absl::string_view kAccountColumns =
     "id, username, display_name, role, deputy, department, "
     "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us, password_hash, disabled, "
-    "password_change_required, token_version, phone";
+    "password_change_required, token_version, phone, closed";
 
 Account AccountFromRow(const pqxx::row& row) {
   Account a;
@@ -28,6 +28,7 @@ Account AccountFromRow(const pqxx::row& row) {
   a.set_disabled(row["disabled"].as<bool>());
   a.set_password_change_required(row["password_change_required"].as<bool>());
   a.set_phone(row["phone"].as<std::string>());
+  a.set_closed(row["closed"].as<bool>());
   return a;
 }
 
@@ -115,6 +116,18 @@ const Query kSetDisabled{
 
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled) {
   return FirstRow(tx, kSetDisabled, StoredFromRow, id, disabled);
+}
+
+// The user name may be a person's (a chosen one); the erased account keeps only its id, role and dates.
+const Query kCloseAccount{
+    "identity_close_account",
+    absl::StrCat("UPDATE accounts SET closed = true, disabled = true, username = 'closed.' || id, "
+                 "display_name = '', phone = '', password_hash = '', "
+                 "token_version = token_version + 1 WHERE id = $1 AND NOT closed RETURNING ",
+                 kAccountColumns)};
+
+std::optional<StoredAccount> CloseAccount(pqxx::work& tx, int64_t id) {
+  return FirstRow(tx, kCloseAccount, StoredFromRow, id);
 }
 
 const Query kBumpVersion{"identity_bump_token_version",

@@ -1,6 +1,8 @@
 -- Citizens register themselves with a mobile number, verified by a one-time code: one account per number.
 ALTER TABLE accounts ADD COLUMN phone text NOT NULL DEFAULT '' CHECK (phone = '' OR phone ~ '^1[3-9][0-9]{9}$');
 CREATE UNIQUE INDEX accounts_one_per_phone ON accounts (phone) WHERE phone <> '';
+-- A citizen may close their account: its personal data is erased and it never signs in again.
+ALTER TABLE accounts ADD COLUMN closed boolean NOT NULL DEFAULT false;
 
 -- The code last sent to a number for a purpose. Neither the number nor the code is here: phone_key and
 -- code_hash are HMACs under a key outside the database (docs/security.md). Rows are deleted a day after

@@ -239,6 +239,73 @@ TEST(RegistrationTest, ACopyOfTheDatabaseHoldsNeitherCodesNorTheNumbersTheyWentT
   tx.commit();
 }
 
+std::string Reason(const HttpResponse& r) {
+  for (const json& d : Json(r).value("details", json::array())) {
+    if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
+      return d.value("reason", "");
+    }
+  }
+  return "";
+}
+
+TEST(RegistrationTest, ClosingAnAccountErasesTheNumberAndEndsEverySession) {
+  const std::string from = "127.0.0.70";
+  const std::string phone = NewNumber();
+  ASSERT_EQ(AskCode(from, phone, "CODE_PURPOSE_REGISTER").status, 200);
+  HttpResponse registered = Register(from, phone, LastCodeSentTo(phone));
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  const std::string name = Json(registered)["account"].value("name", "");
+  const std::string token = Json(registered).value("accessToken", "");
+
+  HttpResponse wrong = From(from, "POST", "/v1/accounts/me:close", {{"password", "not-the-password"}}, token);
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  EXPECT_EQ(BadField(wrong), "password");
+  HttpResponse closed = From(from, "POST", "/v1/accounts/me:close", {{"password", kPassword}}, token);
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_TRUE(Json(closed).value("closed", false));
+  EXPECT_EQ(Json(closed).value("phone", ""), "");
+  EXPECT_EQ(Json(closed).value("displayName", ""), "");
+
+  // Every session ends; neither the password nor a code signs in again.
+  EXPECT_TRUE(
+      Eventually([&] { return From(from, "GET", "/v1/accounts/me", nullptr, token).status == 401; }, absl::Seconds(5)));
+  EXPECT_EQ(From(from, "POST", "/v1/auth/token", {{"phone", phone}, {"password", kPassword}}).status, 401);
+  // What stays is the account's id, role and dates: an administrator sees no number, no name.
+  HttpResponse seen = P().Call("GET", absl::StrCat("/v1/", name), nullptr, P().Admin());
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(Json(seen).value("phone", ""), "");
+  EXPECT_EQ(Json(seen).value("displayName", ""), "");
+  EXPECT_EQ(Json(seen).value("role", ""), "ROLE_CITIZEN");
+  HttpResponse enable = P().Call("POST", absl::StrCat("/v1/", name, ":enable"), json::object(), P().Admin());
+  EXPECT_EQ(enable.status, 400) << enable.body;
+  EXPECT_EQ(Reason(enable), "ACCOUNT_CLOSED");
+  {
+    pqxx::connection db(P().dsn());
+    pqxx::work tx(db);
+    EXPECT_EQ(tx.exec_params("SELECT count(*) FROM identity.accounts WHERE phone = $1 OR display_name = '王小民' "
+                             "AND id = $2::bigint",
+                             phone, name.substr(name.find('/') + 1))[0][0]
+                  .as<int>(),
+              0);
+    tx.commit();
+  }
+  // The number is free to register anew, as a new account.
+  ASSERT_EQ(AskCode(from, phone, "CODE_PURPOSE_REGISTER").status, 200);
+  HttpResponse again = Register(from, phone, LastCodeSentTo(phone));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_NE(Json(again)["account"].value("name", ""), name);
+}
+
+TEST(RegistrationTest, OnlyACitizenClosesTheirOwnAccount) {
+  const std::string staff = P().NewAccount("ROLE_STAFF");
+  HttpResponse r = From("127.0.0.71", "POST", "/v1/accounts/me:close", {{"password", kPassword}}, staff);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Reason(r), "ONLY_CITIZENS_CLOSE");
+  const std::string citizen = P().NewAccount("ROLE_CITIZEN");
+  HttpResponse other = From("127.0.0.71", "POST", "/v1/accounts/1:close", {{"password", kPassword}}, citizen);
+  EXPECT_EQ(other.status, 403) << other.body;
+}
+
 // A code past its lifetime is refused: an identity process of its own, with one-second codes, on the same
 // database and Redis, called directly.
 TEST(RegistrationTest, AnExpiredCodeIsRefusedNamingTheField) {
