@@ -83,6 +83,18 @@ absl::Status SignIn::FillToken(const StoredAccount& account, int64_t version, v1
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<HashingSlots::Slot>> SignIn::Gate(const std::string& key, const std::string& address) {
+  // Before any password work: a throttled guesser costs one Redis round trip, not an Argon2id hash.
+  if (const absl::Duration wait = sessions_.throttle.Wait(key, address); wait > absl::ZeroDuration()) {
+    return Throttled(wait);
+  }
+  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
+  if (!slot.has_value()) {
+    return HashingBusy();
+  }
+  return slot;
+}
+
 absl::Status SignIn::IssueToken(const Call& call, const v1::IssueTokenRequest& request, v1::Token* response) {
   if (request.phone().empty() && request.code().empty()) {
     const std::string& username = request.username();
@@ -115,14 +127,7 @@ absl::Status SignIn::ByPassword(const Call& call, const std::string& key, const 
                                 const std::function<std::optional<StoredAccount>(pqxx::transaction_base&)>& find,
                                 v1::Token* response) {
   const std::string& address = call.client_address;
-  // Before any password work: a throttled guesser costs one Redis round trip, not an Argon2id hash.
-  if (const absl::Duration wait = sessions_.throttle.Wait(key, address); wait > absl::ZeroDuration()) {
-    return Throttled(wait);
-  }
-  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
-  if (!slot.has_value()) {
-    return HashingBusy();
-  }
+  ASSIGN_OR_RETURN(std::optional<HashingSlots::Slot> slot, Gate(key, address));
   std::optional<StoredAccount> found;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) {
     found = find(tx);
@@ -190,14 +195,8 @@ absl::Status SignIn::Register(const Call& call, const v1::RegisterRequest& reque
     return InvalidField("code", "is required: ask for one with SendPhoneCode");
   }
   const std::string& address = call.client_address;
-  if (const absl::Duration wait = sessions_.throttle.Wait(phone, address); wait > absl::ZeroDuration()) {
-    return Throttled(wait);
-  }
   // The slot first: a code spent while every slot is busy would be lost to the caller.
-  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
-  if (!slot.has_value()) {
-    return HashingBusy();
-  }
+  ASSIGN_OR_RETURN(std::optional<HashingSlots::Slot> slot, Gate(phone, address));
   if (absl::Status st = sessions_.codes.Spend("code", phone, v1::CODE_PURPOSE_REGISTER, request.code()); !st.ok()) {
     sessions_.throttle.RecordFailure(phone, address);
     return st;
@@ -329,13 +328,7 @@ absl::StatusOr<std::pair<StoredAccount, std::optional<HashingSlots::Slot>>> Sign
   }
   const std::string& address = call.client_address;
   const std::string& username = account->account.username();
-  if (const absl::Duration wait = sessions_.throttle.Wait(username, address); wait > absl::ZeroDuration()) {
-    return Throttled(wait);
-  }
-  std::optional<HashingSlots::Slot> slot = sessions_.hashing.TryAcquire();
-  if (!slot.has_value()) {
-    return HashingBusy();
-  }
+  ASSIGN_OR_RETURN(std::optional<HashingSlots::Slot> slot, Gate(username, address));
   if (password.size() > kMaxPasswordBytes || !VerifyPassword(account->password_hash, password)) {
     slot.reset();
     sessions_.throttle.RecordFailure(username, address);

@@ -34,6 +34,9 @@ class SignIn final {
  private:
   // A token for `account` at `version`, into `response`.
   absl::Status FillToken(const StoredAccount& account, int64_t version, v1::Token* response);
+  // A hashing slot for checking a password or code of `key` (user name or number) from `address`, unless
+  // the sign-in throttle or busy slots turn the call away (RESOURCE_EXHAUSTED).
+  absl::StatusOr<std::optional<HashingSlots::Slot>> Gate(const std::string& key, const std::string& address);
   // Signs in with `password` the account `find` reads, throttled under `key` (user name or number).
   absl::Status ByPassword(const Call& call, const std::string& key, const std::string& password,
                           const std::function<std::optional<StoredAccount>(pqxx::transaction_base&)>& find,
