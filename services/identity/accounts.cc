@@ -195,6 +195,21 @@ absl::Status Accounts::SetDisabled(const Call& call, absl::string_view name, boo
   return absl::OkStatus();
 }
 
+absl::Status Accounts::UpdateProfile(const Call& call, const v1::UpdateProfileRequest& request, Account* response) {
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
+  ASSIGN_OR_RETURN(const int64_t id, OwnAccountId(caller, request.name()));
+  RETURN_IF_ERROR(CheckText("display_name", request.display_name(), 1, 32));
+  return commands_.Run(call, caller, "UpdateProfile", request, response, [&](Change& change) -> absl::Status {
+    std::optional<Account> updated = SetDisplayName(change.tx(), id, request.display_name());
+    if (!updated.has_value()) {
+      return NotFoundError(AccountName(id));
+    }
+    change.Audit(AccountName(id));
+    *response = *std::move(updated);
+    return absl::OkStatus();
+  });
+}
+
 absl::Status Accounts::Get(const Call& call, const GetAccountRequest& request, Account* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   int64_t id = 0;

@@ -13,6 +13,7 @@ std::unique_ptr<RpcService> IdentityRpc(Accounts& accounts, SignIn& sign_in, Pho
       .Bind("Logout", sign_in, &SignIn::Logout)
       .Bind("GetJwks", sign_in, &SignIn::GetJwks)
       .Bind("ChangePassword", sign_in, &SignIn::ChangePassword)
+      .Bind("UpdateProfile", accounts, &Accounts::UpdateProfile)
       .Bind("CloseAccount", sign_in, &SignIn::CloseAccount)
       .Bind("ResetPassword", accounts, &Accounts::ResetPassword)
       .Bind("DisableAccount", accounts, &Accounts::Disable)

@@ -42,23 +42,6 @@ absl::Status Throttled(absl::Duration wait) {
                            rounded);
 }
 
-absl::StatusOr<int64_t> OwnAccountId(const Caller& caller, absl::string_view name) {
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(caller.account_id(), &id)) {
-    return Unauthenticated("TOKEN_INVALID", "the access token names no account");
-  }
-  if (name != "accounts/me") {
-    absl::StatusOr<int64_t> named = ParseAccountName(name);
-    if (!named.ok()) {
-      return named.status();
-    }
-    if (*named != id) {
-      return PermissionDenied("only the account itself may change its password or close it");
-    }
-  }
-  return id;
-}
-
 }  // namespace
 
 SignIn::SignIn(PgPool& pool, const Authorizer& authorizer, Sessions sessions)

@@ -118,6 +118,14 @@ std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabl
   return FirstRow(tx, kSetDisabled, StoredFromRow, id, disabled);
 }
 
+const Query kSetDisplayName{
+    "identity_set_display_name",
+    absl::StrCat("UPDATE accounts SET display_name = $2 WHERE id = $1 AND NOT closed RETURNING ", kAccountColumns)};
+
+std::optional<Account> SetDisplayName(pqxx::work& tx, int64_t id, const std::string& display_name) {
+  return FirstRow(tx, kSetDisplayName, AccountFromRow, id, display_name);
+}
+
 // The user name may be a person's (a chosen one); the erased account keeps only its id, role and dates.
 const Query kCloseAccount{
     "identity_close_account",

@@ -47,6 +47,8 @@ std::optional<int64_t> SetPassword(pqxx::work& tx, int64_t id, const std::string
                                    bool password_change_required);
 // Disables (bumping the token version) or enables the account; the account after, nullopt when missing.
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled);
+// The account after its display name is set; nullopt when missing or closed.
+std::optional<minyi::identity::v1::Account> SetDisplayName(pqxx::work& tx, int64_t id, const std::string& display_name);
 // Closes the account and erases its personal data (user name, display name, number, password hash),
 // bumping the token version; the account after, nullopt when missing or closed already.
 std::optional<StoredAccount> CloseAccount(pqxx::work& tx, int64_t id);

@@ -296,6 +296,23 @@ TEST(RegistrationTest, ClosingAnAccountErasesTheNumberAndEndsEverySession) {
   EXPECT_NE(Json(again)["account"].value("name", ""), name);
 }
 
+TEST(RegistrationTest, EveryoneEditsTheirOwnDisplayNameOnly) {
+  const std::string token = P().NewAccount("ROLE_CITIZEN");
+  HttpResponse edited =
+      From("127.0.0.72", "POST", "/v1/accounts/me:updateProfile", {{"displayName", "李 晓明·Ayşe"}}, token);
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(Json(edited).value("displayName", ""), "李 晓明·Ayşe");
+  EXPECT_EQ(Json(From("127.0.0.72", "GET", "/v1/accounts/me", nullptr, token)).value("displayName", ""),
+            "李 晓明·Ayşe");
+  for (const json& bad : {json(""), json(std::string(33, 'x'))}) {
+    HttpResponse r = From("127.0.0.72", "POST", "/v1/accounts/me:updateProfile", {{"displayName", bad}}, token);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(BadField(r), "display_name");
+  }
+  HttpResponse other = From("127.0.0.72", "POST", "/v1/accounts/1:updateProfile", {{"displayName", "冒名"}}, token);
+  EXPECT_EQ(other.status, 403) << other.body;
+}
+
 TEST(RegistrationTest, OnlyACitizenClosesTheirOwnAccount) {
   const std::string staff = P().NewAccount("ROLE_STAFF");
   HttpResponse r = From("127.0.0.71", "POST", "/v1/accounts/me:close", {{"password", kPassword}}, staff);
