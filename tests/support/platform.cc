@@ -208,8 +208,10 @@ std::string Unique(absl::string_view prefix) {
 Platform::Platform()
     : dsn_(PostgresServer::Shared().CreateDatabase()),
       redis_(std::make_unique<RedisServer>()),
-      redis_addr_(redis_->addr()) {
+      redis_addr_(redis_->addr()),
+      sms_sink_(absl::StrCat(TempDir("minyi-sms"), "/sms.jsonl")) {
   const std::map<std::string, std::string> extra_env = {
+      {"MINYI_NOTIFY_SMS_URL", absl::StrCat("file://", sms_sink_)},
       {"MINYI_REDIS_ADDR", redis_addr_},
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kBootstrapPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},
