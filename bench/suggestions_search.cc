@@ -62,12 +62,14 @@ class Corpus {
     int n = 0;
     while (n < body_chars) {
       std::string w = rng_() % 5 == 0 ? topic[rng_() % topic.size()] : Word();
-      if (rng_() % 2000 == 0) w = rng_() % 2 == 0 ? "楠溪村" : "渡船";
       n += static_cast<int>(Characters(w).size());
       body += w;
       if (rng_() % 9 == 0) {
         body += rng_() % 3 == 0 ? "。" : "，";
       }
+    }
+    if (rng_() % 1000 == 0) {
+      body += rng_() % 2 == 0 ? "楠溪村" : "渡船";
     }
     body += "。";
     std::string title = opinion ? "" : "关于";
@@ -165,7 +167,7 @@ void Load(pqxx::connection& conn, int corpus) {
   for (const std::string& d : definitions) {
     tx.exec0(d);
   }
-  tx.exec0("SELECT setval('suggestions.suggestions_id_seq', (SELECT max(id) FROM suggestions.suggestions))");
+  tx.exec("SELECT setval('suggestions.suggestions_id_seq', (SELECT max(id) FROM suggestions.suggestions))");
   tx.commit();
   pqxx::nontransaction(conn).exec0("ANALYZE suggestions.suggestions");
 }
