@@ -5,6 +5,7 @@
 // a department or kind filter, and prints each case's matches and latency percentiles as JSON lines.
 //
 // Usage: suggestions_search --dsn URI --target host:port --token JWT [--corpus 200000] [--queries 200]
+// (--queries 0 only loads, --corpus 0 only queries: a load can outlast an access token.)
 
 #include <algorithm>
 #include <chrono>
@@ -184,15 +185,15 @@ int main(int argc, char** argv) {
                   .token = flags["--token"],
                   .corpus = std::stoi(flags.count("--corpus") ? flags["--corpus"] : "200000"),
                   .queries = std::stoi(flags.count("--queries") ? flags["--queries"] : "200")};
-  if (args.dsn.empty() || args.target.empty()) {
+  if (args.dsn.empty() || (args.queries > 0 && args.target.empty())) {
     std::fprintf(stderr, "usage: suggestions_search --dsn URI --target host:port --token JWT\n");
     return 2;
   }
   pqxx::connection conn(args.dsn);
-  const auto load_start = std::chrono::steady_clock::now();
-  Load(conn, args.corpus);
-  const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
-  {
+  if (args.corpus > 0) {
+    const auto load_start = std::chrono::steady_clock::now();
+    Load(conn, args.corpus);
+    const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
     pqxx::nontransaction tx(conn);
     std::printf("{\"corpus\": %d, \"load_seconds\": %.1f, \"table_mb\": %.0f, \"search_indexes_mb\": %.0f}\n",
                 args.corpus, load_s,
@@ -201,6 +202,9 @@ int main(int argc, char** argv) {
                          "pg_relation_size('suggestions.suggestions_search_text')) / 1048576.0")[0]
                     .as<double>());
     std::fflush(stdout);
+  }
+  if (args.queries == 0) {
+    return 0;
   }
 
   auto stub = v1::Suggestions::NewStub(grpc::CreateChannel(args.target, grpc::InsecureChannelCredentials()));
