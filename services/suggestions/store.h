@@ -134,6 +134,21 @@ struct ListQuery {
 };
 std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& query);
 
+// Search results rank an item whose title holds every word above one that needs its body, then newer
+// above older; a page cursor is the last hit's RankKey, so ranks and ids order one key.
+inline constexpr int64_t kTitleRank = int64_t{1} << 62;
+struct SearchHit {
+  Record record;
+  bool title_hit = false;
+  int64_t RankKey() const { return title_hit ? kTitleRank + record.id : record.id; }
+};
+// The items `query` lists (its after_id a RankKey, or 0) that match `tsquery` (SearchQuery), best first.
+std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& query,
+                                         const std::string& tsquery);
+// Gives up to `limit` items without search words (written before they were kept, or by an older replica)
+// their words; returns how many.
+int IndexUnindexed(pqxx::work& tx, int limit);
+
 // `group_by` is department, delegation, deputy or period.
 std::vector<minyi::suggestions::v1::StatsRow> SelectStats(pqxx::transaction_base& tx, const std::string& group_by,
                                                           const std::string& start_date, const std::string& end_date,
