@@ -174,7 +174,7 @@ TEST(Evaluation, MashanOrderFromSetUpToReferral) {
   EXPECT_TRUE(result.value("finalPending", false));
   EXPECT_THAT(result.value("finalNote", ""), HasSubstr("回头看"));
   EXPECT_EQ(result.value("finalScore", ""), "");
-  EXPECT_EQ(result.value("grade", ""), "");  // proto3 JSON leaves the unspecified grade out
+  EXPECT_EQ(result.value("grade", ""), "GRADE_UNSPECIFIED");  // every field is printed, the pending grade too
   ASSERT_EQ(result["stages"].size(), 4u);
   EXPECT_EQ(StageOf(result["stages"], "STAGE_PRELIMINARY_INVESTIGATION").value("score", ""), "95.00");
   EXPECT_EQ(StageOf(result["stages"], "STAGE_ON_SITE").value("contribution", ""), "27.00");
