@@ -1,5 +1,6 @@
 #include "suggestions/public_reads.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,16 +20,17 @@ absl::Status PublicReads::ListShowcase(const Call&, const v1::ListPublicShowcase
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(), {"publicShowcase"}));
   const ListQuery q{.after_id = page.after_id, .limit = page.size + 1, .showcased_only = true};
-  std::vector<Record> rows;
-  RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    rows = SelectSuggestions(tx, q);
+  return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+    std::vector<Record> rows = SelectSuggestions(tx, q);
+    response->set_next_page_token(TrimToPage(rows, page.size, page.fingerprint, [](const Record& r) { return r.id; }));
+    for (const Record& r : rows) {
+      // A list row has no answer or rating, which the showcase is about: each item is read whole.
+      if (std::optional<Record> item = LoadSuggestion(tx, r.id, /*for_update=*/false, /*details=*/true)) {
+        *response->add_items() = PublicShowcaseItemOf(item->suggestion);
+      }
+    }
     return absl::OkStatus();
-  }));
-  response->set_next_page_token(TrimToPage(rows, page.size, page.fingerprint, [](const Record& r) { return r.id; }));
-  for (const Record& r : rows) {
-    *response->add_items() = PublicShowcaseItemOf(r.suggestion);
-  }
-  return absl::OkStatus();
+  });
 }
 
 absl::Status PublicReads::GetStats(const Call&, const v1::GetPublicStatsRequest& request, v1::PublicStats* response) {
