@@ -46,4 +46,12 @@ std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Que
   return rpc;
 }
 
+std::unique_ptr<RpcService> PublicSuggestionsRpc(PublicReads& reads) {
+  auto rpc = std::make_unique<RpcService>(v1::PublicSuggestions::service_full_name());
+  (*rpc)
+      .Bind("ListPublicShowcase", reads, &PublicReads::ListShowcase)
+      .Bind("GetPublicStats", reads, &PublicReads::GetStats);
+  return rpc;
+}
+
 }  // namespace minyi::suggestions
