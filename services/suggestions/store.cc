@@ -551,17 +551,24 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
   return out;
 }
 
+// Items `s` assigned to the department in parameter `param` (lead or co-unit), or all when it is '': one
+// array test, which the units GIN index answers and which costs less than reading an item's search words.
+std::string UnitsFilter(absl::string_view param) {
+  return absl::StrCat("(", param, " = '' OR s.units @> ARRAY[", param, "])");
+}
+
 // A ListQuery's filters and its reader's visibility, over items `s`: what the list and the search share.
-// Parameters $2-$8 and $10 as SelectSuggestions and SearchSuggestions pass them.
-constexpr absl::string_view kListFilter =
-    "($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
-    "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
-    "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-    "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
-    "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
-    "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
-    "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
-    "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased)";
+// Parameters $2-$8 and $10 as SelectSuggestions and SearchSuggestions pass them. The search writes its word
+// test after it: PostgreSQL keeps the written order of conditions of equal cost, and the filters read only
+// the row, not its search words.
+const std::string kListFilter =
+    absl::StrCat("($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) AND ", UnitsFilter("$4"),
+                 " AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
+                 "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
+                 "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
+                 "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
+                 "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
+                 "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased)");
 
 // Runs `query` with a ListQuery's parameters in kListFilter's places, $1 and $9 its cursor and limit, and
 // `extra` after them.
@@ -582,28 +589,55 @@ std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuer
   return out;
 }
 
-// The plan for a search depends on how common its words are: newest first along the primary key when
-// matches are many, the GIN index then sort when they are few. A generic plan would fix one of them.
-const Query kCustomPlans{"suggestions_custom_plans", "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
-// Two ranks (title holds every word, then the rest), newest first in each; each branch is limited on its
-// own, so a common word reads only a page's worth of rows. $1 is the cursor: 0, or the last rank key
-// served (SearchHit::RankKey).
-const Query kSearch{
-    "suggestions_search",
-    absl::StrCat("SELECT m.title_hit, ", kColumns, " JOIN ((SELECT true AS title_hit, s.id FROM suggestions s ",
-                 "WHERE s.search_title @@ $11::tsquery AND ($1::bigint = 0 OR s.id < $1::bigint - ", kTitleRank,
-                 ") AND ", kListFilter,
-                 " ORDER BY s.id DESC LIMIT $9) UNION ALL (SELECT false, s.id FROM suggestions s ",
-                 "WHERE s.search_text @@ $11::tsquery AND NOT s.search_title @@ $11::tsquery ",
-                 "AND ($1::bigint = 0 OR s.id < least($1::bigint, ", kTitleRank, ")) AND ", kListFilter,
-                 " ORDER BY s.id DESC LIMIT $9)) m ON m.id = s.id ORDER BY m.title_hit DESC, s.id DESC LIMIT $9")};
+// A search's plan depends on how many items hold its words, which the planner cannot tell for words rarer
+// than its statistics track (it guesses, and for a rare word walks every item newest first). So the
+// service counts first, over the GIN indexes alone and up to kFewMatches, how many items hold the words
+// in their title and in their whole text (of the department, when filtered), then plans each rank: fewer
+// than kFewMatches, read them all from the index and sort (index walks off); more, walk the items newest
+// first, where a page's worth is met soon (bitmap scans off). Custom plans, as the words change the plan.
+constexpr int kFewMatches = 4000;
+const Query kPlanner{"suggestions_search_planner",
+                     "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                     "set_config('enable_seqscan', $1, true), set_config('enable_indexscan', $1, true), "
+                     "set_config('enable_bitmapscan', $2, true)"};
+void PlanFrom(pqxx::transaction_base& tx, bool index_only) {
+  tx.exec_prepared(kPlanner, index_only ? "off" : "on", index_only ? "on" : "off");
+}
+// $1 the tsquery, $2 the department or '', $3 the cap.
+const Query kSearchCounts{
+    "suggestions_search_counts",
+    absl::StrCat("SELECT (SELECT count(*) FROM (SELECT FROM suggestions s WHERE s.search_title @@ $1::tsquery AND ",
+                 UnitsFilter("$2"), " LIMIT $3) t), (SELECT count(*) FROM (SELECT FROM suggestions s WHERE ",
+                 "s.search_text @@ $1::tsquery AND ", UnitsFilter("$2"), " LIMIT $3) t)")};
+
+// One rank, newest first; $1 is the cursor: 0, or the last rank key served (SearchHit::RankKey). The ids
+// are found first, so the columns' subqueries run for a page only.
+std::string SearchRank(absl::string_view words, absl::string_view cursor) {
+  return absl::StrCat("SELECT ", kColumns, " JOIN (SELECT s.id FROM suggestions s WHERE ($1::bigint = 0 OR s.id < ",
+                      cursor, ") AND ", kListFilter, " AND ", words,
+                      " ORDER BY s.id DESC LIMIT $9) m ON m.id = s.id ORDER BY s.id DESC");
+}
+const Query kSearchTitles{"suggestions_search_titles",
+                          SearchRank("s.search_title @@ $11::tsquery", absl::StrCat("$1::bigint - ", kTitleRank))};
+const Query kSearchBodies{"suggestions_search_bodies",
+                          SearchRank("s.search_text @@ $11::tsquery AND NOT s.search_title @@ $11::tsquery",
+                                     absl::StrCat("least($1::bigint, ", kTitleRank, ")"))};
 
 std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& q, const std::string& tsquery) {
-  tx.exec_prepared(kCustomPlans);
+  PlanFrom(tx, true);
+  const pqxx::row counts = tx.exec_prepared1(kSearchCounts, tsquery, q.department, kFewMatches);
   std::vector<SearchHit> out;
-  for (const pqxx::row& row : ExecList(tx, kSearch, q, tsquery)) {
-    out.push_back({.record = FromRow(row), .title_hit = row["title_hit"].as<bool>()});
+  // Titles holding every word rank first; the bodies are read only when the titles do not fill the page.
+  for (const bool title_hit : {true, false}) {
+    if (static_cast<int>(out.size()) >= q.limit) {
+      break;
+    }
+    PlanFrom(tx, counts[title_hit ? 0 : 1].as<int>() < kFewMatches);
+    for (const pqxx::row& row : ExecList(tx, title_hit ? kSearchTitles : kSearchBodies, q, tsquery)) {
+      out.push_back({.record = FromRow(row), .title_hit = title_hit});
+    }
   }
+  out.resize(std::min<std::size_t>(out.size(), q.limit));
   return out;
 }
 
