@@ -142,9 +142,10 @@ struct SearchHit {
   bool title_hit = false;
   int64_t RankKey() const { return title_hit ? kTitleRank + record.id : record.id; }
 };
-// The items `query` lists (its after_id a RankKey, or 0) that match `tsquery` (SearchQuery), best first.
+// The items `query` lists (its after_id a RankKey, or 0) that hold every one of `terms` (SearchTerms),
+// best first.
 std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& query,
-                                         const std::string& tsquery);
+                                         const std::vector<std::string>& terms);
 // Gives up to `limit` items without search words (written before they were kept, or by an older replica)
 // their words; returns how many.
 int IndexUnindexed(pqxx::work& tx, int limit);
