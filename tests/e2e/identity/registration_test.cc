@@ -63,23 +63,6 @@ std::string LastCodeSentTo(const std::string& phone) {
   return codes.empty() ? "" : codes.back();
 }
 
-// The field a 400 answer names (google.rpc.BadRequest), or "".
-std::string BadField(const HttpResponse& r) {
-  const json j = Json(r);
-  if (j.is_object() && j.contains("details")) {
-    for (const json& d : j["details"]) {
-      if (d.value("@type", "") == "type.googleapis.com/google.rpc.BadRequest") {
-        for (const char* key : {"fieldViolations", "field_violations"}) {
-          if (d.contains(key) && !d[key].empty()) {
-            return d[key][0].value("field", "");
-          }
-        }
-      }
-    }
-  }
-  return "";
-}
-
 HttpResponse Register(const std::string& address, const std::string& phone, const std::string& code) {
   return From(address, "POST", "/v1/auth:register",
               {{"phone", phone}, {"code", code}, {"displayName", "王小民"}, {"password", kPassword}});
