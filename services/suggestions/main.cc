@@ -25,7 +25,7 @@ int main() {
         suggestions::Handling handling(host.pool(), host.authorizer(), access, std::move(config.deadlines));
         suggestions::Queries queries(host.pool(), host.authorizer(), access);
         suggestions::Configuration configuration(host.pool(), host.authorizer());
-        host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration));
+        host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration, host.dead_events()));
         suggestions::AddJobs(host, handling, config.sweep_interval);
         return host.Run();
       });
