@@ -26,7 +26,7 @@ int main() {
         suggestions::Queries queries(host.pool(), host.authorizer(), access);
         suggestions::Configuration configuration(host.pool(), host.authorizer());
         suggestions::PublicReads public_reads(host.pool());
-        host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration));
+        host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration, host.dead_events()));
         host.AddService(suggestions::PublicSuggestionsRpc(public_reads));
         suggestions::AddJobs(host, handling, config.sweep_interval);
         return host.Run();

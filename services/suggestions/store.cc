@@ -711,4 +711,12 @@ int IndexUnindexed(pqxx::work& tx, int limit) {
   return static_cast<int>(rows.size());
 }
 
+const Query kEraseCitizenContact{
+    "suggestions_erase_citizen_contact",
+    "UPDATE suggestions SET contact_phone = '' WHERE citizen_account = $1 AND contact_phone <> ''"};
+
+int EraseCitizenContact(pqxx::work& tx, const std::string& citizen_account) {
+  return static_cast<int>(tx.exec_prepared(kEraseCitizenContact, citizen_account).affected_rows());
+}
+
 }  // namespace minyi::suggestions

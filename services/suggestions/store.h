@@ -198,4 +198,8 @@ std::vector<DueItem> LockDueItems(pqxx::work& tx, absl::CivilDay today, const st
 // True when this threshold had not been recorded for the item's round and deadline.
 bool RecordAlert(pqxx::work& tx, const DueItem& item, int threshold);
 
+// Blanks the call-back number on every opinion of the citizen ("accounts/{id}") whose account closed;
+// returns how many opinions held one.
+int EraseCitizenContact(pqxx::work& tx, const std::string& citizen_account);
+
 }  // namespace minyi::suggestions
