@@ -26,7 +26,7 @@ int main() {
         suggestions::Queries queries(host.pool(), host.authorizer(), access);
         suggestions::Configuration configuration(host.pool(), host.authorizer());
         host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration));
-        suggestions::AddJobs(host, handling, config.sweep_interval);
+        suggestions::AddJobs(host, handling, access, config.sweep_interval);
         return host.Run();
       });
 }
