@@ -2,9 +2,15 @@
 
 #include "absl/time/time.h"
 #include "common/server.h"
+#include "pqxx/pqxx"
+#include "suggestions/dedup.h"
 #include "suggestions/handling.h"
 
 namespace minyi::suggestions {
+
+// Gives up to `limit` items queued in dedup_reindex (migration 004) every band key they lack; returns how
+// many it took off the queue.
+int ReindexBands(pqxx::work& tx, const MinHasher& hasher, int limit);
 
 // Suggestions' background work: due-soon and overdue events, each exactly once (recorded in
 // deadline_alerts), swept every `sweep_interval`; and the title bands of items indexed before migration 004.
