@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <set>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 
 namespace minyi::suggestions {
@@ -117,57 +117,72 @@ std::vector<uint64_t> MinHashes(const std::vector<uint64_t>& shingles, const std
   return sig;
 }
 
-// A scored text's shingles: its title's, its body's, and both together; sorted and distinct.
+// A set of shingles (sorted, distinct) with their weights, and the sums a score needs.
+struct WeightedSet {
+  std::vector<uint64_t> keys;
+  std::vector<double> weights = {};
+  double sum = 0;
+  double squares = 0;
+};
+
+// A scored text: its title's shingles, its body's, and both together.
 struct Shingled {
-  std::vector<uint64_t> title;
-  std::vector<uint64_t> body;
-  std::vector<uint64_t> all = {};
+  WeightedSet title;
+  WeightedSet body;
+  WeightedSet all = {};
 };
 
 Shingled ShingleText(const MinHasher& hasher, const TitledText& text) {
-  Shingled out{.title = hasher.Shingles(text.title), .body = hasher.Shingles(text.body)};
-  std::set_union(out.title.begin(), out.title.end(), out.body.begin(), out.body.end(), std::back_inserter(out.all));
+  Shingled out{.title = {hasher.Shingles(text.title)}, .body = {hasher.Shingles(text.body)}};
+  std::set_union(out.title.keys.begin(), out.title.keys.end(), out.body.keys.begin(), out.body.keys.end(),
+                 std::back_inserter(out.all.keys));
   return out;
 }
 
-using Weights = std::unordered_map<uint64_t, double>;
+void Weigh(const absl::flat_hash_map<uint64_t, double>& weight_of, WeightedSet& set) {
+  set.weights.reserve(set.keys.size());
+  for (uint64_t s : set.keys) {
+    const double w = weight_of.at(s);
+    set.weights.push_back(w);
+    set.sum += w;
+    set.squares += w * w;
+  }
+}
 
-// Sum of the weights of the shingles of `a` (sorted) that are in `b` (sorted), of their squares with `squared`.
-double SharedWeight(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b, const Weights& w, bool squared) {
+// Sum of the weights of the shingles of `a` that are in `b`, or of their squares with `squared`.
+double SharedWeight(const WeightedSet& a, const WeightedSet& b, bool squared) {
   double sum = 0;
   std::size_t j = 0;
-  for (uint64_t s : a) {
-    while (j < b.size() && b[j] < s) {
+  for (std::size_t i = 0; i < a.keys.size(); ++i) {
+    while (j < b.keys.size() && b.keys[j] < a.keys[i]) {
       ++j;
     }
-    if (j < b.size() && b[j] == s) {
-      const double x = w.at(s);
-      sum += squared ? x * x : x;
+    if (j < b.keys.size() && b.keys[j] == a.keys[i]) {
+      sum += squared ? a.weights[i] * a.weights[i] : a.weights[i];
     }
   }
   return sum;
 }
 
-double Cosine(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b, const Weights& w) {
-  if (a == b) {
-    return a.empty() ? 0 : 1;  // exactly, whatever the rounding of the norms
+double Cosine(const WeightedSet& a, const WeightedSet& b) {
+  if (a.keys == b.keys) {
+    return a.keys.empty() ? 0 : 1;  // exactly, whatever the rounding of the norms
   }
-  const double norm = std::sqrt(SharedWeight(a, a, w, true) * SharedWeight(b, b, w, true));
-  return norm == 0 ? 0 : SharedWeight(a, b, w, true) / norm;
+  const double norm = std::sqrt(a.squares * b.squares);
+  return norm == 0 ? 0 : SharedWeight(a, b, true) / norm;
 }
 
 // How much of `title` (by weight) `other` contains.
-double Containment(const std::vector<uint64_t>& title, const std::vector<uint64_t>& other, const Weights& w) {
-  const double total = SharedWeight(title, title, w, false);
-  return total == 0 ? 0 : SharedWeight(title, other, w, false) / total;
+double Containment(const WeightedSet& title, const WeightedSet& other) {
+  return title.sum == 0 ? 0 : SharedWeight(title, other, false) / title.sum;
 }
 
-double Score(const Shingled& a, const Shingled& b, const Weights& w) {
-  if (a.title.empty() || b.title.empty()) {
-    return Cosine(a.all, b.all, w);
+double Score(const Shingled& a, const Shingled& b) {
+  if (a.title.keys.empty() || b.title.keys.empty()) {
+    return Cosine(a.all, b.all);
   }
-  const double titles = (Containment(a.title, b.all, w) + Containment(b.title, a.all, w)) / 2;
-  return kTitleShare * titles + (1 - kTitleShare) * Cosine(a.body, b.body, w);
+  const double titles = (Containment(a.title, b.all) + Containment(b.title, a.all)) / 2;
+  return kTitleShare * titles + (1 - kTitleShare) * Cosine(a.body, b.body);
 }
 
 }  // namespace
@@ -298,22 +313,30 @@ std::vector<ScoredItem> RankBySimilarity(const MinHasher& hasher, const TitledTe
   for (const auto& [id, other] : candidates) {
     docs.push_back(ShingleText(hasher, other));
   }
-  std::unordered_map<uint64_t, int> df;
+  absl::flat_hash_map<uint64_t, double> weight_of;  // document frequency first, then weight
+  weight_of.reserve(docs.size() * 128);
   for (const Shingled& d : docs) {
-    for (uint64_t s : d.all) {
-      ++df[s];
+    for (uint64_t s : d.all.keys) {
+      ++weight_of[s];
     }
   }
   const double n = static_cast<double>(docs.size()) + kIdfSmoothing;
-  Weights weights;
-  weights.reserve(df.size());
-  for (const auto& [s, count] : df) {
-    weights.emplace(s, std::log(n / (count + 1)));
+  for (auto& [s, w] : weight_of) {
+    w = std::log(n / (w + 1));
+  }
+  const bool all_titled =
+      std::all_of(docs.begin(), docs.end(), [](const Shingled& d) { return !d.title.keys.empty(); });
+  for (Shingled& d : docs) {
+    Weigh(weight_of, d.title);
+    Weigh(weight_of, d.body);
+    if (!all_titled) {  // only an untitled pair's score weighs the whole texts
+      Weigh(weight_of, d.all);
+    }
   }
   const Shingled& mine = docs[0];
   std::vector<ScoredItem> out;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const double score = Score(mine, docs[i + 1], weights);
+    const double score = Score(mine, docs[i + 1]);
     if (score >= min_score) {
       out.push_back({candidates[i].first, score});
     }
