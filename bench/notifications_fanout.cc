@@ -51,20 +51,11 @@ int64_t Backlog(minyi::RedisClient& redis) {
     return -1;
   }
   for (const minyi::RedisReply& g : groups->elements) {
-    int64_t lag = 0;
-    int64_t pending = 0;
-    bool ours = false;
-    for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
-      if (g.elements[i].str == "name") {
-        ours = g.elements[i + 1].str == "notifications";
-      } else if (g.elements[i].str == "lag") {
-        lag = g.elements[i + 1].integer;
-      } else if (g.elements[i].str == "pending") {
-        pending = g.elements[i + 1].integer;
-      }
-    }
-    if (ours) {
-      return lag + pending;
+    const minyi::RedisReply* name = minyi::ReplyField(g, "name");
+    if (name != nullptr && name->str == "notifications") {
+      const minyi::RedisReply* lag = minyi::ReplyField(g, "lag");
+      const minyi::RedisReply* pending = minyi::ReplyField(g, "pending");
+      return (lag == nullptr ? 0 : lag->integer) + (pending == nullptr ? 0 : pending->integer);
     }
   }
   return -1;

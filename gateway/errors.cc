@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
+#include "transcoder.h"
 
 namespace minyi::gateway {
 
@@ -87,8 +88,9 @@ std::string RetryAfter(const google::rpc::Status& status) {
 }
 
 std::string ErrorBody(const google::rpc::Status& status) {
+  const google::protobuf::util::JsonPrintOptions options = ResponseJsonOptions();
   std::string json;
-  if (google::protobuf::util::MessageToJsonString(status, &json).ok()) {
+  if (google::protobuf::util::MessageToJsonString(status, &json, options).ok()) {
     return json;
   }
   google::rpc::Status known = status;
@@ -102,10 +104,10 @@ std::string ErrorBody(const google::rpc::Status& status) {
     }
   }
   json.clear();
-  if (!google::protobuf::util::MessageToJsonString(known, &json).ok()) {
+  if (!google::protobuf::util::MessageToJsonString(known, &json, options).ok()) {
     known.clear_details();
     json.clear();
-    (void)google::protobuf::util::MessageToJsonString(known, &json);
+    (void)google::protobuf::util::MessageToJsonString(known, &json, options);
   }
   return json;
 }

@@ -29,40 +29,58 @@ std::string Singular(absl::string_view collection) {
   return std::string(collection);
 }
 
+// Whether a schema describes what clients send or what the gateway answers. Answers print every field
+// without presence (transcoder.h), so their schemas list those fields as `required`; what clients send
+// may leave any field out, so a message reached from a request has its own schema, named with the suffix
+// ".Input", without `required`.
+enum class Side { kInput, kOutput };
+
+// A field printed in every answer: one without presence (a repeated or map field, or a scalar neither in
+// a oneof nor `optional`).
+bool AlwaysPresent(const FieldDescriptor* f) { return !f->has_presence(); }
+
 class SchemaBuilder final {
  public:
-  json Ref(const Descriptor* message) {
+  json Ref(const Descriptor* message, Side side) {
     json wkt = WellKnown(message);
     if (!wkt.is_null()) {
       return wkt;
     }
-    const std::string name = message->full_name();
+    const std::string name = absl::StrCat(message->full_name(), side == Side::kInput ? ".Input" : "");
     if (!schemas_.contains(name)) {
       schemas_[name] = json::object();  // placeholder first: recursive messages stop here
       json properties = json::object();
+      json required = json::array();
       for (int i = 0; i < message->field_count(); ++i) {
         const FieldDescriptor* f = message->field(i);
-        properties[f->json_name()] = Field(f);
+        properties[f->json_name()] = Field(f, side);
+        if (side == Side::kOutput && AlwaysPresent(f)) {
+          required.push_back(f->json_name());
+        }
       }
-      schemas_[name] = {{"type", "object"}, {"properties", std::move(properties)}};
+      json schema = {{"type", "object"}, {"properties", std::move(properties)}};
+      if (!required.empty()) {  // OpenAPI 3.0 refuses an empty `required`
+        schema["required"] = std::move(required);
+      }
+      schemas_[name] = std::move(schema);
     }
     return {{"$ref", absl::StrCat("#/components/schemas/", name)}};
   }
 
-  json Field(const FieldDescriptor* f) {
+  json Field(const FieldDescriptor* f, Side side) {
     if (f->is_map()) {
-      return {{"type", "object"}, {"additionalProperties", Single(f->message_type()->map_value())}};
+      return {{"type", "object"}, {"additionalProperties", Single(f->message_type()->map_value(), side)}};
     }
     if (f->is_repeated()) {
-      return {{"type", "array"}, {"items", Single(f)}};
+      return {{"type", "array"}, {"items", Single(f, side)}};
     }
-    return Single(f);
+    return Single(f, side);
   }
 
   json& schemas() { return schemas_; }
 
  private:
-  json Single(const FieldDescriptor* f) {
+  json Single(const FieldDescriptor* f, Side side) {
     switch (f->type()) {
       case FieldDescriptor::TYPE_DOUBLE:
         return {{"type", "number"}, {"format", "double"}};
@@ -98,7 +116,7 @@ class SchemaBuilder final {
       }
       case FieldDescriptor::TYPE_MESSAGE:
       case FieldDescriptor::TYPE_GROUP:
-        return Ref(f->message_type());
+        return Ref(f->message_type(), side);
     }
     return json::object();
   }
@@ -135,7 +153,7 @@ class SchemaBuilder final {
       return {{"$ref", absl::StrCat("#/components/schemas/", n)}};
     }
     if (absl::StartsWith(n, "google.protobuf.") && absl::EndsWith(n, "Value")) {
-      json value = Single(m->FindFieldByName("value"));
+      json value = Single(m->FindFieldByName("value"), Side::kOutput);
       value["nullable"] = true;
       return value;
     }
@@ -243,7 +261,7 @@ void AddQueryParameters(const Route& route, SchemaBuilder& schemas, const Descri
         stack.pop_back();
       }
     } else {
-      out.push_back({{"name", name}, {"in", "query"}, {"required", false}, {"schema", schemas.Field(f)}});
+      out.push_back({{"name", name}, {"in", "query"}, {"required", false}, {"schema", schemas.Field(f, Side::kInput)}});
     }
     chain.pop_back();
   }
@@ -292,18 +310,20 @@ json BuildOpenApi(const std::vector<Route>& routes) {
            {{"description", "OK"},
             {"content",
              {{"application/json",
-               {{"schema", route->response_body_field != nullptr ? schemas.Field(route->response_body_field)
-                                                                 : schemas.Ref(route->method->output_type())}}}}}}},
+               {{"schema", route->response_body_field != nullptr
+                               ? schemas.Field(route->response_body_field, Side::kOutput)
+                               : schemas.Ref(route->method->output_type(), Side::kOutput)}}}}}}},
           {"default",
            {{"description", "An error, as google.rpc.Status; the HTTP status is mapped from its code."},
-            {"content", {{"application/json", {{"schema", schemas.Ref(google::rpc::Status::descriptor())}}}}}}}}},
+            {"content",
+             {{"application/json", {{"schema", schemas.Ref(google::rpc::Status::descriptor(), Side::kOutput)}}}}}}}}},
     };
     if (!parameters.empty()) {
       operation["parameters"] = std::move(parameters);
     }
     if (!route->body.empty()) {
-      json body_schema =
-          route->body == "*" ? schemas.Ref(route->method->input_type()) : schemas.Field(route->body_field);
+      json body_schema = route->body == "*" ? schemas.Ref(route->method->input_type(), Side::kInput)
+                                            : schemas.Field(route->body_field, Side::kInput);
       operation["requestBody"] = {{"required", true},
                                   {"content", {{"application/json", {{"schema", std::move(body_schema)}}}}}};
     }

@@ -352,7 +352,7 @@ absl::Status BuildRequest(const Route& route, const std::vector<PathTemplate::Bi
 }
 
 absl::StatusOr<std::string> RenderResponse(const Route& route, const Message& response) {
-  google::protobuf::util::JsonPrintOptions options;
+  google::protobuf::util::JsonPrintOptions options = ResponseJsonOptions();
   std::string json;
   const FieldDescriptor* field = route.response_body_field;
   if (field == nullptr) {
@@ -389,17 +389,17 @@ absl::StatusOr<std::string> RenderResponse(const Route& route, const Message& re
   if (it != whole.end()) {
     return it->dump();
   }
-  if (field->is_map()) {
-    return std::string("{}");
-  }
-  if (field->is_repeated()) {
-    return std::string("[]");
-  }
-  // A singular scalar at its default: render just the default.
+  // Only a field with presence that is unset is left out: the body is then JSON's null.
+  return std::string("null");
+}
+
+google::protobuf::util::JsonPrintOptions ResponseJsonOptions() {
+  google::protobuf::util::JsonPrintOptions options;
+  // Every field without presence is printed, at its default too (false, 0, "", [], {}), so clients need
+  // not know proto3's defaults; fields with presence (messages, oneof members, `optional` scalars) are
+  // printed only when set.
   options.always_print_primitive_fields = true;
-  json.clear();
-  (void)google::protobuf::util::MessageToJsonString(*only, &json, options);
-  return nlohmann::json::parse(json).at(field->json_name()).dump();
+  return options;
 }
 
 }  // namespace minyi::gateway

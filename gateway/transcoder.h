@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/util/json_util.h"
 #include "path_template.h"
 #include "router.h"
 
@@ -23,9 +24,14 @@ namespace minyi::gateway {
 absl::Status BuildRequest(const Route& route, const std::vector<PathTemplate::Binding>& bindings,
                           absl::string_view query, absl::string_view body, google::protobuf::Message* request);
 
-// The JSON for a successful response: canonical proto3 JSON (lowerCamelCase names, default values
-// omitted), or only the `response_body` field when the rule sets one.
+// The JSON for a successful response: proto3 JSON with lowerCamelCase names and every field that has no
+// presence printed even at its default (false, 0, "", [], {}: grpc-gateway's EmitUnpopulated), or only
+// the `response_body` field when the rule sets one. Fields with presence (messages, oneof members,
+// `optional` scalars) appear only when set.
 absl::StatusOr<std::string> RenderResponse(const Route& route, const google::protobuf::Message& response);
+
+// The print options of every JSON body the gateway writes (responses and errors).
+google::protobuf::util::JsonPrintOptions ResponseJsonOptions();
 
 // The decoded key/value pairs of a query string ("a=1&b=%E5%BC%A0" -> {a,1},{b,张}); '+' is a space.
 std::vector<std::pair<std::string, std::string>> ParseQuery(absl::string_view query);

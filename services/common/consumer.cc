@@ -146,16 +146,8 @@ namespace {
 
 // A field of a stream entry ([id, [field, value, ...]]); null when it has none.
 const std::string* EntryField(const RedisReply& entry, std::string_view name) {
-  if (entry.elements.size() < 2) {
-    return nullptr;
-  }
-  const std::vector<RedisReply>& fields = entry.elements[1].elements;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i].str == name) {
-      return &fields[i + 1].str;
-    }
-  }
-  return nullptr;
+  const RedisReply* value = entry.elements.size() < 2 ? nullptr : ReplyField(entry.elements[1], name);
+  return value == nullptr ? nullptr : &value->str;
 }
 
 // The envelope of a stream entry; false when it has none that parses.
@@ -485,26 +477,15 @@ absl::Status SampleConsumerBacklog(RedisClient& redis, const std::string& stream
   }
   // [[field, value, ...], ...]
   for (const RedisReply& g : info->elements) {
-    std::string name;
-    std::string last_delivered;
-    const RedisReply* lag = nullptr;
-    double pending = 0;
-    for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
-      const std::string& field = g.elements[i].str;
-      const RedisReply& value = g.elements[i + 1];
-      if (field == "name") {
-        name = value.str;
-      } else if (field == "last-delivered-id") {
-        last_delivered = value.str;
-      } else if (field == "lag") {
-        lag = &value;
-      } else if (field == "pending") {
-        pending = static_cast<double>(value.integer);
-      }
-    }
-    if (std::find(groups.begin(), groups.end(), name) == groups.end()) {
+    const RedisReply* name = ReplyField(g, "name");
+    if (name == nullptr || std::find(groups.begin(), groups.end(), name->str) == groups.end()) {
       continue;
     }
+    const RedisReply* delivered = ReplyField(g, "last-delivered-id");
+    const std::string last_delivered = delivered == nullptr ? "" : delivered->str;
+    const RedisReply* lag = ReplyField(g, "lag");
+    const RedisReply* pending_field = ReplyField(g, "pending");
+    const double pending = pending_field == nullptr ? 0 : static_cast<double>(pending_field->integer);
     double backlog = 0;
     if (lag != nullptr && lag->type == RedisReply::Type::kInteger) {
       backlog = static_cast<double>(lag->integer);
@@ -520,7 +501,7 @@ absl::Status SampleConsumerBacklog(RedisClient& redis, const std::string& stream
       }
       backlog = static_cast<double>(after->elements.size());
     }
-    metrics.SetBacklog(name, backlog, pending);
+    metrics.SetBacklog(name->str, backlog, pending);
   }
   return pool.Read([&](pqxx::transaction_base& tx) {
     std::map<std::string, int64_t> waiting;

@@ -89,6 +89,15 @@ CREATE TABLE dead_events (
   UNIQUE (consumer, event_id)
 );
 )sql"},
+      // The revision of each setting replaced as a whole, shown as its etag (common/settings_revision.h).
+      {4, "common/004_settings_revisions.sql", R"sql(
+CREATE TABLE settings_revisions (
+  setting text PRIMARY KEY,
+  revision bigint NOT NULL CHECK (revision > 0),
+  update_time timestamptz NOT NULL DEFAULT now(),
+  updated_by text NOT NULL
+);
+)sql"},
   };
   return kCommon;
 }

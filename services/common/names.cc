@@ -1,5 +1,7 @@
 #include "names.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -22,5 +24,12 @@ absl::StatusOr<int64_t> ParseResourceId(absl::string_view name, absl::string_vie
 }
 
 std::string ResourceName(absl::string_view collection, int64_t id) { return absl::StrCat(collection, id); }
+
+std::string AccountName(absl::string_view account_id) {
+  const bool number = !account_id.empty() && std::all_of(account_id.begin(), account_id.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+  return number ? absl::StrCat("accounts/", account_id) : std::string(account_id);
+}
 
 }  // namespace minyi

@@ -15,4 +15,9 @@ namespace minyi {
 absl::StatusOr<int64_t> ParseResourceId(absl::string_view name, absl::string_view collection, absl::string_view field);
 std::string ResourceName(absl::string_view collection, int64_t id);
 
+// How answers name whoever did something, from the account id stored beside it: "266" -> "accounts/266".
+// "" stays "" (nobody: a scheduled job), and an id that is not a number (a service's own
+// "service:notifications") is its own name.
+std::string AccountName(absl::string_view account_id);
+
 }  // namespace minyi

@@ -92,16 +92,6 @@ std::optional<EntryId> ParseEntryId(absl::string_view text) {
   return id;
 }
 
-// The field of a flat [field, value, ...] reply (XINFO GROUPS' entries); null when absent.
-const RedisReply* Field(const RedisReply& map, std::string_view name) {
-  for (size_t i = 0; i + 1 < map.elements.size(); i += 2) {
-    if (map.elements[i].str == name) {
-      return &map.elements[i + 1];
-    }
-  }
-  return nullptr;
-}
-
 // The run_id line of INFO server.
 std::string RunId(const RedisReply& info) {
   for (absl::string_view line : absl::StrSplit(info.str, absl::ByAnyChar("\r\n"), absl::SkipEmpty())) {
@@ -118,7 +108,7 @@ bool HoldsEvent(const RedisReply& range, const std::string& event_id) {
     return false;
   }
   const RedisReply& entry = range.elements[0];
-  const RedisReply* id = entry.elements.size() == 2 ? Field(entry.elements[1], "id") : nullptr;
+  const RedisReply* id = entry.elements.size() == 2 ? ReplyField(entry.elements[1], "id") : nullptr;
   return id != nullptr && id->str == event_id;
 }
 
@@ -295,7 +285,7 @@ absl::Status OutboxRelay::Reconcile(pqxx::work& tx, CheckResult& result) {
     ASSIGN_OR_RETURN(info, redis_->Command({"XINFO", "GROUPS", stream_}));
     // An error here is a stream that does not exist: no group, and the checks below see the loss.
     for (const RedisReply& g : info.elements) {
-      if (const RedisReply* name = Field(g, "name"); name != nullptr) {
+      if (const RedisReply* name = ReplyField(g, "name"); name != nullptr) {
         groups.emplace_back(name->str, &g);
         commands.push_back({"XPENDING", stream_, name->str});
       }
@@ -344,7 +334,8 @@ absl::Status OutboxRelay::Reconcile(pqxx::work& tx, CheckResult& result) {
             *point = point->seq > 0 ? EntryId{point->ms, point->seq - 1}
                                     : EntryId{point->ms - 1, std::numeric_limits<uint64_t>::max()};
           }
-        } else if (const RedisReply* delivered = Field(*groups[i].second, "last-delivered-id"); delivered != nullptr) {
+        } else if (const RedisReply* delivered = ReplyField(*groups[i].second, "last-delivered-id");
+                   delivered != nullptr) {
           point = ParseEntryId(delivered->str);
         }
         if (!point) {

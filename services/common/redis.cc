@@ -44,6 +44,15 @@ RedisReply Convert(const redisReply* r) {
 
 }  // namespace
 
+const RedisReply* ReplyField(const RedisReply& map, std::string_view name) {
+  for (size_t i = 0; i + 1 < map.elements.size(); i += 2) {
+    if (map.elements[i].str == name) {
+      return &map.elements[i + 1];
+    }
+  }
+  return nullptr;
+}
+
 RedisClient::RedisClient(std::string addr, absl::Duration timeout) : timeout_(timeout) {
   const size_t colon = addr.rfind(':');
   host_ = addr.substr(0, colon);

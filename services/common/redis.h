@@ -24,6 +24,10 @@ struct RedisReply {
   std::vector<RedisReply> elements;
 };
 
+// The value after `name` in a flat [field, value, ...] reply (XINFO's maps, a stream entry's fields);
+// null when absent.
+const RedisReply* ReplyField(const RedisReply& map, std::string_view name);
+
 // A synchronous Redis connection (hiredis) that reconnects on the next command after a failure.
 // Commands are binary-safe argument vectors. Thread-safe: calls are serialized.
 class RedisClient final {

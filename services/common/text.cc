@@ -4,10 +4,7 @@
 #include "status.h"
 
 namespace minyi {
-namespace {
 
-// Decodes the code point at s[i], advancing i; returns -1 for malformed UTF-8 (overlongs, surrogates
-// and values past U+10FFFF included).
 long NextCodePoint(absl::string_view s, std::size_t& i) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = byte(i);
@@ -45,8 +42,6 @@ long NextCodePoint(absl::string_view s, std::size_t& i) {
   i += extra + 1;
   return cp;
 }
-
-}  // namespace
 
 bool IsValidUtf8(absl::string_view s) {
   for (std::size_t i = 0; i < s.size();) {

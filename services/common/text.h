@@ -11,6 +11,9 @@ namespace minyi {
 // Text is UTF-8 and counted in characters (code points), so 张三 is 2 long, not 6.
 bool IsValidUtf8(absl::string_view s);
 std::size_t Utf8Length(absl::string_view s);
+// Decodes the code point at s[i], advancing i; returns -1 for malformed UTF-8 (overlongs, surrogates
+// and values past U+10FFFF included), leaving i where it was.
+long NextCodePoint(absl::string_view s, std::size_t& i);
 // `s` with each byte that does not begin a well-formed character replaced by U+FFFD: for quoting
 // untrusted bytes in messages, since protobuf strings and JSON must be UTF-8.
 std::string ToValidUtf8(absl::string_view s);

@@ -11,6 +11,7 @@
 #include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
+#include "common/settings_revision.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"
@@ -219,7 +220,9 @@ absl::Status DutyFile::UpdatePointRules(const Call& call, const UpdatePointRules
   RETURN_IF_ERROR(ValidatePointRules(request.point_rules()));
   const std::string name(kPointRulesName);
   return commands_.Run(call, caller, "UpdatePointRules", request, response, [&](Change& change) -> absl::Status {
-    ReplacePointRules(change.tx(), request.point_rules(), caller.account_id());
+    RETURN_IF_ERROR(AdvanceSettingsRevision(change.tx(), name, "point_rules.etag", request.point_rules().etag(),
+                                            caller.account_id()));
+    ReplacePointRules(change.tx(), request.point_rules());
     minyi::deputies::v1::PointRulesUpdated event;
     event.set_rule_count(request.point_rules().rules_size());
     change.Emit(event, name);

@@ -10,6 +10,7 @@
 #include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
+#include "common/settings_revision.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"
@@ -179,16 +180,18 @@ absl::Status Stations::UpdateChecklistDefinition(const Call& call, const UpdateC
   RETURN_IF_ERROR(CheckOnlyPath(request.update_mask(), "items"));
   RETURN_IF_ERROR(ValidateChecklistDefinition(request.checklist_definition()));
   const std::string name(kChecklistDefinitionName);
-  return commands_.Run(call, caller, "UpdateChecklistDefinition", request, response,
-                       [&](Change& change) -> absl::Status {
-                         ReplaceChecklistDefinition(change.tx(), request.checklist_definition(), caller.account_id());
-                         minyi::deputies::v1::ChecklistDefinitionUpdated event;
-                         *event.mutable_items() = request.checklist_definition().items();
-                         change.Emit(event, name);
-                         change.Audit(name, {{"items", JsonList(event.items())}});
-                         *response = LoadChecklistDefinition(change.tx());
-                         return absl::OkStatus();
-                       });
+  return commands_.Run(
+      call, caller, "UpdateChecklistDefinition", request, response, [&](Change& change) -> absl::Status {
+        RETURN_IF_ERROR(AdvanceSettingsRevision(change.tx(), name, "checklist_definition.etag",
+                                                request.checklist_definition().etag(), caller.account_id()));
+        ReplaceChecklistDefinition(change.tx(), request.checklist_definition());
+        minyi::deputies::v1::ChecklistDefinitionUpdated event;
+        *event.mutable_items() = request.checklist_definition().items();
+        change.Emit(event, name);
+        change.Audit(name, {{"items", JsonList(event.items())}});
+        *response = LoadChecklistDefinition(change.tx());
+        return absl::OkStatus();
+      });
 }
 
 absl::Status Stations::GetChecklist(const Call& call, const GetStationChecklistRequest& request,

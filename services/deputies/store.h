@@ -115,12 +115,11 @@ std::vector<Member> CurrentMembers(pqxx::transaction_base& tx, int64_t station_i
 
 // Point rules.
 minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx);
-void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor);
+void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules);
 
 // The nine-haves checklist (九有).
 minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transaction_base& tx);
-void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition,
-                                const std::string& actor);
+void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition);
 // The station's stored assessments by item, including items no longer defined.
 std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessments(pqxx::transaction_base& tx,
                                                                                    int64_t station_id);

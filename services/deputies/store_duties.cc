@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/names.h"
 #include "common/query.h"
+#include "common/settings_revision.h"
 #include "deputies/duties.h"
 #include "deputies/registry.h"
 #include "deputies/shortlist.h"
@@ -42,7 +43,7 @@ DutyRecord DutyFromRow(const pqxx::row& row) {
   }
   d.set_source(ParseEnum(row["source"], &minyi::deputies::v1::DutySource_Parse));
   d.set_source_event(row["source_event_id"].as<std::string>());
-  d.set_recorded_by(row["recorded_by"].as<std::string>());
+  d.set_recorded_by(AccountName(row["recorded_by"].as<std::string>()));
   d.set_revision(row["revision"].as<int32_t>());
   d.set_correction_reason(row["reason"].as<std::string>());
   *d.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
@@ -177,9 +178,6 @@ std::map<int64_t, std::vector<DutyFact>> SelectDutyFacts(pqxx::transaction_base&
 
 const Query kLoadPointRules{"deputies_load_point_rules",
                             "SELECT category, points, coalesce(monthly_cap, 0) FROM point_rules"};
-const Query kLoadPointRulesMeta{
-    "deputies_load_point_rules_meta",
-    "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM point_rules_meta"};
 
 minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
   std::vector<minyi::deputies::v1::PointRule> rules;
@@ -195,22 +193,16 @@ minyi::deputies::v1::PointRules LoadPointRules(pqxx::transaction_base& tx) {
   for (auto& rule : rules) {
     *out.add_rules() = std::move(rule);
   }
-  pqxx::result meta = tx.exec_prepared(kLoadPointRulesMeta);
-  *out.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(meta[0][0].as<int64_t>());
-  out.set_updated_by(meta[0][1].as<std::string>());
+  ShowSettingsRevision(tx, kPointRulesName, &out);
   return out;
 }
 
-// Taken first in a replacement: the row lock serialises concurrent replacements.
-const Query kTouchPointRules{"deputies_touch_point_rules",
-                             "UPDATE point_rules_meta SET update_time = now(), updated_by = $1"};
 const Query kDeletePointRules{"deputies_delete_point_rules", "DELETE FROM point_rules"};
 const Query kInsertPointRule{
     "deputies_insert_point_rule",
     "INSERT INTO point_rules (category, points, monthly_cap) VALUES ($1, $2, NULLIF($3::int, 0))"};
 
-void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules, const std::string& actor) {
-  tx.exec_prepared(kTouchPointRules, actor);
+void ReplacePointRules(pqxx::work& tx, const minyi::deputies::v1::PointRules& rules) {
   tx.exec_prepared(kDeletePointRules);
   for (const minyi::deputies::v1::PointRule& rule : rules.rules()) {
     tx.exec_prepared(kInsertPointRule, minyi::deputies::v1::DutyCategory_Name(rule.category()), rule.points(),
@@ -242,7 +234,7 @@ std::optional<minyi::deputies::v1::EvaluationResult> LoadEvaluationResult(pqxx::
   minyi::deputies::v1::EvaluationResult out;
   out.set_name(EvaluationResultName(deputy_id, year));
   out.set_score(r[0][0].as<int32_t>());
-  out.set_recorded_by(r[0][1].as<std::string>());
+  out.set_recorded_by(AccountName(r[0][1].as<std::string>()));
   *out.mutable_record_time() = TimeUtil::MicrosecondsToTimestamp(r[0][2].as<int64_t>());
   return out;
 }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/names.h"
 #include "common/query.h"
+#include "common/settings_revision.h"
 #include "deputies/checklist.h"
 #include "deputies/registry.h"
 #include "deputies/rota.h"
@@ -50,7 +51,7 @@ minyi::deputies::v1::RotaEntry RotaFromRow(const pqxx::row& row) {
   e.set_date(row["duty_date"].as<std::string>());
   e.set_note(row["note"].as<std::string>());
   e.set_display_name(row["display_name"].as<std::string>());
-  e.set_created_by(row["created_by"].as<std::string>());
+  e.set_created_by(AccountName(row["created_by"].as<std::string>()));
   *e.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   return e;
 }
@@ -133,9 +134,6 @@ std::vector<StationActivity> SelectStationActivity(pqxx::transaction_base& tx, c
 }
 
 const Query kLoadChecklistItems{"deputies_load_checklist_items", "SELECT item FROM checklist_items ORDER BY position"};
-const Query kLoadChecklistMeta{
-    "deputies_load_checklist_meta",
-    "SELECT (extract(epoch FROM update_time) * 1000000)::bigint, updated_by FROM checklist_meta"};
 
 minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transaction_base& tx) {
   minyi::deputies::v1::ChecklistDefinition out;
@@ -143,22 +141,15 @@ minyi::deputies::v1::ChecklistDefinition LoadChecklistDefinition(pqxx::transacti
   for (const pqxx::row& row : tx.exec_prepared(kLoadChecklistItems)) {
     out.add_items(row[0].as<std::string>());
   }
-  pqxx::result meta = tx.exec_prepared(kLoadChecklistMeta);
-  *out.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(meta[0][0].as<int64_t>());
-  out.set_updated_by(meta[0][1].as<std::string>());
+  ShowSettingsRevision(tx, kChecklistDefinitionName, &out);
   return out;
 }
 
-// Taken first in a replacement: the row lock serialises concurrent replacements.
-const Query kTouchChecklist{"deputies_touch_checklist",
-                            "UPDATE checklist_meta SET update_time = now(), updated_by = $1"};
 const Query kDeleteChecklistItems{"deputies_delete_checklist_items", "DELETE FROM checklist_items"};
 const Query kInsertChecklistItem{"deputies_insert_checklist_item",
                                  "INSERT INTO checklist_items (item, position) VALUES ($1, $2)"};
 
-void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition,
-                                const std::string& actor) {
-  tx.exec_prepared(kTouchChecklist, actor);
+void ReplaceChecklistDefinition(pqxx::work& tx, const minyi::deputies::v1::ChecklistDefinition& definition) {
   tx.exec_prepared(kDeleteChecklistItems);
   for (int i = 0; i < definition.items_size(); ++i) {
     tx.exec_prepared(kInsertChecklistItem, definition.items(i), i + 1);
@@ -180,7 +171,7 @@ std::map<std::string, minyi::deputies::v1::ChecklistItem> LoadChecklistAssessmen
     for (const auto& element : nlohmann::json::parse(row[2].as<std::string>())) {
       item.add_evidence(element.get<std::string>());
     }
-    item.set_assessed_by(row[3].as<std::string>());
+    item.set_assessed_by(AccountName(row[3].as<std::string>()));
     *item.mutable_assess_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
   }
   return out;

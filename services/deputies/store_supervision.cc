@@ -35,9 +35,9 @@ minyi::deputies::v1::SupervisionGroup SupervisionGroupFromRow(const pqxx::row& r
   for (absl::string_view id : absl::StrSplit(row["member_ids"].as<std::string>(), ',', absl::SkipEmpty())) {
     g.add_members(absl::StrCat(kDeputies, id));
   }
-  g.set_created_by(row["created_by"].as<std::string>());
+  g.set_created_by(AccountName(row["created_by"].as<std::string>()));
   *g.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
-  g.set_updated_by(row["updated_by"].as<std::string>());
+  g.set_updated_by(AccountName(row["updated_by"].as<std::string>()));
   *g.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
   return g;
 }

@@ -1,5 +1,6 @@
 #include "evaluation/campaign.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -377,6 +378,12 @@ Centi PassMark(const Campaign& campaign) {
   return *ParseCenti(campaign.grade_bands().basically_satisfied_from(), 0, 10000, "bands");
 }
 
+bool WeighsRectification(const Campaign& campaign) {
+  return std::any_of(campaign.stages().begin(), campaign.stages().end(), [](const auto& s) {
+    return s.stage() == minyi::evaluation::v1::STAGE_RECTIFICATION && s.weight() > 0;
+  });
+}
+
 void AddRaters(const Campaign& campaign, minyi::evaluation::v1::EvaluationOpened* event) {
   for (const auto& group : campaign.rater_groups()) {
     for (const std::string& rater : group.raters()) {
@@ -387,6 +394,16 @@ void AddRaters(const Campaign& campaign, minyi::evaluation::v1::EvaluationOpened
       }
     }
   }
+}
+
+minyi::evaluation::v1::EvaluationFinalScored FinalScored(const Campaign& campaign, int n, const SubjectScore& score,
+                                                         int round) {
+  minyi::evaluation::v1::EvaluationFinalScored event;
+  FillConcerned(campaign, n, &event);
+  event.set_grade(GradeLabel(score.grade));
+  event.set_final_score(CentiToDouble(score.final_score));
+  event.set_round(round);
+  return event;
 }
 
 }  // namespace minyi::evaluation

@@ -53,6 +53,9 @@ absl::StatusOr<Centi> SheetTotal(const minyi::evaluation::v1::RaterGroup& group,
 Scorer ScorerFor(const Campaign& campaign);
 // The look-back pass mark: the lower bound of 基本满意.
 Centi PassMark(const Campaign& campaign);
+// Whether the campaign weighs the rectification stage (整改落实), whose score the look-back makes: then
+// the final score waits for the look-back, and every subject is looked back on.
+bool WeighsRectification(const Campaign& campaign);
 
 // Every rater of the campaign as a recipient of the opening: deputies by deputy, others by account.
 void AddRaters(const Campaign& campaign, minyi::evaluation::v1::EvaluationOpened* event);
@@ -76,5 +79,9 @@ void FillConcerned(const Campaign& campaign, int n, Event* event) {
     event->add_deputies(s.deputy());
   }
 }
+
+// The event of subject n's final score and grade, complete in follow-up `round`.
+minyi::evaluation::v1::EvaluationFinalScored FinalScored(const Campaign& campaign, int n, const SubjectScore& score,
+                                                         int round);
 
 }  // namespace minyi::evaluation

@@ -19,9 +19,12 @@
 #include "evaluation/scoring.h"
 #include "evaluation/store.h"
 #include "evaluation/visibility.h"
+#include "google/protobuf/util/time_util.h"
 #include "minyi/evaluation/v1/events.pb.h"
 
 namespace minyi::evaluation {
+
+using ::google::protobuf::util::TimeUtil;
 
 absl::Status Campaigns::Create(const Call& call, const v1::CreateEvaluationRequest& request, v1::Campaign* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
@@ -93,36 +96,42 @@ absl::Status Campaigns::Close(const Call& call, const v1::CloseEvaluationRequest
           return WrongState(campaign, "闭会计分");
         }
         pqxx::work& tx = change.tx();
-        std::map<int, std::map<Stage, Centi>> stage_scores = SelectStageScores(tx, id);
-        RETURN_IF_ERROR(RequireStageScores(campaign, id, stage_scores));
-        std::vector<SubjectInputs> inputs(campaign.subjects_size() + 1);
-        for (const StoredTotal& t : SelectSheetTotals(tx, id)) {
-          inputs[t.subject_no].sheet_totals[t.group_code].push_back(t.total);
-        }
+        std::map<int, SubjectInputs> inputs = SelectScoringInputs(tx, id, 0);
+        RETURN_IF_ERROR(RequireStageScores(campaign, id, inputs));
         const absl::CivilDay session_day = ShanghaiDay(DomainNow());
         const Scorer scorer = ScorerFor(campaign);
         MarkClosed(tx, id, session_day);
+        const google::protobuf::Timestamp close_time = LoadCampaign(tx, id)->close_time();
         for (int n = 1; n <= campaign.subjects_size(); ++n) {
-          inputs[n].stage_scores = stage_scores[n];
-          const SubjectScore score = scorer.Score(inputs[n]);
+          SubjectInputs& in = inputs[n];
+          in.score_times[v1::STAGE_ON_SITE] = TimeUtil::TimestampToMicroseconds(close_time);
+          const SubjectScore score = scorer.Score(in);
           v1::SubjectResult breakdown;
           breakdown.set_display_name(campaign.subjects(n - 1).display_name());
           FillBreakdown(score, &breakdown);
-          InsertResult(tx, id, n, breakdown, score.complete ? std::optional<Centi>(score.final_score) : std::nullopt);
+          const bool final = score.complete && !score.final_pending;
+          InsertResult(tx, id, n, breakdown, final ? std::optional<Centi>(score.final_score) : std::nullopt);
           if (!score.complete) {
             continue;
           }
-          InsertFollowUp(tx, id, n, FollowUp::Start(score.grade, session_day));
+          InsertFollowUp(tx, id, n, FollowUp::Start(final ? score.grade : score.session_grade, final, session_day));
           v1::EvaluationResultsAnnounced event;
           FillConcerned(campaign, n, &event);
-          event.set_grade(GradeLabel(score.grade));
-          event.set_final_score(CentiToDouble(score.final_score));
+          event.set_grade(GradeLabel(score.session_grade));
+          event.set_on_site_score(CentiToDouble(score.on_site.RoundCenti()));
+          event.set_final_pending(score.final_pending);
+          if (final) {
+            event.set_final_score(CentiToDouble(score.final_score));
+          }
           change.Emit(event, SubjectName(id, n));
+          if (final) {
+            change.Emit(FinalScored(campaign, n, score, /*round=*/1), SubjectName(id, n));
+          }
         }
         change.Audit(campaign.name(), {{"session_date", FormatDay(session_day)}});
         response->set_name(absl::StrCat(campaign.name(), "/result"));
         response->set_title(campaign.title());
-        *response->mutable_announce_time() = LoadCampaign(tx, id)->close_time();
+        *response->mutable_announce_time() = close_time;
         for (v1::SubjectResult& s : SelectResults(tx, id)) {
           *response->add_subjects() = std::move(s);
         }

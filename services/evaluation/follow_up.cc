@@ -29,26 +29,35 @@ void StartRectification(FollowUpRecord* r, absl::CivilDay from) {
   r->report_due = AddCalendarMonths(from, kReportMonths);
 }
 
+// 满意: no plan is asked for, only the report of what the opinion asks to rectify.
+void AwaitReport(FollowUpRecord* r, absl::CivilDay from) {
+  r->state = FOLLOW_UP_STATE_AWAITING_REPORT;
+  r->plan_due.reset();
+  r->report_due = AddCalendarMonths(from, kReportMonths);
+}
+
 }  // namespace
 
-FollowUpRecord FollowUp::Start(Grade grade, absl::CivilDay session_day) {
+FollowUpRecord FollowUp::Start(Grade grade, bool final, absl::CivilDay session_day) {
   FollowUpRecord r;
   r.state = FOLLOW_UP_STATE_AWAITING_OPINION;
   r.grade = grade;
-  r.unsatisfied = grade == GRADE_UNSATISFIED ? 1 : 0;
+  r.unsatisfied = final && grade == GRADE_UNSATISFIED ? 1 : 0;
   r.opinion_due = session_day + kOpinionDays;
   return r;
 }
 
-absl::Status FollowUp::IssueOpinion(FollowUpRecord* r, absl::CivilDay today) {
+absl::Status FollowUp::IssueOpinion(FollowUpRecord* r, absl::CivilDay today, bool look_back_for_all) {
   if (r->state != FOLLOW_UP_STATE_AWAITING_OPINION) {
     return WrongState(*r, "再次出具评议意见");
   }
   r->opinion_date = today;
-  if (r->grade == GRADE_SATISFIED) {
-    r->state = FOLLOW_UP_STATE_DONE;
-  } else {
+  if (r->grade != GRADE_SATISFIED) {
     StartRectification(r, today);
+  } else if (look_back_for_all) {
+    AwaitReport(r, today);
+  } else {
+    r->state = FOLLOW_UP_STATE_DONE;
   }
   return absl::OkStatus();
 }
@@ -66,17 +75,19 @@ absl::Status FollowUp::FileRectification(FollowUpRecord* r, RectificationStep st
 }
 
 absl::StatusOr<LookBackOutcome> FollowUp::ScoreLookBack(FollowUpRecord* r, Centi score, Centi pass_mark,
-                                                        absl::CivilDay today) {
+                                                        std::optional<Grade> final_grade, absl::CivilDay today) {
   if (r->state != FOLLOW_UP_STATE_AWAITING_LOOK_BACK) {
     return WrongState(*r, "进行回头看评分");
   }
+  const Grade result = final_grade.has_value() ? *final_grade : score < pass_mark ? GRADE_UNSATISFIED : r->grade;
+  const bool unsatisfied = final_grade.has_value() ? result == GRADE_UNSATISFIED : score < pass_mark;
+  r->grade = result;
   LookBackOutcome out;
-  if (score >= pass_mark) {
+  if (!unsatisfied) {
     r->state = FOLLOW_UP_STATE_DONE;
     return out;
   }
   out.unsatisfied = true;
-  r->grade = GRADE_UNSATISFIED;
   ++r->unsatisfied;
   if (r->unsatisfied >= 2) {
     r->state = FOLLOW_UP_STATE_REFERRED;

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "common/names.h"
 #include "common/status_macros.h"
 #include "evaluation/campaign.h"
 #include "evaluation/records.h"
@@ -55,7 +56,7 @@ absl::Status Investigations::RecordStageScore(const Call& call, const v1::Record
         UpsertStageScore(change.tx(), id, n, score, centi, caller.account_id());
         change.Audit(score.subject(), {{"stage", v1::Stage_Name(score.stage())}, {"score", FormatCenti(centi)}});
         *response = score;
-        response->set_recorded_by(caller.account_id());
+        response->set_recorded_by(AccountName(caller.account_id()));
         return absl::OkStatus();
       });
 }

@@ -47,21 +47,24 @@ absl::StatusOr<Centi> ScoreWithBasis(double score, const std::string& basis, abs
 }
 
 absl::Status CheckRecordedStage(const v1::Campaign& campaign, v1::Stage stage) {
+  if (stage == v1::STAGE_RECTIFICATION) {
+    return InvalidField("stage_score.stage", "整改落实阶段得分即“回头看”得分，请在回头看评分时录入，不在此录入");
+  }
   const bool configured = std::any_of(campaign.stages().begin(), campaign.stages().end(),
                                       [&](const auto& s) { return s.stage() == stage && s.weight() > 0; });
   if (stage == v1::STAGE_ON_SITE || !configured) {
-    return InvalidField("stage_score.stage", "须为本次评议设置的、现场评议以外的阶段（现场得分由评分表计算）");
+    return InvalidField("stage_score.stage", "须为本次评议设置的前期调查或调查组评分阶段（现场得分由评分表计算）");
   }
   return absl::OkStatus();
 }
 
 absl::Status RequireStageScores(const v1::Campaign& campaign, int64_t campaign_id,
-                                const std::map<int, std::map<v1::Stage, Centi>>& stage_scores) {
+                                const std::map<int, SubjectInputs>& inputs) {
   for (int n = 1; n <= campaign.subjects_size(); ++n) {
-    const auto scores = stage_scores.find(n);
+    const auto in = inputs.find(n);
     for (const auto& stage : campaign.stages()) {
-      if (stage.weight() > 0 && stage.stage() != v1::STAGE_ON_SITE &&
-          (scores == stage_scores.end() || scores->second.count(stage.stage()) == 0)) {
+      if (stage.weight() > 0 && stage.stage() != v1::STAGE_ON_SITE && stage.stage() != v1::STAGE_RECTIFICATION &&
+          (in == inputs.end() || in->second.stage_scores.count(stage.stage()) == 0)) {
         return FailedPrecondition("STAGE_SCORE_MISSING", absl::StrCat(campaign.subjects(n - 1).display_name(), "（",
                                                                       SubjectName(campaign_id, n), "）缺少",
                                                                       StageLabel(stage.stage()), "阶段得分，请先录入"));

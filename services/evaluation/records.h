@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "evaluation/decimal.h"
+#include "evaluation/scoring.h"
 #include "minyi/evaluation/v1/evaluation.pb.h"
 
 // What staff and subjects record during a campaign and its follow-up, checked with no I/O: investigations,
@@ -25,13 +26,15 @@ absl::Status CheckProblemList(const minyi::evaluation::v1::ProblemList& list);
 // `prefix`.basis.
 absl::StatusOr<Centi> ScoreWithBasis(double score, const std::string& basis, absl::string_view prefix);
 
-// Staff record a stage score only for a stage the campaign weighs, and never for the on-site stage, whose
-// score the sheets make.
+// Staff record a stage score only for a stage the campaign weighs that comes before the session (前期调查,
+// 调查组评分): the sheets make the on-site stage's score and the look-back (回头看) the rectification
+// stage's, each from one input only.
 absl::Status CheckRecordedStage(const minyi::evaluation::v1::Campaign& campaign, minyi::evaluation::v1::Stage stage);
 
-// Before the close: every weighed stage but on-site has a score for every subject (subject_no -> stage ->
-// score); the error names the first subject and stage missing.
+// Before the close: every weighed stage before the session has a score for every subject (inputs by
+// subject number); the error names the first subject and stage missing. The rectification stage is not
+// asked for: its score is the look-back's, months later.
 absl::Status RequireStageScores(const minyi::evaluation::v1::Campaign& campaign, int64_t campaign_id,
-                                const std::map<int, std::map<minyi::evaluation::v1::Stage, Centi>>& stage_scores);
+                                const std::map<int, SubjectInputs>& inputs);
 
 }  // namespace minyi::evaluation

@@ -1,5 +1,6 @@
 #include "evaluation/rectifications.h"
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,10 +20,13 @@
 #include "evaluation/scoring.h"
 #include "evaluation/store.h"
 #include "evaluation/visibility.h"
+#include "google/protobuf/util/time_util.h"
 #include "minyi/evaluation/v1/events.pb.h"
 
 namespace minyi::evaluation {
 namespace {
+
+using ::google::protobuf::util::TimeUtil;
 
 constexpr std::size_t kMaxSectionChars = 50000;
 
@@ -59,6 +63,15 @@ absl::Status ChangeFollowUp(pqxx::work& tx, const v1::Campaign& campaign, int64_
   return absl::OkStatus();
 }
 
+// Whether the look-back makes the rectification stage's score in this result: the stage is pending, or a
+// look-back scored it in an earlier round (only a look-back sets its time). A result closed final with a
+// typed-in rectification score, before the look-back made it, keeps its final score.
+bool LookBackScoresStage(const v1::SubjectResult& result) {
+  return std::any_of(result.stages().begin(), result.stages().end(), [](const v1::StageBreakdown& s) {
+    return s.stage() == v1::STAGE_RECTIFICATION && (s.pending() || s.has_score_time());
+  });
+}
+
 std::string StepLabel(v1::RectificationStep step) {
   return DutyLabel(step == v1::RECTIFICATION_STEP_PLAN ? Duty::kPlan : Duty::kReport);
 }
@@ -91,12 +104,16 @@ absl::Status Rectifications::IssueOpinion(const Call& call, const v1::IssueOpini
       call, caller, "IssueOpinion", request, response, request.parent(), request.opinion().subject(), "opinion.subject",
       [&](Change& change, const v1::Campaign& campaign, int64_t id, int n) {
         return ChangeFollowUp(change.tx(), campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
-          RETURN_IF_ERROR(FollowUp::IssueOpinion(&record, ShanghaiDay(DomainNow())));
+          RETURN_IF_ERROR(FollowUp::IssueOpinion(&record, ShanghaiDay(DomainNow()), WeighsRectification(campaign)));
           SetOpinion(change.tx(), id, n, request.opinion().text());
           v1::EvaluationOpinionIssued event;
           FillConcerned(campaign, n, &event);
-          if (record.plan_due.has_value()) {
+          if (record.state == v1::FOLLOW_UP_STATE_AWAITING_PLAN) {
+            event.set_step(DutyLabel(Duty::kPlan));
             event.set_deadline(FormatDay(*record.plan_due));
+          } else if (record.state == v1::FOLLOW_UP_STATE_AWAITING_REPORT) {
+            event.set_step(DutyLabel(Duty::kReport));
+            event.set_deadline(FormatDay(*record.report_due));
           }
           change.Emit(event, SubjectName(id, n));
           change.Audit(SubjectName(id, n));
@@ -144,10 +161,38 @@ absl::Status Rectifications::ScoreLookBack(const Call& call, const v1::ScoreLook
       call, caller, "ScoreLookBack", request, response, request.parent(), look_back.subject(), "look_back.subject",
       [&](Change& change, const v1::Campaign& campaign, int64_t id, int n) {
         return ChangeFollowUp(change.tx(), campaign, id, n, response, [&](FollowUpRecord& record) -> absl::Status {
+          pqxx::work& tx = change.tx();
           const int round = record.round;
-          ASSIGN_OR_RETURN(const LookBackOutcome outcome,
-                           FollowUp::ScoreLookBack(&record, score, PassMark(campaign), ShanghaiDay(DomainNow())));
-          InsertFiling(change.tx(), id, n, round, "look_back", look_back.basis(), score, caller.account_id());
+          // When the look-back scores the rectification stage, this score is that stage's: it completes
+          // (in round 2, replaces) the final score and grade. Otherwise the final score stands and the
+          // score only passes or fails.
+          std::optional<SubjectScore> completed;
+          if (const std::optional<v1::SubjectResult> stored = LoadBreakdown(tx, id, n);
+              stored.has_value() && LookBackScoresStage(*stored)) {
+            SubjectInputs in = std::move(SelectScoringInputs(tx, id, n)[n]);
+            in.stage_scores[v1::STAGE_RECTIFICATION] = score;
+            in.score_times[v1::STAGE_ON_SITE] = TimeUtil::TimestampToMicroseconds(campaign.close_time());
+            completed = ScorerFor(campaign).Score(in);
+          }
+          ASSIGN_OR_RETURN(
+              const LookBackOutcome outcome,
+              FollowUp::ScoreLookBack(&record, score, PassMark(campaign),
+                                      completed.has_value() ? std::optional<Grade>(completed->grade) : std::nullopt,
+                                      ShanghaiDay(DomainNow())));
+          const int64_t filed =
+              InsertFiling(tx, id, n, round, "look_back", look_back.basis(), score, caller.account_id());
+          if (completed.has_value()) {
+            for (StageScore& stage : completed->stages) {
+              if (stage.stage == v1::STAGE_RECTIFICATION) {
+                stage.score_time = filed;
+              }
+            }
+            v1::SubjectResult breakdown;
+            breakdown.set_display_name(campaign.subjects(n - 1).display_name());
+            FillBreakdown(*completed, &breakdown);
+            CompleteResult(tx, id, n, breakdown, completed->final_score);
+            change.Emit(FinalScored(campaign, n, *completed, round), SubjectName(id, n));
+          }
           if (outcome.referral) {
             v1::ReferralFlagged event;
             FillConcerned(campaign, n, &event);

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "google/protobuf/util/time_util.h"
+
 namespace minyi::evaluation {
 namespace {
 
 using minyi::evaluation::v1::STAGE_ON_SITE;
+using minyi::evaluation::v1::STAGE_RECTIFICATION;
 
 std::string Shown(const Exact& value) { return FormatCenti(value.RoundCenti()); }
 
@@ -44,7 +47,7 @@ std::string StageLabel(Stage stage) {
     case minyi::evaluation::v1::STAGE_ON_SITE:
       return "现场述职评议";
     case minyi::evaluation::v1::STAGE_RECTIFICATION:
-      return "整改";
+      return "整改落实";
     default:
       return "";
   }
@@ -100,29 +103,49 @@ SubjectScore Scorer::Score(const SubjectInputs& inputs) const {
     g.effective_weight = Exact(static_cast<__int128>(g.weight) * 100, weight_with_sheets);
     on_site = on_site + *g.average * Exact(g.weight, weight_with_sheets);
   }
-  Exact final_exact;
+  out.on_site = on_site;
+  Exact scored_sum;
+  int scored_weight = 0;
+  bool rectification_failed = false;
   for (const StageRule& rule : stages_) {
     StageScore s;
     s.stage = rule.stage;
     s.weight = rule.weight;
+    if (auto t = inputs.score_times.find(rule.stage); t != inputs.score_times.end()) {
+      s.score_time = t->second;
+    }
     if (rule.stage == STAGE_ON_SITE) {
       s.score = on_site;
     } else {
       auto it = inputs.stage_scores.find(rule.stage);
       if (it == inputs.stage_scores.end()) {
-        out.incomplete_reason = "缺少" + StageLabel(rule.stage) + "阶段得分";
-        out.stages.clear();
-        return out;
+        // Only the rectification stage may wait: the look-back scores it months after the session.
+        if (rule.stage != STAGE_RECTIFICATION) {
+          out.incomplete_reason = "缺少" + StageLabel(rule.stage) + "阶段得分";
+          out.stages.clear();
+          return out;
+        }
+        s.pending = true;
+        out.final_pending = true;
+        out.stages.push_back(s);
+        continue;
       }
       s.score = Exact::FromCenti(it->second);
+      rectification_failed =
+          rectification_failed || (rule.stage == STAGE_RECTIFICATION && it->second < bands_.basically_satisfied_from);
     }
     s.contribution = s.score * Exact(rule.weight, 100);
-    final_exact = final_exact + s.contribution;
+    scored_sum = scored_sum + s.contribution;
+    scored_weight += rule.weight;
     out.stages.push_back(s);
   }
   out.complete = true;
-  out.final_score = final_exact.RoundCenti();
-  out.grade = GradeOf(out.final_score, bands_);
+  out.session_score = (scored_sum * Exact(100, scored_weight)).RoundCenti();
+  out.session_grade = GradeOf(out.session_score, bands_);
+  if (!out.final_pending) {
+    out.final_score = scored_sum.RoundCenti();
+    out.grade = rectification_failed ? minyi::evaluation::v1::GRADE_UNSATISFIED : GradeOf(out.final_score, bands_);
+  }
   return out;
 }
 
@@ -156,8 +179,23 @@ void FillBreakdown(const SubjectScore& score, minyi::evaluation::v1::SubjectResu
     minyi::evaluation::v1::StageBreakdown* b = out->add_stages();
     b->set_stage(s.stage);
     b->set_weight(s.weight);
-    b->set_score(Shown(s.score));
-    b->set_contribution(Shown(s.contribution));
+    b->set_pending(s.pending);
+    if (!s.pending) {
+      b->set_score(Shown(s.score));
+      b->set_contribution(Shown(s.contribution));
+    }
+    if (s.score_time != 0) {
+      *b->mutable_score_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(s.score_time);
+    }
+  }
+  out->set_on_site_score(Shown(score.on_site));
+  out->set_session_score(FormatCenti(score.session_score));
+  out->set_session_grade(score.session_grade);
+  out->set_session_grade_label(GradeLabel(score.session_grade));
+  out->set_final_pending(score.final_pending);
+  if (score.final_pending) {
+    out->set_final_note("最终得分和等次待“回头看”对整改落实情况评分后确定：整改落实阶段得分即“回头看”得分");
+    return;
   }
   out->set_final_score(FormatCenti(score.final_score));
   out->set_grade(score.grade);

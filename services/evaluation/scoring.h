@@ -15,8 +15,13 @@
 //  - the on-site score is the weighted mean of the group averages. A group without sheets is left out and
 //    its weight shared among the others in proportion to their weights; with no sheets at all the subject
 //    is incomplete (no score, no grade);
-//  - the final score is the sum of stage score x stage weight / 100, rounded half-up at two decimals, and
-//    the grade is read from that rounded figure, so what is announced and its grade always agree.
+//  - the session score is the weighted mean of the stages scored so far: every stage but the
+//    rectification stage before its look-back (回头看). Its grade decides whether a plan is due;
+//  - the final score is the sum of stage score x stage weight / 100 once every stage has a score (the
+//    rectification stage's is the look-back's), rounded half-up at two decimals, and the grade is read
+//    from that rounded figure, so what is announced and its grade always agree. A rectification score
+//    below the lower bound of 基本满意 makes the grade 不满意 whatever the sum (整改得分不达60分的,测评结果
+//    为“不满意”).
 namespace minyi::evaluation {
 
 using minyi::evaluation::v1::Grade;
@@ -30,7 +35,7 @@ struct Bands {
 Grade GradeOf(Centi final_score, const Bands& bands);
 // 满意 / 基本满意 / 不满意.
 std::string GradeLabel(Grade grade);
-// 前期调查 / 调查组评分 / 现场述职评议 / 整改.
+// 前期调查 / 调查组评分 / 现场述职评议 / 整改落实.
 std::string StageLabel(Stage stage);
 
 struct GroupRule {
@@ -47,6 +52,7 @@ struct StageRule {
 struct SubjectInputs {
   std::map<std::string, std::vector<Centi>> sheet_totals;  // by group code
   std::map<Stage, Centi> stage_scores;                     // every stage but on-site
+  std::map<Stage, int64_t> score_times;                    // when each score was made, Unix microseconds
 };
 
 struct GroupScore {
@@ -63,15 +69,21 @@ struct GroupScore {
 struct StageScore {
   Stage stage = minyi::evaluation::v1::STAGE_UNSPECIFIED;
   int weight = 0;
+  bool pending = false;  // the rectification stage before its look-back: no score yet
   Exact score;
   Exact contribution;
+  int64_t score_time = 0;  // Unix microseconds; 0 when unknown or pending
 };
 
 struct SubjectScore {
-  bool complete = false;
+  bool complete = false;          // the session produced an on-site score
   std::string incomplete_reason;  // zh-CN, when not complete
   std::vector<GroupScore> groups;
   std::vector<StageScore> stages;
+  Exact on_site;
+  Centi session_score = 0;  // weighted mean of the stages scored so far
+  Grade session_grade = minyi::evaluation::v1::GRADE_UNSPECIFIED;
+  bool final_pending = false;  // the final score waits for the look-back
   Centi final_score = 0;
   Grade grade = minyi::evaluation::v1::GRADE_UNSPECIFIED;
 };

@@ -213,18 +213,6 @@ std::vector<ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaig
   return out;
 }
 
-const Query kSheetTotals{"evaluation_sheet_totals",
-                         "SELECT subject_no, group_code, total_centi FROM score_sheets WHERE campaign_id = $1"};
-
-std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t campaign_id) {
-  std::vector<StoredTotal> out;
-  for (const pqxx::row& row : tx.exec_prepared(kSheetTotals, campaign_id)) {
-    out.push_back(
-        {.subject_no = row[0].as<int>(), .group_code = row[1].as<std::string>(), .total = row[2].as<int64_t>()});
-  }
-  return out;
-}
-
 const Query kUpsertStageScore{
     "evaluation_upsert_stage_score",
     "INSERT INTO stage_scores (campaign_id, subject_no, stage, score_centi, basis, recorded_by) "
@@ -238,14 +226,25 @@ void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
                    score.basis(), actor);
 }
 
+const Query kSheetTotals{"evaluation_sheet_totals",
+                         "SELECT subject_no, group_code, total_centi FROM score_sheets "
+                         "WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2)"};
+// Rectification rows typed in before the look-back made that stage's score are history, never an input.
 const Query kStageScores{"evaluation_stage_scores",
-                         "SELECT subject_no, stage, score_centi FROM stage_scores WHERE campaign_id = $1"};
+                         "SELECT subject_no, stage, score_centi, (extract(epoch FROM update_time) * 1000000)::bigint "
+                         "FROM stage_scores WHERE campaign_id = $1 AND ($2 = 0 OR subject_no = $2) "
+                         "AND stage <> 'STAGE_RECTIFICATION'"};
 
-std::map<int, std::map<Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx, int64_t campaign_id) {
-  std::map<int, std::map<Stage, Centi>> out;
-  for (const pqxx::row& row : tx.exec_prepared(kStageScores, campaign_id)) {
-    out[row[0].as<int>()][StoredEnum(row[1].as<std::string>(), &minyi::evaluation::v1::Stage_Parse)] =
-        row[2].as<int64_t>();
+std::map<int, SubjectInputs> SelectScoringInputs(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
+  std::map<int, SubjectInputs> out;
+  for (const pqxx::row& row : tx.exec_prepared(kSheetTotals, campaign_id, subject_no)) {
+    out[row[0].as<int>()].sheet_totals[row[1].as<std::string>()].push_back(row[2].as<int64_t>());
+  }
+  for (const pqxx::row& row : tx.exec_prepared(kStageScores, campaign_id, subject_no)) {
+    const Stage stage = StoredEnum(row[1].as<std::string>(), &minyi::evaluation::v1::Stage_Parse);
+    SubjectInputs& in = out[row[0].as<int>()];
+    in.stage_scores[stage] = row[2].as<int64_t>();
+    in.score_times[stage] = row[3].as<int64_t>();
   }
   return out;
 }
@@ -265,7 +264,7 @@ Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subje
       tx.exec_prepared1(kInsertInvestigation, campaign_id, subject_no, methods.dump(), investigation.findings(), actor);
   Investigation out = investigation;
   out.set_name(absl::StrCat(kEvaluations, campaign_id, "/investigations/", row[0].as<int64_t>()));
-  out.set_recorded_by(actor);
+  out.set_recorded_by(AccountName(actor));
   *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
   return out;
 }
@@ -281,7 +280,7 @@ ProblemList InsertProblemList(pqxx::work& tx, int64_t campaign_id, int subject_n
   const pqxx::row row = tx.exec_prepared1(kInsertProblemList, campaign_id, subject_no, problems.dump(), actor);
   ProblemList out = list;
   out.set_name(absl::StrCat(kEvaluations, campaign_id, "/problemLists/", row[0].as<int64_t>()));
-  out.set_issued_by(actor);
+  out.set_issued_by(AccountName(actor));
   *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[1].as<int64_t>());
   return out;
 }
@@ -301,7 +300,7 @@ std::vector<Investigation> SelectInvestigations(pqxx::transaction_base& tx, int6
       v.add_methods(StoredEnum(m.get<std::string>(), &minyi::evaluation::v1::InvestigationMethod_Parse));
     }
     v.set_findings(row[3].as<std::string>());
-    v.set_recorded_by(row[4].as<std::string>());
+    v.set_recorded_by(AccountName(row[4].as<std::string>()));
     *v.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
     out.push_back(std::move(v));
   }
@@ -322,7 +321,7 @@ std::vector<ProblemList> SelectProblemLists(pqxx::transaction_base& tx, int64_t 
     for (const auto& item : nlohmann::json::parse(row[2].as<std::string>())) {
       p.add_problems(item.get<std::string>());
     }
-    p.set_issued_by(row[3].as<std::string>());
+    p.set_issued_by(AccountName(row[3].as<std::string>()));
     *p.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<int64_t>());
     out.push_back(std::move(p));
   }
@@ -337,6 +336,30 @@ void InsertResult(pqxx::work& tx, int64_t campaign_id, int subject_no, const Sub
                   std::optional<Centi> final_score) {
   tx.exec_prepared(kInsertResult, campaign_id, subject_no, ToJson(breakdown), final_score.value_or(-1),
                    minyi::evaluation::v1::Grade_Name(breakdown.grade()));
+}
+
+const Query kCompleteResult{"evaluation_complete_result",
+                            "UPDATE results SET breakdown = $3::jsonb, final_centi = $4, grade = $5 "
+                            "WHERE campaign_id = $1 AND subject_no = $2"};
+
+void CompleteResult(pqxx::work& tx, int64_t campaign_id, int subject_no, const SubjectResult& breakdown,
+                    Centi final_score) {
+  tx.exec_prepared(kCompleteResult, campaign_id, subject_no, ToJson(breakdown), final_score,
+                   minyi::evaluation::v1::Grade_Name(breakdown.grade()));
+}
+
+const Query kLoadBreakdown{"evaluation_load_breakdown",
+                           "SELECT breakdown::text FROM results WHERE campaign_id = $1 AND subject_no = $2"};
+
+std::optional<SubjectResult> LoadBreakdown(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no) {
+  return FirstRow(
+      tx, kLoadBreakdown,
+      [](const pqxx::row& row) {
+        SubjectResult s;
+        FromJson(row[0].as<std::string>(), &s);
+        return s;
+      },
+      campaign_id, subject_no);
 }
 
 const Query kInsertFollowUp{
@@ -379,11 +402,13 @@ void SetOpinion(pqxx::work& tx, int64_t campaign_id, int subject_no, const std::
 const Query kInsertFiling{
     "evaluation_insert_filing",
     "INSERT INTO follow_up_filings (campaign_id, subject_no, round, kind, content, score_centi, filed_by) "
-    "VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7)"};
+    "VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7) "
+    "RETURNING (extract(epoch FROM create_time) * 1000000)::bigint"};
 
-void InsertFiling(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& kind,
-                  const std::string& content, std::optional<Centi> score, const std::string& actor) {
-  tx.exec_prepared(kInsertFiling, campaign_id, subject_no, round, kind, content, score.value_or(-1), actor);
+int64_t InsertFiling(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& kind,
+                     const std::string& content, std::optional<Centi> score, const std::string& actor) {
+  return tx.exec_prepared1(kInsertFiling, campaign_id, subject_no, round, kind, content, score.value_or(-1), actor)[0]
+      .as<int64_t>();
 }
 
 const Query kListResults{
@@ -410,9 +435,13 @@ std::vector<SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t cam
     if (const std::string state = row["fstate"].as<std::string>(); !state.empty()) {
       const auto fs = StoredEnum(state, &minyi::evaluation::v1::FollowUpState_Parse);
       s.set_follow_up(fs);
-      const Grade grade = StoredEnum(row["fgrade"].as<std::string>(), &minyi::evaluation::v1::Grade_Parse);
-      s.set_grade(grade);
-      s.set_grade_label(GradeLabel(grade));
+      // The follow-up holds the latest result's grade (a look-back may turn it 不满意); before the
+      // look-back it holds the session's grade, which the breakdown shows as such.
+      if (!s.final_pending()) {
+        const Grade grade = StoredEnum(row["fgrade"].as<std::string>(), &minyi::evaluation::v1::Grade_Parse);
+        s.set_grade(grade);
+        s.set_grade_label(GradeLabel(grade));
+      }
       s.set_round(row["fround"].as<int>());
       s.set_referral(fs == minyi::evaluation::v1::FOLLOW_UP_STATE_REFERRED);
       s.set_opinion(row["opinion"].as<std::string>());

@@ -10,6 +10,7 @@
 #include "common/pg.h"
 #include "evaluation/decimal.h"
 #include "evaluation/follow_up.h"
+#include "evaluation/scoring.h"
 #include "minyi/evaluation/v1/evaluation.pb.h"
 #include "pqxx/pqxx"
 
@@ -46,19 +47,13 @@ std::optional<minyi::evaluation::v1::ScoreSheet> InsertSheet(pqxx::work& tx, con
 // Every sheet of the campaign, or only `rater`'s when not empty.
 std::vector<minyi::evaluation::v1::ScoreSheet> SelectSheets(pqxx::transaction_base& tx, int64_t campaign_id,
                                                             const std::string& rater);
-struct StoredTotal {
-  int subject_no = 0;
-  std::string group_code;
-  Centi total = 0;
-};
-std::vector<StoredTotal> SelectSheetTotals(pqxx::transaction_base& tx, int64_t campaign_id);
+// Every subject's scoring inputs (subject_no 0), or one subject's, by subject number: sheet totals and the
+// scores staff recorded for the stages before the session, with when they were recorded.
+std::map<int, SubjectInputs> SelectScoringInputs(pqxx::transaction_base& tx, int64_t campaign_id, int subject_no);
 
 // Investigation.
 void UpsertStageScore(pqxx::work& tx, int64_t campaign_id, int subject_no,
                       const minyi::evaluation::v1::StageScore& score, Centi centi, const std::string& actor);
-// subject_no -> stage -> score.
-std::map<int, std::map<minyi::evaluation::v1::Stage, Centi>> SelectStageScores(pqxx::transaction_base& tx,
-                                                                               int64_t campaign_id);
 // Both return the stored record, named.
 minyi::evaluation::v1::Investigation InsertInvestigation(pqxx::work& tx, int64_t campaign_id, int subject_no,
                                                          const minyi::evaluation::v1::Investigation& investigation,
@@ -75,12 +70,19 @@ std::vector<minyi::evaluation::v1::ProblemList> SelectProblemLists(pqxx::transac
 // Results and follow-up.
 void InsertResult(pqxx::work& tx, int64_t campaign_id, int subject_no,
                   const minyi::evaluation::v1::SubjectResult& breakdown, std::optional<Centi> final_score);
+// The look-back completed the final score: the breakdown is rewritten with it.
+void CompleteResult(pqxx::work& tx, int64_t campaign_id, int subject_no,
+                    const minyi::evaluation::v1::SubjectResult& breakdown, Centi final_score);
+// The breakdown as stored (without the follow-up).
+std::optional<minyi::evaluation::v1::SubjectResult> LoadBreakdown(pqxx::transaction_base& tx, int64_t campaign_id,
+                                                                  int subject_no);
 void InsertFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const FollowUpRecord& record);
 std::optional<FollowUpRecord> LoadFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no);  // locked
 void SaveFollowUp(pqxx::work& tx, int64_t campaign_id, int subject_no, const FollowUpRecord& record);
 void SetOpinion(pqxx::work& tx, int64_t campaign_id, int subject_no, const std::string& text);
-void InsertFiling(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& kind,
-                  const std::string& content, std::optional<Centi> score, const std::string& actor);
+// Returns when it was filed, Unix microseconds.
+int64_t InsertFiling(pqxx::work& tx, int64_t campaign_id, int subject_no, int round, const std::string& kind,
+                     const std::string& content, std::optional<Centi> score, const std::string& actor);
 // Every subject's result with its follow-up, in subject order.
 std::vector<minyi::evaluation::v1::SubjectResult> SelectResults(pqxx::transaction_base& tx, int64_t campaign_id);
 

@@ -167,6 +167,9 @@ absl::Status Accounts::SetDisabled(const Call& call, absl::string_view name, boo
           return FailedPrecondition(disabled ? "ALREADY_DISABLED" : "NOT_DISABLED",
                                     disabled ? "the account is already disabled" : "the account is not disabled");
         }
+        if (!disabled && before->account.closed()) {
+          return FailedPrecondition("ACCOUNT_CLOSED", "the account was closed by its owner and cannot be enabled");
+        }
         if (!disabled && !before->account.deputy().empty() && DeputyHasActiveAccount(tx, before->account.deputy())) {
           return DeputyTaken();
         }
@@ -190,6 +193,21 @@ absl::Status Accounts::SetDisabled(const Call& call, absl::string_view name, boo
     sessions_.revocations.Publish(*ended);
   }
   return absl::OkStatus();
+}
+
+absl::Status Accounts::UpdateProfile(const Call& call, const v1::UpdateProfileRequest& request, Account* response) {
+  ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
+  ASSIGN_OR_RETURN(const int64_t id, OwnAccountId(caller, request.name()));
+  RETURN_IF_ERROR(CheckText("display_name", request.display_name(), 1, 32));
+  return commands_.Run(call, caller, "UpdateProfile", request, response, [&](Change& change) -> absl::Status {
+    std::optional<Account> updated = SetDisplayName(change.tx(), id, request.display_name());
+    if (!updated.has_value()) {
+      return NotFoundError(AccountName(id));
+    }
+    change.Audit(AccountName(id));
+    *response = *std::move(updated);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Accounts::Get(const Call& call, const GetAccountRequest& request, Account* response) {
@@ -251,9 +269,10 @@ absl::Status Accounts::List(const Call& call, const ListAccountsRequest& request
   response->set_next_page_token(
       TrimToPage(rows, page.size, page.fingerprint, [](const auto& row) { return row.first; }));
   for (auto& [id, account] : rows) {
-    // Only what reaching the account needs: no user name, no person's name.
+    // Only what reaching the account needs: no user name, no person's name, no number.
     account.clear_username();
     account.clear_display_name();
+    account.clear_phone();
     *response->add_accounts() = std::move(account);
   }
   return absl::OkStatus();

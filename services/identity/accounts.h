@@ -32,6 +32,7 @@ class Accounts final {
   absl::Status List(const Call& call, const v1::ListAccountsRequest& request, v1::ListAccountsResponse* response);
   absl::Status ResetPassword(const Call& call, const v1::ResetPasswordRequest& request, v1::Account* response);
   absl::Status Disable(const Call& call, const v1::DisableAccountRequest& request, v1::Account* response);
+  absl::Status UpdateProfile(const Call& call, const v1::UpdateProfileRequest& request, v1::Account* response);
   absl::Status Enable(const Call& call, const v1::EnableAccountRequest& request, v1::Account* response);
 
  private:

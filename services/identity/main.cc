@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include "common/server.h"
+#include "identity/codes.h"
 #include "identity/config.h"
 #include "identity/jobs.h"
 #include "identity/rpc.h"
@@ -36,11 +37,15 @@ int main() {
         identity::RevocationMirror revocations(host.pool(), sc.redis_addr, host.revocations());
         identity::SignInThrottle throttle(sc.redis_addr);
         identity::HashingSlots hashing(config.hashing_slots);
+        // The signing key's PEM keys the codes' hashes: it is a mounted secret, never in the database.
+        identity::PhoneCodes codes(host.pool(), config.signing_key.pem, sc.redis_addr, std::move(config.sms),
+                                   config.code_ttl);
         const identity::Sessions sessions{.issuer = issuer,
                                           .verifier = host.token_verifier(),
                                           .revocations = revocations,
                                           .throttle = throttle,
-                                          .hashing = hashing};
+                                          .hashing = hashing,
+                                          .codes = codes};
         identity::Accounts accounts(host.pool(), host.authorizer(), sessions);
         identity::SignIn sign_in(host.pool(), host.authorizer(), sessions);
         if (!config.bootstrap_password.empty()) {
@@ -48,8 +53,8 @@ int main() {
             return host.Fail(st);
           }
         }
-        host.AddService(identity::IdentityRpc(accounts, sign_in));
-        identity::AddJobs(host, revocations);
+        host.AddService(identity::IdentityRpc(accounts, sign_in, codes));
+        identity::AddJobs(host, revocations, codes);
         return host.Run();
       });
 }

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "identity/account.h"
 #include "identity/store.h"
 
 namespace minyi::identity {
@@ -16,6 +17,23 @@ namespace {
 constexpr size_t kFieldsPerCommand = 500;
 
 }  // namespace
+
+absl::StatusOr<int64_t> OwnAccountId(const Caller& caller, absl::string_view name) {
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(caller.account_id(), &id)) {
+    return Unauthenticated("TOKEN_INVALID", "the access token names no account");
+  }
+  if (name != "accounts/me") {
+    absl::StatusOr<int64_t> named = ParseAccountName(name);
+    if (!named.ok()) {
+      return named.status();
+    }
+    if (*named != id) {
+      return PermissionDenied("only the account itself may do this");
+    }
+  }
+  return id;
+}
 
 RevocationMirror::RevocationMirror(PgPool& pool, std::string redis_addr, RevocationList& local)
     : pool_(pool), redis_(std::move(redis_addr), absl::Seconds(2)), local_(local) {}

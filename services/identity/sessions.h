@@ -3,11 +3,14 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/pg.h"
 #include "common/redis.h"
 #include "common/revocation.h"
+#include "identity/codes.h"
 #include "identity/password.h"
 #include "identity/throttle.h"
 
@@ -42,10 +45,15 @@ struct Sessions {
   RevocationMirror& revocations;
   SignInThrottle& throttle;
   HashingSlots& hashing;
+  PhoneCodes& codes;
 };
 
 // Revokes every token of account `id` below `version` until the last of them has expired.
 Revocation EndSessionsBelow(const TokenIssuer& issuer, int64_t id, int64_t version);
+
+// The id of the caller's own account named `name` ("accounts/me" or its own name); PERMISSION_DENIED for
+// another's.
+absl::StatusOr<int64_t> OwnAccountId(const Caller& caller, absl::string_view name);
 
 // RESOURCE_EXHAUSTED telling the caller to come back in a second: every hashing slot is busy.
 absl::Status HashingBusy();

@@ -14,7 +14,7 @@ using ::minyi::identity::v1::Account;
 constexpr absl::string_view kAccountColumns =
     "id, username, display_name, role, deputy, department, "
     "(extract(epoch FROM create_time) * 1000000)::bigint AS create_us, password_hash, disabled, "
-    "password_change_required, token_version";
+    "password_change_required, token_version, phone, closed";
 
 Account AccountFromRow(const pqxx::row& row) {
   Account a;
@@ -27,6 +27,8 @@ Account AccountFromRow(const pqxx::row& row) {
   *a.mutable_create_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   a.set_disabled(row["disabled"].as<bool>());
   a.set_password_change_required(row["password_change_required"].as<bool>());
+  a.set_phone(row["phone"].as<std::string>());
+  a.set_closed(row["closed"].as<bool>());
   return a;
 }
 
@@ -60,7 +62,7 @@ std::optional<Account> LoadAccount(pqxx::transaction_base& tx, int64_t id) {
 const Query kInsertAccount{
     "identity_insert_account",
     absl::StrCat("INSERT INTO accounts (username, display_name, role, deputy, department, password_hash, "
-                 "password_change_required) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                 "password_change_required, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
                  "ON CONFLICT (username) DO NOTHING RETURNING ",
                  kAccountColumns)};
 
@@ -68,7 +70,14 @@ std::optional<Account> InsertAccount(pqxx::work& tx, const Account& account, con
                                      bool password_change_required) {
   return FirstRow(tx, kInsertAccount, AccountFromRow, account.username(), account.display_name(),
                   minyi::common::v1::Role_Name(account.role()), account.deputy(), account.department(), password_hash,
-                  password_change_required);
+                  password_change_required, account.phone());
+}
+
+const Query kFindByPhone{"identity_find_by_phone",
+                         absl::StrCat("SELECT ", kAccountColumns, " FROM accounts WHERE phone = $1 AND phone <> ''")};
+
+std::optional<StoredAccount> FindAccountByPhone(pqxx::transaction_base& tx, const std::string& phone) {
+  return FirstRow(tx, kFindByPhone, StoredFromRow, phone);
 }
 
 const Query kDeputyHasActive{"identity_deputy_has_active_account",
@@ -107,6 +116,26 @@ const Query kSetDisabled{
 
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled) {
   return FirstRow(tx, kSetDisabled, StoredFromRow, id, disabled);
+}
+
+const Query kSetDisplayName{
+    "identity_set_display_name",
+    absl::StrCat("UPDATE accounts SET display_name = $2 WHERE id = $1 AND NOT closed RETURNING ", kAccountColumns)};
+
+std::optional<Account> SetDisplayName(pqxx::work& tx, int64_t id, const std::string& display_name) {
+  return FirstRow(tx, kSetDisplayName, AccountFromRow, id, display_name);
+}
+
+// The user name may be a person's (a chosen one); the erased account keeps only its id, role and dates.
+const Query kCloseAccount{
+    "identity_close_account",
+    absl::StrCat("UPDATE accounts SET closed = true, disabled = true, username = 'closed.' || id, "
+                 "display_name = '', phone = '', password_hash = '', "
+                 "token_version = token_version + 1 WHERE id = $1 AND NOT closed RETURNING ",
+                 kAccountColumns)};
+
+std::optional<StoredAccount> CloseAccount(pqxx::work& tx, int64_t id) {
+  return FirstRow(tx, kCloseAccount, StoredFromRow, id);
 }
 
 const Query kBumpVersion{"identity_bump_token_version",
@@ -149,6 +178,46 @@ const Query kPurgeRevocations{"identity_purge_revocations",
                               "DELETE FROM token_revocations WHERE until < now() - interval '1 day'"};
 
 int PurgeRevocations(pqxx::work& tx) { return static_cast<int>(tx.exec_prepared(kPurgeRevocations).affected_rows()); }
+
+const Query kUpsertCode{"identity_upsert_phone_code",
+                        "INSERT INTO phone_codes (phone_key, purpose, code_hash, expire_time) "
+                        "VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000)) "
+                        "ON CONFLICT (phone_key, purpose) DO UPDATE SET code_hash = EXCLUDED.code_hash, "
+                        "expire_time = EXCLUDED.expire_time, failed_attempts = 0, used = false"};
+
+void UpsertPhoneCode(pqxx::work& tx, const std::string& phone_key, const std::string& purpose,
+                     const std::string& code_hash, absl::Time expire_time) {
+  tx.exec_prepared(kUpsertCode, phone_key, purpose, code_hash, absl::ToUnixMicros(expire_time));
+}
+
+const Query kLockCode{"identity_lock_phone_code",
+                      "SELECT code_hash, (extract(epoch FROM expire_time) * 1000000)::bigint AS expire_us, "
+                      "failed_attempts, used FROM phone_codes WHERE phone_key = $1 AND purpose = $2 FOR UPDATE"};
+
+std::optional<StoredCode> LockPhoneCode(pqxx::work& tx, const std::string& phone_key, const std::string& purpose) {
+  return FirstRow(
+      tx, kLockCode,
+      [](const pqxx::row& row) {
+        return StoredCode{.code_hash = row["code_hash"].as<std::string>(),
+                          .expire_time = absl::FromUnixMicros(row["expire_us"].as<int64_t>()),
+                          .failed_attempts = row["failed_attempts"].as<int>(),
+                          .used = row["used"].as<bool>()};
+      },
+      phone_key, purpose);
+}
+
+const Query kSpendCode{"identity_spend_phone_code",
+                       "UPDATE phone_codes SET used = used OR $3, failed_attempts = failed_attempts + "
+                       "CASE WHEN $3 THEN 0 ELSE 1 END WHERE phone_key = $1 AND purpose = $2"};
+
+void SpendPhoneCode(pqxx::work& tx, const std::string& phone_key, const std::string& purpose, bool accepted) {
+  tx.exec_prepared(kSpendCode, phone_key, purpose, accepted);
+}
+
+const Query kPurgeCodes{"identity_purge_phone_codes",
+                        "DELETE FROM phone_codes WHERE expire_time < now() - interval '1 day'"};
+
+int PurgePhoneCodes(pqxx::work& tx) { return static_cast<int>(tx.exec_prepared(kPurgeCodes).affected_rows()); }
 
 // Empty filters match everything; the lists arrive as JSON arrays of strings.
 const Query kListAccounts{

@@ -10,6 +10,7 @@
 #include "common/migrate.h"
 #include "common/pg.h"
 #include "common/revocation.h"
+#include "identity/phone_code.h"
 #include "minyi/identity/v1/identity.pb.h"
 #include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
@@ -29,6 +30,8 @@ struct StoredAccount {
 };
 
 std::optional<StoredAccount> FindAccountByUsername(pqxx::transaction_base& tx, const std::string& username);
+// The account with this verified mobile number.
+std::optional<StoredAccount> FindAccountByPhone(pqxx::transaction_base& tx, const std::string& phone);
 std::optional<StoredAccount> LoadStoredAccount(pqxx::transaction_base& tx, int64_t id);
 std::optional<minyi::identity::v1::Account> LoadAccount(pqxx::transaction_base& tx, int64_t id);
 // nullopt when the username is taken. A second active account for the same deputy violates
@@ -44,6 +47,11 @@ std::optional<int64_t> SetPassword(pqxx::work& tx, int64_t id, const std::string
                                    bool password_change_required);
 // Disables (bumping the token version) or enables the account; the account after, nullopt when missing.
 std::optional<StoredAccount> SetDisabled(pqxx::work& tx, int64_t id, bool disabled);
+// The account after its display name is set; nullopt when missing or closed.
+std::optional<minyi::identity::v1::Account> SetDisplayName(pqxx::work& tx, int64_t id, const std::string& display_name);
+// Closes the account and erases its personal data (user name, display name, number, password hash),
+// bumping the token version; the account after, nullopt when missing or closed already.
+std::optional<StoredAccount> CloseAccount(pqxx::work& tx, int64_t id);
 // Bumps the token version (every session ended); the new version.
 std::optional<int64_t> BumpTokenVersion(pqxx::work& tx, int64_t id);
 
@@ -53,6 +61,17 @@ void InsertRevocation(pqxx::work& tx, int64_t account_id, const Revocation& revo
 std::vector<Revocation> ActiveRevocations(pqxx::transaction_base& tx);
 // Deletes revocations that ended more than a day ago; how many.
 int PurgeRevocations(pqxx::work& tx);
+
+// One-time codes (identity/phone_code.h), by the keyed hash of the number and the purpose's enum name.
+// Stores a new code for the number and purpose, replacing the last one with its tries.
+void UpsertPhoneCode(pqxx::work& tx, const std::string& phone_key, const std::string& purpose,
+                     const std::string& code_hash, absl::Time expire_time);
+// The code last sent, locked until the transaction ends so two tries of one code are judged one by one.
+std::optional<StoredCode> LockPhoneCode(pqxx::work& tx, const std::string& phone_key, const std::string& purpose);
+// Marks the code used (`accepted`) or counts one wrong try.
+void SpendPhoneCode(pqxx::work& tx, const std::string& phone_key, const std::string& purpose, bool accepted);
+// Deletes codes expired more than a day ago; how many.
+int PurgePhoneCodes(pqxx::work& tx);
 
 struct AccountFilter {
   int64_t after_id = 0;

@@ -25,6 +25,9 @@ std::string MessageJson(const OutboundMessage& m) {
       {"reference", m.reference},
       {"urgent", m.urgent},
   };
+  if (!m.phone.empty()) {
+    doc["phone"] = m.phone;
+  }
   return doc.dump();
 }
 

@@ -18,6 +18,7 @@ using minyi::notifications::v1::Channel;
 struct OutboundMessage {
   std::string delivery;
   std::string account;  // "accounts/{id}"; the provider knows how to reach the account
+  std::string phone;    // set instead of `account` for someone with no account yet (a registration code)
   Channel channel;
   std::string event_type;
   std::string reference;

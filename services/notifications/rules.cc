@@ -22,6 +22,12 @@ Audience CitizenStep(std::string_view zh_title, std::string_view zh_body, std::s
   return {{S::kCitizen}, {zh_title, zh_body}, {en_title, en_body}};
 }
 
+// A citizen whose opinion was linked or merged into the item (`accounts`) hears of its answers and closing.
+Audience LinkedCitizens(std::string_view zh_title, std::string_view zh_body, std::string_view en_title,
+                        std::string_view en_body) {
+  return {{S::kAccounts}, {zh_title, zh_body}, {en_title, en_body}};
+}
+
 std::vector<Rule> BuildRules() {
   return {
       {"minyi.suggestions.v1.SuggestionSubmitted",
@@ -69,7 +75,21 @@ std::vector<Rule> BuildRules() {
          {"Answered, please rate: {title}",
           "{department} answered \"{title}\" ({reference}), category {category}. Please rate the answer."}},
         CitizenStep("您的意见已答复：{title}", "「{title}」（{reference}）已由承办单位答复，请登录查看。",
-                    "Your opinion was answered: {title}", "\"{title}\" ({reference}) has an answer.")}},
+                    "Your opinion was answered: {title}", "\"{title}\" ({reference}) has an answer."),
+        LinkedCitizens(
+            "您反映的意见已获答复：{title}",
+            "您反映的意见已并入「{title}」（{reference}）一并办理，承办单位已作出答复，请登录查看您的意见。",
+            "Your opinion was answered: {title}",
+            "Your opinion is handled as part of \"{title}\" ({reference}), which has an answer; see your opinion.")}},
+      {"minyi.suggestions.v1.SuggestionClosed",
+       CATEGORY_ANSWER,
+       false,
+       {CitizenStep("您的意见已办结：{title}", "「{title}」（{reference}）已办结，感谢您的参与。",
+                    "Your opinion is closed: {title}", "\"{title}\" ({reference}) is closed."),
+        LinkedCitizens("您反映的意见已办结：{title}",
+                       "您反映的意见已并入「{title}」（{reference}）一并办理，现已办结，感谢您的参与。",
+                       "Your opinion is closed: {title}",
+                       "Your opinion is handled as part of \"{title}\" ({reference}), which is now closed.")}},
       {"minyi.suggestions.v1.SuggestionRated",
        CATEGORY_ANSWER,
        false,
@@ -82,7 +102,10 @@ std::vector<Rule> BuildRules() {
        {{{S::kDepartment},
          {"建议重新办理：{title}", "代表对「{title}」（{reference}）的办理不满意，请于 {deadline} 前重新办理。"},
          {"Reopened: {title}",
-          "The deputy was not satisfied with \"{title}\" ({reference}); handle it again by {deadline}."}}}},
+          "The deputy was not satisfied with \"{title}\" ({reference}); handle it again by {deadline}."}},
+        CitizenStep("您的意见重新办理：{title}", "「{title}」（{reference}）将重新办理，期限 {deadline}。",
+                    "Your opinion is handled again: {title}",
+                    "\"{title}\" ({reference}) is handled again, due {deadline}.")}},
       {"minyi.suggestions.v1.SuggestionDueSoon",
        CATEGORY_DEADLINE,
        false,
@@ -100,12 +123,19 @@ std::vector<Rule> BuildRules() {
           "重点督办建议「{title}」（{reference}）已逾期（期限 {deadline}），承办单位：{department}。"},
          {"Key-supervision item overdue: {title}",
           "\"{title}\" ({reference}) is overdue (due {deadline}); lead unit {department}."}}}},
+      {"minyi.suggestions.v1.OpinionLinked",
+       CATEGORY_PROGRESS,
+       false,
+       {CitizenStep("您的意见已转入代表建议：{title}",
+                    "您的意见「{title}」（{reference}）已转入代表建议一并办理，办理答复将告知您。",
+                    "Your opinion joined a deputy's suggestion: {title}",
+                    "Your opinion \"{title}\" ({reference}) is now handled as part of a deputy's suggestion.")}},
       {"minyi.suggestions.v1.OpinionEscalated",
        CATEGORY_PROGRESS,
        false,
-       {CitizenStep(
-           "您的意见已转上级办理：{title}", "「{title}」（{reference}）已由 {from_level} 转至 {to_level} 办理。",
-           "Your opinion moved up: {title}", "\"{title}\" ({reference}) moved from {from_level} to {to_level}.")}},
+       {CitizenStep("您的意见已转上级办理：{title}", "「{title}」（{reference}）已由{from_level}转至{to_level}办理。",
+                    "Your opinion moved up: {title}",
+                    "\"{title}\" ({reference}) moved from {from_level} to {to_level}.")}},
       {"minyi.voting.v1.VoteOpened",
        CATEGORY_VOTE,
        false,
@@ -146,19 +176,29 @@ std::vector<Rule> BuildRules() {
        {{{S::kDeputies, S::kAccounts},
          {"评议已开始：{title}", "请参加「{title}」（{reference}）的评议打分。"},
          {"Evaluation open: {title}", "Please score in \"{title}\" ({reference})."}}}},
+      // At the close: the session's scores, announced on the spot; the final score follows the look-back.
       {"minyi.evaluation.v1.EvaluationResultsAnnounced",
        CATEGORY_EVALUATION,
        false,
        {{{S::kDepartment, S::kAccounts},
-         {"评议结果已公布：{title}", "「{title}」（{reference}）评议结果：{grade}，得分 {final_score}。"},
-         {"Evaluation result: {title}", "\"{title}\" ({reference}): {grade}, score {final_score}."}}}},
+         {"评议现场得分已公布：{title}",
+          "「{title}」（{reference}）现场述职评议得分 {on_site_score}，评议等次：{grade}。"},
+         {"Evaluation session scored: {title}",
+          "\"{title}\" ({reference}): on-site score {on_site_score}, grade {grade}."}}}},
+      {"minyi.evaluation.v1.EvaluationFinalScored",
+       CATEGORY_EVALUATION,
+       false,
+       {{{S::kDepartment, S::kAccounts},
+         {"评议最终结果：{title}", "「{title}」（{reference}）最终得分 {final_score}，评议结果：{grade}。"},
+         {"Evaluation final result: {title}", "\"{title}\" ({reference}): final score {final_score}, {grade}."}}}},
       {"minyi.evaluation.v1.EvaluationOpinionIssued",
        CATEGORY_EVALUATION,
        false,
        {{{S::kDepartment, S::kAccounts},
-         {"评议意见书：{title}", "「{title}」（{reference}）评议意见已送达，请于 {deadline} 前提交整改方案。"},
+         {"评议意见书：{title}",
+          "「{title}」（{reference}）书面评议意见已送达，请按意见整改，整改材料须于 {deadline} 前提交。"},
          {"Evaluation opinion: {title}",
-          "The opinion on \"{title}\" ({reference}) is issued; file a plan by {deadline}."}}}},
+          "The opinion on \"{title}\" ({reference}) is issued; file your rectification by {deadline}."}}}},
       {"minyi.evaluation.v1.RectificationDueSoon",
        CATEGORY_DEADLINE,
        false,
@@ -256,6 +296,36 @@ std::string ValueText(const nlohmann::json& v) {
   return v.dump();  // numbers as protobuf's JSON wrote them
 }
 
+// Payload values that are codes rather than words, and what each language calls them: a zh-CN text
+// never shows an English code.
+struct CodeName {
+  std::string_view field;
+  std::string_view code;
+  std::string_view zh;
+  std::string_view en;
+};
+constexpr CodeName kCodeNames[] = {
+    {"from_level", "station", "联络站", "the liaison station"},
+    {"from_level", "town", "镇街", "the town"},
+    {"from_level", "district", "区", "the district"},
+    {"to_level", "station", "联络站", "the liaison station"},
+    {"to_level", "town", "镇街", "the town"},
+    {"to_level", "district", "区", "the district"},
+    {"step", "plan", "整改方案", "plan"},
+    {"step", "report", "整改报告", "report"},
+};
+
+// `payload` with its codes named in Chinese (`zh`) or English.
+nlohmann::json Named(nlohmann::json payload, bool zh) {
+  for (const CodeName& c : kCodeNames) {
+    auto it = payload.find(c.field);
+    if (it != payload.end() && it->is_string() && it->get_ref<const std::string&>() == c.code) {
+      *it = std::string(zh ? c.zh : c.en);
+    }
+  }
+  return payload;
+}
+
 }  // namespace
 
 const std::vector<Rule>& AllRules() {
@@ -334,8 +404,10 @@ std::string Fill(std::string_view text, const nlohmann::json& payload) {
 }
 
 Rendered Render(const Audience& audience, const nlohmann::json& payload) {
-  return {Fill(audience.zh.title, payload), Fill(audience.zh.body, payload), Fill(audience.en.title, payload),
-          Fill(audience.en.body, payload)};
+  const nlohmann::json zh = Named(payload, true);
+  const nlohmann::json en = Named(payload, false);
+  return {Fill(audience.zh.title, zh), Fill(audience.zh.body, zh), Fill(audience.en.title, en),
+          Fill(audience.en.body, en)};
 }
 
 }  // namespace minyi::notifications

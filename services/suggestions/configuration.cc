@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/calendar.h"
 #include "common/names.h"
+#include "common/settings_revision.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"
@@ -21,8 +22,6 @@ using ::minyi::common::v1::ROLE_ADMIN;
 using ::minyi::common::v1::ROLE_LEADER;
 using ::minyi::common::v1::ROLE_STAFF;
 using namespace ::minyi::suggestions::v1;  // NOLINT: the handler speaks this package throughout
-
-constexpr char kHolidayCalendars[] = "holidayCalendars/";
 
 }  // namespace
 
@@ -39,8 +38,10 @@ absl::Status Configuration::UpdateRoutingRules(const Call& call, const UpdateRou
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.RequireOffice(call));
   RETURN_IF_ERROR(ValidateRoutingRules(request.routing_rules()));
   return commands_.Run(call, caller, "UpdateRoutingRules", request, response, [&](Change& change) -> absl::Status {
-    ReplaceRoutingRules(change.tx(), request.routing_rules(), caller.account_id());
-    change.Audit("routingRules", {{"rules", request.routing_rules().rules_size()}});
+    RETURN_IF_ERROR(AdvanceSettingsRevision(change.tx(), kRoutingRulesName, "routing_rules.etag",
+                                            request.routing_rules().etag(), caller.account_id()));
+    ReplaceRoutingRules(change.tx(), request.routing_rules());
+    change.Audit(kRoutingRulesName, {{"rules", request.routing_rules().rules_size()}});
     *response = LoadRoutingRules(change.tx());
     return absl::OkStatus();
   });
@@ -82,11 +83,8 @@ absl::Status Configuration::GetHolidayCalendar(const Call& call, const GetHolida
                                                HolidayCalendar* response) {
   RETURN_IF_ERROR(authorizer_.Authenticate(call).status());
   ASSIGN_OR_RETURN(const int64_t year, ParseResourceId(request.name(), kHolidayCalendars, "name"));
-  response->set_name(ResourceName(kHolidayCalendars, year));
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    for (CalendarDay& d : SelectCalendarYear(tx, static_cast<int>(year))) {
-      *response->add_days() = std::move(d);
-    }
+    *response = LoadCalendarYear(tx, static_cast<int>(year));
     return absl::OkStatus();
   });
 }
@@ -109,12 +107,12 @@ absl::Status Configuration::UpdateHolidayCalendar(const Call& call, const Update
     RETURN_IF_ERROR(CheckText(absl::StrCat(field, ".note"), days[i].note(), 0, 50));
   }
   return commands_.Run(call, caller, "UpdateHolidayCalendar", request, response, [&](Change& change) -> absl::Status {
+    const std::string name = ResourceName(kHolidayCalendars, year);
+    RETURN_IF_ERROR(
+        AdvanceSettingsRevision(change.tx(), name, "calendar.etag", request.calendar().etag(), caller.account_id()));
     ReplaceCalendarYear(change.tx(), static_cast<int>(year), days);
-    change.Audit(ResourceName(kHolidayCalendars, year), {{"days", days.size()}});
-    response->set_name(ResourceName(kHolidayCalendars, year));
-    for (CalendarDay& d : SelectCalendarYear(change.tx(), static_cast<int>(year))) {
-      *response->add_days() = std::move(d);
-    }
+    change.Audit(name, {{"days", days.size()}});
+    *response = LoadCalendarYear(change.tx(), static_cast<int>(year));
     return absl::OkStatus();
   });
 }

@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/status.h"
 #include "common/status_macros.h"
 
 namespace minyi::suggestions {
@@ -98,6 +100,21 @@ std::vector<int> ThresholdsReached(absl::CivilDay today, absl::CivilDay deadline
     reached.push_back(kOverdueThreshold);
   }
   return reached;
+}
+
+absl::StatusOr<absl::CivilDay> PaperDay(absl::string_view field, absl::string_view value, absl::CivilDay earliest,
+                                        absl::CivilDay today) {
+  absl::CivilDay day;
+  if (!ParseDay(value, &day)) {
+    return InvalidField(field, "must be a date as YYYY-MM-DD");
+  }
+  if (day > today) {
+    return InvalidField(field, absl::StrCat("must not be in the future (today is ", FormatDay(today), ")"));
+  }
+  if (day < earliest) {
+    return InvalidField(field, absl::StrCat("must not be before ", FormatDay(earliest)));
+  }
+  return day;
 }
 
 }  // namespace minyi::suggestions

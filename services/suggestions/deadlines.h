@@ -62,4 +62,12 @@ absl::CivilDay ApplyRule(const DeadlineRule& rule, absl::CivilDay start, const W
 inline constexpr int kOverdueThreshold = -1;
 std::vector<int> ThresholdsReached(absl::CivilDay today, absl::CivilDay deadline, const std::vector<int>& reminders);
 
+// The day office staff give for something done on paper before it is entered (an item received at a
+// session, an assignment signed on paper): `value` as YYYY-MM-DD, not after `today` and not before
+// `earliest`; the error names `field`.
+absl::StatusOr<absl::CivilDay> PaperDay(absl::string_view field, absl::string_view value, absl::CivilDay earliest,
+                                        absl::CivilDay today);
+// How far back a paper item's received day may be: a year, so a mistyped year is caught.
+inline constexpr int kPaperDaysBack = 366;
+
 }  // namespace minyi::suggestions

@@ -67,15 +67,33 @@ std::string SatisfactionLabel(Satisfaction s) {
   }
 }
 
-// Another round of handling under a new `deadline`, announced to the department.
+// Another round of handling under a new `deadline`, announced to the department and to the citizen whose
+// opinion it is.
 void Reopened(Change& change, const Record& r, const std::string& deadline) {
   const Suggestion& s = r.suggestion;
   SetReopened(change.tx(), r.id, s.round() + 1, deadline);
   SuggestionReopened event;
-  SetConcerned(event, s);
   event.set_department(s.lead_department());
   event.set_deadline(deadline);
-  change.Emit(event, s.name());
+  EmitToConcerned(change, s, std::move(event));
+}
+
+// The accounts of the citizens whose opinions became part of `s`, linked (转入) or merged: its answers and
+// its closing travel back to each of them.
+google::protobuf::RepeatedPtrField<std::string> LinkedCitizens(pqxx::transaction_base& tx, const Suggestion& s) {
+  google::protobuf::RepeatedPtrField<std::string> accounts;
+  for (const std::string& opinion : s.linked_opinions()) {
+    std::optional<Record> o = LoadSuggestion(tx, *ParseName(opinion));
+    if (o && !o->suggestion.citizen_account().empty()) {
+      accounts.Add(std::string(o->suggestion.citizen_account()));
+    }
+  }
+  for (const MergedItem& m : s.merged()) {
+    if (!m.citizen_account().empty()) {
+      accounts.Add(std::string(m.citizen_account()));
+    }
+  }
+  return accounts;
 }
 
 // A reminder or overdue event: the sweeper's own, with no caller.
@@ -109,39 +127,48 @@ absl::Status Handling::Assign(const Call& call, const AssignSuggestionRequest& r
   }
   RETURN_IF_ERROR(CheckReason(request.reason(), false));
   const absl::CivilDay today = ShanghaiDay(DomainNow());
-  return transitions_.Run(call, request, request.name(),
-                          {.method = "AssignSuggestion",
-                           .action = Action::kAssign,
-                           .reason = request.reason(),
-                           .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "交办"); },
-                           .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
-                             pqxx::work& tx = change.tx();
-                             const Suggestion& s = r.suggestion;
-                             const DeadlineRule& rule =
-                                 s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_answer : policy_.answer;
-                             const std::string deadline = Deadline(tx, rule, today);
-                             SetAssigned(tx, r.id, request.lead_department(), co_units, FormatDay(today), deadline);
-                             // The routing proposal is advice: the timeline says whether staff followed it.
-                             const RoutingProposal proposal = ProposeDepartment(LoadRoutingRules(tx), DedupText(s));
-                             row.detail = absl::StrCat(
-                                 "主办 ", request.lead_department(),
-                                 co_units.empty() ? "" : absl::StrCat("，协办 ", absl::StrJoin(co_units, "、")),
-                                 "，期限 ", deadline,
-                                 proposal.department().empty() ? ""
-                                 : proposal.department() == request.lead_department()
-                                     ? "（采纳路由建议）"
-                                     : absl::StrCat("（路由建议为 ", proposal.department(), "）"));
-                             SuggestionAssigned event;
-                             event.set_department(request.lead_department());
-                             for (const std::string& co : co_units) {
-                               event.add_co_departments(co);
-                             }
-                             event.set_deadline(deadline);
-                             event.set_key_supervision(s.key_supervision());
-                             EmitToConcerned(change, s, std::move(event));
-                             return absl::OkStatus();
-                           }},
-                          response);
+  return transitions_.Run(
+      call, request, request.name(),
+      {.method = "AssignSuggestion",
+       .action = Action::kAssign,
+       .reason = request.reason(),
+       .authorize = [](const Caller& c, const Record&) { return RequireOfficeCaller(c, "交办"); },
+       .apply = [&](Change& change, const Record& r, State, TransitionRow& row) -> absl::Status {
+         pqxx::work& tx = change.tx();
+         const Suggestion& s = r.suggestion;
+         // An assignment signed on paper counts from the day it was signed.
+         absl::CivilDay assigned = today;
+         if (!request.assign_date().empty()) {
+           absl::CivilDay received = today - kPaperDaysBack;
+           ParseDay(s.received_date(), &received);
+           ASSIGN_OR_RETURN(assigned, PaperDay("assign_date", request.assign_date(), received, today));
+         }
+         const DeadlineRule& rule =
+             s.kind() == SUGGESTION_KIND_CITIZEN_OPINION ? policy_.opinion_answer : policy_.answer;
+         const std::string deadline = Deadline(tx, rule, assigned);
+         SetAssigned(tx, r.id, request.lead_department(), co_units, FormatDay(assigned), deadline);
+         // The routing proposal is advice: the timeline says whether staff followed it.
+         const RoutingProposal proposal = ProposeDepartment(LoadRoutingRules(tx), DedupText(s));
+         row.detail = absl::StrCat(
+             "主办 ", request.lead_department(),
+             co_units.empty() ? "" : absl::StrCat("，协办 ", absl::StrJoin(co_units, "、")),
+             request.assign_date().empty() ? "" : absl::StrCat("，纸质交办，交办日期 ", FormatDay(assigned)), "，期限 ",
+             deadline,
+             proposal.department().empty() ? ""
+             : proposal.department() == request.lead_department()
+                 ? "（采纳路由建议）"
+                 : absl::StrCat("（路由建议为 ", proposal.department(), "）"));
+         SuggestionAssigned event;
+         event.set_department(request.lead_department());
+         for (const std::string& co : co_units) {
+           event.add_co_departments(co);
+         }
+         event.set_deadline(deadline);
+         event.set_key_supervision(s.key_supervision());
+         EmitToConcerned(change, s, std::move(event));
+         return absl::OkStatus();
+       }},
+      response);
 }
 
 absl::Status Handling::RecordContact(const Call& call, const RecordContactRequest& request, Suggestion* response) {
@@ -248,18 +275,7 @@ absl::Status Handling::AnswerSuggestion(const Call& call, const AnswerSuggestion
          SuggestionAnswered event;
          event.set_department(caller.department());
          event.set_category(CategoryLetter(a.category()));
-         // The answer travels back to every citizen whose opinion became part of this suggestion.
-         for (const std::string& opinion : s.linked_opinions()) {
-           std::optional<Record> o = LoadSuggestion(tx, *ParseName(opinion));
-           if (o && !o->suggestion.citizen_account().empty()) {
-             event.add_accounts(o->suggestion.citizen_account());
-           }
-         }
-         for (const MergedItem& m : s.merged()) {
-           if (!m.citizen_account().empty()) {
-             event.add_accounts(m.citizen_account());
-           }
-         }
+         *event.mutable_accounts() = LinkedCitizens(tx, s);
          EmitToConcerned(change, s, std::move(event));
          return absl::OkStatus();
        }},
@@ -311,6 +327,12 @@ absl::Status Handling::Rate(const Call& call, const RateSuggestionRequest& reque
            absl::StrAppend(&row.detail, "；不满意，重新办理，期限 ", deadline);
          } else {
            SetState(tx, r.id, next);
+           SuggestionClosed closed;
+           closed.set_department(s.lead_department());
+           *closed.mutable_accounts() = LinkedCitizens(tx, s);
+           closed.set_attitude_satisfied(rated.attitude_satisfied());
+           closed.set_result_satisfied(rated.result_satisfied());
+           EmitToConcerned(change, s, std::move(closed));
          }
          return absl::OkStatus();
        }},
@@ -412,28 +434,33 @@ absl::Status Handling::CheckCommitment(const Call& call, const CheckCommitmentRe
 
 absl::StatusOr<int> Handling::SweepDeadlines(absl::Time now) {
   const absl::CivilDay today = ShanghaiDay(now);
-  const int horizon = policy_.reminder_days.empty() ? 0 : policy_.reminder_days.front();
   return pool_.TransactValue<int>([&](pqxx::work& tx) -> absl::StatusOr<int> {
     int emitted = 0;
     // A bounded batch per pass, rows locked and skipped by other replicas, so replicas share the work.
-    for (const DueItem& item : LockDueItems(tx, FormatDay(today + horizon), 500)) {
+    for (const DueItem& item : LockDueItems(tx, today, policy_.reminder_days, 500)) {
       absl::CivilDay deadline;
       if (!ParseDay(item.deadline, &deadline)) {
         continue;
       }
-      for (int threshold : ThresholdsReached(today, deadline, policy_.reminder_days)) {
-        if (!RecordAlert(tx, item, threshold)) {
-          continue;
-        }
-        const Suggestion s = LoadSuggestion(tx, item.id)->suggestion;
-        const int days_left = static_cast<int>(deadline - today);
-        if (threshold == kOverdueThreshold) {
-          EmitDeadlineEvent(tx, SuggestionOverdue(), s, item, days_left);
-        } else {
-          EmitDeadlineEvent(tx, SuggestionDueSoon(), s, item, days_left);
-        }
-        ++emitted;
+      // Every threshold reached is recorded, but only the most urgent (listed last) is announced: an item
+      // first seen past its deadline — a sweep missed, or an assignment entered from paper — gets one
+      // overdue notice, not the reminders it should have had before it as well.
+      const std::vector<int> reached = ThresholdsReached(today, deadline, policy_.reminder_days);
+      bool announce = false;
+      for (int threshold : reached) {
+        announce = RecordAlert(tx, item, threshold);
       }
+      if (!announce) {
+        continue;
+      }
+      const Suggestion s = LoadSuggestion(tx, item.id)->suggestion;
+      const int days_left = static_cast<int>(deadline - today);
+      if (reached.back() == kOverdueThreshold) {
+        EmitDeadlineEvent(tx, SuggestionOverdue(), s, item, days_left);
+      } else {
+        EmitDeadlineEvent(tx, SuggestionDueSoon(), s, item, days_left);
+      }
+      ++emitted;
     }
     return emitted;
   });

@@ -15,6 +15,7 @@
 #include "common/status_macros.h"
 #include "common/text.h"
 #include "minyi/suggestions/v1/events.pb.h"
+#include "suggestions/deadlines.h"
 #include "suggestions/draft.h"
 #include "suggestions/visibility.h"
 
@@ -38,16 +39,22 @@ OpinionLevel NextLevel(OpinionLevel level) {
   return level == OPINION_LEVEL_STATION ? OPINION_LEVEL_TOWN : OPINION_LEVEL_DISTRICT;
 }
 
-std::string LevelWord(OpinionLevel level) {
+// A level as OpinionEscalated codes it for consumers, and as the timeline, read in Chinese, names it
+// (站点, 镇街, 区 as the proto has them).
+struct LevelNames {
+  std::string code;
+  std::string label;
+};
+LevelNames NamesOf(OpinionLevel level) {
   switch (level) {
     case OPINION_LEVEL_STATION:
-      return "station";
+      return {"station", "联络站"};
     case OPINION_LEVEL_TOWN:
-      return "town";
+      return {"town", "镇街"};
     case OPINION_LEVEL_DISTRICT:
-      return "district";
+      return {"district", "区"};
     default:
-      return "";
+      return {};
   }
 }
 
@@ -79,17 +86,34 @@ absl::Status Items::Create(const Call& call, const CreateSuggestionRequest& requ
   if (draft.kind() == SUGGESTION_KIND_CITIZEN_OPINION && caller.role() == ROLE_DEPUTY) {
     RETURN_IF_ERROR(access_.CheckEntersAt(reader, draft.station()));
   }
-  const std::string today = ShanghaiDate(DomainNow());
+  // An item received on paper (at a session, by post) counts from the day on the paper: office staff
+  // entering it give that day and submit it at once.
+  const absl::CivilDay today = ShanghaiDay(DomainNow());
+  const std::string& paper_day = request.suggestion().received_date();
+  std::string received = FormatDay(today);
+  if (!paper_day.empty()) {
+    if (!IsOffice(caller)) {
+      return Deny("填写收到日期（suggestion.received_date）：只有办公室工作人员录入纸质来件时可以");
+    }
+    if (!request.submit()) {
+      return InvalidField("suggestion.received_date", "is given only for an item entered from paper and submitted");
+    }
+    ASSIGN_OR_RETURN(const absl::CivilDay day,
+                     PaperDay("suggestion.received_date", paper_day, today - kPaperDaysBack, today));
+    received = FormatDay(day);
+  }
   return commands_.Run(call, caller, "CreateSuggestion", request, response, [&](Change& change) -> absl::Status {
     pqxx::work& tx = change.tx();
     const std::vector<int64_t> band_keys =
         request.submit() ? access_.hasher().BandKeysOf(TextOf(draft)) : std::vector<int64_t>{};
-    const int64_t id = InsertSuggestion(tx, draft, people.submitters,
-                                        {.submit = request.submit(),
-                                         .today = today,
-                                         .band_keys = band_keys,
-                                         .actor = caller.account_id(),
-                                         .actor_role = minyi::common::v1::Role_Name(caller.role())});
+    const int64_t id =
+        InsertSuggestion(tx, draft, people.submitters,
+                         {.submit = request.submit(),
+                          .today = received,
+                          .band_keys = band_keys,
+                          .actor = caller.account_id(),
+                          .actor_role = minyi::common::v1::Role_Name(caller.role()),
+                          .detail = paper_day.empty() ? "" : absl::StrCat("纸质来件，收到日期 ", received)});
     const std::string name = ResourceName(kSuggestions, id);
     draft.set_name(name);
     if (!people.co_signers.empty()) {
@@ -105,11 +129,15 @@ absl::Status Items::Create(const Call& call, const CreateSuggestionRequest& requ
     }
     std::vector<SimilarItem> similar;
     if (request.submit()) {
-      change.Emit(Submitted(draft, name, today), name);
+      change.Emit(Submitted(draft, name, received), name);
       ASSIGN_OR_RETURN(similar,
                        access_.Similar(tx, reader, TextOf(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize));
     }
-    change.Audit(name, {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}});
+    nlohmann::json audited = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}};
+    if (!paper_day.empty()) {
+      audited["received_date"] = received;
+    }
+    change.Audit(name, std::move(audited));
     *response = View(caller, LoadSuggestion(tx, id, false, /*details=*/false)->suggestion, false);
     for (SimilarItem& item : similar) {
       *response->add_similar() = std::move(item);
@@ -344,13 +372,15 @@ absl::Status Items::Escalate(const Call& call, const TransitionRequest& request,
                                  const Suggestion& s = r.suggestion;
                                  const OpinionLevel to = NextLevel(s.level());
                                  SetLevel(change.tx(), r.id, to);
-                                 row.detail = absl::StrCat(LevelWord(s.level()), " -> ", LevelWord(to));
+                                 const LevelNames from = NamesOf(s.level());
+                                 const LevelNames into = NamesOf(to);
+                                 row.detail = absl::StrCat("由", from.label, "转至", into.label, "办理");
                                  OpinionEscalated event;
                                  event.set_reference(s.name());
                                  event.set_title(s.title());
                                  event.set_citizen_account(s.citizen_account());
-                                 event.set_from_level(LevelWord(s.level()));
-                                 event.set_to_level(LevelWord(to));
+                                 event.set_from_level(from.code);
+                                 event.set_to_level(into.code);
                                  event.set_station(s.station());
                                  change.Emit(event, s.name());
                                  return absl::OkStatus();
@@ -419,6 +449,14 @@ absl::Status Items::LinkOpinions(const Call& call, const LinkOpinionsRequest& re
                             .actor = caller.account_id(),
                             .actor_role = role,
                             .detail = absl::StrCat("转入群众意见 ", request.opinions(i))});
+      // The citizen hears that their opinion now travels with a deputy's suggestion.
+      OpinionLinked event;
+      event.set_reference(o->suggestion.name());
+      event.set_title(o->suggestion.title());
+      event.set_citizen_account(o->suggestion.citizen_account());
+      event.set_linked_into(request.name());
+      event.set_station(o->suggestion.station());
+      change.Emit(event, o->suggestion.name());
     }
     change.Audit(request.name(),
                  {{"opinions", std::vector<std::string>(request.opinions().begin(), request.opinions().end())}});

@@ -1,9 +1,31 @@
 #include "suggestions/jobs.h"
 
 #include "common/clock.h"
+#include "common/status_macros.h"
 #include "suggestions/store.h"
 
 namespace minyi::suggestions {
+namespace {
+
+// Each batch is a short transaction of its own, so writers of the same rows wait little.
+constexpr int kIndexBatch = 500;
+constexpr int kIndexBatchesPerRun = 40;
+
+absl::Status IndexSearchWords(PgPool& pool) {
+  for (int i = 0; i < kIndexBatchesPerRun; ++i) {
+    int indexed = 0;
+    RETURN_IF_ERROR(pool.Transact([&](pqxx::work& tx) -> absl::Status {
+      indexed = IndexUnindexed(tx, kIndexBatch);
+      return absl::OkStatus();
+    }));
+    if (indexed < kIndexBatch) {
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 int ReindexBands(pqxx::work& tx, const MinHasher& hasher, int limit) {
   const std::vector<ReindexItem> items = ClaimReindex(tx, limit);
@@ -16,6 +38,7 @@ int ReindexBands(pqxx::work& tx, const MinHasher& hasher, int limit) {
 void AddJobs(ServiceHost& host, Handling& handling, const Access& access, absl::Duration sweep_interval) {
   host.AddPeriodicTask("deadline-sweeper", sweep_interval,
                        [&handling]() { return handling.SweepDeadlines(DomainNow()).status(); });
+  host.AddPeriodicTask("search-indexer", absl::Seconds(5), [&host]() { return IndexSearchWords(host.pool()); });
   // Items indexed before titles had bands get theirs, a thousand per second, until the queue is empty.
   host.AddPeriodicTask("dedup-reindex", absl::Seconds(1), [&host, &access]() {
     return host.pool().Transact([&](pqxx::work& tx) {

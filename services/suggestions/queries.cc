@@ -1,6 +1,7 @@
 #include "suggestions/queries.h"
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -12,7 +13,9 @@
 #include "common/paging.h"
 #include "common/status.h"
 #include "common/status_macros.h"
+#include "common/text.h"
 #include "suggestions/routing.h"
+#include "suggestions/search.h"
 #include "suggestions/visibility.h"
 
 namespace minyi::suggestions {
@@ -26,19 +29,27 @@ using ::minyi::common::v1::ROLE_LEADER;
 using ::minyi::common::v1::ROLE_STAFF;
 using namespace ::minyi::suggestions::v1;  // NOLINT: the handler speaks this package throughout
 
-// One page of suggestions: `query` (whose limit is one past the page) read in one transaction, each row
-// shown as `view` makes it.
-template <typename ViewOf>
-absl::Status ReadPage(PgPool& pool, const ListQuery& query, int page_size, absl::string_view fingerprint, ViewOf view,
+// A search is a few words, not a text.
+constexpr std::size_t kMaxQueryChars = 50;
+
+int64_t PageKey(const Record& r) { return r.id; }
+int64_t PageKey(const SearchHit& h) { return h.RankKey(); }
+Suggestion& ItemOf(Record& r) { return r.suggestion; }
+Suggestion& ItemOf(SearchHit& h) { return h.record.suggestion; }
+
+// One page of suggestions: the rows `select` reads (one past the page) in one transaction, each shown as
+// `view` makes it.
+template <typename Select, typename ViewOf>
+absl::Status ReadPage(PgPool& pool, Select select, int page_size, absl::string_view fingerprint, ViewOf view,
                       ListSuggestionsResponse* response) {
-  std::vector<Record> rows;
+  std::invoke_result_t<Select, pqxx::transaction_base&> rows;
   RETURN_IF_ERROR(pool.Read([&](pqxx::transaction_base& tx) -> absl::Status {
-    rows = SelectSuggestions(tx, query);
+    rows = select(tx);
     return absl::OkStatus();
   }));
-  response->set_next_page_token(TrimToPage(rows, page_size, fingerprint, [](const Record& r) { return r.id; }));
-  for (Record& r : rows) {
-    *response->add_suggestions() = view(std::move(r.suggestion));
+  response->set_next_page_token(TrimToPage(rows, page_size, fingerprint, [](const auto& row) { return PageKey(row); }));
+  for (auto& row : rows) {
+    *response->add_suggestions() = view(std::move(ItemOf(row)));
   }
   return absl::OkStatus();
 }
@@ -62,6 +73,14 @@ absl::Status Queries::Get(const Call& call, const GetSuggestionRequest& request,
 absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& request, ListSuggestionsResponse* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   ListQuery q{.key_supervision_only = request.key_supervision()};
+  std::string tsquery;
+  if (!request.q().empty()) {
+    RETURN_IF_ERROR(CheckText("q", request.q(), 1, kMaxQueryChars));
+    tsquery = SearchQuery(request.q());
+    if (tsquery.empty()) {
+      return InvalidField("q", "must hold a word: Chinese characters, letters or digits");
+    }
+  }
   ASSIGN_OR_RETURN(q.state, EnumFilter<SuggestionState>("state", request.state(), "is not a known state"));
   ASSIGN_OR_RETURN(q.kind, EnumFilter<SuggestionKind>("kind", request.kind(), "is not a known kind"));
   // Each role lists only what it may read; the filter comes from the token, not the request.
@@ -91,11 +110,18 @@ absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& reque
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(),
                                    {"suggestions", q.state, q.kind, q.department, absl::StrCat(q.deputy_id),
-                                    q.citizen_account, q.key_supervision_only ? "1" : "0"}));
+                                    q.citizen_account, q.key_supervision_only ? "1" : "0", tsquery}));
   q.after_id = page.after_id;
   q.limit = page.size + 1;
+  auto view = [&](Suggestion s) { return View(caller, std::move(s), true); };
+  if (!tsquery.empty()) {
+    return ReadPage(
+        pool_, [&](pqxx::transaction_base& tx) { return SearchSuggestions(tx, q, tsquery); }, page.size,
+        page.fingerprint, view, response);
+  }
   return ReadPage(
-      pool_, q, page.size, page.fingerprint, [&](Suggestion s) { return View(caller, std::move(s), true); }, response);
+      pool_, [&](pqxx::transaction_base& tx) { return SelectSuggestions(tx, q); }, page.size, page.fingerprint, view,
+      response);
 }
 
 absl::Status Queries::GetTimeline(const Call& call, const GetTimelineRequest& request, Timeline* response) {
@@ -173,8 +199,9 @@ absl::Status Queries::ListShowcase(const Call& call, const ListShowcaseRequest& 
                                    ListSuggestionsResponse* response) {
   RETURN_IF_ERROR(authorizer_.Authenticate(call).status());
   ASSIGN_OR_RETURN(const PageRequest page, ReadPageRequest(request.page_size(), request.page_token(), {"showcase"}));
+  const ListQuery q{.after_id = page.after_id, .limit = page.size + 1, .showcased_only = true};
   return ReadPage(
-      pool_, {.after_id = page.after_id, .limit = page.size + 1, .showcased_only = true}, page.size, page.fingerprint,
+      pool_, [&](pqxx::transaction_base& tx) { return SelectSuggestions(tx, q); }, page.size, page.fingerprint,
       [](const Suggestion& s) { return PublicView(s); }, response);
 }
 

@@ -9,6 +9,7 @@
 #include "common/query.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "suggestions/search.h"
 
 namespace minyi::suggestions {
 namespace {
@@ -26,6 +27,7 @@ constexpr absl::string_view kColumns =
     "station_id, s.level, s.contact_phone, s.entered_by, s.lead_department, "
     "array_to_json(s.co_departments)::text AS co_departments, "
     "coalesce(to_char(s.assigned_on, 'YYYY-MM-DD'), '') AS assigned_on, "
+    "coalesce(to_char(s.submitted_on, 'YYYY-MM-DD'), '') AS submitted_on, "
     "coalesce(to_char(s.deadline, 'YYYY-MM-DD'), '') AS deadline, s.round, s.key_supervision, "
     "coalesce(s.merged_into, 0) AS merged_into, coalesce(s.linked_into, 0) AS linked_into, s.reject_reason, "
     "s.showcased, (extract(epoch FROM s.create_time) * 1000000)::bigint AS create_us, "
@@ -79,6 +81,8 @@ Record FromRow(const pqxx::row& row) {
   for (const nlohmann::json& co : nlohmann::json::parse(row["co_departments"].as<std::string>())) {
     s.add_co_departments(co.get<std::string>());
   }
+  s.set_received_date(row["submitted_on"].as<std::string>());
+  s.set_assigned_date(r.assigned_on);
   s.set_deadline(row["deadline"].as<std::string>());
   s.set_round(row["round"].as<int>());
   s.set_key_supervision(row["key_supervision"].as<bool>());
@@ -153,15 +157,17 @@ std::vector<PreparedStatement> Statements() { return QueriesOf("suggestions_"); 
 const Query kInsert{
     "suggestions_insert",
     "WITH s AS (INSERT INTO suggestions (kind, title, body, state, delegation, citizen_account, station_id, level, "
-    "contact_phone, entered_by, created_by, submit_time, submitted_on) VALUES ($1, $2, $3, CASE WHEN $11 THEN "
-    "'SUGGESTION_STATE_SUBMITTED' ELSE 'SUGGESTION_STATE_DRAFT' END, $4, $5, NULLIF($6, 0), $7, $8, $9, $10, "
-    "CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN $12::date END) RETURNING id), "
+    "contact_phone, entered_by, created_by, submit_time, submitted_on, search_title, search_text) VALUES ($1, $2, "
+    "$3, CASE WHEN $11 THEN 'SUGGESTION_STATE_SUBMITTED' ELSE 'SUGGESTION_STATE_DRAFT' END, $4, $5, NULLIF($6, 0), "
+    "$7, $8, $9, $10, CASE WHEN $11 THEN now() END, CASE WHEN $11 THEN $12::date END, $16::tsvector, "
+    "$17::tsvector) RETURNING id), "
     "d AS (INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
     "SELECT s.id, t.d, t.i - 1 FROM s, unnest($13::bigint[]) WITH ORDINALITY AS t(d, i)), "
     "b AS (INSERT INTO dedup_bands (band_key, suggestion_id) SELECT DISTINCT k, s.id FROM s, "
     "unnest($14::bigint[]) AS k), "
-    "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role) "
-    "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15 FROM s, (VALUES "
+    "t AS (INSERT INTO transitions (suggestion_id, action, from_state, to_state, actor, actor_role, detail) "
+    "SELECT s.id, v.action, v.from_state, v.to_state, $10, $15, CASE WHEN v.n = 2 THEN $18 ELSE '' END "
+    "FROM s, (VALUES "
     "(1, 'CREATE', 'SUGGESTION_STATE_UNSPECIFIED', 'SUGGESTION_STATE_DRAFT'), "
     "(2, 'SUBMIT', 'SUGGESTION_STATE_DRAFT', 'SUGGESTION_STATE_SUBMITTED')) AS v(n, action, from_state, to_state) "
     "WHERE v.n = 1 OR $11 ORDER BY v.n) "
@@ -170,23 +176,25 @@ const Query kInsert{
 int64_t InsertSuggestion(pqxx::work& tx, const Suggestion& s, const std::vector<int64_t>& deputy_ids,
                          const NewItem& item) {
   const int64_t station = s.station().empty() ? 0 : *ParseResourceId(s.station(), kStations, "station");
+  const SearchVectors search = SearchVectorsOf(s.title(), s.body());
   return InsertedId(tx, kInsert, minyi::suggestions::v1::SuggestionKind_Name(s.kind()), s.title(), s.body(),
                     s.delegation(), s.citizen_account(), station, minyi::suggestions::v1::OpinionLevel_Name(s.level()),
                     s.contact_phone(), s.entered_by(), item.actor, item.submit, item.submit ? item.today : "1970-01-01",
                     IdArray(deputy_ids), IdArray(item.submit ? item.band_keys : std::vector<int64_t>{}),
-                    item.actor_role);
+                    item.actor_role, search.title, search.text, item.detail);
 }
 
 const Query kInsertDeputies{"suggestions_insert_deputies",
                             "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) "
                             "SELECT $1::bigint, d, i - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS t(d, i)"};
 const Query kDeleteDeputies{"suggestions_delete_deputies", "DELETE FROM suggestion_deputies WHERE suggestion_id = $1"};
-const Query kUpdateDraft{
-    "suggestions_update_draft",
-    "UPDATE suggestions SET title = $2, body = $3, delegation = $4, update_time = now() WHERE id = $1"};
+const Query kUpdateDraft{"suggestions_update_draft",
+                         "UPDATE suggestions SET title = $2, body = $3, delegation = $4, search_title = $5::tsvector, "
+                         "search_text = $6::tsvector, update_time = now() WHERE id = $1"};
 
 void UpdateDraft(pqxx::work& tx, int64_t id, const Suggestion& s, const std::vector<int64_t>& deputy_ids) {
-  tx.exec_prepared(kUpdateDraft, id, s.title(), s.body(), s.delegation());
+  const SearchVectors search = SearchVectorsOf(s.title(), s.body());
+  tx.exec_prepared(kUpdateDraft, id, s.title(), s.body(), s.delegation(), search.title, search.text);
   tx.exec_prepared(kDeleteDeputies, id);
   if (!deputy_ids.empty()) {
     tx.exec_prepared(kInsertDeputies, id, IdArray(deputy_ids));
@@ -249,7 +257,7 @@ std::optional<Record> LoadSuggestion(pqxx::transaction_base& tx, int64_t id, boo
     out->set_attitude(ParseEnum(rating[0][0], &minyi::suggestions::v1::Satisfaction_Parse));
     out->set_result(ParseEnum(rating[0][1], &minyi::suggestions::v1::Satisfaction_Parse));
     out->set_comment(rating[0][2].as<std::string>());
-    out->set_rated_by(rating[0][3].as<std::string>());
+    out->set_rated_by(AccountName(rating[0][3].as<std::string>()));
     out->set_round(rating[0][4].as<int>());
   }
   for (const pqxx::row& row : tx.exec_prepared(kMergedItems, id)) {
@@ -532,7 +540,7 @@ std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transact
     e.set_action(row[0].as<std::string>());
     e.set_from_state(ParseEnum(row[1], &minyi::suggestions::v1::SuggestionState_Parse));
     e.set_to_state(ParseEnum(row[2], &minyi::suggestions::v1::SuggestionState_Parse));
-    e.set_actor(row[3].as<std::string>());
+    e.set_actor(AccountName(row[3].as<std::string>()));
     e.set_actor_role(row[4].as<std::string>());
     e.set_reason(row[5].as<std::string>());
     e.set_detail(row[6].as<std::string>());
@@ -562,21 +570,80 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
   return out;
 }
 
-const Query kList{
-    "suggestions_list",
-    absl::StrCat("SELECT ", kColumns,
-                 " WHERE s.id > $1 AND ($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
-                 "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
-                 "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-                 "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
-                 "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
-                 "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
-                 "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
-                 "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased) ORDER BY s.id LIMIT $9")};
+// A ListQuery's filters and its reader's visibility, over items `s`: what the list and the search share.
+// Parameters $2-$8 and $10 as SelectSuggestions and SearchSuggestions pass them.
+constexpr absl::string_view kListFilter =
+    "($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) "
+    "AND ($4 = '' OR s.lead_department = $4 OR s.co_departments @> ARRAY[$4]) "
+    "AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
+    "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
+    "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
+    "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
+    "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
+    "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased)";
+
+// Runs `query` with a ListQuery's parameters in kListFilter's places, $1 and $9 its cursor and limit, and
+// `extra` after them.
+template <typename... Extra>
+pqxx::result ExecList(pqxx::transaction_base& tx, const Query& query, const ListQuery& q, const Extra&... extra) {
+  return tx.exec_prepared(query, q.after_id, q.state, q.kind, q.department, q.deputy_id, q.citizen_account,
+                          q.key_supervision_only, q.showcased_only, q.limit, IdArray(q.stations), extra...);
+}
+
+const Query kList{"suggestions_list",
+                  absl::StrCat("SELECT ", kColumns, " WHERE s.id > $1 AND ", kListFilter, " ORDER BY s.id LIMIT $9")};
 
 std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& q) {
-  return EveryRow(tx, kList, FromRow, q.after_id, q.state, q.kind, q.department, q.deputy_id, q.citizen_account,
-                  q.key_supervision_only, q.showcased_only, q.limit, IdArray(q.stations));
+  std::vector<Record> out;
+  for (const pqxx::row& row : ExecList(tx, kList, q)) {
+    out.push_back(FromRow(row));
+  }
+  return out;
+}
+
+// The plan for a search depends on how common its words are: newest first along the primary key when
+// matches are many, the GIN index then sort when they are few. A generic plan would fix one of them.
+const Query kCustomPlans{"suggestions_custom_plans", "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
+// Two ranks (title holds every word, then the rest), newest first in each; each branch is limited on its
+// own, so a common word reads only a page's worth of rows. $1 is the cursor: 0, or the last rank key
+// served (SearchHit::RankKey).
+const Query kSearch{
+    "suggestions_search",
+    absl::StrCat("SELECT m.title_hit, ", kColumns, " JOIN ((SELECT true AS title_hit, s.id FROM suggestions s ",
+                 "WHERE s.search_title @@ $11::tsquery AND ($1::bigint = 0 OR s.id < $1::bigint - ", kTitleRank,
+                 ") AND ", kListFilter,
+                 " ORDER BY s.id DESC LIMIT $9) UNION ALL (SELECT false, s.id FROM suggestions s ",
+                 "WHERE s.search_text @@ $11::tsquery AND NOT s.search_title @@ $11::tsquery ",
+                 "AND ($1::bigint = 0 OR s.id < least($1::bigint, ", kTitleRank, ")) AND ", kListFilter,
+                 " ORDER BY s.id DESC LIMIT $9)) m ON m.id = s.id ORDER BY m.title_hit DESC, s.id DESC LIMIT $9")};
+
+std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& q, const std::string& tsquery) {
+  tx.exec_prepared(kCustomPlans);
+  std::vector<SearchHit> out;
+  for (const pqxx::row& row : ExecList(tx, kSearch, q, tsquery)) {
+    out.push_back({.record = FromRow(row), .title_hit = row["title_hit"].as<bool>()});
+  }
+  return out;
+}
+
+const Query kUnindexed{"suggestions_unindexed",
+                       "SELECT id, title, body FROM suggestions WHERE search_text IS NULL ORDER BY id LIMIT $1 "
+                       "FOR UPDATE SKIP LOCKED"};
+const Query kSetSearchVectors{
+    "suggestions_set_search_vectors",
+    "UPDATE suggestions s SET search_title = (v->>1)::tsvector, search_text = (v->>2)::tsvector "
+    "FROM jsonb_array_elements($1::jsonb) v WHERE s.id = (v->>0)::bigint"};
+
+int IndexUnindexed(pqxx::work& tx, int limit) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const pqxx::row& row : tx.exec_prepared(kUnindexed, limit)) {
+    const SearchVectors v = SearchVectorsOf(row[1].as<std::string>(), row[2].as<std::string>());
+    rows.push_back({row[0].as<int64_t>(), v.title, v.text});
+  }
+  if (!rows.empty()) {
+    tx.exec_prepared(kSetSearchVectors, rows.dump());
+  }
+  return static_cast<int>(rows.size());
 }
 
 }  // namespace minyi::suggestions

@@ -27,6 +27,7 @@ inline constexpr char kFunds[] = "funds/";
 inline constexpr char kDeputies[] = "deputies/";
 inline constexpr char kStations[] = "stations/";
 inline constexpr char kAccounts[] = "accounts/";
+inline constexpr char kHolidayCalendars[] = "holidayCalendars/";  // a year's special days, each its own setting
 
 // A suggestion as stored: the resource plus what only the service needs.
 struct Record {
@@ -39,10 +40,11 @@ struct Record {
 // `submit.today` with its band keys and SUBMIT entry. One statement: a submission is the hot path.
 struct NewItem {
   bool submit = false;
-  std::string today = "";               // YYYY-MM-DD, when submitting
+  std::string today = "";               // YYYY-MM-DD, when submitting: the day received
   std::vector<int64_t> band_keys = {};  // when submitting
   std::string actor = "";
   std::string actor_role = "";
+  std::string detail = "";  // of the SUBMIT entry
 };
 int64_t InsertSuggestion(pqxx::work& tx, const minyi::suggestions::v1::Suggestion& s,
                          const std::vector<int64_t>& deputy_ids, const NewItem& item);
@@ -65,7 +67,7 @@ std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id);
 
 void SetState(pqxx::work& tx, int64_t id, minyi::suggestions::v1::SuggestionState state);
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys);
-// Items waiting for band keys added since they were indexed (migration 004): up to `limit`, taken off the
+// Items waiting for band keys added since they were indexed (migration 007): up to `limit`, taken off the
 // queue; InsertBands adds keys an item may partly have already.
 struct ReindexItem {
   int64_t id = 0;
@@ -140,6 +142,21 @@ struct ListQuery {
 };
 std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& query);
 
+// Search results rank an item whose title holds every word above one that needs its body, then newer
+// above older; a page cursor is the last hit's RankKey, so ranks and ids order one key.
+inline constexpr int64_t kTitleRank = int64_t{1} << 62;
+struct SearchHit {
+  Record record;
+  bool title_hit = false;
+  int64_t RankKey() const { return title_hit ? kTitleRank + record.id : record.id; }
+};
+// The items `query` lists (its after_id a RankKey, or 0) that match `tsquery` (SearchQuery), best first.
+std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& query,
+                                         const std::string& tsquery);
+// Gives up to `limit` items without search words (written before they were kept, or by an older replica)
+// their words; returns how many.
+int IndexUnindexed(pqxx::work& tx, int limit);
+
 // `group_by` is department, delegation, deputy or period.
 std::vector<minyi::suggestions::v1::StatsRow> SelectStats(pqxx::transaction_base& tx, const std::string& group_by,
                                                           const std::string& start_date, const std::string& end_date,
@@ -160,7 +177,9 @@ void InsertCommitmentCheck(pqxx::work& tx, int64_t id, const minyi::suggestions:
                            const std::string& today, const std::string& actor);
 
 minyi::suggestions::v1::RoutingRules LoadRoutingRules(pqxx::transaction_base& tx);
-void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules, const std::string& actor);
+// The setting's name, which its revision (etag) is kept under.
+inline constexpr char kRoutingRulesName[] = "routingRules";
+void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules);
 
 // False when the year's fund exists already.
 bool InsertFund(pqxx::work& tx, int year, int64_t total_fen, const std::string& actor);
@@ -170,17 +189,19 @@ bool AllocateFromFund(pqxx::work& tx, int year, int64_t id, int64_t amount_fen, 
                       const std::string& actor);
 
 WorkingCalendar LoadCalendar(pqxx::transaction_base& tx, const std::string& from, const std::string& to);
-std::vector<minyi::suggestions::v1::CalendarDay> SelectCalendarYear(pqxx::transaction_base& tx, int year);
+minyi::suggestions::v1::HolidayCalendar LoadCalendarYear(pqxx::transaction_base& tx, int year);
 void ReplaceCalendarYear(pqxx::work& tx, int year, const std::vector<minyi::suggestions::v1::CalendarDay>& days);
 
-// Items under handling whose deadline is on or before `horizon`, locked and skipped by other replicas'
-// sweepers.
+// Items under handling with a reminder still to announce on `today`: the most urgent threshold their
+// deadline has reached (overdue, else the smallest reminder day not below the days left) is not yet
+// recorded. Locked and skipped by other replicas' sweepers. Items already told all they can be told on
+// `today` are not returned, so a batch never fills with them.
 struct DueItem {
   int64_t id = 0;
   int round = 1;
   std::string deadline = "";
 };
-std::vector<DueItem> LockDueItems(pqxx::work& tx, const std::string& horizon, int limit);
+std::vector<DueItem> LockDueItems(pqxx::work& tx, absl::CivilDay today, const std::vector<int>& reminders, int limit);
 // True when this threshold had not been recorded for the item's round and deadline.
 bool RecordAlert(pqxx::work& tx, const DueItem& item, int threshold);
 

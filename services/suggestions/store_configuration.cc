@@ -8,6 +8,7 @@
 #include "common/calendar.h"
 #include "common/names.h"
 #include "common/query.h"
+#include "common/settings_revision.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "suggestions/store.h"
@@ -18,8 +19,6 @@ using ::google::protobuf::util::TimeUtil;
 
 const Query kLoadRoutingRules{"suggestions_load_routing_rules",
                               "SELECT keywords::text, department FROM routing_rules ORDER BY position"};
-const Query kLoadRoutingMeta{"suggestions_load_routing_meta",
-                             "SELECT (extract(epoch FROM update_time) * 1000000)::bigint FROM routing_rules_meta"};
 
 minyi::suggestions::v1::RoutingRules LoadRoutingRules(pqxx::transaction_base& tx) {
   minyi::suggestions::v1::RoutingRules rules;
@@ -30,18 +29,14 @@ minyi::suggestions::v1::RoutingRules LoadRoutingRules(pqxx::transaction_base& tx
     }
     rule->set_department(row[1].as<std::string>());
   }
-  *rules.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(tx.exec_prepared(kLoadRoutingMeta)[0][0].as<int64_t>());
+  ShowSettingsRevision(tx, kRoutingRulesName, &rules);
   return rules;
 }
 
 const Query kDeleteRoutingRules{"suggestions_delete_routing_rules", "DELETE FROM routing_rules"};
 const Query kInsertRoutingRule{"suggestions_insert_routing_rule",
                                "INSERT INTO routing_rules (position, keywords, department) VALUES ($1, $2::jsonb, $3)"};
-const Query kTouchRouting{"suggestions_touch_routing",
-                          "UPDATE routing_rules_meta SET update_time = now(), updated_by = $1"};
-
-void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules, const std::string& actor) {
+void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRules& rules) {
   tx.exec_prepared(kDeleteRoutingRules);
   for (int i = 0; i < rules.rules_size(); ++i) {
     const auto& rule = rules.rules(i);
@@ -50,7 +45,6 @@ void ReplaceRoutingRules(pqxx::work& tx, const minyi::suggestions::v1::RoutingRu
                      nlohmann::json(std::vector<std::string>(rule.keywords().begin(), rule.keywords().end())).dump(),
                      rule.department());
   }
-  tx.exec_prepared(kTouchRouting, actor);
 }
 
 const Query kInsertFund{"suggestions_insert_fund",
@@ -107,15 +101,16 @@ WorkingCalendar LoadCalendar(pqxx::transaction_base& tx, const std::string& from
   return calendar;
 }
 
-std::vector<minyi::suggestions::v1::CalendarDay> SelectCalendarYear(pqxx::transaction_base& tx, int year) {
-  std::vector<minyi::suggestions::v1::CalendarDay> out;
+minyi::suggestions::v1::HolidayCalendar LoadCalendarYear(pqxx::transaction_base& tx, int year) {
+  minyi::suggestions::v1::HolidayCalendar out;
+  out.set_name(ResourceName(kHolidayCalendars, year));
   for (const pqxx::row& row :
        tx.exec_prepared(kCalendarRange, absl::StrCat(year, "-01-01"), absl::StrCat(year, "-12-31"))) {
-    minyi::suggestions::v1::CalendarDay d;
-    d.set_date(row[0].as<std::string>());
-    d.set_working(row[1].as<bool>());
-    out.push_back(std::move(d));
+    minyi::suggestions::v1::CalendarDay* d = out.add_days();
+    d->set_date(row[0].as<std::string>());
+    d->set_working(row[1].as<bool>());
   }
+  ShowSettingsRevision(tx, out.name(), &out);
   return out;
 }
 

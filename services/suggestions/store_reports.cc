@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/calendar.h"
 #include "common/names.h"
 #include "common/query.h"
 #include "suggestions/store.h"
@@ -131,7 +133,7 @@ std::optional<Commitment> LoadCommitment(pqxx::transaction_base& tx, int64_t id,
     check->set_checked_on(row[0].as<std::string>());
     check->set_note(row[1].as<std::string>());
     check->set_fulfilled(row[2].as<bool>());
-    check->set_checked_by(row[3].as<std::string>());
+    check->set_checked_by(AccountName(row[3].as<std::string>()));
   }
   return c;
 }
@@ -150,14 +152,22 @@ void InsertCommitmentCheck(pqxx::work& tx, int64_t id, const minyi::suggestions:
   tx.exec_prepared(kUpdateCommitmentAfterCheck, id, today, check.fulfilled());
 }
 
-const Query kLockDue{"suggestions_lock_due",
-                     "SELECT id, round, to_char(deadline, 'YYYY-MM-DD') FROM suggestions WHERE state IN "
-                     "('SUGGESTION_STATE_ASSIGNED', 'SUGGESTION_STATE_IN_PROGRESS', 'SUGGESTION_STATE_REOPENED') "
-                     "AND deadline <= $1::date ORDER BY deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED"};
+// $1 today, $2 the reminder days as an array literal ('{15,3}': libpqxx 6 has no array parameters), $3 the
+// batch. The threshold computed here is the one ThresholdsReached (deadlines.h) lists last.
+const Query kLockDue{
+    "suggestions_lock_due",
+    "SELECT s.id, s.round, to_char(s.deadline, 'YYYY-MM-DD') FROM suggestions s WHERE s.state IN "
+    "('SUGGESTION_STATE_ASSIGNED', 'SUGGESTION_STATE_IN_PROGRESS', 'SUGGESTION_STATE_REOPENED') "
+    "AND s.deadline <= $1::date + (SELECT coalesce(max(r), 0) FROM unnest($2::int[]) AS r) "
+    "AND NOT EXISTS (SELECT 1 FROM deadline_alerts a WHERE a.suggestion_id = s.id AND a.round = s.round "
+    "AND a.deadline = s.deadline AND a.threshold = CASE WHEN s.deadline < $1::date THEN -1 "
+    "ELSE (SELECT min(r) FROM unnest($2::int[]) AS r WHERE r >= s.deadline - $1::date) END) "
+    "ORDER BY s.deadline, s.id LIMIT $3 FOR UPDATE OF s SKIP LOCKED"};
 
-std::vector<DueItem> LockDueItems(pqxx::work& tx, const std::string& horizon, int limit) {
+std::vector<DueItem> LockDueItems(pqxx::work& tx, absl::CivilDay today, const std::vector<int>& reminders, int limit) {
   std::vector<DueItem> out;
-  for (const pqxx::row& row : tx.exec_prepared(kLockDue, horizon, limit)) {
+  for (const pqxx::row& row :
+       tx.exec_prepared(kLockDue, FormatDay(today), absl::StrCat("{", absl::StrJoin(reminders, ","), "}"), limit)) {
     out.push_back({.id = row[0].as<int64_t>(), .round = row[1].as<int>(), .deadline = row[2].as<std::string>()});
   }
   return out;

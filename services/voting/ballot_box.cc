@@ -214,7 +214,7 @@ bool BallotBox::CastInVote(pqxx::work& tx, int64_t id, const std::vector<CastReq
       auto it = checks.find(c->caller.deputy());
       if (it == checks.end() || it->second != c->receipt_check) {
         c->tracker.clear();
-        c->status = FailedPrecondition("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
+        c->status = AlreadyExists("ALREADY_VOTED", "你已经投过票，每位代表只能投一票");
       }  // else the same ballot again: its receipt, nothing new
     }
   }

@@ -229,7 +229,7 @@ absl::Status Projects::Rate(const Call& call, const RateProjectRequest& request,
       case RateOutcome::kNotInvited:
         return PermissionDenied("你不在该项目满意度测评的名单中");
       case RateOutcome::kAlreadyRated:
-        return FailedPrecondition("ALREADY_RATED", "你已经评价过该项目");
+        return AlreadyExists("ALREADY_RATED", "你已经评价过该项目");
       case RateOutcome::kRated:
         break;
     }

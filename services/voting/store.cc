@@ -68,7 +68,7 @@ Project ProjectOf(const pqxx::row& row, ProjectView view) {
     p.add_supervision_members(m);
   }
   p.set_percent_complete(row["percent_complete"].as<int>());
-  p.set_created_by(row["created_by"].as<std::string>());
+  p.set_created_by(AccountName(row["created_by"].as<std::string>()));
   *p.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   if (view == ProjectView::kBeforeAnnouncement && row["unannounced"].as<bool>()) {
     p.set_state(minyi::voting::v1::PROJECT_STATE_CANDIDATE);
@@ -88,7 +88,7 @@ ProgressReport ProgressOf(const pqxx::row& row) {
   for (const std::string& photo : FromJsonArray(row["photos"])) {
     r.add_photos(photo);
   }
-  r.set_posted_by(row["posted_by"].as<std::string>());
+  r.set_posted_by(AccountName(row["posted_by"].as<std::string>()));
   r.set_department(row["department"].as<std::string>());
   *r.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   return r;
@@ -293,7 +293,7 @@ std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_up
   if (const int64_t parent = row["runoff_of"].as<int64_t>(); parent != 0) {
     v.set_runoff_of(ResourceName("votes/", parent));
   }
-  v.set_created_by(row["created_by"].as<std::string>());
+  v.set_created_by(AccountName(row["created_by"].as<std::string>()));
   *v.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   for (const pqxx::row& c : tx.exec_prepared(kVoteCandidates, id)) {
     v.add_candidates(ResourceName("projects/", c[0].as<int64_t>()));

@@ -24,6 +24,20 @@ nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
 }
 
+nlohmann::json ErrorInfo(const HttpResponse& r) {
+  const nlohmann::json j = Json(r);
+  if (j.is_object() && j.contains("details")) {
+    for (const nlohmann::json& d : j["details"]) {
+      if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
+        return d;
+      }
+    }
+  }
+  return nlohmann::json::object();
+}
+
+std::string ErrorReason(const HttpResponse& r) { return ErrorInfo(r).value("reason", ""); }
+
 bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group) {
   RedisClient redis(redis_addr);
   const std::string stream(kEventStream);
@@ -33,20 +47,12 @@ bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group) {
     return false;
   }
   // Both replies are flat field, value lists (a list of them for the groups).
-  auto field = [](const RedisReply& fields, absl::string_view name) -> const RedisReply* {
-    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-      if (fields.elements[i].str == name) {
-        return &fields.elements[i + 1];
-      }
-    }
-    return nullptr;
-  };
-  const RedisReply* last = field(*info, "last-generated-id");
+  const RedisReply* last = ReplyField(*info, "last-generated-id");
   for (const RedisReply& g : groups->elements) {
-    const RedisReply* name = field(g, "name");
+    const RedisReply* name = ReplyField(g, "name");
     if (name != nullptr && name->str == group) {
-      const RedisReply* pending = field(g, "pending");
-      const RedisReply* delivered = field(g, "last-delivered-id");
+      const RedisReply* pending = ReplyField(g, "pending");
+      const RedisReply* delivered = ReplyField(g, "last-delivered-id");
       return last != nullptr && pending != nullptr && delivered != nullptr && pending->integer == 0 &&
              delivered->str == last->str;
     }
@@ -202,8 +208,10 @@ std::string Unique(absl::string_view prefix) {
 Platform::Platform()
     : dsn_(PostgresServer::Shared().CreateDatabase()),
       redis_(std::make_unique<RedisServer>()),
-      redis_addr_(redis_->addr()) {
+      redis_addr_(redis_->addr()),
+      sms_sink_(absl::StrCat(TempDir("minyi-sms"), "/sms.jsonl")) {
   const std::map<std::string, std::string> extra_env = {
+      {"MINYI_NOTIFY_SMS_URL", absl::StrCat("file://", sms_sink_)},
       {"MINYI_REDIS_ADDR", redis_addr_},
       {"MINYI_BOOTSTRAP_ADMIN_PASSWORD", std::string(kBootstrapPassword)},
       {"MINYI_SHUTDOWN_GRACE_SECONDS", "5"},

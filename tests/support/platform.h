@@ -98,6 +98,9 @@ class Platform final {
   const std::string& redis_addr() const { return redis_addr_; }
   RedisServer& redis() { return *redis_; }  // this platform's own, to stop and start
   const std::string& dsn() const { return dsn_; }
+  // The file the SMS sink of this platform's services appends to (MINYI_NOTIFY_SMS_URL), one JSON line a
+  // message: notifications' texts and identity's one-time codes.
+  const std::string& sms_sink() const { return sms_sink_; }
   ChildProcess& process(const std::string& name) { return *processes_.at(name); }
   // The Prometheus and gRPC ports of a backend ("identity", "deputies").
   int metrics_port(const std::string& name) const { return metrics_ports_.at(name); }
@@ -147,6 +150,7 @@ class Platform final {
   void StartGateway();  // on http_port_, with envs_["gateway"]; waits until /readyz answers 200
 
   std::string dsn_;
+  std::string sms_sink_;
   // A Redis of its own: two platforms of one test process share no event stream, consumer group or
   // revocation (account ids of their databases overlap).
   std::unique_ptr<RedisServer> redis_;
@@ -166,6 +170,10 @@ class Platform final {
 bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group);
 
 nlohmann::json Json(const HttpResponse& r);
+// The google.rpc.ErrorInfo detail of an error answer (reason, domain), or an empty object.
+nlohmann::json ErrorInfo(const HttpResponse& r);
+// Its reason ("ETAG_MISMATCH"), or empty.
+std::string ErrorReason(const HttpResponse& r);
 // A name no other call in this process (or a concurrent test process) gets: prefix, counter, pid.
 std::string Unique(absl::string_view prefix);
 

@@ -58,7 +58,7 @@ TEST(Duties, DeputiesKeepTheirOwnFileAndCitizensCannotReadIt) {
   r = P().Call("POST", absl::StrCat("/v1/", other, "/duties"), Duty(LastYear("03-05"), "DUTY_CATEGORY_TRAINING"),
                P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_FALSE(Json(r).value("recordedBy", "").empty());
+  EXPECT_THAT(Json(r).value("recordedBy", ""), ::testing::MatchesRegex("accounts/[0-9]+"));
 
   r = P().Call("POST", absl::StrCat("/v1/", me, "/duties"), Duty("2026-02-30", "DUTY_CATEGORY_TRAINING"), my_token);
   EXPECT_EQ(r.status, 400);
@@ -91,13 +91,22 @@ TEST(Duties, RulesPointsRankingAndStars) {
   const std::string first = P().NewDeputy(station, "一号代表");
   const std::string second = P().NewDeputy(station, "二号代表");
 
-  HttpResponse r = P().Call("PATCH", "/v1/pointRules",
-                            {{"rules",
-                              {{{"category", "DUTY_CATEGORY_TRAINING"}, {"points", 2}, {"monthlyCap", 4}},
-                               {{"category", "DUTY_CATEGORY_STATION_DUTY"}, {"points", 3}}}}},
-                            P().Admin());
+  const std::string read = Json(P().Call("GET", "/v1/pointRules", nullptr, P().Admin())).value("etag", "");
+  const json rules = {{"category", "DUTY_CATEGORY_TRAINING"}, {"points", 2}, {"monthlyCap", 4}};
+  HttpResponse r = P().Call(
+      "PATCH", "/v1/pointRules",
+      {{"rules", {rules, {{"category", "DUTY_CATEGORY_STATION_DUTY"}, {"points", 3}}}}, {"etag", read}}, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Json(r)["rules"].size(), 2u);
+  EXPECT_NE(Json(r).value("etag", ""), read);
+  // A second member of staff who read the table before that replacement cannot overwrite it unseen.
+  r = P().Call("PATCH", "/v1/pointRules", {{"rules", {rules}}, {"etag", read}}, P().NewAccount("ROLE_STAFF"));
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(ErrorReason(r), "ETAG_MISMATCH") << r.body;
+  r = P().Call("PATCH", "/v1/pointRules", {{"rules", {rules}}}, P().Admin());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("point_rules.etag"));
+  EXPECT_EQ(Json(P().Call("GET", "/v1/pointRules", nullptr, P().Admin()))["rules"].size(), 2u);
   const std::string deputy_token = P().NewAccount("ROLE_DEPUTY", first);
   EXPECT_EQ(P().Call("PATCH", "/v1/pointRules", {{"rules", json::array()}}, deputy_token).status, 403);
   EXPECT_EQ(P().Call("GET", "/v1/pointRules", nullptr, deputy_token).status, 200);

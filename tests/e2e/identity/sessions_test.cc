@@ -39,21 +39,6 @@ HttpResponse SignIn(const std::string& address, const std::string& username, con
   return From(address, "POST", "/v1/auth/token", {{"username", username}, {"password", password}});
 }
 
-// The google.rpc.ErrorInfo detail of an error answer (reason, domain), or an empty object.
-json ErrorInfo(const HttpResponse& r) {
-  const json j = Json(r);
-  if (j.is_object() && j.contains("details")) {
-    for (const json& d : j["details"]) {
-      if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
-        return d;
-      }
-    }
-  }
-  return json::object();
-}
-
-std::string Reason(const HttpResponse& r) { return ErrorInfo(r).value("reason", ""); }
-
 // A fresh account with `role` (linked to `deputy` for a deputy); its name and user name.
 struct NewUser {
   std::string name;
@@ -114,7 +99,7 @@ TEST(SignIn, GuessingOneNameIsThrottledAlikeForKnownAndUnknownNames) {
   }
   for (const HttpResponse* r : {&known_answers[5], &unknown_answers[5]}) {
     EXPECT_EQ(r->status, 429) << r->body;
-    EXPECT_EQ(Reason(*r), "SIGN_IN_THROTTLED");
+    EXPECT_EQ(ErrorReason(*r), "SIGN_IN_THROTTLED");
     EXPECT_EQ(r->headers.count("retry-after"), 1u);
   }
   // While locked, even the right password is turned away, and from any address.
@@ -146,7 +131,7 @@ TEST(SignIn, GuessingFromOneAddressIsThrottledWithoutLockingOthersOut) {
   }
   HttpResponse locked = SignIn("127.0.0.31", user.username, kPassword);
   EXPECT_EQ(locked.status, 429) << locked.body;
-  EXPECT_EQ(Reason(locked), "SIGN_IN_THROTTLED");
+  EXPECT_EQ(ErrorReason(locked), "SIGN_IN_THROTTLED");
   EXPECT_EQ(SignIn("127.0.0.32", user.username, kPassword).status, 200);
 }
 
@@ -165,7 +150,7 @@ TEST(SignIn, AFloodOfSignInsNeverStarvesTheServicesOtherCalls) {
         const std::string address = absl::StrCat("127.1.", t, ".", 1 + i % 250);
         HttpResponse r = SignIn(address, Unique("flood"), "guess");
         attempts.fetch_add(1);
-        if (r.status == 429 && Reason(r) == "SIGN_IN_BUSY" && r.headers.count("retry-after") == 1) {
+        if (r.status == 429 && ErrorReason(r) == "SIGN_IN_BUSY" && r.headers.count("retry-after") == 1) {
           busy.fetch_add(1);
         }
       }
@@ -265,7 +250,7 @@ TEST(Accounts, AResetPasswordMustBeChangedBeforeAnythingElse) {
   // The gateway lets it through (it is a valid token); every service refuses it but for the change.
   HttpResponse stations = P().Call("GET", "/v1/stations", nullptr, limited);
   EXPECT_EQ(stations.status, 400) << stations.body;
-  EXPECT_EQ(Reason(stations), "PASSWORD_CHANGE_REQUIRED");
+  EXPECT_EQ(ErrorReason(stations), "PASSWORD_CHANGE_REQUIRED");
   EXPECT_EQ(AtDeputies(limited), grpc::StatusCode::FAILED_PRECONDITION);
   const std::string full =
       TokenOf(P().Call("POST", "/v1/accounts/me:changePassword",
@@ -283,7 +268,7 @@ TEST(Accounts, OneDeputyHasOneActiveAccount) {
   json second = {{"username", Unique("s")}, {"displayName", "冒名账号"}, {"role", "ROLE_DEPUTY"}, {"deputy", deputy}};
   HttpResponse refused = P().Call("POST", "/v1/accounts", {{"account", second}, {"password", kPassword}}, P().Admin());
   EXPECT_EQ(refused.status, 409) << refused.body;
-  EXPECT_EQ(Reason(refused), "DEPUTY_HAS_ACCOUNT");
+  EXPECT_EQ(ErrorReason(refused), "DEPUTY_HAS_ACCOUNT");
   // The link is in the audit trail.
   pqxx::connection db(P().dsn());
   pqxx::work tx(db);

@@ -143,11 +143,9 @@ TEST(Deputies, CreationPublishesAnEventOnTheStream) {
       [&] {
         auto reply = redis.Command({"XRANGE", "minyi.events", "-", "+"});
         for (const RedisReply& entry : reply.ok() ? reply->elements : std::vector<RedisReply>{}) {
-          const auto& fields = entry.elements.at(1).elements;
-          for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-            if (fields[i].str == "event" && created.ParseFromString(fields[i + 1].str) && created.subject() == name) {
-              return true;
-            }
+          const RedisReply* event = ReplyField(entry.elements.at(1), "event");
+          if (event != nullptr && created.ParseFromString(event->str) && created.subject() == name) {
+            return true;
           }
         }
         return false;

@@ -74,6 +74,7 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   r = P().Call("POST", "/v1/votes", vote, P().Admin());
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string name = Json(r).value("name", "");
+  EXPECT_THAT(Json(r).value("createdBy", ""), ::testing::MatchesRegex("accounts/[0-9]+"));  // a name, not an id
   ASSERT_EQ(P().Call("POST", absl::StrCat("/v1/", name, ":open"), json::object(), P().Admin()).status, 200);
 
   // Check-in, then one ballot each; deputy 3 retries (same key, then no key) and gets the same receipt.
@@ -96,6 +97,15 @@ TEST(VotingCycleTest, FromNominationThroughTheSecretVoteToEffectEvaluation) {
   r = P().Call("POST", absl::StrCat("/v1/", name, "/ballots"),
                {{"content", {{"approvals", {lights, road}}}}, {"nonce", "e2e-nonce-0123456789-x"}}, tokens[0]);
   EXPECT_EQ(r.status, 400) << r.body;  // two approvals where one is allowed
+  // Another valid ballot from a deputy who voted: one per deputy, so 409 ALREADY_EXISTS as google.rpc.Status.
+  r = P().Call("POST", absl::StrCat("/v1/", name, "/ballots"),
+               {{"content", {{"approvals", {lights}}}}, {"nonce", "e2e-nonce-0123456789-y"}}, tokens[0]);
+  EXPECT_EQ(r.status, 409) << r.body;
+  const json refused = Json(r);
+  EXPECT_EQ(refused.value("code", 0), 6) << r.body;
+  EXPECT_THAT(refused.value("message", ""), HasSubstr("已经投过票"));
+  ASSERT_FALSE(refused.value("details", json::array()).empty()) << r.body;
+  EXPECT_EQ(refused["details"][0].value("reason", ""), "ALREADY_VOTED") << r.body;
 
   // Live turnout, no partial result.
   r = P().Call("GET", absl::StrCat("/v1/", name, "/turnout"), nullptr, P().Admin());

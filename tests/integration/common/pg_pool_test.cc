@@ -222,6 +222,8 @@ TEST_F(PgPoolRestartTest, ARefusedConnectionIsRetriedUntilASlotFreesAndItsCauseL
   }
   const std::string limited =
       absl::StrCat("postgresql://pool_limited@127.0.0.1:", server_.port(), dsn_.substr(dsn_.rfind('/')));
+  // Captured from before the pool exists: its first refusal may come from any of its connections.
+  ::testing::internal::CaptureStderr();
   PgPool pool(PgPool::Options{.dsn = limited, .schema = "limited", .size = 2, .statements = {}});
   absl::Notification held, release;
   std::thread holder([&] {
@@ -233,7 +235,6 @@ TEST_F(PgPoolRestartTest, ARefusedConnectionIsRetriedUntilASlotFreesAndItsCauseL
                     .ok());
   });
   held.WaitForNotification();
-  ::testing::internal::CaptureStderr();
   absl::Status second;
   std::thread caller([&] {
     const CallDeadline deadline(absl::Now() + absl::Seconds(20));

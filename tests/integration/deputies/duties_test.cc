@@ -87,6 +87,8 @@ class DutiesTest : public DeputiesServiceTest {
       r->set_monthly_cap(cap);
     }
     v1::PointRules out;
+    ASSERT_TRUE(stub_->GetPointRules(CallContext(Staff()).get(), {}, &out).ok());
+    req.mutable_point_rules()->set_etag(out.etag());
     grpc::Status st = stub_->UpdatePointRules(CallContext(Staff()).get(), req, &out);
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
@@ -705,9 +707,11 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
   replace.mutable_checklist_definition()->add_items("有特色");
   EXPECT_EQ(stub_->UpdateChecklistDefinition(CallContext(deputy).get(), replace, &definition).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  replace.mutable_checklist_definition()->set_etag(seeded.etag());
   ASSERT_TRUE(stub_->UpdateChecklistDefinition(CallContext(staff).get(), replace, &definition).ok());
   EXPECT_THAT(definition.items(), ElementsAre("有牌子", "有特色"));
-  EXPECT_EQ(definition.updated_by(), AccountOf(staff));
+  EXPECT_EQ(definition.updated_by(), AccountOf(staff));  // the test tokens' ids are not numbers: kept as they are
+  EXPECT_NE(definition.etag(), seeded.etag());
   ASSERT_TRUE(stub_->GetStationChecklist(CallContext(staff).get(), get, &checklist).ok());
   ASSERT_EQ(checklist.items_size(), 2);
   EXPECT_EQ(checklist.items_met(), 0);
@@ -718,6 +722,7 @@ TEST_F(DutiesTest, NineHavesChecklistPerStationAgainstAConfigurableDefinition) {
 
   v1::UpdateChecklistDefinitionRequest restore;
   *restore.mutable_checklist_definition() = seeded;
+  restore.mutable_checklist_definition()->set_etag(definition.etag());
   ASSERT_TRUE(stub_->UpdateChecklistDefinition(CallContext(staff).get(), restore, &definition).ok());
   ASSERT_TRUE(stub_->GetStationChecklist(CallContext(staff).get(), get, &checklist).ok());
   EXPECT_EQ(checklist.items_met(), 1);

@@ -310,7 +310,7 @@ TEST_F(EvaluationTest, DeadlineNoticesAreEmittedExactlyOnce) {
   EXPECT_EQ(count("minyi.evaluation.v1.ScoreSheetSubmitted", c.name() + "/%"), 6);
 }
 
-TEST_F(EvaluationTest, CloseNeedsEveryStageScoreAndMarksSubjectsWithoutSheetsIncomplete) {
+TEST_F(EvaluationTest, CloseNeedsTheStagesBeforeTheSessionAndMarksSubjectsWithoutSheetsIncomplete) {
   const v1::Campaign c = Create({"civil-affairs", "audit"}, /*mashan_stages=*/true);
   Open(c);
   v1::ScoreSheet sheet;
@@ -321,23 +321,33 @@ TEST_F(EvaluationTest, CloseNeedsEveryStageScoreAndMarksSubjectsWithoutSheetsInc
   grpc::Status st = stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(st.error_message().find("前期调查"), std::string::npos) << st.error_message();
+  auto record = [&](int n, v1::Stage stage) {
+    v1::RecordStageScoreRequest req;
+    req.set_parent(c.name());
+    req.mutable_stage_score()->set_subject(c.subjects(n).name());
+    req.mutable_stage_score()->set_stage(stage);
+    req.mutable_stage_score()->set_score(90);
+    v1::StageScore out;
+    return stub_->RecordStageScore(CallContext(Staff()).get(), req, &out);
+  };
   for (int n = 0; n < 2; ++n) {
-    for (v1::Stage stage :
-         {v1::STAGE_PRELIMINARY_INVESTIGATION, v1::STAGE_INVESTIGATION_GROUP, v1::STAGE_RECTIFICATION}) {
-      v1::RecordStageScoreRequest req;
-      req.set_parent(c.name());
-      req.mutable_stage_score()->set_subject(c.subjects(n).name());
-      req.mutable_stage_score()->set_stage(stage);
-      req.mutable_stage_score()->set_score(90);
-      v1::StageScore out;
-      ASSERT_TRUE(stub_->RecordStageScore(CallContext(Staff()).get(), req, &out).ok());
+    for (v1::Stage stage : {v1::STAGE_PRELIMINARY_INVESTIGATION, v1::STAGE_INVESTIGATION_GROUP}) {
+      ASSERT_TRUE(record(n, stage).ok());
     }
   }
+  // The rectification stage's score is the look-back's: it is not typed in, and the close does not wait.
+  st = record(0, v1::STAGE_RECTIFICATION);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("stage_score.stage"), std::string::npos) << st.error_message();
   ASSERT_TRUE(stub_->CloseEvaluation(CallContext(Staff()).get(), close, &result).ok());
   ASSERT_EQ(result.subjects_size(), 2);
-  // 0.1 x 90 + 0.2 x 90 + 0.5 x 80 + 0.2 x 90 = 85.
-  EXPECT_EQ(result.subjects(0).final_score(), "85.00");
-  EXPECT_EQ(result.subjects(0).grade(), v1::GRADE_SATISFIED);
+  // On site 80; the session: (0.1 x 90 + 0.2 x 90 + 0.5 x 80) / 0.8 = 83.75 -> 满意; the final waits.
+  EXPECT_EQ(result.subjects(0).on_site_score(), "80.00");
+  EXPECT_EQ(result.subjects(0).session_score(), "83.75");
+  EXPECT_EQ(result.subjects(0).session_grade(), v1::GRADE_SATISFIED);
+  EXPECT_TRUE(result.subjects(0).final_pending());
+  EXPECT_TRUE(result.subjects(0).final_score().empty());
+  EXPECT_EQ(result.subjects(0).grade(), v1::GRADE_UNSPECIFIED);
   EXPECT_FALSE(result.subjects(1).complete());
   EXPECT_FALSE(result.subjects(1).incomplete_reason().empty());
   EXPECT_EQ(result.subjects(1).grade(), v1::GRADE_UNSPECIFIED);

@@ -28,11 +28,9 @@ class FanoutTest : public NotificationsTest {
     EXPECT_TRUE(range.ok()) << range.status();
     std::vector<std::string> out;
     for (const RedisReply& entry : range.ok() ? range->elements : std::vector<RedisReply>()) {
-      const std::vector<RedisReply>& fields = entry.elements[1].elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i].str == "id" && fields[i + 1].str == event_id) {
-          out.push_back(entry.elements[0].str);
-        }
+      const RedisReply* id = ReplyField(entry.elements[1], "id");
+      if (id != nullptr && id->str == event_id) {
+        out.push_back(entry.elements[0].str);
       }
     }
     return out;
@@ -53,16 +51,10 @@ class FanoutTest : public NotificationsTest {
       return std::make_pair(std::stoull(id.substr(0, dash)), std::stoull(id.substr(dash + 1)));
     };
     for (const RedisReply& g : groups->elements) {
-      std::string name, last;
-      for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
-        if (g.elements[i].str == "name") {
-          name = g.elements[i + 1].str;
-        } else if (g.elements[i].str == "last-delivered-id") {
-          last = g.elements[i + 1].str;
-        }
-      }
-      if (name == "notifications") {
-        return as_pair(last) >= as_pair(entry);
+      const RedisReply* name = ReplyField(g, "name");
+      const RedisReply* last = ReplyField(g, "last-delivered-id");
+      if (name != nullptr && name->str == "notifications" && last != nullptr) {
+        return as_pair(last->str) >= as_pair(entry);
       }
     }
     return false;

@@ -50,13 +50,13 @@ TEST_F(CastingTest, ConcurrentDuplicatesMakeOneBallotAndAllGetTheSameReceipt) {
   ASSERT_TRUE(Cast(voter, request, &again, "another-key").ok());
   EXPECT_EQ(again.tracker(), receipts[0].tracker());
 
-  // A different ballot is a second vote: refused, nothing stored.
+  // A different ballot is a second vote: one per deputy, so ALREADY_EXISTS, nothing stored.
   BallotReceipt other;
   grpc::Status st = Cast(voter, ApprovalBallot(vote.name, {vote.candidates[0]}, Nonce("dup")), &other);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_NE(st.error_message().find("已经投过票"), std::string::npos) << st.error_message();
   st = Cast(voter, ApprovalBallot(vote.name, {vote.candidates[1]}, Nonce("fresh")), &other);
-  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_EQ(Query("SELECT count(*) FROM sealed_ballots WHERE vote_id = " + id), "1");
 
   // The tracker is on the bulletin after closing, counted once.

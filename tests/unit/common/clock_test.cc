@@ -179,7 +179,8 @@ TEST(ClockRulesTest, PeriodsEndOnTheirLastDay) {
 // from 1 March.
 TEST(ClockRulesTest, EvaluationFollowUpAcrossTheLeapDay) {
   const absl::CivilDay session = DayAfter(StartingAt("2028-02-19T23:59:59+08:00"), 0);
-  evaluation::FollowUpRecord r = evaluation::FollowUp::Start(minyi::evaluation::v1::GRADE_SATISFIED, session);
+  evaluation::FollowUpRecord r =
+      evaluation::FollowUp::Start(minyi::evaluation::v1::GRADE_SATISFIED, /*final=*/false, session);
   EXPECT_EQ(r.opinion_due, absl::CivilDay(2028, 2, 29));
   const Clock clock = StartingAt("2028-02-29T23:59:59+08:00");
   std::optional<evaluation::DeadlineNotice> on_the_day = evaluation::FollowUp::NoticeDue(r, DayAfter(clock, 0));

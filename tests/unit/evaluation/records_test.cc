@@ -59,9 +59,9 @@ TEST(RecordsTest, AScoreIsZeroToAHundredWithTwoDecimalsAndABasis) {
 v1::Campaign Stages() {
   v1::Campaign c;
   for (auto [stage, weight] : {std::pair{v1::STAGE_PRELIMINARY_INVESTIGATION, 10},
-                               {v1::STAGE_ON_SITE, 70},
-                               {v1::STAGE_RECTIFICATION, 20},
-                               {v1::STAGE_INVESTIGATION_GROUP, 0}}) {
+                               {v1::STAGE_INVESTIGATION_GROUP, 20},
+                               {v1::STAGE_ON_SITE, 50},
+                               {v1::STAGE_RECTIFICATION, 20}}) {
     auto* s = c.add_stages();
     s->set_stage(stage);
     s->set_weight(weight);
@@ -71,29 +71,34 @@ v1::Campaign Stages() {
   return c;
 }
 
-TEST(RecordsTest, StaffRecordOnlyWeighedStagesButOnSite) {
-  const v1::Campaign c = Stages();
+// Staff type in the scores of the stages before the session only: the sheets make the on-site score and
+// the look-back (回头看) the rectification stage's, one input each.
+TEST(RecordsTest, StaffRecordOnlyTheStagesBeforeTheSession) {
+  v1::Campaign c = Stages();
   EXPECT_TRUE(CheckRecordedStage(c, v1::STAGE_PRELIMINARY_INVESTIGATION).ok());
-  EXPECT_TRUE(CheckRecordedStage(c, v1::STAGE_RECTIFICATION).ok());
+  EXPECT_TRUE(CheckRecordedStage(c, v1::STAGE_INVESTIGATION_GROUP).ok());
+  const absl::Status rectification = CheckRecordedStage(c, v1::STAGE_RECTIFICATION);
+  EXPECT_TRUE(Names(rectification, "stage_score.stage"));
+  EXPECT_NE(std::string(rectification.message()).find("回头看"), std::string::npos) << rectification;
   EXPECT_TRUE(Names(CheckRecordedStage(c, v1::STAGE_ON_SITE), "stage_score.stage"));
-  EXPECT_TRUE(Names(CheckRecordedStage(c, v1::STAGE_INVESTIGATION_GROUP), "stage_score.stage"));
   EXPECT_TRUE(Names(CheckRecordedStage(c, v1::STAGE_UNSPECIFIED), "stage_score.stage"));
+  c.mutable_stages(1)->set_weight(0);  // a stage the campaign does not weigh
+  EXPECT_TRUE(Names(CheckRecordedStage(c, v1::STAGE_INVESTIGATION_GROUP), "stage_score.stage"));
 }
 
-TEST(RecordsTest, TheCloseNeedsEveryWeighedStageScoreOfEverySubject) {
+TEST(RecordsTest, TheCloseNeedsTheStagesBeforeTheSessionButNotTheRectification) {
   const v1::Campaign c = Stages();
-  std::map<int, std::map<v1::Stage, Centi>> scores;
-  scores[1][v1::STAGE_PRELIMINARY_INVESTIGATION] = 9000;
-  scores[1][v1::STAGE_RECTIFICATION] = 8000;
-  scores[2][v1::STAGE_PRELIMINARY_INVESTIGATION] = 7000;
-  const absl::Status missing = RequireStageScores(c, 3, scores);
+  std::map<int, SubjectInputs> inputs;
+  inputs[1].stage_scores = {{v1::STAGE_PRELIMINARY_INVESTIGATION, 9000}, {v1::STAGE_INVESTIGATION_GROUP, 8000}};
+  inputs[2].stage_scores = {{v1::STAGE_PRELIMINARY_INVESTIGATION, 7000}};
+  const absl::Status missing = RequireStageScores(c, 3, inputs);
   EXPECT_EQ(missing.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(std::string(missing.message()).find("县卫生健康委（evaluations/3/subjects/2）缺少整改阶段得分"),
+  EXPECT_NE(std::string(missing.message()).find("县卫生健康委（evaluations/3/subjects/2）缺少调查组评分阶段得分"),
             std::string::npos)
       << missing;
   EXPECT_EQ(RequireStageScores(c, 3, {}).code(), absl::StatusCode::kFailedPrecondition);
-  scores[2][v1::STAGE_RECTIFICATION] = 6000;
-  EXPECT_TRUE(RequireStageScores(c, 3, scores).ok());
+  inputs[2].stage_scores[v1::STAGE_INVESTIGATION_GROUP] = 6000;
+  EXPECT_TRUE(RequireStageScores(c, 3, inputs).ok());  // no rectification score: the look-back makes it
 }
 
 }  // namespace

@@ -111,6 +111,88 @@ TEST(ScoringTest, MissingStageScoreIsIncomplete) {
   EXPECT_EQ(s.incomplete_reason, "缺少调查组评分阶段得分");
 }
 
+// 马山县: the four stages are summed 10/20/50/20, and the rectification stage's score is the look-back's,
+// known months after the session.
+TEST(ScoringTest, RectificationStageWaitsForTheLookBack) {
+  const Scorer scorer({{.code = "all", .weight = 100}}, Mashan(), Bands{});
+  SubjectInputs in;
+  in.sheet_totals["all"] = {7000, 8000};  // on-site 75
+  in.stage_scores = {{v1::STAGE_PRELIMINARY_INVESTIGATION, 9000}, {v1::STAGE_INVESTIGATION_GROUP, 8500}};
+  in.score_times = {{v1::STAGE_PRELIMINARY_INVESTIGATION, 1000}, {v1::STAGE_ON_SITE, 3000}};
+  const SubjectScore s = scorer.Score(in);
+  ASSERT_TRUE(s.complete);
+  EXPECT_TRUE(s.final_pending);
+  EXPECT_EQ(s.on_site.RoundCenti(), 7500);
+  // The session: (9 + 17 + 37.5) / 80 x 100 = 79.375 -> 79.38 -> 基本满意.
+  EXPECT_EQ(s.session_score, 7938);
+  EXPECT_EQ(s.session_grade, v1::GRADE_BASICALLY_SATISFIED);
+  EXPECT_EQ(s.grade, v1::GRADE_UNSPECIFIED);
+  ASSERT_EQ(s.stages.size(), 4u);
+  EXPECT_TRUE(s.stages[3].pending);
+
+  v1::SubjectResult shown;
+  FillBreakdown(s, &shown);
+  EXPECT_TRUE(shown.final_pending());
+  EXPECT_TRUE(shown.final_score().empty());
+  EXPECT_EQ(shown.grade(), v1::GRADE_UNSPECIFIED);
+  EXPECT_NE(shown.final_note().find("回头看"), std::string::npos);
+  EXPECT_EQ(shown.on_site_score(), "75.00");
+  EXPECT_EQ(shown.session_grade_label(), "基本满意");
+  ASSERT_EQ(shown.stages_size(), 4);
+  EXPECT_EQ(shown.stages(0).score(), "90.00");
+  EXPECT_EQ(shown.stages(0).score_time().nanos(), 1000000);  // 1000 µs
+  EXPECT_TRUE(shown.stages(3).pending());
+  EXPECT_TRUE(shown.stages(3).score().empty());
+  EXPECT_FALSE(shown.stages(3).has_score_time());
+
+  // The look-back scores 80: it is the rectification stage's score and completes the final score.
+  in.stage_scores[v1::STAGE_RECTIFICATION] = 8000;
+  in.score_times[v1::STAGE_RECTIFICATION] = 5000;
+  const SubjectScore done = scorer.Score(in);
+  EXPECT_FALSE(done.final_pending);
+  // 9 + 17 + 37.5 + 16 = 79.5 -> 基本满意.
+  EXPECT_EQ(done.final_score, 7950);
+  EXPECT_EQ(done.grade, v1::GRADE_BASICALLY_SATISFIED);
+  v1::SubjectResult final_shown;
+  FillBreakdown(done, &final_shown);
+  EXPECT_FALSE(final_shown.final_pending());
+  EXPECT_TRUE(final_shown.final_note().empty());
+  EXPECT_EQ(final_shown.stages(3).score(), "80.00");
+  EXPECT_EQ(final_shown.stages(3).contribution(), "16.00");
+  EXPECT_TRUE(final_shown.stages(3).has_score_time());
+  EXPECT_EQ(final_shown.final_score(), "79.50");
+}
+
+// 整改得分不达60分的,测评结果为“不满意”: whatever the sum.
+TEST(ScoringTest, RectificationBelowSixtyIsUnsatisfiedWhateverTheSum) {
+  const Scorer scorer({{.code = "all", .weight = 100}}, Mashan(), Bands{});
+  SubjectInputs in;
+  in.sheet_totals["all"] = {10000};
+  in.stage_scores = OtherStages(10000, 10000, 4000);
+  SubjectScore s = scorer.Score(in);
+  EXPECT_EQ(s.final_score, 8800);  // 10 + 20 + 50 + 8: the sum alone would be 满意
+  EXPECT_EQ(s.grade, v1::GRADE_UNSATISFIED);
+  in.stage_scores = OtherStages(10000, 10000, 5999);
+  EXPECT_EQ(scorer.Score(in).grade, v1::GRADE_UNSATISFIED);
+  in.stage_scores = OtherStages(10000, 10000, 6000);
+  EXPECT_EQ(scorer.Score(in).grade, v1::GRADE_SATISFIED);
+}
+
+// A custom stage set without a rectification stage has its final score at the close.
+TEST(ScoringTest, WithoutRectificationStageTheCloseIsFinal) {
+  const Scorer scorer({{.code = "all", .weight = 100}},
+                      {{v1::STAGE_PRELIMINARY_INVESTIGATION, 40}, {v1::STAGE_ON_SITE, 60}}, Bands{});
+  SubjectInputs in;
+  in.sheet_totals["all"] = {5000};
+  in.stage_scores = {{v1::STAGE_PRELIMINARY_INVESTIGATION, 7000}};
+  const SubjectScore s = scorer.Score(in);
+  EXPECT_FALSE(s.final_pending);
+  EXPECT_EQ(s.final_score, 5800);  // 28 + 30
+  EXPECT_EQ(s.grade, v1::GRADE_UNSATISFIED);
+  EXPECT_EQ(s.session_score, s.final_score);
+  EXPECT_EQ(s.session_grade, s.grade);
+}
+
 TEST(ScoringTest, BandEdgeHalfUpAtTwoDecimals) {
   SubjectInputs in;
   in.sheet_totals["all"] = {7999, 8000};  // exactly 79.995 -> 80.00 -> satisfied

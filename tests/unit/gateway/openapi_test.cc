@@ -98,8 +98,10 @@ TEST(OpenApiTest, DeputyPathsParametersAndSchemas) {
             "#/components/schemas/minyi.deputies.v1.Deputy");
   EXPECT_EQ(item["get"]["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
             "#/components/schemas/google.rpc.Status");
+  // What clients send has its own schema: no field is required there.
   EXPECT_EQ(item["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/minyi.deputies.v1.Deputy");
+            "#/components/schemas/minyi.deputies.v1.Deputy.Input");
+  EXPECT_FALSE(doc["components"]["schemas"]["minyi.deputies.v1.Deputy.Input"].contains("required"));
 
   std::set<std::string> list_params;
   for (const json& p : doc["paths"]["/v1/deputies"]["get"]["parameters"]) {
@@ -113,6 +115,13 @@ TEST(OpenApiTest, DeputyPathsParametersAndSchemas) {
   EXPECT_EQ(deputy["createTime"]["format"], "date-time");
   EXPECT_EQ(deputy["stations"]["type"], "array");
   EXPECT_THAT(deputy["status"]["enum"], Contains("DEPUTY_STATUS_SERVING"));
+  // Answers print every field without presence, so the answer's schema requires them; messages may be absent.
+  const json& required = doc["components"]["schemas"]["minyi.deputies.v1.Deputy"]["required"];
+  EXPECT_THAT(required, Contains("displayName"));
+  EXPECT_THAT(required, Contains("stations"));
+  EXPECT_THAT(required, Contains("term"));
+  EXPECT_THAT(required, ::testing::Not(Contains("createTime")));
+  EXPECT_THAT(doc["components"]["schemas"]["google.rpc.Status"]["required"], Contains("details"));
   EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["scheme"], "bearer");
 }
 
@@ -132,6 +141,15 @@ TEST(OpenApiTest, SyntheticServiceShapes) {
   const json& list = paths["/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
   EXPECT_EQ(list["type"], "array");
   EXPECT_EQ(list["items"]["$ref"], "#/components/schemas/gwtest.v1.Thing");
+
+  // Required in answers: the fields without presence, never a message, a oneof member or an `optional`.
+  EXPECT_EQ(doc["components"]["schemas"]["gwtest.v1.Thing"]["required"],
+            json({"name", "color", "size", "labels", "active"}));
+  EXPECT_EQ(paths["/v1/things/{thing}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/gwtest.v1.Thing.Input");
+  const json& input = doc["components"]["schemas"]["gwtest.v1.Thing.Input"];
+  EXPECT_FALSE(input.contains("required"));
+  EXPECT_EQ(input["properties"]["parent"]["$ref"], "#/components/schemas/gwtest.v1.Thing.Input");
 
   const json& thing = doc["components"]["schemas"]["gwtest.v1.Thing"]["properties"];
   EXPECT_EQ(thing["size"], json({{"type", "string"}, {"format", "int64"}}));

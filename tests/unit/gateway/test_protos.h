@@ -1,7 +1,8 @@
 #pragma once
 
 // A synthetic service exercising what the real protos do not (yet): additional_bindings, a scalar body
-// field, response_body, nested and repeated query parameters, literal-vs-variable precedence.
+// field, response_body, nested and repeated query parameters, literal-vs-variable precedence, a oneof and
+// an `optional` field.
 
 #include <memory>
 
@@ -112,6 +113,20 @@ inline constexpr char kThingsProto[] = R"pb(
       label: LABEL_REPEATED
       json_name: "labels"
     }
+    field { name: "active" number: 6 type: TYPE_BOOL label: LABEL_OPTIONAL json_name: "active" }
+    field {
+      name: "nickname"
+      number: 7
+      type: TYPE_STRING
+      label: LABEL_OPTIONAL
+      json_name: "nickname"
+      oneof_index: 1
+      proto3_optional: true
+    }
+    field { name: "round" number: 8 type: TYPE_BOOL label: LABEL_OPTIONAL json_name: "round" oneof_index: 0 }
+    field { name: "sides" number: 9 type: TYPE_INT32 label: LABEL_OPTIONAL json_name: "sides" oneof_index: 0 }
+    oneof_decl { name: "shape" }
+    oneof_decl { name: "_nickname" }
     nested_type {
       name: "LabelsEntry"
       options { map_entry: true }

@@ -6,6 +6,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "minyi/deputies/v1/deputies.pb.h"
+#include "nlohmann/json.hpp"
 #include "test_protos.h"
 
 namespace minyi::gateway {
@@ -205,7 +206,35 @@ TEST_F(TranscoderTest, ResponseBodyRendersOnlyThatField) {
                   .ok());
   absl::StatusOr<std::string> json = RenderResponse(*m.route, *response);
   ASSERT_TRUE(json.ok());
-  EXPECT_EQ(*json, R"([{"name":"things/1","size":"5"}])");
+  EXPECT_EQ(nlohmann::json::parse(*json),
+            nlohmann::json::parse(R"([{"name":"things/1","color":"","size":"5","labels":{},"active":false}])"));
+}
+
+// Clients need not know proto3's defaults: every field without presence is printed (false, 0, "", {}),
+// while an unset message, oneof member or `optional` field stays out, and one set to its default is in.
+TEST_F(TranscoderTest, ResponsesPrintDefaultsAndOnlySetFieldsWithPresence) {
+  RouteMatch m = router_->Find("GET", "/v1/things/1");
+  ASSERT_NE(m.route, nullptr);
+  std::unique_ptr<google::protobuf::Message> thing = things_.New("gwtest.v1.Thing");
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(R"({"name":"things/1"})", thing.get()).ok());
+  absl::StatusOr<std::string> json = RenderResponse(*m.route, *thing);
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_EQ(*json, R"({"name":"things/1","color":"","size":"0","labels":{},"active":false})");
+
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(R"({"name":"things/1","nickname":"","sides":0})", thing.get()).ok());
+  json = RenderResponse(*m.route, *thing);
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_EQ(*json, R"({"name":"things/1","color":"","size":"0","labels":{},"active":false,"nickname":"","sides":0})");
+
+  m = router_->Find("GET", "/v1/things");
+  ASSERT_NE(m.route, nullptr);
+  std::unique_ptr<google::protobuf::Message> list = things_.New("gwtest.v1.ListThingsResponse");
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(R"({"things":[{}]})", list.get()).ok());
+  json = RenderResponse(*m.route, *list);
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_EQ(nlohmann::json::parse(*json),
+            nlohmann::json::parse(R"([{"name":"","color":"","size":"0","labels":{},"active":false}])"));
 }
 
 // The real protos, end to end through the transcoder.
@@ -286,8 +315,16 @@ TEST_F(RealProtoTranscoderTest, ResponsesAreCanonicalJson) {
   deputy.mutable_create_time()->set_seconds(1767323045);
   absl::StatusOr<std::string> json = RenderResponse(*m.route, deputy);
   ASSERT_TRUE(json.ok());
-  EXPECT_EQ(*json,
-            R"({"name":"deputies/1","displayName":"王五","level":"LEVEL_CITY","createTime":"2026-01-02T03:04:05Z"})");
+  const nlohmann::json parsed = nlohmann::json::parse(*json);
+  EXPECT_EQ(parsed["name"], "deputies/1");
+  EXPECT_EQ(parsed["displayName"], "王五");
+  EXPECT_EQ(parsed["level"], "LEVEL_CITY");
+  EXPECT_EQ(parsed["createTime"], "2026-01-02T03:04:05Z");
+  // Defaults are printed: the empty list, the zero term, the unspecified enum.
+  EXPECT_EQ(parsed["stations"], nlohmann::json::array());
+  EXPECT_EQ(parsed["term"], 0);
+  EXPECT_EQ(parsed["status"], "DEPUTY_STATUS_UNSPECIFIED");
+  EXPECT_FALSE(parsed.contains("updateTime"));  // a message that is not set
 }
 
 TEST(ParseQueryTest, DecodesPairs) {

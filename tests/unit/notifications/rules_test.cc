@@ -93,6 +93,37 @@ TEST(RulesTest, OverdueIsUrgentAndDueSoonIsNot) {
   EXPECT_EQ(FindRule("minyi.voting.v1.BallotCast"), nullptr);  // duty evidence only: tells nobody
 }
 
+// The session is announced with its on-site score; the final score comes with the look-back (马山县).
+TEST(RulesTest, EvaluationSessionThenFinalScoreTellTheSubject) {
+  minyi::evaluation::v1::EvaluationResultsAnnounced session;
+  session.set_reference("evaluations/4");
+  session.set_title("2026 年度县自然资源局工作评议");
+  session.set_department("natural-resources");
+  session.add_accounts("accounts/17");
+  session.set_grade("基本满意");
+  session.set_on_site_score(54);
+  session.set_final_pending(true);
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.EvaluationResultsAnnounced", &audience));
+  const Targets subject = SelectTargets(*audience, Payload(session));
+  EXPECT_THAT(subject.departments, ElementsAre("natural-resources"));
+  EXPECT_THAT(subject.accounts, ElementsAre("accounts/17"));
+  EXPECT_EQ(Render(*audience, Payload(session)).body,
+            "「2026 年度县自然资源局工作评议」（evaluations/4）现场述职评议得分 54，评议等次：基本满意。");
+
+  minyi::evaluation::v1::EvaluationFinalScored final;
+  final.set_reference("evaluations/4");
+  final.set_title("2026 年度县自然资源局工作评议");
+  final.set_department("natural-resources");
+  final.set_grade("不满意");
+  final.set_final_score(65.5);
+  final.set_round(1);
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.EvaluationFinalScored", &audience));
+  EXPECT_THAT(SelectTargets(*audience, Payload(final)).departments, ElementsAre("natural-resources"));
+  EXPECT_EQ(Render(*audience, Payload(final)).body,
+            "「2026 年度县自然资源局工作评议」（evaluations/4）最终得分 65.5，评议结果：不满意。");
+}
+
 // The written opinion is the office's duty: its organiser hears it is due, leaders too once it is late;
 // the subject waiting for it is not told to hurry.
 TEST(RulesTest, OpinionDeadlinesTellTheOrganiserAndLeadersWhenOverdue) {
@@ -152,6 +183,60 @@ TEST(RulesTest, TheElectorateHearsOfTheResultAtTheAnnouncementNotAtClosing) {
   ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.voting.v1.VoteAnnounced", &audience));
   EXPECT_THAT(SelectTargets(*audience, Payload(announced)).deputies, ElementsAre("deputies/1"));
   EXPECT_EQ(Render(*audience, Payload(announced)).title, "票决结果已公告：2027年民生实事项目票决");
+}
+
+// A citizen whose opinion became part of a deputy's suggestion hears of its answers and its closing.
+TEST(RulesTest, LinkedCitizensHearOfTheAnswerAndTheClosing) {
+  for (std::string_view type : {"minyi.suggestions.v1.SuggestionAnswered", "minyi.suggestions.v1.SuggestionClosed"}) {
+    const Rule* rule = FindRule(type);
+    ASSERT_NE(rule, nullptr) << type;
+    minyi::suggestions::v1::SuggestionClosed event;  // the fields read are those of both events
+    event.set_reference("suggestions/3");
+    event.set_title("关于增设红绿灯的建议");
+    event.add_accounts("accounts/7");
+    event.add_accounts("accounts/8");
+    std::vector<std::string> told;
+    for (const Audience& a : rule->audiences) {
+      for (const std::string& account : SelectTargets(a, Payload(event)).accounts) {
+        told.push_back(account);
+        EXPECT_THAT(Render(a, Payload(event)).title, ::testing::HasSubstr("关于增设红绿灯的建议"));
+      }
+    }
+    EXPECT_THAT(told, ElementsAre("accounts/7", "accounts/8")) << type;
+  }
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.suggestions.v1.OpinionLinked", &audience));
+  minyi::suggestions::v1::OpinionLinked linked;
+  linked.set_reference("suggestions/2");
+  linked.set_title("路口没有红绿灯");
+  linked.set_citizen_account("accounts/7");
+  linked.set_linked_into("suggestions/3");
+  EXPECT_THAT(SelectTargets(*audience, Payload(linked)).accounts, ElementsAre("accounts/7"));
+  EXPECT_EQ(Render(*audience, Payload(linked)).title, "您的意见已转入代表建议：路口没有红绿灯");
+}
+
+// zh-CN texts name codes in Chinese: an escalation's levels, a rectification's step.
+TEST(RulesTest, CodesInPayloadsAreNamedInEachLanguage) {
+  const Audience* audience = nullptr;
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.suggestions.v1.OpinionEscalated", &audience));
+  minyi::suggestions::v1::OpinionEscalated escalated;
+  escalated.set_reference("suggestions/2");
+  escalated.set_title("路口没有红绿灯");
+  escalated.set_from_level("station");
+  escalated.set_to_level("town");
+  const Rendered text = Render(*audience, Payload(escalated));
+  EXPECT_EQ(text.body, "「路口没有红绿灯」（suggestions/2）已由联络站转至镇街办理。");
+  EXPECT_THAT(text.body_en, ::testing::HasSubstr("from the liaison station to the town"));
+  escalated.set_from_level("town");
+  escalated.set_to_level("district");
+  EXPECT_THAT(Render(*audience, Payload(escalated)).body, ::testing::HasSubstr("由镇街转至区办理"));
+
+  ASSERT_NO_FATAL_FAILURE(OnlyAudience("minyi.evaluation.v1.RectificationDueSoon", &audience));
+  minyi::evaluation::v1::RectificationDueSoon due;
+  due.set_step("report");
+  due.set_round(1);
+  EXPECT_THAT(Render(*audience, Payload(due)).body, ::testing::HasSubstr("（整改报告）"));
+  EXPECT_THAT(Render(*audience, Payload(due)).body_en, ::testing::HasSubstr("(report)"));
 }
 
 TEST(RulesTest, FillWritesListsNumbersAndBracesAndLeavesAbsentFieldsEmpty) {

@@ -1,5 +1,6 @@
 #include "suggestions/deadlines.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace minyi::suggestions {
@@ -115,6 +116,18 @@ TEST(DaysTest, ShanghaiDayAndParsing) {
   EXPECT_EQ(FormatDay(d), "2028-02-29");
   EXPECT_FALSE(ParseDay("2026-02-29", &d));
   EXPECT_FALSE(ParseDay("2026-2-3", &d));
+}
+
+TEST(PaperDayTest, ADayOnPaperIsNotInTheFutureNorBeforeTheEarliest) {
+  const CivilDay today(2026, 3, 10);
+  const CivilDay earliest(2026, 1, 5);
+  EXPECT_EQ(*PaperDay("assign_date", "2026-03-10", earliest, today), today);
+  EXPECT_EQ(*PaperDay("assign_date", "2026-01-05", earliest, today), earliest);
+  for (const char* bad : {"2026-03-11", "2026-01-04", "2026-3-1", "", "2026-02-30"}) {
+    absl::StatusOr<CivilDay> day = PaperDay("assign_date", bad, earliest, today);
+    EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(std::string(day.status().message()), ::testing::HasSubstr("assign_date")) << bad;
+  }
 }
 
 }  // namespace
