@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 
 namespace minyi::suggestions {
 namespace {
@@ -18,22 +19,16 @@ uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
   return x ^ (x >> 31);
 }
 
-// Decodes UTF-8 leniently: an invalid byte is skipped (input was validated on the way in).
+// Decodes UTF-8 leniently: a malformed byte is skipped (input was validated on the way in).
 std::vector<char32_t> CodePoints(absl::string_view s) {
   std::vector<char32_t> out;
   for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) {
+    const long cp = NextCodePoint(s, i);
+    if (cp < 0) {
       ++i;
       continue;
     }
-    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (int k = 1; k < len; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    out.push_back(cp);
-    i += len;
+    out.push_back(static_cast<char32_t>(cp));
   }
   return out;
 }
