@@ -286,7 +286,7 @@ TEST(DedupQualityTest, PrecisionAndRecallOnTitledTuningSet) {
 TEST(DedupQualityTest, PrecisionRecallCurveOnTitledTuningSet) {
   const std::vector<Lookup> lookups = LookUpAll(LoadTitledSet("tuning.tsv"));
   bool default_meets_goals = false;
-  for (int percent = 10; percent <= 60; percent += 2) {
+  for (int percent = 10; percent <= 60; ++percent) {
     const double min_score = percent / 100.0;
     const Quality q = Judge(lookups, min_score);
     std::cout << "tuning curve: min_score=" << min_score << " precision=" << q.precision() << " recall=" << q.recall()
