@@ -52,10 +52,25 @@ absl::Status EraseClosedAccounts(const std::vector<minyi::common::v1::Event>& ev
 
 }  // namespace
 
-void AddJobs(ServiceHost& host, Handling& handling, absl::Duration sweep_interval) {
+int ReindexBands(pqxx::work& tx, const MinHasher& hasher, int limit) {
+  const std::vector<ReindexItem> items = ClaimReindex(tx, limit);
+  for (const ReindexItem& item : items) {
+    InsertBands(tx, item.id, hasher.BandKeysOf({item.title, item.body}));
+  }
+  return static_cast<int>(items.size());
+}
+
+void AddJobs(ServiceHost& host, Handling& handling, const Access& access, absl::Duration sweep_interval) {
   host.AddPeriodicTask("deadline-sweeper", sweep_interval,
                        [&handling]() { return handling.SweepDeadlines(DomainNow()).status(); });
   host.AddPeriodicTask("search-indexer", absl::Seconds(5), [&host]() { return IndexSearchWords(host.pool()); });
+  // Items indexed before titles had bands get theirs, a thousand per second, until the queue is empty.
+  host.AddPeriodicTask("dedup-reindex", absl::Seconds(1), [&host, &access]() {
+    return host.pool().Transact([&](pqxx::work& tx) {
+      ReindexBands(tx, access.hasher(), 1000);
+      return absl::OkStatus();
+    });
+  });
   EventConsumer::Options consumer;
   consumer.group = "suggestions";
   consumer.wants = [](std::string_view type) { return type == "minyi.identity.v1.AccountClosed"; };

@@ -28,7 +28,7 @@ int main() {
         suggestions::PublicReads public_reads(host.pool());
         host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration, host.dead_events()));
         host.AddService(suggestions::PublicSuggestionsRpc(public_reads));
-        suggestions::AddJobs(host, handling, config.sweep_interval);
+        suggestions::AddJobs(host, handling, access, config.sweep_interval);
         return host.Run();
       });
 }

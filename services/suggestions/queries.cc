@@ -160,7 +160,7 @@ absl::Status Queries::FindSimilar(const Call& call, const FindSimilarRequest& re
   Reader reader{caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     ASSIGN_OR_RETURN(const Record rec, access_.LoadVisible(tx, reader, id));
-    const std::string text = DedupText(rec.suggestion);
+    const TitledText text = TextOf(rec.suggestion);
     ASSIGN_OR_RETURN(std::vector<SimilarItem> similar,
                      access_.Similar(tx, reader, text, access_.hasher().BandKeysOf(text), id, min_score, limit));
     for (SimilarItem& item : similar) {

@@ -359,6 +359,25 @@ void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const s
   }
 }
 
+// A batch claimed off the queue in one statement; SKIP LOCKED lets replicas share the work.
+const Query kClaimReindex{
+    "suggestions_claim_reindex",
+    "WITH q AS (DELETE FROM dedup_reindex WHERE suggestion_id IN (SELECT suggestion_id FROM dedup_reindex "
+    "ORDER BY suggestion_id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING suggestion_id) "
+    "SELECT s.id, s.title, s.body FROM suggestions s JOIN q ON q.suggestion_id = s.id ORDER BY s.id"};
+
+std::vector<ReindexItem> ClaimReindex(pqxx::work& tx, int limit) {
+  std::vector<ReindexItem> out;
+  for (const pqxx::row& row : tx.exec_prepared(kClaimReindex, limit)) {
+    out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()});
+  }
+  return out;
+}
+
+void InsertBands(pqxx::work& tx, int64_t id, const std::vector<int64_t>& band_keys) {
+  tx.exec_prepared(kInsertBands, id, IdArray(band_keys));
+}
+
 const Query kSetRejected{
     "suggestions_set_rejected",
     "UPDATE suggestions SET state = 'SUGGESTION_STATE_NOT_ACCEPTED', reject_reason = $2, update_time = now() "
@@ -534,7 +553,7 @@ std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transact
 
 const Query kCandidates{
     "suggestions_candidates",
-    absl::StrCat("SELECT s.title || ' ' || s.body AS dedup_text, ", kColumns,
+    absl::StrCat("SELECT ", kColumns,
                  " JOIN (SELECT suggestion_id, count(*) AS shared FROM dedup_bands WHERE band_key = "
                  "ANY($1::bigint[]) AND suggestion_id <> $2 GROUP BY suggestion_id ORDER BY shared DESC, "
                  "suggestion_id LIMIT $3) m ON m.suggestion_id = s.id WHERE s.state IN ",
@@ -547,7 +566,7 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
     return out;
   }
   for (const pqxx::row& row : tx.exec_prepared(kCandidates, IdArray(band_keys), exclude_id, limit)) {
-    out.push_back({.record = FromRow(row), .text = row["dedup_text"].as<std::string>()});
+    out.push_back({.record = FromRow(row)});
   }
   return out;
 }

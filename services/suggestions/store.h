@@ -67,6 +67,15 @@ std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id);
 
 void SetState(pqxx::work& tx, int64_t id, minyi::suggestions::v1::SuggestionState state);
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys);
+// Items waiting for band keys added since they were indexed (migration 007): up to `limit`, taken off the
+// queue; InsertBands adds keys an item may partly have already.
+struct ReindexItem {
+  int64_t id = 0;
+  std::string title = "";
+  std::string body = "";
+};
+std::vector<ReindexItem> ClaimReindex(pqxx::work& tx, int limit);
+void InsertBands(pqxx::work& tx, int64_t id, const std::vector<int64_t>& band_keys);
 void SetRejected(pqxx::work& tx, int64_t id, const std::string& reason);
 // Marks `id` merged into `into`, which gains its submitters.
 void SetMerged(pqxx::work& tx, int64_t id, int64_t into);
@@ -113,7 +122,6 @@ std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transact
 // is read as a whole row (without details), so the visibility rule can be applied to it.
 struct Candidate {
   Record record;
-  std::string text = "";  // title and body
 };
 std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::vector<int64_t>& band_keys,
                                         int64_t exclude_id, int limit);
