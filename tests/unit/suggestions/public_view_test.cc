@@ -3,21 +3,16 @@
 #include <string>
 
 #include "gmock/gmock.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "support/proto_json.h"
 
 namespace minyi::suggestions {
 namespace {
 
 namespace v1 = ::minyi::suggestions::v1;
+using ::minyi::testing::JsonOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string JsonOf(const google::protobuf::Message& m) {
-  std::string out;
-  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(m, &out).ok());
-  return out;
-}
 
 // An item carrying every kind of private data the staff message can hold.
 v1::Suggestion FullItem(v1::SuggestionKind kind) {
