@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
+#include "support/signed_out.h"
 
 namespace minyi::testing {
 namespace {
@@ -21,7 +22,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // Signed out.
-HttpResponse Public(const std::string& target) { return P().Call("GET", target); }
+HttpResponse Public(const std::string& target) { return SignedOutGet(P().http_port(), target); }
 
 std::string Today() { return minyi::FormatDay(TestToday()); }
 
@@ -167,7 +168,7 @@ TEST(PublicSuggestionsTest, TheStatisticsOfADepartmentAndYearAreTheOfficesFigure
   r = Public(absl::StrCat("/v1/public/stats?year=", year));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(r.body, HasSubstr(department));
-  EXPECT_EQ(Json(P().Call("GET", "/v1/public/stats")).value("year", 0), year);
+  EXPECT_EQ(Json(Public("/v1/public/stats")).value("year", 0), year);
   // Another year has none of these items.
   r = Public(absl::StrCat("/v1/public/stats?year=", year - 1, "&department=", department));
   ASSERT_EQ(r.status, 200) << r.body;

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/platform.h"
+#include "support/signed_out.h"
 
 namespace minyi::testing {
 namespace {
@@ -24,7 +25,7 @@ using ::testing::Not;
 Platform& P() { return Platform::Shared(); }
 
 // Signed out.
-HttpResponse Public(const std::string& target) { return P().Call("GET", target); }
+HttpResponse Public(const std::string& target) { return SignedOutGet(P().http_port(), target); }
 
 constexpr char kUnknownVote[] = "votes/999999999";
 constexpr char kUnknownProject[] = "projects/999999999";
