@@ -71,6 +71,9 @@ absl::StatusOr<GatewayConfig> LoadGatewayConfig() {
   config.body_timeout = Millis(env, "MINYI_BODY_TIMEOUT_MS", config.body_timeout);
   config.keepalive_timeout = Millis(env, "MINYI_KEEPALIVE_TIMEOUT_MS", config.keepalive_timeout);
   config.write_timeout = Millis(env, "MINYI_WRITE_TIMEOUT_MS", config.write_timeout);
+  config.public_per_second = env.Int("MINYI_PUBLIC_RATE_PER_SECOND", config.public_per_second, 1, 1 << 20);
+  config.public_burst = env.Int("MINYI_PUBLIC_BURST", config.public_burst, 1, 1 << 20);
+  config.public_max_age = absl::Seconds(env.Int("MINYI_PUBLIC_MAX_AGE_SECONDS", 60, 0, 24 * 3600));
   std::vector<std::string> problems;
   if (absl::Status s = env.Finish(); !s.ok()) {
     problems.emplace_back(s.message());

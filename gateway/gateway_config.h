@@ -38,6 +38,10 @@ struct GatewayConfig {
   absl::Duration body_timeout = absl::Seconds(30);       // MINYI_BODY_TIMEOUT_MS, its body
   absl::Duration keepalive_timeout = absl::Seconds(60);  // MINYI_KEEPALIVE_TIMEOUT_MS, idle between requests
   absl::Duration write_timeout = absl::Seconds(30);      // MINYI_WRITE_TIMEOUT_MS, a response to the socket
+  // The public routes, /v1/public/... (public_reads.h): requests per client address, per replica.
+  int public_per_second = 10;                         // MINYI_PUBLIC_RATE_PER_SECOND, sustained
+  int public_burst = 30;                              // MINYI_PUBLIC_BURST, at once
+  absl::Duration public_max_age = absl::Seconds(60);  // MINYI_PUBLIC_MAX_AGE_SECONDS: Cache-Control max-age
 };
 
 // "identity=127.0.0.1:7100,deputies=127.0.0.1:7101" -> specs. INVALID_ARGUMENT naming the bad entry.

@@ -299,7 +299,8 @@ json BuildOpenApi(const std::vector<Route>& routes) {
       std::vector<const Descriptor*> stack = {route->method->input_type()};
       AddQueryParameters(*route, schemas, route->method->input_type(), "", chain, stack, parameters);
     }
-    const std::string tag = route->method->service()->name();
+    // The public family is one tag whichever service serves it.
+    const std::string tag = route->is_public ? "public" : route->method->service()->name();
     tags.insert(tag);
     json operation = {
         {"operationId", route->operation_id},
@@ -320,6 +321,14 @@ json BuildOpenApi(const std::vector<Route>& routes) {
     };
     if (!parameters.empty()) {
       operation["parameters"] = std::move(parameters);
+    }
+    if (route->is_public) {
+      operation["security"] = json::array();
+      operation["responses"]["304"] = {{"description", "Not Modified: If-None-Match names the current ETag."}};
+      operation["responses"]["429"] = {
+          {"description", "Too many public reads from this client address; Retry-After says when to retry."},
+          {"content",
+           {{"application/json", {{"schema", schemas.Ref(google::rpc::Status::descriptor(), Side::kOutput)}}}}}};
     }
     if (!route->body.empty()) {
       json body_schema = route->body == "*" ? schemas.Ref(route->method->input_type(), Side::kInput)

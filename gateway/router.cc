@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/descriptor_database.h"
+#include "public_reads.h"
 
 namespace minyi::gateway {
 namespace {
@@ -59,6 +60,10 @@ absl::Status AddRoute(const std::string& backend, const MethodDescriptor* method
     return absl::InvalidArgumentError(absl::StrCat(where, ": ", parsed.status().message()));
   }
   route.path = *std::move(parsed);
+  route.is_public = IsPublicPath(route.path.text());
+  if (route.is_public && route.http_method != "GET") {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": routes under ", kPublicPathPrefix, " are read-only GETs"));
+  }
   route.method = method;
   route.grpc_method = absl::StrCat("/", method->service()->full_name(), "/", method->name());
   route.backend = backend;

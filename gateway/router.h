@@ -19,6 +19,7 @@ struct Route {
   std::string grpc_method;   // "/minyi.deputies.v1.Deputies/GetDeputy", as gRPC names it on the wire
   std::string backend;       // the MINYI_BACKENDS name that serves it
   std::string operation_id;  // full RPC name, suffixed "_<n>" for additional bindings
+  bool is_public = false;    // under /v1/public/: anonymous, rate-limited, cacheable (public_reads.h)
   std::string body;          // "" (none), "*" (whole request) or a top-level request field name
   const google::protobuf::FieldDescriptor* body_field = nullptr;           // when body names a field
   const google::protobuf::FieldDescriptor* response_body_field = nullptr;  // when response_body is set

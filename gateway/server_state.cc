@@ -51,6 +51,7 @@ ServerState::ServerState(GatewayConfig config, Router router)
       tokens(this->config.token_keys, this->config.jwt_audience),
       metrics(RouteLabels(this->router)),
       limiter({this->config.max_connections, this->config.max_connections_per_address, this->config.refusal_slots}),
+      public_limiter({.per_second = this->config.public_per_second, .burst = this->config.public_burst}),
       acceptor(asio::make_strand(ioc)),
       accept_timer(acceptor.get_executor()),
       work(asio::make_work_guard(ioc)) {

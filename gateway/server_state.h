@@ -30,6 +30,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "http_metrics.h"
+#include "public_reads.h"
 #include "router.h"
 
 namespace minyi::gateway {
@@ -79,6 +80,7 @@ class ServerState final {
   HttpMetrics metrics;
   // Before ioc: sessions still queued in it are destroyed with it, and release their connection here.
   ConnectionLimiter limiter;
+  PublicRateLimiter public_limiter;  // the /v1/public/ routes, per client address
   absl::flat_hash_map<std::string, std::unique_ptr<Backend>> backends;
   std::vector<const Backend*> route_backends;  // parallel to router.routes()
   std::vector<const google::protobuf::Message*> input_prototypes;

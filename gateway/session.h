@@ -82,6 +82,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   std::string route_label_;
   std::string allow_;
   std::string retry_after_;
+  std::string etag_;  // of a public read's body: sent with Cache-Control
   bool close_after_ = false;
 };
 

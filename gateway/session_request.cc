@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
+#include "public_reads.h"
 #include "server_state.h"
 #include "session.h"
 #include "transcoder.h"
@@ -24,8 +25,8 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-// Retry-After of a refusal, in seconds.
-constexpr int kRetryAfterSeconds = 1;
+// Retry-After of a connection refusal.
+constexpr absl::Duration kRetryAfter = absl::Seconds(1);
 constexpr std::size_t kMaxRequestIdChars = 64;
 constexpr std::size_t kMaxIdempotencyKeyChars = 256;
 constexpr char kJson[] = "application/json";
@@ -68,9 +69,11 @@ absl::string_view MethodLabel(http::verb verb) {
 
 // A refusal the client should retry shortly: a google.rpc.RetryInfo, which FinishError sends as
 // Retry-After.
-google::rpc::Status RetryLater(google::rpc::Status status) {
+google::rpc::Status RetryLater(google::rpc::Status status, absl::Duration after = kRetryAfter) {
   google::rpc::RetryInfo retry;
-  retry.mutable_retry_delay()->set_seconds(kRetryAfterSeconds);
+  const int64_t nanos = absl::ToInt64Nanoseconds(after);
+  retry.mutable_retry_delay()->set_seconds(nanos / 1000000000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
   status.add_details()->PackFrom(retry);
   return status;
 }
@@ -85,6 +88,7 @@ void Session::BeginRequest(Request request) {
   close_after_ = refusal_ != 0;
   allow_.clear();
   retry_after_.clear();
+  etag_.clear();
   route_label_ = kUnmatchedRoute;
   // The id forwarded to the services and written to their audit rows is always the gateway's own; a
   // client's id is only a correlation field in the access log, so no client can choose what an audit
@@ -156,10 +160,23 @@ void Session::Handle() {
 void Session::CallBackend(const RouteMatch& match, absl::string_view query) {
   const Route& route = *match.route;
   route_label_ = route.path.text();
+  // The client as the services see it (the sign-in throttle counts by it): the socket peer, or, behind
+  // a trusted proxy, the address that proxy recorded.
+  const std::string client = state_.config.trusted_proxies.ClientAddress(peer_, View(request_["X-Forwarded-For"]));
+  if (route.is_public) {
+    // Counted as the connection caps count: an IPv6 client by its /64.
+    boost::system::error_code ec;
+    const boost::asio::ip::address address = boost::asio::ip::make_address(client, ec);
+    const std::string key = ec ? client : ConnectionLimiter::AddressKey(address);
+    if (absl::Duration wait = state_.public_limiter.Take(key, absl::Now()); wait > absl::ZeroDuration()) {
+      FinishError(429, RetryLater(ToRpcStatus(absl::ResourceExhaustedError("公开查询过于频繁，请稍后重试")), wait));
+      return;
+    }
+  }
 
   // A token that is present must be good: the backend is not bothered with forged, expired or revoked
-  // ones.
-  absl::string_view authorization = View(request_[http::field::authorization]);
+  // ones. The public routes ignore it: they answer everyone alike.
+  absl::string_view authorization = route.is_public ? "" : View(request_[http::field::authorization]);
   if (!authorization.empty()) {
     absl::StatusOr<VerifiedToken> token = VerifyBearer(authorization, state_.tokens, state_.revocations, absl::Now());
     if (!token.ok()) {
@@ -200,10 +217,7 @@ void Session::CallBackend(const RouteMatch& match, absl::string_view query) {
   if (!idempotency_key.empty()) {
     call->context.AddMetadata("idempotency-key", std::string(idempotency_key));
   }
-  // The client as the services see it (the sign-in throttle counts by it): the socket peer, or, behind
-  // a trusted proxy, the address that proxy recorded.
-  call->context.AddMetadata("x-forwarded-for",
-                            state_.config.trusted_proxies.ClientAddress(peer_, View(request_["X-Forwarded-For"])));
+  call->context.AddMetadata("x-forwarded-for", client);
   call->context.set_deadline(std::chrono::system_clock::now() +
                              absl::ToChronoMilliseconds(state_.config.request_timeout));
 
@@ -229,6 +243,13 @@ void Session::OnBackendReply(const Route& route, size_t index, BackendCall& call
     FinishError(500, ToRpcStatus(json.status()));
     return;
   }
+  if (route.is_public) {
+    etag_ = StrongEtag(*json);
+    if (IfNoneMatchHits(View(request_[http::field::if_none_match]), etag_)) {
+      Finish(304, "", "");
+      return;
+    }
+  }
   Finish(200, *std::move(json), kJson);
 }
 
@@ -241,13 +262,21 @@ void Session::Finish(int http_status, std::string body, absl::string_view conten
   response_ = {};
   response_.version(request_.version() == 10 ? 10 : 11);
   response_.result(static_cast<unsigned>(http_status));
-  response_.set(http::field::content_type, BeastView(content_type));
+  if (!content_type.empty()) {
+    response_.set(http::field::content_type, BeastView(content_type));
+  }
   response_.set("X-Request-Id", request_id_);
   if (!allow_.empty()) {
     response_.set(http::field::allow, allow_);
   }
   if (!retry_after_.empty()) {
     response_.set(http::field::retry_after, retry_after_);
+  }
+  // A public read, 200 or 304: shared caches may keep it for max-age and revalidate it by its etag.
+  if (!etag_.empty()) {
+    response_.set(http::field::cache_control,
+                  absl::StrCat("public, max-age=", absl::ToInt64Seconds(state_.config.public_max_age)));
+    response_.set(http::field::etag, etag_);
   }
   response_.keep_alive(request_.keep_alive() && !close_after_ && !state_.draining.load());
   response_.body() = std::move(body);

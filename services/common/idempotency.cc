@@ -28,6 +28,8 @@ constexpr char kReclaimExpired[] =
     "WHERE scope = $1 AND key = $2 AND created_at < now() - interval '24 hours' RETURNING 1";
 constexpr char kLookup[] = "SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2";
 constexpr char kPurgeExpired[] = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
+// A scope is "<account id> <method>".
+constexpr char kForgetAccount[] = "DELETE FROM idempotency_keys WHERE left(scope, length($1) + 1) = $1 || ' '";
 constexpr char kStoreResponse[] = "UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2";
 
 absl::Status ValidateKey(absl::string_view key) {
@@ -94,6 +96,10 @@ absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller,
     }
     return absl::OkStatus();
   });
+}
+
+int ForgetIdempotentAnswers(pqxx::work& tx, absl::string_view account_id) {
+  return static_cast<int>(tx.exec_params(kForgetAccount, std::string(account_id)).affected_rows());
 }
 
 absl::StatusOr<int> PurgeExpiredIdempotencyKeys(PgPool& pool) {

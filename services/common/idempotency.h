@@ -29,4 +29,8 @@ absl::Status RunIdempotent(PgPool& pool, const Call& call, const Caller& caller,
 // Deletes keys older than 24 hours (their stored responses may hold personal data). Returns how many.
 absl::StatusOr<int> PurgeExpiredIdempotencyKeys(PgPool& pool);
 
+// Deletes every stored answer to the account's keys, inside the caller's transaction: what closing an
+// account erases must not live on in a replayable response. Returns how many.
+int ForgetIdempotentAnswers(pqxx::work& tx, absl::string_view account_id);
+
 }  // namespace minyi

@@ -1,5 +1,6 @@
 #include "status.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -89,6 +90,10 @@ grpc::Status ToGrpc(const absl::Status& status) {
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(payload));
   });
+  // absl visits payloads in an unspecified order that varies from one status to the next; in type order
+  // the same error has the same bytes every time (a public NOT_FOUND must not tell itself apart).
+  std::sort(rpc.mutable_details()->begin(), rpc.mutable_details()->end(),
+            [](const google::protobuf::Any& a, const google::protobuf::Any& b) { return a.type_url() < b.type_url(); });
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
                       rpc.SerializeAsString());
 }

@@ -20,4 +20,21 @@ void MaskPersonalData(minyi::deputies::v1::Deputy* deputy) {
   }
 }
 
+bool HasPublicProfile(const minyi::deputies::v1::Deputy& deputy) {
+  return deputy.status() == minyi::deputies::v1::DEPUTY_STATUS_SERVING;
+}
+
+minyi::deputies::v1::PublicDeputy PublicProfile(const minyi::deputies::v1::Deputy& deputy) {
+  minyi::deputies::v1::PublicDeputy out;
+  out.set_name(deputy.name());
+  out.set_display_name(deputy.display_name());
+  out.set_level(deputy.level());
+  out.set_delegation(deputy.delegation());
+  out.set_sector(deputy.sector());
+  for (const std::string& station : deputy.stations()) {
+    out.add_stations()->set_name(station);
+  }
+  return out;
+}
+
 }  // namespace minyi::deputies

@@ -45,4 +45,14 @@ std::unique_ptr<RpcService> DeputiesRpc(DeputyRegistry& registry, Stations& stat
   return rpc;
 }
 
+std::unique_ptr<RpcService> PublicDeputiesRpc(PublicDirectory& directory) {
+  auto rpc = std::make_unique<RpcService>(v1::PublicDeputies::service_full_name());
+  (*rpc)
+      .Bind("ListPublicStations", directory, &PublicDirectory::ListStations)
+      .Bind("GetPublicStation", directory, &PublicDirectory::GetStation)
+      .Bind("ListPublicDeputies", directory, &PublicDirectory::ListDeputies)
+      .Bind("GetPublicDeputy", directory, &PublicDirectory::GetDeputy);
+  return rpc;
+}
+
 }  // namespace minyi::deputies

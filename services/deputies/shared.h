@@ -6,15 +6,21 @@
 #include "absl/status/statusor.h"
 #include "common/auth.h"
 #include "common/call.h"
+#include "common/paging.h"
+#include "deputies/store.h"
 #include "google/protobuf/repeated_field.h"
 #include "nlohmann/json.hpp"
 
-// What more than one deputies handler uses: who besides office staff may call, the length of a list filter, and lists
-// in audit details.
+// What more than one deputies handler uses: who besides office staff may call, the length of a list filter, a
+// station list's filters, and lists in audit details.
 namespace minyi::deputies {
 
 // A text filter of a list (a search text, a region) is at most this long.
 inline constexpr std::size_t kMaxFilterChars = 64;
+
+// The query of a station list's `page` filtered by `kind` and `region` (request fields of those names),
+// one row past the page. INVALID_ARGUMENT naming the field that is not a known kind or is too long.
+absl::StatusOr<StationQuery> StationListQuery(const PageRequest& page, int kind, const std::string& region);
 
 // The shortlist and supervision-group proposals prepare decisions that office staff and leaders take.
 absl::StatusOr<Caller> RequireOfficeOrLeader(const Authorizer& authorizer, const Call& call);

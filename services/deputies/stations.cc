@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/enums.h"
 #include "common/names.h"
 #include "common/paging.h"
 #include "common/settings_revision.h"
@@ -87,11 +86,7 @@ absl::Status Stations::List(const Call& call, const ListStationsRequest& request
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(),
                                    {"stations", absl::StrCat(request.kind()), request.region()}));
-  StationQuery query{.after_id = page.after_id, .limit = page.size + 1};
-  ASSIGN_OR_RETURN(query.kind,
-                   EnumFilter<minyi::deputies::v1::StationKind>("kind", request.kind(), "is not a known station kind"));
-  RETURN_IF_ERROR(CheckText("region", request.region(), 0, kMaxFilterChars));
-  query.region = request.region();
+  ASSIGN_OR_RETURN(const StationQuery query, StationListQuery(page, request.kind(), request.region()));
   std::vector<Station> stations;
   RETURN_IF_ERROR(pool_.Read([&](pqxx::transaction_base& tx) {
     stations = SelectStations(tx, query);

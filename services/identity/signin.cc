@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/audit.h"
+#include "common/idempotency.h"
 #include "common/log.h"
+#include "common/outbox.h"
 #include "common/status.h"
 #include "common/status_macros.h"
 #include "common/text.h"
@@ -15,6 +17,7 @@
 #include "identity/password.h"
 #include "identity/phone_code.h"
 #include "identity/store.h"
+#include "minyi/identity/v1/events.pb.h"
 
 namespace minyi::identity {
 namespace {
@@ -338,6 +341,11 @@ absl::Status SignIn::CloseAccount(const Call& call, const v1::CloseAccountReques
     }
     ended = EndSessionsBelow(sessions_.issuer, id, closed->token_version);
     InsertRevocation(tx, id, *ended);
+    ForgetIdempotentAnswers(tx, caller.account_id());
+    // The other services erase what the citizen gave them (docs/privacy.md).
+    v1::AccountClosed event;
+    event.set_account(AccountName(id));
+    EmitEvent(tx, event, event.account(), caller.account_id());
     AppendAudit(tx, {.actor = caller.account_id(),
                      .action = "CloseAccount",
                      .resource = AccountName(id),

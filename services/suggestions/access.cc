@@ -20,10 +20,6 @@ using ::minyi::common::v1::ROLE_DEPUTY;
 using ::minyi::suggestions::v1::SimilarItem;
 using ::minyi::suggestions::v1::Suggestion;
 
-// Band-sharing candidates re-ranked by exact similarity: enough that items sharing a topic's vocabulary
-// cannot crowd a real near-duplicate out, cheap to re-rank (a few hundred short texts).
-constexpr int kCandidatePool = 200;
-
 // A deputy who leaves office leaves their stations: the registry's current stations are a serving deputy's.
 std::vector<std::string> CurrentStations(const std::optional<minyi::deputies::v1::Deputy>& deputy) {
   return deputy ? std::vector<std::string>(deputy->stations().begin(), deputy->stations().end())
@@ -80,15 +76,15 @@ absl::StatusOr<Record> Access::LoadVisible(pqxx::transaction_base& tx, Reader& r
 }
 
 absl::StatusOr<std::vector<SimilarItem>> Access::Similar(pqxx::transaction_base& tx, Reader& reader,
-                                                         absl::string_view text, const std::vector<int64_t>& band_keys,
+                                                         const TitledText& text, const std::vector<int64_t>& band_keys,
                                                          int64_t self, double min_score, int limit) {
   const std::vector<Candidate> candidates = SelectCandidates(tx, band_keys, self, kCandidatePool);
-  std::vector<std::pair<int64_t, std::string>> texts;
+  std::vector<std::pair<int64_t, TitledText>> texts;
   std::map<int64_t, const Suggestion*> by_id;
   for (const Candidate& c : candidates) {
     ASSIGN_OR_RETURN(const bool readable, MayRead(reader, c.record.suggestion));
     if (readable) {
-      texts.emplace_back(c.record.id, c.text);
+      texts.emplace_back(c.record.id, TextOf(c.record.suggestion));
       by_id[c.record.id] = &c.record.suggestion;
     }
   }
@@ -141,5 +137,7 @@ absl::Status CheckReason(absl::string_view reason, bool required) {
 }
 
 std::string DedupText(const Suggestion& s) { return absl::StrCat(s.title(), " ", s.body()); }
+
+TitledText TextOf(const Suggestion& s) { return {s.title(), s.body()}; }
 
 }  // namespace minyi::suggestions

@@ -25,7 +25,7 @@ namespace minyi::suggestions {
 
 // Duplicate hints on submission: this many items of at least this score.
 inline constexpr int kSubmitHintSize = 5;
-inline constexpr double kDefaultMinScore = 0.2;
+inline constexpr double kDefaultMinScore = 0.3;
 
 // A caller, and their current stations once the visibility rule has needed them: asked of the deputies
 // service at most once per request, and only for a deputy looking at a citizen's opinion.
@@ -56,7 +56,7 @@ class Access final {
   // The most similar open items to `text` (whose band keys are `band_keys`) that the reader may read,
   // best first, excluding `self`.
   absl::StatusOr<std::vector<minyi::suggestions::v1::SimilarItem>> Similar(pqxx::transaction_base& tx, Reader& reader,
-                                                                           absl::string_view text,
+                                                                           const TitledText& text,
                                                                            const std::vector<int64_t>& band_keys,
                                                                            int64_t self, double min_score, int limit);
 
@@ -72,8 +72,10 @@ class Access final {
 // The id of a suggestion named in `field`.
 absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view field = "name");
 absl::Status CheckReason(absl::string_view reason, bool required);
-// The text duplicates are found by: title and body.
+// The text routing rules match: title and body.
 std::string DedupText(const minyi::suggestions::v1::Suggestion& s);
+// The text duplicates are found by (a view of `s`, valid while it is).
+TitledText TextOf(const minyi::suggestions::v1::Suggestion& s);
 
 // The fields every event about an item carries for the people concerned.
 template <typename Event>

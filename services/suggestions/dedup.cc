@@ -1,8 +1,13 @@
 #include "suggestions/dedup.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/text.h"
 
 namespace minyi::suggestions {
 namespace {
@@ -14,22 +19,16 @@ uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
   return x ^ (x >> 31);
 }
 
-// Decodes UTF-8 leniently: an invalid byte is skipped (input was validated on the way in).
+// Decodes UTF-8 leniently: a malformed byte is skipped (input was validated on the way in).
 std::vector<char32_t> CodePoints(absl::string_view s) {
   std::vector<char32_t> out;
   for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) {
+    const long cp = NextCodePoint(s, i);
+    if (cp < 0) {
       ++i;
       continue;
     }
-    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (int k = 1; k < len; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    out.push_back(cp);
-    i += len;
+    out.push_back(static_cast<char32_t>(cp));
   }
   return out;
 }
@@ -96,6 +95,91 @@ const std::set<uint64_t>& Boilerplate() {
   return *kSet;
 }
 
+// The title's share of a titled pair's score; the bodies' weighted cosine has the rest. Tuned on
+// tests/unit/suggestions/similar_tuning.tsv.
+constexpr double kTitleShare = 0.7;
+// Added to the document count in the inverse document frequency, so that among a few candidates every
+// shingle weighs about the same, and a shingle in all of many candidates still weighs a little.
+constexpr double kIdfSmoothing = 10;
+
+std::vector<uint64_t> MinHashes(const std::vector<uint64_t>& shingles, const std::vector<uint64_t>& seeds) {
+  std::vector<uint64_t> sig(seeds.size(), std::numeric_limits<uint64_t>::max());
+  for (uint64_t s : shingles) {
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      sig[i] = std::min(sig[i], Mix(s ^ seeds[i]));
+    }
+  }
+  return sig;
+}
+
+// A set of shingles (sorted, distinct) with their weights, and the sums a score needs.
+struct WeightedSet {
+  std::vector<uint64_t> keys;
+  std::vector<double> weights = {};
+  double sum = 0;
+  double squares = 0;
+};
+
+// A scored text: its title's shingles, its body's, and both together.
+struct Shingled {
+  WeightedSet title;
+  WeightedSet body;
+  WeightedSet all = {};
+};
+
+Shingled ShingleText(const MinHasher& hasher, const TitledText& text) {
+  Shingled out{.title = {hasher.Shingles(text.title)}, .body = {hasher.Shingles(text.body)}};
+  std::set_union(out.title.keys.begin(), out.title.keys.end(), out.body.keys.begin(), out.body.keys.end(),
+                 std::back_inserter(out.all.keys));
+  return out;
+}
+
+void Weigh(const absl::flat_hash_map<uint64_t, double>& weight_of, WeightedSet& set) {
+  set.weights.reserve(set.keys.size());
+  for (uint64_t s : set.keys) {
+    const double w = weight_of.at(s);
+    set.weights.push_back(w);
+    set.sum += w;
+    set.squares += w * w;
+  }
+}
+
+// Sum of the weights of the shingles of `a` that are in `b`, or of their squares with `squared`.
+double SharedWeight(const WeightedSet& a, const WeightedSet& b, bool squared) {
+  double sum = 0;
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < a.keys.size(); ++i) {
+    while (j < b.keys.size() && b.keys[j] < a.keys[i]) {
+      ++j;
+    }
+    if (j < b.keys.size() && b.keys[j] == a.keys[i]) {
+      sum += squared ? a.weights[i] * a.weights[i] : a.weights[i];
+    }
+  }
+  return sum;
+}
+
+double Cosine(const WeightedSet& a, const WeightedSet& b) {
+  if (a.keys == b.keys) {
+    return a.keys.empty() ? 0 : 1;  // exactly, whatever the rounding of the norms
+  }
+  const double norm = std::sqrt(a.squares * b.squares);
+  return norm == 0 ? 0 : SharedWeight(a, b, true) / norm;
+}
+
+// How much of `title` (by weight) `other` contains.
+double Containment(const WeightedSet& title, const WeightedSet& other) {
+  return title.sum == 0 ? 0 : SharedWeight(title, other, false) / title.sum;
+}
+
+double Score(const Shingled& a, const Shingled& b) {
+  if (a.title.keys.empty() || b.title.keys.empty()) {
+    return Cosine(a.all, b.all);
+  }
+  const double titles = (Containment(a.title, b.all) + Containment(b.title, a.all)) / 2;
+  return kTitleShare * titles + (1 - kTitleShare) * Cosine(a.body, b.body);
+}
+
 }  // namespace
 
 MinHasher::MinHasher(Options options) : options_(options) {
@@ -103,6 +187,9 @@ MinHasher::MinHasher(Options options) : options_(options) {
   seeds_.reserve(n);
   for (int i = 0; i < n; ++i) {
     seeds_.push_back(Mix(0x5eed0000ULL + static_cast<uint64_t>(i)));
+  }
+  for (int i = 0; i < options_.title_bands; ++i) {
+    title_seeds_.push_back(Mix(0x717e0000ULL + static_cast<uint64_t>(i)));
   }
 }
 
@@ -133,13 +220,7 @@ std::vector<uint64_t> MinHasher::Signature(const std::vector<uint64_t>& shingles
   if (shingles.empty()) {
     return {};
   }
-  std::vector<uint64_t> sig(seeds_.size(), std::numeric_limits<uint64_t>::max());
-  for (uint64_t s : shingles) {
-    for (std::size_t i = 0; i < seeds_.size(); ++i) {
-      sig[i] = std::min(sig[i], Mix(s ^ seeds_[i]));
-    }
-  }
-  return sig;
+  return MinHashes(shingles, seeds_);
 }
 
 std::vector<int64_t> MinHasher::BandKeys(const std::vector<uint64_t>& signature) const {
@@ -153,6 +234,20 @@ std::vector<int64_t> MinHasher::BandKeys(const std::vector<uint64_t>& signature)
       h = Mix(h ^ signature[b * options_.rows + r]);
     }
     keys.push_back(static_cast<int64_t>(h));
+  }
+  return keys;
+}
+
+std::vector<int64_t> MinHasher::BandKeysOf(const TitledText& text) const {
+  // The whole text as it always was (title, a space, body), so keys stored before title bands stay valid.
+  std::vector<int64_t> keys = BandKeys(Signature(Shingles(absl::StrCat(text.title, " ", text.body))));
+  const std::vector<uint64_t> title = Shingles(text.title);
+  if (title.empty()) {
+    return keys;
+  }
+  const std::vector<uint64_t> mins = MinHashes(title, title_seeds_);
+  for (std::size_t b = 0; b < mins.size(); ++b) {
+    keys.push_back(static_cast<int64_t>(Mix(Mix(static_cast<uint64_t>(b) + 0x717eba4d) ^ mins[b])));
   }
   return keys;
 }
@@ -182,13 +277,13 @@ std::string NormalizeForShingles(absl::string_view text) {
   return out;
 }
 
-void BandIndex::Add(int64_t id, absl::string_view text) {
+void BandIndex::Add(int64_t id, const TitledText& text) {
   for (int64_t key : hasher_.BandKeysOf(text)) {
     buckets_[key].push_back(id);
   }
 }
 
-std::vector<std::pair<int64_t, int>> BandIndex::Candidates(absl::string_view text) const {
+std::vector<std::pair<int64_t, int>> BandIndex::Candidates(const TitledText& text) const {
   std::map<int64_t, int> shared;
   for (int64_t key : hasher_.BandKeysOf(text)) {
     auto it = buckets_.find(key);
@@ -204,15 +299,41 @@ std::vector<std::pair<int64_t, int>> BandIndex::Candidates(absl::string_view tex
   return out;
 }
 
-std::vector<ScoredItem> RankBySimilarity(const MinHasher& hasher, absl::string_view text,
-                                         const std::vector<std::pair<int64_t, std::string>>& candidates,
+std::vector<ScoredItem> RankBySimilarity(const MinHasher& hasher, const TitledText& text,
+                                         const std::vector<std::pair<int64_t, TitledText>>& candidates,
                                          double min_score, int limit) {
-  const std::vector<uint64_t> mine = hasher.Shingles(text);
-  std::vector<ScoredItem> out;
+  std::vector<Shingled> docs;  // the query first, then the candidates
+  docs.reserve(candidates.size() + 1);
+  docs.push_back(ShingleText(hasher, text));
   for (const auto& [id, other] : candidates) {
-    const double score = Jaccard(mine, hasher.Shingles(other));
+    docs.push_back(ShingleText(hasher, other));
+  }
+  absl::flat_hash_map<uint64_t, double> weight_of;  // document frequency first, then weight
+  weight_of.reserve(docs.size() * 128);
+  for (const Shingled& d : docs) {
+    for (uint64_t s : d.all.keys) {
+      ++weight_of[s];
+    }
+  }
+  const double n = static_cast<double>(docs.size()) + kIdfSmoothing;
+  for (auto& [s, w] : weight_of) {
+    w = std::log(n / (w + 1));
+  }
+  const bool all_titled =
+      std::all_of(docs.begin(), docs.end(), [](const Shingled& d) { return !d.title.keys.empty(); });
+  for (Shingled& d : docs) {
+    Weigh(weight_of, d.title);
+    Weigh(weight_of, d.body);
+    if (!all_titled) {  // only an untitled pair's score weighs the whole texts
+      Weigh(weight_of, d.all);
+    }
+  }
+  const Shingled& mine = docs[0];
+  std::vector<ScoredItem> out;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const double score = Score(mine, docs[i + 1]);
     if (score >= min_score) {
-      out.push_back({id, score});
+      out.push_back({candidates[i].first, score});
     }
   }
   std::sort(out.begin(), out.end(), [](const ScoredItem& a, const ScoredItem& b) {

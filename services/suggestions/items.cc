@@ -105,7 +105,7 @@ absl::Status Items::Create(const Call& call, const CreateSuggestionRequest& requ
   return commands_.Run(call, caller, "CreateSuggestion", request, response, [&](Change& change) -> absl::Status {
     pqxx::work& tx = change.tx();
     const std::vector<int64_t> band_keys =
-        request.submit() ? access_.hasher().BandKeysOf(DedupText(draft)) : std::vector<int64_t>{};
+        request.submit() ? access_.hasher().BandKeysOf(TextOf(draft)) : std::vector<int64_t>{};
     const int64_t id =
         InsertSuggestion(tx, draft, people.submitters,
                          {.submit = request.submit(),
@@ -131,7 +131,7 @@ absl::Status Items::Create(const Call& call, const CreateSuggestionRequest& requ
     if (request.submit()) {
       change.Emit(Submitted(draft, name, received), name);
       ASSIGN_OR_RETURN(similar,
-                       access_.Similar(tx, reader, DedupText(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize));
+                       access_.Similar(tx, reader, TextOf(draft), band_keys, id, kDefaultMinScore, kSubmitHintSize));
     }
     nlohmann::json audited = {{"kind", SuggestionKind_Name(draft.kind())}, {"submit", request.submit()}};
     if (!paper_day.empty()) {
@@ -224,14 +224,14 @@ absl::Status Items::Submit(const Call& call, const TransitionRequest& request, S
              row.detail = absl::StrCat("未确认的联名代表不再列入：", absl::StrJoin(dropped, "、"));
            }
          }
-         MarkSubmitted(change.tx(), r.id, today, access_.hasher().BandKeysOf(DedupText(s)));
+         MarkSubmitted(change.tx(), r.id, today, access_.hasher().BandKeysOf(TextOf(s)));
          // Duty evidence: the lead and the confirmed co-signers only.
          change.Emit(Submitted(s, s.name(), today), s.name());
          return absl::OkStatus();
        },
        // The duplicate hint is part of the stored response, so a replay shows the same hint.
        .finish = [&](pqxx::work& tx, Reader& reader, const Record& r, Suggestion* out) -> absl::Status {
-         const std::string text = DedupText(r.suggestion);
+         const TitledText text = TextOf(r.suggestion);
          ASSIGN_OR_RETURN(std::vector<SimilarItem> similar,
                           access_.Similar(tx, reader, text, access_.hasher().BandKeysOf(text), r.id, kDefaultMinScore,
                                           kSubmitHintSize));

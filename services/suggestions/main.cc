@@ -1,6 +1,6 @@
 // minyi-suggestions: wiring only. Settings in config.cc; the handlers are items.cc (the lifecycle),
-// handling.cc (departments and deadlines), queries.cc and configuration.cc behind rpc.cc; background work
-// in jobs.cc; the SQL in the store*.cc files.
+// handling.cc (departments and deadlines), queries.cc, configuration.cc and public_reads.cc (the public
+// reads) behind rpc.cc; background work in jobs.cc; the SQL in the store*.cc files.
 #include <utility>
 
 #include "common/channel.h"
@@ -25,8 +25,10 @@ int main() {
         suggestions::Handling handling(host.pool(), host.authorizer(), access, std::move(config.deadlines));
         suggestions::Queries queries(host.pool(), host.authorizer(), access);
         suggestions::Configuration configuration(host.pool(), host.authorizer());
-        host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration));
-        suggestions::AddJobs(host, handling, config.sweep_interval);
+        suggestions::PublicReads public_reads(host.pool());
+        host.AddService(suggestions::SuggestionsRpc(items, handling, queries, configuration, host.dead_events()));
+        host.AddService(suggestions::PublicSuggestionsRpc(public_reads));
+        suggestions::AddJobs(host, handling, access, config.sweep_interval);
         return host.Run();
       });
 }

@@ -37,16 +37,18 @@ int64_t PageKey(const SearchHit& h) { return h.RankKey(); }
 Suggestion& ItemOf(Record& r) { return r.suggestion; }
 Suggestion& ItemOf(SearchHit& h) { return h.record.suggestion; }
 
-// One page of suggestions: the rows `select` reads (one past the page) in one transaction, each shown as
-// `view` makes it.
+// One page of suggestions: the rows `select` reads (one past the page), each shown as `view` makes it.
+// A search reads in one transaction (BEGIN/COMMIT), where its planner settings hold across its statements
+// (SearchSuggestions); a list is one statement, read without.
 template <typename Select, typename ViewOf>
-absl::Status ReadPage(PgPool& pool, Select select, int page_size, absl::string_view fingerprint, ViewOf view,
-                      ListSuggestionsResponse* response) {
+absl::Status ReadPage(PgPool& pool, bool one_transaction, Select select, int page_size, absl::string_view fingerprint,
+                      ViewOf view, ListSuggestionsResponse* response) {
   std::invoke_result_t<Select, pqxx::transaction_base&> rows;
-  RETURN_IF_ERROR(pool.Read([&](pqxx::transaction_base& tx) -> absl::Status {
+  auto read = [&](pqxx::transaction_base& tx) -> absl::Status {
     rows = select(tx);
     return absl::OkStatus();
-  }));
+  };
+  RETURN_IF_ERROR(one_transaction ? pool.Transact([&](pqxx::work& tx) { return read(tx); }) : pool.Read(read));
   response->set_next_page_token(TrimToPage(rows, page_size, fingerprint, [](const auto& row) { return PageKey(row); }));
   for (auto& row : rows) {
     *response->add_suggestions() = view(std::move(ItemOf(row)));
@@ -73,11 +75,11 @@ absl::Status Queries::Get(const Call& call, const GetSuggestionRequest& request,
 absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& request, ListSuggestionsResponse* response) {
   ASSIGN_OR_RETURN(const Caller caller, authorizer_.Authenticate(call));
   ListQuery q{.key_supervision_only = request.key_supervision()};
-  std::string tsquery;
+  std::vector<std::string> terms;
   if (!request.q().empty()) {
     RETURN_IF_ERROR(CheckText("q", request.q(), 1, kMaxQueryChars));
-    tsquery = SearchQuery(request.q());
-    if (tsquery.empty()) {
+    terms = SearchTerms(request.q());
+    if (terms.empty()) {
       return InvalidField("q", "must hold a word: Chinese characters, letters or digits");
     }
   }
@@ -110,18 +112,18 @@ absl::Status Queries::List(const Call& call, const ListSuggestionsRequest& reque
   ASSIGN_OR_RETURN(const PageRequest page,
                    ReadPageRequest(request.page_size(), request.page_token(),
                                    {"suggestions", q.state, q.kind, q.department, absl::StrCat(q.deputy_id),
-                                    q.citizen_account, q.key_supervision_only ? "1" : "0", tsquery}));
+                                    q.citizen_account, q.key_supervision_only ? "1" : "0", TsQueryLiteral(terms)}));
   q.after_id = page.after_id;
   q.limit = page.size + 1;
   auto view = [&](Suggestion s) { return View(caller, std::move(s), true); };
-  if (!tsquery.empty()) {
+  if (!terms.empty()) {
     return ReadPage(
-        pool_, [&](pqxx::transaction_base& tx) { return SearchSuggestions(tx, q, tsquery); }, page.size,
+        pool_, true, [&](pqxx::transaction_base& tx) { return SearchSuggestions(tx, q, terms); }, page.size,
         page.fingerprint, view, response);
   }
   return ReadPage(
-      pool_, [&](pqxx::transaction_base& tx) { return SelectSuggestions(tx, q); }, page.size, page.fingerprint, view,
-      response);
+      pool_, false, [&](pqxx::transaction_base& tx) { return SelectSuggestions(tx, q); }, page.size, page.fingerprint,
+      view, response);
 }
 
 absl::Status Queries::GetTimeline(const Call& call, const GetTimelineRequest& request, Timeline* response) {
@@ -158,7 +160,7 @@ absl::Status Queries::FindSimilar(const Call& call, const FindSimilarRequest& re
   Reader reader{caller};
   return pool_.Read([&](pqxx::transaction_base& tx) -> absl::Status {
     ASSIGN_OR_RETURN(const Record rec, access_.LoadVisible(tx, reader, id));
-    const std::string text = DedupText(rec.suggestion);
+    const TitledText text = TextOf(rec.suggestion);
     ASSIGN_OR_RETURN(std::vector<SimilarItem> similar,
                      access_.Similar(tx, reader, text, access_.hasher().BandKeysOf(text), id, min_score, limit));
     for (SimilarItem& item : similar) {
@@ -201,7 +203,7 @@ absl::Status Queries::ListShowcase(const Call& call, const ListShowcaseRequest& 
   ASSIGN_OR_RETURN(const PageRequest page, ReadPageRequest(request.page_size(), request.page_token(), {"showcase"}));
   const ListQuery q{.after_id = page.after_id, .limit = page.size + 1, .showcased_only = true};
   return ReadPage(
-      pool_, [&](pqxx::transaction_base& tx) { return SelectSuggestions(tx, q); }, page.size, page.fingerprint,
+      pool_, false, [&](pqxx::transaction_base& tx) { return SelectSuggestions(tx, q); }, page.size, page.fingerprint,
       [](const Suggestion& s) { return PublicView(s); }, response);
 }
 

@@ -5,7 +5,7 @@
 namespace minyi::suggestions {
 
 std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Queries& queries,
-                                           Configuration& configuration) {
+                                           Configuration& configuration, DeadEvents& dead_events) {
   auto rpc = std::make_unique<RpcService>(v1::Suggestions::service_full_name());
   (*rpc)
       .Bind("CreateSuggestion", items, &Items::Create)
@@ -42,7 +42,17 @@ std::unique_ptr<RpcService> SuggestionsRpc(Items& items, Handling& handling, Que
       .Bind("CreateFund", configuration, &Configuration::CreateFund)
       .Bind("GetFund", configuration, &Configuration::GetFund)
       .Bind("GetHolidayCalendar", configuration, &Configuration::GetHolidayCalendar)
-      .Bind("UpdateHolidayCalendar", configuration, &Configuration::UpdateHolidayCalendar);
+      .Bind("UpdateHolidayCalendar", configuration, &Configuration::UpdateHolidayCalendar)
+      .Bind("ListDeadEvents", dead_events, &DeadEvents::List)
+      .Bind("ReplayDeadEvent", dead_events, &DeadEvents::Replay);
+  return rpc;
+}
+
+std::unique_ptr<RpcService> PublicSuggestionsRpc(PublicReads& reads) {
+  auto rpc = std::make_unique<RpcService>(v1::PublicSuggestions::service_full_name());
+  (*rpc)
+      .Bind("ListPublicShowcase", reads, &PublicReads::ListShowcase)
+      .Bind("GetPublicStats", reads, &PublicReads::GetStats);
   return rpc;
 }
 

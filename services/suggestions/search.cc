@@ -106,7 +106,7 @@ SearchVectors SearchVectorsOf(absl::string_view title, absl::string_view body) {
           .text = TsVectorLiteral(SearchWords(absl::StrCat(title, "\n", body)))};
 }
 
-std::string SearchQuery(absl::string_view query) {
+std::vector<std::string> SearchTerms(absl::string_view query) {
   std::vector<std::string> terms;
   ForEachRun(
       query,
@@ -119,8 +119,13 @@ std::string SearchQuery(absl::string_view query) {
         }
       },
       [&](const std::string& word) { terms.push_back(word); });
-  return absl::StrJoin(SortedUnique(std::move(terms)), " & ",
-                       [](std::string* out, const std::string& w) { out->append(Quoted(w)); });
+  return SortedUnique(std::move(terms));
 }
+
+std::string TsQueryLiteral(const std::vector<std::string>& terms) {
+  return absl::StrJoin(terms, " & ", [](std::string* out, const std::string& w) { out->append(Quoted(w)); });
+}
+
+std::string SearchQuery(absl::string_view query) { return TsQueryLiteral(SearchTerms(query)); }
 
 }  // namespace minyi::suggestions

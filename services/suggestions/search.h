@@ -25,10 +25,16 @@ struct SearchVectors {
 };
 SearchVectors SearchVectorsOf(absl::string_view title, absl::string_view body);
 
-// The tsquery that matches an item holding every word of `query` (whitespace or punctuation between
-// words): a single ideograph as its unigram, a longer run of ideographs as all its bigrams, a Latin or
-// digit word as itself; "" when `query` has no word. Bigrams are not required to be adjacent in the item
-// (the tsvector keeps no positions), so 电梯加装 also matches a text holding 电梯, 梯加 and 加装 apart.
+// The terms an item must hold to match `query` (whitespace or punctuation between words), sorted: a
+// single ideograph as its unigram, a longer run of ideographs as all its bigrams, a Latin or digit word as
+// itself; none when `query` has no word. Bigrams are not required to be adjacent in the item (the tsvector
+// keeps no positions), so 电梯加装 also matches a text holding 电梯, 梯加 and 加装 apart.
+std::vector<std::string> SearchTerms(absl::string_view query);
+
+// The tsquery that matches an item holding every one of `terms` ('加装' & '电梯' & '装电'); "" for none.
+std::string TsQueryLiteral(const std::vector<std::string>& terms);
+
+// TsQueryLiteral(SearchTerms(query)).
 std::string SearchQuery(absl::string_view query);
 
 }  // namespace minyi::suggestions

@@ -67,6 +67,15 @@ std::vector<std::string> DropUnconfirmedCoSigners(pqxx::work& tx, int64_t id);
 
 void SetState(pqxx::work& tx, int64_t id, minyi::suggestions::v1::SuggestionState state);
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys);
+// Items waiting for band keys added since they were indexed (migration 007): up to `limit`, taken off the
+// queue; InsertBands adds keys an item may partly have already.
+struct ReindexItem {
+  int64_t id = 0;
+  std::string title = "";
+  std::string body = "";
+};
+std::vector<ReindexItem> ClaimReindex(pqxx::work& tx, int limit);
+void InsertBands(pqxx::work& tx, int64_t id, const std::vector<int64_t>& band_keys);
 void SetRejected(pqxx::work& tx, int64_t id, const std::string& reason);
 // Marks `id` merged into `into`, which gains its submitters.
 void SetMerged(pqxx::work& tx, int64_t id, int64_t into);
@@ -113,7 +122,6 @@ std::vector<minyi::suggestions::v1::TimelineEntry> SelectTimeline(pqxx::transact
 // is read as a whole row (without details), so the visibility rule can be applied to it.
 struct Candidate {
   Record record;
-  std::string text = "";  // title and body
 };
 std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::vector<int64_t>& band_keys,
                                         int64_t exclude_id, int limit);
@@ -142,9 +150,10 @@ struct SearchHit {
   bool title_hit = false;
   int64_t RankKey() const { return title_hit ? kTitleRank + record.id : record.id; }
 };
-// The items `query` lists (its after_id a RankKey, or 0) that match `tsquery` (SearchQuery), best first.
+// The items `query` lists (its after_id a RankKey, or 0) that hold every one of `terms` (SearchTerms),
+// best first.
 std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& query,
-                                         const std::string& tsquery);
+                                         const std::vector<std::string>& terms);
 // Gives up to `limit` items without search words (written before they were kept, or by an older replica)
 // their words; returns how many.
 int IndexUnindexed(pqxx::work& tx, int limit);
@@ -196,5 +205,9 @@ struct DueItem {
 std::vector<DueItem> LockDueItems(pqxx::work& tx, absl::CivilDay today, const std::vector<int>& reminders, int limit);
 // True when this threshold had not been recorded for the item's round and deadline.
 bool RecordAlert(pqxx::work& tx, const DueItem& item, int threshold);
+
+// Blanks the call-back number on every opinion of the citizen ("accounts/{id}") whose account closed;
+// returns how many opinions held one.
+int EraseCitizenContact(pqxx::work& tx, const std::string& citizen_account);
 
 }  // namespace minyi::suggestions

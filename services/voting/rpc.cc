@@ -43,4 +43,17 @@ std::unique_ptr<RpcService> VotingRpc(Projects& projects, Votes& votes, BallotBo
   return rpc;
 }
 
+std::unique_ptr<RpcService> PublicVotingRpc(PublicReads& reads) {
+  auto rpc = std::make_unique<RpcService>(v1::PublicVoting::service_full_name());
+  (*rpc)
+      .Bind("ListPublicVotes", reads, &PublicReads::ListVotes)
+      .Bind("GetPublicVoteResult", reads, &PublicReads::GetResult)
+      .Bind("GetPublicBulletin", reads, &PublicReads::GetBulletin)
+      .Bind("ListPublicProjects", reads, &PublicReads::ListProjects)
+      .Bind("GetPublicProject", reads, &PublicReads::GetProject)
+      .Bind("ListPublicProgress", reads, &PublicReads::ListProgress)
+      .Bind("GetPublicSatisfaction", reads, &PublicReads::GetSatisfaction);
+  return rpc;
+}
+
 }  // namespace minyi::voting

@@ -125,19 +125,20 @@ std::optional<Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool 
 }
 
 // $4: filter on the state as read before announcement (a chosen project of an unannounced vote is a
-// candidate).
-const Query kListProjects{"voting_list_projects", absl::StrCat("SELECT ", ProjectColumns(),
-                                                               " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR "
-                                                               "(CASE WHEN $4::boolean AND ",
-                                                               kUnannounced,
-                                                               " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END)"
-                                                               " = $2::text) ORDER BY p.id LIMIT $3")};
+// candidate). $5: only the states IsPublic (access.h) names.
+const Query kListProjects{
+    "voting_list_projects",
+    absl::StrCat(
+        "SELECT ", ProjectColumns(),
+        " FROM projects p WHERE p.id > $1 AND ($2::text = '' OR (CASE WHEN $4::boolean AND ", kUnannounced,
+        " THEN 'PROJECT_STATE_CANDIDATE' ELSE p.state END) = $2::text) AND (NOT $5::boolean OR p.state IN "
+        "('PROJECT_STATE_CANDIDATE', 'PROJECT_STATE_CHOSEN', 'PROJECT_STATE_COMPLETED')) ORDER BY p.id LIMIT $3")};
 
 std::vector<Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state,
-                                    ProjectView view) {
+                                    ProjectView view, bool public_only) {
   std::vector<Project> out;
   for (const pqxx::row& row :
-       tx.exec_prepared(kListProjects, after_id, state, limit, view == ProjectView::kBeforeAnnouncement)) {
+       tx.exec_prepared(kListProjects, after_id, state, limit, view == ProjectView::kBeforeAnnouncement, public_only)) {
     out.push_back(ProjectOf(row, view));
   }
   return out;
@@ -304,11 +305,13 @@ std::optional<Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_up
   return v;
 }
 
-const Query kListVotes{"voting_list_votes", "SELECT id FROM votes WHERE id > $1 ORDER BY id LIMIT $2"};
+const Query kListVotes{
+    "voting_list_votes",
+    "SELECT id FROM votes WHERE id > $1 AND ($3::text = '' OR state = $3::text) ORDER BY id LIMIT $2"};
 
-std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit) {
+std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit, const std::string& state) {
   std::vector<int64_t> out;
-  for (const pqxx::row& row : tx.exec_prepared(kListVotes, after_id, limit)) {
+  for (const pqxx::row& row : tx.exec_prepared(kListVotes, after_id, limit, state)) {
     out.push_back(row[0].as<int64_t>());
   }
   return out;
@@ -508,6 +511,24 @@ std::vector<BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vo
     out.push_back(std::move(e));
   }
   return out;
+}
+
+minyi::voting::v1::Bulletin LoadBulletin(pqxx::transaction_base& tx, int64_t vote_id) {
+  const VoteRules rules = LoadRules(tx, vote_id, /*with_counts=*/true);
+  minyi::voting::v1::Bulletin b;
+  b.set_vote(ResourceName("votes/", vote_id));
+  b.set_form(rules.form);
+  b.set_slots(rules.slots);
+  b.set_max_approvals(rules.max_approvals);
+  for (const std::string& c : rules.candidates) {
+    b.add_candidates(c);
+  }
+  b.set_electorate(rules.electorate);
+  b.set_checked_in(rules.checked_in);
+  for (BulletinEntry& e : SelectBulletin(tx, vote_id)) {
+    *b.add_ballots() = std::move(e);
+  }
+  return b;
 }
 
 const Query kStoreResult{"voting_store_result", "UPDATE votes SET result = $2 WHERE id = $1"};

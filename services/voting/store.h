@@ -29,9 +29,11 @@ enum class ProjectView { kFull, kBeforeAnnouncement };
 int64_t InsertProject(pqxx::work& tx, const minyi::voting::v1::Project& project, const std::string& actor);
 std::optional<minyi::voting::v1::Project> LoadProject(pqxx::transaction_base& tx, int64_t id, bool for_update = false,
                                                       ProjectView view = ProjectView::kFull);
-// Projects after `after_id` in id order; `state` "" for any, else the state as `view` shows it.
+// Projects after `after_id` in id order; `state` "" for any, else the state as `view` shows it; with
+// `public_only`, only those in a public state (IsPublic).
 std::vector<minyi::voting::v1::Project> SelectProjects(pqxx::transaction_base& tx, int64_t after_id, int limit,
-                                                       const std::string& state, ProjectView view);
+                                                       const std::string& state, ProjectView view,
+                                                       bool public_only = false);
 void ScreenProjectRow(pqxx::work& tx, int64_t id, const minyi::voting::v1::ScreenProjectRequest& screening);
 void SetProjectState(pqxx::work& tx, int64_t id, minyi::voting::v1::ProjectState state);
 void SetSupervision(pqxx::work& tx, int64_t id, const std::string& group, const std::vector<std::string>& members);
@@ -54,7 +56,9 @@ int64_t InsertVote(pqxx::work& tx, const minyi::voting::v1::Vote& vote, const st
 void InsertCandidate(pqxx::work& tx, int64_t vote_id, int position, int64_t project_id);
 void InsertElector(pqxx::work& tx, int64_t vote_id, const std::string& deputy);
 std::optional<minyi::voting::v1::Vote> LoadVote(pqxx::transaction_base& tx, int64_t id, bool for_update = false);
-std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit);
+// Vote ids after `after_id` in id order; `state` "" for any, else the VoteState name.
+std::vector<int64_t> SelectVoteIds(pqxx::transaction_base& tx, int64_t after_id, int limit,
+                                   const std::string& state = "");
 // Moves the vote to `state`, stamping opened_on / closed_on with today's date (Asia/Shanghai).
 void SetVoteState(pqxx::work& tx, int64_t id, minyi::voting::v1::VoteState state);
 // The counting rules; with `with_counts`, also the electorate and check-in counts as they stand.
@@ -104,6 +108,8 @@ std::vector<int64_t> VotesWithSealedBallots(pqxx::transaction_base& tx);
 
 void InsertBulletinEntry(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::BulletinEntry& entry);
 std::vector<minyi::voting::v1::BulletinEntry> SelectBulletin(pqxx::transaction_base& tx, int64_t vote_id);
+// The whole bulletin of a closed vote: its rules, counts and every counted ballot in tracker order.
+minyi::voting::v1::Bulletin LoadBulletin(pqxx::transaction_base& tx, int64_t vote_id);
 void StoreResult(pqxx::work& tx, int64_t vote_id, const minyi::voting::v1::VoteResult& result);
 std::optional<minyi::voting::v1::VoteResult> LoadResult(pqxx::transaction_base& tx, int64_t vote_id);
 

@@ -338,19 +338,7 @@ absl::Status Votes::GetBulletin(const Call& call, const GetBulletinRequest& requ
     // The bulletin becomes public with the result: it recounts to it.
     RETURN_IF_ERROR(
         CountedVoteState(tx, id, caller, "票决结束后公布全部选票", "全部选票与票决结果一并在公告后公开").status());
-    const VoteRules rules = LoadRules(tx, id, /*with_counts=*/true);
-    response->set_vote(ResourceName(kVotes, id));
-    response->set_form(rules.form);
-    response->set_slots(rules.slots);
-    response->set_max_approvals(rules.max_approvals);
-    for (const std::string& c : rules.candidates) {
-      response->add_candidates(c);
-    }
-    response->set_electorate(rules.electorate);
-    response->set_checked_in(rules.checked_in);
-    for (BulletinEntry& e : SelectBulletin(tx, id)) {
-      *response->add_ballots() = std::move(e);
-    }
+    *response = LoadBulletin(tx, id);
     return absl::OkStatus();
   });
 }

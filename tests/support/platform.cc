@@ -24,11 +24,12 @@ nlohmann::json Json(const HttpResponse& r) {
   return nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
 }
 
-nlohmann::json ErrorInfo(const HttpResponse& r) {
+nlohmann::json ErrorDetail(const HttpResponse& r, absl::string_view type) {
+  const std::string type_url = absl::StrCat("type.googleapis.com/", type);
   const nlohmann::json j = Json(r);
   if (j.is_object() && j.contains("details")) {
     for (const nlohmann::json& d : j["details"]) {
-      if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") {
+      if (d.value("@type", "") == type_url) {
         return d;
       }
     }
@@ -36,7 +37,13 @@ nlohmann::json ErrorInfo(const HttpResponse& r) {
   return nlohmann::json::object();
 }
 
-std::string ErrorReason(const HttpResponse& r) { return ErrorInfo(r).value("reason", ""); }
+std::string ErrorReason(const HttpResponse& r) { return ErrorDetail(r, "google.rpc.ErrorInfo").value("reason", ""); }
+
+std::string BadField(const HttpResponse& r) {
+  const nlohmann::json violations =
+      ErrorDetail(r, "google.rpc.BadRequest").value("fieldViolations", nlohmann::json::array());
+  return violations.empty() ? "" : violations[0].value("field", "");
+}
 
 bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group) {
   RedisClient redis(redis_addr);

@@ -170,10 +170,12 @@ class Platform final {
 bool GroupCaughtUp(const std::string& redis_addr, absl::string_view group);
 
 nlohmann::json Json(const HttpResponse& r);
-// The google.rpc.ErrorInfo detail of an error answer (reason, domain), or an empty object.
-nlohmann::json ErrorInfo(const HttpResponse& r);
-// Its reason ("ETAG_MISMATCH"), or empty.
+// The detail of type `type` ("google.rpc.ErrorInfo") of an error answer, or an empty object.
+nlohmann::json ErrorDetail(const HttpResponse& r, absl::string_view type);
+// The ErrorInfo detail's reason ("ETAG_MISMATCH"), or empty.
 std::string ErrorReason(const HttpResponse& r);
+// The field the BadRequest detail names first ("code"), or empty.
+std::string BadField(const HttpResponse& r);
 // A name no other call in this process (or a concurrent test process) gets: prefix, counter, pid.
 std::string Unique(absl::string_view prefix);
 

@@ -63,23 +63,6 @@ std::string LastCodeSentTo(const std::string& phone) {
   return codes.empty() ? "" : codes.back();
 }
 
-// The field a 400 answer names (google.rpc.BadRequest), or "".
-std::string BadField(const HttpResponse& r) {
-  const json j = Json(r);
-  if (j.is_object() && j.contains("details")) {
-    for (const json& d : j["details"]) {
-      if (d.value("@type", "") == "type.googleapis.com/google.rpc.BadRequest") {
-        for (const char* key : {"fieldViolations", "field_violations"}) {
-          if (d.contains(key) && !d[key].empty()) {
-            return d[key][0].value("field", "");
-          }
-        }
-      }
-    }
-  }
-  return "";
-}
-
 HttpResponse Register(const std::string& address, const std::string& phone, const std::string& code) {
   return From(address, "POST", "/v1/auth:register",
               {{"phone", phone}, {"code", code}, {"displayName", "王小民"}, {"password", kPassword}});
@@ -294,6 +277,59 @@ TEST(RegistrationTest, ClosingAnAccountErasesTheNumberAndEndsEverySession) {
   HttpResponse again = Register(from, phone, LastCodeSentTo(phone));
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_NE(Json(again)["account"].value("name", ""), name);
+}
+
+TEST(RegistrationTest, ClosingAnAccountBlanksTheCallBackNumberOnItsOpinionsAndItsStoredRetries) {
+  const std::string from = "127.0.0.73";
+  const std::string phone = NewNumber();
+  ASSERT_EQ(AskCode(from, phone, "CODE_PURPOSE_REGISTER").status, 200);
+  HttpResponse registered = Register(from, phone, LastCodeSentTo(phone));
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  const std::string token = Json(registered).value("accessToken", "");
+  const std::string account = Json(registered)["account"].value("name", "");
+  const std::string station = P().NewStation("示范县");
+  const json opinion_body = {{"submit", true},
+                             {"suggestion",
+                              {{"kind", "SUGGESTION_KIND_CITIZEN_OPINION"},
+                               {"title", "小区门口路灯坏了"},
+                               {"body", "幸福小区南门的路灯坏了一个月，晚上回家看不清路，请尽快修好。"},
+                               {"station", station},
+                               {"contactPhone", phone}}}};
+  HttpResponse submitted =
+      P().Call("POST", "/v1/suggestions", opinion_body, token, {{"Idempotency-Key", Unique("close-opinion")}});
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  const std::string opinion = Json(submitted).value("name", "");
+  HttpResponse before = P().Call("GET", absl::StrCat("/v1/", opinion), nullptr, P().Admin());
+  ASSERT_EQ(Json(before).value("contactPhone", ""), phone) << "office staff see the call-back number";
+
+  ASSERT_EQ(From(from, "POST", "/v1/accounts/me:close", {{"password", kPassword}}, token).status, 200);
+  // The suggestions service learns of the closing from its event and blanks the number; the opinion stays.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        HttpResponse r = P().Call("GET", absl::StrCat("/v1/", opinion), nullptr, P().Admin());
+        return r.status == 200 && Json(r).value("contactPhone", "?").empty();
+      },
+      absl::Seconds(10)));
+  HttpResponse after = P().Call("GET", absl::StrCat("/v1/", opinion), nullptr, P().Admin());
+  EXPECT_EQ(Json(after).value("title", ""), "小区门口路灯坏了");
+  EXPECT_EQ(Json(after).value("citizenAccount", ""), account);
+  // Nor does a copy of the database keep the number in an answer stored for a retry, in either service.
+  const std::string id = account.substr(account.find('/') + 1);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        pqxx::connection db(P().dsn());
+        pqxx::work tx(db);
+        const int left =
+            tx.exec_params(
+                  "SELECT (SELECT count(*) FROM suggestions.idempotency_keys WHERE scope LIKE $1 || ' %') + "
+                  "(SELECT count(*) FROM identity.idempotency_keys WHERE scope LIKE $1 || ' %') + "
+                  "(SELECT count(*) FROM suggestions.suggestions WHERE contact_phone = $2)",
+                  id, phone)[0][0]
+                .as<int>();
+        tx.commit();
+        return left == 0;
+      },
+      absl::Seconds(10)));
 }
 
 TEST(RegistrationTest, EveryoneEditsTheirOwnDisplayNameOnly) {

@@ -77,7 +77,7 @@ bool RefusedEverywhere(const std::string& token) {
       [&] {
         HttpResponse r = P().Call("GET", "/v1/accounts/me", nullptr, token);
         // The gateway's own refusal, not identity's behind it: the gateway itself has learnt the revocation.
-        const json info = ErrorInfo(r);
+        const json info = ErrorDetail(r, "google.rpc.ErrorInfo");
         return r.status == 401 && info.value("reason", "") == "TOKEN_REVOKED" &&
                info.value("domain", "") == "minyi.gateway" && AtDeputies(token) == grpc::StatusCode::UNAUTHENTICATED;
       },

@@ -109,6 +109,25 @@ TEST_F(SuggestionSearch, DepartmentsFindOneAndTwoCharacterWordsOnlyInWhatIsAssig
   EXPECT_THAT(Search(housing_token_, absl::StrCat(kTingChe, "%20", kShui)), IsEmpty());
 }
 
+TEST_F(SuggestionSearch, CoUnitsFindWhatTheyShareAndTheDepartmentFilterCoversThem) {
+  const std::string name =
+      Call("POST", "/v1/suggestions",
+           {{"submit", true}, {"suggestion", DeputyItem("关于老旧小区供水改造的建议", "楼顶水箱锈蚀，停水频繁。")}},
+           deputy_token_)
+          .value("name", "");
+  Call("POST", absl::StrCat("/v1/", name, ":accept"), json::object(), staff_);
+  Call("POST", absl::StrCat("/v1/", name, ":assign"), {{"leadDepartment", water_}, {"coDepartments", {housing_}}},
+       staff_);
+  const std::string other = Unique("county-health-");
+
+  EXPECT_THAT(Search(water_token_, kShui), ElementsAre(name));
+  EXPECT_THAT(Search(housing_token_, kShui), ElementsAre(name));
+  EXPECT_THAT(Search(staff_, kShui, absl::StrCat("&department=", housing_)), ElementsAre(name));
+  EXPECT_THAT(Search(staff_, kShui, absl::StrCat("&department=", water_)), ElementsAre(name));
+  EXPECT_THAT(Search(staff_, kShui, absl::StrCat("&department=", other)), IsEmpty());
+  EXPECT_THAT(Search(P().NewAccount("ROLE_DEPARTMENT", "", other), kShui), IsEmpty());
+}
+
 TEST_F(SuggestionSearch, CombinesWithTheListFiltersAndCoversCitizensOpinions) {
   const std::string suggestion = Assigned(
       DeputyItem("关于改造城区排水系统的建议", "每逢暴雨城区多处积水，排水管道标准偏低。"), deputy_token_, water_);

@@ -1,5 +1,9 @@
 #include "common/status.h"
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "common/config.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -37,6 +41,21 @@ TEST(Status, InvalidFieldCarriesBadRequestAndErrorInfo) {
 }
 
 TEST(Status, OkStaysOk) { EXPECT_TRUE(ToGrpc(absl::OkStatus()).ok()); }
+
+// absl visits a status's payloads in an order that varies with where it is allocated; the same error must
+// still be the same bytes (a hidden resource answers exactly as a missing one).
+TEST(Status, TheSameErrorHasTheSameDetailsInTypeOrderEveryTime) {
+  const std::string first = ToGrpc(NotFoundError("votes/7")).error_details();
+  google::rpc::Status rpc;
+  ASSERT_TRUE(rpc.ParseFromString(first));
+  ASSERT_EQ(rpc.details_size(), 2);
+  EXPECT_LT(rpc.details(0).type_url(), rpc.details(1).type_url());
+  std::vector<std::unique_ptr<absl::Status>> kept;  // alive, so each status lands at another address
+  for (int i = 0; i < 64; ++i) {
+    kept.push_back(std::make_unique<absl::Status>(NotFoundError("votes/7")));
+    EXPECT_EQ(ToGrpc(*kept.back()).error_details(), first) << i;
+  }
+}
 
 void SetKeys(absl::string_view service) {
   for (const auto& [k, v] : minyi::testing::TestKeys::Shared().ServiceEnv(service)) {

@@ -99,5 +99,29 @@ TEST(LoadGatewayConfigTest, ConnectionLimits) {
          "MINYI_WRITE_TIMEOUT_MS"});
 }
 
+TEST(LoadGatewayConfigTest, PublicReads) {
+  SetRequiredEnv();
+  auto defaults = LoadGatewayConfig();
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->public_per_second, 10);
+  EXPECT_EQ(defaults->public_burst, 30);
+  EXPECT_EQ(defaults->public_max_age, absl::Seconds(60));
+
+  setenv("MINYI_PUBLIC_RATE_PER_SECOND", "0", 1);
+  auto bad = LoadGatewayConfig();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("MINYI_PUBLIC_RATE_PER_SECOND"));
+  setenv("MINYI_PUBLIC_RATE_PER_SECOND", "1000000", 1);
+  setenv("MINYI_PUBLIC_BURST", "5", 1);
+  setenv("MINYI_PUBLIC_MAX_AGE_SECONDS", "0", 1);
+  auto set = LoadGatewayConfig();
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->public_per_second, 1000000);
+  EXPECT_EQ(set->public_burst, 5);
+  EXPECT_EQ(set->public_max_age, absl::ZeroDuration());
+  Unset({"MINYI_BACKENDS", "MINYI_REDIS_ADDR", "MINYI_TOKEN_VERIFY_KEYS", "MINYI_PUBLIC_RATE_PER_SECOND",
+         "MINYI_PUBLIC_BURST", "MINYI_PUBLIC_MAX_AGE_SECONDS"});
+}
+
 }  // namespace
 }  // namespace minyi::gateway

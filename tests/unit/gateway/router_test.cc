@@ -99,6 +99,27 @@ TEST(RouterTest, CollectionAndResourceRoutesAreDistinct) {
   EXPECT_EQ(station.route->method->name(), "GetStation");
 }
 
+TEST(RouterTest, ThePublicFamilyIsMarkedAndApartFromTheStaffRoutes) {
+  Router router = RealRouter();
+  RouteMatch list = router.Find("GET", "/v1/public/stations");
+  ASSERT_NE(list.route, nullptr);
+  EXPECT_EQ(list.route->method->full_name(), "minyi.deputies.v1.PublicDeputies.ListPublicStations");
+  EXPECT_TRUE(list.route->is_public);
+  RouteMatch deputy = router.Find("GET", "/v1/public/deputies/4");
+  ASSERT_NE(deputy.route, nullptr);
+  EXPECT_EQ(deputy.route->method->name(), "GetPublicDeputy");
+  EXPECT_TRUE(deputy.route->is_public);
+  RouteMatch staff = router.Find("GET", "/v1/deputies/4");
+  ASSERT_NE(staff.route, nullptr);
+  EXPECT_FALSE(staff.route->is_public);
+  // Nothing but reads under /v1/public/.
+  for (const Route& route : router.routes()) {
+    if (route.is_public) {
+      EXPECT_EQ(route.http_method, "GET") << route.path.text();
+    }
+  }
+}
+
 TEST(RouterTest, WrongMethodListsTheAllowedOnes) {
   Router router = RealRouter();
   RouteMatch m = router.Find("DELETE", "/v1/deputies/12");
