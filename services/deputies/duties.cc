@@ -123,15 +123,15 @@ PointRuleTable ToRuleTable(const minyi::deputies::v1::PointRules& rules) {
   return table;
 }
 
-std::optional<DutyCategory> CategoryForEventType(absl::string_view type) {
+std::optional<AutomaticDuty> AutomaticDutyFor(absl::string_view type) {
   if (type == "minyi.suggestions.v1.SuggestionSubmitted") {
-    return minyi::deputies::v1::DUTY_CATEGORY_MOTION_OR_SUGGESTION;
+    return AutomaticDuty{minyi::deputies::v1::DUTY_CATEGORY_MOTION_OR_SUGGESTION, "提出建议（系统自动记录）"};
   }
   if (type == "minyi.voting.v1.BallotCast") {
-    return minyi::deputies::v1::DUTY_CATEGORY_BALLOT;
+    return AutomaticDuty{minyi::deputies::v1::DUTY_CATEGORY_BALLOT, "参加民生实事项目票决（系统自动记录）"};
   }
   if (type == "minyi.evaluation.v1.ScoreSheetSubmitted") {
-    return minyi::deputies::v1::DUTY_CATEGORY_EVALUATION;
+    return AutomaticDuty{minyi::deputies::v1::DUTY_CATEGORY_EVALUATION, "参加评议测评（系统自动记录）"};
   }
   return std::nullopt;
 }

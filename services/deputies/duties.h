@@ -50,8 +50,12 @@ absl::Status ValidateEvidence(const google::protobuf::RepeatedPtrField<std::stri
 absl::Status ValidatePointRules(const minyi::deputies::v1::PointRules& rules);
 PointRuleTable ToRuleTable(const minyi::deputies::v1::PointRules& rules);
 
-// The category a duty-relevant event type earns (see DutyEvidence in deputies.proto); nullopt for every
-// other event.
-std::optional<DutyCategory> CategoryForEventType(absl::string_view type);
+// What a duty-relevant event type records (see DutyEvidence in deputies.proto): the category it earns and
+// the record's description, in the words the deputy's file shows; nullopt for every other event.
+struct AutomaticDuty {
+  DutyCategory category;
+  absl::string_view description;
+};
+std::optional<AutomaticDuty> AutomaticDutyFor(absl::string_view type);
 
 }  // namespace minyi::deputies

@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/audit.h"
 #include "common/log.h"
@@ -34,8 +33,8 @@ absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>&
   std::vector<Evidence> evidence;
   std::vector<int64_t> ids;
   for (const minyi::common::v1::Event& event : events) {
-    const std::optional<DutyCategory> category = CategoryForEventType(event.type());
-    if (!category.has_value()) {
+    const std::optional<AutomaticDuty> duty = AutomaticDutyFor(event.type());
+    if (!duty.has_value()) {
       continue;
     }
     // The payload's fields 1-3 are DutyEvidence's by contract, whatever the owning service calls its message.
@@ -45,11 +44,10 @@ absl::Status RecordDutiesFromEvents(const std::vector<minyi::common::v1::Event>&
       continue;
     }
     DutyRecord& content = contents.emplace_back();
-    content.set_category(*category);
+    content.set_category(duty->category);
     content.set_date(IsValidDate(payload.occurred_on()) ? payload.occurred_on()
                                                         : ShanghaiDate(absl::FromUnixSeconds(event.time().seconds())));
-    // Descriptions are shown to people; the event type and reference say what happened.
-    content.set_description(absl::StrCat("自动记录: ", event.type()));
+    content.set_description(std::string(duty->description));
     if (!payload.reference().empty()) {
       content.add_evidence(payload.reference().substr(0, kMaxEvidenceChars));
     }

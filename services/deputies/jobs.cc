@@ -12,7 +12,7 @@ void AddJobs(ServiceHost& host) {
   EventConsumer::Options consumer;
   consumer.group = "deputies";
   consumer.wants = [](std::string_view type) {
-    return CategoryForEventType(absl::string_view(type.data(), type.size())).has_value();
+    return AutomaticDutyFor(absl::string_view(type.data(), type.size())).has_value();
   };
   host.AddBatchConsumer(std::move(consumer), &RecordDutiesFromEvents);
 }

@@ -1,5 +1,10 @@
 #include "deputies/duties.h"
 
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace minyi::deputies {
@@ -127,14 +132,24 @@ TEST(PointRulesTest, Validation) {
   EXPECT_EQ(Field(ValidatePointRules(bad)), "point_rules.rules[0].category");
 }
 
-TEST(EventMappingTest, KnownTypesOnly) {
-  EXPECT_EQ(CategoryForEventType("minyi.suggestions.v1.SuggestionSubmitted"),
-            minyi::deputies::v1::DUTY_CATEGORY_MOTION_OR_SUGGESTION);
-  EXPECT_EQ(CategoryForEventType("minyi.voting.v1.BallotCast"), minyi::deputies::v1::DUTY_CATEGORY_BALLOT);
-  EXPECT_EQ(CategoryForEventType("minyi.evaluation.v1.ScoreSheetSubmitted"),
-            minyi::deputies::v1::DUTY_CATEGORY_EVALUATION);
-  EXPECT_FALSE(CategoryForEventType("minyi.deputies.v1.DeputyCreated").has_value());
-  EXPECT_FALSE(CategoryForEventType("").has_value());
+TEST(EventMappingTest, KnownTypesOnlyEachDescribedInChinese) {
+  const std::vector<std::pair<std::string, DutyCategory>> known = {
+      {"minyi.suggestions.v1.SuggestionSubmitted", minyi::deputies::v1::DUTY_CATEGORY_MOTION_OR_SUGGESTION},
+      {"minyi.voting.v1.BallotCast", minyi::deputies::v1::DUTY_CATEGORY_BALLOT},
+      {"minyi.evaluation.v1.ScoreSheetSubmitted", minyi::deputies::v1::DUTY_CATEGORY_EVALUATION},
+  };
+  for (const auto& [type, category] : known) {
+    const std::optional<AutomaticDuty> duty = AutomaticDutyFor(type);
+    ASSERT_TRUE(duty.has_value()) << type;
+    EXPECT_EQ(duty->category, category) << type;
+    // A deputy's file is read in Chinese: no event type or other Latin word leaks into it.
+    const std::string description(duty->description);
+    EXPECT_FALSE(description.empty()) << type;
+    EXPECT_EQ(description.find_first_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), std::string::npos)
+        << description;
+  }
+  EXPECT_FALSE(AutomaticDutyFor("minyi.deputies.v1.DeputyCreated").has_value());
+  EXPECT_FALSE(AutomaticDutyFor("").has_value());
 }
 
 }  // namespace
