@@ -1,7 +1,10 @@
 // The connection pool against a real PostgreSQL: connections go to queued callers first come, first served;
 // a lost or refused connection is retried within the call's budget, and its cause logged once.
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -143,6 +146,44 @@ class PgPoolRestartTest : public ::testing::Test {
   std::unique_ptr<PgPool> pool_;
 };
 
+// Everything written to stderr while it lives, readable at any moment: gtest's capture can only be read by
+// ending it, and a line written before it is started again would be lost.
+class StderrCapture final {
+ public:
+  StderrCapture() {
+    std::fflush(stderr);
+    saved_ = dup(STDERR_FILENO);
+    file_ = std::tmpfile();
+    dup2(fileno(file_), STDERR_FILENO);
+  }
+  ~StderrCapture() {
+    std::fflush(stderr);
+    dup2(saved_, STDERR_FILENO);
+    close(saved_);
+    std::fclose(file_);
+  }
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+
+  std::string Contents() const {
+    std::fflush(stderr);
+    std::string out;
+    char buf[4096];
+    for (off_t at = 0;;) {
+      const ssize_t n = pread(fileno(file_), buf, sizeof buf, at);
+      if (n <= 0) {
+        return out;
+      }
+      out.append(buf, static_cast<size_t>(n));
+      at += n;
+    }
+  }
+
+ private:
+  int saved_ = -1;
+  std::FILE* file_ = nullptr;
+};
+
 // The log lines of the pool's outage reports in `log`.
 std::vector<std::string> LostLines(const std::string& log) {
   std::vector<std::string> out;
@@ -223,7 +264,7 @@ TEST_F(PgPoolRestartTest, ARefusedConnectionIsRetriedUntilASlotFreesAndItsCauseL
   const std::string limited =
       absl::StrCat("postgresql://pool_limited@127.0.0.1:", server_.port(), dsn_.substr(dsn_.rfind('/')));
   // Captured from before the pool exists: its first refusal may come from any of its connections.
-  ::testing::internal::CaptureStderr();
+  StderrCapture captured;
   PgPool pool(PgPool::Options{.dsn = limited, .schema = "limited", .size = 2, .statements = {}});
   absl::Notification held, release;
   std::thread holder([&] {
@@ -244,16 +285,11 @@ TEST_F(PgPoolRestartTest, ARefusedConnectionIsRetriedUntilASlotFreesAndItsCauseL
     });
   });
   // The refusal is logged once, with PostgreSQL's words and nothing of the DSN, while the call retries.
-  std::string log;
-  ASSERT_TRUE(testing::Eventually([&] {
-    log += ::testing::internal::GetCapturedStderr();
-    ::testing::internal::CaptureStderr();
-    return !LostLines(log).empty();
-  }));
+  ASSERT_TRUE(testing::Eventually([&] { return !LostLines(captured.Contents()).empty(); })) << captured.Contents();
   release.Notify();
   holder.join();
   caller.join();
-  log += ::testing::internal::GetCapturedStderr();
+  const std::string log = captured.Contents();
   EXPECT_TRUE(second.ok()) << second;
   const std::vector<std::string> lines = LostLines(log);
   ASSERT_EQ(lines.size(), 1u) << log;
