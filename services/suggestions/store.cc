@@ -1,7 +1,6 @@
 #include "suggestions/store.h"
 
 #include <algorithm>
-#include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "suggestions/search.h"
+#include "suggestions/store_rows.h"
 
 namespace minyi::suggestions {
 namespace {
@@ -22,31 +22,59 @@ using ::minyi::suggestions::v1::Suggestion;
 using ::minyi::suggestions::v1::SuggestionState;
 using ::minyi::suggestions::v1::SuggestionState_Name;
 
-// Every suggestion read selects these columns; FromRow reads them by name.
-constexpr absl::string_view kColumns =
-    "s.id, s.kind, s.title, s.body, s.state, s.delegation, s.citizen_account, coalesce(s.station_id, 0) AS "
-    "station_id, s.level, s.contact_phone, s.entered_by, s.lead_department, "
-    "array_to_json(s.co_departments)::text AS co_departments, "
-    "coalesce(to_char(s.assigned_on, 'YYYY-MM-DD'), '') AS assigned_on, "
-    "coalesce(to_char(s.submitted_on, 'YYYY-MM-DD'), '') AS submitted_on, "
-    "coalesce(to_char(s.deadline, 'YYYY-MM-DD'), '') AS deadline, s.round, s.key_supervision, "
-    "coalesce(s.merged_into, 0) AS merged_into, coalesce(s.linked_into, 0) AS linked_into, s.reject_reason, "
-    "s.showcased, (extract(epoch FROM s.create_time) * 1000000)::bigint AS create_us, "
-    "(extract(epoch FROM s.update_time) * 1000000)::bigint AS update_us, "
-    "coalesce((extract(epoch FROM s.submit_time) * 1000000)::bigint, 0) AS submit_us, "
-    "array_to_string(ARRAY(SELECT d.deputy_id FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-    "ORDER BY d.position), ',') AS deputy_ids, "
-    "(SELECT coalesce(json_agg(json_build_array(c.deputy_id, c.state, (extract(epoch FROM c.update_time) * "
-    "1000000)::bigint) ORDER BY c.position), '[]') FROM co_signers c WHERE c.suggestion_id = s.id)::text AS "
-    "co_signers, "
-    "(SELECT coalesce(sum(f.amount_fen), 0) FROM fund_allocations f WHERE f.suggestion_id = s.id)::bigint AS funded "
-    "FROM suggestions s";
-
 constexpr absl::string_view kOpenStates =
     "('SUGGESTION_STATE_SUBMITTED', 'SUGGESTION_STATE_ACCEPTED', 'SUGGESTION_STATE_ASSIGNED', "
     "'SUGGESTION_STATE_IN_PROGRESS', 'SUGGESTION_STATE_ANSWERED', 'SUGGESTION_STATE_REOPENED')";
 
-// libpqxx 6 has no array parameters: bigint[] travels as an array literal (IdArray), text[] as JSON.
+const Query kLatestAnswer{
+    "suggestions_latest_answer",
+    "SELECT round, category, text, department, on_time, "
+    "(extract(epoch FROM answer_time) * 1000000)::bigint AS answer_us FROM answers WHERE suggestion_id = $1 "
+    "ORDER BY round DESC LIMIT 1"};
+const Query kAnswerCommitments{"suggestions_answer_commitments",
+                               "SELECT id, department, text, to_char(due_date, 'YYYY-MM-DD'), fulfilled, "
+                               "coalesce(to_char(last_checked_on, 'YYYY-MM-DD'), '') FROM commitments "
+                               "WHERE suggestion_id = $1 AND round = $2 ORDER BY id"};
+
+std::optional<Answer> LatestAnswer(pqxx::transaction_base& tx, int64_t id) {
+  pqxx::result r = tx.exec_prepared(kLatestAnswer, id);
+  if (r.empty()) {
+    return std::nullopt;
+  }
+  Answer a;
+  a.set_category(ParseEnum(r[0]["category"], &minyi::suggestions::v1::AnswerCategory_Parse));
+  a.set_text(r[0]["text"].as<std::string>());
+  a.set_department(r[0]["department"].as<std::string>());
+  a.set_on_time(r[0]["on_time"].as<bool>());
+  *a.mutable_answer_time() = TimeUtil::MicrosecondsToTimestamp(r[0]["answer_us"].as<int64_t>());
+  for (const pqxx::row& row : tx.exec_prepared(kAnswerCommitments, id, r[0]["round"].as<int>())) {
+    Commitment* c = a.add_commitments();
+    c->set_name(ResourceName(kCommitments, row[0].as<int64_t>()));
+    c->set_suggestion(ResourceName(kSuggestions, id));
+    c->set_department(row[1].as<std::string>());
+    c->set_text(row[2].as<std::string>());
+    c->set_due_date(row[3].as<std::string>());
+    c->set_fulfilled(row[4].as<bool>());
+    c->set_last_checked_on(row[5].as<std::string>());
+  }
+  return a;
+}
+
+const Query kClearCoSigningSubmitters{"suggestions_clear_co_signing_submitters",
+                                      "DELETE FROM suggestion_deputies WHERE suggestion_id = $1 AND position > 0"};
+const Query kAddConfirmedSubmitters{
+    "suggestions_add_confirmed_submitters",
+    "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) SELECT suggestion_id, deputy_id, "
+    "position FROM co_signers WHERE suggestion_id = $1 AND state = 'CO_SIGNER_STATE_CONFIRMED'"};
+
+// A joint suggestion's submitters are its lead (position 0) and its confirmed co-signers.
+void SyncCoSigningSubmitters(pqxx::work& tx, int64_t id) {
+  tx.exec_prepared(kClearCoSigningSubmitters, id);
+  tx.exec_prepared(kAddConfirmedSubmitters, id);
+}
+
+}  // namespace
+
 std::string JsonStrings(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
 
 Record FromRow(const pqxx::row& row) {
@@ -103,55 +131,6 @@ Record FromRow(const pqxx::row& row) {
   }
   return r;
 }
-
-const Query kLatestAnswer{
-    "suggestions_latest_answer",
-    "SELECT round, category, text, department, on_time, "
-    "(extract(epoch FROM answer_time) * 1000000)::bigint AS answer_us FROM answers WHERE suggestion_id = $1 "
-    "ORDER BY round DESC LIMIT 1"};
-const Query kAnswerCommitments{"suggestions_answer_commitments",
-                               "SELECT id, department, text, to_char(due_date, 'YYYY-MM-DD'), fulfilled, "
-                               "coalesce(to_char(last_checked_on, 'YYYY-MM-DD'), '') FROM commitments "
-                               "WHERE suggestion_id = $1 AND round = $2 ORDER BY id"};
-
-std::optional<Answer> LatestAnswer(pqxx::transaction_base& tx, int64_t id) {
-  pqxx::result r = tx.exec_prepared(kLatestAnswer, id);
-  if (r.empty()) {
-    return std::nullopt;
-  }
-  Answer a;
-  a.set_category(ParseEnum(r[0]["category"], &minyi::suggestions::v1::AnswerCategory_Parse));
-  a.set_text(r[0]["text"].as<std::string>());
-  a.set_department(r[0]["department"].as<std::string>());
-  a.set_on_time(r[0]["on_time"].as<bool>());
-  *a.mutable_answer_time() = TimeUtil::MicrosecondsToTimestamp(r[0]["answer_us"].as<int64_t>());
-  for (const pqxx::row& row : tx.exec_prepared(kAnswerCommitments, id, r[0]["round"].as<int>())) {
-    Commitment* c = a.add_commitments();
-    c->set_name(ResourceName(kCommitments, row[0].as<int64_t>()));
-    c->set_suggestion(ResourceName(kSuggestions, id));
-    c->set_department(row[1].as<std::string>());
-    c->set_text(row[2].as<std::string>());
-    c->set_due_date(row[3].as<std::string>());
-    c->set_fulfilled(row[4].as<bool>());
-    c->set_last_checked_on(row[5].as<std::string>());
-  }
-  return a;
-}
-
-const Query kClearCoSigningSubmitters{"suggestions_clear_co_signing_submitters",
-                                      "DELETE FROM suggestion_deputies WHERE suggestion_id = $1 AND position > 0"};
-const Query kAddConfirmedSubmitters{
-    "suggestions_add_confirmed_submitters",
-    "INSERT INTO suggestion_deputies (suggestion_id, deputy_id, position) SELECT suggestion_id, deputy_id, "
-    "position FROM co_signers WHERE suggestion_id = $1 AND state = 'CO_SIGNER_STATE_CONFIRMED'"};
-
-// A joint suggestion's submitters are its lead (position 0) and its confirmed co-signers.
-void SyncCoSigningSubmitters(pqxx::work& tx, int64_t id) {
-  tx.exec_prepared(kClearCoSigningSubmitters, id);
-  tx.exec_prepared(kAddConfirmedSubmitters, id);
-}
-
-}  // namespace
 
 std::vector<PreparedStatement> Statements() { return QueriesOf("suggestions_"); }
 
@@ -355,7 +334,7 @@ const Query kInsertBands{
 void MarkSubmitted(pqxx::work& tx, int64_t id, const std::string& today, const std::vector<int64_t>& band_keys) {
   tx.exec_prepared(kMarkSubmitted, id, today);
   if (!band_keys.empty()) {
-    tx.exec_prepared(kInsertBands, id, IdArray(band_keys));
+    InsertBands(tx, id, band_keys);
   }
 }
 
@@ -569,165 +548,6 @@ std::vector<Candidate> SelectCandidates(pqxx::transaction_base& tx, const std::v
     out.push_back({.record = FromRow(row)});
   }
   return out;
-}
-
-// Items `s` assigned to the department in parameter `param` (lead or co-unit), or all when it is '': one
-// array test, which the units GIN index answers and which costs less than reading an item's search words.
-std::string UnitsFilter(absl::string_view param) {
-  return absl::StrCat("(", param, " = '' OR s.units @> ARRAY[", param, "])");
-}
-
-// A ListQuery's filters and its reader's visibility, over items `s`: what the list and the search share.
-// Parameters $2-$8 and $10 as SelectSuggestions and SearchSuggestions pass them. The search writes its word
-// test after it: PostgreSQL keeps the written order of conditions of equal cost, and the filters read only
-// the row, not its search words.
-const std::string kListFilter =
-    absl::StrCat("($2 = '' OR s.state = $2) AND ($3 = '' OR s.kind = $3) AND ", UnitsFilter("$4"),
-                 " AND ($5 = 0 OR EXISTS (SELECT 1 FROM suggestion_deputies d WHERE d.suggestion_id = s.id "
-                 "AND d.deputy_id = $5) OR s.entered_by = 'deputies/' || $5::text "
-                 "OR EXISTS (SELECT 1 FROM co_signers c WHERE c.suggestion_id = s.id AND c.deputy_id = $5) "
-                 "OR (s.kind = 'SUGGESTION_KIND_CITIZEN_OPINION' AND s.state <> 'SUGGESTION_STATE_DRAFT' "
-                 "AND s.station_id = ANY($10::bigint[]))) AND ($6 = '' OR s.citizen_account = $6) "
-                 "AND (NOT $7 OR s.key_supervision) AND (NOT $8 OR s.showcased)");
-
-// Runs `query` with a ListQuery's parameters in kListFilter's places, $1 and $9 its cursor and limit, and
-// `extra` after them.
-template <typename... Extra>
-pqxx::result ExecList(pqxx::transaction_base& tx, const Query& query, const ListQuery& q, const Extra&... extra) {
-  return tx.exec_prepared(query, q.after_id, q.state, q.kind, q.department, q.deputy_id, q.citizen_account,
-                          q.key_supervision_only, q.showcased_only, q.limit, IdArray(q.stations), extra...);
-}
-
-const Query kList{"suggestions_list",
-                  absl::StrCat("SELECT ", kColumns, " WHERE s.id > $1 AND ", kListFilter, " ORDER BY s.id LIMIT $9")};
-
-std::vector<Record> SelectSuggestions(pqxx::transaction_base& tx, const ListQuery& q) {
-  std::vector<Record> out;
-  for (const pqxx::row& row : ExecList(tx, kList, q)) {
-    out.push_back(FromRow(row));
-  }
-  return out;
-}
-
-// A search's plan depends on how many items hold its words (docs/suggestions.md, "Search"): few, and
-// reading them all from the GIN index then sorting is cheapest; many, and walking the items newest first
-// meets a page soon. PostgreSQL guesses for words rarer than its statistics track (and then walks every
-// item), so the service decides for each rank, from the statistics or a capped count over the GIN indexes
-// (SearchSuggestions), and sets the plan for its transaction: it walks (the primary key, newest first)
-// when the expected walk to fill a page reads at most kWalkRows items; sequential scans are never wanted.
-constexpr double kWalkRows = 4000;
-const Query kPlanner{"suggestions_search_planner",
-                     "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                     "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', $1, true), "
-                     "set_config('enable_bitmapscan', $2, true)"};
-void PlanFrom(pqxx::transaction_base& tx, bool index_only) {
-  tx.exec_prepared(kPlanner, index_only ? "off" : "on", index_only ? "on" : "off");
-}
-// The table's estimated size, then the share of items holding each of the elements $1 (JSON) that the
-// statistics of the search columns and of the units track among their commonest.
-const Query kSearchStatistics{
-    "suggestions_search_statistics",
-    "SELECT '', '', c.reltuples::float8 FROM pg_class c WHERE c.oid = 'suggestions'::regclass UNION ALL "
-    "SELECT st.attname::text, e.elem, e.freq::float8 FROM pg_stats st CROSS JOIN LATERAL "
-    "unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) AS e(elem, freq) "
-    "WHERE st.schemaname = current_schema() AND st.tablename = 'suggestions' "
-    "AND st.attname IN ('search_title', 'search_text', 'units') "
-    "AND e.elem IN (SELECT jsonb_array_elements_text($1::jsonb))"};
-// How many items hold the words $1 (a tsquery) in `column`, of the department $2 or all, up to $3.
-std::string CountMatches(absl::string_view column) {
-  return absl::StrCat("SELECT count(*) FROM (SELECT FROM suggestions s WHERE s.", column, " @@ $1::tsquery AND ",
-                      UnitsFilter("$2"), " LIMIT $3) t");
-}
-const Query kCountTitles{"suggestions_search_count_titles", CountMatches("search_title")};
-const Query kCountTexts{"suggestions_search_count_texts", CountMatches("search_text")};
-
-// One rank, newest first; $1 is the cursor: 0, or the last rank key served (SearchHit::RankKey). The ids
-// are found first, so the columns' subqueries run for a page only.
-std::string SearchRank(absl::string_view words, absl::string_view cursor) {
-  return absl::StrCat("SELECT ", kColumns, " JOIN (SELECT s.id FROM suggestions s WHERE ($1::bigint = 0 OR s.id < ",
-                      cursor, ") AND ", kListFilter, " AND ", words,
-                      " ORDER BY s.id DESC LIMIT $9) m ON m.id = s.id ORDER BY s.id DESC");
-}
-const Query kSearchTitles{"suggestions_search_titles",
-                          SearchRank("s.search_title @@ $11::tsquery", absl::StrCat("$1::bigint - ", kTitleRank))};
-const Query kSearchBodies{"suggestions_search_bodies",
-                          SearchRank("s.search_text @@ $11::tsquery AND NOT s.search_title @@ $11::tsquery",
-                                     absl::StrCat("least($1::bigint, ", kTitleRank, ")"))};
-
-std::vector<SearchHit> SearchSuggestions(pqxx::transaction_base& tx, const ListQuery& q,
-                                         const std::vector<std::string>& terms) {
-  const std::string tsquery = TsQueryLiteral(terms);
-  std::vector<std::string> elements = terms;
-  if (!q.department.empty()) {
-    elements.push_back(q.department);
-  }
-  double items = 0;
-  std::map<std::pair<std::string, std::string>, double> share;  // (column, element)
-  for (const pqxx::row& row : tx.exec_prepared(kSearchStatistics, JsonStrings(elements))) {
-    if (row[0].as<std::string>().empty()) {
-      items = row[2].as<double>();
-    } else {
-      share[{row[0].as<std::string>(), row[1].as<std::string>()}] = row[2].as<double>();
-    }
-  }
-  const auto department = share.find({"units", q.department});
-  const double of_department = department == share.end() ? 1 : department->second;
-  // With a department, a walk tests the words of the department's items only (the units test comes first
-  // and is cheap), so it may read twice as many rows.
-  const double walk_rows = q.department.empty() ? kWalkRows : 2 * kWalkRows;
-  const int64_t enough = std::max<int64_t>(q.limit, static_cast<int64_t>(q.limit * items / walk_rows));
-  // Whether the rank of `column` has at least `enough` matches. The statistics give each term's share and
-  // the department's (independent of the words); the rarest term's share bounds what several terms hold
-  // together, but not from below (two common words seldom side by side): one term is decided from the
-  // statistics, several only when the bound says few; otherwise, or when a share is unknown, counted.
-  auto many = [&](const std::string& column, const Query& count) {
-    double rarest = 1;
-    for (const std::string& term : terms) {
-      const auto it = share.find({column, term});
-      rarest = it == share.end() || rarest < 0 ? -1 : std::min(rarest, it->second);
-    }
-    if (rarest >= 0 && (q.department.empty() || department != share.end())) {
-      const bool bound_many = items * rarest * of_department >= static_cast<double>(enough);
-      if (terms.size() == 1 || !bound_many) {
-        return bound_many;
-      }
-    }
-    PlanFrom(tx, true);
-    return tx.exec_prepared1(count, tsquery, q.department, enough)[0].as<int64_t>() >= enough;
-  };
-  std::vector<SearchHit> out;
-  // Titles holding every word rank first; the bodies are read only when the titles do not fill the page.
-  for (const bool title_hit : {true, false}) {
-    if (static_cast<int>(out.size()) >= q.limit) {
-      break;
-    }
-    PlanFrom(tx, !(title_hit ? many("search_title", kCountTitles) : many("search_text", kCountTexts)));
-    for (const pqxx::row& row : ExecList(tx, title_hit ? kSearchTitles : kSearchBodies, q, tsquery)) {
-      out.push_back({.record = FromRow(row), .title_hit = title_hit});
-    }
-  }
-  out.resize(std::min<std::size_t>(out.size(), q.limit));
-  return out;
-}
-
-const Query kUnindexed{"suggestions_unindexed",
-                       "SELECT id, title, body FROM suggestions WHERE search_text IS NULL ORDER BY id LIMIT $1 "
-                       "FOR UPDATE SKIP LOCKED"};
-const Query kSetSearchVectors{
-    "suggestions_set_search_vectors",
-    "UPDATE suggestions s SET search_title = (v->>1)::tsvector, search_text = (v->>2)::tsvector "
-    "FROM jsonb_array_elements($1::jsonb) v WHERE s.id = (v->>0)::bigint"};
-
-int IndexUnindexed(pqxx::work& tx, int limit) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const pqxx::row& row : tx.exec_prepared(kUnindexed, limit)) {
-    const SearchVectors v = SearchVectorsOf(row[1].as<std::string>(), row[2].as<std::string>());
-    rows.push_back({row[0].as<int64_t>(), v.title, v.text});
-  }
-  if (!rows.empty()) {
-    tx.exec_prepared(kSetSearchVectors, rows.dump());
-  }
-  return static_cast<int>(rows.size());
 }
 
 const Query kEraseCitizenContact{
